@@ -1,0 +1,484 @@
+package graphs
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/gnnwb/gnnwb/internal/parallel"
+)
+
+// Edge is the edge U→V (for an undirected graph, {U, V}) with weight W. W is
+// read only when the Weighted flag is given.
+type Edge struct {
+	U, V int
+	W    float64
+}
+
+// Flags choose how FromEdges builds a graph. The zero value builds an
+// unweighted undirected graph without self loops, summing duplicate weights.
+type Flags uint32
+
+const (
+	// Undirected (the zero value): each edge {U, V} is stored in rows U and V.
+	Undirected Flags = 0
+	// Directed: the edge U→V is stored in row V only.
+	Directed Flags = 1 << iota
+	// Weighted: keep Edge.W (finite values only). Without it every weight is 1.
+	Weighted
+	// KeepSelfLoops keeps edges U→U; by default they are dropped.
+	KeepSelfLoops
+	// MergeMax makes duplicate edges keep the largest weight instead of the sum.
+	MergeMax
+	// MergeMin makes duplicate edges keep the smallest weight instead of the sum.
+	MergeMin
+)
+
+// rowChunk is the number of rows per parallel chunk in builders and queries.
+const rowChunk = 1 << 14
+
+func checkNodes(fn string, n int) error {
+	if n < 0 {
+		return fmt.Errorf("graphs: %s: n=%d is negative: %w", fn, n, ErrParameter)
+	}
+	if n > MaxNodes {
+		return fmt.Errorf("graphs: %s: n=%d exceeds %d (node ids are int32): %w", fn, n, MaxNodes, ErrTooLarge)
+	}
+	return nil
+}
+
+// FromEdges builds a graph on nodes 0..n−1 from an edge list. It sorts each
+// row, merges duplicate edges (summing weights, or by MergeMax / MergeMin),
+// drops self loops unless KeepSelfLoops is set, and, for an undirected graph,
+// stores every edge in both rows. The edge list is not modified or kept.
+//
+// An edge with an id outside [0, n), or a non-finite weight when Weighted is
+// set, is refused with an error naming its index and values. Cost
+// O(n + m log d_max) time and O(n + m) memory, rows sorted in parallel.
+func FromEdges(n int, edges []Edge, flags Flags) (Graph, error) {
+	if err := checkNodes("FromEdges", n); err != nil {
+		return Graph{}, err
+	}
+	directed := flags&Directed != 0
+	weighted := flags&Weighted != 0
+	keepLoops := flags&KeepSelfLoops != 0
+	if flags&MergeMax != 0 && flags&MergeMin != 0 {
+		return Graph{}, fmt.Errorf("graphs: FromEdges: MergeMax and MergeMin both set: %w", ErrParameter)
+	}
+	count := make([]int, n+1)
+	for k, e := range edges {
+		if e.U < 0 || e.U >= n || e.V < 0 || e.V >= n {
+			return Graph{}, fmt.Errorf("graphs: FromEdges: edge %d (%d→%d): ids must be in [0,%d): %w", k, e.U, e.V, n, ErrNodeID)
+		}
+		if weighted && (math.IsNaN(e.W) || math.IsInf(e.W, 0)) {
+			return Graph{}, fmt.Errorf("graphs: FromEdges: edge %d (%d→%d): weight %v is not finite: %w", k, e.U, e.V, e.W, ErrParameter)
+		}
+		if e.U == e.V {
+			if keepLoops {
+				count[e.V+1]++
+			}
+			continue
+		}
+		count[e.V+1]++
+		if !directed {
+			count[e.U+1]++
+		}
+	}
+	for i := 1; i <= n; i++ {
+		count[i] += count[i-1]
+	}
+	m := count[n]
+	cols := make([]int32, m)
+	var ws []float64
+	if weighted {
+		ws = make([]float64, m)
+	}
+	cur := slices.Clone(count[:n])
+	put := func(row, col int, w float64) {
+		p := cur[row]
+		cur[row]++
+		cols[p] = int32(col)
+		if ws != nil {
+			ws[p] = w
+		}
+	}
+	for _, e := range edges {
+		if e.U == e.V {
+			if keepLoops {
+				put(e.V, e.U, e.W)
+			}
+			continue
+		}
+		put(e.V, e.U, e.W)
+		if !directed {
+			put(e.U, e.V, e.W)
+		}
+	}
+	cur = nil
+	merge := mergeSum
+	switch {
+	case flags&MergeMax != 0:
+		merge = math.Max
+	case flags&MergeMin != 0:
+		merge = math.Min
+	}
+	return compact(n, count, cols, ws, directed, merge), nil
+}
+
+func mergeSum(a, b float64) float64 { return a + b }
+
+// compact sorts every row of the CSR (off, cols, ws), merges duplicates with
+// merge, and returns the graph; it reuses cols and ws.
+func compact(n int, off []int, cols []int32, ws []float64, directed bool, merge func(a, b float64) float64) Graph {
+	uniq := make([]int, n+1)
+	parallel.For(parallel.Chunks(n, rowChunk), func(c int) {
+		lo, hi := parallel.Range(c, rowChunk, n)
+		for i := lo; i < hi; i++ {
+			a, b := off[i], off[i+1]
+			row := cols[a:b]
+			var rw []float64
+			if ws != nil {
+				rw = ws[a:b]
+			}
+			sortRow(row, rw)
+			// merge duplicates in place
+			k := 0
+			for t := 0; t < len(row); t++ {
+				if k > 0 && row[t] == row[k-1] {
+					if rw != nil {
+						rw[k-1] = merge(rw[k-1], rw[t])
+					}
+					continue
+				}
+				row[k] = row[t]
+				if rw != nil {
+					rw[k] = rw[t]
+				}
+				k++
+			}
+			uniq[i+1] = k
+		}
+	})
+	for i := 1; i <= n; i++ {
+		uniq[i] += uniq[i-1]
+	}
+	if uniq[n] != off[n] {
+		// shift rows left; rows only move towards lower addresses, in order
+		for i := 0; i < n; i++ {
+			k := uniq[i+1] - uniq[i]
+			copy(cols[uniq[i]:], cols[off[i]:off[i]+k])
+			if ws != nil {
+				copy(ws[uniq[i]:], ws[off[i]:off[i]+k])
+			}
+		}
+		cols = slices.Clip(cols[:uniq[n]])
+		if ws != nil {
+			ws = slices.Clip(ws[:uniq[n]])
+		}
+	}
+	g := Graph{offsets: uniq, neighbours: cols, weights: ws, directed: directed}
+	g.loops = countLoops(g)
+	return g
+}
+
+// sortRow sorts cols ascending, permuting ws alongside when it is not nil.
+func sortRow(cols []int32, ws []float64) {
+	if ws == nil {
+		slices.Sort(cols)
+		return
+	}
+	if len(cols) <= 16 {
+		for i := 1; i < len(cols); i++ {
+			c, w := cols[i], ws[i]
+			j := i
+			for ; j > 0 && cols[j-1] > c; j-- {
+				cols[j], ws[j] = cols[j-1], ws[j-1]
+			}
+			cols[j], ws[j] = c, w
+		}
+		return
+	}
+	sort.Stable(pairSorter{cols, ws})
+}
+
+type pairSorter struct {
+	c []int32
+	w []float64
+}
+
+func (p pairSorter) Len() int           { return len(p.c) }
+func (p pairSorter) Less(i, j int) bool { return p.c[i] < p.c[j] }
+func (p pairSorter) Swap(i, j int) {
+	p.c[i], p.c[j] = p.c[j], p.c[i]
+	p.w[i], p.w[j] = p.w[j], p.w[i]
+}
+
+func countLoops(g Graph) int {
+	n := g.NumNodes()
+	chunks := parallel.Chunks(n, rowChunk)
+	part := make([]int, chunks)
+	parallel.For(chunks, func(c int) {
+		lo, hi := parallel.Range(c, rowChunk, n)
+		s := 0
+		for i := lo; i < hi; i++ {
+			if _, ok := slices.BinarySearch(g.Neighbours(i), int32(i)); ok {
+				s++
+			}
+		}
+		part[c] = s
+	})
+	s := 0
+	for _, p := range part {
+		s += p
+	}
+	return s
+}
+
+// FromCSR wraps CSR arrays as a Graph without copying them: the Graph keeps
+// offsets, neighbours and weights (nil for unweighted), and the caller must
+// not modify them afterwards. It checks that len(offsets) = n+1 with
+// offsets[0] = 0, offsets non-decreasing and ending at len(neighbours), every
+// id in [0, n), rows strictly ascending, weights finite and as long as
+// neighbours, and, for an undirected graph, that the matrix is symmetric
+// (weights included). Errors name the row and entry. Cost O(m log d_max),
+// parallel over rows.
+func FromCSR(offsets []int, neighbours []int32, weights []float64, directed bool) (Graph, error) {
+	if len(offsets) == 0 {
+		return Graph{}, fmt.Errorf("graphs: FromCSR: offsets is empty (need n+1 entries): %w", ErrShape)
+	}
+	n := len(offsets) - 1
+	if err := checkNodes("FromCSR", n); err != nil {
+		return Graph{}, err
+	}
+	if offsets[0] != 0 {
+		return Graph{}, fmt.Errorf("graphs: FromCSR: offsets[0]=%d, want 0: %w", offsets[0], ErrShape)
+	}
+	if offsets[n] != len(neighbours) {
+		return Graph{}, fmt.Errorf("graphs: FromCSR: offsets[%d]=%d but len(neighbours)=%d: %w", n, offsets[n], len(neighbours), ErrShape)
+	}
+	if weights != nil && len(weights) != len(neighbours) {
+		return Graph{}, fmt.Errorf("graphs: FromCSR: len(weights)=%d but len(neighbours)=%d: %w", len(weights), len(neighbours), ErrShape)
+	}
+	for i := 0; i < n; i++ {
+		if offsets[i+1] < offsets[i] {
+			return Graph{}, fmt.Errorf("graphs: FromCSR: offsets decrease at row %d (%d > %d): %w", i, offsets[i], offsets[i+1], ErrShape)
+		}
+	}
+	g := Graph{offsets: offsets, neighbours: neighbours, weights: weights, directed: directed}
+	err := parallel.ForErr(parallel.Chunks(n, rowChunk), func(c int) error {
+		lo, hi := parallel.Range(c, rowChunk, n)
+		for i := lo; i < hi; i++ {
+			row := g.Neighbours(i)
+			rw := g.Weights(i)
+			for k, j := range row {
+				if j < 0 || int(j) >= n {
+					return fmt.Errorf("graphs: FromCSR: row %d entry %d: id %d not in [0,%d): %w", i, k, j, n, ErrNodeID)
+				}
+				if k > 0 && row[k-1] >= j {
+					return fmt.Errorf("graphs: FromCSR: row %d entry %d: ids %d, %d not strictly ascending: %w", i, k, row[k-1], j, ErrShape)
+				}
+				if rw != nil && (math.IsNaN(rw[k]) || math.IsInf(rw[k], 0)) {
+					return fmt.Errorf("graphs: FromCSR: row %d entry %d: weight %v is not finite: %w", i, k, rw[k], ErrParameter)
+				}
+				if !directed && int(j) != i {
+					w, ok := g.Weight(i, int(j))
+					if !ok {
+						return fmt.Errorf("graphs: FromCSR: undirected but %d is in row %d and %d is not in row %d: %w", j, i, i, j, ErrShape)
+					}
+					if rw != nil && w != rw[k] {
+						return fmt.Errorf("graphs: FromCSR: undirected but weight(%d,%d)=%v != weight(%d,%d)=%v: %w", j, i, rw[k], i, j, w, ErrShape)
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Graph{}, err
+	}
+	g.loops = countLoops(g)
+	return g, nil
+}
+
+// LowerBlock is a run of consecutive rows Lo..Hi−1 of the strictly lower
+// triangle of a symmetric adjacency matrix, the form in which generators
+// sample undirected graphs: row i holds Counts[i−Lo] ids, all < i and
+// ascending, stored one row after another in Neighbours, with Weights (nil
+// when unweighted) aligned with Neighbours.
+type LowerBlock struct {
+	Lo, Hi     int
+	Counts     []int32
+	Neighbours []int32
+	Weights    []float64
+}
+
+// FromLowerBlocks builds the undirected graph whose strictly lower triangle
+// is given by blocks, which must tile [0, n) in order (blocks[0].Lo = 0,
+// blocks[b].Hi = blocks[b+1].Lo, last Hi = n). Either every block is weighted
+// or none is. It is the fast path for generators: no global sort, parallel
+// passes over the entries, and memory for the result plus the blocks
+// themselves (the blocks' neighbour buffers are reused as scratch).
+//
+// FromLowerBlocks takes ownership of the blocks: it overwrites their
+// Neighbours and sets them and Weights to nil before returning, so that the
+// memory can be collected. Errors name the block, row and entry. Cost
+// O(n + m) plus sorting each row's upper part, parallel over blocks; the
+// result does not depend on GOMAXPROCS.
+func FromLowerBlocks(n int, blocks []LowerBlock) (Graph, error) {
+	if err := checkNodes("FromLowerBlocks", n); err != nil {
+		return Graph{}, err
+	}
+	if n == 0 && len(blocks) == 0 {
+		return Graph{offsets: []int{0}}, nil
+	}
+	if len(blocks) == 0 {
+		return Graph{}, fmt.Errorf("graphs: FromLowerBlocks: no blocks for n=%d: %w", n, ErrShape)
+	}
+	weighted := blocks[0].Weights != nil
+	next := 0
+	uniform := true // all blocks but the last have blocks[0]'s size
+	for b := range blocks {
+		bl := &blocks[b]
+		if bl.Lo != next || bl.Hi < bl.Lo || bl.Hi > n {
+			return Graph{}, fmt.Errorf("graphs: FromLowerBlocks: block %d covers [%d,%d), want a range starting at %d within [0,%d): %w", b, bl.Lo, bl.Hi, next, n, ErrShape)
+		}
+		next = bl.Hi
+		if len(bl.Counts) != bl.Hi-bl.Lo {
+			return Graph{}, fmt.Errorf("graphs: FromLowerBlocks: block %d has %d counts for %d rows: %w", b, len(bl.Counts), bl.Hi-bl.Lo, ErrShape)
+		}
+		if (bl.Weights != nil) != weighted || (weighted && len(bl.Weights) != len(bl.Neighbours)) {
+			return Graph{}, fmt.Errorf("graphs: FromLowerBlocks: block %d: weights (%d) do not match neighbours (%d) or other blocks: %w", b, len(bl.Weights), len(bl.Neighbours), ErrShape)
+		}
+		if b+1 < len(blocks) && bl.Hi-bl.Lo != blocks[0].Hi-blocks[0].Lo {
+			uniform = false
+		}
+	}
+	if next != n {
+		return Graph{}, fmt.Errorf("graphs: FromLowerBlocks: blocks end at %d, want n=%d: %w", next, n, ErrShape)
+	}
+	size0 := blocks[0].Hi - blocks[0].Lo
+	blockOf := func(j int) int {
+		if uniform && size0 > 0 {
+			return min(j/size0, len(blocks)-1)
+		}
+		return sort.Search(len(blocks), func(b int) bool { return blocks[b].Hi > j })
+	}
+	// Pass 1: validate, and count into off[i+1] every row's own lower
+	// entries plus one for each later row that lists it.
+	off := make([]int, n+1)
+	err := parallel.ForErr(len(blocks), func(b int) error {
+		bl := &blocks[b]
+		p := 0
+		for r, c := range bl.Counts {
+			i := bl.Lo + r
+			if c < 0 || p+int(c) > len(bl.Neighbours) {
+				return fmt.Errorf("graphs: FromLowerBlocks: block %d row %d: count %d overruns the block's %d neighbours: %w", b, i, c, len(bl.Neighbours), ErrShape)
+			}
+			row := bl.Neighbours[p : p+int(c)]
+			for k, j := range row {
+				if j < 0 || int(j) >= i || (k > 0 && row[k-1] >= j) {
+					return fmt.Errorf("graphs: FromLowerBlocks: block %d row %d entry %d: id %d is not ascending in [0,%d): %w", b, i, k, j, i, ErrShape)
+				}
+				if weighted {
+					if w := bl.Weights[p+k]; math.IsNaN(w) || math.IsInf(w, 0) {
+						return fmt.Errorf("graphs: FromLowerBlocks: block %d row %d entry %d: weight %v is not finite: %w", b, i, k, w, ErrParameter)
+					}
+				}
+				atomicAdd(&off[j+1], 1)
+			}
+			atomicAdd(&off[i+1], int(c))
+			p += int(c)
+		}
+		if p != len(bl.Neighbours) {
+			return fmt.Errorf("graphs: FromLowerBlocks: block %d: counts sum to %d but it has %d neighbours: %w", b, p, len(bl.Neighbours), ErrShape)
+		}
+		return nil
+	})
+	if err != nil {
+		return Graph{}, err
+	}
+	for i := 1; i <= n; i++ {
+		off[i] += off[i-1]
+	}
+	if off[n] > math.MaxInt-1 {
+		return Graph{}, fmt.Errorf("graphs: FromLowerBlocks: %d entries: %w", off[n], ErrTooLarge)
+	}
+	cols := make([]int32, off[n])
+	var ws []float64
+	if weighted {
+		ws = make([]float64, off[n])
+	}
+	// Pass 2: copy each row's lower part to the front of its row. The
+	// block's buffer is then free and holds the cursors of its rows: the
+	// number of entries written so far.
+	cursors := make([][]int32, len(blocks))
+	parallel.For(len(blocks), func(b int) {
+		bl := &blocks[b]
+		p := 0
+		for r, c := range bl.Counts {
+			i := bl.Lo + r
+			copy(cols[off[i]:], bl.Neighbours[p:p+int(c)])
+			if weighted {
+				copy(ws[off[i]:], bl.Weights[p:p+int(c)])
+			}
+			p += int(c)
+		}
+		rows := bl.Hi - bl.Lo
+		var cur []int32
+		if cap(bl.Neighbours) >= rows {
+			cur = bl.Neighbours[:rows]
+		} else {
+			cur = make([]int32, rows)
+		}
+		copy(cur, bl.Counts)
+		cursors[b] = cur
+		bl.Neighbours, bl.Weights = nil, nil
+	})
+	// Pass 3: every lower entry j of row i puts i into the upper part of
+	// row j, at a slot claimed atomically; arrival order varies, pass 4
+	// sorts.
+	parallel.For(len(blocks), func(b int) {
+		bl := &blocks[b]
+		for r, c := range bl.Counts {
+			i := bl.Lo + r
+			lower := cols[off[i] : off[i]+int(c)]
+			for k, j := range lower {
+				bj := blockOf(int(j))
+				pos := off[j] + int(atomic.AddInt32(&cursors[bj][int(j)-blocks[bj].Lo], 1)) - 1
+				cols[pos] = int32(i)
+				if weighted {
+					ws[pos] = ws[off[i]+k]
+				}
+			}
+		}
+	})
+	// Pass 4: sort the upper part of every row.
+	parallel.For(len(blocks), func(b int) {
+		bl := &blocks[b]
+		for r, c := range bl.Counts {
+			i := bl.Lo + r
+			if int(cursors[b][r]) != off[i+1]-off[i] {
+				panic(fmt.Sprintf("graphs: FromLowerBlocks: row %d filled %d of %d entries", i, cursors[b][r], off[i+1]-off[i]))
+			}
+			a := off[i] + int(c)
+			if weighted {
+				sortRow(cols[a:off[i+1]], ws[a:off[i+1]])
+			} else {
+				sortRow(cols[a:off[i+1]], nil)
+			}
+		}
+	})
+	return Graph{offsets: off, neighbours: cols, weights: ws}, nil
+}
+
+// atomicAdd adds d to *p atomically. int is 64 bits on every platform gnnwb
+// builds for (checked at compile time below).
+func atomicAdd(p *int, d int) int {
+	return int(atomic.AddInt64((*int64)(unsafe.Pointer(p)), int64(d)))
+}
+
+// int must be 64 bits wide for atomicAdd.
+var _ [unsafe.Sizeof(int(0)) - 8]struct{}

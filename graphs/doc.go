@@ -1,0 +1,2 @@
+// Package graphs holds gnnwb's one graph type.
+package graphs

@@ -1,0 +1,111 @@
+// Package parallel runs fixed chunks of work on all cores, deterministically.
+//
+// Work is split into chunks whose number and boundaries never depend on
+// GOMAXPROCS; each chunk writes only its own output and, when it needs
+// randomness, uses its own stream from Stream. Results are therefore the same
+// bits whatever the number of workers.
+package parallel
+
+import (
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// Workers returns the number of goroutines For uses: GOMAXPROCS, at least 1.
+func Workers() int {
+	w := runtime.GOMAXPROCS(0)
+	if w < 1 {
+		w = 1
+	}
+	return w
+}
+
+// For calls fn(c) for every chunk c in [0, chunks), on up to Workers()
+// goroutines, and returns when all calls have returned. Chunks are handed out
+// in increasing order; fn must write only to memory that chunk c owns.
+// For chunks <= 0 it does nothing.
+func For(chunks int, fn func(c int)) {
+	if chunks <= 0 {
+		return
+	}
+	w := Workers()
+	if w > chunks {
+		w = chunks
+	}
+	if w == 1 {
+		for c := 0; c < chunks; c++ {
+			fn(c)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	wg.Add(w)
+	for range w {
+		go func() {
+			defer wg.Done()
+			for {
+				c := int(next.Add(1) - 1)
+				if c >= chunks {
+					return
+				}
+				fn(c)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// ForErr is For for work that can fail. It runs every chunk and returns the
+// error of the lowest-numbered chunk that failed, so the error reported does
+// not depend on scheduling.
+func ForErr(chunks int, fn func(c int) error) error {
+	if chunks <= 0 {
+		return nil
+	}
+	errs := make([]error, chunks)
+	For(chunks, func(c int) { errs[c] = fn(c) })
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Range returns the half-open bounds [lo, hi) of chunk c when [0, n) is cut
+// into chunks of size size (the last one may be shorter).
+func Range(c, size, n int) (lo, hi int) {
+	lo = c * size
+	hi = lo + size
+	if hi > n {
+		hi = n
+	}
+	return lo, hi
+}
+
+// Chunks returns how many chunks of size size cover [0, n): ceil(n/size).
+func Chunks(n, size int) int {
+	if n <= 0 {
+		return 0
+	}
+	return (n + size - 1) / size
+}
+
+// Mix is the SplitMix64 finaliser: a fixed bijective hash of x, used to derive
+// independent-looking stream keys from a base seed and a chunk index.
+func Mix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// Stream returns the random stream of chunk c for base seed base:
+// rand.New(rand.NewPCG(base, Mix(c))). Draw base once from the caller's
+// generator (base := rng.Uint64()) so that one user seed fixes every chunk.
+func Stream(base uint64, c int) *rand.Rand {
+	return rand.New(rand.NewPCG(base, Mix(uint64(c))))
+}
