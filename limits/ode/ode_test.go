@@ -1,0 +1,296 @@
+package ode
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/gnnwb/gnnwb/graphs"
+)
+
+// linearA is a stable 3×3 system with a rotation (eigenvalues −0.3 ± 2i, −1).
+var linearA = []float64{
+	-0.3, 2, 0,
+	-2, -0.3, 0.5,
+	0, 0, -1,
+}
+
+func linearF(t float64, y, dst []float64) {
+	for i := 0; i < 3; i++ {
+		dst[i] = linearA[3*i]*y[0] + linearA[3*i+1]*y[1] + linearA[3*i+2]*y[2]
+	}
+}
+
+// expm returns exp(A t) y0 by gonum's Padé matrix exponential.
+func expm(t float64, y0 []float64) []float64 {
+	a := mat.NewDense(3, 3, nil)
+	a.Scale(t, mat.NewDense(3, 3, linearA))
+	var e mat.Dense
+	e.Exp(a)
+	var y mat.VecDense
+	y.MulVec(&e, mat.NewVecDense(3, y0))
+	return []float64{y.AtVec(0), y.AtVec(1), y.AtVec(2)}
+}
+
+type problem struct {
+	name  string
+	f     Func
+	y0    []float64
+	times []float64
+	exact func(t float64) []float64
+}
+
+func problems() []problem {
+	const r = 1.5 // logistic rate
+	return []problem{
+		{
+			name: "linear-expm", f: linearF, y0: []float64{1, 0.5, -1},
+			times: []float64{0.5, 1, 2, 5},
+			exact: func(t float64) []float64 { return expm(t, []float64{1, 0.5, -1}) },
+		},
+		{
+			name: "logistic", y0: []float64{0.1},
+			f:     func(t float64, y, dst []float64) { dst[0] = r * y[0] * (1 - y[0]) },
+			times: []float64{1, 2, 4, 8},
+			// y(t) = 1/(1 + (1/y0 − 1) e^{−rt})
+			exact: func(t float64) []float64 { return []float64{1 / (1 + 9*math.Exp(-r*t))} },
+		},
+		{
+			name: "harmonic", y0: []float64{1, 0},
+			f:     func(t float64, y, dst []float64) { dst[0], dst[1] = y[1], -4*y[0] },
+			times: []float64{1, 3, 10},
+			// x = cos 2t, x' = −2 sin 2t
+			exact: func(t float64) []float64 { return []float64{math.Cos(2 * t), -2 * math.Sin(2*t)} },
+		},
+	}
+}
+
+// TestAdaptiveKnownSolutions checks that the global error at the output times
+// is on the scale of the requested tolerance: the controller bounds each local
+// error by tol·(1 + |y|), and for these contracting or neutrally stable
+// problems over at most 10 time units the accumulated error stays below
+// 100·tol (|y| ≤ 2, the Lipschitz growth of the harmonic oscillator over 10
+// units is linear, not exponential). It must also be at least tol/1e4, else
+// the controller wastes steps.
+func TestAdaptiveKnownSolutions(t *testing.T) {
+	for _, p := range problems() {
+		for _, tol := range []float64{1e-5, 1e-7, 1e-9, 1e-11} {
+			t.Run(fmt.Sprintf("%s/tol=%g", p.name, tol), func(t *testing.T) {
+				out, st, err := Solve(context.Background(), p.f, 0, p.y0, p.times, Options{RTol: tol, ATol: tol})
+				if err != nil {
+					t.Fatal(err)
+				}
+				n := len(p.y0)
+				var maxErr float64
+				for k, tk := range p.times {
+					ex := p.exact(tk)
+					for i := range ex {
+						maxErr = math.Max(maxErr, math.Abs(out[k*n+i]-ex[i]))
+					}
+				}
+				if maxErr > 100*tol || maxErr < tol*1e-4 {
+					t.Errorf("max error %g not on the scale of tol %g (stats %+v)", maxErr, tol, st)
+				}
+				if st.Evals != 6*(st.Steps+st.Rejected)+2 {
+					t.Errorf("evals %d != 6·(steps %d + rejected %d) + 2", st.Evals, st.Steps, st.Rejected)
+				}
+			})
+		}
+	}
+}
+
+// rk4 is an independent classical Runge–Kutta reference with fixed step h.
+func rk4(f Func, y0 []float64, T float64, m int) []float64 {
+	n := len(y0)
+	y := append([]float64(nil), y0...)
+	k1, k2, k3, k4, yt := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	h := T / float64(m)
+	for s := 0; s < m; s++ {
+		t := float64(s) * h
+		f(t, y, k1)
+		for i := range y {
+			yt[i] = y[i] + h/2*k1[i]
+		}
+		f(t+h/2, yt, k2)
+		for i := range y {
+			yt[i] = y[i] + h/2*k2[i]
+		}
+		f(t+h/2, yt, k3)
+		for i := range y {
+			yt[i] = y[i] + h*k3[i]
+		}
+		f(t+h, yt, k4)
+		for i := range y {
+			y[i] += h / 6 * (k1[i] + 2*k2[i] + 2*k3[i] + k4[i])
+		}
+	}
+	return y
+}
+
+// TestVanDerPol compares with classical RK4 at h = 2·10⁻⁴ (global error
+// O(h⁴) ≈ 1e-14 for μ = 1 on [0, 4]), which is independent code.
+func TestVanDerPol(t *testing.T) {
+	const mu = 1.0
+	f := func(t float64, y, dst []float64) {
+		dst[0] = y[1]
+		dst[1] = mu*(1-y[0]*y[0])*y[1] - y[0]
+	}
+	y0 := []float64{2, 0}
+	ref := rk4(f, y0, 4, 20000)
+	for _, tol := range []float64{1e-6, 1e-9, 1e-12} {
+		out, st, err := Solve(context.Background(), f, 0, y0, []float64{4}, Options{RTol: tol, ATol: tol})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := math.Max(math.Abs(out[0]-ref[0]), math.Abs(out[1]-ref[1]))
+		if e > 100*tol {
+			t.Errorf("tol %g: error %g vs RK4 reference (stats %+v)", tol, e, st)
+		}
+	}
+}
+
+// TestFixedStepOrder checks the fifth order of the Dormand–Prince formula:
+// halving h divides the global error by 2⁵ = 32, so log2 of the ratio lies in
+// [4.7, 5.3] while the error stays far above rounding (≥ 1e-12).
+func TestFixedStepOrder(t *testing.T) {
+	for _, p := range problems() {
+		t.Run(p.name, func(t *testing.T) {
+			T := map[string]float64{"linear-expm": 5, "logistic": 2, "harmonic": 10}[p.name]
+			ex := p.exact(T)
+			errAt := func(h float64) float64 {
+				out, _, err := Solve(context.Background(), p.f, 0, p.y0, []float64{T}, Options{FixedStep: h})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var e float64
+				for i := range ex {
+					e = math.Max(e, math.Abs(out[i]-ex[i]))
+				}
+				return e
+			}
+			// Steps chosen so both errors sit between 1e-11 and 1e-4,
+			// inside the asymptotic range (|λ|h ≤ 0.6).
+			h := T / map[string]float64{"linear-expm": 100, "logistic": 10, "harmonic": 100}[p.name]
+			e1, e2 := errAt(h), errAt(h/2)
+			order := math.Log2(e1 / e2)
+			if order < 4.7 || order > 5.3 || e2 < 1e-12 || e1 > 1e-4 {
+				t.Errorf("observed order %.3f (errors %g, %g)", order, e1, e2)
+			}
+			if testing.Verbose() {
+				t.Logf("order %.3f errors %g %g", order, e1, e2)
+			}
+		})
+	}
+}
+
+func TestLandsOnOutputTimes(t *testing.T) {
+	var got []float64
+	times := []float64{0, 0.1, 0.1000001, 0.7, 3}
+	_, err := Integrate(context.Background(), func(t float64, y, dst []float64) { dst[0] = -y[0] }, 0, []float64{1}, times, Options{},
+		func(k int, tk float64, y []float64) error {
+			got = append(got, tk)
+			if math.Abs(y[0]-math.Exp(-tk)) > 1e-6 {
+				t.Errorf("y(%v) = %v want %v", tk, y[0], math.Exp(-tk))
+			}
+			return nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range times {
+		if got[i] != times[i] {
+			t.Errorf("observed t=%v want exactly %v", got[i], times[i])
+		}
+	}
+}
+
+func TestErrors(t *testing.T) {
+	decay := func(t float64, y, dst []float64) { dst[0] = -y[0] }
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name  string
+		ctx   context.Context
+		f     Func
+		y0    []float64
+		times []float64
+		opt   Options
+		want  error
+	}{
+		{"negative-rtol", context.Background(), decay, []float64{1}, []float64{1}, Options{RTol: -1}, graphs.ErrParameter},
+		{"nan-atol", context.Background(), decay, []float64{1}, []float64{1}, Options{ATol: math.NaN()}, graphs.ErrParameter},
+		{"tiny-rtol", context.Background(), decay, []float64{1}, []float64{1}, Options{RTol: 1e-17}, graphs.ErrParameter},
+		{"bad-safety", context.Background(), decay, []float64{1}, []float64{1}, Options{Safety: 2}, graphs.ErrParameter},
+		{"nan-y0", context.Background(), decay, []float64{math.NaN()}, []float64{1}, Options{}, graphs.ErrParameter},
+		{"nan-time", context.Background(), decay, []float64{1}, []float64{math.NaN()}, Options{}, graphs.ErrParameter},
+		{"decreasing-times", context.Background(), decay, []float64{1}, []float64{2, 1}, Options{}, graphs.ErrParameter},
+		{"repeated-times", context.Background(), decay, []float64{1}, []float64{1, 1}, Options{}, graphs.ErrParameter},
+		{"before-t0", context.Background(), decay, []float64{1}, []float64{-1}, Options{}, graphs.ErrParameter},
+		{"nil-f", context.Background(), nil, []float64{1}, []float64{1}, Options{}, graphs.ErrParameter},
+		// y' = y², y(0) = 1 blows up at t = 1.
+		{"blow-up", context.Background(), func(t float64, y, dst []float64) { dst[0] = y[0] * y[0] }, []float64{1}, []float64{2}, Options{}, nil},
+		{"nan-f", context.Background(), func(t float64, y, dst []float64) { dst[0] = math.NaN() }, []float64{1}, []float64{1}, Options{}, ErrNonFinite},
+		{"nan-later", context.Background(), func(t float64, y, dst []float64) { dst[0] = math.Sqrt(1 - t) }, []float64{1}, []float64{2}, Options{}, ErrStepUnderflow},
+		{"max-steps", context.Background(), decay, []float64{1}, []float64{100}, Options{MaxSteps: 3, RTol: 1e-10, ATol: 1e-10}, ErrMaxSteps},
+		{"cancelled", cancelled, decay, []float64{1}, []float64{1}, Options{}, context.Canceled},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := Solve(tc.ctx, tc.f, 0, tc.y0, tc.times, tc.opt)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if tc.want != nil && !errors.Is(err, tc.want) {
+				t.Fatalf("error %v is not %v", err, tc.want)
+			}
+			if tc.want == nil && !errors.Is(err, ErrStepUnderflow) && !errors.Is(err, ErrNonFinite) {
+				t.Fatalf("blow-up: error %v is neither underflow nor non-finite", err)
+			}
+		})
+	}
+}
+
+// TestNoAllocPerStep: the allocation count does not grow with the number of
+// steps.
+func TestNoAllocPerStep(t *testing.T) {
+	y0 := []float64{1, 0}
+	f := func(t float64, y, dst []float64) { dst[0], dst[1] = y[1], -y[0] }
+	obs := func(int, float64, []float64) error { return nil }
+	allocs := func(T float64) float64 {
+		return testing.AllocsPerRun(5, func() {
+			if _, err := Integrate(context.Background(), f, 0, y0, []float64{T}, Options{RTol: 1e-10, ATol: 1e-10}, obs); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	if a, b := allocs(1), allocs(100); a != b {
+		t.Errorf("allocations grow with steps: %v for T=1, %v for T=100", a, b)
+	}
+}
+
+func TestEmptyAndInitial(t *testing.T) {
+	out, st, err := Solve(context.Background(), func(t float64, y, dst []float64) {}, 0, nil, []float64{0, 1}, Options{})
+	if err != nil || len(out) != 0 || st.Evals != 0 {
+		t.Fatalf("empty state: %v %v %v", out, st, err)
+	}
+	out, _, err = Solve(context.Background(), func(t float64, y, dst []float64) { dst[0] = 1 }, 0, []float64{3}, []float64{0}, Options{})
+	if err != nil || out[0] != 3 {
+		t.Fatalf("times[0]=t0: %v %v", out, err)
+	}
+}
+
+func ExampleSolve() {
+	// y' = −y, y(0) = 1: y(1) = e^{−1}.
+	out, _, err := Solve(context.Background(), func(t float64, y, dst []float64) { dst[0] = -y[0] },
+		0, []float64{1}, []float64{1}, Options{RTol: 1e-10, ATol: 1e-12})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%.8f %.8f\n", out[0], math.Exp(-1))
+	// Output: 0.36787944 0.36787944
+}
