@@ -1,0 +1,125 @@
+#!/usr/bin/python3
+"""Peer timings for gnnwb's datasets loaders (datasets/bench_test.go).
+
+Loads the same files the way PyTorch Geometric does, with numpy/scipy in
+place of torch (torch_geometric/io/planetoid.py read_planetoid_data and
+torch_geometric/io/tu.py read_tu_data): Planetoid pickles read with
+encoding='latin1', test index sorted, tx/ty reordered, CiteSeer padded,
+edges from the adjacency dict with self loops removed and coalesced; TU
+files read with numpy.loadtxt-equivalent parsing (pandas is not installed
+here; PyG uses pandas.read_csv), ids made 0-based, self loops removed,
+coalesced, node labels one-hot.
+
+Usage: load_peers.py [--root DIR] [--repeat K] [--fingerprint]
+Prints one line per dataset: name, best wall time over K runs (seconds) and
+sizes; --fingerprint also prints integer checksums that
+datasets/planetoid_test.go compares with.
+"""
+import argparse
+import os
+import pickle
+import sys
+import time
+
+import numpy as np
+import scipy.sparse as sp
+
+
+def read_planetoid(folder, name):
+    objs = {}
+    for part in ['x', 'tx', 'allx', 'y', 'ty', 'ally', 'graph']:
+        with open(os.path.join(folder, 'ind.%s.%s' % (name, part)), 'rb') as f:
+            objs[part] = pickle.load(f, encoding='latin1')
+    test_index = np.loadtxt(os.path.join(folder, 'ind.%s.test.index' % name), dtype=np.int64).reshape(-1)
+    tx = objs['tx'].toarray()
+    ty = objs['ty']
+    sorted_test = np.sort(test_index)
+    if name == 'citeseer':
+        full = sorted_test.max() - sorted_test.min() + 1
+        tx_ext = np.zeros((full, tx.shape[1]), dtype=tx.dtype)
+        tx_ext[sorted_test - sorted_test.min()] = tx
+        ty_ext = np.zeros((full, ty.shape[1]), dtype=ty.dtype)
+        ty_ext[sorted_test - sorted_test.min()] = ty
+        tx, ty = tx_ext, ty_ext
+    x = np.concatenate([objs['allx'].toarray(), tx], axis=0)
+    y = np.concatenate([objs['ally'], ty], axis=0).argmax(axis=1)
+    x[test_index] = x[sorted_test]
+    y[test_index] = y[sorted_test]
+    n = y.shape[0]
+    rows, cols = [], []
+    for k, v in objs['graph'].items():
+        rows += [k] * len(v)
+        cols += v
+    row = np.asarray(rows, dtype=np.int64)
+    col = np.asarray(cols, dtype=np.int64)
+    keep = row != col
+    idx = np.unique(row[keep] * n + col[keep])  # coalesce
+    train = np.arange(objs['y'].shape[0])
+    val = np.arange(objs['y'].shape[0], objs['y'].shape[0] + 500)
+    return x, y, idx, n, train, val, sorted_test
+
+
+def read_txt(path, dtype):
+    return np.loadtxt(path, delimiter=',', dtype=dtype, ndmin=2)
+
+
+def read_tu(folder, prefix):
+    ei = read_txt(os.path.join(folder, prefix + '_A.txt'), np.int64) - 1
+    batch = read_txt(os.path.join(folder, prefix + '_graph_indicator.txt'), np.int64)[:, 0] - 1
+    n = batch.shape[0]
+    xs = []
+    p = os.path.join(folder, prefix + '_node_labels.txt')
+    if os.path.exists(p):
+        nl = read_txt(p, np.int64)
+        nl = nl - nl.min(axis=0)
+        for c in range(nl.shape[1]):
+            oh = np.zeros((n, nl[:, c].max() + 1), dtype=np.float32)
+            oh[np.arange(n), nl[:, c]] = 1
+            xs.append(oh)
+    x = np.concatenate(xs, axis=1) if xs else None
+    keep = ei[:, 0] != ei[:, 1]
+    idx = np.unique(ei[keep, 0] * n + ei[keep, 1])
+    y = read_txt(os.path.join(folder, prefix + '_graph_labels.txt'), np.int64)[:, 0]
+    _, y = np.unique(y, return_inverse=True)
+    return x, y, idx, n
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument('--root', default=os.environ.get('GNNWB_DATA', os.path.join(here, '..', '..', '..', 'shared', 'datasets')))
+    ap.add_argument('--repeat', type=int, default=3)
+    ap.add_argument('--fingerprint', action='store_true')
+    a = ap.parse_args()
+    pl = os.path.join(a.root, 'planetoid', 'raw')
+    for name in ['cora', 'citeseer', 'pubmed']:
+        if not os.path.exists(os.path.join(pl, 'ind.%s.allx' % name)):
+            print('%-10s skipped (ind.%s.allx absent)' % (name, name))
+            continue
+        best = float('inf')
+        for _ in range(a.repeat):
+            t0 = time.perf_counter()
+            x, y, idx, n, train, val, test = read_planetoid(pl, name)
+            best = min(best, time.perf_counter() - t0)
+        print('%-10s %.4f s  nodes %d  entries %d  features %d' % (name, best, n, idx.size, x.shape[1]))
+        if a.fingerprint:
+            i, j = np.nonzero(x)
+            fx = int(((i + 1) * (j + 1) * x[i, j].astype(np.float64)).sum())
+            fy = int(((np.arange(n) + 1) * y).sum())
+            fe = int((idx % 1000003).sum())
+            print('  fingerprint X %d Y %d E %d' % (fx, fy, fe))
+    for name in ['PROTEINS']:
+        d = os.path.join(a.root, 'tu', name)
+        if not os.path.isdir(d):
+            print('%-10s skipped (%s absent)' % (name, d))
+            continue
+        best = float('inf')
+        for _ in range(a.repeat):
+            t0 = time.perf_counter()
+            x, y, idx, n = read_tu(d, name)
+            best = min(best, time.perf_counter() - t0)
+        print('%-10s %.4f s  nodes %d  entries %d  features %d  graphs %d' % (name, best, n, idx.size, x.shape[1], y.shape[0]))
+
+
+if __name__ == '__main__':
+    sys.exit(main())

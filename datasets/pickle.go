@@ -1,0 +1,415 @@
+package datasets
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"math"
+
+	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/nlpodyssey/gopickle/pickle"
+	"github.com/nlpodyssey/gopickle/types"
+)
+
+// The Planetoid files are Python-2 pickles (protocol 2) of exactly three
+// kinds of object: scipy.sparse csr_matrix, numpy ndarray (via
+// numpy.core.multiarray._reconstruct and a numpy dtype) and
+// collections.defaultdict(list). decodePickle first scans the opcode stream
+// against a whitelist, checking that every length-prefixed argument fits in
+// the data (so no later allocation exceeds the file size), then runs
+// gopickle with a FindClass that knows only those classes, and converts any
+// panic inside gopickle into an error.
+
+// pickleArg gives the fixed argument size of each whitelisted opcode, or -1
+// for a length-prefixed argument, -2 for two newline-terminated lines.
+var pickleArg = func() [256]int8 {
+	var t [256]int8
+	for i := range t {
+		t[i] = -100 // not allowed
+	}
+	for _, c := range []byte("(.)NRabestu}]\x81\x85\x86\x87\x88\x89") {
+		t[c] = 0
+	}
+	for c, n := range map[byte]int8{'J': 4, 'K': 1, 'M': 2, 'G': 8, 'h': 1, 'q': 1, 'j': 4, 'r': 4, 0x80: 1} {
+		t[c] = n
+	}
+	for _, c := range []byte("TUX\x8a") {
+		t[c] = -1
+	}
+	t['c'] = -2
+	return t
+}()
+
+// scanPickle checks the opcode stream of data against the whitelist and
+// returns an error naming the offending byte offset.
+func scanPickle(data []byte) error {
+	p := 0
+	for p < len(data) {
+		op := data[p]
+		p++
+		switch n := pickleArg[op]; {
+		case op == '.':
+			return nil
+		case n >= 0:
+			p += int(n)
+		case n == -1:
+			var length int
+			switch op {
+			case 'U', 0x8a:
+				if p+1 > len(data) {
+					return fmt.Errorf("pickle: truncated at byte %d", p)
+				}
+				length = int(data[p])
+				p++
+			default:
+				if p+4 > len(data) {
+					return fmt.Errorf("pickle: truncated at byte %d", p)
+				}
+				length = int(int32(binary.LittleEndian.Uint32(data[p:])))
+				p += 4
+				if length < 0 {
+					return fmt.Errorf("pickle: negative length %d at byte %d", length, p-4)
+				}
+			}
+			if length > len(data)-p {
+				return fmt.Errorf("pickle: length %d at byte %d runs past the end (%d bytes)", length, p, len(data))
+			}
+			p += length
+		case n == -2:
+			for range 2 {
+				k := p
+				for k < len(data) && data[k] != '\n' {
+					k++
+				}
+				if k == len(data) {
+					return fmt.Errorf("pickle: GLOBAL at byte %d not terminated", p-1)
+				}
+				p = k + 1
+			}
+		default:
+			return fmt.Errorf("pickle: opcode 0x%02x at byte %d is not used by the Planetoid files (refused)", op, p-1)
+		}
+	}
+	return fmt.Errorf("pickle: no STOP opcode (truncated file?)")
+}
+
+// dtype is a decoded numpy dtype: kind ('i', 'u', 'f', 'b') and item size.
+type dtype struct {
+	kind  byte
+	size  int
+	order byte
+}
+
+type dtypeClass struct{}
+
+// Call is numpy.dtype(obj, align, copy).
+func (dtypeClass) Call(args ...any) (any, error) {
+	if len(args) < 1 {
+		return nil, fmt.Errorf("pickle: numpy.dtype: no arguments")
+	}
+	s, ok := args[0].(string)
+	if !ok || len(s) != 2 || s[1] < '1' || s[1] > '8' {
+		return nil, fmt.Errorf("pickle: numpy.dtype(%v): unsupported type code", args[0])
+	}
+	d := &dtype{kind: s[0], size: int(s[1] - '0'), order: '<'}
+	switch {
+	case d.kind == 'i' && (d.size == 1 || d.size == 2 || d.size == 4 || d.size == 8),
+		d.kind == 'u' && (d.size == 1 || d.size == 2 || d.size == 4 || d.size == 8),
+		d.kind == 'f' && (d.size == 4 || d.size == 8),
+		d.kind == 'b' && d.size == 1:
+	default:
+		return nil, fmt.Errorf("pickle: numpy.dtype(%q): unsupported type code", s)
+	}
+	return d, nil
+}
+
+// PySetState reads (version, byteorder, ...).
+func (d *dtype) PySetState(state any) error {
+	t, ok := state.(*types.Tuple)
+	if !ok || t.Len() < 2 {
+		return fmt.Errorf("pickle: numpy.dtype state %T is not a tuple", state)
+	}
+	o, ok := t.Get(1).(string)
+	if !ok || len(o) != 1 {
+		return fmt.Errorf("pickle: numpy.dtype byte order %v", t.Get(1))
+	}
+	switch o[0] {
+	case '<', '|', '=':
+		d.order = '<'
+	default:
+		return fmt.Errorf("pickle: numpy.dtype byte order %q not supported (little-endian only)", o)
+	}
+	return nil
+}
+
+type ndarrayClass struct{}
+
+type reconstructFunc struct{}
+
+// ndarray is a decoded numpy array: its shape and raw little-endian bytes.
+type ndarray struct {
+	shape []int
+	dt    *dtype
+	raw   string
+}
+
+// Call is numpy.core.multiarray._reconstruct(ndarray, (0,), 'b').
+func (reconstructFunc) Call(args ...any) (any, error) {
+	if len(args) < 1 {
+		return nil, fmt.Errorf("pickle: _reconstruct: no arguments")
+	}
+	if _, ok := args[0].(ndarrayClass); !ok {
+		return nil, fmt.Errorf("pickle: _reconstruct of %T refused (only numpy.ndarray)", args[0])
+	}
+	return &ndarray{}, nil
+}
+
+// PySetState reads (version, shape, dtype, is_fortran, rawdata).
+func (a *ndarray) PySetState(state any) error {
+	t, ok := state.(*types.Tuple)
+	if !ok {
+		return fmt.Errorf("pickle: ndarray state %T is not a tuple", state)
+	}
+	s := []any(*t)
+	if len(s) == 5 {
+		s = s[1:]
+	}
+	if len(s) != 4 {
+		return fmt.Errorf("pickle: ndarray state has %d fields, want 4 or 5", len(s))
+	}
+	sh, ok := s[0].(*types.Tuple)
+	if !ok {
+		return fmt.Errorf("pickle: ndarray shape %T is not a tuple", s[0])
+	}
+	total := 1
+	for _, v := range *sh {
+		n, ok := v.(int)
+		if !ok || n < 0 || n > math.MaxInt32 {
+			return fmt.Errorf("pickle: ndarray dimension %v invalid", v)
+		}
+		a.shape = append(a.shape, n)
+		if n != 0 && total > math.MaxInt32/n {
+			return fmt.Errorf("pickle: ndarray shape %v too large: %w", a.shape, graphs.ErrTooLarge)
+		}
+		total *= n
+	}
+	if a.dt, ok = s[1].(*dtype); !ok {
+		return fmt.Errorf("pickle: ndarray dtype %T refused", s[1])
+	}
+	if f, ok := s[2].(bool); !ok || (f && len(a.shape) > 1) {
+		return fmt.Errorf("pickle: ndarray is_fortran=%v not supported", s[2])
+	}
+	if a.raw, ok = s[3].(string); !ok {
+		return fmt.Errorf("pickle: ndarray data %T is not a byte string", s[3])
+	}
+	if len(a.raw) != total*a.dt.size {
+		return fmt.Errorf("pickle: ndarray shape %v of %c%d needs %d bytes, has %d: %w", a.shape, a.dt.kind, a.dt.size, total*a.dt.size, len(a.raw), graphs.ErrShape)
+	}
+	return nil
+}
+
+// len returns the number of elements.
+func (a *ndarray) len() int { return len(a.raw) / a.dt.size }
+
+// float returns element k as float64.
+func (a *ndarray) float(k int) float64 {
+	b := a.raw[k*a.dt.size:]
+	switch a.dt.kind {
+	case 'f':
+		if a.dt.size == 4 {
+			return float64(math.Float32frombits(le32(b)))
+		}
+		return math.Float64frombits(le64(b))
+	case 'u', 'b':
+		return float64(a.uint(b))
+	}
+	return float64(a.int(k))
+}
+
+func le32(b string) uint32 {
+	return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
+}
+
+func le64(b string) uint64 { return uint64(le32(b)) | uint64(le32(b[4:]))<<32 }
+
+func (a *ndarray) uint(b string) uint64 {
+	switch a.dt.size {
+	case 1:
+		return uint64(b[0])
+	case 2:
+		return uint64(b[0]) | uint64(b[1])<<8
+	case 4:
+		return uint64(le32(b))
+	}
+	return le64(b)
+}
+
+// int returns element k as int64 (floats truncated, which callers avoid).
+func (a *ndarray) int(k int) int64 {
+	b := a.raw[k*a.dt.size:]
+	switch a.dt.kind {
+	case 'i':
+		switch a.dt.size {
+		case 1:
+			return int64(int8(b[0]))
+		case 2:
+			return int64(int16(uint16(b[0]) | uint16(b[1])<<8))
+		case 4:
+			return int64(int32(le32(b)))
+		}
+		return int64(le64(b))
+	case 'f':
+		return int64(a.float(k))
+	}
+	return int64(a.uint(b))
+}
+
+type csrClass struct{}
+
+// csrMatrix is a decoded scipy.sparse csr_matrix.
+type csrMatrix struct {
+	rows, cols            int
+	indptr, indices, data *ndarray
+}
+
+// PyNew is csr_matrix.__new__(csr_matrix).
+func (csrClass) PyNew(args ...any) (any, error) { return &csrMatrix{}, nil }
+
+// PySetState reads the instance __dict__ {_shape, indptr, indices, data, ...}.
+func (m *csrMatrix) PySetState(state any) error {
+	d, ok := state.(*types.Dict)
+	if !ok {
+		return fmt.Errorf("pickle: csr_matrix state %T is not a dict", state)
+	}
+	for _, e := range *d {
+		k, _ := e.Key.(string)
+		switch k {
+		case "_shape":
+			t, ok := e.Value.(*types.Tuple)
+			if !ok || t.Len() != 2 {
+				return fmt.Errorf("pickle: csr_matrix _shape %v", e.Value)
+			}
+			r, ok1 := t.Get(0).(int)
+			c, ok2 := t.Get(1).(int)
+			if !ok1 || !ok2 || r < 0 || c < 0 || r > math.MaxInt32 || c > math.MaxInt32 {
+				return fmt.Errorf("pickle: csr_matrix _shape %v", t)
+			}
+			m.rows, m.cols = r, c
+		case "indptr", "indices", "data":
+			a, ok := e.Value.(*ndarray)
+			if !ok || a.dt == nil {
+				return fmt.Errorf("pickle: csr_matrix %s is %T, want ndarray", k, e.Value)
+			}
+			switch k {
+			case "indptr":
+				m.indptr = a
+			case "indices":
+				m.indices = a
+			default:
+				m.data = a
+			}
+		}
+	}
+	if m.indptr == nil || m.indices == nil || m.data == nil {
+		return fmt.Errorf("pickle: csr_matrix lacks indptr, indices or data")
+	}
+	if m.indptr.dt.kind == 'f' || m.indices.dt.kind == 'f' {
+		return fmt.Errorf("pickle: csr_matrix index arrays are floating point")
+	}
+	if m.indptr.len() != m.rows+1 {
+		return fmt.Errorf("pickle: csr_matrix indptr has %d entries for %d rows: %w", m.indptr.len(), m.rows, graphs.ErrShape)
+	}
+	nnz := m.indices.len()
+	if m.data.len() != nnz {
+		return fmt.Errorf("pickle: csr_matrix has %d indices but %d values: %w", nnz, m.data.len(), graphs.ErrShape)
+	}
+	prev := int64(0)
+	for i := 0; i <= m.rows; i++ {
+		p := m.indptr.int(i)
+		if p < prev || p > int64(nnz) || (i == 0 && p != 0) || (i == m.rows && p != int64(nnz)) {
+			return fmt.Errorf("pickle: csr_matrix indptr[%d]=%d invalid (nnz %d): %w", i, p, nnz, graphs.ErrShape)
+		}
+		prev = p
+	}
+	for k := 0; k < nnz; k++ {
+		if c := m.indices.int(k); c < 0 || c >= int64(m.cols) {
+			return fmt.Errorf("pickle: csr_matrix column %d not in [0,%d): %w", c, m.cols, graphs.ErrNodeID)
+		}
+	}
+	return nil
+}
+
+type listClass struct{}
+
+type defaultDictClass struct{}
+
+// defaultDict is a decoded collections.defaultdict(list): its items in
+// pickle order.
+type defaultDict struct {
+	keys   []any
+	values []any
+}
+
+// Call is defaultdict(list).
+func (defaultDictClass) Call(args ...any) (any, error) {
+	if len(args) != 1 {
+		return nil, fmt.Errorf("pickle: defaultdict with %d arguments", len(args))
+	}
+	if _, ok := args[0].(listClass); !ok {
+		return nil, fmt.Errorf("pickle: defaultdict(%T) refused (only list)", args[0])
+	}
+	return &defaultDict{}, nil
+}
+
+// Set records one item.
+func (d *defaultDict) Set(k, v any) {
+	d.keys = append(d.keys, k)
+	d.values = append(d.values, v)
+}
+
+func findClass(module, name string) (any, error) {
+	switch module + "." + name {
+	case "scipy.sparse.csr.csr_matrix", "scipy.sparse._csr.csr_matrix":
+		return csrClass{}, nil
+	case "numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct":
+		return reconstructFunc{}, nil
+	case "numpy.ndarray":
+		return ndarrayClass{}, nil
+	case "numpy.dtype":
+		return dtypeClass{}, nil
+	case "collections.defaultdict":
+		return defaultDictClass{}, nil
+	case "__builtin__.list", "builtins.list":
+		return listClass{}, nil
+	}
+	return nil, fmt.Errorf("pickle: class %s.%s refused (only csr_matrix, ndarray, dtype, defaultdict(list))", module, name)
+}
+
+// decodePickle unpickles data (the content of file) and returns the top
+// object: *csrMatrix, *ndarray or *defaultDict. Errors are *ParseError.
+func decodePickle(file string, data []byte) (out any, err error) {
+	if err := scanPickle(data); err != nil {
+		return nil, &ParseError{File: file, Err: fmt.Errorf("%w: %w", err, graphs.ErrFormat)}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, &ParseError{File: file, Err: fmt.Errorf("pickle: malformed stream (%v): %w", r, graphs.ErrFormat)}
+		}
+	}()
+	u := pickle.NewUnpickler(bytes.NewReader(data))
+	u.FindClass = findClass
+	obj, err := u.Load()
+	if err != nil {
+		return nil, &ParseError{File: file, Err: fmt.Errorf("pickle: %w: %w", err, graphs.ErrFormat)}
+	}
+	switch obj.(type) {
+	case *csrMatrix, *defaultDict:
+		return obj, nil
+	case *ndarray:
+		if obj.(*ndarray).dt == nil {
+			return nil, &ParseError{File: file, Err: fmt.Errorf("pickle: ndarray without state: %w", graphs.ErrFormat)}
+		}
+		return obj, nil
+	}
+	return nil, &ParseError{File: file, Err: fmt.Errorf("pickle: top-level object %T refused: %w", obj, graphs.ErrFormat)}
+}

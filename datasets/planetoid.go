@@ -1,0 +1,233 @@
+package datasets
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/nlpodyssey/gopickle/types"
+)
+
+// planetoidParts are the eight files of a Planetoid dataset, ind.<name>.<part>.
+var planetoidParts = []string{"x", "tx", "allx", "y", "ty", "ally", "graph", "test.index"}
+
+// readAll reads path; a missing file gives an error wrapping ErrMissing that
+// says where the file belongs.
+func readAll(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, missing(path)
+	}
+	if err != nil {
+		return nil, &ParseError{File: path, Err: err}
+	}
+	return b, nil
+}
+
+func missing(path string) error {
+	return fmt.Errorf("datasets: %s does not exist: put the file there (see PROVENANCE / Info(name).Files for its source) or run Fetch: %w", path, ErrMissing)
+}
+
+// ReadPlanetoid reads the Planetoid dataset name ("cora", "citeseer" or
+// "pubmed"; any name whose eight files ind.<name>.{x,tx,allx,y,ty,ally,
+// graph,test.index} are in dir) and builds it as PyTorch Geometric's
+// Planetoid(split="public") does (torch_geometric/io/planetoid.py):
+//
+//   - n = max(rows(allx) + rows(tx), max(test.index) + 1); node i < rows(allx)
+//     takes row i of allx/ally, node test.index[k] takes row k of tx/ty, and
+//     any other node (CiteSeer's 15 isolated test nodes) gets zero features
+//     and label 0 (counted in Meta.PaddedNodes);
+//   - Y is the first arg-max of each one-hot label row;
+//   - Train = 0..rows(y)−1, Val = rows(y)..rows(y)+499, Test = test.index
+//     sorted;
+//   - the graph is the union of the adjacency lists, self loops dropped,
+//     duplicates merged and made symmetric (each step counted in Meta).
+//
+// X is dense float64 (the files hold float32). The files are read, never
+// kept. Errors: a missing file wraps ErrMissing; malformed content is a
+// *ParseError naming the file (and line, for test.index). Cost
+// O(n·d + m log d_max) time and memory.
+func ReadPlanetoid(dir, name string) (*NodeDataset, error) {
+	name = strings.ToLower(name)
+	path := func(part string) string { return filepath.Join(dir, "ind."+name+"."+part) }
+	raw := make(map[string][]byte, len(planetoidParts))
+	for _, p := range planetoidParts {
+		b, err := readAll(path(p))
+		if err != nil {
+			return nil, err
+		}
+		raw[p] = b
+	}
+	obj := make(map[string]any, 7)
+	for _, p := range planetoidParts[:7] {
+		o, err := decodePickle(path(p), raw[p])
+		if err != nil {
+			return nil, err
+		}
+		obj[p] = o
+	}
+	bad := func(part, format string, args ...any) error {
+		return &ParseError{File: path(part), Err: fmt.Errorf(format+": %w", append(args, graphs.ErrShape)...)}
+	}
+	mats := make(map[string]*csrMatrix, 3)
+	for _, p := range []string{"x", "tx", "allx"} {
+		m, ok := obj[p].(*csrMatrix)
+		if !ok {
+			return nil, bad(p, "holds %T, want a scipy csr_matrix", obj[p])
+		}
+		mats[p] = m
+	}
+	labs := make(map[string]*ndarray, 3)
+	for _, p := range []string{"y", "ty", "ally"} {
+		a, ok := obj[p].(*ndarray)
+		if !ok || len(a.shape) != 2 || a.dt.kind == 'f' {
+			return nil, bad(p, "holds %T, want a 2-d integer numpy array", obj[p])
+		}
+		labs[p] = a
+	}
+	dict, ok := obj["graph"].(*defaultDict)
+	if !ok {
+		return nil, bad("graph", "holds %T, want a defaultdict(list)", obj["graph"])
+	}
+	d := mats["allx"].cols
+	C := labs["ally"].shape[1]
+	for _, p := range []string{"x", "tx"} {
+		if mats[p].cols != d {
+			return nil, bad(p, "has %d columns, allx has %d", mats[p].cols, d)
+		}
+	}
+	for _, p := range []string{"y", "ty"} {
+		if labs[p].shape[1] != C {
+			return nil, bad(p, "has %d classes, ally has %d", labs[p].shape[1], C)
+		}
+	}
+	nAll, nTest, nTrain := mats["allx"].rows, mats["tx"].rows, labs["y"].shape[0]
+	switch {
+	case labs["ally"].shape[0] != nAll:
+		return nil, bad("ally", "has %d rows, allx has %d", labs["ally"].shape[0], nAll)
+	case labs["ty"].shape[0] != nTest:
+		return nil, bad("ty", "has %d rows, tx has %d", labs["ty"].shape[0], nTest)
+	case mats["x"].rows != nTrain:
+		return nil, bad("x", "has %d rows, y has %d", mats["x"].rows, nTrain)
+	case nTrain > nAll:
+		return nil, bad("y", "has %d rows, more than allx's %d", nTrain, nAll)
+	}
+
+	// test.index: one integer per line.
+	tiFile := path("test.index")
+	test := make([]int32, 0, nTest)
+	lr := newLineReader(bytes.NewReader(raw["test.index"]), tiFile)
+	for {
+		line, ok := lr.next()
+		if !ok {
+			break
+		}
+		if isBlank(line) {
+			continue
+		}
+		v, err := atoi(trimSpace(line))
+		if err != nil {
+			return nil, &ParseError{File: tiFile, Line: lr.line, Err: err}
+		}
+		if v < int64(nAll) || v >= graphs.MaxNodes {
+			return nil, perr(tiFile, lr.line, graphs.ErrNodeID, "test id %d not in [%d, %d) (ids below rows(allx) belong to allx)", v, nAll, int64(graphs.MaxNodes))
+		}
+		test = append(test, int32(v))
+	}
+	if err := lr.Err(); err != nil {
+		return nil, err
+	}
+	if len(test) != nTest {
+		return nil, perr(tiFile, lr.line, graphs.ErrShape, "%d test ids but tx has %d rows", len(test), nTest)
+	}
+	n := nAll + nTest
+	for _, t := range test {
+		n = max(n, int(t)+1)
+	}
+	if n > nAll+nTest+1<<20 {
+		return nil, perr(tiFile, 0, graphs.ErrNodeID, "test ids reach %d, far beyond rows(allx)+rows(tx)=%d", n-1, nAll+nTest)
+	}
+	if nTrain+500 > n {
+		return nil, bad("y", "%d training nodes + 500 validation nodes exceed n=%d", nTrain, n)
+	}
+	seen := make([]bool, n)
+	for _, t := range test {
+		if seen[t] {
+			return nil, perr(tiFile, 0, graphs.ErrFormat, "test id %d listed twice", t)
+		}
+		seen[t] = true
+	}
+
+	ds := &NodeDataset{Name: name, NumFeatures: d, NumClasses: C}
+	ds.Meta.Format = "planetoid"
+	for _, p := range planetoidParts {
+		ds.Meta.Files = append(ds.Meta.Files, path(p))
+	}
+	ds.Meta.PaddedNodes = n - nAll - nTest
+	ds.X = make([]float64, n*d)
+	ds.Y = make([]int32, n)
+	fill := func(m *csrMatrix, lab *ndarray, r, node int) {
+		row := ds.X[node*d : (node+1)*d]
+		for p := m.indptr.int(r); p < m.indptr.int(r+1); p++ {
+			row[m.indices.int(int(p))] += m.data.float(int(p)) // += as scipy sums duplicates in todense
+		}
+		best := int64(0)
+		for c := 0; c < C; c++ {
+			if v := lab.int(r*C + c); v > best {
+				best = v
+				ds.Y[node] = int32(c)
+			}
+		}
+	}
+	for r := 0; r < nAll; r++ {
+		fill(mats["allx"], labs["ally"], r, r)
+	}
+	for k, t := range test {
+		fill(mats["tx"], labs["ty"], k, int(t))
+	}
+	ds.Train = make([]int32, nTrain)
+	for i := range ds.Train {
+		ds.Train[i] = int32(i)
+	}
+	ds.Val = make([]int32, 500)
+	for i := range ds.Val {
+		ds.Val[i] = int32(nTrain + i)
+	}
+	ds.Test = slices.Clone(test)
+	slices.Sort(ds.Test)
+
+	// Edges from the adjacency lists.
+	gFile := path("graph")
+	var src, dst []int32
+	for i, k := range dict.keys {
+		u, ok := k.(int)
+		if !ok || u < 0 || u >= n {
+			return nil, perr(gFile, 0, graphs.ErrNodeID, "key %v of item %d is not a node id in [0,%d)", k, i, n)
+		}
+		l, ok := dict.values[i].(*types.List)
+		if !ok {
+			return nil, perr(gFile, 0, graphs.ErrFormat, "value of key %d is %T, want a list", u, dict.values[i])
+		}
+		for _, w := range *l {
+			v, ok := w.(int)
+			if !ok || v < 0 || v >= n {
+				return nil, perr(gFile, 0, graphs.ErrNodeID, "neighbour %v of node %d is not a node id in [0,%d)", w, u, n)
+			}
+			src = append(src, int32(u))
+			dst = append(dst, int32(v))
+		}
+	}
+	ds.Meta.LinesRead = len(src)
+	g, _, err := buildGraph(n, src, dst, false, &ds.Meta, false)
+	if err != nil {
+		return nil, &ParseError{File: gFile, Err: err}
+	}
+	ds.Graph = g
+	return ds, nil
+}

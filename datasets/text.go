@@ -1,0 +1,162 @@
+package datasets
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+
+	"github.com/gnnwb/gnnwb/graphs"
+)
+
+// lineReader yields the lines of a text stream without their "\n" or
+// "\r\n" ending, counting them from 1. Lines may be of any length.
+type lineReader struct {
+	r    *bufio.Reader
+	file string
+	line int
+	buf  []byte
+	err  error
+}
+
+func newLineReader(r io.Reader, file string) *lineReader {
+	return &lineReader{r: bufio.NewReaderSize(r, 1<<16), file: file}
+}
+
+// next returns the next line (valid until the following call) and true, or
+// false at the end of input or on a read error (see Err).
+func (l *lineReader) next() ([]byte, bool) {
+	if l.err != nil {
+		return nil, false
+	}
+	b, err := l.r.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		l.buf = append(l.buf[:0], b...)
+		for err == bufio.ErrBufferFull {
+			b, err = l.r.ReadSlice('\n')
+			l.buf = append(l.buf, b...)
+		}
+		b = l.buf
+	}
+	if err != nil && err != io.EOF {
+		l.err = &ParseError{File: l.file, Line: l.line + 1, Err: err}
+		return nil, false
+	}
+	if len(b) == 0 && err == io.EOF {
+		l.err = io.EOF
+		return nil, false
+	}
+	if err == io.EOF {
+		l.err = io.EOF // last line without newline; report it, stop next time
+	}
+	l.line++
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+	}
+	if n := len(b); n > 0 && b[n-1] == '\r' {
+		b = b[:n-1]
+	}
+	return b, true
+}
+
+// Err returns the read error that stopped next, or nil at a clean end.
+func (l *lineReader) Err() error {
+	if l.err == io.EOF {
+		return nil
+	}
+	return l.err
+}
+
+// fields splits line at any byte of seps (runs of separators count as one
+// when collapse is set, as for whitespace) into dst, trimming spaces and
+// tabs around each field.
+func fields(dst [][]byte, line []byte, comma bool) [][]byte {
+	dst = dst[:0]
+	if comma {
+		for {
+			i := bytes.IndexByte(line, ',')
+			if i < 0 {
+				return append(dst, trimSpace(line))
+			}
+			dst = append(dst, trimSpace(line[:i]))
+			line = line[i+1:]
+		}
+	}
+	i := 0
+	for i < len(line) {
+		for i < len(line) && isSpace(line[i]) {
+			i++
+		}
+		j := i
+		for j < len(line) && !isSpace(line[j]) {
+			j++
+		}
+		if j > i {
+			dst = append(dst, line[i:j])
+		}
+		i = j
+	}
+	return dst
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f' }
+
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && isSpace(b[0]) {
+		b = b[1:]
+	}
+	for len(b) > 0 && isSpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// isBlank reports whether line holds only spaces.
+func isBlank(line []byte) bool { return len(trimSpace(line)) == 0 }
+
+// atoi parses a decimal integer (optional sign) without allocating.
+func atoi(b []byte) (int64, error) {
+	if len(b) == 0 {
+		return 0, fmt.Errorf("empty field where an integer is expected: %w", graphs.ErrFormat)
+	}
+	neg := false
+	s := b
+	if s[0] == '-' || s[0] == '+' {
+		neg = s[0] == '-'
+		s = s[1:]
+		if len(s) == 0 {
+			return 0, fmt.Errorf("%q is not an integer: %w", b, graphs.ErrFormat)
+		}
+	}
+	var v uint64
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return 0, fmt.Errorf("%q is not an integer: %w", b, graphs.ErrFormat)
+		}
+		if v > (math.MaxInt64-9)/10 {
+			return 0, fmt.Errorf("%q overflows int64: %w", b, graphs.ErrFormat)
+		}
+		v = v*10 + uint64(c-'0')
+	}
+	if neg {
+		return -int64(v), nil
+	}
+	return int64(v), nil
+}
+
+// atof parses a float; NaN and ±Inf are refused (features must be finite).
+func atof(b []byte) (float64, error) {
+	if len(b) == 0 {
+		return 0, fmt.Errorf("empty field where a number is expected: %w", graphs.ErrFormat)
+	}
+	if v, err := atoi(b); err == nil && v > -1<<53 && v < 1<<53 {
+		return float64(v), nil // fast path for the integer features most files hold
+	}
+	v, err := strconv.ParseFloat(string(b), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("%q is not a finite number: %w", b, graphs.ErrFormat)
+	}
+	return v, nil
+}
