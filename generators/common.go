@@ -1,0 +1,180 @@
+package generators
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/internal/parallel"
+)
+
+// maxBlockRows is the largest number of rows in one sampling block.
+const maxBlockRows = 1 << 14
+
+// blockRows returns the number of rows per sampling block for n nodes: the
+// power of two nearest above n/64, clamped to [64, maxBlockRows]. It depends
+// on n only (never on GOMAXPROCS), so that block b always covers the same
+// rows and uses the same random stream.
+func blockRows(n int) int {
+	r := 64
+	for r < maxBlockRows && r*64 < n {
+		r *= 2
+	}
+	return r
+}
+
+// pairsBelow returns the number of lower-triangle pairs (i, j), j < i, in
+// rows lo..hi−1.
+func pairsBelow(lo, hi int) float64 {
+	return (float64(hi)*float64(hi-1) - float64(lo)*float64(lo-1)) / 2
+}
+
+// capacity returns a slice capacity for a count with the given mean and
+// variance: the mean plus six standard deviations plus 16, capped at max.
+// Larger counts still work (append grows the slice) but happen with
+// probability below 1e-9.
+func capacity(mean, variance, max float64) int {
+	c := mean + 6*math.Sqrt(variance) + 16
+	if c > max {
+		c = max
+	}
+	if c < 0 {
+		c = 0
+	}
+	return int(c)
+}
+
+var (
+	memOnce  sync.Once
+	memTotal float64
+)
+
+// memoryLimit returns the machine's physical memory in bytes (MemTotal of
+// /proc/meminfo), or 1 TiB when it cannot be read.
+func memoryLimit() float64 {
+	memOnce.Do(func() {
+		memTotal = 1 << 40
+		f, err := os.Open("/proc/meminfo")
+		if err != nil {
+			return
+		}
+		defer f.Close()
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			fields := strings.Fields(sc.Text())
+			if len(fields) >= 2 && fields[0] == "MemTotal:" {
+				if kb, err := strconv.ParseFloat(fields[1], 64); err == nil && kb > 0 {
+					memTotal = kb * 1024
+				}
+				return
+			}
+		}
+	})
+	return memTotal
+}
+
+// checkSize refuses sizes that cannot be built: n > graphs.MaxNodes, or an
+// expected number of undirected edges whose arrays (the final CSR plus the
+// sampling blocks) would need more than the machine's memory. edges is the
+// expected number of edges plus a margin; weighted adds 8 bytes per entry.
+func checkSize(fn string, n int, edges float64, weighted bool) error {
+	if n < 0 {
+		return fmt.Errorf("generators: %s: n=%d is negative: %w", fn, n, graphs.ErrParameter)
+	}
+	if n > graphs.MaxNodes {
+		return fmt.Errorf("generators: %s: n=%d exceeds graphs.MaxNodes=%d: %w", fn, n, graphs.MaxNodes, graphs.ErrTooLarge)
+	}
+	entries := 2 * edges
+	perEntry := 6.0 // 4 bytes in the CSR, 2 (half the entries) in the blocks
+	if weighted {
+		perEntry = 18
+	}
+	bytes := 12*float64(n) + perEntry*entries
+	if entries > float64(math.MaxInt/16) || bytes > memoryLimit() {
+		return fmt.Errorf("generators: %s: n=%d with ≈%.4g expected edges needs ≈%.3g GB, more than this machine's %.3g GB: %w",
+			fn, n, edges, bytes/1e9, memoryLimit()/1e9, graphs.ErrTooLarge)
+	}
+	return nil
+}
+
+// checkProb refuses a probability outside [0,1] or NaN.
+func checkProb(fn, what string, p float64) error {
+	if !(p >= 0 && p <= 1) {
+		return fmt.Errorf("generators: %s: %s=%v not in [0,1]: %w", fn, what, p, graphs.ErrParameter)
+	}
+	return nil
+}
+
+// checkRand refuses a nil generator.
+func checkRand(fn string, rng *rand.Rand) error {
+	if rng == nil {
+		return fmt.Errorf("generators: %s: rng is nil: %w", fn, graphs.ErrParameter)
+	}
+	return nil
+}
+
+// runBlocks calls fn(b) for every block b in [0, nb) on all cores, the
+// highest-numbered (largest, for lower-triangle rows) blocks first. It checks
+// ctx before every block and returns an error wrapping ctx.Err() when
+// cancelled. When progress is not nil it is called from the calling
+// goroutine, first with (0, total) and then each time a block finishes, with
+// the summed rows(b) of the blocks done so far. The error returned is that of
+// the lowest-numbered failing chunk, so it does not depend on scheduling
+// (cancellation aside).
+func runBlocks(ctx context.Context, fnName string, nb int, rows func(b int) int64,
+	progress func(done, total int64), fn func(b int) error) error {
+	run := func(c int) (int, error) {
+		b := nb - 1 - c
+		if err := ctx.Err(); err != nil {
+			return b, fmt.Errorf("generators: %s: cancelled: %w", fnName, err)
+		}
+		return b, fn(b)
+	}
+	if progress == nil {
+		return parallel.ForErr(nb, func(c int) error {
+			_, err := run(c)
+			return err
+		})
+	}
+	var total int64
+	for b := range nb {
+		total += rows(b)
+	}
+	progress(0, total)
+	doneCh := make(chan int64, nb)
+	errCh := make(chan error, 1)
+	go func() {
+		errCh <- parallel.ForErr(nb, func(c int) error {
+			b, err := run(c)
+			if err == nil {
+				doneCh <- rows(b)
+			}
+			return err
+		})
+	}()
+	var done int64
+	for {
+		select {
+		case r := <-doneCh:
+			done += r
+			progress(done, total)
+		case err := <-errCh:
+			for {
+				select {
+				case r := <-doneCh:
+					done += r
+					progress(done, total)
+				default:
+					return err
+				}
+			}
+		}
+	}
+}
