@@ -1,0 +1,3 @@
+package gnn
+
+type gatGraph struct{}

@@ -1,0 +1,146 @@
+package gnn
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gnnwb/gnnwb/graphs"
+)
+
+// lossGradCheck compares the gradient of a loss with central differences.
+func lossGradCheck(t *testing.T, name string, x []float64, f func(grad []float64) float64) {
+	t.Helper()
+	grad := make([]float64, len(x))
+	f(grad)
+	scratch := make([]float64, len(x))
+	for e := range x {
+		x0 := x[e]
+		x[e] = x0 + fdStep
+		lp := f(scratch)
+		x[e] = x0 - fdStep
+		lm := f(scratch)
+		x[e] = x0
+		num := (lp - lm) / (2 * fdStep)
+		if re := relErr(grad[e], num); re > fdTol {
+			t.Fatalf("%s: grad[%d] = %.12g, finite difference %.12g (rel err %.2g)", name, e, grad[e], num, re)
+		}
+	}
+}
+
+func TestLossGradients(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const n, c = 7, 4
+	z := randSlice(rng, n*c, 3)
+	y := make([]int32, n)
+	for i := range y {
+		y[i] = int32(rng.IntN(c))
+	}
+	target := randSlice(rng, n*c, 1)
+	for _, tc := range []struct {
+		name string
+		rows []int32
+	}{{"all", nil}, {"masked", []int32{0, 3, 5}}} {
+		t.Run("crossentropy/"+tc.name, func(t *testing.T) {
+			lossGradCheck(t, "CrossEntropy", z, func(g []float64) float64 {
+				l, err := CrossEntropy(g, z, c, y, tc.rows)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return l
+			})
+		})
+		t.Run("squared/"+tc.name, func(t *testing.T) {
+			lossGradCheck(t, "SquaredError", z, func(g []float64) float64 {
+				l, err := SquaredError(g, z, target, c, tc.rows)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return l
+			})
+		})
+	}
+}
+
+// TestCrossEntropyTorch: value from torch.nn.functional.cross_entropy
+// (PyTorch 1.13, float64) on logits [[1,2,.5],[.1,-.3,.2],[3,0,-1]],
+// labels [1,2,0], rows {0,2}.
+func TestCrossEntropyTorch(t *testing.T) {
+	z := []float64{1, 2, .5, .1, -.3, .2, 3, 0, -1}
+	g := make([]float64, 9)
+	l, err := CrossEntropy(g, z, 3, []int32{1, 2, 0}, []int32{0, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 0.265126343932687; math.Abs(l-want) > 1e-15 {
+		t.Fatalf("loss %.17g, torch %.17g", l, want)
+	}
+	if g[3] != 0 || g[4] != 0 || g[5] != 0 {
+		t.Fatalf("gradient outside the mask: %v", g[3:6])
+	}
+}
+
+func TestLossErrors(t *testing.T) {
+	g := make([]float64, 6)
+	for _, tc := range []struct {
+		name string
+		err  error
+		run  func() error
+	}{
+		{"ce shape", graphs.ErrShape, func() error { _, err := CrossEntropy(g, make([]float64, 5), 3, []int32{0, 1}, nil); return err }},
+		{"ce label", graphs.ErrParameter, func() error { _, err := CrossEntropy(g, make([]float64, 6), 3, []int32{0, 3}, nil); return err }},
+		{"ce row", graphs.ErrNodeID, func() error { _, err := CrossEntropy(g, make([]float64, 6), 3, []int32{0, 1}, []int32{2}); return err }},
+		{"se shape", graphs.ErrShape, func() error { _, err := SquaredError(g, make([]float64, 6), make([]float64, 5), 3, nil); return err }},
+		{"se row", graphs.ErrNodeID, func() error {
+			_, err := SquaredError(g, make([]float64, 6), make([]float64, 6), 3, []int32{-1})
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := tc.run(); !errorsIs(err, tc.err) {
+				t.Fatalf("err = %v, want %v", err, tc.err)
+			}
+		})
+	}
+}
+
+// TestOptimizersTorch: three steps from θ = (0.5, −1, 2) with gradients
+// (0.1,−0.2,0.3), (1,0.5,−0.25), (−0.3,0,0.7); expected values printed by
+// PyTorch 1.13 (float64): torch.optim.Adam(lr=0.01, weight_decay=5e-4) and
+// torch.optim.SGD(lr=0.1, momentum=0.9, weight_decay=0.01).
+func TestOptimizersTorch(t *testing.T) {
+	grads := [][]float64{{0.1, -0.2, 0.3}, {1.0, 0.5, -0.25}, {-0.3, 0.0, 0.7}}
+	for _, tc := range []struct {
+		name string
+		opt  Optimizer
+		want []float64
+	}{
+		{"adam", NewAdam(0.01, 5e-4), []float64{0.4777747094456953, -0.997815405534578, 1.9838446963094614}},
+		{"sgd", &SGD{LR: 0.1, Momentum: 0.9, WeightDecay: 0.01}, []float64{0.31023538949999996, -1.0352207789999999, 1.885078568}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := []Param{{Value: []float64{0.5, -1, 2}, Grad: make([]float64, 3)}}
+			for _, g := range grads {
+				copy(p[0].Grad, g)
+				if err := tc.opt.Step(p); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for e, w := range tc.want {
+				// a few roundings of difference in operation order at most.
+				if math.Abs(p[0].Value[e]-w) > 4e-16*math.Abs(w) {
+					t.Errorf("θ[%d] = %.17g, torch %.17g", e, p[0].Value[e], w)
+				}
+			}
+		})
+	}
+}
+
+func TestMeanFieldRate(t *testing.T) {
+	if got := MeanFieldRate(0.5, 1, 100); got != 0.5 {
+		t.Errorf("γ=1: %v, want 0.5", got)
+	}
+	if got := MeanFieldRate(0.5, 0.5, 100); math.Abs(got-0.005) > 1e-18 {
+		t.Errorf("γ=½: %v, want 0.005", got)
+	}
+}

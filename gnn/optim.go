@@ -1,0 +1,161 @@
+package gnn
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gnnwb/gnnwb/graphs"
+)
+
+// Optimizer updates parameters from their gradients. Step does not clear
+// the gradients; call ZeroGrad before the next backward pass.
+type Optimizer interface {
+	Step(params []Param) error
+}
+
+// ZeroGrad sets every gradient of params to 0.
+func ZeroGrad(params []Param) {
+	for _, p := range params {
+		clear(p.Grad)
+	}
+}
+
+// MeanFieldRate returns η = α N^{2γ−2}, the learning rate of SGD on ℓ that
+// makes every unit move by α/N^{2−γ} per step (MATH.md section 3): η = α for
+// γ = 1 (mean field), η = α/N for γ = ½ (kernel scaling).
+func MeanFieldRate(alpha, gamma float64, N int) float64 {
+	return alpha * math.Pow(float64(N), 2*gamma-2)
+}
+
+// SGD is stochastic gradient descent with momentum as torch.optim.SGD
+// (dampening 0, no Nesterov): g ← ∇θ + λθ, v ← μv + g (v = g on the first
+// step), θ ← θ − η v. Its state (Velocity) is indexed like the params slice
+// passed to Step, which must be the same every call.
+type SGD struct {
+	LR, Momentum, WeightDecay float64
+	Velocity                  [][]float64
+}
+
+// Step applies one update. Errors wrap graphs.ErrShape if the parameters
+// changed shape between calls.
+func (o *SGD) Step(params []Param) error {
+	if o.Momentum != 0 && o.Velocity == nil {
+		o.Velocity = make([][]float64, len(params))
+		for k, p := range params {
+			o.Velocity[k] = make([]float64, len(p.Value))
+		}
+		for k, p := range params {
+			v := o.Velocity[k]
+			for e, g := range p.Grad {
+				if o.WeightDecay != 0 && !p.NoDecay {
+					g += o.WeightDecay * p.Value[e]
+				}
+				v[e] = g
+			}
+		}
+		return o.apply(params)
+	}
+	if o.Momentum != 0 && len(o.Velocity) != len(params) {
+		return fmt.Errorf("gnn: SGD.Step: %d params, state has %d: %w", len(params), len(o.Velocity), graphs.ErrShape)
+	}
+	for k, p := range params {
+		wd := o.WeightDecay
+		if p.NoDecay {
+			wd = 0
+		}
+		if o.Momentum == 0 {
+			for e, g := range p.Grad {
+				p.Value[e] -= o.LR * (g + wd*p.Value[e])
+			}
+			continue
+		}
+		v := o.Velocity[k]
+		if len(v) != len(p.Value) {
+			return fmt.Errorf("gnn: SGD.Step: param %d has %d values, state %d: %w", k, len(p.Value), len(v), graphs.ErrShape)
+		}
+		for e, g := range p.Grad {
+			v[e] = o.Momentum*v[e] + (g + wd*p.Value[e])
+		}
+	}
+	if o.Momentum == 0 {
+		return nil
+	}
+	return o.apply(params)
+}
+
+func (o *SGD) apply(params []Param) error {
+	for k, p := range params {
+		for e, v := range o.Velocity[k] {
+			p.Value[e] -= o.LR * v
+		}
+	}
+	return nil
+}
+
+// Adam is torch.optim.Adam (Kingma & Ba 2015) with PyTorch's L2 weight decay
+// (not AdamW): at step t,
+//
+//	g ← ∇θ + λθ,  m ← β1 m + (1−β1) g,  v ← β2 v + (1−β2) g²,
+//	θ ← θ − (η/(1−β1^t)) · m / (sqrt(v)/sqrt(1−β2^t) + ε),
+//
+// in the same operation order as PyTorch 1.13's single-tensor implementation
+// (m.mul_(β1).add_(g, alpha=1−β1), v.mul_(β2).addcmul_(g, g, value=1−β2),
+// θ.addcdiv_(m, denom, value=−step)).
+// Parameters with NoDecay get λ = 0. State (M, V, T) is indexed like the
+// params slice passed to Step, which must be the same every call.
+type Adam struct {
+	LR, Beta1, Beta2, Eps, WeightDecay float64
+	M, V                               [][]float64
+	T                                  int
+}
+
+// NewAdam returns Adam with PyTorch's defaults β1 = 0.9, β2 = 0.999,
+// ε = 1e-8 and the given learning rate and weight decay.
+func NewAdam(lr, weightDecay float64) *Adam {
+	return &Adam{LR: lr, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: weightDecay}
+}
+
+// Step applies one update. Errors wrap graphs.ErrShape if the parameters
+// changed shape between calls.
+func (o *Adam) Step(params []Param) error {
+	if o.M == nil {
+		o.M = make([][]float64, len(params))
+		o.V = make([][]float64, len(params))
+		for k, p := range params {
+			o.M[k] = make([]float64, len(p.Value))
+			o.V[k] = make([]float64, len(p.Value))
+		}
+	}
+	if len(o.M) != len(params) {
+		return fmt.Errorf("gnn: Adam.Step: %d params, state has %d: %w", len(params), len(o.M), graphs.ErrShape)
+	}
+	for k, p := range params {
+		if len(o.M[k]) != len(p.Value) || len(p.Grad) != len(p.Value) {
+			return fmt.Errorf("gnn: Adam.Step: param %d has %d values, state %d: %w", k, len(p.Value), len(o.M[k]), graphs.ErrShape)
+		}
+	}
+	o.T++
+	bc1 := 1 - math.Pow(o.Beta1, float64(o.T))
+	bc2 := 1 - math.Pow(o.Beta2, float64(o.T))
+	step := o.LR / bc1
+	bc2s := math.Sqrt(bc2)
+	for k, p := range params {
+		wd := o.WeightDecay
+		if p.NoDecay {
+			wd = 0
+		}
+		m, v := o.M[k], o.V[k]
+		m, v = m[:len(p.Value)], v[:len(p.Value)]
+		g := p.Grad[:len(p.Value)]
+		for e, x := range p.Value {
+			gr := g[e]
+			if wd != 0 {
+				gr += wd * x
+			}
+			m[e] = m[e]*o.Beta1 + (1-o.Beta1)*gr
+			v[e] = v[e]*o.Beta2 + (1-o.Beta2)*(gr*gr)
+			p.Value[e] = x - step*(m[e]/(math.Sqrt(v[e])/bc2s+o.Eps))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,281 @@
+package gnn
+
+import (
+	"fmt"
+
+	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/internal/parallel"
+)
+
+// Fixed chunk sizes of the parallel kernels. They never depend on GOMAXPROCS,
+// so every kernel gives the same bits on any number of workers.
+const (
+	rowBlock = 256 // rows of a dense or sparse product per chunk
+	colBlock = 32  // rows of a parameter gradient (columns of h) per chunk
+	aggBlock = 512 // nodes per chunk of a sparse aggregation
+)
+
+// matMul sets out = a·b (acc: out += a·b) for a n×k, b k×m, out n×m, all
+// row-major. Zeros of a are skipped, so a dropped-out input costs only its
+// kept entries. Parallel over fixed blocks of rows of out.
+func matMul(out, a, b []float64, n, k, m int, acc bool) {
+	parallel.For(parallel.Chunks(n, rowBlock), func(c int) {
+		lo, hi := parallel.Range(c, rowBlock, n)
+		for i := lo; i < hi; i++ {
+			o := out[i*m : i*m+m]
+			if !acc {
+				clear(o)
+			}
+			for p, x := range a[i*k : i*k+k] {
+				if x == 0 {
+					continue
+				}
+				bp := b[p*m : p*m+m]
+				bp = bp[:len(o)]
+				for q := range o {
+					o[q] += x * bp[q]
+				}
+			}
+		}
+	})
+}
+
+// matMulTA adds aᵀ·g to out for a n×k, g n×m, out k×m (a parameter
+// gradient hᵀ·dout). Parallel over fixed blocks of rows of out, each summing
+// over i = 0..n−1 in order: no partial buffers, same bits for any worker count.
+func matMulTA(out, a, g []float64, n, k, m int) {
+	parallel.For(parallel.Chunks(k, colBlock), func(c int) {
+		lo, hi := parallel.Range(c, colBlock, k)
+		for i := 0; i < n; i++ {
+			gi := g[i*m : i*m+m]
+			for p, x := range a[i*k+lo : i*k+hi] {
+				if x == 0 {
+					continue
+				}
+				o := out[(lo+p)*m : (lo+p)*m+m]
+				o = o[:len(gi)]
+				for q := range gi {
+					o[q] += x * gi[q]
+				}
+			}
+		}
+	})
+}
+
+// matMulBT sets out = g·bᵀ (acc: out += g·bᵀ) for g n×m, b k×m, out n×k: the
+// input gradient dout·Θᵀ of h·Θ. Parallel over fixed row blocks.
+func matMulBT(out, g, b []float64, n, m, k int, acc bool) {
+	parallel.For(parallel.Chunks(n, rowBlock), func(c int) {
+		lo, hi := parallel.Range(c, rowBlock, n)
+		for i := lo; i < hi; i++ {
+			gi := g[i*m : i*m+m]
+			o := out[i*k : i*k+k]
+			for p := range o {
+				bp := b[p*m : p*m+m]
+				bp = bp[:len(gi)]
+				var s float64
+				for q, x := range gi {
+					s += x * bp[q]
+				}
+				if acc {
+					o[p] += s
+				} else {
+					o[p] = s
+				}
+			}
+		}
+	})
+}
+
+// addBias adds b (length m) to every row of out (n×m).
+func addBias(out, b []float64, m int) {
+	n := len(out) / m
+	parallel.For(parallel.Chunks(n, rowBlock), func(c int) {
+		lo, hi := parallel.Range(c, rowBlock, n)
+		for i := lo; i < hi; i++ {
+			o := out[i*m : i*m+m]
+			o = o[:len(b)]
+			for q := range o {
+				o[q] += b[q]
+			}
+		}
+	})
+}
+
+// colSum adds the column sums of g (n×m) to out (length m), rows in order.
+func colSum(out, g []float64, m int) {
+	n := len(g) / m
+	out = out[:m]
+	for i := 0; i < n; i++ {
+		gi := g[i*m : i*m+m]
+		for q := range out {
+			out[q] += gi[q]
+		}
+	}
+}
+
+// Sparse is a sparse matrix in compressed sparse row form, used for sparse
+// node features (bag-of-words inputs such as Cora's): row i holds the
+// entries Values[Offsets[i]:Offsets[i+1]] in the columns
+// Index[Offsets[i]:Offsets[i+1]] (ascending, no duplicates).
+//
+// A Sparse is read-only once built. The first backward pass through a layer
+// that reads it builds and caches its transpose (O(nnz)), so a Sparse must
+// not be used by two goroutines at once before that.
+type Sparse struct {
+	Rows, Cols int
+	Offsets    []int
+	Index      []int32
+	Values     []float64
+
+	t *sparseT // transpose structure, built on demand, shared by masks
+}
+
+// sparseT is the transpose of a Sparse's structure: column p holds the
+// entries perm[tOff[p]:tOff[p+1]] of Values, in rows rows[...] (ascending).
+type sparseT struct {
+	off  []int
+	rows []int32
+	perm []int
+}
+
+// NewSparse converts a dense rows×cols matrix (row-major) to a Sparse holding
+// its nonzero entries. The input is copied. Cost O(rows·cols). It returns an
+// error wrapping graphs.ErrShape when len(dense) != rows·cols.
+func NewSparse(rows, cols int, dense []float64) (*Sparse, error) {
+	if rows < 0 || cols < 0 || len(dense) != rows*cols {
+		return nil, fmt.Errorf("gnn: NewSparse: rows=%d cols=%d len(dense)=%d: %w", rows, cols, len(dense), graphs.ErrShape)
+	}
+	s := &Sparse{Rows: rows, Cols: cols, Offsets: make([]int, rows+1)}
+	for i := range rows {
+		for p, x := range dense[i*cols : (i+1)*cols] {
+			if x != 0 {
+				s.Index = append(s.Index, int32(p))
+				s.Values = append(s.Values, x)
+			}
+		}
+		s.Offsets[i+1] = len(s.Index)
+	}
+	return s, nil
+}
+
+// Dense returns the sparse matrix as a new dense rows×cols slice.
+func (s *Sparse) Dense() []float64 {
+	d := make([]float64, s.Rows*s.Cols)
+	for i := range s.Rows {
+		for e := s.Offsets[i]; e < s.Offsets[i+1]; e++ {
+			d[i*s.Cols+int(s.Index[e])] = s.Values[e]
+		}
+	}
+	return d
+}
+
+// NNZ returns the number of stored entries.
+func (s *Sparse) NNZ() int { return len(s.Index) }
+
+func (s *Sparse) check() error {
+	if s == nil || s.Rows < 0 || s.Cols < 0 || len(s.Offsets) != s.Rows+1 || s.Offsets[0] != 0 ||
+		s.Offsets[s.Rows] != len(s.Index) || len(s.Values) != len(s.Index) {
+		return fmt.Errorf("gnn: Sparse: inconsistent CSR arrays: %w", graphs.ErrShape)
+	}
+	for i := range s.Rows {
+		if s.Offsets[i+1] < s.Offsets[i] {
+			return fmt.Errorf("gnn: Sparse: offsets decrease at row %d: %w", i, graphs.ErrShape)
+		}
+		prev := int32(-1)
+		for _, p := range s.Index[s.Offsets[i]:s.Offsets[i+1]] {
+			if p <= prev || int(p) >= s.Cols {
+				return fmt.Errorf("gnn: Sparse: row %d column %d out of order or range [0,%d): %w", i, p, s.Cols, graphs.ErrShape)
+			}
+			prev = p
+		}
+	}
+	return nil
+}
+
+// withValues returns a Sparse sharing s's structure (and transpose) with other values.
+func (s *Sparse) withValues(v []float64) *Sparse {
+	s.transpose()
+	return &Sparse{Rows: s.Rows, Cols: s.Cols, Offsets: s.Offsets, Index: s.Index, Values: v, t: s.t}
+}
+
+func (s *Sparse) transpose() *sparseT {
+	if s.t != nil {
+		return s.t
+	}
+	t := &sparseT{off: make([]int, s.Cols+1), rows: make([]int32, len(s.Index)), perm: make([]int, len(s.Index))}
+	for _, p := range s.Index {
+		t.off[p+1]++
+	}
+	for p := range s.Cols {
+		t.off[p+1] += t.off[p]
+	}
+	next := append([]int(nil), t.off[:s.Cols]...)
+	for i := range s.Rows {
+		for e := s.Offsets[i]; e < s.Offsets[i+1]; e++ {
+			p := s.Index[e]
+			t.rows[next[p]] = int32(i)
+			t.perm[next[p]] = e
+			next[p]++
+		}
+	}
+	s.t = t
+	return t
+}
+
+// spMul sets out = x·b for x n×k sparse, b k×m, out n×m.
+func spMul(out []float64, x *Sparse, b []float64, m int) {
+	n := x.Rows
+	parallel.For(parallel.Chunks(n, rowBlock), func(c int) {
+		lo, hi := parallel.Range(c, rowBlock, n)
+		for i := lo; i < hi; i++ {
+			o := out[i*m : i*m+m]
+			clear(o)
+			for e := x.Offsets[i]; e < x.Offsets[i+1]; e++ {
+				v := x.Values[e]
+				if v == 0 {
+					continue
+				}
+				p := int(x.Index[e])
+				bp := b[p*m : p*m+m]
+				bp = bp[:len(o)]
+				for q := range o {
+					o[q] += v * bp[q]
+				}
+			}
+		}
+	})
+}
+
+// spMulTA adds xᵀ·g to out for x n×k sparse, g n×m, out k×m, by a gather
+// over the cached transpose: parallel over fixed blocks of columns of x.
+func spMulTA(out []float64, x *Sparse, g []float64, m int) {
+	t := x.transpose()
+	k := x.Cols
+	parallel.For(parallel.Chunks(k, colBlock), func(c int) {
+		lo, hi := parallel.Range(c, colBlock, k)
+		for p := lo; p < hi; p++ {
+			o := out[p*m : p*m+m]
+			for e := t.off[p]; e < t.off[p+1]; e++ {
+				v := x.Values[t.perm[e]]
+				if v == 0 {
+					continue
+				}
+				i := int(t.rows[e])
+				gi := g[i*m : i*m+m]
+				gi = gi[:len(o)]
+				for q := range o {
+					o[q] += v * gi[q]
+				}
+			}
+		}
+	})
+}
+
+// grow returns buf with length n, reusing its storage when large enough.
+func grow(buf []float64, n int) []float64 {
+	if cap(buf) >= n {
+		return buf[:n]
+	}
+	return make([]float64, n)
+}
