@@ -1,0 +1,194 @@
+package generators
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"sync"
+
+	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/internal/parallel"
+)
+
+// plan is a lower-triangle sampler over nodes cut into contiguous groups
+// (SBM blocks, or cells of a graphon envelope over sorted latents): the pair
+// {i, j} with i in group a and j in group b is a candidate with probability
+// q_ab, and a candidate is kept with probability w(i, j)/wbar_ab when thin is
+// set (thinning; w ≤ wbar_ab), always otherwise.
+//
+// Pairs are visited row by row, and within row i group by group, in
+// increasing j. Each pair k is an interval of length λ_k = −log(1−q_k) on a
+// line carrying a rate-1 Poisson process; a pair is a candidate when its
+// interval holds a point. An Exp(1) residual E is carried across pairs,
+// groups and rows: in a run of L pairs of rate λ the first candidate is ⌊E/λ⌋
+// pairs on if E < λL, and otherwise E − λL is again Exp(1) and independent of
+// the run (memorylessness), so no draw is wasted when the probability
+// changes. After a candidate a fresh E is drawn. The cost is O(rows·groups +
+// candidates).
+type plan struct {
+	n     int
+	start []int     // group g is nodes start[g]..start[g+1]−1; len groups+1
+	lam   []float64 // groups×groups: −log(1 − q_ab); +Inf for q = 1
+	q     []float64 // groups×groups: candidate probability q_ab
+	wbar  []float64 // groups×groups: thinning envelope (used with thin)
+	// thin returns w(i, j) for j < i; nil keeps every candidate.
+	thin func(i, j int) float64
+	// check makes every w(i, j) be checked to lie in [0, 1]; the first
+	// value outside fails the block with an error from bad.
+	check bool
+	bad   func(i, j int, w float64) error
+}
+
+func newPlan(n int, start []int, q, wbar []float64) *plan {
+	g := len(start) - 1
+	lam := make([]float64, g*g)
+	for k, v := range q {
+		lam[k] = -math.Log1p(-v)
+	}
+	return &plan{n: n, start: start, lam: lam, q: q, wbar: wbar}
+}
+
+// groupOf returns the group holding node i.
+func (pl *plan) groupOf(i int) int {
+	return sort.Search(len(pl.start)-1, func(g int) bool { return pl.start[g+1] > i })
+}
+
+// expected returns the mean and variance of the number of candidates in rows
+// lo..hi−1.
+func (pl *plan) expected(lo, hi int) (mean, variance float64) {
+	if lo >= hi {
+		return 0, 0
+	}
+	groups := len(pl.start) - 1
+	a := pl.groupOf(lo)
+	for i := lo; i < hi; i++ {
+		for i >= pl.start[a+1] {
+			a++
+		}
+		for b := 0; b <= a; b++ {
+			end := pl.start[b+1]
+			if b == a {
+				end = i
+			}
+			l := float64(end - pl.start[b])
+			q := pl.q[a*groups+b]
+			mean += q * l
+			variance += q * (1 - q) * l
+		}
+	}
+	return mean, variance
+}
+
+// scratch holds reusable buffers for blocks whose size cannot be predicted
+// well (thinning): a block samples into a scratch buffer and keeps an exact
+// copy.
+var scratch = sync.Pool{New: func() any { return new(scratchBuf) }}
+
+type scratchBuf struct {
+	nb []int32
+}
+
+// block samples rows lo..hi−1.
+func (pl *plan) block(lo, hi int, rng *rand.Rand) (graphs.LowerBlock, error) {
+	bl := graphs.LowerBlock{Lo: lo, Hi: hi, Counts: make([]int32, hi-lo)}
+	if lo >= hi {
+		bl.Neighbours = []int32{}
+		return bl, nil
+	}
+	var buf *scratchBuf
+	var nb []int32
+	if pl.thin == nil {
+		mean, v := pl.expected(lo, hi)
+		nb = make([]int32, 0, capacity(mean, v, pairsBelow(lo, hi)))
+	} else {
+		buf = scratch.Get().(*scratchBuf)
+		defer scratch.Put(buf)
+		nb = buf.nb[:0]
+	}
+	groups := len(pl.start) - 1
+	a := pl.groupOf(lo)
+	e := rng.ExpFloat64()
+	var err error
+rows:
+	for i := lo; i < hi; i++ {
+		for i >= pl.start[a+1] {
+			a++
+		}
+		rowStart := len(nb)
+		lamRow := pl.lam[a*groups : a*groups+a+1]
+		for b, l := range lamRow {
+			if l == 0 {
+				continue
+			}
+			j, end := pl.start[b], pl.start[b+1]
+			if b == a {
+				end = i
+			}
+			for j < end {
+				rem := float64(end - j)
+				x := e / l
+				if !(x < rem) {
+					e -= l * rem
+					if e < 0 {
+						e = 0
+					}
+					break
+				}
+				j += int(x)
+				keep := true
+				if pl.thin != nil {
+					w := pl.thin(i, j)
+					if pl.check && !(w >= 0 && w <= 1) {
+						err = pl.bad(i, j, w)
+						break rows
+					}
+					if wb := pl.wbar[a*groups+b]; w < wb {
+						keep = rng.Float64()*wb < w
+					}
+				}
+				if keep {
+					nb = append(nb, int32(j))
+				}
+				e = rng.ExpFloat64()
+				j++
+			}
+		}
+		bl.Counts[i-lo] = int32(len(nb) - rowStart)
+	}
+	if buf != nil {
+		buf.nb = nb
+		bl.Neighbours = append(make([]int32, 0, len(nb)), nb...)
+	} else {
+		bl.Neighbours = nb
+	}
+	return bl, err
+}
+
+// run samples all rows of the plan in fixed blocks, block b with stream
+// parallel.Stream(base, b), and builds the graph.
+func (pl *plan) run(ctx context.Context, fn string, base uint64, progress func(done, total int64)) (graphs.Graph, error) {
+	n := pl.n
+	size := blockRows(n)
+	nb := parallel.Chunks(n, size)
+	blocks := make([]graphs.LowerBlock, nb)
+	rows := func(b int) int64 {
+		lo, hi := parallel.Range(b, size, n)
+		return int64(hi - lo)
+	}
+	err := runBlocks(ctx, fn, nb, rows, progress, func(b int) error {
+		lo, hi := parallel.Range(b, size, n)
+		var err error
+		blocks[b], err = pl.block(lo, hi, parallel.Stream(base, b))
+		return err
+	})
+	if err != nil {
+		return graphs.Graph{}, err
+	}
+	g, err := graphs.FromLowerBlocks(n, blocks)
+	if err != nil {
+		return graphs.Graph{}, fmt.Errorf("generators: %s: %w", fn, err)
+	}
+	return g, nil
+}
