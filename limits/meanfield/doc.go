@@ -1,0 +1,43 @@
+// Package meanfield solves the mean-field width limit of shared/MATH.md 4.2
+// (γ = 1, N → ∞) for the model F(θ; φ) = c σ(a·φ), θ = (c, a), a = (w, v),
+// φ = (x, m) ∈ ℝ^{2d}: the McKean–Vlasov equation
+//
+//	∂_t μ_t = −∇_θ·(μ_t V[μ_t]),   V[μ](θ) = α E_π[(y − g_μ(φ)) ∇_θF(θ; φ)],
+//	g_μ(φ) = ∫ F(θ; φ) μ(dθ),   ∇_θF = (σ(a·φ), c σ'(a·φ) φ),
+//
+// with expectations under π computed as quadrature sums over u: the caller
+// supplies nodes u_q, weights ω_q, features φ(u_q) and targets Y(u_q), and
+// E_π[h(φ, y)] = Σ_q ω_q h(φ(u_q), Y(u_q)).
+//
+// # Moment ODE (linear σ)
+//
+// For σ(z) = z, g(φ) = b·φ with b = E[c a], and with Σ = E_π[φφᵀ],
+// r = E_π[yφ], e = r − Σb, the moments b = E[ca], Q = E[aaᵀ], q = E[c²] obey
+//
+//	db/dt = α (Q + q I) e,   dQ/dt = α (e bᵀ + b eᵀ),   dq/dt = 2α b·e,
+//
+// closed and exact (SolveMoments). tr Q − q is conserved. From μ_0
+// (c ~ N(0, s_c²), a ~ N(0, (s_w²/d) I)): b_0 = 0, Q_0 = (s_w²/d) I, q_0 = s_c²
+// (InitialMoments); for a finite sample of particles, their empirical moments
+// (EmpiricalMoments), which the particle system then follows exactly.
+//
+// # Particle solver
+//
+// M particles θ^k from μ_0 taken as a scrambled Halton sample (Owen 2017,
+// gonum stat/samplemv) mapped through the Gaussian inverse CDF, moved by the
+// characteristics dθ^k/dt = V[μ^M_t](θ^k) with μ^M = (1/M) Σ_k δ_{θ^k}:
+//
+//	g_q = (1/M) Σ_k c^k σ(a^k·φ_q),   ε_q = α ω_q (Y_q − g_q),
+//	dc^k/dt = Σ_q ε_q σ(a^k·φ_q),   da^k/dt = c^k Σ_q ε_q σ'(a^k·φ_q) φ_q,
+//
+// integrated by the Dormand–Prince 5(4) method of limits/ode. Cost per
+// evaluation O(M Q·dim), in fixed chunks of particles (bit-identical for any
+// GOMAXPROCS). Its own discretisation error is estimated by re-solving with
+// the first 2M Halton points (Particles.Solve with SelfCheck).
+//
+// # Layout
+//
+// Particles are rows of a flat slice: θ[k*(1+dim)] = c^k, θ[k*(1+dim)+1+i] =
+// a^k_i, dim = len(φ) = 2d. Features are row-major: φ[q*dim+i]. Q matrices
+// are row-major dim×dim.
+package meanfield

@@ -1,0 +1,372 @@
+package meanfield
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"testing"
+
+	"gonum.org/v1/gonum/integrate/quad"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/limits/activation"
+	"github.com/gnnwb/gnnwb/limits/ode"
+)
+
+// testGrid is a Q-node Gauss–Legendre grid on [0,1] with d = 1:
+// φ(u) = (X(u), m(u)) = (u, 0.4 e^{−u}), Y(u) = sin(2πu) + u.
+func testGrid(q int) Problem {
+	u, w := make([]float64, q), make([]float64, q)
+	quad.Legendre{}.FixedLocations(u, w, 0, 1)
+	p := Problem{Omega: w, Dim: 2, Alpha: 1}
+	for _, x := range u {
+		p.Phi = append(p.Phi, x, 0.4*math.Exp(-x))
+		p.Y = append(p.Y, math.Sin(2*math.Pi*x)+x)
+	}
+	return p
+}
+
+var tight = ode.Options{RTol: 1e-11, ATol: 1e-12}
+
+// TestMomentLimit: as t → ∞ with Q + qI positive definite, e → 0, so
+// b → Σ^{-1} r (the least-squares optimum); tr Q − q is conserved and Q stays
+// symmetric along the way.
+func TestMomentLimit(t *testing.T) {
+	p := testGrid(16)
+	sigma, r, err := SecondMoments(p.Omega, p.Phi, p.Y, p.Dim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m0, err := InitialMoments(1, 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	times := []float64{0, 1, 10, 100, 3000}
+	ms, _, err := SolveMoments(context.Background(), MomentProblem{Sigma: sigma, R: r, Alpha: 2}, m0, times, tight)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bstar mat.VecDense
+	if err := bstar.SolveVec(mat.NewDense(2, 2, sigma), mat.NewVecDense(2, r)); err != nil {
+		t.Fatal(err)
+	}
+	c0 := m0.Q[0] + m0.Q[3] - m0.Q0
+	for k, m := range ms {
+		if c := m.Q[0] + m.Q[3] - m.Q0; math.Abs(c-c0) > 1e-8 {
+			t.Errorf("t=%v: tr Q − q = %v, initially %v", times[k], c, c0)
+		}
+		if m.Q[1] != m.Q[2] {
+			t.Errorf("t=%v: Q not symmetric: %v", times[k], m.Q)
+		}
+	}
+	last := ms[len(ms)-1]
+	for i := 0; i < 2; i++ {
+		if d := math.Abs(last.B[i] - bstar.AtVec(i)); d > 1e-6*math.Max(1, math.Abs(bstar.AtVec(i))) {
+			t.Errorf("b_∞[%d] = %v, Σ⁻¹r = %v", i, last.B[i], bstar.AtVec(i))
+		}
+	}
+}
+
+// TestMoments1D compares the scalar moment ODE (dim = 1)
+// b' = α(Q+q)(r − Σb), Q' = q' = 2αb(r − Σb) with an independent classical
+// RK4 at h = 1e-4 (global error ~1e-15).
+func TestMoments1D(t *testing.T) {
+	const s, r, alpha, T = 0.7, 0.9, 1.3, 2.0
+	m0 := Moments{B: []float64{0.1}, Q: []float64{0.5}, Q0: 0.8}
+	ms, _, err := SolveMoments(context.Background(), MomentProblem{Sigma: []float64{s}, R: []float64{r}, Alpha: alpha}, m0, []float64{T}, tight)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := func(y []float64) [3]float64 {
+		e := r - s*y[0]
+		return [3]float64{alpha * (y[1] + y[2]) * e, 2 * alpha * y[0] * e, 2 * alpha * y[0] * e}
+	}
+	y := []float64{0.1, 0.5, 0.8}
+	const steps = 20000
+	h := T / steps
+	tmp := make([]float64, 3)
+	for range steps {
+		k1 := f(y)
+		for i := range tmp {
+			tmp[i] = y[i] + h/2*k1[i]
+		}
+		k2 := f(tmp)
+		for i := range tmp {
+			tmp[i] = y[i] + h/2*k2[i]
+		}
+		k3 := f(tmp)
+		for i := range tmp {
+			tmp[i] = y[i] + h*k3[i]
+		}
+		k4 := f(tmp)
+		for i := range y {
+			y[i] += h / 6 * (k1[i] + 2*k2[i] + 2*k3[i] + k4[i])
+		}
+	}
+	got := []float64{ms[0].B[0], ms[0].Q[0], ms[0].Q0}
+	for i := range y {
+		if math.Abs(got[i]-y[i]) > 1e-9 {
+			t.Errorf("component %d: DP5 %v, RK4 %v", i, got[i], y[i])
+		}
+	}
+}
+
+// TestParticlesMatchMoments is the first oracle of the particle solver
+// (shared/MATH.md 6.3): for linear σ the empirical moments of the particles
+// follow the moment ODE exactly, so both solved at tolerance 1e-11 agree to
+// ≤ 1e-6 at t = 1 (in fact ~1e-9), as do the outputs g_t(φ_q) = b_t·φ_q.
+func TestParticlesMatchMoments(t *testing.T) {
+	p := testGrid(16)
+	p.Act = activation.Identity
+	p.Alpha = 1.5
+	theta0, err := HaltonParticles(256, 1, 1, 1, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	times := []float64{0.5, 1}
+	tr, err := SolveParticles(context.Background(), p, theta0, times, tight, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m0, _ := EmpiricalMoments(theta0, 2)
+	sigma, r, _ := SecondMoments(p.Omega, p.Phi, p.Y, 2)
+	ms, _, err := SolveMoments(context.Background(), MomentProblem{Sigma: sigma, R: r, Alpha: p.Alpha}, m0, times, tight)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := len(p.Omega)
+	for k := range times {
+		emp, _ := EmpiricalMoments(tr.Theta[k], 2)
+		var maxd float64
+		for i := range emp.B {
+			maxd = math.Max(maxd, math.Abs(emp.B[i]-ms[k].B[i]))
+		}
+		for i := range emp.Q {
+			maxd = math.Max(maxd, math.Abs(emp.Q[i]-ms[k].Q[i]))
+		}
+		maxd = math.Max(maxd, math.Abs(emp.Q0-ms[k].Q0))
+		for j := 0; j < q; j++ {
+			maxd = math.Max(maxd, math.Abs(tr.G[k*q+j]-ms[k].Output(p.Phi[2*j:2*j+2])))
+		}
+		t.Logf("t=%v: max difference %g", times[k], maxd)
+		if maxd > 1e-6 {
+			t.Errorf("t=%v: particles vs moment ODE differ by %g", times[k], maxd)
+		}
+	}
+}
+
+// TestVelocityIsGradient: V[μ^M](θ^k) = −α M ∂L/∂θ^k for
+// L(Θ) = ½ Σ_q ω_q (Y_q − g_q(Θ))², checked by central differences
+// (h = 1e-6; truncation O(h²)·|L”'| ≈ 1e-12, rounding ≈ 1e-16/h = 1e-10,
+// times αM = 10: tolerance 1e-7 relative to max(1, |V|)).
+func TestVelocityIsGradient(t *testing.T) {
+	p := testGrid(8)
+	p.Alpha = 1.25
+	theta, err := HaltonParticles(8, 1, 1.5, 1, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loss := func(th []float64) float64 {
+		g, err := Output(p.Act, th, p.Phi, p.Dim)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var l float64
+		for j, w := range p.Omega {
+			l += 0.5 * w * (p.Y[j] - g[j]) * (p.Y[j] - g[j])
+		}
+		return l
+	}
+	for act := activation.Identity; act <= activation.Erf; act++ {
+		t.Run(act.String(), func(t *testing.T) {
+			p.Act = act
+			v, err := Velocity(p, theta, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := float64(len(theta) / 3)
+			th := append([]float64(nil), theta...)
+			const h = 1e-6
+			for i := range th {
+				th[i] = theta[i] + h
+				lp := loss(th)
+				th[i] = theta[i] - h
+				lm := loss(th)
+				th[i] = theta[i]
+				fd := -p.Alpha * m * (lp - lm) / (2 * h)
+				if math.Abs(fd-v[i]) > 1e-7*math.Max(1, math.Abs(v[i])) {
+					t.Errorf("θ[%d]: V = %v, −αM ∂L/∂θ = %v", i, v[i], fd)
+				}
+			}
+		})
+	}
+}
+
+// TestDeterministicAcrossProcs: the same bits for GOMAXPROCS 1 and 2
+// (fixed chunks of ChunkSize particles, sums combined in chunk order).
+func TestDeterministicAcrossProcs(t *testing.T) {
+	p := testGrid(8)
+	p.Act = activation.Tanh
+	run := func(procs int) []float64 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		tr, err := Solve(context.Background(), p, Init{Sc: 1, Sw: 1, D: 1, Seed: 5}, 3*ChunkSize+7, []float64{0.5}, ode.Options{RTol: 1e-6, ATol: 1e-8}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tr.G
+	}
+	a, b := run(1), run(2)
+	for i := range a {
+		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+			t.Fatalf("g[%d]: %v (1 proc) != %v (2 procs)", i, a[i], b[i])
+		}
+	}
+}
+
+// TestSelfCheck: the 2M estimate is reported, positive and shrinks as M grows
+// (a Halton sample's integration error decreases roughly like 1/M).
+func TestSelfCheck(t *testing.T) {
+	p := testGrid(8)
+	p.Act = activation.Tanh
+	var prev float64
+	for i, m := range []int{32, 512} {
+		tr, err := Solve(context.Background(), p, Init{Sc: 1, Sw: 1, D: 1, Seed: 11}, m, []float64{1}, ode.Options{RTol: 1e-9, ATol: 1e-10}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := tr.ErrEstimate[0]
+		t.Logf("M=%d: error estimate %g", m, e)
+		if !(e > 0) || (i > 0 && !(e < prev/4)) {
+			t.Errorf("M=%d: error estimate %g (previous %g)", m, e, prev)
+		}
+		prev = e
+	}
+}
+
+// TestHaltonMoments: the sample mean and variance of each coordinate of 4096
+// Halton particles match μ_0 within 5 i.i.d. standard errors (a Halton sample
+// is more accurate than i.i.d., so this bound is conservative).
+func TestHaltonMoments(t *testing.T) {
+	const m, sc, sw, d = 4096, 0.7, 1.3, 2
+	th, err := HaltonParticles(m, sc, sw, d, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 1+2*d; i++ {
+		sd := sw / math.Sqrt(d)
+		if i == 0 {
+			sd = sc
+		}
+		var s, s2 float64
+		for k := 0; k < m; k++ {
+			x := th[k*(1+2*d)+i]
+			s += x
+			s2 += x * x
+		}
+		mean, v := s/m, s2/m
+		if math.Abs(mean) > 5*sd/math.Sqrt(m) || math.Abs(v-sd*sd) > 5*sd*sd*math.Sqrt(2.0/m) {
+			t.Errorf("coordinate %d: mean %v, second moment %v, want 0, %v", i, mean, v, sd*sd)
+		}
+	}
+	// The 2M sample extends the M sample.
+	th2, _ := HaltonParticles(2*m, sc, sw, d, 1)
+	for i := range th {
+		if th[i] != th2[i] {
+			t.Fatalf("entry %d differs: %v vs %v", i, th[i], th2[i])
+		}
+	}
+}
+
+func TestErrors(t *testing.T) {
+	good := testGrid(4)
+	theta, _ := HaltonParticles(4, 1, 1, 1, 1)
+	bad := func(f func(p *Problem)) Problem {
+		p := testGrid(4)
+		f(&p)
+		return p
+	}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name  string
+		ctx   context.Context
+		p     Problem
+		theta []float64
+		want  error
+	}{
+		{"ok", context.Background(), good, theta, nil},
+		{"short-phi", context.Background(), bad(func(p *Problem) { p.Phi = p.Phi[:3] }), theta, graphs.ErrShape},
+		{"nan-y", context.Background(), bad(func(p *Problem) { p.Y[1] = math.NaN() }), theta, graphs.ErrParameter},
+		{"negative-weight", context.Background(), bad(func(p *Problem) { p.Omega[0] = -1 }), theta, graphs.ErrParameter},
+		{"bad-activation", context.Background(), bad(func(p *Problem) { p.Act = 42 }), theta, graphs.ErrParameter},
+		{"nan-alpha", context.Background(), bad(func(p *Problem) { p.Alpha = math.NaN() }), theta, graphs.ErrParameter},
+		{"theta-shape", context.Background(), good, theta[:5], graphs.ErrShape},
+		{"cancelled", cancelled, good, theta, context.Canceled},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := SolveParticles(tc.ctx, tc.p, tc.theta, []float64{1}, ode.Options{}, false)
+			if tc.want == nil && err != nil || tc.want != nil && !errors.Is(err, tc.want) {
+				t.Errorf("error %v, want %v", err, tc.want)
+			}
+		})
+	}
+	if _, err := HaltonParticles(0, 1, 1, 1, 1); !errors.Is(err, graphs.ErrParameter) {
+		t.Errorf("M=0: %v", err)
+	}
+	if _, err := InitialMoments(-1, 1, 1); !errors.Is(err, graphs.ErrParameter) {
+		t.Errorf("sc=-1: %v", err)
+	}
+	if _, err := EmpiricalMoments(theta[:5], 2); !errors.Is(err, graphs.ErrShape) {
+		t.Errorf("EmpiricalMoments shape: %v", err)
+	}
+	if _, _, err := SolveMoments(context.Background(), MomentProblem{Sigma: []float64{1}, R: []float64{1, 2}}, Moments{B: []float64{0}, Q: []float64{1}}, []float64{1}, ode.Options{}); !errors.Is(err, graphs.ErrShape) {
+		t.Errorf("SolveMoments shape: %v", err)
+	}
+	if _, err := Solve(context.Background(), good, Init{Sc: 1, Sw: 1, D: 2}, 4, []float64{1}, ode.Options{}, false); !errors.Is(err, graphs.ErrShape) {
+		t.Errorf("Solve with Dim != 2D: %v", err)
+	}
+}
+
+func ExampleSolveMoments() {
+	// One feature (dim = 1): Σ = 1, r = 2, so b → Σ⁻¹r = 2.
+	m0 := Moments{B: []float64{0}, Q: []float64{1}, Q0: 1}
+	ms, _, err := SolveMoments(context.Background(), MomentProblem{Sigma: []float64{1}, R: []float64{2}, Alpha: 1},
+		m0, []float64{50}, ode.Options{RTol: 1e-10, ATol: 1e-12})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("b = %.6f, tr Q − q = %.6f\n", ms[0].B[0], ms[0].Q[0]-ms[0].Q0)
+	// Output: b = 2.000000, tr Q − q = 0.000000
+}
+
+func BenchmarkParticles(b *testing.B) {
+	p := testGrid(16)
+	p.Act = activation.Tanh
+	theta, err := HaltonParticles(4096, 1, 1, 1, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, procs := range []int{1, 2} {
+		b.Run(fmt.Sprintf("M=4096/tanh/procs=%d", procs), func(b *testing.B) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			b.ReportAllocs()
+			var evals, steps int
+			for b.Loop() {
+				tr, err := SolveParticles(context.Background(), p, theta, []float64{1}, ode.Options{RTol: 1e-8, ATol: 1e-10}, false)
+				if err != nil {
+					b.Fatal(err)
+				}
+				evals += tr.Stats.Evals
+				steps += tr.Stats.Steps
+			}
+			sec := b.Elapsed().Seconds()
+			b.ReportMetric(float64(4096*steps)/sec, "particle-steps/s")
+			b.ReportMetric(float64(4096*evals)/sec, "particle-evals/s")
+		})
+	}
+}

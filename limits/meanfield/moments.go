@@ -1,0 +1,204 @@
+package meanfield
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/limits/ode"
+)
+
+// Moments are the moments of μ for linear σ: B = E[c a] (dim), Q = E[a aᵀ]
+// (dim×dim row-major) and Q0 = q = E[c²].
+type Moments struct {
+	B  []float64
+	Q  []float64
+	Q0 float64
+}
+
+// Dim returns dim = len(B).
+func (m Moments) Dim() int { return len(m.B) }
+
+// Output returns g(φ) = b·φ. len(phi) must be Dim() (a mismatch panics: the
+// caller controls the shape).
+func (m Moments) Output(phi []float64) float64 {
+	if len(phi) != len(m.B) {
+		panic(fmt.Sprintf("meanfield: Moments.Output: len(phi)=%d != dim=%d", len(phi), len(m.B)))
+	}
+	var s float64
+	for i, b := range m.B {
+		s += b * phi[i]
+	}
+	return s
+}
+
+func finiteParam(name string, v float64) error {
+	if !(v >= 0) || math.IsInf(v, 0) {
+		return fmt.Errorf("meanfield: %s=%v not a finite number ≥ 0: %w", name, v, graphs.ErrParameter)
+	}
+	return nil
+}
+
+// InitialMoments returns the moments of μ_0 (c ~ N(0, sc²), a ~ N(0, (sw²/d)
+// I_{2d})): b_0 = 0, Q_0 = (sw²/d) I, q_0 = sc², with dim = 2d. Errors:
+// sc, sw negative or not finite, d < 1 (graphs.ErrParameter).
+func InitialMoments(sc, sw float64, d int) (Moments, error) {
+	if err := finiteParam("sc", sc); err != nil {
+		return Moments{}, err
+	}
+	if err := finiteParam("sw", sw); err != nil {
+		return Moments{}, err
+	}
+	if d < 1 {
+		return Moments{}, fmt.Errorf("meanfield: InitialMoments: d=%d < 1: %w", d, graphs.ErrParameter)
+	}
+	dim := 2 * d
+	m := Moments{B: make([]float64, dim), Q: make([]float64, dim*dim), Q0: sc * sc}
+	for i := 0; i < dim; i++ {
+		m.Q[i*dim+i] = sw * sw / float64(d)
+	}
+	return m, nil
+}
+
+// EmpiricalMoments returns the moments of the empirical measure of the
+// particles theta (rows (c, a), dim = len(a)): b = (1/M)Σ c a,
+// Q = (1/M)Σ a aᵀ, q = (1/M)Σ c². theta is not kept. Cost O(M dim²).
+// Errors: dim < 1, len(theta) not a positive multiple of 1+dim
+// (graphs.ErrShape).
+func EmpiricalMoments(theta []float64, dim int) (Moments, error) {
+	if dim < 1 || len(theta) == 0 || len(theta)%(1+dim) != 0 {
+		return Moments{}, fmt.Errorf("meanfield: EmpiricalMoments: len(theta)=%d, dim=%d: %w", len(theta), dim, graphs.ErrShape)
+	}
+	m := len(theta) / (1 + dim)
+	out := Moments{B: make([]float64, dim), Q: make([]float64, dim*dim)}
+	for k := 0; k < m; k++ {
+		row := theta[k*(1+dim) : (k+1)*(1+dim)]
+		c, a := row[0], row[1:]
+		out.Q0 += c * c
+		for i := range a {
+			out.B[i] += c * a[i]
+			for j := range a {
+				out.Q[i*dim+j] += a[i] * a[j]
+			}
+		}
+	}
+	inv := 1 / float64(m)
+	out.Q0 *= inv
+	for i := range out.B {
+		out.B[i] *= inv
+	}
+	for i := range out.Q {
+		out.Q[i] *= inv
+	}
+	return out, nil
+}
+
+// SecondMoments returns Σ = Σ_q ω_q φ_q φ_qᵀ (dim×dim row-major) and
+// r = Σ_q ω_q Y_q φ_q from a quadrature grid: weights omega (Q), features phi
+// (Q×dim row-major), targets y (Q). Nothing is kept. Cost O(Q dim²).
+// Errors: lengths that disagree (graphs.ErrShape), non-finite values
+// (graphs.ErrParameter).
+func SecondMoments(omega, phi, y []float64, dim int) (sigma, r []float64, err error) {
+	if err := checkGrid("SecondMoments", omega, phi, y, dim); err != nil {
+		return nil, nil, err
+	}
+	sigma, r = make([]float64, dim*dim), make([]float64, dim)
+	for q, w := range omega {
+		p := phi[q*dim : (q+1)*dim]
+		for i := range p {
+			r[i] += w * y[q] * p[i]
+			for j := range p {
+				sigma[i*dim+j] += w * p[i] * p[j]
+			}
+		}
+	}
+	return sigma, r, nil
+}
+
+func checkGrid(fn string, omega, phi, y []float64, dim int) error {
+	q := len(omega)
+	if dim < 1 || q == 0 || len(phi) != q*dim || len(y) != q {
+		return fmt.Errorf("meanfield: %s: len(omega)=%d len(phi)=%d len(y)=%d dim=%d: %w", fn, q, len(phi), len(y), dim, graphs.ErrShape)
+	}
+	for _, s := range []struct {
+		name string
+		v    []float64
+	}{{"omega", omega}, {"phi", phi}, {"y", y}} {
+		for i, v := range s.v {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("meanfield: %s: %s[%d]=%v not finite: %w", fn, s.name, i, v, graphs.ErrParameter)
+			}
+		}
+	}
+	for i, w := range omega {
+		if w < 0 {
+			return fmt.Errorf("meanfield: %s: omega[%d]=%v < 0: %w", fn, i, w, graphs.ErrParameter)
+		}
+	}
+	return nil
+}
+
+// MomentProblem is the data of the moment ODE: Σ = E_π[φφᵀ] (dim×dim
+// row-major), R = r = E_π[yφ] (dim) and the learning-rate constant α.
+type MomentProblem struct {
+	Sigma []float64
+	R     []float64
+	Alpha float64
+}
+
+// SolveMoments integrates the moment ODE of the package documentation from m0
+// and returns the moments at each requested time (strictly increasing, ≥ 0;
+// t = 0 returns m0). p and m0 are not kept. The state has dim + dim² + 1
+// entries, each right-hand side costs O(dim²). Errors: shapes that disagree
+// (graphs.ErrShape); α or entries not finite (graphs.ErrParameter); those of
+// ode.Integrate.
+func SolveMoments(ctx context.Context, p MomentProblem, m0 Moments, times []float64, opt ode.Options) ([]Moments, ode.Stats, error) {
+	dim := len(m0.B)
+	if dim == 0 || len(m0.Q) != dim*dim || len(p.R) != dim || len(p.Sigma) != dim*dim {
+		return nil, ode.Stats{}, fmt.Errorf("meanfield: SolveMoments: dim=%d len(Q)=%d len(R)=%d len(Sigma)=%d: %w", dim, len(m0.Q), len(p.R), len(p.Sigma), graphs.ErrShape)
+	}
+	if math.IsNaN(p.Alpha) || math.IsInf(p.Alpha, 0) {
+		return nil, ode.Stats{}, fmt.Errorf("meanfield: SolveMoments: alpha=%v not finite: %w", p.Alpha, graphs.ErrParameter)
+	}
+	for i, v := range append(append([]float64(nil), p.Sigma...), p.R...) {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, ode.Stats{}, fmt.Errorf("meanfield: SolveMoments: Sigma/R entry %d=%v not finite: %w", i, v, graphs.ErrParameter)
+		}
+	}
+	y0 := make([]float64, 0, dim+dim*dim+1)
+	y0 = append(append(append(y0, m0.B...), m0.Q...), m0.Q0)
+	sigma, r, alpha := append([]float64(nil), p.Sigma...), append([]float64(nil), p.R...), p.Alpha
+	e := make([]float64, dim)
+	f := func(_ float64, y, dst []float64) {
+		b, q, q0 := y[:dim], y[dim:dim+dim*dim], y[dim+dim*dim]
+		db, dq := dst[:dim], dst[dim:dim+dim*dim]
+		var be float64
+		for i := 0; i < dim; i++ {
+			s := r[i]
+			for j := 0; j < dim; j++ {
+				s -= sigma[i*dim+j] * b[j]
+			}
+			e[i] = s
+			be += b[i] * s
+		}
+		for i := 0; i < dim; i++ {
+			s := q0 * e[i]
+			for j := 0; j < dim; j++ {
+				s += q[i*dim+j] * e[j]
+				dq[i*dim+j] = alpha * (e[i]*b[j] + b[i]*e[j])
+			}
+			db[i] = alpha * s
+		}
+		dst[dim+dim*dim] = 2 * alpha * be
+	}
+	out := make([]Moments, len(times))
+	st, err := ode.Integrate(ctx, f, 0, y0, times, opt, func(k int, _ float64, y []float64) error {
+		out[k] = Moments{B: append([]float64(nil), y[:dim]...), Q: append([]float64(nil), y[dim:dim+dim*dim]...), Q0: y[dim+dim*dim]}
+		return nil
+	})
+	if err != nil {
+		return nil, st, fmt.Errorf("meanfield: SolveMoments: %w", err)
+	}
+	return out, st, nil
+}

@@ -1,0 +1,335 @@
+package meanfield
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/internal/parallel"
+	"github.com/gnnwb/gnnwb/limits/activation"
+	"github.com/gnnwb/gnnwb/limits/ode"
+)
+
+// ChunkSize is the fixed number of particles per parallel chunk.
+const ChunkSize = 128
+
+// firstPrimes are the Halton bases of the first dimensions.
+var firstPrimes = []int{2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47,
+	53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113, 127, 131,
+	137, 139, 149, 151, 157, 163, 167, 173, 179, 181, 191, 193, 197, 199, 211,
+	223, 227, 229, 233, 239, 241, 251, 257, 263, 269, 271, 277, 281, 283, 293}
+
+// MaxHaltonDim is the largest number of Halton coordinates (1+2d) supported.
+var MaxHaltonDim = len(firstPrimes)
+
+// owenHalton fills dst (m×dims row-major) with the first m points of the
+// Halton sequence scrambled by random digit permutations, one permutation per
+// digit position and dimension (the randomised van der Corput construction of
+// A. Owen, "A randomized Halton algorithm in R", arXiv:1706.02808, as in
+// gonum stat/samplemv.Halton; ported to avoid distmv's extra dependency).
+// Digits are taken until b^{-j} no longer changes 1 − b^{-j}, so all 53 bits
+// are scrambled. Point i depends only on i and the permutations, so a sample
+// of 2m extends a sample of m.
+func owenHalton(dst []float64, m, dims int, rng *rand.Rand) {
+	for j := 0; j < dims; j++ {
+		b := firstPrimes[j]
+		div := int64(1)
+		b2r := 1 / float64(b)
+		for 1-b2r < 1 {
+			perm := rng.Perm(b)
+			for i := 0; i < m; i++ {
+				dig := (int64(i) / div) % int64(b)
+				dst[i*dims+j] += float64(perm[dig]) * b2r
+			}
+			div *= int64(b)
+			b2r /= float64(b)
+		}
+	}
+}
+
+// HaltonParticles returns M particles θ^k = (c, a), a ∈ ℝ^{2d}, as rows of a
+// flat M×(1+2d) slice: the first M points of the Owen-scrambled Halton
+// sequence in 1+2d ≤ MaxHaltonDim dimensions (scramble from rand.NewPCG(seed, 0)), mapped
+// through the inverse CDF of μ_0: c ~ N(0, sc²), a ~ N(0, (sw²/d) I).
+// The sample for 2M extends the sample for M. Cost O(M d log M).
+// Errors: M < 1, d < 1 or 1+2d > 1000 (graphs.ErrParameter), sc or sw
+// negative or not finite (graphs.ErrParameter).
+func HaltonParticles(m int, sc, sw float64, d int, seed uint64) ([]float64, error) {
+	if m < 1 {
+		return nil, fmt.Errorf("meanfield: HaltonParticles: M=%d < 1: %w", m, graphs.ErrParameter)
+	}
+	if d < 1 || 1+2*d > MaxHaltonDim {
+		return nil, fmt.Errorf("meanfield: HaltonParticles: d=%d not in [1, %d]: %w", d, (MaxHaltonDim-1)/2, graphs.ErrParameter)
+	}
+	if err := finiteParam("sc", sc); err != nil {
+		return nil, err
+	}
+	if err := finiteParam("sw", sw); err != nil {
+		return nil, err
+	}
+	dim := 2 * d
+	scale := make([]float64, 1+dim)
+	scale[0] = sc
+	for i := 1; i <= dim; i++ {
+		scale[i] = sw / math.Sqrt(float64(d))
+	}
+	out := make([]float64, m*(1+dim))
+	owenHalton(out, m, 1+dim, rand.New(rand.NewPCG(seed, 0)))
+	const lo = 1e-16 // keep the quantile finite at a coordinate of 0
+	for k := 0; k < m; k++ {
+		row := out[k*(1+dim) : (k+1)*(1+dim)]
+		for i, v := range row {
+			row[i] = scale[i] * distuv.UnitNormal.Quantile(math.Min(math.Max(v, lo), 1-lo))
+		}
+	}
+	return out, nil
+}
+
+// Problem is the data of the particle solver: activation σ, α, and a
+// quadrature grid with weights Omega (Q), features Phi (Q×Dim row-major) and
+// targets Y (Q). The solver copies them; the caller may reuse its slices.
+type Problem struct {
+	Act   activation.Kind
+	Alpha float64
+	Omega []float64
+	Phi   []float64
+	Y     []float64
+	Dim   int // dim = len(φ) = 2d
+}
+
+func (p Problem) validate(fn string) error {
+	if !p.Act.Valid() {
+		return fmt.Errorf("meanfield: %s: activation=%v: %w", fn, p.Act, graphs.ErrParameter)
+	}
+	if math.IsNaN(p.Alpha) || math.IsInf(p.Alpha, 0) {
+		return fmt.Errorf("meanfield: %s: alpha=%v not finite: %w", fn, p.Alpha, graphs.ErrParameter)
+	}
+	return checkGrid(fn, p.Omega, p.Phi, p.Y, p.Dim)
+}
+
+// system evaluates the particle velocity field with preallocated buffers.
+type system struct {
+	p      Problem
+	m, q   int
+	s, ds  []float64 // σ(a^k·φ_q), σ'(a^k·φ_q), M×Q
+	part   []float64 // per-chunk partial sums of c σ, chunks×Q
+	g, eps []float64 // Q
+	chunks int
+}
+
+func newSystem(p Problem, m int) *system {
+	q := len(p.Omega)
+	nc := parallel.Chunks(m, ChunkSize)
+	return &system{p: p, m: m, q: q, chunks: nc,
+		s: make([]float64, m*q), ds: make([]float64, m*q), part: make([]float64, nc*q),
+		g: make([]float64, q), eps: make([]float64, q)}
+}
+
+// output computes g_q = (1/M) Σ_k c^k σ(a^k·φ_q) into sys.g, filling s, ds.
+func (sys *system) output(theta []float64) {
+	dim, q := sys.p.Dim, sys.q
+	act, phi := sys.p.Act, sys.p.Phi
+	parallel.For(sys.chunks, func(c int) {
+		lo, hi := parallel.Range(c, ChunkSize, sys.m)
+		part := sys.part[c*q : (c+1)*q]
+		clear(part)
+		for k := lo; k < hi; k++ {
+			row := theta[k*(1+dim) : (k+1)*(1+dim)]
+			ck, a := row[0], row[1:]
+			s, ds := sys.s[k*q:(k+1)*q], sys.ds[k*q:(k+1)*q]
+			for j := 0; j < q; j++ {
+				p := phi[j*dim : (j+1)*dim]
+				var z float64
+				for i, ai := range a {
+					z += ai * p[i]
+				}
+				s[j], ds[j] = act.EvalDeriv(z)
+				part[j] += ck * s[j]
+			}
+		}
+	})
+	clear(sys.g)
+	for c := 0; c < sys.chunks; c++ {
+		for j, v := range sys.part[c*q : (c+1)*q] {
+			sys.g[j] += v
+		}
+	}
+	inv := 1 / float64(sys.m)
+	for j := range sys.g {
+		sys.g[j] *= inv
+	}
+}
+
+// velocity writes V[μ^M](θ^k) for all particles into dst.
+func (sys *system) velocity(theta, dst []float64) {
+	sys.output(theta)
+	dim, q := sys.p.Dim, sys.q
+	for j := range sys.eps {
+		sys.eps[j] = sys.p.Alpha * sys.p.Omega[j] * (sys.p.Y[j] - sys.g[j])
+	}
+	phi := sys.p.Phi
+	parallel.For(sys.chunks, func(c int) {
+		lo, hi := parallel.Range(c, ChunkSize, sys.m)
+		for k := lo; k < hi; k++ {
+			ck := theta[k*(1+dim)]
+			out := dst[k*(1+dim) : (k+1)*(1+dim)]
+			da := out[1:]
+			clear(da)
+			s, ds := sys.s[k*q:(k+1)*q], sys.ds[k*q:(k+1)*q]
+			var dc float64
+			for j, e := range sys.eps {
+				dc += e * s[j]
+				w := ck * e * ds[j]
+				p := phi[j*dim : (j+1)*dim]
+				for i := range da {
+					da[i] += w * p[i]
+				}
+			}
+			out[0] = dc
+		}
+	})
+}
+
+// Velocity writes the velocity field V[μ^M](θ^k) of the particles theta
+// (rows (c, a)) into dst (nil: allocated) and returns it; see the package
+// documentation. Cost O(M Q dim), allocates O(M Q) scratch. Errors: an
+// invalid problem or shapes (graphs.ErrParameter, graphs.ErrShape).
+func Velocity(p Problem, theta, dst []float64) ([]float64, error) {
+	if err := p.validate("Velocity"); err != nil {
+		return nil, err
+	}
+	if len(theta) == 0 || len(theta)%(1+p.Dim) != 0 || (dst != nil && len(dst) != len(theta)) {
+		return nil, fmt.Errorf("meanfield: Velocity: len(theta)=%d len(dst)=%d dim=%d: %w", len(theta), len(dst), p.Dim, graphs.ErrShape)
+	}
+	if dst == nil {
+		dst = make([]float64, len(theta))
+	}
+	newSystem(p, len(theta)/(1+p.Dim)).velocity(theta, dst)
+	return dst, nil
+}
+
+// Output returns g_μ(φ_q) = (1/M) Σ_k c^k σ(a^k·φ_q) at the grid features
+// phi (Q×dim) for the particles theta. Cost O(M Q dim). Errors: shapes
+// (graphs.ErrShape), an invalid activation (graphs.ErrParameter).
+func Output(act activation.Kind, theta, phi []float64, dim int) ([]float64, error) {
+	if !act.Valid() {
+		return nil, fmt.Errorf("meanfield: Output: activation=%v: %w", act, graphs.ErrParameter)
+	}
+	if dim < 1 || len(theta) == 0 || len(theta)%(1+dim) != 0 || len(phi)%dim != 0 {
+		return nil, fmt.Errorf("meanfield: Output: len(theta)=%d len(phi)=%d dim=%d: %w", len(theta), len(phi), dim, graphs.ErrShape)
+	}
+	q := len(phi) / dim
+	sys := newSystem(Problem{Act: act, Phi: phi, Dim: dim, Omega: make([]float64, q)}, len(theta)/(1+dim))
+	sys.output(theta)
+	return sys.g, nil
+}
+
+// Trajectory is the particle solution at the requested times.
+type Trajectory struct {
+	Times []float64
+	// G[k*Q+q] = g_{t_k}(φ_q) on the grid.
+	G []float64
+	// Theta[k] are the particles at Times[k] (rows (c, a)); nil unless
+	// SolveOptions.KeepParticles.
+	Theta [][]float64
+	M     int
+	Stats ode.Stats
+	// ErrEstimate[k] = (Σ_q ω_q (g^M_{t_k}(φ_q) − g^{2M}_{t_k}(φ_q))²)^{1/2},
+	// the self-check against 2M particles; nil unless SelfCheck.
+	ErrEstimate []float64
+}
+
+// SolveParticles integrates dθ^k/dt = V[μ^M_t](θ^k) from theta0 (rows (c, a),
+// not modified, not kept) and records g_t on the grid at each requested time
+// (strictly increasing, ≥ 0). Cost: Stats.Evals × O(M Q dim), parallel over
+// fixed chunks of ChunkSize particles (bit-identical for any GOMAXPROCS);
+// memory O(M Q). Errors: an invalid problem or shapes; those of
+// ode.Integrate (tolerances, ctx cancellation between steps, ...).
+func SolveParticles(ctx context.Context, p Problem, theta0, times []float64, opt ode.Options, keep bool) (*Trajectory, error) {
+	if err := p.validate("SolveParticles"); err != nil {
+		return nil, err
+	}
+	if len(theta0) == 0 || len(theta0)%(1+p.Dim) != 0 {
+		return nil, fmt.Errorf("meanfield: SolveParticles: len(theta0)=%d not a positive multiple of 1+dim=%d: %w", len(theta0), 1+p.Dim, graphs.ErrShape)
+	}
+	p.Omega = append([]float64(nil), p.Omega...)
+	p.Phi = append([]float64(nil), p.Phi...)
+	p.Y = append([]float64(nil), p.Y...)
+	m := len(theta0) / (1 + p.Dim)
+	sys := newSystem(p, m)
+	q := len(p.Omega)
+	tr := &Trajectory{Times: append([]float64(nil), times...), G: make([]float64, q*len(times)), M: m}
+	if keep {
+		tr.Theta = make([][]float64, len(times))
+	}
+	f := func(_ float64, y, dst []float64) { sys.velocity(y, dst) }
+	st, err := ode.Integrate(ctx, f, 0, theta0, times, opt, func(k int, _ float64, y []float64) error {
+		sys.output(y)
+		copy(tr.G[k*q:(k+1)*q], sys.g)
+		if keep {
+			tr.Theta[k] = append([]float64(nil), y...)
+		}
+		return nil
+	})
+	tr.Stats = st
+	if err != nil {
+		return nil, fmt.Errorf("meanfield: SolveParticles: M=%d: %w", m, err)
+	}
+	return tr, nil
+}
+
+// Init describes μ_0 and its Halton sample: c ~ N(0, Sc²), a ~ N(0,
+// (Sw²/D) I_{2D}), Seed for the scramble.
+type Init struct {
+	Sc, Sw float64
+	D      int
+	Seed   uint64
+}
+
+// Solve samples M Halton particles from μ_0 and integrates them
+// (SolveParticles). With selfCheck it re-solves from the first 2M Halton
+// points and fills Trajectory.ErrEstimate. p.Dim must be 2·init.D.
+// Cost: about 3× one solve with selfCheck. Errors: those of HaltonParticles
+// and SolveParticles; p.Dim != 2·init.D (graphs.ErrShape).
+func Solve(ctx context.Context, p Problem, init Init, m int, times []float64, opt ode.Options, selfCheck bool) (*Trajectory, error) {
+	if p.Dim != 2*init.D {
+		return nil, fmt.Errorf("meanfield: Solve: Dim=%d != 2·D=%d: %w", p.Dim, 2*init.D, graphs.ErrShape)
+	}
+	mm := m
+	if selfCheck {
+		mm = 2 * m
+	}
+	if m < 1 {
+		return nil, fmt.Errorf("meanfield: Solve: M=%d < 1: %w", m, graphs.ErrParameter)
+	}
+	all, err := HaltonParticles(mm, init.Sc, init.Sw, init.D, init.Seed)
+	if err != nil {
+		return nil, err
+	}
+	tr, err := SolveParticles(ctx, p, all[:m*(1+p.Dim)], times, opt, false)
+	if err != nil {
+		return nil, err
+	}
+	if !selfCheck {
+		return tr, nil
+	}
+	tr2, err := SolveParticles(ctx, p, all, times, opt, false)
+	if err != nil {
+		return nil, fmt.Errorf("meanfield: Solve: self-check with 2M=%d: %w", 2*m, err)
+	}
+	q := len(p.Omega)
+	tr.ErrEstimate = make([]float64, len(times))
+	for k := range times {
+		var s float64
+		for j := 0; j < q; j++ {
+			d := tr.G[k*q+j] - tr2.G[k*q+j]
+			s += p.Omega[j] * d * d
+		}
+		tr.ErrEstimate[k] = math.Sqrt(s)
+	}
+	return tr, nil
+}
