@@ -1,0 +1,215 @@
+package asymptotic
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/gnnwb/gnnwb/graphs"
+)
+
+// FuncSampler draws u ~ U[0,1] and returns φ = (X(u), M(u)), y = Y(u): with
+// M = T_W X it samples π_∞, the graphon limit of MATH.md 4.1. It satisfies
+// Sampler and, when W and a quadrature rule are set, NeighbourSampler.
+//
+// For model B the neighbourhood of u is the quadrature rule itself: entries
+// v_q = Nodes[q] with weight Weights[q]·W(u, v_q) and input
+// φ(v_q) = (X(v_q), M(v_q)), so that Σ_e ω_e σ(a·φ_e) ≈ (T_W σ(a·φ))(u),
+// the graphon limit of model B's aggregation; entries of weight 0 are
+// skipped.
+//
+// The functions must be safe for concurrent use if the sampler is shared
+// between goroutines; they are called from the caller's goroutine only. The
+// sampler keeps its fields and never modifies them.
+type FuncSampler struct {
+	D int                            // d
+	X func(u float64, dst []float64) // writes X(u) ∈ ℝ^d into dst (len d)
+	M func(u float64, dst []float64) // writes M(u) ∈ ℝ^d, e.g. (T_W X)(u)
+	Y func(u float64) float64        // target Y(u)
+
+	W       func(u, v float64) float64 // graphon, for NeighbourSampler
+	Nodes   []float64                  // quadrature nodes v_q in [0,1]
+	Weights []float64                  // quadrature weights, Σ ≈ 1
+}
+
+// Dim returns d.
+func (s *FuncSampler) Dim() int { return s.D }
+
+func (s *FuncSampler) phi(u float64, dst []float64) {
+	s.X(u, dst[:s.D])
+	s.M(u, dst[s.D:2*s.D])
+}
+
+// Sample draws u_b = rng.Float64() for b = 0..B−1 (all latents first, as the
+// coupling contract asks), then fills phi and y. Errors: graphs.ErrShape if
+// len(phi) ≠ 2d·len(y), graphs.ErrParameter if a function is nil or d < 1.
+func (s *FuncSampler) Sample(rng *rand.Rand, phi, y []float64) error {
+	if err := s.check("Sample", false); err != nil {
+		return err
+	}
+	p := 2 * s.D
+	if len(phi) != p*len(y) {
+		return fmt.Errorf("asymptotic: FuncSampler.Sample: len(phi)=%d, want 2d·B=%d: %w", len(phi), p*len(y), graphs.ErrShape)
+	}
+	for b := range y {
+		y[b] = rng.Float64() // the latent, replaced by Y(u) below
+	}
+	for b, u := range y {
+		s.phi(u, phi[b*p:(b+1)*p])
+		y[b] = s.Y(u)
+	}
+	return nil
+}
+
+// SampleNeighbours implements NeighbourSampler (see the type's doc). It draws
+// the B latents exactly as Sample does. Cost O(B·len(Nodes)) function calls.
+func (s *FuncSampler) SampleNeighbours(rng *rand.Rand, y []float64, end []int, w, phi []float64) ([]float64, []float64, error) {
+	if err := s.check("SampleNeighbours", true); err != nil {
+		return w, phi, err
+	}
+	if len(end) != len(y) {
+		return w, phi, fmt.Errorf("asymptotic: FuncSampler.SampleNeighbours: len(end)=%d, len(y)=%d: %w", len(end), len(y), graphs.ErrShape)
+	}
+	p := 2 * s.D
+	for b := range y {
+		y[b] = rng.Float64()
+	}
+	for b, u := range y {
+		for q, v := range s.Nodes {
+			wq := s.Weights[q] * s.W(u, v)
+			if wq == 0 {
+				continue
+			}
+			w = append(w, wq)
+			k := len(phi)
+			phi = append(phi, make([]float64, p)...)
+			s.phi(v, phi[k:k+p])
+		}
+		end[b] = len(w)
+		y[b] = s.Y(u)
+	}
+	return w, phi, nil
+}
+
+func (s *FuncSampler) check(fn string, nbr bool) error {
+	if s.D < 1 || s.X == nil || s.M == nil || s.Y == nil {
+		return fmt.Errorf("asymptotic: FuncSampler.%s: D=%d, X, M, Y must be set: %w", fn, s.D, graphs.ErrParameter)
+	}
+	if nbr && (s.W == nil || len(s.Nodes) == 0 || len(s.Nodes) != len(s.Weights)) {
+		return fmt.Errorf("asymptotic: FuncSampler.%s: W, Nodes, Weights (len %d, %d) must be set and agree: %w", fn, len(s.Nodes), len(s.Weights), graphs.ErrParameter)
+	}
+	return nil
+}
+
+// GraphSampler is the fixed-graph sampler of MATH.md section 3: each sample is
+// a node i drawn uniformly (with replacement) from one given graph, with
+// φ_i = (x_i, m_i), m = S x computed once by NewGraphSampler, and y_i. For
+// model B its neighbourhood is row i of the graph with the aggregation's
+// weights ω_ij (plus the self entry ω_ii = 1/d̃_i for Symmetric) and inputs
+// φ_j = (x_j, m_j). It is immutable and safe for concurrent use.
+type GraphSampler struct {
+	g  graphs.Graph
+	d  int
+	x  []float64 // n×d, kept
+	m  []float64 // n×d
+	y  []float64 // n, kept
+	nm norm
+}
+
+// NewGraphSampler prepares the sampler for graph g, features x (n×d,
+// row-major) and targets y (n), with aggregation agg (rho: ρ of Graphon).
+// x, y and g are kept, not copied: don't modify them while the sampler is in
+// use. Cost O((n + entries)·d) for m, parallel. Errors (graphs.ErrShape,
+// graphs.ErrParameter): empty graph, len(x) ≠ n·d, len(y) ≠ n, d < 1, and
+// Aggregate's.
+func NewGraphSampler(g graphs.Graph, x []float64, d int, y []float64, agg Aggregation, rho float64) (*GraphSampler, error) {
+	n := g.NumNodes()
+	if n == 0 {
+		return nil, fmt.Errorf("asymptotic: NewGraphSampler: graph has n=0 nodes: %w", graphs.ErrParameter)
+	}
+	if d < 1 {
+		return nil, fmt.Errorf("asymptotic: NewGraphSampler: d=%d < 1: %w", d, graphs.ErrParameter)
+	}
+	if len(x) != n*d || len(y) != n {
+		return nil, fmt.Errorf("asymptotic: NewGraphSampler: len(x)=%d, len(y)=%d, want n·d=%d and n=%d: %w", len(x), len(y), n*d, n, graphs.ErrShape)
+	}
+	nm, err := newNorm("NewGraphSampler", g, agg, rho)
+	if err != nil {
+		return nil, err
+	}
+	s := &GraphSampler{g: g, d: d, x: x, y: y, m: make([]float64, n*d), nm: nm}
+	aggregate(s.m, g, x, d, &s.nm)
+	return s, nil
+}
+
+// Dim returns d.
+func (s *GraphSampler) Dim() int { return s.d }
+
+// M returns the aggregated features m = S x (n×d), the sampler's own slice:
+// read it, don't modify it.
+func (s *GraphSampler) M() []float64 { return s.m }
+
+// Phi writes φ_i = (x_i, m_i) into dst (len 2d).
+func (s *GraphSampler) Phi(i int, dst []float64) {
+	d := s.d
+	copy(dst[:d], s.x[i*d:(i+1)*d])
+	copy(dst[d:2*d], s.m[i*d:(i+1)*d])
+}
+
+// nodes draws the B node ids first (coupling contract), kept in y.
+func (s *GraphSampler) nodes(rng *rand.Rand, y []float64) {
+	n := s.g.NumNodes()
+	for b := range y {
+		y[b] = float64(rng.IntN(n)) // exact: n ≤ 2^31
+	}
+}
+
+// Sample draws B = len(y) nodes i_b = rng.IntN(n) (all ids first), then sets
+// phi[b*2d:(b+1)*2d] = φ_{i_b} and y[b] = y_{i_b}. Cost O(B·d). Errors:
+// graphs.ErrShape if len(phi) ≠ 2d·len(y).
+func (s *GraphSampler) Sample(rng *rand.Rand, phi, y []float64) error {
+	p := 2 * s.d
+	if len(phi) != p*len(y) {
+		return fmt.Errorf("asymptotic: GraphSampler.Sample: len(phi)=%d, want 2d·B=%d: %w", len(phi), p*len(y), graphs.ErrShape)
+	}
+	s.nodes(rng, y)
+	for b, f := range y {
+		i := int(f)
+		s.Phi(i, phi[b*p:(b+1)*p])
+		y[b] = s.y[i]
+	}
+	return nil
+}
+
+// SampleNeighbours implements NeighbourSampler: the same node draws as
+// Sample, each followed by its row's entries (see the type's doc). Cost
+// O(Σ_b deg(i_b)·d).
+func (s *GraphSampler) SampleNeighbours(rng *rand.Rand, y []float64, end []int, w, phi []float64) ([]float64, []float64, error) {
+	if len(end) != len(y) {
+		return w, phi, fmt.Errorf("asymptotic: GraphSampler.SampleNeighbours: len(end)=%d, len(y)=%d: %w", len(end), len(y), graphs.ErrShape)
+	}
+	p := 2 * s.d
+	s.nodes(rng, y)
+	off, nbr, wts := s.g.CSR()
+	for b, f := range y {
+		i := int(f)
+		for e := off[i]; e < off[i+1]; e++ {
+			a := 1.0
+			if wts != nil {
+				a = wts[e]
+			}
+			w = append(w, s.nm.weight(i, nbr[e], a))
+			k := len(phi)
+			phi = append(phi, make([]float64, p)...)
+			s.Phi(int(nbr[e]), phi[k:k+p])
+		}
+		if s.nm.self != nil {
+			w = append(w, s.nm.self[i])
+			k := len(phi)
+			phi = append(phi, make([]float64, p)...)
+			s.Phi(i, phi[k:k+p])
+		}
+		end[b] = len(w)
+		y[b] = s.y[i]
+	}
+	return w, phi, nil
+}
