@@ -39,8 +39,9 @@ func (t *table[T]) rows() int {
 
 // readTable reads comma-separated (comma) or whitespace-separated numbers
 // from r, one row per non-blank line, every row with the same number of
-// columns (wantCols when > 0). Errors are *ParseError with the line.
-func readTable[T int64 | float64](r io.Reader, file string, comma bool, wantCols int) (*table[T], error) {
+// columns (wantCols when > 0). With comments, lines starting with '#' or
+// '%' are skipped. Errors are *ParseError with the line.
+func readTable[T int64 | float64](r io.Reader, file string, comma bool, wantCols int, comments bool) (*table[T], error) {
 	lr := newLineReader(r, file)
 	t := &table[T]{cols: wantCols}
 	var flds [][]byte
@@ -53,6 +54,11 @@ func readTable[T int64 | float64](r io.Reader, file string, comma bool, wantCols
 		}
 		if isBlank(line) {
 			continue
+		}
+		if comments {
+			if c := trimSpace(line)[0]; c == '#' || c == '%' {
+				continue
+			}
 		}
 		flds = fields(flds, line, comma)
 		if t.cols == 0 {
@@ -95,5 +101,5 @@ func readTableFile[T int64 | float64](path string, comma bool, wantCols int, opt
 		return nil, err
 	}
 	defer f.Close()
-	return readTable[T](f, path, comma, wantCols)
+	return readTable[T](f, path, comma, wantCols, false)
 }

@@ -18,6 +18,7 @@ type NodeDataset struct {
 	Y           []int32
 	NumClasses  int
 	ClassNames  []string // when the source names its classes, else nil
+	IDs         []int64  // original numeric id of node i when the loader relabelled (SNAP, GML), else nil
 	Train       []int32
 	Val         []int32
 	Test        []int32
