@@ -49,7 +49,7 @@ func Piecewise(breaks []float64, q int) (Rule, error) {
 	if q < 1 {
 		return Rule{}, fmt.Errorf("quadrature: Piecewise: q=%d < 1: %w", q, graphs.ErrParameter)
 	}
-	if (len(breaks)+1) > MaxNodes/q {
+	if (len(breaks) + 1) > MaxNodes/q {
 		return Rule{}, fmt.Errorf("quadrature: Piecewise: %d intervals × q=%d nodes > %d: %w", len(breaks)+1, q, MaxNodes, graphs.ErrParameter)
 	}
 	prev := 0.0
