@@ -71,12 +71,12 @@ type GATConv struct {
 	AttnDropout    float64
 	Salt           uint64
 
-	W, AttSrc, AttDst, B             []float64
+	W, AttSrc, AttDst, B                 []float64
 	GradW, GradAttSrc, GradAttDst, GradB []float64
 
 	h, z, as, ad, pre, alpha, drop []float64
-	dz, dO, dE, das, dad            []float64
-	dropOn                          bool
+	dz, dO, dE, das, dad           []float64
+	dropOn                         bool
 }
 
 // NewGATConv returns a GATConv with zero parameters (see InitParams),

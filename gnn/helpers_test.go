@@ -59,8 +59,8 @@ func randSlice(rng *rand.Rand, n int, s float64) []float64 {
 }
 
 // fdStep and fdTol: central differences have truncation error
-// (h^2/6)·|f'''| and rounding error about eps·|L|/h, where the test losses
-// L = Σ r⊙out reach |L| ≈ 10; the balance h = (3·eps·|L|/|f'''|)^(1/3) is
+// (h^2/6)·|f”'| and rounding error about eps·|L|/h, where the test losses
+// L = Σ r⊙out reach |L| ≈ 10; the balance h = (3·eps·|L|/|f”'|)^(1/3) is
 // about 1e-5, giving absolute errors near 1e-11, far below 1e-6 relative to
 // gradients of order 1e-4..1 (smaller gradients are compared absolutely
 // against 1e-10 through relErr's floor).

@@ -15,8 +15,8 @@ import (
 // with Θ1, Θ2 In×Out and an isolated node aggregating to 0. No activation and
 // no normalisation of h'. Forward costs O(n·In·Out + entries·In).
 type SAGEConv struct {
-	In, Out                int
-	W1, W2, B              []float64
+	In, Out               int
+	W1, W2, B             []float64
 	GradW1, GradW2, GradB []float64
 
 	h, m, t, dm []float64
