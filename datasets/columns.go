@@ -40,10 +40,10 @@ func (t *table[T]) rows() int {
 // readTable reads comma-separated (comma) or whitespace-separated numbers
 // from r, one row per non-blank line, every row with the same number of
 // columns (wantCols when > 0). With comments, lines starting with '#' or
-// '%' are skipped. Errors are *ParseError with the line.
-func readTable[T int64 | float64](r io.Reader, file string, comma bool, wantCols int, comments bool) (*table[T], error) {
+// '%' are skipped; hint values are reserved up front. Errors are *ParseError with the line.
+func readTable[T int64 | float64](r io.Reader, file string, comma bool, wantCols int, comments bool, hint int) (*table[T], error) {
 	lr := newLineReader(r, file)
-	t := &table[T]{cols: wantCols}
+	t := &table[T]{cols: wantCols, vals: make([]T, 0, min(max(hint, 0), 1<<24))}
 	var flds [][]byte
 	var zero T
 	_, isInt := any(zero).(int64)
@@ -101,5 +101,5 @@ func readTableFile[T int64 | float64](path string, comma bool, wantCols int, opt
 		return nil, err
 	}
 	defer f.Close()
-	return readTable[T](f, path, comma, wantCols, false)
+	return readTable[T](f, path, comma, wantCols, false, 0)
 }

@@ -119,5 +119,5 @@ func readTableFileComments(path string, cols int) (*table[int64], error) {
 		return nil, err
 	}
 	defer f.Close()
-	return readTable[int64](f, path, false, cols, true)
+	return readTable[int64](f, path, false, cols, true, 0)
 }
