@@ -110,7 +110,8 @@ func ReadEdgeListIDs(path string, opt EdgeListOptions) (Graph, []int64, error) {
 //
 // Without Relabel, ids must be < MaxNodes, and to keep one stray large id
 // from allocating gigabytes, n may exceed 2^20 only if there is at least one
-// edge line per 64 nodes (else ErrTooLarge; use Relabel for sparse ids).
+// edge line per 64 nodes (else ErrTooLarge). Files with sparse ids need
+// Relabel: SNAP's CA-GrQc declares 5242 nodes but uses ids up to 26196.
 //
 // Errors in the text are *ParseError with the line, wrapping ErrFormat
 // (malformed line, missing or extra weight, bad header), ErrNodeID (negative
