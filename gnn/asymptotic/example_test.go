@@ -1,0 +1,69 @@
+package asymptotic_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+
+	"github.com/gnnwb/gnnwb/gnn/asymptotic"
+	"github.com/gnnwb/gnnwb/graphs"
+)
+
+func ExampleParseActivation() {
+	a, err := asymptotic.ParseActivation("Tanh")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(a, a.Eval(0), a.Deriv(0))
+	_, err = asymptotic.ParseActivation("softplus")
+	fmt.Println(err)
+	// Output:
+	// tanh 0 1
+	// asymptotic: ParseActivation: name="softplus" not one of identity, tanh, relu, sigmoid, erf: invalid parameter
+}
+
+// A model of width N is the prefix of the model of width 2N with the same
+// seed (coupling).
+func ExampleNewModel() {
+	cfg := asymptotic.ModelConfig{Width: 4, Dim: 1, Gamma: 1, Activation: asymptotic.Tanh, Sc: 1, Sw: 1, Seed: 7}
+	small, _ := asymptotic.NewModel(cfg)
+	cfg.Width = 8
+	big, _ := asymptotic.NewModel(cfg)
+	fmt.Println(len(small.C), len(small.A), small.C[3] == big.C[3], small.A[7] == big.A[7])
+	// Output: 4 8 true true
+}
+
+func ExampleAggregate() {
+	// path 0 – 1 – 2, x = (1, 2, 4): mean aggregation averages the neighbours
+	g, err := graphs.FromEdges(3, []graphs.Edge{{U: 0, V: 1}, {U: 1, V: 2}}, graphs.Undirected)
+	if err != nil {
+		log.Fatal(err)
+	}
+	m := make([]float64, 3)
+	if err := asymptotic.Aggregate(m, g, []float64{1, 2, 4}, 1, asymptotic.Mean, 0); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(m)
+	// Output: [2 2.5 2]
+}
+
+// Online SGD of a linear network on the graphon-limit sampler with
+// X(u) = 2u − 1, M(u) = 1 and Y(u) = 3(2u − 1): the least-squares optimum
+// is b = (3, 0) with zero loss.
+func ExampleTrain() {
+	s := &asymptotic.FuncSampler{
+		D: 1,
+		X: func(u float64, dst []float64) { dst[0] = 2*u - 1 },
+		M: func(u float64, dst []float64) { dst[0] = 1 },
+		Y: func(u float64) float64 { return 3 * (2*u - 1) },
+	}
+	cfg := asymptotic.DefaultConfig()
+	cfg.Width, cfg.Activation, cfg.Time, cfg.Times = 100, asymptotic.Identity, 20, []float64{0, 20}
+	run, err := asymptotic.Train(context.Background(), cfg, s)
+	if err != nil {
+		log.Fatal(err)
+	}
+	last := run.Records[len(run.Records)-1]
+	fmt.Printf("steps %d, b = (%.2f, %.2f), batch loss < 1e-6: %v\n", run.Steps, last.MeanCA[0], last.MeanCA[1], last.BatchLoss < 1e-6)
+	// Output: steps 2000, b = (3.00, 0.00), batch loss < 1e-6: true
+}

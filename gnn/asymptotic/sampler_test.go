@@ -1,0 +1,220 @@
+package asymptotic
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/gnnwb/gnnwb/graphs"
+)
+
+// testGraphs: an undirected weighted graph with a self loop and an isolated
+// node, and a directed unweighted one.
+func testGraphs(t *testing.T) map[string]graphs.Graph {
+	t.Helper()
+	und, err := graphs.FromEdges(6, []graphs.Edge{{U: 0, V: 1, W: 2}, {U: 1, V: 2, W: 0.5}, {U: 2, V: 0, W: 1.5}, {U: 3, V: 2, W: 1}, {U: 3, V: 3, W: 0.25}, {U: 4, V: 0, W: 3}},
+		graphs.Weighted|graphs.KeepSelfLoops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := graphs.FromEdges(5, []graphs.Edge{{U: 0, V: 1}, {U: 1, V: 2}, {U: 2, V: 0}, {U: 3, V: 0}, {U: 0, V: 4}, {U: 4, V: 4}},
+		graphs.Directed|graphs.KeepSelfLoops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string]graphs.Graph{"undirected-weighted": und, "directed": dir}
+}
+
+// denseS builds the aggregation operator of MATH.md section 2 as a dense
+// matrix: A_ij = weight of the edge j→i (row i receives from j).
+func denseS(g graphs.Graph, agg Aggregation, rho float64) *mat.Dense {
+	n := g.NumNodes()
+	A := mat.NewDense(n, n, nil)
+	for i := range n {
+		for j := range n {
+			if w, ok := g.Weight(j, i); ok {
+				A.Set(i, j, w)
+			}
+		}
+	}
+	S := mat.NewDense(n, n, nil)
+	switch agg {
+	case Graphon:
+		S.Scale(1/(float64(n)*rho), A)
+	case Sum:
+		S.Copy(A)
+	case Mean:
+		for i := range n {
+			deg := mat.Sum(A.RowView(i))
+			for j := range n {
+				if deg > 0 {
+					S.Set(i, j, A.At(i, j)/deg)
+				}
+			}
+		}
+	case Symmetric:
+		var At mat.Dense
+		At.Add(A, eye(n))
+		d := make([]float64, n)
+		for i := range n {
+			d[i] = mat.Sum(At.RowView(i))
+		}
+		for i := range n {
+			for j := range n {
+				S.Set(i, j, At.At(i, j)/math.Sqrt(d[i]*d[j]))
+			}
+		}
+	}
+	return S
+}
+
+func eye(n int) *mat.Dense {
+	I := mat.NewDense(n, n, nil)
+	for i := range n {
+		I.Set(i, i, 1)
+	}
+	return I
+}
+
+func allAggregations() []Aggregation { return []Aggregation{Graphon, Sum, Mean, Symmetric} }
+
+func TestAggregateDense(t *testing.T) {
+	const d, rho = 2, 0.4
+	for name, g := range testGraphs(t) {
+		n := g.NumNodes()
+		x := make([]float64, n*d)
+		for i := range x {
+			x[i] = float64(i%5) - 1.5 + 0.1*float64(i)
+		}
+		for _, agg := range allAggregations() {
+			t.Run(fmt.Sprintf("%s/%v", name, agg), func(t *testing.T) {
+				m := make([]float64, n*d)
+				if err := Aggregate(m, g, x, d, agg, rho); err != nil {
+					t.Fatal(err)
+				}
+				var want mat.Dense
+				want.Mul(denseS(g, agg, rho), mat.NewDense(n, d, x))
+				for i := range n {
+					for k := range d {
+						if math.Abs(m[i*d+k]-want.At(i, k)) > 1e-14 {
+							t.Errorf("m[%d][%d] = %v, dense %v", i, k, m[i*d+k], want.At(i, k))
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestGraphSamplerDense: the samples of both variants against the dense
+// operator: φ_i = (x_i, (S x)_i) for model A, and for model B the model's
+// output on the sampled neighbourhood equals N^{−γ} Σ_k c^k Σ_j S_ij σ(a^k·φ_j).
+func TestGraphSamplerDense(t *testing.T) {
+	const d, rho, nb = 2, 0.4, 7
+	for name, g := range testGraphs(t) {
+		n := g.NumNodes()
+		x := make([]float64, n*d)
+		y := make([]float64, n) // y_i = i names the drawn node
+		for i := range x {
+			x[i] = math.Sin(float64(3*i + 1))
+		}
+		for i := range y {
+			y[i] = float64(i)
+		}
+		for _, agg := range allAggregations() {
+			t.Run(fmt.Sprintf("%s/%v", name, agg), func(t *testing.T) {
+				s, err := NewGraphSampler(g, x, d, y, agg, rho)
+				if err != nil {
+					t.Fatal(err)
+				}
+				S := denseS(g, agg, rho)
+				var M mat.Dense
+				M.Mul(S, mat.NewDense(n, d, x))
+				phi := func(j int) []float64 {
+					return []float64{x[j*d], x[j*d+1], M.At(j, 0), M.At(j, 1)}
+				}
+				ba := &Batch{Dim: d, Y: make([]float64, nb), Phi: make([]float64, nb*2*d)}
+				if err := s.Sample(rand.New(rand.NewPCG(3, 3)), ba.Phi, ba.Y); err != nil {
+					t.Fatal(err)
+				}
+				for b, f := range ba.Y {
+					for k, want := range phi(int(f)) {
+						if math.Abs(ba.Phi[b*2*d+k]-want) > 1e-14 {
+							t.Errorf("sample %d (node %v): φ[%d] = %v, want %v", b, f, k, ba.Phi[b*2*d+k], want)
+						}
+					}
+				}
+				bb := &Batch{Dim: d, Y: make([]float64, nb), End: make([]int, nb)}
+				bb.Weight, bb.NbrPhi, err = s.SampleNeighbours(rand.New(rand.NewPCG(3, 3)), bb.Y, bb.End, nil, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !sameBits(ba.Y, bb.Y) {
+					t.Errorf("Sample and SampleNeighbours drew different nodes: %v, %v", ba.Y, bb.Y)
+				}
+				m, err := NewModel(ModelConfig{Width: 3, Dim: d, Gamma: 1, Activation: Tanh, Variant: ModelB, Sc: 1, Sw: 1, Seed: 2})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := make([]float64, nb)
+				if err := m.Predict(got, bb); err != nil {
+					t.Fatal(err)
+				}
+				for b, f := range bb.Y {
+					i := int(f)
+					want := 0.0
+					for k := range m.N {
+						h := 0.0
+						for j := range n {
+							h += S.At(i, j) * math.Tanh(dot(m.A[k*2*d:(k+1)*2*d], phi(j)))
+						}
+						want += m.C[k] * h
+					}
+					want /= float64(m.N)
+					if math.Abs(got[b]-want) > 1e-14 {
+						t.Errorf("model B at node %d: %v, dense %v", i, got[b], want)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestSamplerErrors(t *testing.T) {
+	g := testGraphs(t)["directed"]
+	x, y := make([]float64, 10), make([]float64, 5)
+	tests := []struct {
+		name string
+		err  error
+		kind error
+	}{
+		{"empty graph", func() error { _, err := NewGraphSampler(graphs.Graph{}, nil, 1, nil, Sum, 1); return err }(), graphs.ErrParameter},
+		{"d 0", func() error { _, err := NewGraphSampler(g, x, 0, y, Sum, 1); return err }(), graphs.ErrParameter},
+		{"short x", func() error { _, err := NewGraphSampler(g, x[:9], 2, y, Sum, 1); return err }(), graphs.ErrShape},
+		{"rho 0", func() error { _, err := NewGraphSampler(g, x, 2, y, Graphon, 0); return err }(), graphs.ErrParameter},
+		{"rho NaN", func() error { return Aggregate(make([]float64, 10), g, x, 2, Graphon, math.NaN()) }(), graphs.ErrParameter},
+		{"aggregation", func() error { return Aggregate(make([]float64, 10), g, x, 2, Aggregation(7), 1) }(), graphs.ErrParameter},
+		{"dst shape", func() error { return Aggregate(make([]float64, 9), g, x, 2, Sum, 1) }(), graphs.ErrShape},
+		{"func unset", (&FuncSampler{D: 1}).Sample(rand.New(rand.NewPCG(1, 1)), make([]float64, 2), make([]float64, 1)), graphs.ErrParameter},
+		{"func no W", func() error {
+			_, _, err := legendreSamplerNoW().SampleNeighbours(rand.New(rand.NewPCG(1, 1)), make([]float64, 1), make([]int, 1), nil, nil)
+			return err
+		}(), graphs.ErrParameter},
+		{"func phi shape", legendreSampler().Sample(rand.New(rand.NewPCG(1, 1)), make([]float64, 3), make([]float64, 1)), graphs.ErrShape},
+	}
+	for _, tt := range tests {
+		if !errors.Is(tt.err, tt.kind) {
+			t.Errorf("%s: error %v, want %v", tt.name, tt.err, tt.kind)
+		}
+	}
+}
+
+func legendreSamplerNoW() *FuncSampler {
+	s := legendreSampler()
+	s.W = nil
+	return s
+}
