@@ -30,11 +30,11 @@ func p3(u float64) float64 { return 20*u*u*u - 30*u*u + 12*u - 1 }
 func legendreSampler() *FuncSampler {
 	x, w := gaussLegendre(8)
 	return &FuncSampler{
-		D: 1,
-		X: func(u float64, dst []float64) { dst[0] = p1(u) },
-		M: func(u float64, dst []float64) { dst[0] = p2(u) },
-		Y: func(u float64) float64 { return p1(u) + 2*p2(u) + p3(u) },
-		W: func(u, v float64) float64 { return (1 + u*v) / 2 },
+		D:     1,
+		X:     func(u float64, dst []float64) { dst[0] = p1(u) },
+		M:     func(u float64, dst []float64) { dst[0] = p2(u) },
+		Y:     func(u float64) float64 { return p1(u) + 2*p2(u) + p3(u) },
+		W:     func(u, v float64) float64 { return (1 + u*v) / 2 },
 		Nodes: x, Weights: w,
 	}
 }
@@ -328,7 +328,9 @@ func TestTrainErrors(t *testing.T) {
 		{"record after T", func(c *Config) { c.Times = []float64{2} }, graphs.ErrParameter},
 		{"dim mismatch", func(c *Config) { c.Dim = 2 }, graphs.ErrShape},
 		{"eval shape", func(c *Config) { c.Eval = &Batch{Dim: 1, Y: []float64{1}, Phi: []float64{1}} }, graphs.ErrShape},
-		{"eval weights", func(c *Config) { c.Eval, c.EvalWeights = &Batch{Dim: 1, Y: []float64{1}, Phi: []float64{1, 1}}, []float64{1, 2} }, graphs.ErrShape},
+		{"eval weights", func(c *Config) {
+			c.Eval, c.EvalWeights = &Batch{Dim: 1, Y: []float64{1}, Phi: []float64{1, 1}}, []float64{1, 2}
+		}, graphs.ErrShape},
 		{"checkpoint steps", func(c *Config) { c.CheckpointSteps = -1 }, graphs.ErrParameter},
 		{"diverges", func(c *Config) { c.Alpha, c.Activation, c.Time = 1e6, Identity, 5 }, graphs.ErrParameter},
 	}
@@ -356,7 +358,7 @@ func TestTrainErrors(t *testing.T) {
 
 type onlyA struct{}
 
-func (onlyA) Dim() int                                     { return 1 }
+func (onlyA) Dim() int                                      { return 1 }
 func (onlyA) Sample(rng *rand.Rand, phi, y []float64) error { return nil }
 
 // TestRunOutput: JSON and CSV round-trip the records bit for bit.
