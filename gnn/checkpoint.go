@@ -1,0 +1,115 @@
+package gnn
+
+import (
+	"bytes"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+
+	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/internal/atomicfile"
+)
+
+// checkpointVersion is the format version written into every checkpoint.
+const checkpointVersion = 1
+
+// checkpoint is the whole state of a training run between two steps. The
+// random draws of step t come from the stream (Seed, t), so no generator
+// state is stored.
+type checkpoint struct {
+	Version int
+	Task    string // "nodes" or "graphs"
+	Kind    string
+	Seed    uint64
+	Shapes  []int // parameter lengths, to refuse a mismatching model
+
+	Epoch int // completed epochs
+	Batch int // completed mini-batches of the current epoch (graphs)
+	Step  int // completed optimiser steps
+
+	Params [][]float64
+	AdamM  [][]float64
+	AdamV  [][]float64
+	AdamT  int
+
+	Best      [][]float64
+	BestEpoch int
+	BestLoss  float64
+	BestAcc   float64
+	Bad       int // epochs since the last improvement
+	Stopped   bool
+	History   []EpochStats
+	EpochLoss float64 // running sums of the current epoch (graphs)
+	EpochHit  float64
+	EpochSeen int
+}
+
+func paramShapes(ps []Param) []int {
+	s := make([]int, len(ps))
+	for k, p := range ps {
+		s[k] = len(p.Value)
+	}
+	return s
+}
+
+func cloneParams(ps []Param) [][]float64 {
+	c := make([][]float64, len(ps))
+	for k, p := range ps {
+		c[k] = append([]float64(nil), p.Value...)
+	}
+	return c
+}
+
+func clone2(x [][]float64) [][]float64 {
+	c := make([][]float64, len(x))
+	for k := range x {
+		c[k] = append([]float64(nil), x[k]...)
+	}
+	return c
+}
+
+func saveCheckpoint(path string, c *checkpoint) error {
+	c.Version = checkpointVersion
+	err := atomicfile.Write(path, func(w io.Writer) error { return gob.NewEncoder(w).Encode(c) })
+	if err != nil {
+		return fmt.Errorf("gnn: checkpoint %s: %w", path, err)
+	}
+	return nil
+}
+
+// loadCheckpoint reads path; a missing file gives (nil, nil).
+func loadCheckpoint(path string) (*checkpoint, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("gnn: checkpoint: %w", err)
+	}
+	var c checkpoint
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&c); err != nil {
+		return nil, fmt.Errorf("gnn: checkpoint %s: %v: %w", path, err, graphs.ErrFormat)
+	}
+	if c.Version != checkpointVersion {
+		return nil, fmt.Errorf("gnn: checkpoint %s: version %d, want %d: %w", path, c.Version, checkpointVersion, graphs.ErrFormat)
+	}
+	return &c, nil
+}
+
+// matches checks that c belongs to this run.
+func (c *checkpoint) matches(path, task, kind string, seed uint64, ps []Param, opt *Adam) error {
+	shapes := paramShapes(ps)
+	ok := c.Task == task && c.Kind == kind && c.Seed == seed && len(c.Shapes) == len(shapes) &&
+		len(c.Params) == len(ps) && len(c.AdamM) == len(c.AdamV)
+	for k := range shapes {
+		ok = ok && c.Shapes[k] == shapes[k] && len(c.Params[k]) == shapes[k]
+	}
+	if !ok {
+		return fmt.Errorf("gnn: checkpoint %s: task %s kind %s seed %d does not match this run (task %s kind %s seed %d, %d parameters): %w",
+			path, c.Task, c.Kind, c.Seed, task, kind, seed, len(ps), graphs.ErrParameter)
+	}
+	return nil
+}

@@ -1,0 +1,218 @@
+package gnn
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/gnnwb/gnnwb/graphs"
+)
+
+// Kinds of model NewModel builds.
+const (
+	KindGCN  = "gcn"
+	KindSAGE = "sage"
+	KindGIN  = "gin"
+	KindGAT  = "gat"
+)
+
+// ModelOptions shape a model built by NewModel or NewGraphModel. The zero
+// value is valid: 2 message-passing layers, no dropout, ReLU (ELU for GAT),
+// 8 heads for GAT, weight decay on the first layer only.
+type ModelOptions struct {
+	// Layers is the number of message-passing layers (0: 2).
+	Layers int
+	// Dropout is the drop probability before every message-passing layer
+	// (input dropout included, as Kipf & Welling) and before the final
+	// linear layer of a graph model.
+	Dropout float64
+	// AttnDropout is GAT's attention dropout.
+	AttnDropout float64
+	// Heads is the number of GAT heads of the hidden layers (0: 8); the
+	// output layer has one head (Veličković et al. 2018, Cora setting).
+	Heads int
+	// Act is the activation between layers; Identity means the default
+	// (ReLU; ELU for GAT). Use Tanh, Sigmoid or Erf explicitly.
+	Act Act
+	// TrainEps makes GIN's ε learnable (GIN-ε); otherwise ε = 0 (GIN-0).
+	TrainEps bool
+	// DecayAll applies weight decay to every parameter; by default only the
+	// first layer's parameters decay, as in Kipf & Welling's code.
+	DecayAll bool
+	// Pool is the readout of a graph model (NewGraphModel).
+	Pool Pool
+}
+
+// Model is a stack of message-passing layers built by NewModel or
+// NewGraphModel: a Sequential plus the information needed to rebuild it.
+type Model struct {
+	Kind             string
+	In, Hidden, Out  int
+	Options          ModelOptions
+	Net              *Sequential
+	firstParamModule int // index of the first module with parameters
+	graphLevel       bool
+}
+
+// NewModel builds a node-level model of kind gcn, sage, gin or gat with in
+// input features, hidden units per layer and out outputs (classes):
+//
+//	gcn:  [Dropout, GCNConv, σ]×(L−1), Dropout, GCNConv            (Kipf & Welling 2017)
+//	sage: [Dropout, SAGEConv, σ]×(L−1), Dropout, SAGEConv          (Hamilton et al. 2017)
+//	gin:  [Dropout, GINConv(MLP: Linear, ReLU, Linear), σ]×(L−1), Dropout, GINConv (Xu et al. 2019)
+//	gat:  [Dropout, GATConv(H heads, concat), ELU]×(L−1), Dropout, GATConv(1 head) (Veličković et al. 2018)
+//
+// For GAT, hidden is the number of channels per head (8 in the paper).
+// Parameters are zero until Init. Errors wrap graphs.ErrParameter for an
+// unknown kind or non-positive sizes.
+func NewModel(kind string, in, hidden, out int, opt ModelOptions) (*Model, error) {
+	return newModel(kind, in, hidden, out, opt, false)
+}
+
+// NewGraphModel builds a graph-level model: the message-passing layers of
+// NewModel with hidden outputs (all followed by σ), then the readout
+// opt.Pool, Linear(hidden, hidden), ReLU, Dropout, Linear(hidden, out), as
+// PyTorch Geometric's GIN example for TU data sets.
+func NewGraphModel(kind string, in, hidden, out int, opt ModelOptions) (*Model, error) {
+	return newModel(kind, in, hidden, out, opt, true)
+}
+
+func newModel(kind string, in, hidden, out int, opt ModelOptions, graphLevel bool) (*Model, error) {
+	if in <= 0 || hidden <= 0 || out <= 0 {
+		return nil, fmt.Errorf("gnn: NewModel: in=%d hidden=%d out=%d must be positive: %w", in, hidden, out, graphs.ErrParameter)
+	}
+	if opt.Layers == 0 {
+		opt.Layers = 2
+	}
+	if opt.Layers < 1 || opt.Layers > 64 {
+		return nil, fmt.Errorf("gnn: NewModel: Layers=%d not in [1,64]: %w", opt.Layers, graphs.ErrParameter)
+	}
+	if !(opt.Dropout >= 0 && opt.Dropout < 1) || !(opt.AttnDropout >= 0 && opt.AttnDropout < 1) {
+		return nil, fmt.Errorf("gnn: NewModel: Dropout=%v AttnDropout=%v not in [0,1): %w", opt.Dropout, opt.AttnDropout, graphs.ErrParameter)
+	}
+	if opt.Heads == 0 {
+		opt.Heads = 8
+	}
+	if opt.Heads < 0 {
+		return nil, fmt.Errorf("gnn: NewModel: Heads=%d: %w", opt.Heads, graphs.ErrParameter)
+	}
+	act := opt.Act
+	if act == Identity {
+		act = ReLU
+		if kind == KindGAT {
+			act = ELU
+		}
+	}
+	if act < Identity || act > ELU {
+		return nil, fmt.Errorf("gnn: NewModel: Act=%d: %w", int(act), graphs.ErrParameter)
+	}
+	if graphLevel && (opt.Pool < SumPool || opt.Pool > MaxPool) {
+		return nil, fmt.Errorf("gnn: NewGraphModel: Pool=%d: %w", int(opt.Pool), graphs.ErrParameter)
+	}
+	var ms []Module
+	salt := uint64(0)
+	dropout := func() {
+		if opt.Dropout > 0 {
+			salt++
+			ms = append(ms, NewDropout(opt.Dropout, salt))
+		}
+	}
+	d := in
+	for k := 0; k < opt.Layers; k++ {
+		last := k == opt.Layers-1 && !graphLevel
+		o := hidden
+		if last {
+			o = out
+		}
+		dropout()
+		var conv Module
+		switch kind {
+		case KindGCN:
+			conv = NewGCNConv(d, o)
+		case KindSAGE:
+			conv = NewSAGEConv(d, o)
+		case KindGIN:
+			conv = NewGINConv(d, NewSequential(NewLinear(d, hidden, true), NewActivation(ReLU, 0), NewLinear(hidden, o, true)), 0, opt.TrainEps)
+		case KindGAT:
+			heads, concat := opt.Heads, true
+			if last {
+				heads, concat = 1, false
+			}
+			g := NewGATConv(d, o, heads, concat)
+			g.AttnDropout = opt.AttnDropout
+			salt++
+			g.Salt = salt
+			conv = g
+		default:
+			return nil, fmt.Errorf("gnn: NewModel: kind=%q not one of gcn, sage, gin, gat: %w", kind, graphs.ErrParameter)
+		}
+		ms = append(ms, conv)
+		_, d = conv.Dims()
+		if !last {
+			ms = append(ms, NewActivation(act, 0))
+		}
+	}
+	if graphLevel {
+		ms = append(ms, NewReadout(opt.Pool, d), NewLinear(d, hidden, true), NewActivation(ReLU, 0))
+		dropout()
+		ms = append(ms, NewLinear(hidden, out, true))
+	}
+	m := &Model{Kind: kind, In: in, Hidden: hidden, Out: out, Options: opt, Net: NewSequential(ms...), graphLevel: graphLevel}
+	for k, mod := range ms {
+		if len(mod.Params()) > 0 {
+			m.firstParamModule = k
+			break
+		}
+	}
+	return m, nil
+}
+
+// Params returns the parameters in a fixed order; unless Options.DecayAll,
+// all but the first layer's are marked NoDecay.
+func (m *Model) Params() []Param {
+	var ps []Param
+	for k, mod := range m.Net.Modules {
+		p := mod.Params()
+		for i := range p {
+			p[i].Name = fmt.Sprintf("%d.%s", k, p[i].Name)
+			if !m.Options.DecayAll && k != m.firstParamModule {
+				p[i].NoDecay = true
+			}
+		}
+		ps = append(ps, p...)
+	}
+	return ps
+}
+
+// Init initialises the parameters from seed (rand.New(rand.NewPCG(seed, 0)),
+// Glorot weights, zero biases, in Params order).
+func (m *Model) Init(seed uint64) {
+	InitParams(m.Params(), rand.New(rand.NewPCG(seed, 0)))
+}
+
+// Sparse reports whether the first layer accepts sparse input features.
+func (m *Model) Sparse() bool {
+	_, ok := m.Net.Modules[m.firstParamModule].(SparseModule)
+	return ok
+}
+
+// Features is a model input: Dense (rows×Cols, row-major) or, if non-nil,
+// Sparse.
+type Features struct {
+	Dense  []float64
+	Sparse *Sparse
+}
+
+// Forward computes the model output (nodes×Out, or graphs×Out for a graph
+// model) into out.
+func (m *Model) Forward(out []float64, x Features, b *Batch) error {
+	if x.Sparse != nil {
+		return m.Net.ForwardSparse(out, x.Sparse, b)
+	}
+	return m.Net.Forward(out, x.Dense, b)
+}
+
+// Backward accumulates the parameter gradients for dout = ∂L/∂out after
+// Forward (no input gradient).
+func (m *Model) Backward(dout []float64, b *Batch) error {
+	return m.Net.Backward(nil, dout, b)
+}
