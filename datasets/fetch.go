@@ -1,0 +1,274 @@
+package datasets
+
+import (
+	"archive/tar"
+	"archive/zip"
+	"compress/gzip"
+	"context"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/gnnwb/gnnwb/internal/atomicfile"
+)
+
+// Fetcher downloads registered datasets into a data root. The zero value
+// uses http.DefaultClient and reports no progress.
+type Fetcher struct {
+	// Client performs the requests; nil means http.DefaultClient.
+	Client *http.Client
+	// Progress, if not nil, is called from the fetching goroutine with the
+	// bytes received so far and the expected total (−1 if unknown) of the
+	// current download.
+	Progress func(done, total int64)
+}
+
+// Fetch is (&Fetcher{}).Fetch.
+func Fetch(ctx context.Context, name, root string) error {
+	return (&Fetcher{}).Fetch(ctx, name, root)
+}
+
+// Fetch makes every file of dataset name present and verified under root
+// (see Root), in the layout of the shared datasets folder. A file already
+// there is checked against its SHA-256 (or git blob id) and kept; a file
+// that fails the check is an error wrapping ErrChecksum (it is never
+// overwritten: delete it to fetch again). Missing files are downloaded from
+// their canonical URL (an archive is downloaded once for all its members)
+// to a temporary file under root, extracted (gunzip, zip or tar.gz member),
+// verified, and renamed into place; on any failure (a dropped connection, a
+// checksum mismatch, a cancelled ctx) the temporary files are removed and
+// nothing half-written remains. The error names the URL or file.
+func (f *Fetcher) Fetch(ctx context.Context, name, root string) error {
+	e, err := lookup(name)
+	if err != nil {
+		return err
+	}
+	if root, err = Root(root); err != nil {
+		return err
+	}
+	// Group the missing files by URL, keeping registry order.
+	var urls []string
+	need := map[string][]RemoteFile{}
+	for _, rf := range e.Files {
+		dst := filepath.Join(root, filepath.FromSlash(rf.Path))
+		switch err := verifyFile(dst, rf); {
+		case err == nil:
+			continue
+		case errors.Is(err, fs.ErrNotExist):
+			if _, ok := need[rf.URL]; !ok {
+				urls = append(urls, rf.URL)
+			}
+			need[rf.URL] = append(need[rf.URL], rf)
+		default:
+			return err
+		}
+	}
+	for _, u := range urls {
+		if err := f.fetchURL(ctx, root, u, need[u]); err != nil {
+			return fmt.Errorf("datasets: Fetch %s: %w", e.Name, err)
+		}
+	}
+	return nil
+}
+
+// fetchURL downloads url into a temporary file under root and extracts the
+// files want from it.
+func (f *Fetcher) fetchURL(ctx context.Context, root, url string, want []RemoteFile) error {
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(root, ".download-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		tmp.Close()
+		os.Remove(tmp.Name())
+	}()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	client := f.Client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("GET %s: %w", url, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	var body io.Reader = resp.Body
+	if f.Progress != nil {
+		body = &progressReader{r: resp.Body, total: resp.ContentLength, fn: f.Progress}
+	}
+	n, err := io.Copy(tmp, body)
+	if err != nil {
+		return fmt.Errorf("GET %s: after %d bytes: %w", url, n, err)
+	}
+	if resp.ContentLength >= 0 && n != resp.ContentLength {
+		return fmt.Errorf("GET %s: got %d of %d bytes", url, n, resp.ContentLength)
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	switch want[0].Archive {
+	case "":
+		return install(root, want[0], tmp)
+	case "gz":
+		z, err := gzip.NewReader(tmp)
+		if err != nil {
+			return fmt.Errorf("%s: gzip: %w", url, err)
+		}
+		return install(root, want[0], z)
+	case "zip":
+		zr, err := zip.NewReader(tmp, n)
+		if err != nil {
+			return fmt.Errorf("%s: zip: %w", url, err)
+		}
+		for _, rf := range want {
+			zf, err := zr.Open(rf.Member)
+			if err != nil {
+				return fmt.Errorf("%s: member %s: %w", url, rf.Member, err)
+			}
+			err = install(root, rf, zf)
+			zf.Close()
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	case "tgz":
+		z, err := gzip.NewReader(tmp)
+		if err != nil {
+			return fmt.Errorf("%s: gzip: %w", url, err)
+		}
+		tr := tar.NewReader(z)
+		done := map[string]bool{}
+		for len(done) < len(want) {
+			h, err := tr.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return fmt.Errorf("%s: tar: %w", url, err)
+			}
+			for _, rf := range want {
+				if h.Name == rf.Member && !done[rf.Member] {
+					if err := install(root, rf, tr); err != nil {
+						return err
+					}
+					done[rf.Member] = true
+				}
+			}
+		}
+		for _, rf := range want {
+			if !done[rf.Member] {
+				return fmt.Errorf("%s: member %s not in the archive: %w", url, rf.Member, ErrMissing)
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("%s: unknown archive kind %q", url, want[0].Archive)
+}
+
+// install copies r to rf's place under root atomically, verifying its hash
+// before the rename.
+func install(root string, rf RemoteFile, r io.Reader) error {
+	dst := filepath.Join(root, filepath.FromSlash(rf.Path))
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	return atomicfile.Write(dst, func(w io.Writer) error {
+		if rf.SHA256 == "" && rf.GitBlob != "" {
+			// A git blob id hashes a header with the size first: buffer.
+			b, err := io.ReadAll(r)
+			if err != nil {
+				return fmt.Errorf("%s: %w", rf.Path, err)
+			}
+			if err := checkSum(dst, rf, sumOf(sha1.New(), "blob "+strconv.Itoa(len(b))+"\x00", b), int64(len(b))); err != nil {
+				return err
+			}
+			_, err = w.Write(b)
+			return err
+		}
+		h := sha256.New()
+		n, err := io.Copy(io.MultiWriter(w, h), r)
+		if err != nil {
+			return fmt.Errorf("%s: %w", rf.Path, err)
+		}
+		return checkSum(dst, rf, hex.EncodeToString(h.Sum(nil)), n)
+	})
+}
+
+func sumOf(h hash.Hash, prefix string, b []byte) string {
+	h.Write([]byte(prefix))
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// checkSum compares a computed hash (SHA-256, or the git blob id when rf
+// has no SHA-256) with rf's.
+func checkSum(path string, rf RemoteFile, got string, size int64) error {
+	want := rf.SHA256
+	kind := "sha256"
+	if want == "" {
+		want, kind = rf.GitBlob, "git blob id"
+	}
+	if want == "" {
+		return nil // no hash known
+	}
+	if got != want {
+		return fmt.Errorf("datasets: %s: %s %s (%d bytes), want %s (%d bytes): %w", path, kind, got, size, want, rf.Size, ErrChecksum)
+	}
+	return nil
+}
+
+// verifyFile checks the file at path against rf; a missing file gives an
+// error wrapping fs.ErrNotExist.
+func verifyFile(path string, rf RemoteFile) error {
+	fh, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	if rf.SHA256 == "" && rf.GitBlob != "" {
+		b, err := io.ReadAll(fh)
+		if err != nil {
+			return err
+		}
+		return checkSum(path, rf, sumOf(sha1.New(), "blob "+strconv.Itoa(len(b))+"\x00", b), int64(len(b)))
+	}
+	h := sha256.New()
+	n, err := io.Copy(h, fh)
+	if err != nil {
+		return err
+	}
+	return checkSum(path, rf, hex.EncodeToString(h.Sum(nil)), n)
+}
+
+type progressReader struct {
+	r     io.Reader
+	done  int64
+	total int64
+	fn    func(done, total int64)
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.done += int64(n)
+	p.fn(p.done, p.total)
+	return n, err
+}
