@@ -172,7 +172,9 @@ var registry = func() []Entry {
 	bace := Entry{Name: "ogbg-molbace", Kind: "graph", Format: "ogb-graph",
 		About:    "OGB ogbg-molbace (raw CSV layout), scaffold split",
 		Citation: "W. Hu et al. Open Graph Benchmark: Datasets for Machine Learning on Graphs. NeurIPS 2020.",
-		load:     func(root string) (Dataset, error) { return ReadOGBGraph(filepath.Join(root, "ogb", "ogbg_molbace"), "scaffold") }}
+		load: func(root string) (Dataset, error) {
+			return ReadOGBGraph(filepath.Join(root, "ogb", "ogbg_molbace"), "scaffold")
+		}}
 	for _, p := range []string{"raw/edge.csv.gz", "raw/edge-feat.csv.gz", "raw/graph-label.csv.gz", "raw/node-feat.csv.gz",
 		"raw/num-edge-list.csv.gz", "raw/num-node-list.csv.gz", "split/scaffold/train.csv.gz", "split/scaffold/valid.csv.gz", "split/scaffold/test.csv.gz"} {
 		bace.Files = append(bace.Files, file("ogb/ogbg_molbace/"+p, "http://snap.stanford.edu/ogb/data/graphproppred/csv_mol_download/bace.zip", "zip", "bace/"+p))
@@ -299,4 +301,3 @@ func LoadGraph(name, root string) (*GraphDataset, error) {
 	}
 	return d, nil
 }
-
