@@ -166,3 +166,37 @@ func (a Activation) applyDeriv(z, ds []float64) {
 		panic("asymptotic: unknown activation " + a.String())
 	}
 }
+
+// derivFromValue sets ds[i] = σ'(z_i) from s[i] = σ(z_i); only Erf needs z
+// (the pre-activations), the others ignore it. The bits equal applyDeriv's.
+func (a Activation) derivFromValue(s, z, ds []float64) {
+	ds = ds[:len(s)]
+	switch a {
+	case Identity:
+		for i := range ds {
+			ds[i] = 1
+		}
+	case Tanh:
+		for i, t := range s {
+			ds[i] = 1 - t*t
+		}
+	case ReLU:
+		for i, t := range s {
+			if t > 0 {
+				ds[i] = 1
+			} else {
+				ds[i] = 0
+			}
+		}
+	case Sigmoid:
+		for i, t := range s {
+			ds[i] = t * (1 - t)
+		}
+	case Erf:
+		for i, v := range z[:len(s)] {
+			ds[i] = twoOverSqrtPi * math.Exp(-v*v)
+		}
+	default:
+		panic("asymptotic: unknown activation " + a.String())
+	}
+}

@@ -108,6 +108,7 @@ type workspace struct {
 	part  []float64 // chunks×B partial outputs
 	out   []float64 // B outputs
 	coef  []float64 // entries: r_b ω_e
+	sig   []float64 // N×entries: σ(a^k·φ_e) from the last forward pass, when small enough
 	ga    []float64 // chunks×2d
 }
 
@@ -199,8 +200,13 @@ func (m *Model) view(b *Batch, nb int) view {
 	return view{nb: nb, phi: b.NbrPhi, w: b.Weight, owner: ws.owner[:ne]}
 }
 
-// forward writes ŷ_b into out (len nb).
-func (m *Model) forward(out []float64, v view) {
+// cacheLimit bounds the σ cache (N × entries values, 32 MiB): above it the
+// backward pass recomputes σ. Both paths give the same bits.
+const cacheLimit = 1 << 22
+
+// forward writes ŷ_b into out (len nb). If sig is not nil (len N·entries) it
+// also stores σ(a^k·φ_e) at sig[k*entries+e] for backward.
+func (m *Model) forward(out []float64, v view, sig []float64) {
 	p := 2 * m.D
 	nb, ne := v.nb, len(v.w)
 	chunks := parallel.Chunks(m.N, unitChunk)
@@ -220,6 +226,9 @@ func (m *Model) forward(out []float64, v view) {
 					z[i] = dot(ak, v.phi[(e0+i)*p:(e0+i+1)*p])
 				}
 				m.Act.apply(z)
+				if sig != nil {
+					copy(sig[k*ne+e0:], z)
+				}
 				for i, s := range z {
 					e := e0 + i
 					pc[v.owner[e]] += ck * (v.w[e] * s)
@@ -239,8 +248,10 @@ func (m *Model) forward(out []float64, v view) {
 
 // backward calls fn(k, gc, ga) for every unit k, from the chunk that owns
 // it, with gc = Σ_e coef_e σ(a^k·φ_e) and ga = Σ_e coef_e σ'(a^k·φ_e) φ_e
-// (ga is scratch, valid during the call). fn may write unit k only.
-func (m *Model) backward(v view, coef []float64, fn func(k int, gc float64, ga []float64)) {
+// (ga is scratch, valid during the call). fn may write unit k only. sig, if
+// not nil, holds σ(a^k·φ_e) from forward; σ' is then derived from it (erf:
+// from a recomputed pre-activation), with the same bits as recomputing.
+func (m *Model) backward(v view, coef, sig []float64, fn func(k int, gc float64, ga []float64)) {
 	p := 2 * m.D
 	ne := len(v.w)
 	chunks := parallel.Chunks(m.N, unitChunk)
@@ -256,10 +267,17 @@ func (m *Model) backward(v view, coef []float64, fn func(k int, gc float64, ga [
 			gc := 0.0
 			for e0 := 0; e0 < ne; e0 += tile {
 				z := zb[:min(tile, ne-e0)]
-				for i := range z {
-					z[i] = dot(ak, v.phi[(e0+i)*p:(e0+i+1)*p])
+				if sig == nil || m.Act == Erf {
+					for i := range z {
+						z[i] = dot(ak, v.phi[(e0+i)*p:(e0+i+1)*p])
+					}
 				}
-				m.Act.applyDeriv(z, db[:])
+				if sig == nil {
+					m.Act.applyDeriv(z, db[:])
+				} else {
+					m.Act.derivFromValue(sig[k*ne+e0:k*ne+e0+len(z)], z, db[:])
+					z = sig[k*ne+e0 : k*ne+e0+len(z)]
+				}
 				for i, s := range z {
 					e := e0 + i
 					ce := coef[e]
@@ -290,7 +308,15 @@ func dot(a, b []float64) float64 {
 func (m *Model) residuals(v view, y []float64) float64 {
 	m.ws.out = grow(m.ws.out, v.nb)
 	out := m.ws.out
-	m.forward(out, v)
+	m.ws.sig = m.ws.sig[:0]
+	if ne := len(v.w); ne <= cacheLimit/m.N {
+		m.ws.sig = grow(m.ws.sig, m.N*ne)
+	}
+	var sig []float64
+	if len(m.ws.sig) > 0 {
+		sig = m.ws.sig
+	}
+	m.forward(out, v, sig)
 	loss := 0.0
 	for b := range out {
 		r := y[b] - out[b]
@@ -317,7 +343,7 @@ func (m *Model) Predict(dst []float64, b *Batch) error {
 	if len(dst) != nb {
 		return fmt.Errorf("asymptotic: Predict: len(dst)=%d, want B=%d: %w", len(dst), nb, graphs.ErrShape)
 	}
-	m.forward(dst, m.view(b, nb))
+	m.forward(dst, m.view(b, nb), nil)
 	return nil
 }
 
@@ -338,7 +364,7 @@ func (m *Model) LossGrad(gc, ga []float64, b *Batch) (float64, error) {
 	v := m.view(b, nb)
 	loss := m.residuals(v, b.Y)
 	s := -math.Pow(float64(m.N), -m.Gamma) / float64(nb)
-	m.backward(v, m.ws.coef, func(k int, g float64, gak []float64) {
+	m.backward(v, m.ws.coef, m.sigCache(), func(k int, g float64, gak []float64) {
 		gc[k] = s * g
 		sc := s * m.C[k]
 		for j, x := range gak {
@@ -373,11 +399,19 @@ func (m *Model) Step(b *Batch, alpha float64) (float64, error) {
 	return loss, nil
 }
 
+// sigCache returns the σ cache of the last residuals call, or nil.
+func (m *Model) sigCache() []float64 {
+	if len(m.ws.sig) == 0 {
+		return nil
+	}
+	return m.ws.sig
+}
+
 // update applies the SGD step from the residual coefficients in the workspace.
 func (m *Model) update(v view, alpha float64) {
 	p := 2 * m.D
 	lr := alpha * math.Pow(float64(m.N), m.Gamma-2) / float64(v.nb)
-	m.backward(v, m.ws.coef, func(k int, g float64, gak []float64) {
+	m.backward(v, m.ws.coef, m.sigCache(), func(k int, g float64, gak []float64) {
 		ck := m.C[k]
 		m.C[k] = ck + lr*g
 		s := lr * ck

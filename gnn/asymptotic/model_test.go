@@ -385,3 +385,31 @@ func TestActivationDerivs(t *testing.T) {
 		t.Error("sigmoid overflow handling")
 	}
 }
+
+// TestSigmaCacheSameBits: the backward pass from the σ cache and the one that
+// recomputes σ give the same bits, for every activation and variant.
+func TestSigmaCacheSameBits(t *testing.T) {
+	for _, v := range []Variant{ModelA, ModelB} {
+		for _, act := range allActivations {
+			m1, err := NewModel(ModelConfig{Width: 130, Dim: 2, Gamma: 0.9, Activation: act, Variant: v, Sc: 1, Sw: 1, Seed: 5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m2 := m1.Clone()
+			b := randomBatch(rand.New(rand.NewPCG(8, 8)), 2, tile+3, v)
+			if _, err := m1.Step(b, 0.9); err != nil {
+				t.Fatal(err)
+			}
+			if len(m1.ws.sig) == 0 {
+				t.Fatal("cache not used")
+			}
+			vw := m2.view(b, b.Len())
+			m2.residuals(vw, b.Y)
+			m2.ws.sig = m2.ws.sig[:0]
+			m2.update(vw, 0.9)
+			if !sameBits(m1.C, m2.C) || !sameBits(m1.A, m2.A) {
+				t.Errorf("%v/%v: cached and recomputed steps differ", v, act)
+			}
+		}
+	}
+}

@@ -69,25 +69,31 @@ func (s *FuncSampler) SampleNeighbours(rng *rand.Rand, y []float64, end []int, w
 	if len(end) != len(y) {
 		return w, phi, fmt.Errorf("asymptotic: FuncSampler.SampleNeighbours: len(end)=%d, len(y)=%d: %w", len(end), len(y), graphs.ErrShape)
 	}
-	p := 2 * s.D
 	for b := range y {
 		y[b] = rng.Float64()
 	}
 	for b, u := range y {
-		for q, v := range s.Nodes {
-			wq := s.Weights[q] * s.W(u, v)
-			if wq == 0 {
-				continue
-			}
-			w = append(w, wq)
-			k := len(phi)
-			phi = append(phi, make([]float64, p)...)
-			s.phi(v, phi[k:k+p])
-		}
+		w, phi = s.neighbourhood(u, w, phi)
 		end[b] = len(w)
 		y[b] = s.Y(u)
 	}
 	return w, phi, nil
+}
+
+// neighbourhood appends the quadrature entries of latent u.
+func (s *FuncSampler) neighbourhood(u float64, w, phi []float64) ([]float64, []float64) {
+	p := 2 * s.D
+	for q, v := range s.Nodes {
+		wq := s.Weights[q] * s.W(u, v)
+		if wq == 0 {
+			continue
+		}
+		w = append(w, wq)
+		k := len(phi)
+		phi = append(phi, make([]float64, p)...)
+		s.phi(v, phi[k:k+p])
+	}
+	return w, phi
 }
 
 func (s *FuncSampler) check(fn string, nbr bool) error {
@@ -155,6 +161,30 @@ func (s *GraphSampler) Phi(i int, dst []float64) {
 	copy(dst[d:2*d], s.m[i*d:(i+1)*d])
 }
 
+// neighbourhood appends node i's entries: row i with weights ω_ij and inputs
+// φ_j, then the Symmetric self entry.
+func (s *GraphSampler) neighbourhood(i int, w, phi []float64) ([]float64, []float64) {
+	p := 2 * s.d
+	off, nbr, wts := s.g.CSR()
+	for e := off[i]; e < off[i+1]; e++ {
+		a := 1.0
+		if wts != nil {
+			a = wts[e]
+		}
+		w = append(w, s.nm.weight(i, nbr[e], a))
+		k := len(phi)
+		phi = append(phi, make([]float64, p)...)
+		s.Phi(int(nbr[e]), phi[k:k+p])
+	}
+	if s.nm.self != nil {
+		w = append(w, s.nm.self[i])
+		k := len(phi)
+		phi = append(phi, make([]float64, p)...)
+		s.Phi(i, phi[k:k+p])
+	}
+	return w, phi
+}
+
 // nodes draws the B node ids first (coupling contract), kept in y.
 func (s *GraphSampler) nodes(rng *rand.Rand, y []float64) {
 	n := s.g.NumNodes()
@@ -187,29 +217,80 @@ func (s *GraphSampler) SampleNeighbours(rng *rand.Rand, y []float64, end []int, 
 	if len(end) != len(y) {
 		return w, phi, fmt.Errorf("asymptotic: GraphSampler.SampleNeighbours: len(end)=%d, len(y)=%d: %w", len(end), len(y), graphs.ErrShape)
 	}
-	p := 2 * s.d
 	s.nodes(rng, y)
-	off, nbr, wts := s.g.CSR()
 	for b, f := range y {
 		i := int(f)
-		for e := off[i]; e < off[i+1]; e++ {
-			a := 1.0
-			if wts != nil {
-				a = wts[e]
-			}
-			w = append(w, s.nm.weight(i, nbr[e], a))
-			k := len(phi)
-			phi = append(phi, make([]float64, p)...)
-			s.Phi(int(nbr[e]), phi[k:k+p])
-		}
-		if s.nm.self != nil {
-			w = append(w, s.nm.self[i])
-			k := len(phi)
-			phi = append(phi, make([]float64, p)...)
-			s.Phi(i, phi[k:k+p])
-		}
+		w, phi = s.neighbourhood(i, w, phi)
 		end[b] = len(w)
 		y[b] = s.y[i]
 	}
 	return w, phi, nil
+}
+
+// At returns the batch of the latents u (no randomness): φ(u_q) for
+// ModelA, the quadrature neighbourhoods for ModelB (see the type's doc), and
+// y_q = Y(u_q); with u the nodes of a quadrature rule it is the evaluation
+// set of the function error e_fun (MATH.md section 5). u is not kept. Cost
+// O(len(u)) function calls (times len(Nodes) for ModelB). Errors as Sample
+// and SampleNeighbours.
+func (s *FuncSampler) At(u []float64, v Variant) (*Batch, error) {
+	if err := s.check("At", v == ModelB); err != nil {
+		return nil, err
+	}
+	p := 2 * s.D
+	b := &Batch{Dim: s.D, Y: make([]float64, len(u))}
+	switch v {
+	case ModelA:
+		b.Phi = make([]float64, len(u)*p)
+		for i, ui := range u {
+			s.phi(ui, b.Phi[i*p:(i+1)*p])
+		}
+	case ModelB:
+		b.End = make([]int, len(u))
+		for i, ui := range u {
+			b.Weight, b.NbrPhi = s.neighbourhood(ui, b.Weight, b.NbrPhi)
+			b.End[i] = len(b.Weight)
+		}
+	default:
+		return nil, fmt.Errorf("asymptotic: FuncSampler.At: variant=%v: %w", v, graphs.ErrParameter)
+	}
+	for i, ui := range u {
+		b.Y[i] = s.Y(ui)
+	}
+	return b, nil
+}
+
+// At returns the batch of the given nodes (no randomness), as Sample
+// (ModelA) or SampleNeighbours (ModelB) would fill it for those nodes; for
+// all nodes 0..n−1 it is the evaluation set of the node error e_node
+// (MATH.md section 5). nodes is not kept. Errors: a node id outside [0, n)
+// (graphs.ErrNodeID), an unknown variant (graphs.ErrParameter).
+func (s *GraphSampler) At(nodes []int, v Variant) (*Batch, error) {
+	n := s.g.NumNodes()
+	for _, i := range nodes {
+		if i < 0 || i >= n {
+			return nil, fmt.Errorf("asymptotic: GraphSampler.At: node %d not in [0, %d): %w", i, n, graphs.ErrNodeID)
+		}
+	}
+	p := 2 * s.d
+	b := &Batch{Dim: s.d, Y: make([]float64, len(nodes))}
+	switch v {
+	case ModelA:
+		b.Phi = make([]float64, len(nodes)*p)
+		for q, i := range nodes {
+			s.Phi(i, b.Phi[q*p:(q+1)*p])
+		}
+	case ModelB:
+		b.End = make([]int, len(nodes))
+		for q, i := range nodes {
+			b.Weight, b.NbrPhi = s.neighbourhood(i, b.Weight, b.NbrPhi)
+			b.End[q] = len(b.Weight)
+		}
+	default:
+		return nil, fmt.Errorf("asymptotic: GraphSampler.At: variant=%v: %w", v, graphs.ErrParameter)
+	}
+	for q, i := range nodes {
+		b.Y[q] = s.y[i]
+	}
+	return b, nil
 }

@@ -156,6 +156,23 @@ func TestGraphSamplerDense(t *testing.T) {
 				if !sameBits(ba.Y, bb.Y) {
 					t.Errorf("Sample and SampleNeighbours drew different nodes: %v, %v", ba.Y, bb.Y)
 				}
+				ids := make([]int, nb)
+				for b, f := range bb.Y {
+					ids[b] = int(f)
+				}
+				for _, v := range []Variant{ModelA, ModelB} {
+					at, err := s.At(ids, v)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want := ba
+					if v == ModelB {
+						want = bb
+					}
+					if !sameBatch(at, want) {
+						t.Errorf("At(%v, %v) differs from the sampled batch", ids, v)
+					}
+				}
 				m, err := NewModel(ModelConfig{Width: 3, Dim: d, Gamma: 1, Activation: Tanh, Variant: ModelB, Sc: 1, Sw: 1, Seed: 2})
 				if err != nil {
 					t.Fatal(err)
@@ -217,4 +234,58 @@ func legendreSamplerNoW() *FuncSampler {
 	s := legendreSampler()
 	s.W = nil
 	return s
+}
+
+func sameBatch(a, b *Batch) bool {
+	if a.Dim != b.Dim || len(a.End) != len(b.End) {
+		return false
+	}
+	for i := range a.End {
+		if a.End[i] != b.End[i] {
+			return false
+		}
+	}
+	return sameBits(a.Y, b.Y) && sameBits(a.Phi, b.Phi) && sameBits(a.Weight, b.Weight) && sameBits(a.NbrPhi, b.NbrPhi)
+}
+
+// TestFuncSamplerAt: the batch At builds for the latents Sample drew equals
+// the sampled batch, for both variants.
+func TestFuncSamplerAt(t *testing.T) {
+	s := legendreSampler()
+	const nb = 4
+	u := make([]float64, nb)
+	rng := rand.New(rand.NewPCG(2, 9))
+	for i := range u {
+		u[i] = rng.Float64()
+	}
+	ba := &Batch{Dim: 1, Y: make([]float64, nb), Phi: make([]float64, 2*nb)}
+	if err := s.Sample(rand.New(rand.NewPCG(2, 9)), ba.Phi, ba.Y); err != nil {
+		t.Fatal(err)
+	}
+	bb := &Batch{Dim: 1, Y: make([]float64, nb), End: make([]int, nb)}
+	var err error
+	bb.Weight, bb.NbrPhi, err = s.SampleNeighbours(rand.New(rand.NewPCG(2, 9)), bb.Y, bb.End, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for v, want := range map[Variant]*Batch{ModelA: ba, ModelB: bb} {
+		got, err := s.At(u, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !sameBatch(got, want) {
+			t.Errorf("%v: At differs from the sampled batch", v)
+		}
+	}
+	if len(bb.Weight) != nb*8 {
+		t.Errorf("model B entries %d, want %d (8 nodes, W > 0)", len(bb.Weight), nb*8)
+	}
+	g := testGraphs(t)["directed"]
+	gs, err := NewGraphSampler(g, make([]float64, 5), 1, make([]float64, 5), Sum, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := gs.At([]int{5}, ModelA); !errors.Is(err, graphs.ErrNodeID) {
+		t.Errorf("node 5 of 5: %v", err)
+	}
 }

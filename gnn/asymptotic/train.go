@@ -323,7 +323,7 @@ func record(cfg *Config, em *Model, k int64, loss, mean float64, mo Moments) Rec
 	if em != nil {
 		q := cfg.Eval.Len()
 		r.Output = make([]float64, q)
-		em.forward(r.Output, em.view(cfg.Eval, q))
+		em.forward(r.Output, em.view(cfg.Eval, q), nil)
 		if y := cfg.Eval.Y; y != nil {
 			s := 0.0
 			for i, o := range r.Output {

@@ -50,26 +50,9 @@ func gaussLegendre(n int) (x, w []float64) {
 func evalSet(t *testing.T, s *FuncSampler, q int, v Variant) (*Batch, []float64) {
 	t.Helper()
 	u, w := gaussLegendre(q)
-	b := &Batch{Dim: s.D, Y: make([]float64, q)}
-	p := 2 * s.D
-	if v == ModelA {
-		b.Phi = make([]float64, q*p)
-	} else {
-		b.End = make([]int, q)
-	}
-	for i, ui := range u {
-		b.Y[i] = s.Y(ui)
-		if v == ModelA {
-			s.phi(ui, b.Phi[i*p:(i+1)*p])
-			continue
-		}
-		for j, vj := range s.Nodes {
-			b.Weight = append(b.Weight, s.Weights[j]*s.W(ui, vj))
-			k := len(b.NbrPhi)
-			b.NbrPhi = append(b.NbrPhi, make([]float64, p)...)
-			s.phi(vj, b.NbrPhi[k:k+p])
-		}
-		b.End[i] = len(b.Weight)
+	b, err := s.At(u, v)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return b, w
 }
