@@ -1,0 +1,410 @@
+// Package plots draws the figures of the gnnwb limit experiments with
+// gonum.org/v1/plot, as PNG or SVG (chosen by the file extension):
+//
+//   - Rate: error against n (or nρ, or N) on log-log axes, one series per
+//     setting, mean ± standard error over seeds as error bars, and the least
+//     squares line log ē ≈ c + s·log x of limits/rates with its slope s in the
+//     legend (shared/MATH.md section 5);
+//   - Heatmap: the error over the (n, N) grid, one cell per measured pair,
+//     coloured by log10 e and labelled with its value;
+//   - Trajectories: g_t(u) against the latent position u for networks of
+//     increasing width N, with the limit curve g^∞_t(u) drawn on top.
+//
+// Every function validates its input (shapes, positive values on log axes,
+// NaN, the extension) and returns graphs.ErrShape or graphs.ErrParameter
+// instead of letting gonum/plot panic. Files are written atomically (temp
+// file, then rename).
+package plots
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"math"
+	"path/filepath"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette/moreland"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/internal/atomicfile"
+	"github.com/gnnwb/gnnwb/limits/rates"
+)
+
+// Size of every figure.
+var (
+	Width  = 16 * vg.Centimeter
+	Height = 11 * vg.Centimeter
+)
+
+// Labels are the texts of a figure. Axis labels should carry units, e.g.
+// "n (nodes)", "N (hidden units)", "RMS error e_fun".
+type Labels struct {
+	Title, X, Y string
+}
+
+// Series is one curve of a rate plot: sizes X (> 0), mean errors Mean (> 0)
+// and their standard errors StdErr (≥ 0, or nil for no bars).
+type Series struct {
+	Label  string
+	X      []float64
+	Mean   []float64
+	StdErr []float64
+	// NoFit omits the least squares line of this series.
+	NoFit bool
+}
+
+func format(path string) (string, error) {
+	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(path), "."))
+	switch ext {
+	case "png", "svg":
+		return ext, nil
+	}
+	return "", fmt.Errorf("plots: path=%q: extension %q not png or svg: %w", path, ext, graphs.ErrParameter)
+}
+
+func save(p *plot.Plot, path, ext string) error {
+	wt, err := p.WriterTo(Width, Height, ext)
+	if err != nil {
+		return fmt.Errorf("plots: render %s: %w", path, err)
+	}
+	var buf bytes.Buffer
+	if _, err := wt.WriteTo(&buf); err != nil {
+		return fmt.Errorf("plots: render %s: %w", path, err)
+	}
+	return atomicfile.WriteBytes(path, buf.Bytes())
+}
+
+// logTicks labels powers of ten, and also 2 and 5 times them when the axis
+// spans less than two decades, so that every log axis has readable labels.
+type logTicks struct{}
+
+func (logTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(lo > 0 && hi > lo) {
+		return nil
+	}
+	dense := math.Log10(hi/lo) < 2
+	var ticks []plot.Tick
+	for e := math.Floor(math.Log10(lo)); e <= math.Ceil(math.Log10(hi)); e++ {
+		base := math.Pow(10, e)
+		for m := 1; m < 10; m++ {
+			v := float64(m) * base
+			if v < lo*(1-1e-9) || v > hi*(1+1e-9) {
+				continue
+			}
+			t := plot.Tick{Value: v}
+			if m == 1 || dense && (m == 2 || m == 5) {
+				t.Label = fmt.Sprintf("%g", v)
+			}
+			ticks = append(ticks, t)
+		}
+	}
+	return ticks
+}
+
+func newPlot(l Labels) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = l.Title
+	p.X.Label.Text = l.X
+	p.Y.Label.Text = l.Y
+	p.Legend.Top = true
+	p.Legend.ThumbnailWidth = vg.Points(20)
+	return p
+}
+
+func finitePositive(name string, v []float64) error {
+	for i, x := range v {
+		if !(x > 0) || math.IsInf(x, 0) {
+			return fmt.Errorf("plots: %s[%d]=%v not a finite number > 0: %w", name, i, x, graphs.ErrParameter)
+		}
+	}
+	return nil
+}
+
+// Rate writes a log-log plot of the series to path (.png or .svg). Each
+// series gets error bars (mean ± StdErr, the lower end clipped at mean/10 so
+// it stays on the log axis) and, unless NoFit, its least squares line with
+// "slope s" in the legend. Series are not kept. Errors: no series, lengths
+// that differ, fewer than 2 points for a fitted series (graphs.ErrShape);
+// values ≤ 0 or not finite, a negative StdErr, a bad extension
+// (graphs.ErrParameter); file errors.
+func Rate(path string, series []Series, l Labels) error {
+	ext, err := format(path)
+	if err != nil {
+		return err
+	}
+	if len(series) == 0 {
+		return fmt.Errorf("plots: Rate: no series: %w", graphs.ErrShape)
+	}
+	p := newPlot(l)
+	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
+	p.X.Tick.Marker, p.Y.Tick.Marker = logTicks{}, logTicks{}
+	p.Legend.Top, p.Legend.Left = true, false
+	ylo, yhi := math.Inf(1), math.Inf(-1)
+	for si, s := range series {
+		if len(s.X) == 0 || len(s.Mean) != len(s.X) || (s.StdErr != nil && len(s.StdErr) != len(s.X)) {
+			return fmt.Errorf("plots: Rate: series %d (%q): len(X)=%d len(Mean)=%d len(StdErr)=%d: %w", si, s.Label, len(s.X), len(s.Mean), len(s.StdErr), graphs.ErrShape)
+		}
+		if err := finitePositive(fmt.Sprintf("series %d X", si), s.X); err != nil {
+			return err
+		}
+		if err := finitePositive(fmt.Sprintf("series %d Mean", si), s.Mean); err != nil {
+			return err
+		}
+		col := plotutilColor(si)
+		for i, m := range s.Mean {
+			ylo, yhi = math.Min(ylo, m), math.Max(yhi, m)
+			if s.StdErr != nil && i < len(s.StdErr) && s.StdErr[i] > 0 {
+				ylo, yhi = math.Min(ylo, m-math.Min(s.StdErr[i], 0.9*m)), math.Max(yhi, m+s.StdErr[i])
+			}
+		}
+		pts := make(plotter.XYs, len(s.X))
+		for i := range s.X {
+			pts[i] = plotter.XY{X: s.X[i], Y: s.Mean[i]}
+		}
+		sc, err := plotter.NewScatter(pts)
+		if err != nil {
+			return fmt.Errorf("plots: Rate: %w", err)
+		}
+		sc.GlyphStyle.Color = col
+		sc.GlyphStyle.Shape = shapes[si%len(shapes)]
+		sc.GlyphStyle.Radius = vg.Points(3)
+		p.Add(sc)
+		if s.StdErr != nil {
+			errs := make(plotter.YErrors, len(s.X))
+			for i, se := range s.StdErr {
+				if !(se >= 0) || math.IsInf(se, 0) {
+					return fmt.Errorf("plots: Rate: series %d StdErr[%d]=%v not a finite number ≥ 0: %w", si, i, se, graphs.ErrParameter)
+				}
+				errs[i].Low = math.Min(se, 0.9*s.Mean[i])
+				errs[i].High = se
+			}
+			eb := &plotter.YErrorBars{XYs: plotter.XYs(pts), YErrors: errs, LineStyle: plotter.DefaultLineStyle, CapWidth: vg.Points(4)}
+			eb.LineStyle.Color = col
+			p.Add(eb)
+		}
+		label := s.Label
+		if !s.NoFit {
+			fit, err := rates.LogLog(s.X, s.Mean)
+			if err != nil {
+				return fmt.Errorf("plots: Rate: series %d (%q): %w", si, s.Label, err)
+			}
+			lo, hi := minMax(s.X)
+			const k = 32
+			line := make(plotter.XYs, k)
+			for i := range line {
+				x := lo * math.Pow(hi/lo, float64(i)/(k-1))
+				line[i] = plotter.XY{X: x, Y: fit.Predict(x)}
+			}
+			ln, err := plotter.NewLine(line)
+			if err != nil {
+				return fmt.Errorf("plots: Rate: %w", err)
+			}
+			ln.LineStyle.Color = col
+			ln.LineStyle.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+			p.Add(ln)
+			label = fmt.Sprintf("%s (slope %.3f)", s.Label, fit.Slope)
+			p.Legend.Add(label, sc, ln)
+		} else {
+			p.Legend.Add(label, sc)
+		}
+	}
+	// Leave room above the data for the legend (about 7% of the height per
+	// entry), so that it never covers a point.
+	f := legendFraction(len(series))
+	p.Y.Min, p.Y.Max = ylo/1.05, yhi*math.Pow(yhi/ylo*1.05, f/(1-f))*1.05
+	return save(p, path, ext)
+}
+
+var shapes = []draw.GlyphDrawer{draw.CircleGlyph{}, draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.PyramidGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{}}
+
+// plotutilColor is a colour-blind-safe qualitative palette (Okabe & Ito 2008).
+func plotutilColor(i int) color.Color {
+	cs := []color.RGBA{
+		{0, 114, 178, 255}, {213, 94, 0, 255}, {0, 158, 115, 255}, {204, 121, 167, 255},
+		{86, 180, 233, 255}, {230, 159, 0, 255}, {0, 0, 0, 255},
+	}
+	return cs[i%len(cs)]
+}
+
+// legendFraction is the fraction of the plot height kept free above the data
+// for a legend of k entries.
+func legendFraction(k int) float64 { return math.Min(0.6, 0.075*float64(k)+0.02) }
+
+func minMax(v []float64) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, x := range v {
+		lo, hi = math.Min(lo, x), math.Max(hi, x)
+	}
+	return lo, hi
+}
+
+// grid is the GridXYZ of a heat map on index coordinates: column c is N[c],
+// row r is n[r]; Z is log10 e.
+type grid struct {
+	z        [][]float64 // rows × cols, log10 e
+	min, max float64
+}
+
+func (g grid) Dims() (c, r int)   { return len(g.z[0]), len(g.z) }
+func (g grid) Z(c, r int) float64 { return g.z[r][c] }
+func (g grid) X(c int) float64    { return float64(c) }
+func (g grid) Y(r int) float64    { return float64(r) }
+func (g grid) Min() float64       { return g.min }
+func (g grid) Max() float64       { return g.max }
+
+// Heatmap writes the error e[i][j] at (rows[i], cols[j]) — for example
+// rows = n, cols = N — as a heat map coloured by log10 e (Moreland's
+// smooth blue–red), each cell labelled with e to 2 significant digits, to
+// path (.png or .svg). Axis ticks show the row and column values. Inputs are
+// not kept. Errors: empty or ragged e, lengths that differ (graphs.ErrShape);
+// e ≤ 0 or not finite, more than 16 rows or columns (labels would overlap),
+// a bad extension (graphs.ErrParameter); file errors.
+func Heatmap(path string, rows, cols []float64, e [][]float64, l Labels) error {
+	ext, err := format(path)
+	if err != nil {
+		return err
+	}
+	if len(rows) == 0 || len(cols) == 0 || len(e) != len(rows) {
+		return fmt.Errorf("plots: Heatmap: %d rows, %d cols, %d rows of e: %w", len(rows), len(cols), len(e), graphs.ErrShape)
+	}
+	if len(rows) > 16 || len(cols) > 16 {
+		return fmt.Errorf("plots: Heatmap: %d×%d cells > 16×16: %w", len(rows), len(cols), graphs.ErrParameter)
+	}
+	g := grid{z: make([][]float64, len(rows)), min: math.Inf(1), max: math.Inf(-1)}
+	var labels plotter.XYLabels
+	for i, row := range e {
+		if len(row) != len(cols) {
+			return fmt.Errorf("plots: Heatmap: len(e[%d])=%d != len(cols)=%d: %w", i, len(row), len(cols), graphs.ErrShape)
+		}
+		if err := finitePositive(fmt.Sprintf("e[%d]", i), row); err != nil {
+			return err
+		}
+		g.z[i] = make([]float64, len(row))
+		for j, v := range row {
+			z := math.Log10(v)
+			g.z[i][j] = z
+			g.min, g.max = math.Min(g.min, z), math.Max(g.max, z)
+			labels.XYs = append(labels.XYs, plotter.XY{X: float64(j), Y: float64(i)})
+			labels.Labels = append(labels.Labels, fmt.Sprintf("%.2g", v))
+		}
+	}
+	if g.min == g.max {
+		g.min, g.max = g.min-0.5, g.max+0.5
+	}
+	pal := moreland.SmoothBlueRed()
+	pal.SetMin(g.min)
+	pal.SetMax(g.max)
+	p := newPlot(l)
+	hm := plotter.NewHeatMap(g, pal.Palette(64))
+	p.Add(hm)
+	lb, err := plotter.NewLabels(labels)
+	if err != nil {
+		return fmt.Errorf("plots: Heatmap: %w", err)
+	}
+	for i := range lb.TextStyle {
+		lb.TextStyle[i].XAlign = draw.XCenter
+		lb.TextStyle[i].YAlign = draw.YCenter
+		lb.TextStyle[i].Font.Size = vg.Points(8)
+		// White text on the saturated ends of the palette, black elsewhere.
+		r, c := i/len(cols), i%len(cols)
+		if frac := (g.z[r][c] - g.min) / (g.max - g.min); frac < 0.15 || frac > 0.85 {
+			lb.TextStyle[i].Color = color.White
+		}
+	}
+	p.Add(lb)
+	p.X.Tick.Marker = indexTicks(cols)
+	p.Y.Tick.Marker = indexTicks(rows)
+	p.X.Min, p.X.Max = -0.5, float64(len(cols))-0.5
+	p.Y.Min, p.Y.Max = -0.5, float64(len(rows))-0.5
+	p.Title.Text = strings.TrimSpace(l.Title + fmt.Sprintf("\n(colour: log10 e from %.2g, blue, to %.2g, red)", g.min, g.max))
+	return save(p, path, ext)
+}
+
+func indexTicks(v []float64) plot.ConstantTicks {
+	t := make(plot.ConstantTicks, len(v))
+	for i, x := range v {
+		t[i] = plot.Tick{Value: float64(i), Label: fmt.Sprintf("%g", x)}
+	}
+	return t
+}
+
+// Curve is one trajectory g_t(u) sampled at the latent positions of
+// Trajectories.
+type Curve struct {
+	Label string
+	G     []float64
+}
+
+// Trajectories writes the curves g(u) for networks of increasing width
+// (one colour each) and the limit curve (thick, black,
+// dashed) against the latent positions u (ascending in [0,1]) to path
+// (.png or .svg). Inputs are not kept. Errors: no curves, lengths that
+// differ from len(u) (graphs.ErrShape); non-finite values, u not ascending in
+// [0,1], a bad extension (graphs.ErrParameter); file errors.
+func Trajectories(path string, u []float64, curves []Curve, limit Curve, l Labels) error {
+	ext, err := format(path)
+	if err != nil {
+		return err
+	}
+	if len(u) < 2 || len(curves) == 0 {
+		return fmt.Errorf("plots: Trajectories: %d positions, %d curves: %w", len(u), len(curves), graphs.ErrShape)
+	}
+	for i, x := range u {
+		if !(x >= 0 && x <= 1) || (i > 0 && !(x > u[i-1])) {
+			return fmt.Errorf("plots: Trajectories: u[%d]=%v not ascending in [0,1]: %w", i, x, graphs.ErrParameter)
+		}
+	}
+	p := newPlot(l)
+	p.Legend.Left = true
+	ylo, yhi := math.Inf(1), math.Inf(-1)
+	add := func(c Curve, col color.Color, width vg.Length, dashed bool) error {
+		if len(c.G) != len(u) {
+			return fmt.Errorf("plots: Trajectories: curve %q has %d values, want %d: %w", c.Label, len(c.G), len(u), graphs.ErrShape)
+		}
+		pts := make(plotter.XYs, len(u))
+		for i := range u {
+			if math.IsNaN(c.G[i]) || math.IsInf(c.G[i], 0) {
+				return fmt.Errorf("plots: Trajectories: curve %q value %d = %v: %w", c.Label, i, c.G[i], graphs.ErrParameter)
+			}
+			pts[i] = plotter.XY{X: u[i], Y: c.G[i]}
+			ylo, yhi = math.Min(ylo, c.G[i]), math.Max(yhi, c.G[i])
+		}
+		ln, err := plotter.NewLine(pts)
+		if err != nil {
+			return fmt.Errorf("plots: Trajectories: %w", err)
+		}
+		ln.LineStyle.Color = col
+		ln.LineStyle.Width = width
+		if dashed {
+			ln.LineStyle.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
+		}
+		p.Add(ln)
+		p.Legend.Add(c.Label, ln)
+		return nil
+	}
+	for i, c := range curves {
+		if err := add(c, plotutilColor(i), vg.Points(1.5), false); err != nil {
+			return err
+		}
+	}
+	entries := len(curves)
+	if limit.G != nil {
+		entries++
+		if err := add(limit, color.Black, vg.Points(2.5), true); err != nil {
+			return err
+		}
+	}
+	p.X.Min, p.X.Max = 0, 1
+	if yhi == ylo {
+		ylo, yhi = ylo-1, yhi+1
+	}
+	f := legendFraction(entries)
+	span := yhi - ylo
+	p.Y.Min, p.Y.Max = ylo-0.03*span, yhi+span*f/(1-f)+0.03*span
+	return save(p, path, ext)
+}
