@@ -1,0 +1,81 @@
+package parallel
+
+import (
+	"errors"
+	"runtime"
+	"slices"
+	"testing"
+)
+
+func TestForVisitsEveryChunkOnce(t *testing.T) {
+	for _, procs := range []int{1, 2, 4} {
+		prev := runtime.GOMAXPROCS(procs)
+		seen := make([]int, 1000)
+		For(len(seen), func(c int) { seen[c]++ })
+		runtime.GOMAXPROCS(prev)
+		for c, k := range seen {
+			if k != 1 {
+				t.Fatalf("GOMAXPROCS=%d: chunk %d ran %d times", procs, c, k)
+			}
+		}
+	}
+	For(0, func(int) { t.Fatal("ran a chunk of zero") })
+	For(-3, func(int) { t.Fatal("ran a chunk of a negative count") })
+}
+
+func TestForErrReportsLowestChunk(t *testing.T) {
+	e3, e7 := errors.New("three"), errors.New("seven")
+	for range 20 {
+		err := ForErr(10, func(c int) error {
+			switch c {
+			case 3:
+				return e3
+			case 7:
+				return e7
+			}
+			return nil
+		})
+		if err != e3 {
+			t.Fatalf("err = %v, want the error of chunk 3", err)
+		}
+	}
+	if err := ForErr(5, func(int) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRangeAndChunks(t *testing.T) {
+	for _, tt := range []struct{ n, size, chunks int }{{0, 4, 0}, {1, 4, 1}, {8, 4, 2}, {9, 4, 3}, {-1, 4, 0}} {
+		if got := Chunks(tt.n, tt.size); got != tt.chunks {
+			t.Errorf("Chunks(%d,%d) = %d, want %d", tt.n, tt.size, got, tt.chunks)
+		}
+		covered := 0
+		for c := 0; c < Chunks(tt.n, tt.size); c++ {
+			lo, hi := Range(c, tt.size, tt.n)
+			if lo != covered || hi <= lo || hi-lo > tt.size {
+				t.Fatalf("Range(%d,%d,%d) = [%d,%d)", c, tt.size, tt.n, lo, hi)
+			}
+			covered = hi
+		}
+		if covered != max(tt.n, 0) {
+			t.Errorf("chunks of %d cover [0,%d)", tt.n, covered)
+		}
+	}
+}
+
+func TestStreamsAreFixedAndDistinct(t *testing.T) {
+	draw := func(base uint64, c int) []uint64 {
+		r := Stream(base, c)
+		return []uint64{r.Uint64(), r.Uint64(), r.Uint64()}
+	}
+	if !slices.Equal(draw(1, 5), draw(1, 5)) {
+		t.Fatal("the same base and chunk gave different streams")
+	}
+	if slices.Equal(draw(1, 5), draw(1, 6)) || slices.Equal(draw(1, 5), draw(2, 5)) {
+		t.Fatal("different chunks or bases gave the same stream")
+	}
+	// SplitMix64 of 0 is a published constant (Vigna's reference code).
+	if got := Mix(0); got != 0xe220a8397b1dcdaf {
+		t.Fatalf("Mix(0) = %#x, want 0xe220a8397b1dcdaf", got)
+	}
+}
