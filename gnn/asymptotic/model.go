@@ -151,13 +151,9 @@ func (m *Model) Clone() *Model {
 		C: append([]float64(nil), m.C...), A: append([]float64(nil), m.A...)}
 }
 
-// Dim returns 2d, the length of φ and of each a^k.
-func (m *Model) Dim() int { return 2 * m.D }
-
-const (
-	unitChunk = 64  // units per parallel chunk (fixed, so bits do not depend on GOMAXPROCS)
-	tile      = 128 // entries per pre-activation tile
-)
+// unitChunk is the number of units per parallel chunk: fixed, so the bits do
+// not depend on GOMAXPROCS.
+const unitChunk = 64
 
 // view is a batch as entries: entry e has input φ_e, weight w_e and belongs to
 // sample owner[e]. Model A: one entry per sample with weight 1.
@@ -205,7 +201,12 @@ func (m *Model) view(b *Batch, nb int) view {
 const cacheLimit = 1 << 22
 
 // forward writes ŷ_b into out (len nb). If sig is not nil (len N·entries) it
-// also stores σ(a^k·φ_e) at sig[k*entries+e] for backward.
+// also stores σ(a^k·φ_e) for backward: chunk c (units lo..hi−1) keeps entry
+// e's values at sig[lo·E + e·(hi−lo) + (k−lo)].
+//
+// Each chunk walks the entries in order and evaluates its units as one
+// vector: h_e = Σ_{k in chunk} c^k σ(a^k·φ_e), added into its own partial
+// output ω_e h_e; the chunks' partials are summed in chunk order.
 func (m *Model) forward(out []float64, v view, sig []float64) {
 	p := 2 * m.D
 	nb, ne := v.nb, len(v.w)
@@ -214,26 +215,27 @@ func (m *Model) forward(out []float64, v view, sig []float64) {
 	part := m.ws.part
 	parallel.For(chunks, func(c int) {
 		lo, hi := parallel.Range(c, unitChunk, m.N)
+		nu := hi - lo
 		pc := part[c*nb : (c+1)*nb]
 		clear(pc)
-		var zb [tile]float64
-		for k := lo; k < hi; k++ {
-			ak := m.A[k*p : (k+1)*p]
-			ck := m.C[k]
-			for e0 := 0; e0 < ne; e0 += tile {
-				z := zb[:min(tile, ne-e0)]
-				for i := range z {
-					z[i] = dot(ak, v.phi[(e0+i)*p:(e0+i+1)*p])
-				}
-				m.Act.apply(z)
-				if sig != nil {
-					copy(sig[k*ne+e0:], z)
-				}
-				for i, s := range z {
-					e := e0 + i
-					pc[v.owner[e]] += ck * (v.w[e] * s)
-				}
+		var zb [unitChunk]float64
+		z := zb[:nu]
+		cs := m.C[lo:hi]
+		as := m.A[lo*p : hi*p]
+		for e := range ne {
+			phi := v.phi[e*p : (e+1)*p]
+			for i := range z {
+				z[i] = dot(as[i*p:(i+1)*p], phi)
 			}
+			m.Act.apply(z)
+			if sig != nil {
+				copy(sig[lo*ne+e*nu:], z)
+			}
+			h := 0.0
+			for i, s := range z {
+				h += cs[i] * s
+			}
+			pc[v.owner[e]] += v.w[e] * h
 		}
 	})
 	scale := math.Pow(float64(m.N), -m.Gamma)
@@ -247,49 +249,51 @@ func (m *Model) forward(out []float64, v view, sig []float64) {
 }
 
 // backward calls fn(k, gc, ga) for every unit k, from the chunk that owns
-// it, with gc = Σ_e coef_e σ(a^k·φ_e) and ga = Σ_e coef_e σ'(a^k·φ_e) φ_e
-// (ga is scratch, valid during the call). fn may write unit k only. sig, if
-// not nil, holds σ(a^k·φ_e) from forward; σ' is then derived from it (erf:
-// from a recomputed pre-activation), with the same bits as recomputing.
+// it, with gc = Σ_e coef_e σ(a^k·φ_e) and ga = Σ_e coef_e σ'(a^k·φ_e) φ_e,
+// both summed over e in order (ga is scratch, valid during the call); fn
+// may write unit k only, and is called after the whole chunk is summed. sig,
+// if not nil, holds σ from forward; σ' is then derived from it (erf: from a
+// recomputed pre-activation), with the same bits as recomputing.
 func (m *Model) backward(v view, coef, sig []float64, fn func(k int, gc float64, ga []float64)) {
 	p := 2 * m.D
 	ne := len(v.w)
 	chunks := parallel.Chunks(m.N, unitChunk)
-	m.ws.ga = grow(m.ws.ga, chunks*p)
+	m.ws.ga = grow(m.ws.ga, chunks*unitChunk*p)
 	gaAll := m.ws.ga
 	parallel.For(chunks, func(c int) {
 		lo, hi := parallel.Range(c, unitChunk, m.N)
-		ga := gaAll[c*p : (c+1)*p]
-		var zb, db [tile]float64
-		for k := lo; k < hi; k++ {
-			ak := m.A[k*p : (k+1)*p]
-			clear(ga)
-			gc := 0.0
-			for e0 := 0; e0 < ne; e0 += tile {
-				z := zb[:min(tile, ne-e0)]
-				if sig == nil || m.Act == Erf {
-					for i := range z {
-						z[i] = dot(ak, v.phi[(e0+i)*p:(e0+i+1)*p])
-					}
-				}
-				if sig == nil {
-					m.Act.applyDeriv(z, db[:])
-				} else {
-					m.Act.derivFromValue(sig[k*ne+e0:k*ne+e0+len(z)], z, db[:])
-					z = sig[k*ne+e0 : k*ne+e0+len(z)]
-				}
-				for i, s := range z {
-					e := e0 + i
-					ce := coef[e]
-					gc += ce * s
-					g := ce * db[i]
-					phi := v.phi[e*p : (e+1)*p]
-					for j := range ga {
-						ga[j] += g * phi[j]
-					}
+		nu := hi - lo
+		ga := gaAll[c*unitChunk*p : c*unitChunk*p+nu*p]
+		clear(ga)
+		var gcb, zb, db [unitChunk]float64
+		gc, z, ds := gcb[:nu], zb[:nu], db[:nu]
+		as := m.A[lo*p : hi*p]
+		for e := range ne {
+			phi := v.phi[e*p : (e+1)*p]
+			if sig == nil || m.Act == Erf {
+				for i := range z {
+					z[i] = dot(as[i*p:(i+1)*p], phi)
 				}
 			}
-			fn(k, gc, ga)
+			s := z
+			if sig == nil {
+				m.Act.applyDeriv(z, ds)
+			} else {
+				s = sig[lo*ne+e*nu : lo*ne+(e+1)*nu]
+				m.Act.derivFromValue(s, z, ds)
+			}
+			ce := coef[e]
+			for i, si := range s {
+				gc[i] += ce * si
+				g := ce * ds[i]
+				gi := ga[i*p : (i+1)*p]
+				for j, x := range phi {
+					gi[j] += g * x
+				}
+			}
+		}
+		for i := range nu {
+			fn(lo+i, gc[i], ga[i*p:(i+1)*p])
 		}
 	})
 }

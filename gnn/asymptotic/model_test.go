@@ -154,7 +154,7 @@ func TestLossGradFiniteDifference(t *testing.T) {
 	}
 }
 
-// TestPredictMatchesReference compares the tiled, chunked forward pass with
+// TestPredictMatchesReference compares the chunked forward pass with
 // the one-unit-at-a-time reference on a width spanning several chunks.
 func TestPredictMatchesReference(t *testing.T) {
 	for _, v := range []Variant{ModelA, ModelB} {
@@ -164,7 +164,7 @@ func TestPredictMatchesReference(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				b := randomBatch(rand.New(rand.NewPCG(1, 2)), 3, tile+7, v)
+				b := randomBatch(rand.New(rand.NewPCG(1, 2)), 3, 2*unitChunk+7, v)
 				got := make([]float64, b.Len())
 				if err := m.Predict(got, b); err != nil {
 					t.Fatal(err)
@@ -396,7 +396,7 @@ func TestSigmaCacheSameBits(t *testing.T) {
 				t.Fatal(err)
 			}
 			m2 := m1.Clone()
-			b := randomBatch(rand.New(rand.NewPCG(8, 8)), 2, tile+3, v)
+			b := randomBatch(rand.New(rand.NewPCG(8, 8)), 2, unitChunk+3, v)
 			if _, err := m1.Step(b, 0.9); err != nil {
 				t.Fatal(err)
 			}
