@@ -155,6 +155,19 @@ func (m *Model) Clone() *Model {
 // not depend on GOMAXPROCS.
 const unitChunk = 64
 
+// Particles returns θ as a new flat N×(1+2d) slice with rows (c^k, a^k), the
+// particle layout of limits/meanfield (EmpiricalMoments, the particle
+// solver). Cost O(N·d).
+func (m *Model) Particles() []float64 {
+	p := 2 * m.D
+	out := make([]float64, m.N*(1+p))
+	for k := range m.N {
+		out[k*(1+p)] = m.C[k]
+		copy(out[k*(1+p)+1:(k+1)*(1+p)], m.A[k*p:(k+1)*p])
+	}
+	return out
+}
+
 // view is a batch as entries: entry e has input φ_e, weight w_e and belongs to
 // sample owner[e]. Model A: one entry per sample with weight 1.
 type view struct {

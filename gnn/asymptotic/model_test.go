@@ -272,6 +272,10 @@ func TestInitCoupling(t *testing.T) {
 			t.Errorf("symmetric=%v: width %d is not a prefix of width %d", sym, small.N, big.N)
 		}
 		mo := big.Moments()
+		th := big.Particles()
+		if th[3*5] != big.C[3] || th[3*5+4] != big.A[3*4+3] || len(th) != big.N*5 {
+			t.Error("Particles layout: rows (c, a)")
+		}
 		n := float64(big.N)
 		if sym {
 			n /= 2 // pairs repeat a and c²
