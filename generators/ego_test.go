@@ -251,4 +251,3 @@ func TestEgoRefusals(t *testing.T) {
 		t.Fatalf("Err() = %v after drawing through the spike", e.Err())
 	}
 }
-
