@@ -154,7 +154,8 @@ func (s *GraphSampler) Dim() int { return s.d }
 // read it, don't modify it.
 func (s *GraphSampler) M() []float64 { return s.m }
 
-// Phi writes φ_i = (x_i, m_i) into dst (len 2d).
+// Phi writes φ_i = (x_i, m_i) into dst (len ≥ 2d). Like a slice index, it
+// panics if i is not in [0, n).
 func (s *GraphSampler) Phi(i int, dst []float64) {
 	d := s.d
 	copy(dst[:d], s.x[i*d:(i+1)*d])

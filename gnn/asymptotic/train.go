@@ -118,6 +118,9 @@ func (c *Config) check() (int64, []int64, error) {
 	if c.Batch < 1 || c.Batch > 1<<30 {
 		return 0, nil, fmt.Errorf("asymptotic: Train: Batch=%d not in [1, 2^30]: %w", c.Batch, graphs.ErrParameter)
 	}
+	if int64(c.Batch)*int64(2*c.Dim) > maxParams {
+		return 0, nil, fmt.Errorf("asymptotic: Train: Batch=%d × 2·Dim=%d inputs exceed %d: %w", c.Batch, 2*c.Dim, int64(maxParams), graphs.ErrTooLarge)
+	}
 	kf := math.Round(c.Time * float64(c.Width))
 	if !(c.Time >= 0 && kf <= maxSteps) {
 		return 0, nil, fmt.Errorf("asymptotic: Train: Time=%v: need 0 ≤ T and T·N ≤ 2^53: %w", c.Time, graphs.ErrParameter)
@@ -164,10 +167,14 @@ func StepRand(seed uint64, k int64) *rand.Rand {
 //
 // Checkpoints (θ, the next step, the records so far, gob-encoded, written
 // atomically) go to cfg.Checkpoint every CheckpointSteps steps, every
-// CheckpointEvery of wall time, at the end, and on cancellation. With
-// Resume, a matching checkpoint (same N, d, γ, σ, variant, μ_0, seed, α, B)
-// is continued; the result is bit-identical to an uninterrupted run, whatever
-// GOMAXPROCS. When ctx is cancelled Train saves a checkpoint and returns the
+// CheckpointEvery of wall time, at the end, and on cancellation; an existing
+// file is overwritten. With Resume, a matching checkpoint (same N, d, γ, σ,
+// variant, μ_0, seed, α, B) is continued — the result is bit-identical to an
+// uninterrupted run, whatever GOMAXPROCS — and a missing file starts the run
+// from step 0. A checkpoint may be continued to a larger T; its records are
+// kept, and records are added for the requested times after its last one
+// (the evaluation set is not part of the checkpoint: keep it the same).
+// Progress is called about 1000 times per run, after steps. When ctx is cancelled Train saves a checkpoint and returns the
 // partial run with an error wrapping ctx.Err().
 //
 // Cost per step: O(N·E·d) with E = B (model A) or the batch's neighbour
