@@ -22,6 +22,7 @@ type Sequential struct {
 
 	outs, grads [][]float64
 	rows, cols  []int
+	hasParams   []bool
 	start       int // first module run by the last forward pass
 }
 
@@ -63,6 +64,10 @@ func (s *Sequential) plan(rows, cols int, b *Batch, from int) error {
 	if len(s.outs) != K {
 		s.outs, s.grads = make([][]float64, K), make([][]float64, K)
 		s.rows, s.cols = make([]int, K), make([]int, K)
+		s.hasParams = make([]bool, K)
+		for k, m := range s.Modules {
+			s.hasParams[k] = len(m.Params()) > 0
+		}
 	}
 	for k := from; k < K; k++ {
 		m := s.Modules[k]
@@ -168,16 +173,24 @@ func (s *Sequential) ForwardSparse(out []float64, x *Sparse, b *Batch) error {
 	return s.run(out, y, b, k+1)
 }
 
-// Backward runs the modules' backward passes in reverse order.
+// Backward runs the modules' backward passes in reverse order. With dh nil
+// it stops at the first module with parameters, which computes no input
+// gradient.
 func (s *Sequential) Backward(dh, dout []float64, b *Batch) error {
 	K := len(s.Modules)
 	if len(s.rows) != K {
 		return fmt.Errorf("gnn: Sequential.Backward: called before Forward: %w", graphs.ErrShape)
 	}
+	first := s.start
+	if dh == nil {
+		for first < K-1 && !s.hasParams[first] {
+			first++
+		}
+	}
 	g := dout
-	for k := K - 1; k >= s.start; k-- {
+	for k := K - 1; k >= first; k-- {
 		var dx []float64
-		if k == s.start {
+		if k == first {
 			dx = dh
 		} else {
 			s.grads[k-1] = grow(s.grads[k-1], s.rows[k-1]*s.cols[k-1])

@@ -16,46 +16,145 @@ const (
 )
 
 // matMul sets out = a·b (acc: out += a·b) for a n×k, b k×m, out n×m, all
-// row-major. Zeros of a are skipped, so a dropped-out input costs only its
-// kept entries. Parallel over fixed blocks of rows of out.
+// row-major. Parallel over fixed blocks of rows of out; each row is computed
+// in register tiles of 8, 4 and 1 output columns, summing over p = 0..k−1 in
+// order (no zero skipping: a branch per entry costs more than the
+// multiplication on dropped-out inputs).
 func matMul(out, a, b []float64, n, k, m int, acc bool) {
 	parallel.For(parallel.Chunks(n, rowBlock), func(c int) {
 		lo, hi := parallel.Range(c, rowBlock, n)
 		for i := lo; i < hi; i++ {
-			o := out[i*m : i*m+m]
-			if !acc {
-				clear(o)
-			}
-			for p, x := range a[i*k : i*k+k] {
-				if x == 0 {
-					continue
-				}
-				bp := b[p*m : p*m+m]
-				bp = bp[:len(o)]
-				for q := range o {
-					o[q] += x * bp[q]
-				}
-			}
+			rowTimes(out[i*m:i*m+m], a[i*k:i*k+k], b, m, acc)
 		}
 	})
 }
 
+// rowTimes sets o = x·b (acc: o += x·b) for a row x of length k and b k×m.
+func rowTimes(o, x, b []float64, m int, acc bool) {
+	q := 0
+	for ; q+8 <= m; q += 8 {
+		var s0, s1, s2, s3, s4, s5, s6, s7 float64
+		for p, v := range x {
+			w := b[p*m+q : p*m+q+8 : p*m+q+8]
+			s0 += v * w[0]
+			s1 += v * w[1]
+			s2 += v * w[2]
+			s3 += v * w[3]
+			s4 += v * w[4]
+			s5 += v * w[5]
+			s6 += v * w[6]
+			s7 += v * w[7]
+		}
+		t := o[q : q+8 : q+8]
+		if acc {
+			t[0] += s0
+			t[1] += s1
+			t[2] += s2
+			t[3] += s3
+			t[4] += s4
+			t[5] += s5
+			t[6] += s6
+			t[7] += s7
+		} else {
+			t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7] = s0, s1, s2, s3, s4, s5, s6, s7
+		}
+	}
+	for ; q+4 <= m; q += 4 {
+		var s0, s1, s2, s3 float64
+		for p, v := range x {
+			w := b[p*m+q : p*m+q+4 : p*m+q+4]
+			s0 += v * w[0]
+			s1 += v * w[1]
+			s2 += v * w[2]
+			s3 += v * w[3]
+		}
+		t := o[q : q+4 : q+4]
+		if acc {
+			t[0] += s0
+			t[1] += s1
+			t[2] += s2
+			t[3] += s3
+		} else {
+			t[0], t[1], t[2], t[3] = s0, s1, s2, s3
+		}
+	}
+	for ; q < m; q++ {
+		var s0 float64
+		for p, v := range x {
+			s0 += v * b[p*m+q]
+		}
+		if acc {
+			o[q] += s0
+		} else {
+			o[q] = s0
+		}
+	}
+}
+
+// tileRows is the number of rows of a and g a parameter-gradient chunk
+// reads at a time (so that they stay in cache across the columns of its
+// block).
+const tileRows = 256
+
 // matMulTA adds aᵀ·g to out for a n×k, g n×m, out k×m (a parameter
-// gradient hᵀ·dout). Parallel over fixed blocks of rows of out, each summing
-// over i = 0..n−1 in order: no partial buffers, same bits for any worker count.
+// gradient hᵀ·dout). Parallel over fixed blocks of rows of out; each chunk
+// walks the rows of a and g in tiles of tileRows, in order, and sums every
+// out entry in register tiles: no partial buffers, the same bits for any
+// number of workers.
 func matMulTA(out, a, g []float64, n, k, m int) {
 	parallel.For(parallel.Chunks(k, colBlock), func(c int) {
 		lo, hi := parallel.Range(c, colBlock, k)
-		for i := 0; i < n; i++ {
-			gi := g[i*m : i*m+m]
-			for p, x := range a[i*k+lo : i*k+hi] {
-				if x == 0 {
-					continue
+		for r0 := 0; r0 < n; r0 += tileRows {
+			r1 := min(r0+tileRows, n)
+			for p := lo; p < hi; p++ {
+				o := out[p*m : p*m+m]
+				q := 0
+				for ; q+8 <= m; q += 8 {
+					var s0, s1, s2, s3, s4, s5, s6, s7 float64
+					for i := r0; i < r1; i++ {
+						v := a[i*k+p]
+						w := g[i*m+q : i*m+q+8 : i*m+q+8]
+						s0 += v * w[0]
+						s1 += v * w[1]
+						s2 += v * w[2]
+						s3 += v * w[3]
+						s4 += v * w[4]
+						s5 += v * w[5]
+						s6 += v * w[6]
+						s7 += v * w[7]
+					}
+					t := o[q : q+8 : q+8]
+					t[0] += s0
+					t[1] += s1
+					t[2] += s2
+					t[3] += s3
+					t[4] += s4
+					t[5] += s5
+					t[6] += s6
+					t[7] += s7
 				}
-				o := out[(lo+p)*m : (lo+p)*m+m]
-				o = o[:len(gi)]
-				for q := range gi {
-					o[q] += x * gi[q]
+				for ; q+4 <= m; q += 4 {
+					var s0, s1, s2, s3 float64
+					for i := r0; i < r1; i++ {
+						v := a[i*k+p]
+						w := g[i*m+q : i*m+q+4 : i*m+q+4]
+						s0 += v * w[0]
+						s1 += v * w[1]
+						s2 += v * w[2]
+						s3 += v * w[3]
+					}
+					t := o[q : q+4 : q+4]
+					t[0] += s0
+					t[1] += s1
+					t[2] += s2
+					t[3] += s3
+				}
+				for ; q < m; q++ {
+					var s0 float64
+					for i := r0; i < r1; i++ {
+						s0 += a[i*k+p] * g[i*m+q]
+					}
+					o[q] += s0
 				}
 			}
 		}
