@@ -62,6 +62,7 @@ func (e *ParseError) Unwrap() error { return e.Err }
 const (
 	sparseNodes = 1 << 20
 	denseFactor = 64
+	edgeBlock   = 1 << 16 // edges per block while parsing
 )
 
 // ReadEdgeList reads a SNAP-style edge-list file; see ParseEdgeList for the
@@ -137,7 +138,11 @@ func ParseEdgeListIDs(r io.Reader, name string, opt EdgeListOptions) (Graph, []i
 	}
 	br := bufio.NewReaderSize(r, 1<<16)
 	var long []byte
-	var edges []Edge
+	// Edges accumulate in blocks of edgeBlock, joined once at the end, so
+	// that growing the list never copies it.
+	var blocks [][]Edge
+	var edges []Edge // current block
+	count := 0
 	headerN, headerLine := -1, 0
 	fields := 0 // 2 or 3 once the first edge line is read
 	maxID, maxLine := int64(-1), 0
@@ -179,7 +184,7 @@ func ParseEdgeListIDs(r io.Reader, name string, opt EdgeListOptions) (Graph, []i
 			if !ok {
 				break
 			}
-			if len(edges) > 0 {
+			if count > 0 {
 				return fail(lineNo, fmt.Errorf("\"# Nodes:\" header after the first edge (line %d): %w", firstEdge, ErrFormat))
 			}
 			if headerN >= 0 && nn != int64(headerN) {
@@ -242,14 +247,29 @@ func ParseEdgeListIDs(r io.Reader, name string, opt EdgeListOptions) (Graph, []i
 				}
 				e.W = w
 			}
-			if len(edges) == 0 {
+			if count == 0 {
 				firstEdge = lineNo
 			}
+			if len(edges) == cap(edges) {
+				if len(edges) > 0 {
+					blocks = append(blocks, edges)
+				}
+				edges = make([]Edge, 0, edgeBlock)
+			}
 			edges = append(edges, e)
+			count++
 		}
 		if rerr == io.EOF {
 			break
 		}
+	}
+	if len(blocks) > 0 {
+		all := make([]Edge, 0, count)
+		for _, b := range blocks {
+			all = append(all, b...)
+		}
+		edges = append(all, edges...)
+		blocks = nil
 	}
 	flags := Undirected
 	if opt.Directed {
@@ -322,8 +342,6 @@ func skipBlank(b []byte, p int) int {
 	return p
 }
 
-var errNotID = errors.New("not an id")
-
 // parseID parses a non-negative decimal integer that fits in an int64.
 func parseID(b []byte) (int64, error) {
 	neg := len(b) > 1 && b[0] == '-'
@@ -367,7 +385,11 @@ func parseHeader(c []byte) (int64, bool, error) {
 	}
 	nn, err := parseID(c[p:q])
 	if err != nil {
-		return 0, false, fmt.Errorf("bad \"# Nodes:\" header: %w", err)
+		kind := ErrFormat
+		if errors.Is(err, ErrNodeID) && len(c[p:q]) > 0 && c[p] != '-' {
+			kind = ErrTooLarge // overflows int64
+		}
+		return 0, false, fmt.Errorf("\"# Nodes:\" header: count %q is not a non-negative integer below 2^63: %w", string(c[p:q]), kind)
 	}
 	return nn, true, nil
 }
