@@ -289,3 +289,24 @@ func TestFuncSamplerAt(t *testing.T) {
 		t.Errorf("node 5 of 5: %v", err)
 	}
 }
+
+// TestLatentsFirstCoupling: a sampler that draws its B latents before the
+// neighbours (the Sampler contract) gives the same latents, hence the same
+// targets, whatever its neighbour count nρ: runs that differ only in n share
+// the latent sequence. egoBench is the benchmark's ego-like sampler.
+func TestLatentsFirstCoupling(t *testing.T) {
+	var ys [2][]float64
+	for i, k := range []int{10, 50} {
+		s := egoBench{k: k}
+		for step := range int64(5) {
+			y, phi := make([]float64, 3), make([]float64, 12)
+			if err := s.Sample(StepRand(4, step), phi, y); err != nil {
+				t.Fatal(err)
+			}
+			ys[i] = append(ys[i], y...)
+		}
+	}
+	if !sameBits(ys[0], ys[1]) {
+		t.Error("neighbour count changed the latent sequence")
+	}
+}
