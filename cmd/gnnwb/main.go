@@ -1,0 +1,120 @@
+// Command gnnwb is the command-line face of the gnnwb library: random graph
+// generation, graph statistics, GNN training and limit computations.
+//
+// Every command reads its flags into a library configuration and makes one
+// library call; the library validates, so the command line and the Go API
+// refuse the same inputs with the same errors. Exit status: 0 on success,
+// 2 for a usage error (unknown flag, bad or missing value), 1 for any other
+// failure, 130 when interrupted.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/urfave/cli/v2"
+)
+
+// commands is filled by each command's file (one file per command) in init.
+var commands []*cli.Command
+
+// usageError is a bad flag or value: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// usagef returns a usage error naming the offending flag and value.
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Sprintf(format, args...)}
+}
+
+func newApp(stdout, stderr io.Writer) *cli.App {
+	cmds := append([]*cli.Command(nil), commands...)
+	sort.Slice(cmds, func(i, j int) bool { return cmds[i].Name < cmds[j].Name })
+	app := &cli.App{
+		Name:      "gnnwb",
+		Usage:     "a graph neural network workbench: generate graphs, train GNNs, compute their limits",
+		Writer:    stdout,
+		ErrWriter: stderr,
+		Commands:  cmds,
+		// Errors are reported by run, never by os.Exit inside the library.
+		ExitErrHandler:         func(*cli.Context, error) {},
+		HideHelpCommand:        false,
+		UseShortOptionHandling: false,
+		Suggest:                true,
+		CommandNotFound: func(c *cli.Context, name string) {
+			// reported through the usage error returned below
+		},
+	}
+	setUsageErrors(app.Commands)
+	app.OnUsageError = onUsageError
+	app.Action = func(c *cli.Context) error {
+		if c.Args().Present() {
+			return usagef("unknown command %q (see gnnwb --help)", c.Args().First())
+		}
+		return cli.ShowAppHelp(c)
+	}
+	return app
+}
+
+func onUsageError(c *cli.Context, err error, _ bool) error {
+	return usagef("%s: %v", c.Command.FullName(), err)
+}
+
+func setUsageErrors(cmds []*cli.Command) {
+	for _, c := range cmds {
+		c.OnUsageError = onUsageError
+		if len(c.Subcommands) > 0 && c.Action == nil {
+			name := c.Name
+			c.Action = func(cc *cli.Context) error {
+				if cc.Args().Present() {
+					return usagef("%s: unknown command %q (see gnnwb %s --help)", name, cc.Args().First(), name)
+				}
+				return cli.ShowSubcommandHelp(cc)
+			}
+		}
+		setUsageErrors(c.Subcommands)
+	}
+}
+
+// exitCode maps an error to the process exit status.
+func exitCode(err error) int {
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		return 2
+	case errors.Is(err, context.Canceled):
+		return 130
+	case errors.Is(err, graphs.ErrParameter), errors.Is(err, graphs.ErrShape), errors.Is(err, graphs.ErrTooLarge):
+		return 2
+	}
+	return 1
+}
+
+// run runs gnnwb with args (args[0] is the program name) and returns the exit
+// status; errors are printed as one line on stderr.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	err := newApp(stdout, stderr).RunContext(ctx, args)
+	if err != nil {
+		msg := strings.ReplaceAll(err.Error(), "\n", " ")
+		fmt.Fprintf(stderr, "gnnwb: %s\n", msg)
+	}
+	return exitCode(err)
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// gnnwb runs the command in-process and returns status, stdout, stderr.
+func gnnwb(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), append([]string{"gnnwb"}, args...), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestStats(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "g.txt")
+	// a triangle, a pendant edge, an isolated node (kept by the header) and a self loop
+	text := "# Nodes: 6 Edges: 6\n0 1\n1 2\n2 0\n2 3\n4 4\n"
+	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := gnnwb(t, "stats", "--json", file)
+	if code != 0 {
+		t.Fatalf("stats: code %d: %s", code, stderr)
+	}
+	var s struct {
+		Nodes, Edges, SelfLoops, Components int
+		Triangles                           int64
+		Clustering                          float64
+		Degree                              struct {
+			Min, Max int
+			Mean     float64
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &s); err != nil {
+		t.Fatalf("stats --json output %q: %v", stdout, err)
+	}
+	// triples: node 2 has degree 3 (3 triples), nodes 0, 1 degree 2 (1 each): 5; 3·1/5.
+	if s.Nodes != 6 || s.Edges != 5 || s.Triangles != 1 || s.Clustering != 0.6 || s.Components != 3 || s.Degree.Min != 0 || s.Degree.Max != 3 {
+		t.Fatalf("stats = %+v", s)
+	}
+	code, stdout, _ = gnnwb(t, "stats", file)
+	if code != 0 || !strings.Contains(stdout, "triangles") {
+		t.Fatalf("stats text: code %d, %q", code, stdout)
+	}
+}
+
+func TestStatsErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.txt")
+	os.WriteFile(bad, []byte("0 1\n1 x\n"), 0o644)
+	for _, tt := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no file", []string{"stats"}, 2, "FILE"},
+		{"unknown flag", []string{"stats", "--bogus", bad}, 2, "bogus"},
+		{"missing file", []string{"stats", filepath.Join(dir, "none.txt")}, 1, "none.txt"},
+		{"malformed line", []string{"stats", bad}, 1, "bad.txt:2"},
+		{"unknown command", []string{"nosuch"}, 2, "nosuch"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := gnnwb(t, tt.args...)
+			if code != tt.code || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tt.want) || stdout != "" {
+				t.Fatalf("code %d (want %d), stdout %q, stderr %q (want one line naming %q)", code, tt.code, stdout, stderr, tt.want)
+			}
+		})
+	}
+}
