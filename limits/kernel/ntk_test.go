@@ -190,3 +190,16 @@ func TestGaussQuadrature(t *testing.T) {
 		})
 	}
 }
+
+func ExampleNTK_Gram() {
+	k := NTK{Act: activation.Erf, Sc: 1, Sw: 1, D: 1}
+	// Two points φ = (x, m) ∈ ℝ², row-major.
+	g, err := k.Gram([]float64{1, 0, 0, 1}, 2)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%.4f %.4f %.4f\n", g[0], g[1], g[3])
+	// Σ11 = 1: E[σσ] = (2/π) asin(2/3), E[σ'σ'] = (4/π)/√5, K = their sum.
+	// Output: 1.0340 0.0000 1.0340
+}

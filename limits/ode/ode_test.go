@@ -294,3 +294,18 @@ func ExampleSolve() {
 	fmt.Printf("%.8f %.8f\n", out[0], math.Exp(-1))
 	// Output: 0.36787944 0.36787944
 }
+
+func ExampleIntegrate() {
+	// Harmonic oscillator x'' = −x observed at t = π/2 and π.
+	f := func(t float64, y, dst []float64) { dst[0], dst[1] = y[1], -y[0] }
+	st, err := Integrate(context.Background(), f, 0, []float64{1, 0}, []float64{math.Pi / 2, math.Pi},
+		Options{RTol: 1e-10, ATol: 1e-12}, func(k int, t float64, y []float64) error {
+			fmt.Printf("t=%.4f x=%.6f\n", t, math.Round(y[0]*1e6)/1e6+0) // +0: no "−0"
+			return nil
+		})
+	fmt.Println(err, st.Rejected >= 0)
+	// Output:
+	// t=1.5708 x=0.000000
+	// t=3.1416 x=-1.000000
+	// <nil> true
+}

@@ -27,3 +27,24 @@ func ExampleRate() {
 	fmt.Println(err, st.Size() > 0)
 	// Output: <nil> true
 }
+
+func ExampleHeatmap() {
+	dir, _ := os.MkdirTemp("", "gnnwb-plots")
+	defer os.RemoveAll(dir)
+	n, width := []float64{100, 1000}, []float64{16, 256}
+	e := [][]float64{{0.5, 0.3}, {0.4, 0.1}} // e[i][j] at (n[i], N[j])
+	err := plots.Heatmap(filepath.Join(dir, "heat.png"), n, width, e, plots.Labels{Title: "e(n, N)", X: "N (hidden units)", Y: "n (nodes)"})
+	fmt.Println(err)
+	// Output: <nil>
+}
+
+func ExampleTrajectories() {
+	dir, _ := os.MkdirTemp("", "gnnwb-plots")
+	defer os.RemoveAll(dir)
+	u := []float64{0.1, 0.5, 0.9}
+	curves := []plots.Curve{{Label: "N = 16", G: []float64{0.2, 0.6, 0.1}}}
+	limit := plots.Curve{Label: "limit", G: []float64{0.25, 0.5, 0.2}}
+	err := plots.Trajectories(filepath.Join(dir, "traj.svg"), u, curves, limit, plots.Labels{X: "u", Y: "g_t(u)"})
+	fmt.Println(err)
+	// Output: <nil>
+}

@@ -307,3 +307,15 @@ func ExampleGraphonOperator_Features() {
 	// u=0.2113 X=0.2113 TX=0.0704 u/3=0.0704
 	// u=0.7887 X=0.7887 TX=0.2629 u/3=0.2629
 }
+
+func ExampleSBM() {
+	// Two blocks of proportions 0.25 and 0.75, 2 nodes each: exact for
+	// block-constant graphons times cubics.
+	r, err := SBM([]float64{0.25, 0.75}, 2)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%d nodes, ∫u³ = %.6f\n", r.Len(), r.Integrate(func(u float64) float64 { return u * u * u }))
+	// Output: 4 nodes, ∫u³ = 0.250000
+}

@@ -207,3 +207,35 @@ func ExampleLogLog() {
 	fmt.Printf("slope %.3f\n", f.Slope)
 	// Output: slope -0.500
 }
+
+func ExampleFitJoint() {
+	var pts []Point
+	for _, n := range []float64{100, 1000, 10000} {
+		for _, nn := range []float64{10, 100, 1000} {
+			pts = append(pts, Point{N: nn, NRho: n, E: 2/math.Sqrt(nn) + 3/math.Sqrt(n) + 1e-3})
+		}
+	}
+	f, err := FitJoint(pts, JointOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("p=%.3f q=%.3f floor=%.4f\n", f.P, f.Q, f.Floor)
+	// Output: p=0.500 q=0.500 floor=0.0010
+}
+
+func ExampleBootstrapFit() {
+	x := []float64{100, 400, 1600}
+	e := [][]float64{ // three seeds
+		{0.10, 0.051, 0.024},
+		{0.11, 0.049, 0.026},
+		{0.09, 0.050, 0.025},
+	}
+	b, err := BootstrapFit(x, e, 1000, rand.New(rand.NewPCG(1, 0)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("slope %.2f, interval contains -0.5: %v\n", b.Slope, b.SlopeCI.Contains(-0.5))
+	// Output: slope -0.50, interval contains -0.5: true
+}
