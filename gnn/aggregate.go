@@ -266,13 +266,24 @@ func gather(dst, h []float64, d, n int, off []int, idx []int32, coef []float64, 
 			if !acc {
 				clear(o)
 			}
-			for e := off[i]; e < off[i+1]; e++ {
+			e0, e1 := off[i], off[i+1]
+			q := 0
+			if useFMA && e1 > e0 {
+				for ; q+8 <= d; q += 8 {
+					gather8FMA(&o[q], &idx[e0], &coef[e0], e1-e0, &h[q], d)
+				}
+			}
+			if q == d {
+				continue
+			}
+			for e := e0; e < e1; e++ {
 				a := coef[e]
 				j := int(idx[e])
-				hj := h[j*d : j*d+d]
-				hj = hj[:len(o)]
-				for k := range o {
-					o[k] += a * hj[k]
+				hj := h[j*d+q : j*d+d]
+				oq := o[q:]
+				hj = hj[:len(oq)]
+				for k := range oq {
+					oq[k] += a * hj[k]
 				}
 			}
 		}

@@ -1,6 +1,7 @@
 package gnn
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -54,52 +55,54 @@ func denseNorm(g graphs.Graph, norm Norm, rho float64) *mat.Dense {
 }
 
 func TestOperatorDenseReference(t *testing.T) {
-	const n, d = 13, 5
+	const n = 13
 	for _, gc := range graphCases {
 		for _, norm := range []Norm{Sum, Mean, Symmetric, Graphon} {
-			t.Run(gc.name+"/"+norm.String(), func(t *testing.T) {
-				g := testGraph(t, n, 0.3, gc.directed, gc.weighted, 1)
-				if g.NumSelfLoops() == 0 || g.Degree(n-1) != 0 {
-					t.Fatalf("fixture lacks self loops or the isolated node")
-				}
-				const rho = 0.4
-				op, err := NewOperator(g, norm, rho)
-				if err != nil {
-					t.Fatal(err)
-				}
-				S := denseNorm(g, norm, rho)
-				rng := rand.New(rand.NewPCG(2, 2))
-				h := randSlice(rng, n*d, 1)
-				H := mat.NewDense(n, d, h)
-				var want, wantT mat.Dense
-				want.Mul(S, H)
-				wantT.Mul(S.T(), H)
-				got := make([]float64, n*d)
-				op.Apply(got, h, d)
-				compareDense(t, "S·h", got, want.RawMatrix().Data)
-				op.ApplyT(got, h, d)
-				compareDense(t, "Sᵀ·h", got, wantT.RawMatrix().Data)
-				// ApplyAdd adds.
-				acc := slices.Clone(h)
-				op.ApplyAdd(acc, slices.Clone(h), d)
-				for e := range acc {
-					want := h[e] + want.RawMatrix().Data[e]
-					if math.Abs(acc[e]-want) > 1e-12*(1+math.Abs(want)) {
-						t.Fatalf("ApplyAdd[%d] = %v, want %v", e, acc[e], want)
+			for _, d := range []int{5, 19} { // 19 = two 8-column kernel tiles + 3
+				t.Run(fmt.Sprintf("%s/%s/d=%d", gc.name, norm, d), func(t *testing.T) {
+					g := testGraph(t, n, 0.3, gc.directed, gc.weighted, 1)
+					if g.NumSelfLoops() == 0 || g.Degree(n-1) != 0 {
+						t.Fatalf("fixture lacks self loops or the isolated node")
 					}
-				}
-				if norm == Mean || norm == Symmetric {
-					// isolated node: mean gives 0; symmetric gives h_i (its own loop).
-					row := make([]float64, d)
+					const rho = 0.4
+					op, err := NewOperator(g, norm, rho)
+					if err != nil {
+						t.Fatal(err)
+					}
+					S := denseNorm(g, norm, rho)
+					rng := rand.New(rand.NewPCG(2, 2))
+					h := randSlice(rng, n*d, 1)
+					H := mat.NewDense(n, d, h)
+					var want, wantT mat.Dense
+					want.Mul(S, H)
+					wantT.Mul(S.T(), H)
+					got := make([]float64, n*d)
 					op.Apply(got, h, d)
-					if norm == Symmetric {
-						copy(row, h[(n-1)*d:])
+					compareDense(t, "S·h", got, want.RawMatrix().Data)
+					op.ApplyT(got, h, d)
+					compareDense(t, "Sᵀ·h", got, wantT.RawMatrix().Data)
+					// ApplyAdd adds.
+					acc := slices.Clone(h)
+					op.ApplyAdd(acc, slices.Clone(h), d)
+					for e := range acc {
+						want := h[e] + want.RawMatrix().Data[e]
+						if math.Abs(acc[e]-want) > 1e-12*(1+math.Abs(want)) {
+							t.Fatalf("ApplyAdd[%d] = %v, want %v", e, acc[e], want)
+						}
 					}
-					if !slices.Equal(got[(n-1)*d:], row) {
-						t.Errorf("isolated node row %v, want %v", got[(n-1)*d:], row)
+					if norm == Mean || norm == Symmetric {
+						// isolated node: mean gives 0; symmetric gives h_i (its own loop).
+						row := make([]float64, d)
+						op.Apply(got, h, d)
+						if norm == Symmetric {
+							copy(row, h[(n-1)*d:])
+						}
+						if !slices.Equal(got[(n-1)*d:], row) {
+							t.Errorf("isolated node row %v, want %v", got[(n-1)*d:], row)
+						}
 					}
-				}
-			})
+				})
+			}
 		}
 	}
 }

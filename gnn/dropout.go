@@ -33,6 +33,7 @@ type Dropout struct {
 	active bool
 	n      int
 	vals   []float64
+	sp     *Sparse
 }
 
 const dropBlock = 4096 // entries per random stream (64 words)
@@ -96,19 +97,21 @@ func (d *Dropout) draw(n int, key uint64) error {
 	return nil
 }
 
-// applyMask sets out[e] = in[e]·scale for kept e, 0 otherwise.
+// applyMask sets out[e] = in[e]·scale for kept e, 0 otherwise, without
+// branches (a two-entry table indexed by the mask bit).
 func (d *Dropout) applyMask(out, in []float64) {
-	n, scale, mask := len(in), d.scale, d.mask
+	n, mask := len(in), d.mask
+	tbl := [2]float64{0, d.scale}
 	parallel.For(parallel.Chunks(n, dropBlock), func(c int) {
-		lo, hi := parallel.Range(c, dropBlock, n)
-		o, x := out[lo:hi], in[lo:hi]
-		x = x[:len(o)]
-		for k := range o {
-			e := lo + k
-			if mask[e>>6]>>(e&63)&1 != 0 {
-				o[k] = x[k] * scale
-			} else {
-				o[k] = 0
+		lo, hi := parallel.Range(c, dropBlock, n) // lo is a multiple of 64
+		for w := lo >> 6; w<<6 < hi; w++ {
+			a, z := w<<6, min(w<<6+64, hi)
+			o, x := out[a:z], in[a:z]
+			x = x[:len(o)]
+			m := mask[w]
+			for k := range o {
+				o[k] = x[k] * tbl[m&1]
+				m >>= 1
 			}
 		}
 	})
@@ -165,5 +168,6 @@ func (d *Dropout) Sparse(x *Sparse, b *Batch) (*Sparse, error) {
 	}
 	d.vals = grow(d.vals, len(x.Values))
 	d.applyMask(d.vals, x.Values)
-	return x.withValues(d.vals), nil
+	d.sp = x.withValues(d.sp, d.vals)
+	return d.sp, nil
 }

@@ -62,7 +62,10 @@ func (l *GCNConv) Forward(out, h []float64, b *Batch) error {
 
 // ForwardSparse is Forward for sparse input features x (n×In); it keeps x.
 func (l *GCNConv) ForwardSparse(out []float64, x *Sparse, b *Batch) error {
-	if x == nil || x.Cols != l.In || x.Rows != b.NumNodes() {
+	if err := x.check(); err != nil {
+		return err
+	}
+	if x.Cols != l.In || x.Rows != b.NumNodes() {
 		return fmt.Errorf("gnn: GCNConv.ForwardSparse: sparse input is not nodes×In=%d×%d: %w", b.NumNodes(), l.In, graphs.ErrShape)
 	}
 	n := x.Rows

@@ -58,7 +58,10 @@ func (l *Linear) Forward(out, h []float64, b *Batch) error {
 
 // ForwardSparse sets out = xΘ + b for a sparse x; it keeps x.
 func (l *Linear) ForwardSparse(out []float64, x *Sparse, b *Batch) error {
-	if x == nil || x.Cols != l.In {
+	if err := x.check(); err != nil {
+		return err
+	}
+	if x.Cols != l.In {
 		return fmt.Errorf("gnn: Linear.ForwardSparse: sparse input columns do not match In=%d: %w", l.In, graphs.ErrShape)
 	}
 	if err := checkLen("Linear.ForwardSparse", "out", len(out), x.Rows*l.Out); err != nil {

@@ -32,6 +32,16 @@ func matMul(out, a, b []float64, n, k, m int, acc bool) {
 // rowTimes sets o = x·b (acc: o += x·b) for a row x of length k and b k×m.
 func rowTimes(o, x, b []float64, m int, acc bool) {
 	q := 0
+	if useFMA && len(x) > 0 {
+		_ = b[(len(x)-1)*m+m-1] // every tile below stays inside b
+		for ; q+8 <= m; q += 8 {
+			t := o[q : q+8 : q+8]
+			if !acc {
+				clear(t)
+			}
+			tile8FMA(&t[0], &x[0], 1, &b[q], m, len(x))
+		}
+	}
 	for ; q+8 <= m; q += 8 {
 		var s0, s1, s2, s3, s4, s5, s6, s7 float64
 		for p, v := range x {
@@ -109,6 +119,13 @@ func matMulTA(out, a, g []float64, n, k, m int) {
 			for p := lo; p < hi; p++ {
 				o := out[p*m : p*m+m]
 				q := 0
+				if useFMA && r1 > r0 {
+					_ = a[(r1-1)*k+p]
+					_ = g[(r1-1)*m+m-1]
+					for ; q+8 <= m; q += 8 {
+						tile8FMA(&o[q], &a[r0*k+p], k, &g[r0*m+q], m, r1-r0)
+					}
+				}
 				for ; q+8 <= m; q += 8 {
 					var s0, s1, s2, s3, s4, s5, s6, s7 float64
 					for i := r0; i < r1; i++ {
@@ -227,7 +244,9 @@ type Sparse struct {
 	Index      []int32
 	Values     []float64
 
-	t *sparseT // transpose structure, built on demand, shared by masks
+	t       *sparseT  // transpose structure, built on demand, shared by masks
+	tv      []float64 // Values in transposed order (scratch of spMulTA)
+	checked bool      // check passed
 }
 
 // sparseT is the transpose of a Sparse's structure: column p holds the
@@ -273,6 +292,9 @@ func (s *Sparse) Dense() []float64 {
 func (s *Sparse) NNZ() int { return len(s.Index) }
 
 func (s *Sparse) check() error {
+	if s != nil && s.checked && len(s.Offsets) == s.Rows+1 && len(s.Values) == len(s.Index) {
+		return nil
+	}
 	if s == nil || s.Rows < 0 || s.Cols < 0 || len(s.Offsets) != s.Rows+1 || s.Offsets[0] != 0 ||
 		s.Offsets[s.Rows] != len(s.Index) || len(s.Values) != len(s.Index) {
 		return fmt.Errorf("gnn: Sparse: inconsistent CSR arrays: %w", graphs.ErrShape)
@@ -289,13 +311,19 @@ func (s *Sparse) check() error {
 			prev = p
 		}
 	}
+	s.checked = true
 	return nil
 }
 
-// withValues returns a Sparse sharing s's structure (and transpose) with other values.
-func (s *Sparse) withValues(v []float64) *Sparse {
+// withValues returns a Sparse sharing s's structure (and transpose) with
+// the values v, reusing dst's storage when dst is not nil.
+func (s *Sparse) withValues(dst *Sparse, v []float64) *Sparse {
 	s.transpose()
-	return &Sparse{Rows: s.Rows, Cols: s.Cols, Offsets: s.Offsets, Index: s.Index, Values: v, t: s.t}
+	if dst == nil {
+		dst = &Sparse{}
+	}
+	*dst = Sparse{Rows: s.Rows, Cols: s.Cols, Offsets: s.Offsets, Index: s.Index, Values: v, t: s.t, tv: dst.tv, checked: s.checked}
+	return dst
 }
 
 func (s *Sparse) transpose() *sparseT {
@@ -330,16 +358,24 @@ func spMul(out []float64, x *Sparse, b []float64, m int) {
 		for i := lo; i < hi; i++ {
 			o := out[i*m : i*m+m]
 			clear(o)
-			for e := x.Offsets[i]; e < x.Offsets[i+1]; e++ {
-				v := x.Values[e]
-				if v == 0 {
-					continue
+			e0, e1 := x.Offsets[i], x.Offsets[i+1]
+			q := 0
+			if useFMA && e1 > e0 {
+				for ; q+8 <= m; q += 8 {
+					gather8FMA(&o[q], &x.Index[e0], &x.Values[e0], e1-e0, &b[q], m)
 				}
+			}
+			if q == m {
+				continue
+			}
+			oq := o[q:]
+			for e := e0; e < e1; e++ {
+				v := x.Values[e]
 				p := int(x.Index[e])
-				bp := b[p*m : p*m+m]
-				bp = bp[:len(o)]
-				for q := range o {
-					o[q] += v * bp[q]
+				bp := b[p*m+q : p*m+m]
+				bp = bp[:len(oq)]
+				for k := range oq {
+					oq[k] += v * bp[k]
 				}
 			}
 		}
@@ -351,20 +387,36 @@ func spMul(out []float64, x *Sparse, b []float64, m int) {
 func spMulTA(out []float64, x *Sparse, g []float64, m int) {
 	t := x.transpose()
 	k := x.Cols
+	// Values in transposed order, so the kernel reads them contiguously.
+	if cap(x.tv) < len(x.Values) {
+		x.tv = make([]float64, len(x.Values))
+	}
+	tv := x.tv[:len(x.Values)]
+	for e, p := range t.perm {
+		tv[e] = x.Values[p]
+	}
 	parallel.For(parallel.Chunks(k, colBlock), func(c int) {
 		lo, hi := parallel.Range(c, colBlock, k)
 		for p := lo; p < hi; p++ {
 			o := out[p*m : p*m+m]
-			for e := t.off[p]; e < t.off[p+1]; e++ {
-				v := x.Values[t.perm[e]]
-				if v == 0 {
-					continue
+			e0, e1 := t.off[p], t.off[p+1]
+			q := 0
+			if useFMA && e1 > e0 {
+				for ; q+8 <= m; q += 8 {
+					gather8FMA(&o[q], &t.rows[e0], &tv[e0], e1-e0, &g[q], m)
 				}
+			}
+			if q == m {
+				continue
+			}
+			oq := o[q:]
+			for e := e0; e < e1; e++ {
+				v := tv[e]
 				i := int(t.rows[e])
-				gi := g[i*m : i*m+m]
-				gi = gi[:len(o)]
-				for q := range o {
-					o[q] += v * gi[q]
+				gi := g[i*m+q : i*m+m]
+				gi = gi[:len(oq)]
+				for r := range oq {
+					oq[r] += v * gi[r]
 				}
 			}
 		}

@@ -1,0 +1,3 @@
+package gnn
+
+func setFMA(v bool) { useFMA = v }

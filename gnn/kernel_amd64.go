@@ -1,0 +1,21 @@
+package gnn
+
+import "golang.org/x/sys/cpu"
+
+// useFMA selects the AVX2/FMA assembly kernel. Results then differ from the
+// pure-Go kernel in the last bits (fused multiply-adds, another summation
+// order), but are the same for any GOMAXPROCS on a given machine.
+var useFMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+// tile8FMA sets s[q] += Σ_{t<count} x[t·xstride]·b[t·bstride+q], q = 0..7.
+// The caller guarantees that every address touched is inside its slices.
+//
+//go:noescape
+func tile8FMA(s *float64, x *float64, xstride int, b *float64, bstride int, count int)
+
+// gather8FMA sets s[q] += Σ_{t<count} vals[t]·b[idx[t]·bstride+q],
+// q = 0..7. The caller guarantees that every address touched is inside its
+// slices (validated indices, q+8 ≤ bstride).
+//
+//go:noescape
+func gather8FMA(s *float64, idx *int32, vals *float64, count int, b *float64, bstride int)

@@ -1,0 +1,13 @@
+//go:build !amd64
+
+package gnn
+
+const useFMA = false
+
+func tile8FMA(s *float64, x *float64, xstride int, b *float64, bstride int, count int) {
+	panic("gnn: tile8FMA without assembly")
+}
+
+func gather8FMA(s *float64, idx *int32, vals *float64, count int, b *float64, bstride int) {
+	panic("gnn: gather8FMA without assembly")
+}
