@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -142,11 +143,11 @@ func generateCommand() *cli.Command {
 
 // generate samples spec and writes it to --out or stdout.
 func generate(c *cli.Context, spec generators.Spec) error {
-	bar := newProgress(c.App.ErrWriter, c.Command.FullName())
+	bar := newProgress(c.App.ErrWriter, commandPath(c))
 	g, err := generators.Generate(c.Context, spec, c.Uint64("seed"), bar.Update)
 	bar.Done()
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", commandPath(c), err)
 	}
 	return writeGraph(c, g)
 }
@@ -165,7 +166,7 @@ func writeGraph(c *cli.Context, g graphs.Graph) error {
 
 func requiredInt(c *cli.Context, name string) (int, error) {
 	if !c.IsSet(name) {
-		return 0, usagef("%s: --%s is required", c.Command.FullName(), name)
+		return 0, usagef("%s: --%s is required", commandPath(c), name)
 	}
 	return c.Int(name), nil
 }
@@ -174,33 +175,33 @@ func requiredInt(c *cli.Context, name string) (int, error) {
 func probability(c *cli.Context, n int) (float64, error) {
 	switch {
 	case c.IsSet("p") && c.IsSet("avg-degree"):
-		return 0, usagef("%s: give --p or --avg-degree, not both", c.Command.FullName())
+		return 0, usagef("%s: give --p or --avg-degree, not both", commandPath(c))
 	case c.IsSet("p"):
 		return c.Float64("p"), nil
 	case c.IsSet("avg-degree"):
 		d := c.Float64("avg-degree")
 		if n < 2 {
-			return 0, usagef("%s: --avg-degree=%v needs --n >= 2, got %d", c.Command.FullName(), d, n)
+			return 0, usagef("%s: --avg-degree=%v needs --n >= 2, got %d", commandPath(c), d, n)
 		}
 		p := d / float64(n-1)
 		if !(p >= 0 && p <= 1) {
-			return 0, usagef("%s: --avg-degree=%v gives p=%v, not in [0,1] for n=%d", c.Command.FullName(), d, p, n)
+			return 0, usagef("%s: --avg-degree=%v gives p=%v, not in [0,1] for n=%d", commandPath(c), d, p, n)
 		}
 		return p, nil
 	}
-	return 0, usagef("%s: --p or --avg-degree is required", c.Command.FullName())
+	return 0, usagef("%s: --p or --avg-degree is required", commandPath(c))
 }
 
 func parseInts(c *cli.Context, name string) ([]int, error) {
 	s := c.String(name)
 	if s == "" {
-		return nil, usagef("%s: --%s is required", c.Command.FullName(), name)
+		return nil, usagef("%s: --%s is required", commandPath(c), name)
 	}
 	var out []int
 	for k, f := range strings.Split(s, ",") {
 		v, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil {
-			return nil, usagef("%s: --%s=%q: entry %d (%q) is not an integer", c.Command.FullName(), name, s, k+1, f)
+			return nil, usagef("%s: --%s=%q: entry %d (%q) is not an integer", commandPath(c), name, s, k+1, f)
 		}
 		out = append(out, v)
 	}
@@ -210,7 +211,7 @@ func parseInts(c *cli.Context, name string) ([]int, error) {
 func parseMatrix(c *cli.Context, name string) ([][]float64, error) {
 	s := c.String(name)
 	if s == "" {
-		return nil, usagef("%s: --%s is required", c.Command.FullName(), name)
+		return nil, usagef("%s: --%s is required", commandPath(c), name)
 	}
 	var out [][]float64
 	for r, row := range strings.Split(s, ";") {
@@ -218,7 +219,7 @@ func parseMatrix(c *cli.Context, name string) ([][]float64, error) {
 		for k, f := range strings.Split(row, ",") {
 			v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
 			if err != nil {
-				return nil, usagef("%s: --%s=%q: row %d entry %d (%q) is not a number", c.Command.FullName(), name, s, r+1, k+1, f)
+				return nil, usagef("%s: --%s=%q: row %d entry %d (%q) is not a number", commandPath(c), name, s, r+1, k+1, f)
 			}
 			vals = append(vals, v)
 		}

@@ -66,7 +66,22 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 }
 
 func onUsageError(c *cli.Context, err error, _ bool) error {
-	return usagef("%s: %v", c.Command.FullName(), err)
+	msg := err.Error()
+	// Go's flag package names flags with one dash; gnnwb documents two.
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		msg = "unknown flag --" + strings.TrimPrefix(name, "-")
+	} else if strings.HasPrefix(msg, "invalid value ") {
+		msg = strings.Replace(msg, " for flag -", " for flag --", 1)
+	}
+	return usagef("%s: %s", commandPath(c), msg)
+}
+
+// commandPath is the command's words after "gnnwb", such as "generate er".
+func commandPath(c *cli.Context) string {
+	if c.Command == nil || c.Command.HelpName == "" {
+		return "gnnwb"
+	}
+	return strings.TrimPrefix(c.Command.HelpName, c.App.Name+" ")
 }
 
 func setUsageErrors(cmds []*cli.Command) {
