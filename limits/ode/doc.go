@@ -25,7 +25,10 @@
 //
 // (never growing right after a rejection), clipped to [HMin, HMax]. Output
 // times are hit exactly: a step that would pass the next requested time is
-// shortened to land on it, so no interpolation error enters the output.
+// shortened to land on it, so no interpolation error enters the output. With
+// Options.Dense, steps are not shortened and the solution at output times
+// inside a step comes from the order-4 continuous extension of the pair
+// (Hairer, Nørsett & Wanner II.6), at no extra evaluations of f.
 // The initial step size follows Hairer, Nørsett & Wanner's HINIT (II.4).
 //
 // A fixed-step mode (Options.FixedStep) takes equal steps of the fifth-order

@@ -309,3 +309,42 @@ func ExampleIntegrate() {
 	// t=3.1416 x=-1.000000
 	// <nil> true
 }
+
+// TestDenseOutput: with 200 output times, dense output matches the exact
+// solution on the tolerance scale (≤ 100·tol, as the landing mode) while
+// taking fewer steps than landing on every time.
+func TestDenseOutput(t *testing.T) {
+	for _, p := range problems() {
+		t.Run(p.name, func(t *testing.T) {
+			T := p.times[len(p.times)-1]
+			times := make([]float64, 200)
+			for i := range times {
+				times[i] = T * float64(i+1) / 200
+			}
+			const tol = 1e-8
+			dense, sd, err := Solve(context.Background(), p.f, 0, p.y0, times, Options{RTol: tol, ATol: tol, Dense: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, sl, err := Solve(context.Background(), p.f, 0, p.y0, times, Options{RTol: tol, ATol: tol})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := len(p.y0)
+			var maxErr float64
+			for k, tk := range times {
+				ex := p.exact(tk)
+				for i := range ex {
+					maxErr = math.Max(maxErr, math.Abs(dense[k*n+i]-ex[i]))
+				}
+			}
+			if maxErr > 100*tol {
+				t.Errorf("dense output error %g > 100·tol", maxErr)
+			}
+			if sd.Steps >= sl.Steps {
+				t.Errorf("dense took %d steps, landing %d", sd.Steps, sl.Steps)
+			}
+			t.Logf("max error %.2g, steps dense %d vs landing %d", maxErr, sd.Steps, sl.Steps)
+		})
+	}
+}
