@@ -1,6 +1,7 @@
 package generators
 
 import (
+	"math"
 	"runtime"
 	"testing"
 	"time"
@@ -61,4 +62,75 @@ func BenchmarkErdosRenyiLarge(b *testing.B) {
 	benchGraph(b, func(seed uint64) (graphs.Graph, error) {
 		return ErdosRenyi(n, deg/(n-1), newRand(seed))
 	})
+}
+
+// BenchmarkSBM: 4 equal blocks, n = 10⁵, average degree 20 (10⁶ edges),
+// within-block probability 8× the between-block one.
+func BenchmarkSBM(b *testing.B) {
+	sizes, probs := sbmBenchModel()
+	benchGraph(b, func(seed uint64) (graphs.Graph, error) {
+		return SBM(sizes, probs, newRand(seed))
+	})
+}
+
+// sbmBenchModel is the SBM of BenchmarkSBM and gen_peers.py: n_a = 25000,
+// P_aa = 8c, P_ab = c with c fixed by the average degree 20:
+// (n_a−1)·8c + 3·n_a·c = 20.
+func sbmBenchModel() ([]int, [][]float64) {
+	const na, deg = 25000, 20.0
+	c := deg / (8*(na-1) + 3*na)
+	sizes := []int{na, na, na, na}
+	probs := make([][]float64, 4)
+	for a := range probs {
+		probs[a] = make([]float64, 4)
+		for b := range probs[a] {
+			probs[a][b] = c
+			if a == b {
+				probs[a][b] = 8 * c
+			}
+		}
+	}
+	return sizes, probs
+}
+
+// BenchmarkGraphonExponential: G(n, W, 1) with W = exp(−(u+v)), n = 10⁴:
+// E|E| = C(n,2)(1−e^{−1})² ≈ 2·10⁷ edges.
+func BenchmarkGraphonExponential(b *testing.B) {
+	benchGraph(b, func(seed uint64) (graphs.Graph, error) {
+		g, _, err := Sample(10_000, Exponential(), 1, newRand(seed))
+		return g, err
+	})
+}
+
+// BenchmarkChungLu: n = 10⁶ power-law weights w_i = 5000·(i+1)^{−1/2}
+// (average degree ≈ 10), shuffled so the relabelling pass runs.
+func BenchmarkChungLu(b *testing.B) {
+	const n = 1_000_000
+	w := make([]float64, n)
+	for i := range w {
+		w[i] = 5000 / math.Sqrt(float64(i+1))
+	}
+	newRand(1).Shuffle(n, func(i, j int) { w[i], w[j] = w[j], w[i] })
+	benchGraph(b, func(seed uint64) (graphs.Graph, error) {
+		return ChungLu(w, newRand(seed))
+	})
+}
+
+// BenchmarkEgoDraw: one ego draw for the exponential graphon, n = 10⁶,
+// ρ = 10⁻³ (about 400 neighbours per draw); reports neighbours/s.
+func BenchmarkEgoDraw(b *testing.B) {
+	e, err := NewEgo(1_000_000, Exponential(), 1e-3)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := newRand(1)
+	var buf []float64
+	var total int
+	b.ReportAllocs()
+	start := time.Now()
+	for b.Loop() {
+		_, buf = e.Draw(rng, buf)
+		total += len(buf)
+	}
+	b.ReportMetric(float64(total)/time.Since(start).Seconds(), "neighbours/s")
 }

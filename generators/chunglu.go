@@ -24,7 +24,7 @@ import (
 // max w² ≤ S. This is the rank-one (product) graphon evaluated at the
 // weights.
 //
-// Nodes are visited in order of decreasing weight (a stable sort), so that
+// Nodes are visited in order of decreasing weight (ties by id), so that
 // along row i the probabilities p_ij, j < i, do not increase; candidates are
 // drawn by geometric jumps at the current probability and kept with
 // probability p_ij/q, q becoming p_ij (Miller & Hagberg 2011, "Efficient
@@ -63,10 +63,6 @@ func chungLu(ctx context.Context, weights []float64, rng *rand.Rand, progress fu
 	if err := checkSize(fn, n, bound+6*math.Sqrt(bound), false); err != nil {
 		return graphs.Graph{}, err
 	}
-	perm := make([]int, n) // perm[k]: the node with the k-th largest weight
-	for i := range perm {
-		perm[i] = i
-	}
 	sorted := true
 	for i := 1; i < n; i++ {
 		if weights[i] > weights[i-1] {
@@ -74,12 +70,29 @@ func chungLu(ctx context.Context, weights []float64, rng *rand.Rand, progress fu
 			break
 		}
 	}
-	if !sorted {
-		slices.SortStableFunc(perm, func(a, b int) int { return cmp.Compare(weights[b], weights[a]) })
-	}
 	ws := make([]float64, n)
-	for k, i := range perm {
-		ws[k] = weights[i]
+	var perm []int // perm[k]: the node with the k-th largest weight (ties by id)
+	if sorted {
+		copy(ws, weights)
+	} else {
+		type key struct {
+			w float64
+			i int
+		}
+		keys := make([]key, n)
+		for i, w := range weights {
+			keys[i] = key{w, i}
+		}
+		slices.SortFunc(keys, func(a, b key) int {
+			if c := cmp.Compare(b.w, a.w); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.i, b.i)
+		})
+		perm = make([]int, n)
+		for k, x := range keys {
+			ws[k], perm[k] = x.w, x.i
+		}
 	}
 	base := rng.Uint64()
 	size := blockRows(n)
@@ -143,33 +156,38 @@ func chungLuBlock(lo, hi int, ws []float64, s float64, rng *rand.Rand) graphs.Lo
 	return bl
 }
 
-// relabel returns g with node k renamed perm[k].
+// relabel returns g with node k renamed perm[k]: the lower triangle of
+// every new row r is gathered from old row inv[r], sorted, and assembled by
+// graphs.FromLowerBlocks. O(n + m log d_max), parallel over fixed blocks.
 func relabel(g graphs.Graph, perm []int) (graphs.Graph, error) {
 	n := g.NumNodes()
-	off, nb, _ := g.CSR()
-	inv := make([]int, n)
+	inv := make([]int32, n)
 	for k, i := range perm {
-		inv[i] = k
+		inv[i] = int32(k)
 	}
-	newOff := make([]int, n+1)
-	for i := range n {
-		k := inv[i]
-		newOff[i+1] = newOff[i] + off[k+1] - off[k]
-	}
-	cols := make([]int32, len(nb))
-	const size = 1 << 14
-	parallel.For(parallel.Chunks(n, size), func(c int) {
-		lo, hi := parallel.Range(c, size, n)
-		for i := lo; i < hi; i++ {
-			k := inv[i]
-			dst := cols[newOff[i]:newOff[i+1]]
-			for t, j := range nb[off[k]:off[k+1]] {
-				dst[t] = int32(perm[j])
+	size := blockRows(n)
+	blocks := make([]graphs.LowerBlock, parallel.Chunks(n, size))
+	parallel.For(len(blocks), func(b int) {
+		lo, hi := parallel.Range(b, size, n)
+		buf := scratch.Get().(*scratchBuf)
+		defer scratch.Put(buf)
+		nb := buf.nb[:0]
+		counts := make([]int32, hi-lo)
+		for r := lo; r < hi; r++ {
+			start := len(nb)
+			for _, t := range g.Neighbours(int(inv[r])) {
+				if j := perm[t]; j < r {
+					nb = append(nb, int32(j))
+				}
 			}
-			slices.Sort(dst)
+			slices.Sort(nb[start:])
+			counts[r-lo] = int32(len(nb) - start)
 		}
+		buf.nb = nb
+		blocks[b] = graphs.LowerBlock{Lo: lo, Hi: hi, Counts: counts,
+			Neighbours: append(make([]int32, 0, len(nb)), nb...)}
 	})
-	return graphs.FromCSR(newOff, cols, nil, false)
+	return graphs.FromLowerBlocks(n, blocks)
 }
 
 // ReadWeights reads Chung–Lu weights (expected degrees) from a text file:
