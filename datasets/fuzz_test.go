@@ -1,0 +1,291 @@
+package datasets
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// Seed corpora live in testdata/fuzz/<FuzzName>/. They were written from the
+// seeds below by running the tests with GNNWB_WRITE_FUZZ_SEEDS=1.
+
+// seed adds args to f and, when GNNWB_WRITE_FUZZ_SEEDS=1, also writes them
+// as a corpus file under testdata/fuzz.
+func seed(f *testing.F, k int, args ...any) {
+	f.Add(args...)
+	if os.Getenv("GNNWB_WRITE_FUZZ_SEEDS") != "1" {
+		return
+	}
+	var b strings.Builder
+	b.WriteString("go test fuzz v1\n")
+	for _, a := range args {
+		switch v := a.(type) {
+		case []byte:
+			fmt.Fprintf(&b, "[]byte(%s)\n", strconv.Quote(string(v)))
+		case string:
+			fmt.Fprintf(&b, "string(%s)\n", strconv.Quote(v))
+		case bool:
+			fmt.Fprintf(&b, "bool(%v)\n", v)
+		case uint8:
+			fmt.Fprintf(&b, "uint8(%d)\n", v)
+		}
+	}
+	dir := filepath.Join("testdata", "fuzz", f.Name())
+	os.MkdirAll(dir, 0o755)
+	os.WriteFile(filepath.Join(dir, fmt.Sprintf("seed-%02d", k)), []byte(b.String()), 0o644)
+}
+
+// noPanicFile runs fn and checks that an error is a *ParseError or wraps
+// ErrMissing (never a panic, never a dataset together with an error).
+func checkErr(t *testing.T, err error) {
+	t.Helper()
+	var pe *ParseError
+	if err != nil && !errors.As(err, &pe) && !errors.Is(err, ErrMissing) {
+		t.Fatalf("error is neither *ParseError nor ErrMissing: %T %v", err, err)
+	}
+}
+
+func FuzzReadTable(f *testing.F) {
+	for k, s := range []string{"1, 2\n3, 4\n", "1\t2\r\n\r\n3 4", "# x\n1 2\n", "1.5e3,-2\n", "1,2\n3\n", "9999999999999999999999\n", ",\n"} {
+		seed(f, k, []byte(s), k%2 == 0)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, comma bool) {
+		ti, err := readTable[int64](bytes.NewReader(data), "f", comma, 0, !comma, 0)
+		checkErr(t, err)
+		if err == nil && ti.cols > 0 && len(ti.vals) != ti.rows()*ti.cols {
+			t.Fatalf("ragged table")
+		}
+		tf, err := readTable[float64](bytes.NewReader(data), "f", comma, 0, false, 0)
+		checkErr(t, err)
+		if err == nil && len(tf.lines) != tf.rows() {
+			t.Fatalf("%d lines for %d rows", len(tf.lines), tf.rows())
+		}
+	})
+}
+
+func FuzzDecodePickle(f *testing.F) {
+	seed(f, 0, csrPickle(3, 4, []int32{0, 1, 1, 3}, []int32{1, 0, 3}, []float32{1.5, 2, -1}))
+	seed(f, 1, arrayPickle(2, 3, []int32{0, 1, 0, 1, 0, 0}))
+	seed(f, 2, dictPickle([][]int{{1, 2}, {0}, {0, 300}}))
+	seed(f, 3, []byte("\x80\x02cos\nsystem\nq\x00X\x02\x00\x00\x00ls\x85R."))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		o, err := decodePickle("p", data)
+		checkErr(t, err)
+		if err == nil && o == nil {
+			t.Fatal("nil object without error")
+		}
+	})
+}
+
+func npzBytes(members map[string][]byte) []byte {
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	for _, name := range []string{"adj_data", "adj_indices", "adj_indptr", "adj_shape", "attr_data", "attr_indices", "attr_indptr", "attr_shape", "labels", "class_names"} {
+		if m, ok := members[name]; ok {
+			w, _ := z.Create(name + ".npy")
+			w.Write(m)
+		}
+	}
+	z.Close()
+	return b.Bytes()
+}
+
+// npy encodes a 1-d array as a version 1.0 .npy file.
+func npyFile(descr string, n int, raw []byte) []byte {
+	h := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%d,), }", descr, n)
+	for (10+len(h)+1)%64 != 0 {
+		h += " "
+	}
+	h += "\n"
+	out := append([]byte("\x93NUMPY\x01\x00"), byte(len(h)), byte(len(h)>>8))
+	out = append(out, h...)
+	return append(out, raw...)
+}
+
+func toyNPZ() []byte {
+	i64 := func(v ...int64) []byte {
+		var b bytes.Buffer
+		for _, x := range v {
+			for s := 0; s < 64; s += 8 {
+				b.WriteByte(byte(x >> s))
+			}
+		}
+		return b.Bytes()
+	}
+	return npzBytes(map[string][]byte{
+		"adj_data":     npyFile("<f4", 2, le([]float32{1, 1})),
+		"adj_indices":  npyFile("<i4", 2, le([]int32{1, 2})),
+		"adj_indptr":   npyFile("<i4", 4, le([]int32{0, 1, 2, 2})),
+		"adj_shape":    npyFile("<i8", 2, i64(3, 3)),
+		"attr_data":    npyFile("<f4", 3, le([]float32{1, 2, 3})),
+		"attr_indices": npyFile("<i4", 3, le([]int32{0, 1, 1})),
+		"attr_indptr":  npyFile("<i4", 4, le([]int32{0, 1, 2, 3})),
+		"attr_shape":   npyFile("<i8", 2, i64(3, 2)),
+		"labels":       npyFile("|i1", 3, []byte{0, 1, 1}),
+	})
+}
+
+func TestReadNPZToy(t *testing.T) {
+	b := toyNPZ()
+	ds, err := readNPZ(bytes.NewReader(b), int64(len(b)), "toy.npz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Edges 0→1, 1→2 made undirected: path 0-1-2; X = [[1 0] [0 2] [0 3]].
+	if ds.Graph.NumEdges() != 2 || !ds.Graph.HasEdge(2, 1) || ds.NumFeatures != 2 || ds.X[3] != 2 || ds.X[5] != 3 || ds.NumClasses != 2 {
+		t.Errorf("%v X=%v classes %d", ds.Graph, ds.X, ds.NumClasses)
+	}
+}
+
+func FuzzReadNPZ(f *testing.F) {
+	seed(f, 0, toyNPZ())
+	seed(f, 1, npzBytes(map[string][]byte{"labels": npyFile("|i1", 9, []byte{1})}))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ds, err := readNPZ(bytes.NewReader(data), int64(len(data)), "f.npz")
+		checkErr(t, err)
+		if err == nil && len(ds.X) != ds.Graph.NumNodes()*ds.NumFeatures {
+			t.Fatal("X has the wrong size")
+		}
+	})
+}
+
+// splitParts cuts data at the byte 0x1e into at most n parts.
+func splitParts(data []byte, n int) []string {
+	parts := strings.SplitN(string(data), "\x1e", n)
+	for len(parts) < n {
+		parts = append(parts, "")
+	}
+	return parts
+}
+
+func FuzzReadTU(f *testing.F) {
+	join := func(m map[string]string, names ...string) []byte {
+		var s []string
+		for _, n := range names {
+			s = append(s, m[n])
+		}
+		return []byte(strings.Join(s, "\x1e"))
+	}
+	seed(f, 0, join(tuToy, "T_A.txt", "T_graph_indicator.txt", "T_graph_labels.txt", "T_node_labels.txt", "T_edge_labels.txt"))
+	seed(f, 1, []byte("1, 1\n\x1e1\n\x1e0\n\x1e\x1e"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := splitParts(data, 5)
+		dir := t.TempDir()
+		files := map[string]string{"T_A.txt": p[0], "T_graph_indicator.txt": p[1], "T_graph_labels.txt": p[2]}
+		if p[3] != "" {
+			files["T_node_labels.txt"] = p[3]
+		}
+		if p[4] != "" {
+			files["T_edge_labels.txt"] = p[4]
+		}
+		writeFiles(t, dir, files)
+		ds, err := ReadTU(dir, "T", TUOptions{})
+		checkErr(t, err)
+		if err == nil {
+			if ds.NodeOffsets[len(ds.Graphs)]*ds.NumFeatures != len(ds.X) || len(ds.Y) != len(ds.Graphs) {
+				t.Fatal("inconsistent dataset")
+			}
+			for _, y := range ds.Y {
+				if y < 0 || int(y) >= ds.NumClasses {
+					t.Fatal("label out of range")
+				}
+			}
+		}
+	})
+}
+
+func FuzzReadSNAP(f *testing.F) {
+	seed(f, 0, []byte("# c\r\n0\t1\r\n1\t2\r\n\x1e0 0\n1 1\n2 0\n"), true)
+	seed(f, 1, []byte("10 20\n20 10\n20 20\n\x1e"), false)
+	f.Fuzz(func(t *testing.T, data []byte, directed bool) {
+		p := splitParts(data, 2)
+		dir := t.TempDir()
+		writeFiles(t, dir, map[string]string{"e.txt": p[0], "l.txt": p[1]})
+		lab := ""
+		if p[1] != "" {
+			lab = filepath.Join(dir, "l.txt")
+		}
+		ds, err := ReadSNAP(filepath.Join(dir, "e.txt"), lab, directed)
+		checkErr(t, err)
+		if err == nil && len(ds.IDs) != ds.Graph.NumNodes() {
+			t.Fatal("IDs and nodes disagree")
+		}
+	})
+}
+
+func FuzzReadGML(f *testing.F) {
+	seed(f, 0, []byte("Creator \"x\"\ngraph\n[\n  node\n  [\n    id 1\n  ]\n  node [ id 2 ]\n  edge\n  [\n    source 2\n    target 1\n  ]\n]\n"))
+	seed(f, 1, []byte("graph [ directed 1 node [ id 5 label \"a\" graphics [ x 1.5 ] ] edge [ source 5 target 5 ] ]"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ds, err := readGML(bytes.NewReader(data), "f.gml")
+		checkErr(t, err)
+		if err == nil && len(ds.IDs) != ds.Graph.NumNodes() {
+			t.Fatal("IDs and nodes disagree")
+		}
+	})
+}
+
+func FuzzReadLINQS(f *testing.F) {
+	seed(f, 0, []byte("p1\t1\t0\tA\np2\t0\t1\tB\n\x1ep1\tp2\np2\tp2\np3\tp1\n"))
+	seed(f, 1, []byte("x\tA\n\x1e"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := splitParts(data, 2)
+		dir := t.TempDir()
+		writeFiles(t, dir, map[string]string{"c.content": p[0], "c.cites": p[1]})
+		ds, err := ReadLINQS(dir, "c")
+		checkErr(t, err)
+		if err == nil && len(ds.X) != ds.Graph.NumNodes()*ds.NumFeatures {
+			t.Fatal("X has the wrong size")
+		}
+	})
+}
+
+func FuzzReadSplits(f *testing.F) {
+	seed(f, 0, []byte(`{"dataset":"t","k":2,"folds":[{"train":[0],"val":[],"test":[1]},{"train":[1],"val":[],"test":[0]}]}`))
+	seed(f, 1, []byte(`{"folds":[{"train":[5]}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(t.TempDir(), "s.json")
+		os.WriteFile(p, data, 0o644)
+		_, err := ReadSplits(p)
+		checkErr(t, err)
+	})
+}
+
+// FuzzNPZMember replaces one member of a valid toy npz with fuzzed .npy
+// bytes, so the fuzzer works on npy headers and data rather than on the
+// zip container.
+func FuzzNPZMember(f *testing.F) {
+	seed(f, 0, npyFile("<i4", 2, le([]int32{1, 2})), uint8(1))
+	seed(f, 1, npyFile("<f4", 3, le([]float32{1, 2, 3})), uint8(4))
+	seed(f, 2, npyFile("|i1", 3, []byte{0, 1, 1}), uint8(8))
+	seed(f, 3, npyFile("<U7", 1, []byte("a\x00\x00\x00b\x00\x00\x00c\x00\x00\x00d\x00\x00\x00e\x00\x00\x00f\x00\x00\x00g\x00\x00\x00")), uint8(9))
+	names := []string{"adj_data", "adj_indices", "adj_indptr", "adj_shape", "attr_data", "attr_indices", "attr_indptr", "attr_shape", "labels", "class_names"}
+	f.Fuzz(func(t *testing.T, member []byte, which uint8) {
+		b := toyNPZ()
+		zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string][]byte{}
+		for _, zf := range zr.File {
+			rc, _ := zf.Open()
+			var buf bytes.Buffer
+			buf.ReadFrom(rc)
+			rc.Close()
+			m[strings.TrimSuffix(zf.Name, ".npy")] = buf.Bytes()
+		}
+		m[names[int(which)%len(names)]] = member
+		data := npzBytes(m)
+		ds, err := readNPZ(bytes.NewReader(data), int64(len(data)), "f.npz")
+		checkErr(t, err)
+		if err == nil && len(ds.X) != ds.Graph.NumNodes()*ds.NumFeatures {
+			t.Fatal("X has the wrong size")
+		}
+	})
+}
