@@ -183,7 +183,7 @@ func TestVelocityIsGradient(t *testing.T) {
 	for act := activation.Identity; act <= activation.Erf; act++ {
 		t.Run(act.String(), func(t *testing.T) {
 			p.Act = act
-			v, err := Velocity(p, theta, nil)
+			v, err := Velocity(nil, p, theta)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -198,7 +198,7 @@ func (sys *system) velocity(theta, dst []float64) {
 // (rows (c, a)) into dst (nil: allocated) and returns it; see the package
 // documentation. Cost O(M Q dim), allocates O(M Q) scratch. Errors: an
 // invalid problem or shapes (graphs.ErrParameter, graphs.ErrShape).
-func Velocity(p Problem, theta, dst []float64) ([]float64, error) {
+func Velocity(dst []float64, p Problem, theta []float64) ([]float64, error) {
 	if err := p.validate("Velocity"); err != nil {
 		return nil, err
 	}
