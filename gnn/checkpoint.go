@@ -89,6 +89,11 @@ func loadCheckpoint(path string) (*checkpoint, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gnn: checkpoint: %w", err)
 	}
+	return decodeCheckpoint(data, path)
+}
+
+// decodeCheckpoint parses a checkpoint read from path (for messages).
+func decodeCheckpoint(data []byte, path string) (*checkpoint, error) {
 	var c checkpoint
 	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&c); err != nil {
 		return nil, fmt.Errorf("gnn: checkpoint %s: %v: %w", path, err, graphs.ErrFormat)

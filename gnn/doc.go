@@ -1,4 +1,100 @@
-// Package gnn implements standard message-passing graph neural networks
-// (GCN, GraphSAGE, GIN, GAT) with hand-written backward passes, losses,
-// optimisers and deterministic training on graphs.Graph.
+// Package gnn implements standard message-passing graph neural networks —
+// GCN, GraphSAGE, GIN and GAT — with hand-written backward passes, losses,
+// optimisers, and deterministic, checkpointed training on graphs.Graph.
+// The asymptotic one-hidden-layer model of MATH.md section 3 lives in
+// gnn/asymptotic.
+//
+// # Mathematics
+//
+// A layer maps node states h_i ∈ ℝ^{d_in} to h'_i ∈ ℝ^{d_out} (MATH.md
+// section 2). The graph has adjacency A (A_ij is the weight of the edge
+// j→i, 1 when unweighted) and an aggregation operator S, one of (type Norm):
+//
+//	Sum        (S h)_i = Σ_j A_ij h_j
+//	Mean       (S h)_i = (1/deg_i) Σ_j A_ij h_j,  deg_i = Σ_j A_ij  (0 if deg_i = 0)
+//	Symmetric  (S h)_i = Σ_j Ã_ij h_j / sqrt(d̃_i d̃_j),  Ã = A + I,  d̃_i = Σ_j Ã_ij
+//	Graphon    (S h)_i = (1/(nρ)) Σ_j A_ij h_j
+//
+// For Symmetric, a self loop is added only to rows that have none; an
+// existing loop keeps its weight (PyTorch Geometric's gcn_norm with
+// add_remaining_self_loops), so d̃_i counts it once. For an unweighted
+// graph deg_i is the row length (graphs.Graph.Degree).
+//
+// The layers, with weights Θ and activation σ applied by a separate
+// Activation layer:
+//
+//	Linear    h'_i = h_i Θ + b
+//	GCNConv   h' = S_sym (h Θ) + b                                (Kipf & Welling 2017, eq. 2)
+//	SAGEConv  h'_i = h_i Θ1 + (S_mean h)_i Θ2 + b                 (Hamilton, Ying & Leskovec 2017)
+//	GINConv   h'_i = MLP((1+ε) h_i + (S_sum h)_i)                 (Xu, Hu, Leskovec & Jegelka 2019, eq. 4.1)
+//	GATConv   h'_i = ‖_k Σ_{j∈N(i)∪{i}} α^k_ij h_j Θ^k + b,
+//	          α^k_ij = softmax_j LeakyReLU_{0.2}(a_dst^k·Θ^k h_i + a_src^k·Θ^k h_j)   (Veličković et al. 2018)
+//
+// GAT's heads are concatenated or averaged; its neighbourhood is row i with
+// exactly one self loop and it ignores edge weights. Readouts pool node
+// states per graph of a batch: sum, mean, max. Activations: identity, ReLU,
+// tanh, sigmoid, erf, ELU. Losses: the squared error ½(1/B)Σ(ŷ−y)² of
+// MATH.md section 3 and the softmax cross-entropy averaged over masked
+// nodes. Optimisers: SGD with momentum and Adam with L2 weight decay, both
+// exactly as torch.optim; MeanFieldRate gives η = α N^{2γ−2}.
+//
+// # Memory layout and edge direction
+//
+// Every matrix is a flat row-major []float64: h[i*d+k] is h_{i,k}, a weight
+// Θ ∈ ℝ^{in×out} is W[p*out+q]. Row i of a graphs.Graph lists the nodes i
+// receives from (PyTorch Geometric's source_to_target flow), so S h is a
+// gather over rows: each worker writes its own rows, without atomics.
+// Backward passes need Sᵀ: an undirected graph reuses its rows with
+// transposed coefficients; a directed graph gets a precomputed transposed
+// CSR, so the scatter is again a gather. Sparse input features (bag of
+// words) use the CSR type Sparse, and the first layer multiplies them
+// without densifying.
+//
+// # Modules and training
+//
+// A Module has Forward(out, h, b) and Backward(dh, dout, b): dst first;
+// Forward keeps what Backward needs (including a reference to h); Backward
+// accumulates parameter gradients and overwrites dh, or skips the input
+// gradient when dh is nil. Params returns parameter/gradient slice pairs for
+// optimisers. A Batch is a graph, or many small graphs joined
+// block-diagonally (Join) with node offsets, plus the per-step settings
+// (training mode, random key). Sequential chains modules. NewModel and
+// NewGraphModel build the standard architectures; TrainNodes (full-batch
+// node classification with masks and early stopping) and TrainGraphs
+// (shuffled mini-batches of graphs) train them.
+//
+// # Determinism
+//
+// Work is split into fixed chunks (never sized from GOMAXPROCS) and every
+// sum is taken in a fixed order, so results are the same bits for any
+// number of workers. On amd64 with AVX2 and FMA the inner products use
+// assembly kernels (fused multiply-adds, fixed accumulator split); other
+// machines use pure Go, whose results differ in the last bits. Training step
+// t draws its dropout masks from the stream (seed, t), so a run resumed from
+// a checkpoint repeats its draws and ends with the same bits as an
+// uninterrupted one. Checkpoints (gob, with a format version) are written
+// atomically; a cancelled context writes one and returns an error wrapping
+// ctx.Err().
+//
+// # Errors
+//
+// Shapes, parameters and indices are checked and reported as errors
+// wrapping graphs.ErrShape, graphs.ErrParameter or graphs.ErrNodeID; a bad
+// checkpoint file gives graphs.ErrFormat. The unexported kernels and
+// Operator.Apply panic on wrong lengths, which layers rule out first.
+//
+// # References
+//
+//   - T. N. Kipf, M. Welling, Semi-supervised classification with graph
+//     convolutional networks, ICLR 2017.
+//   - W. L. Hamilton, R. Ying, J. Leskovec, Inductive representation
+//     learning on large graphs, NeurIPS 2017.
+//   - K. Xu, W. Hu, J. Leskovec, S. Jegelka, How powerful are graph neural
+//     networks?, ICLR 2019.
+//   - P. Veličković, G. Cucurull, A. Casanova, A. Romero, P. Liò, Y. Bengio,
+//     Graph attention networks, ICLR 2018.
+//   - X. Glorot, Y. Bengio, Understanding the difficulty of training deep
+//     feedforward neural networks, AISTATS 2010.
+//   - D. P. Kingma, J. Ba, Adam: a method for stochastic optimization,
+//     ICLR 2015.
 package gnn

@@ -109,3 +109,10 @@ func BenchmarkMatMul(b *testing.B) {
 		})
 	}
 }
+
+func BenchmarkAggregateGo(b *testing.B) {
+	old := useFMA
+	setFMA(false)
+	defer setFMA(old)
+	BenchmarkAggregate(b)
+}
