@@ -25,14 +25,18 @@ import (
 // groups and rows: in a run of L pairs of rate λ the first candidate is ⌊E/λ⌋
 // pairs on if E < λL, and otherwise E − λL is again Exp(1) and independent of
 // the run (memorylessness), so no draw is wasted when the probability
-// changes. After a candidate a fresh E is drawn. The cost is O(rows·groups +
-// candidates).
+// changes. After a candidate a fresh E is drawn. The cost is O(rows·(block
+// pairs with q > 0) + candidates).
 type plan struct {
 	n     int
 	start []int     // group g is nodes start[g]..start[g+1]−1; len groups+1
 	lam   []float64 // groups×groups: −log(1 − q_ab); +Inf for q = 1
-	q     []float64 // groups×groups: candidate probability q_ab
-	wbar  []float64 // groups×groups: thinning envelope (used with thin)
+	inv   []float64 // groups×groups: 1/lam (0 for q = 1, +Inf for q = 0)
+	// nonzero[a] lists the groups b ≤ a with q_ab > 0, ascending, so that
+	// rows skip empty block pairs: O(n·nnz + candidates).
+	nonzero [][]int32
+	q       []float64 // groups×groups: candidate probability q_ab
+	wbar    []float64 // groups×groups: thinning envelope (used with thin)
 	// thin returns w(i, j) for j < i; nil keeps every candidate.
 	thin func(i, j int) float64
 	// check makes every w(i, j) be checked to lie in [0, 1]; the first
@@ -44,10 +48,20 @@ type plan struct {
 func newPlan(n int, start []int, q, wbar []float64) *plan {
 	g := len(start) - 1
 	lam := make([]float64, g*g)
+	inv := make([]float64, g*g)
 	for k, v := range q {
 		lam[k] = -math.Log1p(-v)
+		inv[k] = 1 / lam[k]
 	}
-	return &plan{n: n, start: start, lam: lam, q: q, wbar: wbar}
+	nonzero := make([][]int32, g)
+	for a := range g {
+		for b := 0; b <= a; b++ {
+			if lam[a*g+b] > 0 && start[b+1] > start[b] {
+				nonzero[a] = append(nonzero[a], int32(b))
+			}
+		}
+	}
+	return &plan{n: n, start: start, lam: lam, inv: inv, nonzero: nonzero, q: q, wbar: wbar}
 }
 
 // groupOf returns the group holding node i.
@@ -82,8 +96,8 @@ func (pl *plan) expected(lo, hi int) (mean, variance float64) {
 }
 
 // scratch holds reusable buffers for blocks whose size cannot be predicted
-// well (thinning): a block samples into a scratch buffer and keeps an exact
-// copy.
+// well (thinning under the trivial envelope of a user function): a block
+// samples into a scratch buffer and keeps an exact copy.
 var scratch = sync.Pool{New: func() any { return new(scratchBuf) }}
 
 type scratchBuf struct {
@@ -99,7 +113,9 @@ func (pl *plan) block(lo, hi int, rng *rand.Rand) (graphs.LowerBlock, error) {
 	}
 	var buf *scratchBuf
 	var nb []int32
-	if pl.thin == nil {
+	if !pl.check {
+		// Candidates bound the edges; for the shipped graphons' envelopes
+		// the surplus is a few per cent (thinning acceptance).
 		mean, v := pl.expected(lo, hi)
 		nb = make([]int32, 0, capacity(mean, v, pairsBelow(lo, hi)))
 	} else {
@@ -117,18 +133,16 @@ rows:
 			a++
 		}
 		rowStart := len(nb)
-		lamRow := pl.lam[a*groups : a*groups+a+1]
-		for b, l := range lamRow {
-			if l == 0 {
-				continue
-			}
+		for _, b32 := range pl.nonzero[a] {
+			b := int(b32)
+			l, il := pl.lam[a*groups+b], pl.inv[a*groups+b]
 			j, end := pl.start[b], pl.start[b+1]
 			if b == a {
 				end = i
 			}
 			for j < end {
 				rem := float64(end - j)
-				x := e / l
+				x := e * il
 				if !(x < rem) {
 					e -= l * rem
 					if e < 0 {
