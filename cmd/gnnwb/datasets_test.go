@@ -1,0 +1,160 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// sharedData returns the shared datasets folder (GNNWB_SHARED, else a
+// "shared/datasets" beside an ancestor of the working directory), or skips
+// the test saying where it looked.
+func sharedData(t testing.TB) string {
+	t.Helper()
+	if d := os.Getenv("GNNWB_SHARED"); d != "" {
+		for _, c := range []string{filepath.Join(d, "datasets"), d} {
+			if st, err := os.Stat(c); err == nil && st.IsDir() {
+				return c
+			}
+		}
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Skipf("shared datasets not found: %v", err)
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		c := filepath.Join(filepath.Dir(d), "shared", "datasets")
+		if st, err := os.Stat(c); err == nil && st.IsDir() {
+			return c
+		}
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	t.Skipf("shared datasets folder not found (looked for shared/datasets beside an ancestor of %s; set GNNWB_SHARED): skipping", wd)
+	return ""
+}
+
+func TestDatasetsInfo(t *testing.T) {
+	root := sharedData(t)
+	// Counts from PROVENANCE.md (sections 1 and 3) and PyG.
+	for _, tt := range []struct {
+		name string
+		want string
+	}{
+		{"cora", `"nodes":2708,"edges":5278,"entries":10556,"directed":false,"features":1433,"classes":7,"train":140,"val":500,"test":1000`},
+		{"CiteSeer", `"nodes":3327,"edges":4552,"entries":9104,"directed":false,"features":3703,"classes":6,"train":120,"val":500,"test":1000`},
+		{"MUTAG", `"nodes":3371,"edges":3721,"entries":7442,"directed":false,"features":7,"classes":2,"graphs":188,"train":0,"val":0,"test":0`},
+		{"proteins", `"nodes":43471,"edges":81044,"entries":162088,"directed":false,"features":3,"classes":2,"graphs":1113`},
+		{"karate", `"nodes":34,"edges":78`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := gnnwb(t, "datasets", "info", "--json", "--root", root, tt.name)
+			if code != 0 || stderr != "" {
+				t.Fatalf("code %d, stderr %q", code, stderr)
+			}
+			if !strings.Contains(stdout, tt.want) {
+				t.Fatalf("info --json = %s\nwant it to contain %s", stdout, tt.want)
+			}
+			var m map[string]any
+			if err := json.Unmarshal([]byte(stdout), &m); err != nil {
+				t.Fatalf("not JSON: %v", err)
+			}
+			code, stdout, _ = gnnwb(t, "datasets", "info", "--root", root, tt.name)
+			if code != 0 || !strings.Contains(stdout, "features") || !strings.Contains(stdout, "classes") {
+				t.Fatalf("text info: code %d, %q", code, stdout)
+			}
+		})
+	}
+}
+
+func TestDatasetsList(t *testing.T) {
+	empty := t.TempDir()
+	code, stdout, stderr := gnnwb(t, "datasets", "list", "--json", "--root", empty)
+	if code != 0 || stderr != "" {
+		t.Fatalf("code %d, stderr %q", code, stderr)
+	}
+	var list []listEntry
+	if err := json.Unmarshal([]byte(stdout), &list); err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]listEntry{}
+	for _, e := range list {
+		names[e.Name] = e
+	}
+	for _, n := range []string{"cora", "citeseer", "pubmed", "mutag", "proteins", "enzymes", "nci1", "imdb-binary", "karate", "email-eu-core", "ogbg-molbace"} {
+		e, ok := names[n]
+		if !ok || e.Present || e.Missing == 0 {
+			t.Errorf("%s: %+v (want listed and missing under an empty root)", n, e)
+		}
+	}
+	// GNNWB_DATA is the default root.
+	t.Setenv("GNNWB_DATA", empty)
+	code, stdout, _ = gnnwb(t, "datasets", "list")
+	if code != 0 || !strings.Contains(stdout, "# root "+empty) || !strings.Contains(stdout, "8 missing") {
+		t.Fatalf("list with GNNWB_DATA: code %d\n%s", code, stdout)
+	}
+	root := sharedData(t)
+	code, stdout, _ = gnnwb(t, "datasets", "list", "--json", "--root", root)
+	if code != 0 || !strings.Contains(stdout, `{"name":"cora","kind":"node","format":"planetoid","present":true,"missing":0`) {
+		t.Fatalf("list of the shared folder: code %d\n%s", code, stdout)
+	}
+}
+
+// TestDatasetsFetchVerifies runs fetch on files already present: no
+// network, only the SHA-256 check.
+func TestDatasetsFetchVerifies(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(sharedData(t), "karate", "karate.gml"))
+	if err != nil {
+		t.Skipf("karate.gml absent: %v", err)
+	}
+	root := t.TempDir()
+	file := filepath.Join(root, "karate", "karate.gml")
+	os.MkdirAll(filepath.Dir(file), 0o755)
+	if err := os.WriteFile(file, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := gnnwb(t, "datasets", "fetch", "--root", root, "KARATE"); code != 0 || stdout != "" || stderr != "" {
+		t.Fatalf("fetch of a present file: code %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	src[0] ^= 1
+	os.WriteFile(file, src, 0o644)
+	code, _, stderr := gnnwb(t, "datasets", "fetch", "--root", root, "karate")
+	if code != 1 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "karate.gml") || !strings.Contains(stderr, "sha256") {
+		t.Fatalf("fetch of a corrupted file: code %d, stderr %q", code, stderr)
+	}
+}
+
+func TestDatasetsErrors(t *testing.T) {
+	empty := t.TempDir()
+	for _, tt := range []struct {
+		name string
+		args []string
+		code int
+		want []string
+	}{
+		{"unknown name", []string{"datasets", "info", "--root", empty, "nosuch"}, 2, []string{`"nosuch"`, "unknown dataset"}},
+		{"unknown name fetch", []string{"datasets", "fetch", "--root", empty, "nosuch"}, 2, []string{`"nosuch"`}},
+		{"missing file", []string{"datasets", "info", "--root", empty, "cora"}, 1,
+			[]string{filepath.Join(empty, "planetoid", "raw", "ind.cora."), "missing", "gnnwb datasets fetch cora"}},
+		{"missing TU file", []string{"datasets", "info", "--root", empty, "Mutag"}, 1, []string{filepath.Join(empty, "tu", "MUTAG", "MUTAG_A.txt")}},
+		{"no name", []string{"datasets", "info"}, 2, []string{"NAME"}},
+		{"two names", []string{"datasets", "fetch", "cora", "mutag"}, 2, []string{"NAME"}},
+		{"list argument", []string{"datasets", "list", "cora"}, 2, []string{"no arguments"}},
+		{"unknown subcommand", []string{"datasets", "nosuch"}, 2, []string{"nosuch"}},
+		{"unknown flag", []string{"datasets", "info", "--bogus", "cora"}, 2, []string{"--bogus"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := gnnwb(t, tt.args...)
+			ok := code == tt.code && stdout == "" && strings.Count(stderr, "\n") == 1
+			for _, w := range tt.want {
+				ok = ok && strings.Contains(stderr, w)
+			}
+			if !ok {
+				t.Fatalf("code %d (want %d), stdout %q, stderr %q (want one line with %q)", code, tt.code, stdout, stderr, tt.want)
+			}
+		})
+	}
+}
