@@ -314,6 +314,13 @@ func TestErrors(t *testing.T) {
 			}
 		})
 	}
+	huge := testGrid(4)
+	huge.Omega = make([]float64, 1<<14)
+	huge.Phi = make([]float64, 2<<14)
+	huge.Y = make([]float64, 1<<14)
+	if _, err := SolveParticles(context.Background(), huge, make([]float64, 3<<14), []float64{1}, ode.Options{}, false); !errors.Is(err, graphs.ErrTooLarge) {
+		t.Errorf("M·Q too large: %v", err)
+	}
 	if _, err := HaltonParticles(0, 1, 1, 1, 1); !errors.Is(err, graphs.ErrParameter) {
 		t.Errorf("M=0: %v", err)
 	}

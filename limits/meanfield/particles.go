@@ -17,6 +17,10 @@ import (
 // ChunkSize is the fixed number of particles per parallel chunk.
 const ChunkSize = 128
 
+// MaxScratch bounds the 2·M·Q floats of σ(a^k·φ_q) and σ'(a^k·φ_q) that the
+// particle solver keeps between its two passes (2^28 floats = 2 GiB).
+const MaxScratch = 1 << 28
+
 // firstPrimes are the Halton bases of the first dimensions.
 var firstPrimes = []int{2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47,
 	53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113, 127, 131,
@@ -255,6 +259,9 @@ func SolveParticles(ctx context.Context, p Problem, theta0, times []float64, opt
 	}
 	if len(theta0) == 0 || len(theta0)%(1+p.Dim) != 0 {
 		return nil, fmt.Errorf("meanfield: SolveParticles: len(theta0)=%d not a positive multiple of 1+dim=%d: %w", len(theta0), 1+p.Dim, graphs.ErrShape)
+	}
+	if m, q := len(theta0)/(1+p.Dim), len(p.Omega); m > MaxScratch/(2*q) {
+		return nil, fmt.Errorf("meanfield: SolveParticles: M=%d × Q=%d needs %d scratch floats > %d: %w", m, q, 2*m*q, MaxScratch, graphs.ErrTooLarge)
 	}
 	p.Omega = append([]float64(nil), p.Omega...)
 	p.Phi = append([]float64(nil), p.Phi...)
