@@ -251,8 +251,8 @@ type Trajectory struct {
 // not modified, not kept) and records g_t on the grid at each requested time
 // (strictly increasing, ≥ 0). Cost: Stats.Evals × O(M Q dim), parallel over
 // fixed chunks of ChunkSize particles (bit-identical for any GOMAXPROCS);
-// memory O(M Q). Errors: an invalid problem or shapes; those of
-// ode.Integrate (tolerances, ctx cancellation between steps, ...).
+// memory O(M Q). Errors: an invalid problem or shapes; 2·M·Q > MaxScratch
+// (graphs.ErrTooLarge); those of ode.Integrate (tolerances, ctx cancellation between steps, ...).
 func SolveParticles(ctx context.Context, p Problem, theta0, times []float64, opt ode.Options, keep bool) (*Trajectory, error) {
 	if err := p.validate("SolveParticles"); err != nil {
 		return nil, err
