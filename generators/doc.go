@@ -90,7 +90,9 @@
 // parallel.Stream(base, b). Blocks have a fixed number of rows that depends
 // on n only (a power of two in [64, 2^14], about n/64), never on
 // GOMAXPROCS, and are assembled in order: the same seed gives the same
-// bits for any number of cores. Generate(ctx, spec, seed, progress) uses
+// bits for any number of cores, with the same Go version on the same
+// architecture (across architectures, fused multiply-adds or an assembly
+// math.Exp may change a last bit and hence a draw). Generate(ctx, spec, seed, progress) uses
 // rand.New(rand.NewPCG(seed, 0)) and returns exactly what the plain
 // function returns with that generator.
 //

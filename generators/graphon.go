@@ -269,6 +269,17 @@ func GraphonFunc(name string, f func(u, v float64) float64) Graphon {
 	return Graphon{&graphonDef{kind: kindFunc, name: name, f: f, checkW: true}}
 }
 
+// Func returns W as a plain function, for hot loops such as quadratures:
+// no argument or value checks (a GraphonFunc's f is returned as given), so
+// callers must pass u, v in [0,1] and, for user functions, check values
+// themselves or use At. It returns nil for the zero Graphon.
+func (w Graphon) Func() func(u, v float64) float64 {
+	if w.d == nil {
+		return nil
+	}
+	return w.d.f
+}
+
 // At returns W(u, v). Errors (ErrParameter): the zero Graphon, u or v outside
 // [0,1] or NaN, or a user function's value outside [0,1].
 func (w Graphon) At(u, v float64) (float64, error) {

@@ -125,7 +125,7 @@ func TestDensities(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.w.String(), func(t *testing.T) {
-			f := tc.w.d.f
+			f := tc.w.Func()
 			user := GraphonFunc("copy", f)
 			t2, _ := tc.w.EdgeDensity()
 			q2, err := user.EdgeDensity()
