@@ -322,3 +322,51 @@ func FuzzParseGraphon(f *testing.F) {
 		}
 	})
 }
+
+func TestSampleEdgeCases(t *testing.T) {
+	s, err := SBMGraphon([]float64{0.5, 0, 0.5}, [][]float64{{1, 1, 0}, {1, 1, 1}, {0, 1, 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range append(shippedGraphons(t), s) {
+		for _, n := range []int{0, 1, 2} {
+			g, u, err := Sample(n, w, 1, newRand(1))
+			if err != nil || g.NumNodes() != n || len(u) != n {
+				t.Fatalf("%v n=%d: %v, %d latents, %v", w, n, g, len(u), err)
+			}
+		}
+		g, _, err := Sample(500, w, 0, newRand(1))
+		if err != nil || g.NumEdges() != 0 {
+			t.Fatalf("%v rho=0: %v, %v", w, g, err)
+		}
+		e, err := NewEgo(1, w, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, nb := e.Draw(newRand(1), nil); len(nb) != 0 {
+			t.Fatalf("%v: a single node has %d neighbours", w, len(nb))
+		}
+	}
+	// The SBM graphon with an empty middle block and zero cross-probability
+	// is two cliques: every within-block pair is an edge, no pair across.
+	g, u, err := Sample(300, s, 1, newRand(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 300 {
+		for j := range i {
+			same := (u[i] < 0.5) == (u[j] < 0.5)
+			if g.HasEdge(i, j) != same {
+				t.Fatalf("pair (%d,%d) with latents %v, %v: edge=%v", i, j, u[i], u[j], g.HasEdge(i, j))
+			}
+		}
+	}
+	// Weighted: zero weights are omitted, the others are ρW.
+	gw, _, err := SampleWeighted(300, s, 0.25, newRand(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gw.NumEdges() != g.NumEdges() {
+		t.Fatalf("weighted SBM has %d edges, want the %d within-block pairs", gw.NumEdges(), g.NumEdges())
+	}
+}
