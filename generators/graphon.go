@@ -165,7 +165,8 @@ func Gaussian(h float64) (Graphon, error) {
 // Σ π_a π_b P_ab, t(K3) = Σ π_a π_b π_c P_ab P_bc P_ca. pi and P are copied.
 //
 // Errors (ErrParameter unless noted): an entry of pi negative or NaN, pi not
-// summing to 1 within 1e-9 (it is then renormalised exactly), P not K×K
+// summing to 1 within 1e-9 (pi is used as given, the last interval ending
+// at 1), P not K×K
 // (ErrShape), not symmetric, or an entry outside [0,1] or NaN.
 func SBMGraphon(pi []float64, P [][]float64) (Graphon, error) {
 	const fn = "SBMGraphon"
@@ -206,7 +207,7 @@ func SBMGraphon(pi []float64, P [][]float64) (Graphon, error) {
 	d.P = make([][]float64, k)
 	d.breaks = make([]float64, k+1)
 	for a := range k {
-		d.pi[a] = pi[a] / sum
+		d.pi[a] = pi[a]
 		d.P[a] = append([]float64(nil), P[a]...)
 		d.breaks[a+1] = d.breaks[a] + d.pi[a]
 	}
@@ -593,8 +594,10 @@ func ParseGraphon(spec string) (Graphon, error) {
 		if !(sum > 0 && sum <= math.MaxFloat64) {
 			return Graphon{}, fmt.Errorf("generators: ParseGraphon: %q: block weights sum to %v, need a finite positive sum: %w", spec, sum, graphs.ErrParameter)
 		}
-		for a := range pi {
-			pi[a] /= sum
+		if math.Abs(sum-1) > 1e-9 { // weights, not proportions
+			for a := range pi {
+				pi[a] /= sum
+			}
 		}
 		var P [][]float64
 		for _, rowText := range strings.Split(probsText, ";") {
