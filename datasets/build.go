@@ -19,11 +19,25 @@ const buildChunk = 1 << 12 // rows per parallel chunk (fixed: results never depe
 // by symmetrisation, the entry of the reverse direction). Cost O(m log d)
 // time, O(m) memory.
 func buildGraph(n int, src, dst []int32, directed bool, meta *Meta, origin bool) (graphs.Graph, []int32, error) {
+	off, nb, org, err := buildCSR(n, src, dst, directed, meta, origin)
+	if err != nil {
+		return graphs.Graph{}, nil, err
+	}
+	g, err := graphs.FromCSR(off, nb, nil, directed)
+	if err != nil {
+		return graphs.Graph{}, nil, fmt.Errorf("datasets: buildGraph: %w", err)
+	}
+	return g, org, nil
+}
+
+// buildCSR is buildGraph without the final graphs.FromCSR: it returns the
+// CSR arrays (rows sorted, no duplicates, symmetric when undirected).
+func buildCSR(n int, src, dst []int32, directed bool, meta *Meta, origin bool) ([]int, []int32, []int32, error) {
 	if len(src) != len(dst) {
-		return graphs.Graph{}, nil, fmt.Errorf("datasets: buildGraph: %d sources, %d targets: %w", len(src), len(dst), graphs.ErrShape)
+		return nil, nil, nil, fmt.Errorf("datasets: buildGraph: %d sources, %d targets: %w", len(src), len(dst), graphs.ErrShape)
 	}
 	if len(src) >= 1<<31 {
-		return graphs.Graph{}, nil, fmt.Errorf("datasets: buildGraph: %d entries: %w", len(src), graphs.ErrTooLarge)
+		return nil, nil, nil, fmt.Errorf("datasets: buildGraph: %d entries: %w", len(src), graphs.ErrTooLarge)
 	}
 	off := make([]int, n+1)
 	for k := range src {
@@ -113,9 +127,5 @@ func buildGraph(n int, src, dst []int32, directed bool, meta *Meta, origin bool)
 			}
 		}
 	})
-	g, err := graphs.FromCSR(uniq, nb, nil, directed)
-	if err != nil {
-		return graphs.Graph{}, nil, fmt.Errorf("datasets: buildGraph: %w", err)
-	}
-	return g, org, nil
+	return uniq, nb, org, nil
 }

@@ -13,7 +13,7 @@ import (
 )
 
 // readGzTable streams a gzipped CSV without header (OGB raw layout) into a
-// table, reserving hint values up front so that memory stays near the size
+// table, reserving hint rows up front so that memory stays near the size
 // of the result. optional files that do not exist give (nil, nil).
 func readGzTable[T int64 | float64](path string, cols, hint int, optional bool) (*table[T], error) {
 	f, err := openText(path)
@@ -215,7 +215,7 @@ func ReadOGBGraph(dir, scheme string) (*GraphDataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	et, err := readGzTable[int64](raw("edge"), 2, 2*m, false)
+	et, err := readGzTable[int64](raw("edge"), 2, m, false)
 	if err != nil {
 		return nil, err
 	}

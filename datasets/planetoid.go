@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/internal/parallel"
 	"github.com/nlpodyssey/gopickle/types"
 )
 
@@ -64,13 +65,20 @@ func ReadPlanetoid(dir, name string) (*NodeDataset, error) {
 		}
 		raw[p] = b
 	}
+	// Decode the seven pickles concurrently (fixed one-file chunks; the
+	// reported error is that of the first file in planetoidParts order).
+	objs := make([]any, 7)
+	err := parallel.ForErr(7, func(c int) error {
+		o, err := decodePickle(path(planetoidParts[c]), raw[planetoidParts[c]])
+		objs[c] = o
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
 	obj := make(map[string]any, 7)
-	for _, p := range planetoidParts[:7] {
-		o, err := decodePickle(path(p), raw[p])
-		if err != nil {
-			return nil, err
-		}
-		obj[p] = o
+	for c, p := range planetoidParts[:7] {
+		obj[p] = objs[c]
 	}
 	bad := func(part, format string, args ...any) error {
 		return &ParseError{File: path(part), Err: fmt.Errorf(format+": %w", append(args, graphs.ErrShape)...)}
@@ -185,12 +193,19 @@ func ReadPlanetoid(dir, name string) (*NodeDataset, error) {
 			}
 		}
 	}
-	for r := 0; r < nAll; r++ {
-		fill(mats["allx"], labs["ally"], r, r)
-	}
-	for k, t := range test {
-		fill(mats["tx"], labs["ty"], k, int(t))
-	}
+	const rowChunk = 256
+	parallel.For(parallel.Chunks(nAll, rowChunk), func(c int) {
+		lo, hi := parallel.Range(c, rowChunk, nAll)
+		for r := lo; r < hi; r++ {
+			fill(mats["allx"], labs["ally"], r, r)
+		}
+	})
+	parallel.For(parallel.Chunks(len(test), rowChunk), func(c int) {
+		lo, hi := parallel.Range(c, rowChunk, len(test))
+		for k := lo; k < hi; k++ { // test ids are distinct: chunks write distinct rows
+			fill(mats["tx"], labs["ty"], k, int(test[k]))
+		}
+	})
 	ds.Train = make([]int32, nTrain)
 	for i := range ds.Train {
 		ds.Train[i] = int32(i)

@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"bytes"
 	"slices"
 
 	"github.com/gnnwb/gnnwb/graphs"
@@ -119,5 +120,9 @@ func readTableFileComments(path string, cols int) (*table[int64], error) {
 		return nil, err
 	}
 	defer f.Close()
-	return readTable[int64](f, path, false, cols, true, 0)
+	b, err := readOpen(f, path)
+	if err != nil {
+		return nil, err
+	}
+	return readTableBytes[int64](b, path, false, cols, true, bytes.Count(b, []byte{'\n'})+1)
 }

@@ -19,6 +19,10 @@ type lineReader struct {
 	line int
 	buf  []byte
 	err  error
+	// in-memory mode
+	data  []byte
+	pos   int
+	inMem bool
 }
 
 func newLineReader(r io.Reader, file string) *lineReader {
@@ -30,6 +34,38 @@ func newLineReader(r io.Reader, file string) *lineReader {
 func (l *lineReader) next() ([]byte, bool) {
 	if l.err != nil {
 		return nil, false
+	}
+	if l.inMem {
+		if l.pos >= len(l.data) {
+			l.err = io.EOF
+			return nil, false
+		}
+		rest := l.data[l.pos:]
+		b := rest
+		// Short lines (most of ours) are found faster by a plain loop
+		// than by the vectorised IndexByte with its call overhead.
+		i := 0
+		for i < len(rest) && i < 32 && rest[i] != '\n' {
+			i++
+		}
+		if i == 32 {
+			if j := bytes.IndexByte(rest[32:], '\n'); j >= 0 {
+				i = 32 + j
+			} else {
+				i = len(rest)
+			}
+		}
+		if i < len(rest) {
+			b = rest[:i]
+			l.pos += i + 1
+		} else {
+			l.pos = len(l.data)
+		}
+		l.line++
+		if n := len(b); n > 0 && b[n-1] == '\r' {
+			b = b[:n-1]
+		}
+		return b, true
 	}
 	b, err := l.r.ReadSlice('\n')
 	if err == bufio.ErrBufferFull {

@@ -133,7 +133,7 @@ func ReadTU(dir, prefix string, opts TUOptions) (*GraphDataset, error) {
 			return nil, perr(path("edge_labels"), 0, graphs.ErrShape, "%d rows, %s has %d", edgeLab.rows(), path("A"), m)
 		}
 	}
-	whole, origin, err := buildGraph(n, src, dst, false, &ds.Meta, edgeLab != nil)
+	off, nb, origin, err := buildCSR(n, src, dst, false, &ds.Meta, edgeLab != nil)
 	if err != nil {
 		return nil, &ParseError{File: path("A"), Err: err}
 	}
@@ -192,7 +192,6 @@ func ReadTU(dir, prefix string, opts TUOptions) (*GraphDataset, error) {
 	}
 
 	// Split the whole graph into per-graph CSRs with local ids.
-	off, nb, _ := whole.CSR()
 	ds.Graphs = make([]graphs.Graph, G)
 	local := make([]int32, len(nb))
 	if edgeLab != nil {
