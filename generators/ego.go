@@ -88,7 +88,7 @@ func NewEgo(n int, w Graphon, rho float64) (*Ego, error) {
 	return e, nil
 }
 
-// N returns n, Rho ρ and Graphon W of the model.
+// N returns the number of nodes n of the model.
 func (e *Ego) N() int { return e.n }
 
 // Rho returns ρ.
@@ -111,8 +111,9 @@ func (e *Ego) Err() error {
 // to dst[:0] (dst may be nil; it is reused when its capacity allows). Then
 // len(neighbours) ~ Binomial(n−1, ρ·d_W(u)), and the aggregated feature of
 // MATH.md section 3 is m = (1/(nρ)) Σ_{v in neighbours} X(v). Draws are
-// i.i.d. across calls. If a GraphonFunc returns a value outside [0,1], Draw
-// records the error (see Err) and returns the neighbours found so far.
+// i.i.d. across calls. rng must not be nil. If a GraphonFunc returns a value
+// outside [0,1], Draw records the error (see Err) and returns the
+// neighbours found so far.
 func (e *Ego) Draw(rng *rand.Rand, dst []float64) (u float64, neighbours []float64) {
 	out := dst[:0]
 	u = rng.Float64()
