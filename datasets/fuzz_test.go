@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -60,6 +61,15 @@ func FuzzReadTable(f *testing.F) {
 		checkErr(t, err)
 		if err == nil && ti.cols > 0 && len(ti.vals) != ti.rows()*ti.cols {
 			t.Fatalf("ragged table")
+		}
+		// The in-memory reader (with its integer fast path) must agree
+		// with the streaming one exactly, errors included.
+		tb, errb := readTableBytes[int64](data, "f", comma, 0, !comma, 3)
+		if (err == nil) != (errb == nil) || (err != nil && err.Error() != errb.Error()) {
+			t.Fatalf("streaming err %v, in-memory err %v", err, errb)
+		}
+		if err == nil && (!slices.Equal(ti.vals, tb.vals) || !slices.Equal(ti.lines, tb.lines) || ti.cols != tb.cols) {
+			t.Fatalf("streaming %+v, in-memory %+v", ti, tb)
 		}
 		tf, err := readTable[float64](bytes.NewReader(data), "f", comma, 0, false, 0)
 		checkErr(t, err)
