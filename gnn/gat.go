@@ -75,6 +75,7 @@ type GATConv struct {
 	GradW, GradAttSrc, GradAttDst, GradB []float64
 
 	h, z, as, ad, pre, alpha, drop []float64
+	x                              *Sparse
 	dz, dO, dE, das, dad           []float64
 	dropOn                         bool
 }
@@ -115,6 +116,22 @@ func (l *GATConv) Forward(out, h []float64, b *Batch) error {
 	if err != nil {
 		return err
 	}
+	l.x = nil
+	return l.forward(out, h, nil, n, b)
+}
+
+// ForwardSparse is Forward for sparse input features x (n×In); it keeps x.
+func (l *GATConv) ForwardSparse(out []float64, x *Sparse, b *Batch) error {
+	if err := x.check(); err != nil {
+		return err
+	}
+	if x.Cols != l.In || x.Rows != b.NumNodes() {
+		return fmt.Errorf("gnn: GATConv.ForwardSparse: sparse input is not nodes×In=%d×%d: %w", b.NumNodes(), l.In, graphs.ErrShape)
+	}
+	return l.forward(out, nil, x, x.Rows, b)
+}
+
+func (l *GATConv) forward(out, h []float64, x *Sparse, n int, b *Batch) error {
 	_, od := l.Dims()
 	if err := checkLen("GATConv.Forward", "out", len(out), n*od); err != nil {
 		return err
@@ -129,11 +146,15 @@ func (l *GATConv) Forward(out, h []float64, b *Batch) error {
 	H, C := l.Heads, l.Out
 	hc := H * C
 	E := len(gs.idx)
-	l.h = h
+	l.h, l.x = h, x
 	l.z = grow(l.z, n*hc)
 	l.as, l.ad = grow(l.as, n*H), grow(l.ad, n*H)
 	l.pre, l.alpha = grow(l.pre, E*H), grow(l.alpha, E*H)
-	matMul(l.z, h, l.W, n, l.In, hc, false)
+	if x != nil {
+		spMul(l.z, x, l.W, hc)
+	} else {
+		matMul(l.z, h, l.W, n, l.In, hc, false)
+	}
 	z, as, ad := l.z, l.as, l.ad
 	parallel.For(parallel.Chunks(n, aggBlock), func(c int) {
 		lo, hi := parallel.Range(c, aggBlock, n)
@@ -233,7 +254,7 @@ func (l *GATConv) outCols() int {
 // Backward accumulates the gradients of Θ, a_src, a_dst, b and sets dh.
 func (l *GATConv) Backward(dh, dout []float64, b *Batch) error {
 	n := b.NumNodes()
-	if l.h == nil || len(l.h) != n*l.In {
+	if (l.h == nil || len(l.h) != n*l.In) && (l.x == nil || l.x.Rows != n) {
 		return fmt.Errorf("gnn: GATConv.Backward: no matching Forward: %w", graphs.ErrShape)
 	}
 	oc := l.outCols()
@@ -338,5 +359,5 @@ func (l *GATConv) Backward(dh, dout []float64, b *Batch) error {
 			}
 		}
 	}
-	return linearBackward("GATConv.Backward", l.In, hc, l.W, l.GradW, nil, l.h, nil, dh, l.dz)
+	return linearBackward("GATConv.Backward", l.In, hc, l.W, l.GradW, nil, l.h, l.x, dh, l.dz)
 }

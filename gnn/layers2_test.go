@@ -132,6 +132,8 @@ func TestSparseInput(t *testing.T) {
 	for _, first := range []func() SparseModule{
 		func() SparseModule { return NewGCNConv(in, 6) },
 		func() SparseModule { return NewLinear(in, 6, true) },
+		func() SparseModule { return NewSAGEConv(in, 6) },
+		func() SparseModule { return NewGATConv(in, 3, 2, true) },
 	} {
 		mk := func() *Sequential {
 			m := NewSequential(NewDropout(0.5, 1), first(), NewActivation(ReLU, 0), NewGCNConv(6, out))

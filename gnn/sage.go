@@ -13,13 +13,17 @@ import (
 //	h'_i = h_i Θ1 + (S_mean h)_i Θ2 + b,   (S_mean h)_i = (1/deg_i) Σ_j A_ij h_j,
 //
 // with Θ1, Θ2 In×Out and an isolated node aggregating to 0. No activation and
-// no normalisation of h'. Forward costs O(n·In·Out + entries·In).
+// no normalisation of h'. It computes S_mean (h Θ2), which equals (S_mean h) Θ2
+// and aggregates Out instead of In columns. Forward costs
+// O(n·In·Out + entries·Out).
 type SAGEConv struct {
 	In, Out               int
 	W1, W2, B             []float64
 	GradW1, GradW2, GradB []float64
 
-	h, m, t, dm []float64
+	h     []float64
+	x     *Sparse
+	t, dt []float64
 }
 
 // NewSAGEConv returns a SAGEConv with zero parameters (see InitParams).
@@ -39,7 +43,7 @@ func (l *SAGEConv) Params() []Param {
 		{Name: "B", Value: l.B, Grad: l.GradB, Init: InitZeros}}
 }
 
-// Forward sets out = hΘ1 + (S_mean h)Θ2 + b; it keeps h.
+// Forward sets out = hΘ1 + S_mean(hΘ2) + b; it keeps h.
 func (l *SAGEConv) Forward(out, h []float64, b *Batch) error {
 	n, err := checkNodes("SAGEConv.Forward", h, l.In, b)
 	if err != nil {
@@ -52,43 +56,70 @@ func (l *SAGEConv) Forward(out, h []float64, b *Batch) error {
 	if err != nil {
 		return err
 	}
-	l.h = h
-	l.m = grow(l.m, n*l.In)
-	op.Apply(l.m, h, l.In)
-	matMul(out, h, l.W1, n, l.In, l.Out, false)
-	matMul(out, l.m, l.W2, n, l.In, l.Out, true)
+	l.h, l.x = h, nil
+	l.t = grow(l.t, n*l.Out)
+	matMul(l.t, h, l.W2, n, l.In, l.Out, false)
+	op.Apply(out, l.t, l.Out)
+	matMul(out, h, l.W1, n, l.In, l.Out, true)
 	addBias(out, l.B, l.Out)
 	return nil
 }
 
-// Backward accumulates the gradients of Θ1, Θ2, b and sets
-// dh = dout Θ1ᵀ + S_meanᵀ (dout Θ2ᵀ).
-func (l *SAGEConv) Backward(dh, dout []float64, b *Batch) error {
-	n := b.NumNodes()
-	if l.h == nil || len(l.h) != n*l.In {
-		return fmt.Errorf("gnn: SAGEConv.Backward: no matching Forward: %w", graphs.ErrShape)
-	}
-	if err := checkLen("SAGEConv.Backward", "dout", len(dout), n*l.Out); err != nil {
+// ForwardSparse is Forward for sparse input features x (n×In); it keeps x.
+func (l *SAGEConv) ForwardSparse(out []float64, x *Sparse, b *Batch) error {
+	if err := x.check(); err != nil {
 		return err
 	}
-	if dh != nil {
-		if err := checkLen("SAGEConv.Backward", "dh", len(dh), n*l.In); err != nil {
-			return err
-		}
+	if x.Cols != l.In || x.Rows != b.NumNodes() {
+		return fmt.Errorf("gnn: SAGEConv.ForwardSparse: sparse input is not nodes×In=%d×%d: %w", b.NumNodes(), l.In, graphs.ErrShape)
 	}
-	matMulTA(l.GradW1, l.h, dout, n, l.In, l.Out)
-	matMulTA(l.GradW2, l.m, dout, n, l.In, l.Out)
-	colSum(l.GradB, dout, l.Out)
-	if dh == nil {
-		return nil
+	n := x.Rows
+	if err := checkLen("SAGEConv.ForwardSparse", "out", len(out), n*l.Out); err != nil {
+		return err
 	}
 	op, err := b.Operator(Mean)
 	if err != nil {
 		return err
 	}
-	l.dm = grow(l.dm, n*l.In)
-	matMulBT(l.dm, dout, l.W2, n, l.Out, l.In, false)
-	op.ApplyT(dh, l.dm, l.In)
-	matMulBT(dh, dout, l.W1, n, l.Out, l.In, true)
+	l.h, l.x = nil, x
+	l.t = grow(l.t, n*l.Out)
+	spMul(l.t, x, l.W2, l.Out)
+	op.Apply(out, l.t, l.Out)
+	l.dt = grow(l.dt, n*l.Out)
+	spMul(l.dt, x, l.W1, l.Out)
+	for e, v := range l.dt {
+		out[e] += v
+	}
+	addBias(out, l.B, l.Out)
+	return nil
+}
+
+// Backward: dt = S_meanᵀ dout; GradW1 += hᵀ dout, GradW2 += hᵀ dt,
+// GradB += Σ_i dout_i; dh = dout Θ1ᵀ + dt Θ2ᵀ.
+func (l *SAGEConv) Backward(dh, dout []float64, b *Batch) error {
+	n := b.NumNodes()
+	if l.h == nil && l.x == nil {
+		return fmt.Errorf("gnn: SAGEConv.Backward: called before Forward: %w", graphs.ErrShape)
+	}
+	if err := checkLen("SAGEConv.Backward", "dout", len(dout), n*l.Out); err != nil {
+		return err
+	}
+	op, err := b.Operator(Mean)
+	if err != nil {
+		return err
+	}
+	l.dt = grow(l.dt, n*l.Out)
+	op.ApplyT(l.dt, dout, l.Out)
+	if err := linearBackward("SAGEConv.Backward", l.In, l.Out, l.W1, l.GradW1, l.GradB, l.h, l.x, dh, dout); err != nil {
+		return err
+	}
+	if dh == nil {
+		return linearBackward("SAGEConv.Backward", l.In, l.Out, l.W2, l.GradW2, nil, l.h, l.x, nil, l.dt)
+	}
+	// dh = dout Θ1ᵀ (set above) + dt Θ2ᵀ.
+	if err := linearBackward("SAGEConv.Backward", l.In, l.Out, l.W2, l.GradW2, nil, l.h, l.x, nil, l.dt); err != nil {
+		return err
+	}
+	matMulBT(dh, l.dt, l.W2, n, l.Out, l.In, true)
 	return nil
 }
