@@ -80,7 +80,8 @@
 // Names lists the registered datasets; Info(name) describes one (files,
 // canonical URLs, SHA-256 from the shared folder's PROVENANCE manifest);
 // Load(name, root) reads it offline; Fetch(ctx, name, root) downloads the
-// missing files. Names are case-insensitive and "_" equals "-".
+// missing files; FetchAndLoad does both, touching the network only when a
+// file is missing. Names are case-insensitive and "_" equals "-".
 //
 // The root is the root argument, else $GNNWB_DATA, else
 // os.UserCacheDir()/gnnwb. Its layout is that of the shared datasets
@@ -105,5 +106,6 @@
 //
 // StratifiedFolds gives the 10-fold stratified cross-validation with a
 // stratified 10% inner validation holdout of Errica et al. (ICLR 2020),
-// reproducibly from a seed; WriteSplits and ReadSplits store it as JSON.
+// reproducibly from a seed (ErricaSplits packs it with those settings);
+// WriteSplits and ReadSplits store it as JSON.
 package datasets

@@ -1,6 +1,7 @@
 package datasets_test
 
 import (
+	"errors"
 	"fmt"
 	"log"
 	"os"
@@ -60,4 +61,77 @@ func ExampleParseError() {
 	_, err = datasets.ReadSNAP(p, "", false)
 	fmt.Println(err.(*datasets.ParseError).Line, filepath.Base(err.(*datasets.ParseError).File))
 	// Output: 2 edges.txt
+}
+
+func ExampleReadTU() {
+	dir, err := os.MkdirTemp("", "tu")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	// Two graphs: a triangle (nodes 1-3) and an edge (nodes 4-5), each edge
+	// in both directions, 1-based ids; labels -1 and 1; node labels 0..2.
+	files := map[string]string{
+		"T_A.txt":               "1, 2\n2, 1\n2, 3\n3, 2\n1, 3\n3, 1\n4, 5\n5, 4\n",
+		"T_graph_indicator.txt": "1\n1\n1\n2\n2\n",
+		"T_graph_labels.txt":    "-1\n1\n",
+		"T_node_labels.txt":     "0\n1\n2\n0\n0\n",
+	}
+	for name, text := range files {
+		os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644)
+	}
+	ds, err := datasets.ReadTU(dir, "T", datasets.TUOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	s := ds.Stats()
+	fmt.Println(s.Graphs, s.Nodes, s.Edges, s.Features, ds.Y, ds.Meta.LabelValues)
+	fmt.Println(ds.X[3:6]) // node 2 (0-based 1): label 1, one-hot
+	// Output:
+	// 2 5 4 3 [0 1] [-1 1]
+	// [0 1 0]
+}
+
+func ExampleErricaSplits() {
+	y := make([]int32, 100)
+	for i := range y {
+		y[i] = int32(i % 2)
+	}
+	s, err := datasets.ErricaSplits("toy", y, 0)
+	if err != nil {
+		log.Fatal(err)
+	}
+	dir, _ := os.MkdirTemp("", "splits")
+	defer os.RemoveAll(dir)
+	if err := datasets.WriteSplits(filepath.Join(dir, "toy.json"), s); err != nil {
+		log.Fatal(err)
+	}
+	back, err := datasets.ReadSplits(filepath.Join(dir, "toy.json"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	f := back.Folds[0]
+	fmt.Println(back.K, len(f.Train), len(f.Val), len(f.Test))
+	// Output: 10 80 10 10
+}
+
+func ExampleLoad() {
+	dir, _ := os.MkdirTemp("", "empty")
+	defer os.RemoveAll(dir)
+	_, err := datasets.Load("cora", dir)
+	fmt.Println(errors.Is(err, datasets.ErrMissing))
+	// Output: true
+}
+
+func ExampleReadGML() {
+	dir, _ := os.MkdirTemp("", "gml")
+	defer os.RemoveAll(dir)
+	p := filepath.Join(dir, "g.gml")
+	os.WriteFile(p, []byte("graph [\n node [ id 1 ]\n node [ id 2 ]\n node [ id 3 ]\n edge [ source 1 target 2 ]\n edge [ source 2 target 3 ]\n]\n"), 0o644)
+	ds, err := datasets.ReadGML(p)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(ds.Graph.NumNodes(), ds.Graph.NumEdges(), ds.Graph.Degree(1), ds.IDs)
+	// Output: 3 2 2 [1 2 3]
 }

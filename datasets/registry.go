@@ -1,6 +1,8 @@
 package datasets
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -300,4 +302,19 @@ func LoadGraph(name, root string) (*GraphDataset, error) {
 		return nil, fmt.Errorf("datasets: LoadGraph: %s is a node dataset (use LoadNode): %w", name, graphs.ErrParameter)
 	}
 	return d, nil
+}
+
+// FetchAndLoad is Load, preceded by Fetch when a file is missing: it needs
+// the network only then. If the download fails, the error names the
+// missing file, where it belongs and its source, and wraps both ErrMissing
+// and the download error.
+func FetchAndLoad(ctx context.Context, name, root string) (Dataset, error) {
+	ds, err := Load(name, root)
+	if err == nil || !errors.Is(err, ErrMissing) {
+		return ds, err
+	}
+	if ferr := Fetch(ctx, name, root); ferr != nil {
+		return nil, fmt.Errorf("%w; download failed: %w", err, ferr)
+	}
+	return Load(name, root)
 }

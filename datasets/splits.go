@@ -148,3 +148,15 @@ func ReadSplits(path string) (Splits, error) {
 	}
 	return s, nil
 }
+
+// ErricaSplits is StratifiedFolds with the settings of Errica et al. (ICLR
+// 2020) — k = 10 outer folds, a 10% stratified validation holdout — packed
+// as Splits for WriteSplits, with Dataset = name and Method
+// "errica2020-stratified-10fold". Errors as StratifiedFolds.
+func ErricaSplits(name string, y []int32, seed uint64) (Splits, error) {
+	folds, err := StratifiedFolds(y, 10, 0.1, seed)
+	if err != nil {
+		return Splits{}, err
+	}
+	return Splits{Dataset: name, Seed: seed, K: 10, ValFraction: 0.1, Method: "errica2020-stratified-10fold", Folds: folds}, nil
+}
