@@ -58,7 +58,8 @@ type Meta struct {
 	// OneBased: ids in the files were 1-based and were shifted to 0-based.
 	OneBased bool
 	// Relabelled: node ids were not 0..n−1 (or were strings) and were mapped
-	// to 0..n−1 in order of first appearance (SNAP: ascending id order).
+	// to 0..n−1: ascending id order for SNAP and GML (NodeDataset.IDs keeps
+	// the originals), file order for LINQS's string ids.
 	Relabelled bool
 	// LinesRead counts the edge lines (or adjacency entries) read.
 	LinesRead int
