@@ -17,7 +17,7 @@ func TestKernelsReference(t *testing.T) {
 		}
 		old := useFMA
 		setFMA(fma)
-		for _, sh := range [][3]int{{5, 3, 1}, {300, 37, 16}, {600, 70, 13}, {7, 1, 8}, {0, 4, 3}} {
+		for _, sh := range [][3]int{{5, 3, 1}, {300, 37, 16}, {600, 70, 13}, {7, 1, 8}, {0, 4, 3}, {0, 12, 3}, {50, 20, 7}, {9, 8, 3}, {260, 33, 5}} {
 			n, k, m := sh[0], sh[1], sh[2]
 			a, b, g := randSlice(rng, n*k, 1), randSlice(rng, k*m, 1), randSlice(rng, n*m, 1)
 			for e := range a {

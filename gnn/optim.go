@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/gnnwb/gnnwb/internal/parallel"
+
 	"github.com/gnnwb/gnnwb/graphs"
 )
 
@@ -145,17 +147,22 @@ func (o *Adam) Step(params []Param) error {
 			wd = 0
 		}
 		m, v := o.M[k], o.V[k]
-		m, v = m[:len(p.Value)], v[:len(p.Value)]
-		g := p.Grad[:len(p.Value)]
-		for e, x := range p.Value {
-			gr := g[e]
-			if wd != 0 {
-				gr += wd * x
+		n := len(p.Value)
+		// Elementwise, so chunks of fixed size in parallel give the same bits.
+		parallel.For(parallel.Chunks(n, elemBlock), func(c int) {
+			lo, hi := parallel.Range(c, elemBlock, n)
+			x, g, mm, vv := p.Value[lo:hi], p.Grad[lo:hi], m[lo:hi], v[lo:hi]
+			g, mm, vv = g[:len(x)], mm[:len(x)], vv[:len(x)]
+			for e, xe := range x {
+				gr := g[e]
+				if wd != 0 {
+					gr += wd * xe
+				}
+				mm[e] = mm[e]*o.Beta1 + (1-o.Beta1)*gr
+				vv[e] = vv[e]*o.Beta2 + (1-o.Beta2)*(gr*gr)
+				x[e] = xe - step*(mm[e]/(math.Sqrt(vv[e])/bc2s+o.Eps))
 			}
-			m[e] = m[e]*o.Beta1 + (1-o.Beta1)*gr
-			v[e] = v[e]*o.Beta2 + (1-o.Beta2)*(gr*gr)
-			p.Value[e] = x - step*(m[e]/(math.Sqrt(v[e])/bc2s+o.Eps))
-		}
+		})
 	}
 	return nil
 }

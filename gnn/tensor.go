@@ -2,6 +2,7 @@ package gnn
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/parallel"
@@ -112,6 +113,32 @@ const tileRows = 256
 // out entry in register tiles: no partial buffers, the same bits for any
 // number of workers.
 func matMulTA(out, a, g []float64, n, k, m int) {
+	if useFMA && m < 8 && k >= 8 && n > 0 {
+		// Narrow outputs: compute outᵀ = gᵀ·a with the kernel running
+		// along the columns of a.
+		parallel.For(parallel.Chunks(k, colBlock), func(c int) {
+			lo, hi := parallel.Range(c, colBlock, k)
+			var s [8]float64
+			for q := range m {
+				p := lo
+				for ; p+8 <= hi; p += 8 {
+					s = [8]float64{}
+					tile8FMA(&s[0], &g[q], m, &a[p], k, n)
+					for t, v := range s {
+						out[(p+t)*m+q] += v
+					}
+				}
+				for ; p < hi; p++ {
+					var s0 float64
+					for i := range n {
+						s0 += g[i*m+q] * a[i*k+p]
+					}
+					out[p*m+q] += s0
+				}
+			}
+		})
+		return
+	}
 	parallel.For(parallel.Chunks(k, colBlock), func(c int) {
 		lo, hi := parallel.Range(c, colBlock, k)
 		for r0 := 0; r0 < n; r0 += tileRows {
@@ -181,6 +208,21 @@ func matMulTA(out, a, g []float64, n, k, m int) {
 // matMulBT sets out = g·bᵀ (acc: out += g·bᵀ) for g n×m, b k×m, out n×k: the
 // input gradient dout·Θᵀ of h·Θ. Parallel over fixed row blocks.
 func matMulBT(out, g, b []float64, n, m, k int, acc bool) {
+	if useFMA && k >= 8 {
+		// out = g·(bᵀ) with bᵀ m×k materialised: the 8-wide kernel then
+		// runs along k.
+		sp := scratchPool.Get().(*[]float64)
+		bt := grow(*sp, m*k)
+		for p := range k {
+			for q := range m {
+				bt[q*k+p] = b[p*m+q]
+			}
+		}
+		matMul(out, g, bt, n, m, k, acc)
+		*sp = bt
+		scratchPool.Put(sp)
+		return
+	}
 	parallel.For(parallel.Chunks(n, rowBlock), func(c int) {
 		lo, hi := parallel.Range(c, rowBlock, n)
 		for i := lo; i < hi; i++ {
@@ -422,6 +464,9 @@ func spMulTA(out []float64, x *Sparse, g []float64, m int) {
 		}
 	})
 }
+
+// scratchPool holds transposed weights for matMulBT.
+var scratchPool = sync.Pool{New: func() any { return new([]float64) }}
 
 // grow returns buf with length n, reusing its storage when large enough.
 func grow(buf []float64, n int) []float64 {
