@@ -1,0 +1,245 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tinyTU writes a synthetic TU dataset in MUTAG's file layout under a new
+// root: 16 graphs, class 1 ("1") cycles and class 0 ("-1") paths of 4 to 7
+// nodes, node labels 0/1 alternating, so that the CLI's graph mode can be
+// tested without the shared folder.
+func tinyTU(t *testing.T) string {
+	root := t.TempDir()
+	dir := filepath.Join(root, "tu", "MUTAG")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var A, el, gi, gl, nl bytes.Buffer
+	next := 1
+	for g := range 16 {
+		n := 4 + g%4
+		cycle := g%2 == 0
+		for i := range n {
+			fmt.Fprintf(&gi, "%d\n", g+1)
+			fmt.Fprintf(&nl, "%d\n", i%2)
+		}
+		edge := func(u, v int) {
+			fmt.Fprintf(&A, "%d, %d\n%d, %d\n", next+u, next+v, next+v, next+u)
+			el.WriteString("0\n0\n")
+		}
+		for i := 0; i+1 < n; i++ {
+			edge(i, i+1)
+		}
+		if cycle {
+			edge(n-1, 0)
+			gl.WriteString("1\n")
+		} else {
+			gl.WriteString("-1\n")
+		}
+		next += n
+	}
+	for part, b := range map[string]*bytes.Buffer{"A": &A, "edge_labels": &el, "graph_indicator": &gi, "graph_labels": &gl, "node_labels": &nl} {
+		if err := os.WriteFile(filepath.Join(dir, "MUTAG_"+part+".txt"), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+type reportJSON struct {
+	Dataset, Model, Task, Command string
+	Folds                         int
+	Config                        map[string]any
+	Summary                       struct {
+		Runs []struct {
+			Fold      int     `json:"fold"`
+			Seed      uint64  `json:"seed"`
+			TestAcc   float64 `json:"test_acc"`
+			Epochs    int     `json:"epochs"`
+			BestEpoch int     `json:"best_epoch"`
+		} `json:"runs"`
+		TestMean float64 `json:"test_mean"`
+		TestStd  float64 `json:"test_std"`
+	}
+}
+
+func readReport(t *testing.T, path string) reportJSON {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r reportJSON
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return r
+}
+
+func TestTrainNodeDataset(t *testing.T) {
+	root := sharedData(t)
+	out := filepath.Join(t.TempDir(), "cora.json")
+	args := []string{"train", "--dataset", "Cora", "--root", root, "--epochs", "3", "--runs", "2", "--seed", "5", "--out", out}
+	code, stdout, stderr := gnnwb(t, args...)
+	if code != 0 || stderr != "" {
+		t.Fatalf("code %d, stderr %q", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "seed 5: test ") || !strings.HasPrefix(lines[1], "seed 6: ") ||
+		!strings.Contains(lines[2], "cora gcn: test accuracy") || !strings.Contains(lines[2], "over 2 seeds") {
+		t.Fatalf("stdout:\n%s", stdout)
+	}
+	r := readReport(t, out)
+	if r.Dataset != "cora" || r.Model != "gcn" || r.Task != "node" || len(r.Summary.Runs) != 2 || r.Summary.Runs[1].Seed != 6 ||
+		r.Summary.Runs[0].Epochs != 3 || r.Config["hidden"] != 16.0 || r.Config["stop"] != "window:10" || r.Config["normalize_features"] != true {
+		t.Fatalf("report %+v", r)
+	}
+	m := (r.Summary.Runs[0].TestAcc + r.Summary.Runs[1].TestAcc) / 2
+	if r.Summary.TestMean != m {
+		t.Fatalf("mean %v, runs average to %v", r.Summary.TestMean, m)
+	}
+	// Same arguments, same bits.
+	code, again, _ := gnnwb(t, args...)
+	if code != 0 || again != stdout {
+		t.Fatalf("rerun differs:\n%s\nvs\n%s", again, stdout)
+	}
+	// Flags reach the configuration.
+	code, _, stderr = gnnwb(t, "train", "--dataset", "cora", "--root", root, "--model", "gat", "--epochs", "1", "--hidden", "4",
+		"--heads", "2", "--patience", "7", "--lr", "0.02", "--out", out)
+	if code != 0 {
+		t.Fatalf("gat: code %d, %s", code, stderr)
+	}
+	r = readReport(t, out)
+	if r.Model != "gat" || r.Config["hidden"] != 4.0 || r.Config["heads"] != 2.0 || r.Config["stop"] != "patience:7" || r.Config["lr"] != 0.02 ||
+		r.Config["select"] != "val-loss" || !strings.Contains(r.Command, "--heads=2") {
+		t.Fatalf("gat report %+v", r)
+	}
+}
+
+func TestTrainGraphDatasetCV(t *testing.T) {
+	root := tinyTU(t)
+	out := filepath.Join(t.TempDir(), "cv.csv")
+	code, stdout, stderr := gnnwb(t, "train", "--dataset", "mutag", "--root", root, "--model", "gin", "--folds", "4",
+		"--epochs", "3", "--batch-size", "4", "--hidden", "8", "--runs", "2", "--out", out)
+	if code != 0 || stderr != "" {
+		t.Fatalf("code %d, stderr %q", code, stderr)
+	}
+	if strings.Count(stdout, "fold ") != 8 || !strings.Contains(stdout, "fold 3 seed 2: test") || !strings.Contains(stdout, "4 folds x 2 seeds") {
+		t.Fatalf("stdout:\n%s", stdout)
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1+8+2 || rows[0][2] != "fold" || rows[8][2] != "3" || rows[8][3] != "2" || rows[9][3] != "mean" || rows[10][3] != "std" {
+		t.Fatalf("csv rows %q", rows)
+	}
+}
+
+// TestTrainCheckpointResume interrupts a run at a random moment and checks
+// that the same command resumes to the bits of an uninterrupted run.
+func TestTrainCheckpointResume(t *testing.T) {
+	root := tinyTU(t)
+	args := []string{"train", "--dataset", "mutag", "--root", root, "--model", "gin", "--folds", "2",
+		"--epochs", "30", "--batch-size", "2", "--hidden", "8", "--runs", "2"}
+	code, want, stderr := gnnwb(t, args...)
+	if code != 0 {
+		t.Fatalf("uninterrupted: code %d, %s", code, stderr)
+	}
+	dir := filepath.Join(t.TempDir(), "ckpt")
+	withCkpt := append(append([]string(nil), args...), "--checkpoint", dir)
+	// Cancelled before the first step: a checkpoint at step 0, exit 130.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var o, e bytes.Buffer
+	code = run(ctx, append([]string{"gnnwb"}, withCkpt...), &o, &e)
+	if code != 130 || !strings.Contains(e.String(), "checkpoints saved in "+dir) || strings.Count(e.String(), "\n") != 1 {
+		t.Fatalf("cancelled: code %d, stderr %q", code, e.String())
+	}
+	// Cancelled at several moments of the run, each time resuming the
+	// checkpoints of the previous attempt (a late attempt may finish).
+	interrupted := 0
+	for _, d := range []time.Duration{5, 20, 60} {
+		ctx, cancel = context.WithCancel(context.Background())
+		time.AfterFunc(d*time.Millisecond, cancel) // as Ctrl-C: context.Canceled
+		o.Reset()
+		e.Reset()
+		code = run(ctx, append([]string{"gnnwb"}, withCkpt...), &o, &e)
+		cancel()
+		if code != 130 && code != 0 {
+			t.Fatalf("interrupted after %v: code %d, %s", d*time.Millisecond, code, e.String())
+		}
+		if code == 130 {
+			interrupted++
+		}
+	}
+	t.Logf("%d of 3 attempts interrupted", interrupted)
+	code, got, stderr := gnnwb(t, withCkpt...)
+	if code != 0 || got != want {
+		t.Fatalf("resumed: code %d %s\n%s\nwant\n%s", code, stderr, got, want)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 4 {
+		t.Fatalf("%d checkpoint files, want 2 folds x 2 seeds", len(entries))
+	}
+	// A finished job run again reads its checkpoints.
+	if code, again, _ := gnnwb(t, withCkpt...); code != 0 || again != want {
+		t.Fatalf("rerun from finished checkpoints: code %d\n%s", code, again)
+	}
+}
+
+func TestTrainErrors(t *testing.T) {
+	tu := tinyTU(t)
+	empty := t.TempDir()
+	for _, tt := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no source", []string{"train"}, 2, "--dataset"},
+		{"graphon", []string{"train", "--graphon", "product"}, 2, "not yet available"},
+		{"both", []string{"train", "--graphon", "product", "--dataset", "cora"}, 2, "not both"},
+		{"bad model", []string{"train", "--dataset", "mutag", "--root", tu, "--model", "mlp"}, 2, `--model="mlp"`},
+		{"runs", []string{"train", "--dataset", "mutag", "--root", tu, "--runs", "0"}, 2, "--runs=0"},
+		{"unknown dataset", []string{"train", "--dataset", "nosuch", "--root", tu}, 2, `"nosuch"`},
+		{"missing dataset", []string{"train", "--dataset", "cora", "--root", empty}, 1, filepath.Join(empty, "planetoid")},
+		{"folds 1", []string{"train", "--dataset", "mutag", "--root", tu, "--folds", "1"}, 2, "--folds=1"},
+		{"patience and window", []string{"train", "--dataset", "mutag", "--root", tu, "--patience", "3", "--window", "3"}, 2, "not both"},
+		{"select", []string{"train", "--dataset", "mutag", "--root", tu, "--select", "best"}, 2, `--select="best"`},
+		{"pool", []string{"train", "--dataset", "mutag", "--root", tu, "--pool", "median"}, 2, `--pool="median"`},
+		{"dropout", []string{"train", "--dataset", "mutag", "--root", tu, "--dropout", "1.5", "--epochs", "1"}, 2, "Dropout=1.5"},
+		{"lr", []string{"train", "--dataset", "mutag", "--root", tu, "--lr", "-1", "--epochs", "1"}, 2, "LR=-1"},
+		{"argument", []string{"train", "--dataset", "mutag", "extra"}, 2, `"extra"`},
+		{"unknown flag", []string{"train", "--dataset", "mutag", "--bogus"}, 2, "--bogus"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := gnnwb(t, tt.args...)
+			if code != tt.code || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tt.want) {
+				t.Fatalf("code %d (want %d), stdout %q, stderr %q (want one line with %q)", code, tt.code, stdout, stderr, tt.want)
+			}
+		})
+	}
+}
+
+func TestTrainNodeFlagsOnGraphDataset(t *testing.T) {
+	root := sharedData(t)
+	code, _, stderr := gnnwb(t, "train", "--dataset", "cora", "--root", root, "--folds", "10")
+	if code != 2 || !strings.Contains(stderr, "graph datasets") {
+		t.Fatalf("code %d, stderr %q", code, stderr)
+	}
+}

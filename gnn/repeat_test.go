@@ -1,0 +1,192 @@
+package gnn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/gnnwb/gnnwb/graphs"
+)
+
+func TestMeanStdAndSummarise(t *testing.T) {
+	m, s := meanStd([]float64{1, 2, 3, 4})
+	if m != 2.5 || math.Abs(s-math.Sqrt(5.0/3)) > 1e-15 {
+		t.Fatalf("meanStd = %v, %v; want 2.5, sqrt(5/3)", m, s)
+	}
+	if m, s := meanStd([]float64{0.7}); m != 0.7 || s != 0 {
+		t.Fatalf("one value: %v, %v", m, s)
+	}
+	// Two folds of two seeds: fold means 0.6 and 0.9, so the std over folds
+	// is |0.9−0.6|/sqrt(2); the overall mean is the mean of all four runs.
+	runs := []Run{{Fold: 0, TestAcc: 0.5, ValAcc: 1}, {Fold: 0, TestAcc: 0.7, ValAcc: 1}, {Fold: 1, TestAcc: 0.8, ValAcc: 0.5}, {Fold: 1, TestAcc: 1, ValAcc: 0.5}}
+	s2 := summarise(runs)
+	if math.Abs(s2.TestMean-0.75) > 1e-15 || math.Abs(s2.TestStd-0.3/math.Sqrt2) > 1e-15 || s2.ValMean != 0.75 || math.Abs(s2.ValStd-0.5/math.Sqrt2) > 1e-15 {
+		t.Fatalf("summarise = %+v", s2)
+	}
+	// One fold: the std is over seeds.
+	s1 := summarise(runs[:2])
+	if math.Abs(s1.TestStd-0.2/math.Sqrt2) > 1e-15 || s1.ValStd != 0 {
+		t.Fatalf("one fold: %+v", s1)
+	}
+}
+
+func TestRepeatNodesEqualsSingleRuns(t *testing.T) {
+	g, X, y, train, val, test := plantedPartition(t, 90, 3, 6, 0.2, 0.02, 1, 4)
+	cfg := DefaultNodeTrainConfig(KindGCN)
+	cfg.Epochs, cfg.Seed = 15, 7
+	var calls, last int64
+	cfg.Progress = func(done, total int64) {
+		if done <= last || total != 3*15 {
+			t.Errorf("progress %d/%d after %d", done, total, last)
+		}
+		calls, last = calls+1, done
+	}
+	sum, err := RepeatNodes(context.Background(), cfg, 3, "", g, X, y, Split{train, val, test})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Runs) != 3 || last != 45 {
+		t.Fatalf("%d runs, progress ended at %d", len(sum.Runs), last)
+	}
+	var accs []float64
+	for r, run := range sum.Runs {
+		c := cfg
+		c.Seed, c.Progress = 7+uint64(r), nil
+		res, err := TrainNodes(context.Background(), c, g, X, y, train, val, test)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if run.Seed != c.Seed || run.TestAcc != res.TestAcc || run.ValAcc != res.ValAcc || run.Epochs != res.Epochs || run.BestEpoch != res.BestEpoch {
+			t.Fatalf("run %d = %+v, TrainNodes gives %+v", r, run, res)
+		}
+		accs = append(accs, res.TestAcc)
+	}
+	m, s := meanStd(accs)
+	if math.Abs(sum.TestMean-m) > 1e-15 || sum.TestStd != s {
+		t.Fatalf("summary %v ± %v, want %v ± %v", sum.TestMean, sum.TestStd, m, s)
+	}
+	// With a checkpoint directory: one file per run, and a second call
+	// resumes the finished runs to the same summary.
+	dir := filepath.Join(t.TempDir(), "ck")
+	cfg.Progress = nil
+	a, err := RepeatNodes(context.Background(), cfg, 3, dir, g, X, y, Split{train, val, test})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := os.ReadDir(dir)
+	if len(files) != 3 || files[0].Name() != "fold00-seed7.ckpt" {
+		t.Fatalf("checkpoint files %v", files)
+	}
+	b, err := RepeatNodes(context.Background(), cfg, 3, dir, g, X, y, Split{train, val, test})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := range a.Runs {
+		if a.Runs[r] != sum.Runs[r] || b.Runs[r] != sum.Runs[r] {
+			t.Fatalf("run %d: %+v, resumed %+v, want %+v", r, a.Runs[r], b.Runs[r], sum.Runs[r])
+		}
+	}
+}
+
+func TestCrossValidateEqualsSingleRuns(t *testing.T) {
+	gs, X, y, _, _, _ := graphTask(t, 30, 3)
+	// Three folds: graph k is tested in fold k mod 3, validated in fold
+	// (k+1) mod 3.
+	folds := make([]Split, 3)
+	for k := range gs {
+		for f := range folds {
+			switch {
+			case k%3 == f:
+				folds[f].Test = append(folds[f].Test, int32(k))
+			case (k+1)%3 == f:
+				folds[f].Val = append(folds[f].Val, int32(k))
+			default:
+				folds[f].Train = append(folds[f].Train, int32(k))
+			}
+		}
+	}
+	cfg := DefaultGraphTrainConfig(KindGIN)
+	cfg.Hidden, cfg.Epochs, cfg.BatchSize = 8, 3, 8
+	sum, err := CrossValidate(context.Background(), cfg, folds, 2, "", gs, X, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Runs) != 6 {
+		t.Fatalf("%d runs", len(sum.Runs))
+	}
+	var foldMeans []float64
+	for f := range folds {
+		var m float64
+		for r := range 2 {
+			c := cfg
+			c.Seed = cfg.Seed + uint64(r)
+			res, err := TrainGraphs(context.Background(), c, gs, X, y, folds[f].Train, folds[f].Val, folds[f].Test)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := sum.Runs[2*f+r]
+			if got.Fold != f || got.Seed != c.Seed || got.TestAcc != res.TestAcc || got.BestEpoch != res.BestEpoch {
+				t.Fatalf("fold %d seed %d: %+v, TrainGraphs gives %+v", f, c.Seed, got, res)
+			}
+			m += res.TestAcc / 2
+		}
+		foldMeans = append(foldMeans, m)
+	}
+	if _, s := meanStd(foldMeans); math.Abs(sum.TestStd-s) > 1e-15 {
+		t.Fatalf("std over folds %v, want %v", sum.TestStd, s)
+	}
+}
+
+func TestRepeatErrors(t *testing.T) {
+	g, X, y, train, val, test := plantedPartition(t, 30, 3, 4, 0.2, 0.02, 1, 4)
+	cfg := DefaultNodeTrainConfig(KindGCN)
+	if _, err := RepeatNodes(context.Background(), cfg, 0, "", g, X, y, Split{train, val, test}); !errors.Is(err, graphs.ErrParameter) {
+		t.Fatalf("runs 0: %v", err)
+	}
+	cfg.LR = -1
+	if _, err := RepeatNodes(context.Background(), cfg, 1, "", g, X, y, Split{train, val, test}); !errors.Is(err, graphs.ErrParameter) {
+		t.Fatalf("bad LR: %v", err)
+	}
+	gs, GX, gy, _, _, _ := graphTask(t, 6, 1)
+	if _, err := CrossValidate(context.Background(), DefaultGraphTrainConfig(KindGIN), nil, 1, "", gs, GX, gy); !errors.Is(err, graphs.ErrParameter) {
+		t.Fatalf("no folds: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := RepeatNodes(ctx, DefaultNodeTrainConfig(KindGCN), 2, "", g, X, y, Split{train, val, test}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled: %v", err)
+	}
+}
+
+func TestRowNormalize(t *testing.T) {
+	X := []float64{1, 1, 2, 0, 0, 0, 0, 3, 0}
+	got, err := RowNormalize(X, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{0.25, 0.25, 0.5, 0, 0, 0, 0, 1, 0}
+	for k := range want {
+		if got[k] != want[k] {
+			t.Fatalf("RowNormalize = %v, want %v", got, want)
+		}
+	}
+	if X[0] != 1 {
+		t.Fatal("input modified")
+	}
+	for _, d := range []int{0, 2} {
+		if _, err := RowNormalize(X, d); !errors.Is(err, graphs.ErrShape) {
+			t.Fatalf("d=%d: %v", d, err)
+		}
+	}
+}
+
+func ExampleRowNormalize() {
+	// Two nodes with three binary features each.
+	X, _ := RowNormalize([]float64{1, 0, 1, 1, 1, 1}, 3)
+	fmt.Printf("%.3f\n", X)
+	// Output: [0.500 0.000 0.500 0.333 0.333 0.333]
+}
