@@ -3,6 +3,7 @@ package graphs
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"sort"
 	"sync/atomic"
@@ -359,10 +360,17 @@ func FromLowerBlocks(n int, blocks []LowerBlock) (Graph, error) {
 	if next != n {
 		return Graph{}, fmt.Errorf("graphs: FromLowerBlocks: blocks end at %d, want n=%d: %w", next, n, ErrShape)
 	}
+	// blockOf(j) is the block that holds row j: a shift when every block
+	// but the last has the same power-of-two size (as generators make
+	// them), else a binary search.
 	size0 := blocks[0].Hi - blocks[0].Lo
+	shift := -1
+	if uniform && size0 > 0 && size0&(size0-1) == 0 {
+		shift = bits.TrailingZeros(uint(size0))
+	}
 	blockOf := func(j int) int {
-		if uniform && size0 > 0 {
-			return min(j/size0, len(blocks)-1)
+		if shift >= 0 {
+			return min(j>>shift, len(blocks)-1)
 		}
 		return sort.Search(len(blocks), func(b int) bool { return blocks[b].Hi > j })
 	}
@@ -413,8 +421,8 @@ func FromLowerBlocks(n int, blocks []LowerBlock) (Graph, error) {
 	}
 	// Pass 2: copy each row's lower part to the front of its row. The
 	// block's buffer is then free and holds the cursors of its rows: the
-	// number of entries written so far.
-	cursors := make([][]int32, len(blocks))
+	// absolute position in cols of the row's next upper entry.
+	cursors := make([][]int64, len(blocks))
 	parallel.For(len(blocks), func(b int) {
 		bl := &blocks[b]
 		p := 0
@@ -426,14 +434,10 @@ func FromLowerBlocks(n int, blocks []LowerBlock) (Graph, error) {
 			}
 			p += int(c)
 		}
-		rows := bl.Hi - bl.Lo
-		var cur []int32
-		if cap(bl.Neighbours) >= rows {
-			cur = bl.Neighbours[:rows]
-		} else {
-			cur = make([]int32, rows)
+		cur := reuseAsInt64(bl.Neighbours, bl.Hi-bl.Lo)
+		for r, c := range bl.Counts {
+			cur[r] = int64(off[bl.Lo+r] + int(c))
 		}
-		copy(cur, bl.Counts)
 		cursors[b] = cur
 		bl.Neighbours, bl.Weights = nil, nil
 	})
@@ -447,7 +451,7 @@ func FromLowerBlocks(n int, blocks []LowerBlock) (Graph, error) {
 			lower := cols[off[i] : off[i]+int(c)]
 			for k, j := range lower {
 				bj := blockOf(int(j))
-				pos := off[j] + int(atomic.AddInt32(&cursors[bj][int(j)-blocks[bj].Lo], 1)) - 1
+				pos := atomic.AddInt64(&cursors[bj][int(j)-blocks[bj].Lo], 1) - 1
 				cols[pos] = int32(i)
 				if weighted {
 					ws[pos] = ws[off[i]+k]
@@ -460,8 +464,8 @@ func FromLowerBlocks(n int, blocks []LowerBlock) (Graph, error) {
 		bl := &blocks[b]
 		for r, c := range bl.Counts {
 			i := bl.Lo + r
-			if int(cursors[b][r]) != off[i+1]-off[i] {
-				panic(fmt.Sprintf("graphs: FromLowerBlocks: row %d filled %d of %d entries", i, cursors[b][r], off[i+1]-off[i]))
+			if int(cursors[b][r]) != off[i+1] {
+				panic(fmt.Sprintf("graphs: FromLowerBlocks: row %d filled up to %d, want %d", i, cursors[b][r], off[i+1]))
 			}
 			a := off[i] + int(c)
 			if weighted {
@@ -472,6 +476,22 @@ func FromLowerBlocks(n int, blocks []LowerBlock) (Graph, error) {
 		}
 	})
 	return Graph{offsets: off, neighbours: cols, weights: ws}, nil
+}
+
+// reuseAsInt64 returns rows int64s stored in buf's backing array when it is
+// large enough and 8-byte aligned (buf is no longer needed by the caller),
+// else a new slice.
+func reuseAsInt64(buf []int32, rows int) []int64 {
+	if rows == 0 {
+		return nil
+	}
+	if cap(buf) >= 2*rows {
+		p := unsafe.Pointer(unsafe.SliceData(buf[:1]))
+		if uintptr(p)%8 == 0 {
+			return unsafe.Slice((*int64)(p), rows)
+		}
+	}
+	return make([]int64, rows)
 }
 
 // atomicAdd adds d to *p atomically. int is 64 bits on every platform gnnwb
