@@ -26,9 +26,35 @@ func openText(path string) (*os.File, error) {
 
 // table is a numeric text table: rows of the same number of columns.
 type table[T int64 | float64] struct {
-	vals  []T
-	cols  int
-	lines []int32 // source line of each row, for error messages
+	vals []T
+	cols int
+	// lines[r] is the source line of row r, for error messages; nil while
+	// row r is on line r+1 (no blank or comment line skipped).
+	lines []int32
+	n     int // rows
+	hint  int
+}
+
+// addLine records that the next row came from line.
+func (t *table[T]) addLine(line int) {
+	if t.lines == nil && line != t.n+1 {
+		t.lines = make([]int32, t.n, max(t.hint, t.n+1))
+		for r := range t.lines {
+			t.lines[r] = int32(r + 1)
+		}
+	}
+	if t.lines != nil {
+		t.lines = append(t.lines, int32(min(line, 1<<31-1)))
+	}
+	t.n++
+}
+
+// line returns the source line of row r.
+func (t *table[T]) line(r int) int {
+	if t.lines == nil {
+		return r + 1
+	}
+	return int(t.lines[r])
 }
 
 func (t *table[T]) rows() int {
@@ -54,14 +80,25 @@ func readTableBytes[T int64 | float64](b []byte, file string, comma bool, wantCo
 func readLines[T int64 | float64](lr *lineReader, comma bool, wantCols int, comments bool, rowsHint int) (*table[T], error) {
 	file := lr.file
 	rowsHint = min(max(rowsHint, 0), 1<<24)
-	t := &table[T]{cols: wantCols, lines: make([]int32, 0, rowsHint)}
+	t := &table[T]{cols: wantCols, hint: rowsHint}
 	if wantCols > 0 {
 		t.vals = make([]T, 0, rowsHint*wantCols)
 	}
 	var flds [][]byte
 	var zero T
 	_, isInt := any(zero).(int64)
+	iv, _ := any(&t.vals).(*[]int64)
 	for {
+		if iv != nil && lr.inMem && t.cols > 0 && lr.err == nil && lr.pos < len(lr.data) {
+			// Fastest path: parse integers straight from the buffer.
+			if vals, next, ok := scanInts(*iv, lr.data, lr.pos, comma, t.cols); ok {
+				*iv = vals
+				lr.pos = next
+				lr.line++
+				t.addLine(lr.line)
+				continue
+			}
+		}
 		line, ok := lr.next()
 		if !ok {
 			break
@@ -76,9 +113,9 @@ func readLines[T int64 | float64](lr *lineReader, comma bool, wantCols int, comm
 		}
 		if iv, ok := any(&t.vals).(*[]int64); ok && t.cols > 0 {
 			// Fast path: a plain row of small decimal integers.
-			if vals, ok := scanInts(*iv, line, comma, t.cols); ok {
+			if vals, _, ok := scanInts(*iv, line, 0, comma, t.cols); ok {
 				*iv = vals
-				t.lines = append(t.lines, int32(min(lr.line, 1<<31-1)))
+				t.addLine(lr.line)
 				continue
 			}
 		}
@@ -105,7 +142,7 @@ func readLines[T int64 | float64](lr *lineReader, comma bool, wantCols int, comm
 				t.vals = append(t.vals, T(v))
 			}
 		}
-		t.lines = append(t.lines, int32(min(lr.line, 1<<31-1)))
+		t.addLine(lr.line)
 	}
 	if err := lr.Err(); err != nil {
 		return nil, err
@@ -131,68 +168,84 @@ func readTableFile[T int64 | float64](path string, comma bool, wantCols int, opt
 	return readTableBytes[T](b, path, comma, wantCols, false, bytes.Count(b, []byte{'\n'})+1)
 }
 
-// scanInts appends to dst the cols integers of line if it is a plain row of
-// decimal integers of at most 18 digits separated by commas (comma) or
-// blanks, surrounded by optional blanks; otherwise it returns ok = false
-// and dst unchanged (in length), and the caller takes the general path,
-// which also produces the error message.
-func scanInts(out []int64, line []byte, comma bool, cols int) ([]int64, bool) {
+// scanInts appends to out the cols integers of the line that starts at
+// data[i] if it is a plain row of decimal integers of at most 18 digits
+// separated by commas (comma) or blanks, with optional blanks around them
+// and an optional '\r' before the '\n' that ends it (or the end of data).
+// It returns the index after the line and ok = true; otherwise ok = false,
+// out unchanged in length, and the caller takes the general path, which
+// also produces the error message.
+func scanInts(out []int64, data []byte, i int, comma bool, cols int) ([]int64, int, bool) {
 	n0 := len(out)
-	i, n := 0, 0
+	n := 0
+	blank := func(c byte) bool { return c == ' ' || c == '\t' || c == '\r' }
 	for {
-		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+		for i < len(data) && blank(data[i]) {
 			i++
 		}
 		neg := false
-		if i < len(line) && line[i] == '-' {
+		if i < len(data) && data[i] == '-' {
 			neg = true
 			i++
 		}
 		start := i
 		var v int64
-		for i < len(line) && line[i] >= '0' && line[i] <= '9' {
-			v = v*10 + int64(line[i]-'0')
+		for i < len(data) && data[i] >= '0' && data[i] <= '9' {
+			v = v*10 + int64(data[i]-'0')
 			i++
 		}
 		if i == start || i-start > 18 {
-			return out[:n0], false
+			return out[:n0], 0, false
 		}
 		if neg {
 			v = -v
 		}
 		out = append(out, v)
 		n++
-		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+		sep := i
+		for i < len(data) && blank(data[i]) {
 			i++
 		}
-		if i == len(line) {
+		if i == len(data) || data[i] == '\n' {
+			if i < len(data) {
+				i++
+			}
 			break
 		}
 		if comma {
-			if line[i] != ',' {
-				return out[:n0], false
+			if data[i] != ',' {
+				return out[:n0], 0, false
 			}
 			i++
-		} else if line[i-1] != ' ' && line[i-1] != '\t' {
-			return out[:n0], false
+		} else if i == sep {
+			return out[:n0], 0, false
 		}
 	}
 	if n != cols {
-		return out[:n0], false
+		return out[:n0], 0, false
 	}
-	return out, true
+	return out, i, true
 }
 
 // readOpen reads all of the open file f (named path) into one buffer sized
 // from its length.
 func readOpen(f *os.File, path string) ([]byte, error) {
-	size := int64(0)
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
-		size = st.Size()
+	size := 0
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() < 1<<40 {
+		size = int(st.Size())
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size+1))
-	if _, err := buf.ReadFrom(f); err != nil {
+	b := make([]byte, size)
+	n, err := io.ReadFull(f, b)
+	if err != nil && err != io.ErrUnexpectedEOF && !(err == io.EOF && n == 0) {
 		return nil, &ParseError{File: path, Err: err}
 	}
-	return buf.Bytes(), nil
+	if n < len(b) {
+		return b[:n], nil
+	}
+	// The file may have grown since Stat (or is not regular): read the rest.
+	rest, err := io.ReadAll(f)
+	if err != nil {
+		return nil, &ParseError{File: path, Err: err}
+	}
+	return append(b, rest...), nil
 }

@@ -73,8 +73,15 @@ func FuzzReadTable(f *testing.F) {
 		}
 		tf, err := readTable[float64](bytes.NewReader(data), "f", comma, 0, false, 0)
 		checkErr(t, err)
-		if err == nil && len(tf.lines) != tf.rows() {
-			t.Fatalf("%d lines for %d rows", len(tf.lines), tf.rows())
+		if err == nil {
+			if tf.n != tf.rows() {
+				t.Fatalf("%d rows counted, %d stored", tf.n, tf.rows())
+			}
+			for r := 1; r < tf.rows(); r++ {
+				if tf.line(r) <= tf.line(r-1) {
+					t.Fatalf("row %d on line %d after line %d", r, tf.line(r), tf.line(r-1))
+				}
+			}
 		}
 	})
 }

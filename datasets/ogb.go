@@ -69,7 +69,7 @@ func ogbSplit(dir, scheme string, n int) (train, val, test []int32, err error) {
 		out[i] = make([]int32, len(t.vals))
 		for k, v := range t.vals {
 			if v < 0 || v >= int64(n) {
-				return nil, nil, nil, perr(p, int(t.lines[k]), graphs.ErrNodeID, "index %d not in [0,%d)", v, n)
+				return nil, nil, nil, perr(p, t.line(k), graphs.ErrNodeID, "index %d not in [0,%d)", v, n)
 			}
 			out[i][k] = int32(v)
 		}
@@ -126,7 +126,7 @@ func ReadOGBNode(dir, scheme string, directed bool) (*NodeDataset, error) {
 	ds.Y = make([]int32, n)
 	for i, v := range lab.vals {
 		if v < 0 || v >= maxOneHot {
-			return nil, perr(raw("node-label"), int(lab.lines[i]), graphs.ErrFormat, "label %d not in [0,%d)", v, maxOneHot)
+			return nil, perr(raw("node-label"), lab.line(i), graphs.ErrFormat, "label %d not in [0,%d)", v, maxOneHot)
 		}
 		ds.Y[i] = int32(v)
 		ds.NumClasses = max(ds.NumClasses, int(v)+1)
@@ -140,7 +140,7 @@ func ReadOGBNode(dir, scheme string, directed bool) (*NodeDataset, error) {
 	for k := 0; k < m; k++ {
 		u, v := et.vals[2*k], et.vals[2*k+1]
 		if u < 0 || u >= int64(n) || v < 0 || v >= int64(n) {
-			return nil, perr(raw("edge"), int(et.lines[k]), graphs.ErrNodeID, "edge (%d, %d): ids must be in [0,%d)", u, v, n)
+			return nil, perr(raw("edge"), et.line(k), graphs.ErrNodeID, "edge (%d, %d): ids must be in [0,%d)", u, v, n)
 		}
 		src[k], dst[k] = int32(u), int32(v)
 	}
@@ -191,12 +191,12 @@ func ReadOGBGraph(dir, scheme string) (*GraphDataset, error) {
 	for g := 0; g < G; g++ {
 		a, b := nn.vals[g], ne.vals[g]
 		if a < 0 || b < 0 || a > graphs.MaxNodes || b > 1<<40 {
-			return nil, perr(raw("num-node-list"), int(nn.lines[g]), graphs.ErrShape, "graph %d: %d nodes, %d edges", g, a, b)
+			return nil, perr(raw("num-node-list"), nn.line(g), graphs.ErrShape, "graph %d: %d nodes, %d edges", g, a, b)
 		}
 		ds.NodeOffsets[g+1] = ds.NodeOffsets[g] + int(a)
 		edgeOff[g+1] = edgeOff[g] + int(b)
 		if ds.NodeOffsets[g+1] > graphs.MaxNodes || edgeOff[g+1] > 1<<31-1 {
-			return nil, perr(raw("num-node-list"), int(nn.lines[g]), graphs.ErrTooLarge, "more than 2^31 nodes or edges")
+			return nil, perr(raw("num-node-list"), nn.line(g), graphs.ErrTooLarge, "more than 2^31 nodes or edges")
 		}
 	}
 	n, m := ds.NodeOffsets[G], edgeOff[G]
@@ -241,7 +241,7 @@ func ReadOGBGraph(dir, scheme string) (*GraphDataset, error) {
 	ds.Y = make([]int32, G)
 	for g, v := range lab.vals {
 		if v < 0 || v >= maxOneHot {
-			return nil, perr(raw("graph-label"), int(lab.lines[g]), graphs.ErrFormat, "label %d not in [0,%d)", v, maxOneHot)
+			return nil, perr(raw("graph-label"), lab.line(g), graphs.ErrFormat, "label %d not in [0,%d)", v, maxOneHot)
 		}
 		ds.Y[g] = int32(v)
 		ds.NumClasses = max(ds.NumClasses, int(v)+1)
@@ -255,7 +255,7 @@ func ReadOGBGraph(dir, scheme string) (*GraphDataset, error) {
 		for k := a; k < b; k++ {
 			u, v := et.vals[2*k], et.vals[2*k+1]
 			if u < 0 || u >= int64(ng) || v < 0 || v >= int64(ng) {
-				return nil, perr(raw("edge"), int(et.lines[k]), graphs.ErrNodeID, "graph %d edge (%d, %d): local ids must be in [0,%d)", g, u, v, ng)
+				return nil, perr(raw("edge"), et.line(k), graphs.ErrNodeID, "graph %d edge (%d, %d): local ids must be in [0,%d)", g, u, v, ng)
 			}
 			src[k-a], dst[k-a] = int32(u), int32(v)
 		}

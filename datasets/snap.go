@@ -40,7 +40,7 @@ func ReadSNAP(path, labels string, directed bool) (*NodeDataset, error) {
 	ids := make([]int64, 0, len(et.vals)+2*lt.rowsOrZero())
 	for k, v := range et.vals {
 		if v < 0 {
-			return nil, perr(path, int(et.lines[k/2]), graphs.ErrNodeID, "node id %d is negative", v)
+			return nil, perr(path, et.line(k/2), graphs.ErrNodeID, "node id %d is negative", v)
 		}
 		ids = append(ids, v)
 	}
@@ -48,7 +48,7 @@ func ReadSNAP(path, labels string, directed bool) (*NodeDataset, error) {
 		ds.Meta.Files = append(ds.Meta.Files, labels)
 		for r := 0; r < lt.rows(); r++ {
 			if v := lt.vals[2*r]; v < 0 {
-				return nil, perr(labels, int(lt.lines[r]), graphs.ErrNodeID, "node id %d is negative", v)
+				return nil, perr(labels, lt.line(r), graphs.ErrNodeID, "node id %d is negative", v)
 			}
 			ids = append(ids, lt.vals[2*r])
 		}
@@ -90,7 +90,7 @@ func ReadSNAP(path, labels string, directed bool) (*NodeDataset, error) {
 		for r := 0; r < lt.rows(); r++ {
 			i := index(lt.vals[2*r])
 			if seen[i] {
-				return nil, perr(labels, int(lt.lines[r]), graphs.ErrFormat, "node %d labelled twice", lt.vals[2*r])
+				return nil, perr(labels, lt.line(r), graphs.ErrFormat, "node %d labelled twice", lt.vals[2*r])
 			}
 			seen[i] = true
 			c, _ := slices.BinarySearch(vals, lt.vals[2*r+1])

@@ -101,7 +101,7 @@ func ReadTU(dir, prefix string, opts TUOptions) (*GraphDataset, error) {
 	prev := int64(1)
 	for i, g := range ind.vals {
 		if g < prev || g > int64(G) {
-			return nil, perr(path("graph_indicator"), int(ind.lines[i]), graphs.ErrFormat,
+			return nil, perr(path("graph_indicator"), ind.line(i), graphs.ErrFormat,
 				"graph id %d: ids must be non-decreasing and in [1,%d] (%d graph labels)", g, G, G)
 		}
 		prev = g
@@ -119,11 +119,11 @@ func ReadTU(dir, prefix string, opts TUOptions) (*GraphDataset, error) {
 	for k := 0; k < m; k++ {
 		u, v := adj.vals[2*k]-1, adj.vals[2*k+1]-1
 		if u < 0 || u >= int64(n) || v < 0 || v >= int64(n) {
-			return nil, perr(path("A"), int(adj.lines[k]), graphs.ErrNodeID, "edge (%d, %d): ids must be in [1,%d]", u+1, v+1, n)
+			return nil, perr(path("A"), adj.line(k), graphs.ErrNodeID, "edge (%d, %d): ids must be in [1,%d]", u+1, v+1, n)
 		}
 		src[k], dst[k] = int32(u), int32(v)
 		if graphOf(src[k]) != graphOf(dst[k]) {
-			return nil, perr(path("A"), int(adj.lines[k]), graphs.ErrNodeID, "edge (%d, %d) joins graphs %d and %d", u+1, v+1, graphOf(src[k]), graphOf(dst[k]))
+			return nil, perr(path("A"), adj.line(k), graphs.ErrNodeID, "edge (%d, %d) joins graphs %d and %d", u+1, v+1, graphOf(src[k]), graphOf(dst[k]))
 		}
 	}
 	ds.Meta.LinesRead = m
