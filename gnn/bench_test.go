@@ -138,9 +138,11 @@ func BenchmarkGCNEpoch(b *testing.B) {
 			epoch() // warm-up: operators and buffers
 			b.ReportAllocs()
 			b.ResetTimer()
+			start := cpuClock()
 			for b.Loop() {
 				epoch()
 			}
+			reportCPU(b, start)
 		})
 	}
 }
@@ -161,7 +163,9 @@ func BenchmarkAggregate(b *testing.B) {
 	dst := make([]float64, n*d)
 	b.SetBytes(int64(op.NumEntries())*(4+8+8*d) + int64(n)*8*d)
 	b.ReportAllocs()
+	start := cpuClock()
 	for b.Loop() {
 		op.Apply(dst, h, d)
 	}
+	reportCPU(b, start)
 }

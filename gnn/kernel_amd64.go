@@ -19,3 +19,8 @@ func tile8FMA(s *float64, x *float64, xstride int, b *float64, bstride int, coun
 //
 //go:noescape
 func gather8FMA(s *float64, idx *int32, vals *float64, count int, b *float64, bstride int)
+
+// tile16FMA is tile8FMA for q = 0..15.
+//
+//go:noescape
+func tile16FMA(s *float64, x *float64, xstride int, b *float64, bstride int, count int)

@@ -134,3 +134,76 @@ gdone:
 	VMOVUPD Y9, 32(DI)
 	VZEROUPPER
 	RET
+
+// func tile16FMA(s *float64, x *float64, xstride int, b *float64, bstride int, count int)
+//
+// s[q] += Σ_{t<count} x[t*xstride] * b[t*bstride+q] for q = 0..15, with two
+// sets of four AVX2 accumulators (iteration t goes to set t mod 2),
+// combined as (s + S0) + S1. Requires AVX2 and FMA.
+TEXT ·tile16FMA(SB), NOSPLIT, $0-48
+	MOVQ s+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ xstride+16(FP), R8
+	SHLQ $3, R8
+	MOVQ b+24(FP), DX
+	MOVQ bstride+32(FP), R9
+	SHLQ $3, R9
+	MOVQ count+40(FP), CX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	CMPQ CX, $2
+	JLT t16tail
+
+t16loop:
+	VBROADCASTSD (SI), Y8
+	VFMADD231PD (DX), Y8, Y0
+	VFMADD231PD 32(DX), Y8, Y1
+	VFMADD231PD 64(DX), Y8, Y2
+	VFMADD231PD 96(DX), Y8, Y3
+	ADDQ R8, SI
+	ADDQ R9, DX
+	VBROADCASTSD (SI), Y9
+	VFMADD231PD (DX), Y9, Y4
+	VFMADD231PD 32(DX), Y9, Y5
+	VFMADD231PD 64(DX), Y9, Y6
+	VFMADD231PD 96(DX), Y9, Y7
+	ADDQ R8, SI
+	ADDQ R9, DX
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE t16loop
+
+t16tail:
+	TESTQ CX, CX
+	JE t16done
+	VBROADCASTSD (SI), Y8
+	VFMADD231PD (DX), Y8, Y0
+	VFMADD231PD 32(DX), Y8, Y1
+	VFMADD231PD 64(DX), Y8, Y2
+	VFMADD231PD 96(DX), Y8, Y3
+
+t16done:
+	VMOVUPD 0(DI), Y8
+	VADDPD Y0, Y8, Y8
+	VADDPD Y4, Y8, Y8
+	VMOVUPD Y8, 0(DI)
+	VMOVUPD 32(DI), Y9
+	VADDPD Y1, Y9, Y9
+	VADDPD Y5, Y9, Y9
+	VMOVUPD Y9, 32(DI)
+	VMOVUPD 64(DI), Y10
+	VADDPD Y2, Y10, Y10
+	VADDPD Y6, Y10, Y10
+	VMOVUPD Y10, 64(DI)
+	VMOVUPD 96(DI), Y11
+	VADDPD Y3, Y11, Y11
+	VADDPD Y7, Y11, Y11
+	VMOVUPD Y11, 96(DI)
+	VZEROUPPER
+	RET

@@ -11,3 +11,7 @@ func tile8FMA(s *float64, x *float64, xstride int, b *float64, bstride int, coun
 func gather8FMA(s *float64, idx *int32, vals *float64, count int, b *float64, bstride int) {
 	panic("gnn: gather8FMA without assembly")
 }
+
+func tile16FMA(s *float64, x *float64, xstride int, b *float64, bstride int, count int) {
+	panic("gnn: tile16FMA without assembly")
+}

@@ -17,7 +17,7 @@ func TestKernelsReference(t *testing.T) {
 		}
 		old := useFMA
 		setFMA(fma)
-		for _, sh := range [][3]int{{5, 3, 1}, {300, 37, 16}, {600, 70, 13}, {7, 1, 8}, {0, 4, 3}, {0, 12, 3}, {50, 20, 7}, {9, 8, 3}, {260, 33, 5}} {
+		for _, sh := range [][3]int{{5, 3, 1}, {300, 37, 16}, {41, 9, 35}, {33, 17, 24}, {600, 70, 13}, {7, 1, 8}, {0, 4, 3}, {0, 12, 3}, {50, 20, 7}, {9, 8, 3}, {260, 33, 5}} {
 			n, k, m := sh[0], sh[1], sh[2]
 			a, b, g := randSlice(rng, n*k, 1), randSlice(rng, k*m, 1), randSlice(rng, n*m, 1)
 			for e := range a {
@@ -95,17 +95,21 @@ func BenchmarkMatMul(b *testing.B) {
 			old := useFMA
 			setFMA(fma && old)
 			defer setFMA(old)
+			start := cpuClock()
 			for b.Loop() {
 				matMul(out, a, w, n, k, m, false)
 			}
+			reportCPU(b, start)
 		})
 		b.Run("gradW-"+name, func(b *testing.B) {
 			old := useFMA
 			setFMA(fma && old)
 			defer setFMA(old)
+			start := cpuClock()
 			for b.Loop() {
 				matMulTA(dw, a, g, n, k, m)
 			}
+			reportCPU(b, start)
 		})
 	}
 }

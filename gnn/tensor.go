@@ -35,6 +35,13 @@ func rowTimes(o, x, b []float64, m int, acc bool) {
 	q := 0
 	if useFMA && len(x) > 0 {
 		_ = b[(len(x)-1)*m+m-1] // every tile below stays inside b
+		for ; q+16 <= m; q += 16 {
+			t := o[q : q+16 : q+16]
+			if !acc {
+				clear(t)
+			}
+			tile16FMA(&t[0], &x[0], 1, &b[q], m, len(x))
+		}
 		for ; q+8 <= m; q += 8 {
 			t := o[q : q+8 : q+8]
 			if !acc {
@@ -149,6 +156,9 @@ func matMulTA(out, a, g []float64, n, k, m int) {
 				if useFMA && r1 > r0 {
 					_ = a[(r1-1)*k+p]
 					_ = g[(r1-1)*m+m-1]
+					for ; q+16 <= m; q += 16 {
+						tile16FMA(&o[q], &a[r0*k+p], k, &g[r0*m+q], m, r1-r0)
+					}
 					for ; q+8 <= m; q += 8 {
 						tile8FMA(&o[q], &a[r0*k+p], k, &g[r0*m+q], m, r1-r0)
 					}
