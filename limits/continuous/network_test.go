@@ -230,7 +230,10 @@ func weightedComplete(t *testing.T, n int, w generators.Graphon, loops bool) (gr
 //     the midpoint rule of the limit's integral, whose error for smooth
 //     integrands is c₂/n² + c₄/n⁴ + …, so e(n) = a n^{−2}(1 + O(n^{−2}));
 //   - without loops, GCN adds loops of weight 1 instead of W(u_i,u_i) =
-//     e^{−2u_i} (exponential graphon), an O(1/n) change: e(n) = a n^{−1}(1 + O(n^{−1})).
+//     e^{−2u_i} (exponential graphon) and SAGE's mean leaves node i out, an
+//     O(1/n) change: e(n) = a n^{−1}(1 + O(n^{−1}));
+//   - GIN's sum with loops is n times the midpoint rule, and its limit uses
+//     SumScale = n (Distance's default n·ρ): an error n·O(n^{−2}) = O(1/n).
 //
 // With e(n) = a n^{−p}(1 + c n^{−k} + …) the doubling ratio is
 // r(n) = e(n)/e(2n) = 2^p (1 + c(1 − 2^{−k}) n^{−k} + …), so r − 2^p shrinks by
@@ -238,9 +241,12 @@ func weightedComplete(t *testing.T, n int, w generators.Graphon, loops bool) (gr
 // room for the next order) and ends within 5% of 2^p. The network is smooth
 // (tanh) and the limit's rule resolves it to ~1e-15 (checked against a rule
 // with twice the panels), far below e(200) ≈ 1e-6.
+//
+// The network is GCN, tanh, SAGE, tanh, GCN (GIN and two linear layers for
+// the GIN case) with random parameters.
 func TestWeightedCompleteGraphRates(t *testing.T) {
 	w := generators.Exponential()
-	m := gnn.NewSequential(gnn.NewGCNConv(1, 6), gnn.NewActivation(gnn.Tanh, 0), gnn.NewGCNConv(6, 6),
+	m := gnn.NewSequential(gnn.NewGCNConv(1, 6), gnn.NewActivation(gnn.Tanh, 0), gnn.NewSAGEConv(6, 6),
 		gnn.NewActivation(gnn.Tanh, 0), gnn.NewGCNConv(6, 1))
 	randomise(m, 11)
 	rule, _ := PanelRule(4, 16)
@@ -280,21 +286,40 @@ func TestWeightedCompleteGraphRates(t *testing.T) {
 				}
 				e[k] = d.NodeRMS
 			}
-			want := math.Pow(2, tc.p)
-			prev := math.Inf(1)
-			for k := 0; k+1 < len(e); k++ {
-				r := e[k] / e[k+1]
-				dev := math.Abs(r - want)
-				t.Logf("n=%d→%d: e=%.3e→%.3e ratio %.4f", sizes[k], sizes[k+1], e[k], e[k+1], r)
-				if dev > 0.75*prev {
-					t.Errorf("ratio deviation %v did not shrink (previous %v)", dev, prev)
-				}
-				prev = dev
-			}
-			if prev > 0.05*want {
-				t.Errorf("last ratio deviates by %v from %v", prev, want)
-			}
+			checkRatios(t, sizes, e, math.Pow(2, tc.p))
 		})
+	}
+	t.Run("gin sum with loops", func(t *testing.T) {
+		gin := gnn.NewGINConv(1, gnn.NewSequential(gnn.NewLinear(1, 3, true), gnn.NewLinear(3, 1, true)), 0.2, false)
+		randomise(gin, 13)
+		e := make([]float64, len(sizes))
+		for k, n := range sizes {
+			g, u := weightedComplete(t, n, w, true)
+			d, err := Distance(context.Background(), gin, w, g, u, Latent, Options{Rule: rule})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e[k] = d.NodeRMS
+		}
+		checkRatios(t, sizes, e, 2)
+	})
+}
+
+// checkRatios checks that e(n)/e(2n) approaches want as described above.
+func checkRatios(t *testing.T, sizes []int, e []float64, want float64) {
+	t.Helper()
+	prev := math.Inf(1)
+	for k := 0; k+1 < len(e); k++ {
+		r := e[k] / e[k+1]
+		dev := math.Abs(r - want)
+		t.Logf("n=%d→%d: e=%.3e→%.3e ratio %.4f", sizes[k], sizes[k+1], e[k], e[k+1], r)
+		if dev > 0.75*prev {
+			t.Errorf("ratio deviation %v did not shrink (previous %v)", dev, prev)
+		}
+		prev = dev
+	}
+	if prev > 0.05*want {
+		t.Errorf("last ratio deviates by %v from %v", prev, want)
 	}
 }
 
