@@ -24,3 +24,19 @@ func gather8FMA(s *float64, idx *int32, vals *float64, count int, b *float64, bs
 //
 //go:noescape
 func tile16FMA(s *float64, x *float64, xstride int, b *float64, bstride int, count int)
+
+// tileMaskFMA is tile8FMA on the first w ≤ 8 lanes, mask = &laneMask[w][0]:
+// lanes ≥ w are neither read nor written.
+//
+//go:noescape
+func tileMaskFMA(s *float64, x *float64, xstride int, b *float64, bstride int, count int, mask *int64)
+
+// gatherMaskFMA is gather8FMA on the first w ≤ 8 lanes (see tileMaskFMA).
+//
+//go:noescape
+func gatherMaskFMA(s *float64, idx *int32, vals *float64, count int, b *float64, bstride int, mask *int64)
+
+// gather16FMA is gather8FMA for q = 0..15.
+//
+//go:noescape
+func gather16FMA(s *float64, idx *int32, vals *float64, count int, b *float64, bstride int)

@@ -207,3 +207,207 @@ t16done:
 	VMOVUPD Y11, 96(DI)
 	VZEROUPPER
 	RET
+
+// func tileMaskFMA(s *float64, x *float64, xstride int, b *float64, bstride int, count int, mask *int64)
+//
+// tile8FMA restricted to the lanes q < w whose mask[q] is −1 (w ≤ 8): lanes
+// beyond w are neither read from b nor written to s. Two accumulator pairs
+// (iteration t goes to pair t mod 2), combined as (s + P0) + P1.
+TEXT ·tileMaskFMA(SB), NOSPLIT, $0-56
+	MOVQ s+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ xstride+16(FP), R8
+	SHLQ $3, R8
+	MOVQ b+24(FP), DX
+	MOVQ bstride+32(FP), R9
+	SHLQ $3, R9
+	MOVQ count+40(FP), CX
+	MOVQ mask+48(FP), AX
+	VMOVDQU 0(AX), Y12
+	VMOVDQU 32(AX), Y13
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	CMPQ CX, $2
+	JLT mtail
+
+mloop2:
+	VBROADCASTSD (SI), Y8
+	VMASKMOVPD (DX), Y12, Y14
+	VMASKMOVPD 32(DX), Y13, Y15
+	VFMADD231PD Y14, Y8, Y0
+	VFMADD231PD Y15, Y8, Y1
+	ADDQ R8, SI
+	ADDQ R9, DX
+	VBROADCASTSD (SI), Y9
+	VMASKMOVPD (DX), Y12, Y10
+	VMASKMOVPD 32(DX), Y13, Y11
+	VFMADD231PD Y10, Y9, Y2
+	VFMADD231PD Y11, Y9, Y3
+	ADDQ R8, SI
+	ADDQ R9, DX
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE mloop2
+
+mtail:
+	TESTQ CX, CX
+	JE mdone
+	VBROADCASTSD (SI), Y8
+	VMASKMOVPD (DX), Y12, Y14
+	VMASKMOVPD 32(DX), Y13, Y15
+	VFMADD231PD Y14, Y8, Y0
+	VFMADD231PD Y15, Y8, Y1
+
+mdone:
+	VMASKMOVPD 0(DI), Y12, Y8
+	VMASKMOVPD 32(DI), Y13, Y9
+	VADDPD Y0, Y8, Y8
+	VADDPD Y1, Y9, Y9
+	VADDPD Y2, Y8, Y8
+	VADDPD Y3, Y9, Y9
+	VMASKMOVPD Y8, Y12, 0(DI)
+	VMASKMOVPD Y9, Y13, 32(DI)
+	VZEROUPPER
+	RET
+
+// func gatherMaskFMA(s *float64, idx *int32, vals *float64, count int, b *float64, bstride int, mask *int64)
+//
+// gather8FMA restricted to the lanes whose mask is −1 (see tileMaskFMA).
+TEXT ·gatherMaskFMA(SB), NOSPLIT, $0-56
+	MOVQ s+0(FP), DI
+	MOVQ idx+8(FP), SI
+	MOVQ vals+16(FP), R10
+	MOVQ count+24(FP), CX
+	MOVQ b+32(FP), DX
+	MOVQ bstride+40(FP), R9
+	SHLQ $3, R9
+	MOVQ mask+48(FP), AX
+	VMOVDQU 0(AX), Y12
+	VMOVDQU 32(AX), Y13
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	CMPQ CX, $2
+	JLT gmtail
+
+gmloop2:
+	MOVLQSX (SI), AX
+	IMULQ R9, AX
+	VBROADCASTSD (R10), Y8
+	VMASKMOVPD (DX)(AX*1), Y12, Y14
+	VMASKMOVPD 32(DX)(AX*1), Y13, Y15
+	VFMADD231PD Y14, Y8, Y0
+	VFMADD231PD Y15, Y8, Y1
+	MOVLQSX 4(SI), BX
+	IMULQ R9, BX
+	VBROADCASTSD 8(R10), Y9
+	VMASKMOVPD (DX)(BX*1), Y12, Y10
+	VMASKMOVPD 32(DX)(BX*1), Y13, Y11
+	VFMADD231PD Y10, Y9, Y2
+	VFMADD231PD Y11, Y9, Y3
+	ADDQ $8, SI
+	ADDQ $16, R10
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE gmloop2
+
+gmtail:
+	TESTQ CX, CX
+	JE gmdone
+	MOVLQSX (SI), AX
+	IMULQ R9, AX
+	VBROADCASTSD (R10), Y8
+	VMASKMOVPD (DX)(AX*1), Y12, Y14
+	VMASKMOVPD 32(DX)(AX*1), Y13, Y15
+	VFMADD231PD Y14, Y8, Y0
+	VFMADD231PD Y15, Y8, Y1
+
+gmdone:
+	VMASKMOVPD 0(DI), Y12, Y8
+	VMASKMOVPD 32(DI), Y13, Y9
+	VADDPD Y0, Y8, Y8
+	VADDPD Y1, Y9, Y9
+	VADDPD Y2, Y8, Y8
+	VADDPD Y3, Y9, Y9
+	VMASKMOVPD Y8, Y12, 0(DI)
+	VMASKMOVPD Y9, Y13, 32(DI)
+	VZEROUPPER
+	RET
+
+// func gather16FMA(s *float64, idx *int32, vals *float64, count int, b *float64, bstride int)
+//
+// gather8FMA for q = 0..15: two sets of four accumulators (iteration t goes
+// to set t mod 2), combined as (s + S0) + S1.
+TEXT ·gather16FMA(SB), NOSPLIT, $0-48
+	MOVQ s+0(FP), DI
+	MOVQ idx+8(FP), SI
+	MOVQ vals+16(FP), R10
+	MOVQ count+24(FP), CX
+	MOVQ b+32(FP), DX
+	MOVQ bstride+40(FP), R9
+	SHLQ $3, R9
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	CMPQ CX, $2
+	JLT g16tail
+
+g16loop2:
+	MOVLQSX (SI), AX
+	IMULQ R9, AX
+	VBROADCASTSD (R10), Y8
+	VFMADD231PD (DX)(AX*1), Y8, Y0
+	VFMADD231PD 32(DX)(AX*1), Y8, Y1
+	VFMADD231PD 64(DX)(AX*1), Y8, Y2
+	VFMADD231PD 96(DX)(AX*1), Y8, Y3
+	MOVLQSX 4(SI), BX
+	IMULQ R9, BX
+	VBROADCASTSD 8(R10), Y9
+	VFMADD231PD (DX)(BX*1), Y9, Y4
+	VFMADD231PD 32(DX)(BX*1), Y9, Y5
+	VFMADD231PD 64(DX)(BX*1), Y9, Y6
+	VFMADD231PD 96(DX)(BX*1), Y9, Y7
+	ADDQ $8, SI
+	ADDQ $16, R10
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE g16loop2
+
+g16tail:
+	TESTQ CX, CX
+	JE g16done
+	MOVLQSX (SI), AX
+	IMULQ R9, AX
+	VBROADCASTSD (R10), Y8
+	VFMADD231PD (DX)(AX*1), Y8, Y0
+	VFMADD231PD 32(DX)(AX*1), Y8, Y1
+	VFMADD231PD 64(DX)(AX*1), Y8, Y2
+	VFMADD231PD 96(DX)(AX*1), Y8, Y3
+
+g16done:
+	VMOVUPD 0(DI), Y8
+	VADDPD Y0, Y8, Y8
+	VADDPD Y4, Y8, Y8
+	VMOVUPD Y8, 0(DI)
+	VMOVUPD 32(DI), Y9
+	VADDPD Y1, Y9, Y9
+	VADDPD Y5, Y9, Y9
+	VMOVUPD Y9, 32(DI)
+	VMOVUPD 64(DI), Y10
+	VADDPD Y2, Y10, Y10
+	VADDPD Y6, Y10, Y10
+	VMOVUPD Y10, 64(DI)
+	VMOVUPD 96(DI), Y11
+	VADDPD Y3, Y11, Y11
+	VADDPD Y7, Y11, Y11
+	VMOVUPD Y11, 96(DI)
+	VZEROUPPER
+	RET

@@ -15,3 +15,15 @@ func gather8FMA(s *float64, idx *int32, vals *float64, count int, b *float64, bs
 func tile16FMA(s *float64, x *float64, xstride int, b *float64, bstride int, count int) {
 	panic("gnn: tile16FMA without assembly")
 }
+
+func tileMaskFMA(s *float64, x *float64, xstride int, b *float64, bstride int, count int, mask *int64) {
+	panic("gnn: tileMaskFMA without assembly")
+}
+
+func gatherMaskFMA(s *float64, idx *int32, vals *float64, count int, b *float64, bstride int, mask *int64) {
+	panic("gnn: gatherMaskFMA without assembly")
+}
+
+func gather16FMA(s *float64, idx *int32, vals *float64, count int, b *float64, bstride int) {
+	panic("gnn: gather16FMA without assembly")
+}

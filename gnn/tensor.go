@@ -49,6 +49,14 @@ func rowTimes(o, x, b []float64, m int, acc bool) {
 			}
 			tile8FMA(&t[0], &x[0], 1, &b[q], m, len(x))
 		}
+		if r := m - q; r > 0 {
+			t := o[q:m]
+			if !acc {
+				clear(t)
+			}
+			tileMaskFMA(&t[0], &x[0], 1, &b[q], m, len(x), &laneMask[r][0])
+			q = m
+		}
 	}
 	for ; q+8 <= m; q += 8 {
 		var s0, s1, s2, s3, s4, s5, s6, s7 float64
@@ -161,6 +169,10 @@ func matMulTA(out, a, g []float64, n, k, m int) {
 					}
 					for ; q+8 <= m; q += 8 {
 						tile8FMA(&o[q], &a[r0*k+p], k, &g[r0*m+q], m, r1-r0)
+					}
+					if r := m - q; r > 0 {
+						tileMaskFMA(&o[q], &a[r0*k+p], k, &g[r0*m+q], m, r1-r0, &laneMask[r][0])
+						q = m
 					}
 				}
 				for ; q+8 <= m; q += 8 {
@@ -413,8 +425,15 @@ func spMul(out []float64, x *Sparse, b []float64, m int) {
 			e0, e1 := x.Offsets[i], x.Offsets[i+1]
 			q := 0
 			if useFMA && e1 > e0 {
+				for ; q+16 <= m; q += 16 {
+					gather16FMA(&o[q], &x.Index[e0], &x.Values[e0], e1-e0, &b[q], m)
+				}
 				for ; q+8 <= m; q += 8 {
 					gather8FMA(&o[q], &x.Index[e0], &x.Values[e0], e1-e0, &b[q], m)
+				}
+				if r := m - q; r > 0 {
+					gatherMaskFMA(&o[q], &x.Index[e0], &x.Values[e0], e1-e0, &b[q], m, &laneMask[r][0])
+					q = m
 				}
 			}
 			if q == m {
@@ -454,8 +473,15 @@ func spMulTA(out []float64, x *Sparse, g []float64, m int) {
 			e0, e1 := t.off[p], t.off[p+1]
 			q := 0
 			if useFMA && e1 > e0 {
+				for ; q+16 <= m; q += 16 {
+					gather16FMA(&o[q], &t.rows[e0], &tv[e0], e1-e0, &g[q], m)
+				}
 				for ; q+8 <= m; q += 8 {
 					gather8FMA(&o[q], &t.rows[e0], &tv[e0], e1-e0, &g[q], m)
+				}
+				if r := m - q; r > 0 {
+					gatherMaskFMA(&o[q], &t.rows[e0], &tv[e0], e1-e0, &g[q], m, &laneMask[r][0])
+					q = m
 				}
 			}
 			if q == m {
