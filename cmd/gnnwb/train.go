@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -113,13 +116,14 @@ func trainDatasetFlags() []cli.Flag {
 
 // trainReport is what --out writes and what the text summary prints.
 type trainReport struct {
-	Dataset string      `json:"dataset"`
-	Model   string      `json:"model"`
-	Task    string      `json:"task"` // "node" or "graph"
-	Folds   int         `json:"folds,omitempty"`
-	Config  any         `json:"config"`
-	Summary gnn.Summary `json:"summary"`
-	Command string      `json:"command"`
+	Dataset   string      `json:"dataset"`
+	Model     string      `json:"model"`
+	Task      string      `json:"task"` // "node" or "graph"
+	Folds     int         `json:"folds,omitempty"`
+	SplitSeed uint64      `json:"split_seed,omitempty"`
+	Config    any         `json:"config"`
+	Summary   gnn.Summary `json:"summary"`
+	Command   string      `json:"command"`
 }
 
 // trainDataset is the dataset mode: load, then one library run.
@@ -161,6 +165,9 @@ func trainDataset(c *cli.Context) error {
 		}
 		cfg.Progress = bar.Update
 		rep.Task, rep.Config = "node", nodeConfigJSON(cfg, c.Bool("normalize-features"))
+		if err := checkpointSettings(ckpt, rep); err != nil {
+			return err
+		}
 		rep.Summary, err = gnn.RepeatNodes(c.Context, cfg, c.Int("runs"), ckpt, d.Graph, X, d.Y, gnn.Split{Train: d.Train, Val: d.Val, Test: d.Test})
 		bar.Done()
 		if err != nil {
@@ -193,6 +200,12 @@ func trainDataset(c *cli.Context) error {
 		}
 		cfg.Progress = bar.Update
 		rep.Task, rep.Config = "graph", graphConfigJSON(cfg)
+		if rep.Folds > 0 {
+			rep.SplitSeed = c.Uint64("split-seed")
+		}
+		if err := checkpointSettings(ckpt, rep); err != nil {
+			return err
+		}
 		rep.Summary, err = gnn.CrossValidate(c.Context, cfg, splits, c.Int("runs"), ckpt, d.Graphs, d.X, d.Y)
 		bar.Done()
 		if err != nil {
@@ -206,6 +219,38 @@ func trainDataset(c *cli.Context) error {
 		return writeReport(out, rep)
 	}
 	return nil
+}
+
+// checkpointSettings records the settings of a job in dir/settings.json
+// the first time, and refuses a directory whose recorded settings differ
+// (resuming another job's checkpoints would mix two experiments).
+func checkpointSettings(dir string, rep trainReport) error {
+	if dir == "" {
+		return nil
+	}
+	want, err := json.Marshal(struct {
+		Dataset, Model, Task string
+		Folds                int
+		SplitSeed            uint64
+		Config               any
+	}{rep.Dataset, rep.Model, rep.Task, rep.Folds, rep.SplitSeed, rep.Config})
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(dir, "settings.json")
+	got, err := os.ReadFile(path)
+	switch {
+	case err == nil && !bytes.Equal(bytes.TrimSpace(got), want):
+		return usagef("train: --checkpoint=%s holds checkpoints of other settings (%s), not %s: use another directory", dir, bytes.TrimSpace(got), want)
+	case err == nil:
+		return nil
+	case !errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("train: --checkpoint: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("train: --checkpoint: %w", err)
+	}
+	return atomicfile.WriteBytes(path, append(want, '\n'))
 }
 
 // trainErr explains an interruption (exit 130) and passes other errors on.

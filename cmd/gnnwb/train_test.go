@@ -193,12 +193,17 @@ func TestTrainCheckpointResume(t *testing.T) {
 		t.Fatalf("resumed: code %d %s\n%s\nwant\n%s", code, stderr, got, want)
 	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 4 {
-		t.Fatalf("%d checkpoint files, want 2 folds x 2 seeds", len(entries))
+	if len(entries) != 5 {
+		t.Fatalf("%d files, want 2 folds x 2 seeds and settings.json", len(entries))
 	}
 	// A finished job run again reads its checkpoints.
 	if code, again, _ := gnnwb(t, withCkpt...); code != 0 || again != want {
 		t.Fatalf("rerun from finished checkpoints: code %d\n%s", code, again)
+	}
+	// Other settings in the same directory are refused.
+	code, stdout, stderr := gnnwb(t, append(withCkpt, "--lr", "0.02")...)
+	if code != 2 || stdout != "" || !strings.Contains(stderr, "other settings") {
+		t.Fatalf("changed --lr: code %d, stderr %q", code, stderr)
 	}
 }
 
