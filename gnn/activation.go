@@ -131,12 +131,12 @@ func (a *Activation) Backward(dh, dout []float64, b *Batch) error {
 		case Identity:
 			copy(d, g)
 		case ReLU:
+			// Branch-free: o = max(x, 0) is +0 unless x > 0, so the
+			// gradient passes exactly where o's bits are nonzero.
 			for k := range d {
-				if x[k] > 0 {
-					d[k] = g[k]
-				} else {
-					d[k] = 0
-				}
+				b := math.Float64bits(o[k])
+				keep := -((b | -b) >> 63) // all ones iff b != 0
+				d[k] = math.Float64frombits(math.Float64bits(g[k]) & keep)
 			}
 		case Tanh:
 			for k := range d {
