@@ -26,7 +26,8 @@ type Batch struct {
 	// from streams derived from (Key, s, chunk). Trainers set Key from
 	// (seed, step), so a resumed run repeats its draws.
 	Key uint64
-	// Rho is ρ of the Graphon normalisation; 0 means 1.
+	// Rho is ρ of the Graphon normalisation; 0 means 1. Set it before the
+	// first pass: the Graphon operator is built once.
 	Rho float64
 
 	ops [4]*Operator

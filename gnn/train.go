@@ -136,7 +136,9 @@ func checkIndex(fn, what string, idx []int32, n int) error {
 // so the run is bit-identical for any GOMAXPROCS and across checkpoint and
 // resume. When ctx is cancelled, TrainNodes writes a checkpoint (if
 // CheckpointPath is set) after the last completed epoch and returns an error
-// wrapping ctx.Err(). Other errors wrap graphs.ErrShape, ErrParameter,
+// wrapping ctx.Err(). Without validation nodes, early stopping and the best
+// epoch are disabled (TestAcc is the last epoch's). Other errors wrap
+// graphs.ErrShape, ErrParameter,
 // ErrNodeID or ErrFormat (a bad checkpoint file). Cost per epoch: two
 // forward passes and one backward pass.
 func TrainNodes(ctx context.Context, cfg NodeTrainConfig, g graphs.Graph, X []float64, y []int32, train, val, test []int32) (Result, error) {
@@ -256,12 +258,18 @@ func TrainNodes(ctx context.Context, cfg NodeTrainConfig, g graphs.Graph, X []fl
 			return Result{}, err
 		}
 		es.TrainAcc = Accuracy(logits, C, y, train)
-		es.ValLoss, _ = CrossEntropy(grad, logits, C, y, val)
-		es.ValAcc = Accuracy(logits, C, y, val)
-		es.TestLoss, _ = CrossEntropy(grad, logits, C, y, test)
-		es.TestAcc = Accuracy(logits, C, y, test)
+		if len(val) > 0 { // nil rows would mean all rows
+			es.ValLoss, _ = CrossEntropy(grad, logits, C, y, val)
+			es.ValAcc = Accuracy(logits, C, y, val)
+		}
+		if len(test) > 0 {
+			es.TestLoss, _ = CrossEntropy(grad, logits, C, y, test)
+			es.TestAcc = Accuracy(logits, C, y, test)
+		}
 		st.History = append(st.History, es)
-		stopped = st.update(es, cfg.Select, cfg.Stop, cfg.Window, cfg.Patience, ps, cfg.RestoreBest)
+		if len(val) > 0 {
+			stopped = st.update(es, cfg.Select, cfg.Stop, cfg.Window, cfg.Patience, ps, cfg.RestoreBest)
+		}
 		st.Stopped = stopped
 		st.Epoch++
 		st.Step++

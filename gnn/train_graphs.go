@@ -116,7 +116,8 @@ func (s *graphSet) evaluate(m *Model, ids []int32) (loss, acc float64, err error
 // TrainGraphs trains a graph classifier on the graphs gs (labels y in
 // [0, C), C = max label + 1) with node features X: the rows of graph k's
 // nodes follow those of graphs 0..k−1 (Σ n_k rows of d = len(X)/Σ n_k
-// columns; kept, not copied). Every epoch shuffles the training graphs with
+// columns; kept, not copied; featureless data sets such as IMDB need
+// constant or degree features, as in PyTorch Geometric). Every epoch shuffles the training graphs with
 // the stream (Seed, epoch), joins mini-batches of BatchSize graphs
 // block-diagonally (Join) and takes one Adam step per mini-batch on the mean
 // cross-entropy; step t draws its dropout from the stream (Seed, t). After
@@ -124,8 +125,9 @@ func (s *graphSet) evaluate(m *Model, ids []int32) (loss, acc float64, err error
 // stopping and the best epoch follow cfg.Stop and cfg.Select.
 //
 // Checkpoints are written between mini-batches, so a cancelled run resumes
-// mid-epoch and finishes with the same bits as an uninterrupted one. Errors
-// as TrainNodes.
+// mid-epoch and finishes with the same bits as an uninterrupted one.
+// Without validation graphs, early stopping and the best epoch are
+// disabled. Errors as TrainNodes.
 func TrainGraphs(ctx context.Context, cfg GraphTrainConfig, gs []graphs.Graph, X []float64, y []int32, train, val, test []int32) (Result, error) {
 	const fn = "TrainGraphs"
 	s := &graphSet{gs: gs, off: make([]int, len(gs)+1), X: X, y: y}
@@ -259,7 +261,9 @@ func TrainGraphs(ctx context.Context, cfg GraphTrainConfig, gs []graphs.Graph, X
 			return Result{}, err
 		}
 		st.History = append(st.History, es)
-		st.Stopped = st.update(es, cfg.Select, cfg.Stop, cfg.Window, cfg.Patience, ps, cfg.RestoreBest)
+		if len(val) > 0 {
+			st.Stopped = st.update(es, cfg.Select, cfg.Stop, cfg.Window, cfg.Patience, ps, cfg.RestoreBest)
+		}
 		st.Epoch++
 		st.Batch, st.EpochLoss, st.EpochHit, st.EpochSeen = 0, 0, 0, 0
 	}

@@ -282,3 +282,54 @@ func TestTrainGraphs(t *testing.T) {
 		t.Error("resumed history differs")
 	}
 }
+
+// TestTrainNodesNoValidation: without validation nodes the run goes to the
+// end and reports the last epoch.
+func TestTrainNodesNoValidation(t *testing.T) {
+	g, X, y, train, _, test := plantedPartition(t, 60, 3, 8, 0.2, 0.02, 1, 4)
+	cfg := DefaultNodeTrainConfig(KindGCN)
+	cfg.Epochs, cfg.RestoreBest = 15, true
+	res, err := TrainNodes(context.Background(), cfg, g, X, y, train, nil, test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := res.History[len(res.History)-1]
+	if res.Epochs != 15 || res.Stopped || res.TestAcc != last.TestAcc || last.ValLoss != 0 {
+		t.Fatalf("epochs %d stopped %v test %v (last %v), val loss %v", res.Epochs, res.Stopped, res.TestAcc, last.TestAcc, last.ValLoss)
+	}
+}
+
+// TestStopRules drives checkpoint.update with given validation losses.
+func TestStopRules(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		stop     StopRule
+		losses   []float64
+		stopAt   int // epoch index at which update first says stop, −1 never
+		bestLoss int
+	}{
+		// Kipf: stop when the loss exceeds the mean of the previous 3.
+		{"window", StopWindow, []float64{5, 4, 3, 2, 2.5, 2.4, 3.5}, 6, 3},
+		{"window-early-epochs", StopWindow, []float64{1, 9, 9}, -1, 0},
+		{"patience", StopPatience, []float64{5, 4, 4.5, 4.2, 4.1, 3}, 4, 1},
+		{"none", StopNone, []float64{1, 2, 3, 4, 5, 6}, -1, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := &checkpoint{BestLoss: math.Inf(1), BestAcc: -1, BestEpoch: -1}
+			got := -1
+			for e, l := range tc.losses {
+				es := EpochStats{Epoch: e, ValLoss: l}
+				st.History = append(st.History, es)
+				if st.update(es, SelectValLoss, tc.stop, 3, 3, nil, false) && got < 0 {
+					got = e
+				}
+			}
+			if got != tc.stopAt {
+				t.Errorf("stopped at %d, want %d", got, tc.stopAt)
+			}
+			if tc.stopAt < 0 && st.BestEpoch != tc.bestLoss && tc.name != "window-early-epochs" {
+				t.Errorf("best epoch %d, want %d", st.BestEpoch, tc.bestLoss)
+			}
+		})
+	}
+}
