@@ -101,8 +101,9 @@ func (l *GATConv) Dims() (int, int) {
 	return l.In, l.Out
 }
 
-// Params returns Θ, a_src, a_dst (Glorot with fans (1, C)... as PyG: over
-// the H×C tensor) and b.
+// Params returns Θ (Glorot over In × H·C), a_src and a_dst (Glorot over
+// the H×C tensor, a = sqrt(6/(H+C)), as PyTorch Geometric's glorot on its
+// 1×H×C attention tensors) and b (zeros).
 func (l *GATConv) Params() []Param {
 	return []Param{{Name: "W", Value: l.W, Grad: l.GradW, FanIn: l.In, FanOut: l.Heads * l.Out},
 		{Name: "AttSrc", Value: l.AttSrc, Grad: l.GradAttSrc, FanIn: l.Heads, FanOut: l.Out},

@@ -333,3 +333,23 @@ func TestStopRules(t *testing.T) {
 		})
 	}
 }
+
+// TestTrainGraphsKinds: every kind trains as a graph model.
+func TestTrainGraphsKinds(t *testing.T) {
+	gs, X, y, train, val, test := graphTask(t, 40, 5)
+	for _, kind := range []string{KindGCN, KindSAGE, KindGAT} {
+		for _, pool := range []Pool{SumPool, MeanPool, MaxPool} {
+			t.Run(kind+"/"+pool.String(), func(t *testing.T) {
+				cfg := DefaultGraphTrainConfig(kind)
+				cfg.Hidden, cfg.Epochs, cfg.BatchSize, cfg.Model.Pool, cfg.Model.Heads = 8, 2, 8, pool, 2
+				res, err := TrainGraphs(context.Background(), cfg, gs, X, y, train, val, test)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Epochs != 2 || len(res.History) != 2 || math.IsNaN(res.History[1].TrainLoss) {
+					t.Fatalf("result %+v", res)
+				}
+			})
+		}
+	}
+}
