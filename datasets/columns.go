@@ -82,7 +82,7 @@ func readLines[T int64 | float64](lr *lineReader, comma bool, wantCols int, comm
 	rowsHint = min(max(rowsHint, 0), 1<<24)
 	t := &table[T]{cols: wantCols, hint: rowsHint}
 	if wantCols > 0 {
-		t.vals = make([]T, 0, rowsHint*wantCols)
+		t.vals = make([]T, 0, capVals(lr, rowsHint, wantCols))
 	}
 	var flds [][]byte
 	var zero T
@@ -122,7 +122,7 @@ func readLines[T int64 | float64](lr *lineReader, comma bool, wantCols int, comm
 		flds = fields(flds, line, comma)
 		if t.cols == 0 {
 			t.cols = len(flds)
-			t.vals = make([]T, 0, rowsHint*t.cols)
+			t.vals = make([]T, 0, capVals(lr, rowsHint, t.cols))
 		}
 		if len(flds) != t.cols {
 			return nil, perr(file, lr.line, graphs.ErrShape, "%d columns, want %d", len(flds), t.cols)
@@ -248,4 +248,18 @@ func readOpen(f *os.File, path string) ([]byte, error) {
 		return nil, &ParseError{File: path, Err: err}
 	}
 	return append(b, rest...), nil
+}
+
+// capVals is the capacity to reserve for rows×cols values: never more than
+// the input can hold (each value takes at least two bytes, digit and
+// separator) nor 2^24 when streaming.
+func capVals(lr *lineReader, rows, cols int) int {
+	limit := 1 << 24
+	if lr.inMem {
+		limit = len(lr.data)/2 + 1
+	}
+	if cols > 0 && rows > limit/cols {
+		return limit
+	}
+	return rows * cols
 }

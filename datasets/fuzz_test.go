@@ -16,6 +16,14 @@ import (
 // Seed corpora live in testdata/fuzz/<FuzzName>/. They were written from the
 // seeds below by running the tests with GNNWB_WRITE_FUZZ_SEEDS=1.
 
+// smallDense lowers maxDense for a fuzz target (restored by the returned
+// func) so that a fuzzed size cannot exhaust the fuzzer's memory.
+func smallDense() func() {
+	old := maxDense
+	maxDense = 1 << 22
+	return func() { maxDense = old }
+}
+
 // seed adds args to f and, when GNNWB_WRITE_FUZZ_SEEDS=1, also writes them
 // as a corpus file under testdata/fuzz.
 func seed(f *testing.F, k int, args ...any) {
@@ -87,6 +95,7 @@ func FuzzReadTable(f *testing.F) {
 }
 
 func FuzzDecodePickle(f *testing.F) {
+	defer smallDense()()
 	seed(f, 0, csrPickle(3, 4, []int32{0, 1, 1, 3}, []int32{1, 0, 3}, []float32{1.5, 2, -1}))
 	seed(f, 1, arrayPickle(2, 3, []int32{0, 1, 0, 1, 0, 0}))
 	seed(f, 2, dictPickle([][]int{{1, 2}, {0}, {0, 300}}))
@@ -161,6 +170,7 @@ func TestReadNPZToy(t *testing.T) {
 }
 
 func FuzzReadNPZ(f *testing.F) {
+	defer smallDense()()
 	seed(f, 0, toyNPZ())
 	seed(f, 1, npzBytes(map[string][]byte{"labels": npyFile("|i1", 9, []byte{1})}))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -182,6 +192,7 @@ func splitParts(data []byte, n int) []string {
 }
 
 func FuzzReadTU(f *testing.F) {
+	defer smallDense()()
 	join := func(m map[string]string, names ...string) []byte {
 		var s []string
 		for _, n := range names {
@@ -249,6 +260,7 @@ func FuzzReadGML(f *testing.F) {
 }
 
 func FuzzReadLINQS(f *testing.F) {
+	defer smallDense()()
 	seed(f, 0, []byte("p1\t1\t0\tA\np2\t0\t1\tB\n\x1ep1\tp2\np2\tp2\np3\tp1\n"))
 	seed(f, 1, []byte("x\tA\n\x1e"))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -278,6 +290,7 @@ func FuzzReadSplits(f *testing.F) {
 // bytes, so the fuzzer works on npy headers and data rather than on the
 // zip container.
 func FuzzNPZMember(f *testing.F) {
+	defer smallDense()()
 	seed(f, 0, npyFile("<i4", 2, le([]int32{1, 2})), uint8(1))
 	seed(f, 1, npyFile("<f4", 3, le([]float32{1, 2, 3})), uint8(4))
 	seed(f, 2, npyFile("|i1", 3, []byte{0, 1, 1}), uint8(8))

@@ -238,7 +238,7 @@ func readNPZ(r io.ReaderAt, size int64, path string) (*NodeDataset, error) {
 		ds.ClassNames = cn.strs
 		ds.NumClasses = len(cn.strs)
 	}
-	if int64(n)*int64(d) > 1<<34 {
+	if int64(n)*int64(d) > maxDense {
 		return nil, perr(path, 0, graphs.ErrTooLarge, "%d×%d attributes", n, d)
 	}
 	ds.X = make([]float64, n*d)

@@ -178,6 +178,9 @@ func ReadPlanetoid(dir, name string) (*NodeDataset, error) {
 		ds.Meta.Files = append(ds.Meta.Files, path(p))
 	}
 	ds.Meta.PaddedNodes = n - nAll - nTest
+	if int64(n)*int64(d) > maxDense {
+		return nil, bad("allx", "%d nodes × %d features exceed %d elements: %w", n, d, maxDense, graphs.ErrTooLarge)
+	}
 	ds.X = make([]float64, n*d)
 	ds.Y = make([]int32, n)
 	fill := func(m *csrMatrix, lab *ndarray, r, node int) {

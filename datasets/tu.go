@@ -165,7 +165,7 @@ func ReadTU(dir, prefix string, opts TUOptions) (*GraphDataset, error) {
 	}
 	ds.NumFeatures = d
 	if d > 0 {
-		if int64(n)*int64(d) > 1<<34 {
+		if int64(n)*int64(d) > maxDense {
 			return nil, perr(path("node_labels"), 0, graphs.ErrTooLarge, "%d nodes × %d features", n, d)
 		}
 		ds.X = make([]float64, n*d)
@@ -188,6 +188,9 @@ func ReadTU(dir, prefix string, opts TUOptions) (*GraphDataset, error) {
 		}
 		for _, b := range eBlocks {
 			ds.NumEdgeFeatures += b.width
+		}
+		if int64(len(nb))*int64(ds.NumEdgeFeatures) > maxDense {
+			return nil, perr(path("edge_labels"), 0, graphs.ErrTooLarge, "%d entries × %d edge features", len(nb), ds.NumEdgeFeatures)
 		}
 	}
 
@@ -237,6 +240,11 @@ type oneHot struct {
 // maxOneHot bounds the width of a one-hot block, so that a corrupt label
 // (say 10^12) cannot demand terabytes.
 const maxOneHot = 1 << 16
+
+// maxDense bounds the elements of a dense feature matrix a loader builds
+// (2^31 float64 = 16 GiB); larger requests fail with graphs.ErrTooLarge
+// instead of exhausting memory. Tests lower it.
+var maxDense int64 = 1 << 31
 
 // oneHotBlocks lays out the one-hot blocks of every column of t, starting at
 // feature base, as PyG's F.one_hot(labels − min) per column.
