@@ -109,7 +109,8 @@ func trainDatasetFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "normalize-features", Value: true, Usage: "row-normalise node features (node datasets; Kipf & Welling, PyG NormalizeFeatures)"},
 		&cli.IntFlag{Name: "batch-size", Usage: "graphs per mini-batch (graph datasets; default 32)"},
 		&cli.IntFlag{Name: "folds", Usage: "stratified k-fold cross-validation (graph datasets; default 10 unless the dataset ships a split)"},
-		&cli.Uint64Flag{Name: "split-seed", Value: 0, Usage: "seed of the cross-validation folds (datasets.StratifiedFolds)"},
+		&cli.StringFlag{Name: "split-per-class", Usage: "node datasets: random split of `TRAIN,VAL` nodes per class, the rest test (datasets.PerClassSplit; needed when the dataset ships no split)"},
+		&cli.Uint64Flag{Name: "split-seed", Value: 0, Usage: "seed of the cross-validation folds or of --split-per-class"},
 		&cli.StringFlag{Name: "pool", Usage: "graph readout sum, mean or max (default sum for gin, mean otherwise)"},
 	}
 }
@@ -154,8 +155,24 @@ func trainDataset(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		if len(d.Train) == 0 {
-			return usagef("train: dataset %s ships no train/val/test split (node classification needs one)", d.Name)
+		if d.NumFeatures == 0 {
+			return usagef("train: dataset %s has no node features (not yet supported)", d.Name)
+		}
+		split := gnn.Split{Train: d.Train, Val: d.Val, Test: d.Test}
+		if c.IsSet("split-per-class") {
+			counts, err := parseInts(c, "split-per-class")
+			if err != nil {
+				return err
+			}
+			if len(counts) != 2 {
+				return usagef("train: --split-per-class=%q: want two counts TRAIN,VAL", c.String("split-per-class"))
+			}
+			if split.Train, split.Val, split.Test, err = datasets.PerClassSplit(d.Y, counts[0], counts[1], c.Uint64("split-seed")); err != nil {
+				return usagef("train: --split-per-class=%q: %v", c.String("split-per-class"), err)
+			}
+			rep.SplitSeed = c.Uint64("split-seed")
+		} else if len(d.Train) == 0 {
+			return usagef("train: dataset %s ships no split: give --split-per-class TRAIN,VAL (e.g. 20,30 as Shchur et al. 2018)", d.Name)
 		}
 		X := d.X
 		if c.Bool("normalize-features") {
@@ -168,7 +185,7 @@ func trainDataset(c *cli.Context) error {
 		if err := checkpointSettings(ckpt, rep); err != nil {
 			return err
 		}
-		rep.Summary, err = gnn.RepeatNodes(c.Context, cfg, c.Int("runs"), ckpt, d.Graph, X, d.Y, gnn.Split{Train: d.Train, Val: d.Val, Test: d.Test})
+		rep.Summary, err = gnn.RepeatNodes(c.Context, cfg, c.Int("runs"), ckpt, d.Graph, X, d.Y, split)
 		bar.Done()
 		if err != nil {
 			return trainErr(c, err)

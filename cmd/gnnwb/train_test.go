@@ -248,3 +248,30 @@ func TestTrainNodeFlagsOnGraphDataset(t *testing.T) {
 		t.Fatalf("code %d, stderr %q", code, stderr)
 	}
 }
+
+func TestTrainPerClassSplit(t *testing.T) {
+	root := sharedData(t)
+	out := filepath.Join(t.TempDir(), "karate.json")
+	code, stdout, stderr := gnnwb(t, "train", "--dataset", "karate", "--root", root, "--split-per-class", "2,3", "--split-seed", "4", "--epochs", "5", "--out", out)
+	if code != 0 || !strings.Contains(stdout, "karate gcn: test accuracy") {
+		t.Fatalf("code %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if r := readReport(t, out); r.Summary.Runs[0].Epochs != 5 {
+		t.Fatalf("report %+v", r)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"train", "--dataset", "karate", "--root", root}, "--split-per-class"},
+		{[]string{"train", "--dataset", "karate", "--root", root, "--split-per-class", "20,30"}, "class 0 has 17 nodes"},
+		{[]string{"train", "--dataset", "karate", "--root", root, "--split-per-class", "2"}, "TRAIN,VAL"},
+		{[]string{"train", "--dataset", "karate", "--root", root, "--split-per-class", "2,x"}, `"x"`},
+		{[]string{"train", "--dataset", "email-eu-core", "--root", root, "--split-per-class", "1,0"}, "no node features"},
+	} {
+		code, stdout, stderr := gnnwb(t, tt.args...)
+		if code != 2 || stdout != "" || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%q: code %d, stderr %q (want exit 2 naming %q)", tt.args, code, stderr, tt.want)
+		}
+	}
+}
