@@ -3,8 +3,6 @@ package datasets
 import (
 	"errors"
 	"fmt"
-
-	"github.com/gnnwb/gnnwb/graphs"
 )
 
 // ParseError reports malformed content in a dataset file: File is the path
@@ -42,8 +40,4 @@ var ErrUnknown = errors.New("unknown dataset")
 
 func perr(file string, line int, kind error, format string, args ...any) *ParseError {
 	return &ParseError{File: file, Line: line, Err: fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), kind)}
-}
-
-func formatErr(file string, line int, format string, args ...any) *ParseError {
-	return perr(file, line, graphs.ErrFormat, format, args...)
 }

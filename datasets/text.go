@@ -105,9 +105,8 @@ func (l *lineReader) Err() error {
 	return l.err
 }
 
-// fields splits line at any byte of seps (runs of separators count as one
-// when collapse is set, as for whitespace) into dst, trimming spaces and
-// tabs around each field.
+// fields splits line into dst: at every comma (comma set; fields are
+// trimmed of blanks, and may be empty), or at runs of blanks (comma unset).
 func fields(dst [][]byte, line []byte, comma bool) [][]byte {
 	dst = dst[:0]
 	if comma {
