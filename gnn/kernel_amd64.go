@@ -40,3 +40,9 @@ func gatherMaskFMA(s *float64, idx *int32, vals *float64, count int, b *float64,
 //
 //go:noescape
 func gather16FMA(s *float64, idx *int32, vals *float64, count int, b *float64, bstride int)
+
+// rows4x8FMA sets o[r·ostride+q] += Σ_{t<count} x[r·xstride+t·xtstride]·b[t·bstride+q]
+// for r = 0..3, q = 0..7 (a 4×8 register tile of a dense product).
+//
+//go:noescape
+func rows4x8FMA(o *float64, ostride int, x *float64, xstride, xtstride int, b *float64, bstride int, count int)

@@ -411,3 +411,78 @@ g16done:
 	VMOVUPD Y11, 96(DI)
 	VZEROUPPER
 	RET
+
+// func rows4x8FMA(o *float64, ostride int, x *float64, xstride, xtstride int, b *float64, bstride int, count int)
+//
+// o[r*ostride+q] += Σ_{t<count} x[r*xstride+t*xtstride] * b[t*bstride+q] for rows
+// r = 0..3 and q = 0..7: a 4×8 register tile (one accumulator pair per
+// row, summed over t in order, then added to o). Requires AVX2 and FMA.
+TEXT ·rows4x8FMA(SB), NOSPLIT, $0-64
+	MOVQ o+0(FP), DI
+	MOVQ ostride+8(FP), R12
+	SHLQ $3, R12
+	MOVQ x+16(FP), SI
+	MOVQ xstride+24(FP), R10
+	SHLQ $3, R10
+	MOVQ xtstride+32(FP), R13
+	SHLQ $3, R13
+	MOVQ b+40(FP), DX
+	MOVQ bstride+48(FP), R9
+	SHLQ $3, R9
+	MOVQ count+56(FP), CX
+	LEAQ (SI)(R10*2), R11
+	ADDQ R10, R11
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	TESTQ CX, CX
+	JE r4done
+
+r4loop:
+	VMOVUPD (DX), Y8
+	VMOVUPD 32(DX), Y9
+	VBROADCASTSD (SI), Y10
+	VFMADD231PD Y8, Y10, Y0
+	VFMADD231PD Y9, Y10, Y1
+	VBROADCASTSD (SI)(R10*1), Y11
+	VFMADD231PD Y8, Y11, Y2
+	VFMADD231PD Y9, Y11, Y3
+	VBROADCASTSD (SI)(R10*2), Y12
+	VFMADD231PD Y8, Y12, Y4
+	VFMADD231PD Y9, Y12, Y5
+	VBROADCASTSD (R11), Y13
+	VFMADD231PD Y8, Y13, Y6
+	VFMADD231PD Y9, Y13, Y7
+	ADDQ R13, SI
+	ADDQ R13, R11
+	ADDQ R9, DX
+	DECQ CX
+	JNE r4loop
+
+r4done:
+	VADDPD 0(DI), Y0, Y0
+	VADDPD 32(DI), Y1, Y1
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	ADDQ R12, DI
+	VADDPD 0(DI), Y2, Y2
+	VADDPD 32(DI), Y3, Y3
+	VMOVUPD Y2, 0(DI)
+	VMOVUPD Y3, 32(DI)
+	ADDQ R12, DI
+	VADDPD 0(DI), Y4, Y4
+	VADDPD 32(DI), Y5, Y5
+	VMOVUPD Y4, 0(DI)
+	VMOVUPD Y5, 32(DI)
+	ADDQ R12, DI
+	VADDPD 0(DI), Y6, Y6
+	VADDPD 32(DI), Y7, Y7
+	VMOVUPD Y6, 0(DI)
+	VMOVUPD Y7, 32(DI)
+	VZEROUPPER
+	RET

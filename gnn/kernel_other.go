@@ -27,3 +27,7 @@ func gatherMaskFMA(s *float64, idx *int32, vals *float64, count int, b *float64,
 func gather16FMA(s *float64, idx *int32, vals *float64, count int, b *float64, bstride int) {
 	panic("gnn: gather16FMA without assembly")
 }
+
+func rows4x8FMA(o *float64, ostride int, x *float64, xstride, xtstride int, b *float64, bstride int, count int) {
+	panic("gnn: rows4x8FMA without assembly")
+}

@@ -24,10 +24,36 @@ const (
 func matMul(out, a, b []float64, n, k, m int, acc bool) {
 	parallel.For(parallel.Chunks(n, rowBlock), func(c int) {
 		lo, hi := parallel.Range(c, rowBlock, n)
-		for i := lo; i < hi; i++ {
+		i := lo
+		if useFMA && k > 0 && m >= 8 {
+			// 4×8 register tiles: each load of a row of b serves four rows.
+			_ = b[k*m-1]
+			for ; i+4 <= hi; i += 4 {
+				o := out[i*m : (i+4)*m]
+				if !acc {
+					clear(o)
+				}
+				_ = a[(i+4)*k-1]
+				q := 0
+				for ; q+8 <= m; q += 8 {
+					rows4x8FMA(&o[q], m, &a[i*k], k, 1, &b[q], m, k)
+				}
+				for r := range 4 {
+					if q < m {
+						rowTail(o[r*m:(r+1)*m], a[(i+r)*k:(i+r+1)*k], b, m, q)
+					}
+				}
+			}
+		}
+		for ; i < hi; i++ {
 			rowTimes(out[i*m:i*m+m], a[i*k:i*k+k], b, m, acc)
 		}
 	})
+}
+
+// rowTail adds x·b to the columns q.. of o (fewer than 8) with the masked kernel.
+func rowTail(o, x, b []float64, m, q int) {
+	tileMaskFMA(&o[q], &x[0], 1, &b[q], m, len(x), &laneMask[m-q][0])
 }
 
 // rowTimes sets o = x·b (acc: o += x·b) for a row x of length k and b k×m.
@@ -158,7 +184,24 @@ func matMulTA(out, a, g []float64, n, k, m int) {
 		lo, hi := parallel.Range(c, colBlock, k)
 		for r0 := 0; r0 < n; r0 += tileRows {
 			r1 := min(r0+tileRows, n)
-			for p := lo; p < hi; p++ {
+			p := lo
+			if useFMA && m >= 8 && r1 > r0 {
+				// 4×8 register tiles over (columns p of a) × (columns q of g).
+				_ = a[(r1-1)*k+hi-1]
+				_ = g[(r1-1)*m+m-1]
+				for ; p+4 <= hi; p += 4 {
+					q := 0
+					for ; q+8 <= m; q += 8 {
+						rows4x8FMA(&out[p*m+q], m, &a[r0*k+p], 1, k, &g[r0*m+q], m, r1-r0)
+					}
+					if r := m - q; r > 0 {
+						for pp := p; pp < p+4; pp++ {
+							tileMaskFMA(&out[pp*m+q], &a[r0*k+pp], k, &g[r0*m+q], m, r1-r0, &laneMask[r][0])
+						}
+					}
+				}
+			}
+			for ; p < hi; p++ {
 				o := out[p*m : p*m+m]
 				q := 0
 				if useFMA && r1 > r0 {
