@@ -12,7 +12,7 @@ import (
 )
 
 // TestLayersDeterminism: every layer's forward and backward give the same
-// bits with GOMAXPROCS 1 and 2 on a graph spanning several node chunks and
+// bits with GOMAXPROCS 1, 2 and 4 on a graph spanning several node chunks and
 // inputs wider than a column block.
 func TestLayersDeterminism(t *testing.T) {
 	g := testGraph(t, 1300, 0.004, true, true, 8)
@@ -55,11 +55,13 @@ func TestLayersDeterminism(t *testing.T) {
 				return y, dh, m.Params()
 			}
 			y1, d1, p1 := run(1)
-			y2, d2, p2 := run(2)
-			sameBits(t, "out", y1, y2)
-			sameBits(t, "dh", d1, d2)
-			for k := range p1 {
-				sameBits(t, p1[k].Name, p1[k].Grad, p2[k].Grad)
+			for _, procs := range []int{2, 4} {
+				y2, d2, p2 := run(procs)
+				sameBits(t, "out", y1, y2)
+				sameBits(t, "dh", d1, d2)
+				for k := range p1 {
+					sameBits(t, p1[k].Name, p1[k].Grad, p2[k].Grad)
+				}
 			}
 		})
 	}

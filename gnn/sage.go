@@ -110,16 +110,15 @@ func (l *SAGEConv) Backward(dh, dout []float64, b *Batch) error {
 	}
 	l.dt = grow(l.dt, n*l.Out)
 	op.ApplyT(l.dt, dout, l.Out)
+	// GradW1, GradB and dh = dout Θ1ᵀ; then GradW2 and dh += dt Θ2ᵀ.
 	if err := linearBackward("SAGEConv.Backward", l.In, l.Out, l.W1, l.GradW1, l.GradB, l.h, l.x, dh, dout); err != nil {
 		return err
 	}
-	if dh == nil {
-		return linearBackward("SAGEConv.Backward", l.In, l.Out, l.W2, l.GradW2, nil, l.h, l.x, nil, l.dt)
-	}
-	// dh = dout Θ1ᵀ (set above) + dt Θ2ᵀ.
 	if err := linearBackward("SAGEConv.Backward", l.In, l.Out, l.W2, l.GradW2, nil, l.h, l.x, nil, l.dt); err != nil {
 		return err
 	}
-	matMulBT(dh, l.dt, l.W2, n, l.Out, l.In, true)
+	if dh != nil {
+		matMulBT(dh, l.dt, l.W2, n, l.Out, l.In, true)
+	}
 	return nil
 }
