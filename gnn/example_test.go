@@ -65,8 +65,12 @@ func ExampleTrainNodes() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(res.Epochs, res.TestAcc)
-	// Output: 50 1
+	logits, err := res.Model.Predict(gnn.NewBatch(g), gnn.Features{Dense: x})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res.Epochs, res.TestAcc, gnn.Accuracy(logits, 2, y, nil))
+	// Output: 50 1 1
 }
 
 // Two graphs joined block-diagonally, pooled per graph.

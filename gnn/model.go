@@ -216,3 +216,19 @@ func (m *Model) Forward(out []float64, x Features, b *Batch) error {
 func (m *Model) Backward(dout []float64, b *Batch) error {
 	return m.Net.Backward(nil, dout, b)
 }
+
+// Predict returns a new slice with the model output for x on b in
+// evaluation mode (dropout off): nodes×Out for a node model, graphs×Out for
+// a graph model. b.Train is left false. Errors as Forward.
+func (m *Model) Predict(b *Batch, x Features) ([]float64, error) {
+	rows := b.NumNodes()
+	if m.graphLevel {
+		rows = b.NumGraphs()
+	}
+	out := make([]float64, rows*m.Out)
+	b.Train = false
+	if err := m.Forward(out, x, b); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
