@@ -134,3 +134,58 @@ func BenchmarkEgoDraw(b *testing.B) {
 	}
 	b.ReportMetric(float64(total)/time.Since(start).Seconds(), "neighbours/s")
 }
+
+// BenchmarkEgoSampler: one Sample call (B = 1) of the ego sampler,
+// n = 10⁴, nρ = 100, d = 2 (fourier:1), W = exponential with thinning:
+// the per-step sampling cost of online training.
+func BenchmarkEgoSampler(b *testing.B) {
+	x, err := ParseSignal("fourier:1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	y, err := ParseTarget("poly:0,0,1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := Process{W: Exponential(), Rho: 0.01, N: 10000, X: x, Y: y}
+	s, err := NewEgoSampler(p, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	phi, yy := make([]float64, 4), make([]float64, 1)
+	b.ReportAllocs()
+	k := uint64(0)
+	for b.Loop() {
+		if err := s.Sample(newRand(k), phi, yy); err != nil {
+			b.Fatal(err)
+		}
+		k++
+	}
+}
+
+// BenchmarkWholeGraphSampler: one Sample call (B = n) of the whole-graph
+// sampler, n = 10⁴, nρ = 100, d = 2.
+func BenchmarkWholeGraphSampler(b *testing.B) {
+	x, err := ParseSignal("fourier:1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	y, err := ParseTarget("poly:0,0,1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := Process{W: Exponential(), Rho: 0.01, N: 10000, X: x, Y: y}
+	s, err := NewWholeGraphSampler(p, p.N)
+	if err != nil {
+		b.Fatal(err)
+	}
+	phi, yy := make([]float64, 4*p.N), make([]float64, p.N)
+	b.ReportAllocs()
+	k := uint64(0)
+	for b.Loop() {
+		if err := s.Sample(newRand(k), phi, yy); err != nil {
+			b.Fatal(err)
+		}
+		k++
+	}
+}

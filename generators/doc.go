@@ -48,6 +48,20 @@
 // building the graph; m = (1/(nρ)) Σ_{neighbours} X(v) then has exactly
 // its law under G(n, W, ρ).
 //
+// # Data-generating process
+//
+// Process (MATH.md section 3) adds node features x = X(u) + ε_x (Signal:
+// fourier:K, poly:K or a user function), targets y = Y(u) + ε_y (Target:
+// poly:c0,c1,…, sin:k, step:a or a user function) and an aggregation
+// m = S x (graphon 1/(nρ), sum, mean, symmetric) to G(n, W, ρ). Its
+// samplers draw the training samples (φ, y) = ((x, m), y) of online SGD
+// exactly and satisfy gnn/asymptotic's Sampler structurally (generators does
+// not import gnn): EgoSampler one node at a time in O(nρ) (graphon, sum and
+// mean aggregations), WholeGraphSampler B nodes of a fresh graph per step
+// (every aggregation, and model B's neighbourhoods). Both draw the batch's
+// latents u_b = rng.Float64() first, so runs differing only in n share them
+// (MATH.md section 5).
+//
 // # Algorithms and costs
 //
 // Undirected graphs are sampled as the strictly lower triangle (row i:

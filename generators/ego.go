@@ -115,13 +115,24 @@ func (e *Ego) Err() error {
 // outside [0,1], Draw records the error (see Err) and returns the
 // neighbours found so far.
 func (e *Ego) Draw(rng *rand.Rand, dst []float64) (u float64, neighbours []float64) {
-	out := dst[:0]
 	u = rng.Float64()
+	return u, e.DrawAt(rng, u, dst)
+}
+
+// DrawAt samples the neighbours of a node whose latent u is given (not
+// drawn): their latents are appended to dst[:0] and returned, with the law
+// of Draw's neighbours given u. Draw is u = rng.Float64() followed by
+// DrawAt; samplers that must draw a batch of latents first (the coupling of
+// MATH.md section 5) call DrawAt afterwards. Cost O(1 + nρ) expected.
+// u must lie in [0,1] (it is not checked: a value outside is treated as
+// the nearest end's cell); rng must not be nil. Errors as Draw (see Err).
+func (e *Ego) DrawAt(rng *rand.Rand, u float64, dst []float64) []float64 {
+	out := dst[:0]
 	k := e.k
 	a := sort.Search(k-1, func(a int) bool { return e.breaks[a+1] > u })
 	cand := binomial(rng, e.n-1, e.mass[a])
 	if cand == 0 {
-		return u, out
+		return out
 	}
 	cum := e.cum[a*k : a*k+k]
 	total := cum[k-1]
@@ -139,7 +150,7 @@ func (e *Ego) Draw(rng *rand.Rand, dst []float64) (u float64, neighbours []float
 			if e.w.d.checkW && !(x >= 0 && x <= 1) {
 				err := e.w.badValue("Ego.Draw", u, v, x)
 				e.err.CompareAndSwap(nil, &err)
-				return u, out
+				return out
 			}
 			if wb := e.wbar[a*k+b]; x < wb && !(rng.Float64()*wb < x) {
 				continue
@@ -147,7 +158,7 @@ func (e *Ego) Draw(rng *rand.Rand, dst []float64) (u float64, neighbours []float
 		}
 		out = append(out, v)
 	}
-	return u, out
+	return out
 }
 
 // binomial returns a Binomial(n, p) draw, exactly: the number of successes
