@@ -11,7 +11,7 @@
 //
 // writes docs/keriven_node.png, docs/keriven_readout.png and
 // docs/keriven.json. Flags override the setup (-reps, -seed, -panels,
-// -nodes, -out).
+// -nodes, -sizes, -exponents, -out).
 package main
 
 import (
@@ -22,6 +22,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
@@ -42,7 +44,27 @@ func run() error {
 	flag.Uint64Var(&cfg.Seed, "seed", 1, "seed of the networks and graphs")
 	flag.IntVar(&cfg.Panels, "panels", continuous.DefaultPanels, "quadrature panels of the limit")
 	flag.IntVar(&cfg.Nodes, "nodes", continuous.DefaultNodes, "Gauss–Legendre nodes per panel")
+	sizes := flag.String("sizes", "", "comma-separated sizes n (default: 10 log-spaced from 10² to 10^3.5)")
+	exps := flag.String("exponents", "", "comma-separated sparsity exponents a, ρ = n^-a (default: 0,0.25,0.5)")
 	flag.Parse()
+	if *sizes != "" {
+		for _, f := range strings.Split(*sizes, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil {
+				return fmt.Errorf("-sizes: %w", err)
+			}
+			cfg.Sizes = append(cfg.Sizes, n)
+		}
+	}
+	if *exps != "" {
+		for _, f := range strings.Split(*exps, ",") {
+			a, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+			if err != nil {
+				return fmt.Errorf("-exponents: %w", err)
+			}
+			cfg.Exponents = append(cfg.Exponents, a)
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	start := time.Now()
