@@ -443,7 +443,8 @@ const atBlock = 64
 // on the grid only). Cost O(len(u)·Q·Σ_k d_k) plus len(u)·Q calls of W,
 // parallel over fixed blocks of points (the same bits for any GOMAXPROCS).
 // u is not kept. Errors: a u_i outside [0,1] or NaN, a W value outside
-// [0,1] (graphs.ErrParameter), a graph-level network (graphs.ErrUnsupported).
+// [0,1], a non-finite X(u_i) (graphs.ErrParameter), a graph-level network
+// (graphs.ErrUnsupported).
 func (net *Network) At(u []float64) ([]float64, error) {
 	return net.at(context.Background(), u)
 }
@@ -524,6 +525,11 @@ func (net *Network) point(dst []float64, u float64, s *scratch) error {
 	h := s.a[:net.in]
 	if net.start == 0 && net.ops[0].kind != opGCN {
 		net.x(u, h)
+		for k, v := range h {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("continuous: At: X(%v)[%d]=%v not finite: %w", u, k, v, graphs.ErrParameter)
+			}
+		}
 	}
 	for k := net.start; k < len(net.ops); k++ {
 		o := net.ops[k]

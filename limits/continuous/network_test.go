@@ -191,6 +191,16 @@ func TestCompleteGraphConstantInput(t *testing.T) {
 	if e.NodeRMS > 1e-13 || e.Readout > 1e-13 {
 		t.Errorf("errors %+v, want < 1e-13", e)
 	}
+	// The same with a mean readout and a linear head: a graph-level model.
+	head := linear(2, 1, []float64{0.3, -1.2}, []float64{0.05})
+	gm := gnn.NewSequential(mixedNet(5), gnn.NewActivation(gnn.ReLU, 0), gnn.NewReadout(gnn.MeanPool, 2), head)
+	e, err = Distance(context.Background(), gm, mustConstant(t, 0.6), g, u, x, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !math.IsNaN(e.NodeRMS) || e.Readout > 1e-13 {
+		t.Errorf("graph-level errors %+v, want NaN and < 1e-13", e)
+	}
 }
 
 // weightedComplete returns the weighted complete graph on the grid latents
