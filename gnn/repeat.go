@@ -35,12 +35,17 @@ type Run struct {
 // for RepeatNodes the m = runs seeds; for CrossValidate the m = folds outer
 // folds, each fold contributing the mean over its seeds (the mean ± std
 // over folds that Errica et al. 2020 and Xu et al. 2019 report).
+//
+// SeedStd is the sample standard deviation over seeds of each seed's mean
+// test accuracy over the folds: the spread due to initialisation and
+// dropout alone (equal to TestStd for RepeatNodes).
 type Summary struct {
 	Runs     []Run   `json:"runs"`
 	TestMean float64 `json:"test_mean"`
 	TestStd  float64 `json:"test_std"`
 	ValMean  float64 `json:"val_mean"`
 	ValStd   float64 `json:"val_std"`
+	SeedStd  float64 `json:"seed_std"`
 }
 
 // meanStd returns the mean and the sample standard deviation of x.
@@ -86,6 +91,22 @@ func summarise(runs []Run) Summary {
 	}
 	_, s.TestStd = meanStd(test)
 	_, s.ValStd = meanStd(val)
+	// Per-seed means over folds, seeds in order of first appearance.
+	var seeds []uint64
+	sum := map[uint64]float64{}
+	cnt := map[uint64]int{}
+	for _, r := range runs {
+		if cnt[r.Seed] == 0 {
+			seeds = append(seeds, r.Seed)
+		}
+		sum[r.Seed] += r.TestAcc
+		cnt[r.Seed]++
+	}
+	per := make([]float64, len(seeds))
+	for k, sd := range seeds {
+		per[k] = sum[sd] / float64(cnt[sd])
+	}
+	_, s.SeedStd = meanStd(per)
 	return s
 }
 

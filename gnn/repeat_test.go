@@ -23,7 +23,12 @@ func TestMeanStdAndSummarise(t *testing.T) {
 	// Two folds of two seeds: fold means 0.6 and 0.9, so the std over folds
 	// is |0.9−0.6|/sqrt(2); the overall mean is the mean of all four runs.
 	runs := []Run{{Fold: 0, TestAcc: 0.5, ValAcc: 1}, {Fold: 0, TestAcc: 0.7, ValAcc: 1}, {Fold: 1, TestAcc: 0.8, ValAcc: 0.5}, {Fold: 1, TestAcc: 1, ValAcc: 0.5}}
+	// Seeds 1 and 2 over both folds: test means (0.5+0.8)/2 and (0.7+1)/2.
+	runs[0].Seed, runs[2].Seed, runs[1].Seed, runs[3].Seed = 1, 1, 2, 2
 	s2 := summarise(runs)
+	if math.Abs(s2.SeedStd-0.2/math.Sqrt2) > 1e-15 {
+		t.Fatalf("SeedStd = %v, want %v", s2.SeedStd, 0.2/math.Sqrt2)
+	}
 	if math.Abs(s2.TestMean-0.75) > 1e-15 || math.Abs(s2.TestStd-0.3/math.Sqrt2) > 1e-15 || s2.ValMean != 0.75 || math.Abs(s2.ValStd-0.5/math.Sqrt2) > 1e-15 {
 		t.Fatalf("summarise = %+v", s2)
 	}
@@ -66,7 +71,7 @@ func TestRepeatNodesEqualsSingleRuns(t *testing.T) {
 		accs = append(accs, res.TestAcc)
 	}
 	m, s := meanStd(accs)
-	if math.Abs(sum.TestMean-m) > 1e-15 || sum.TestStd != s {
+	if math.Abs(sum.TestMean-m) > 1e-15 || sum.TestStd != s || sum.SeedStd != s {
 		t.Fatalf("summary %v ± %v, want %v ± %v", sum.TestMean, sum.TestStd, m, s)
 	}
 	// With a checkpoint directory: one file per run, and a second call

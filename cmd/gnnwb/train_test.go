@@ -217,7 +217,6 @@ func TestTrainErrors(t *testing.T) {
 		want string
 	}{
 		{"no source", []string{"train"}, 2, "--dataset"},
-		{"graphon", []string{"train", "--graphon", "product"}, 2, "not yet available"},
 		{"both", []string{"train", "--graphon", "product", "--dataset", "cora"}, 2, "not both"},
 		{"bad model", []string{"train", "--dataset", "mutag", "--root", tu, "--model", "mlp"}, 2, `--model="mlp"`},
 		{"runs", []string{"train", "--dataset", "mutag", "--root", tu, "--runs", "0"}, 2, "--runs=0"},
