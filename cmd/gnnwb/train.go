@@ -29,12 +29,12 @@ func trainCommand() *cli.Command {
 	var flags []cli.Flag
 	flags = append(flags, trainCommonFlags()...)
 	flags = append(flags, trainDatasetFlags()...)
-	flags = append(flags, trainGraphonFlags()...)
+	flags = append(flags, trainOnlineFlags()...)
 	return &cli.Command{
 		Name:  "train",
-		Usage: "train a GNN on a benchmark dataset (or, later, online on a graphon) and report test accuracy",
+		Usage: "train a GNN on a benchmark dataset, or the asymptotic one-hidden-layer model online on a graphon",
 		UsageText: "gnnwb train --dataset NAME [--model gcn|sage|gin|gat] [hyper-parameters] [--runs R] [--seed S] [--out FILE] [--checkpoint DIR]\n" +
-			"gnnwb train --graphon NAME ...   (online asymptotic mode: not yet available)",
+			"gnnwb train --graphon NAME [--n N --rho R] [--signal X --target Y] [--sampler ego|graph] [--width N --gamma G --alpha A --time T] [--seed S] [--out FILE] [--checkpoint DIR]",
 		Description: "Dataset mode: node datasets (cora, citeseer, ...) train full-batch on the shipped split;\n" +
 			"graph datasets (mutag, proteins, ...) use stratified --folds cross-validation with a 10%\n" +
 			"validation holdout inside each training part (Errica et al. 2020), or the shipped split (OGB).\n" +
@@ -44,7 +44,11 @@ func trainCommand() *cli.Command {
 			"and Xu et al.'s for graph classification (3 layers of 64, sum readout for gin, batch 32,\n" +
 			"lr 0.01, 100 epochs, best validation epoch kept). --runs R trains with seeds S..S+R-1 and\n" +
 			"reports mean ± std. With --checkpoint DIR every run is checkpointed; Ctrl-C saves and\n" +
-			"exits, and the same command resumes bit for bit.",
+			"exits, and the same command resumes bit for bit.\n\n" +
+			"Online mode (--graphon): online SGD of the one-hidden-layer network y = N^-gamma sum_k c_k sigma(w_k.x + v_k.m)\n" +
+			"(MATH.md section 3) on fresh exact samples of G(n, W, rho) with features X(u), aggregated features\n" +
+			"m = S x and targets Y(u); round(T*N) steps, records at --times, evaluation on --eval-points\n" +
+			"Gauss-Legendre latents with graphon features. --checkpoint DIR resumes bit for bit.",
 		Flags: flags,
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -54,8 +58,13 @@ func trainCommand() *cli.Command {
 			case c.IsSet("graphon") && c.IsSet("dataset"):
 				return usagef("train: give --dataset or --graphon, not both")
 			case c.IsSet("graphon"):
-				return trainGraphon(c)
+				return trainOnline(c)
 			case c.IsSet("dataset"):
+				for _, f := range trainOnlineFlags() {
+					if name := f.Names()[0]; c.IsSet(name) {
+						return usagef("train: --%s is an online-mode flag (with --graphon), not for --dataset", name)
+					}
+				}
 				return trainDataset(c)
 			}
 			return usagef("train: --dataset NAME (or --graphon NAME) is required")
@@ -71,18 +80,6 @@ func trainCommonFlags() []cli.Flag {
 		&cli.StringFlag{Name: "out", Usage: "write the summary to `FILE` atomically: JSON, or CSV if FILE ends in .csv"},
 		&cli.StringFlag{Name: "checkpoint", Usage: "checkpoint `DIR`: one file per run, resumed when present"},
 	}
-}
-
-// trainGraphonFlags are the flags of the online asymptotic mode.
-func trainGraphonFlags() []cli.Flag {
-	return []cli.Flag{
-		&cli.StringFlag{Name: "graphon", Usage: "online asymptotic mode on graphon `NAME` (not yet available)"},
-	}
-}
-
-// trainGraphon is the online asymptotic mode.
-func trainGraphon(c *cli.Context) error {
-	return usagef("train: --graphon: the online asymptotic mode is not yet available")
 }
 
 // trainDatasetFlags are the flags of the dataset mode. Hyper-parameters

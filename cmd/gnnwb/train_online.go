@@ -1,0 +1,343 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gnnwb/gnnwb/generators"
+	"github.com/gnnwb/gnnwb/gnn/asymptotic"
+	"github.com/gnnwb/gnnwb/internal/atomicfile"
+	"github.com/gnnwb/gnnwb/limits/quadrature"
+	"github.com/urfave/cli/v2"
+)
+
+// The online mode of gnnwb train (--graphon): online SGD of the
+// one-hidden-layer network of gnn/asymptotic (MATH.md section 3) on fresh
+// samples of a generators.Process, each step one library sampler call.
+
+// onlineInnerPanels and onlineInnerOrder define the inner quadrature rule
+// that computes (T_W X)(u) for the evaluation set: a composite
+// Gauss–Legendre rule of 64 equal panels of 8 nodes (512 nodes), exact for
+// piecewise polynomials of degree ≤ 15 on the panels.
+const (
+	onlineInnerPanels = 64
+	onlineInnerOrder  = 8
+)
+
+// trainOnlineFlags are the flags of the online mode (--seed, --runs, --out
+// and --checkpoint are the common ones of trainCommonFlags).
+func trainOnlineFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "graphon", Usage: "online mode: train on G(n, W, rho) for the graphon `NAME` (constant:P, product, uniform-attachment, exponential, gaussian:H, sbm:<sizes>:<probs>)"},
+		&cli.IntFlag{Name: "n", Value: 1000, Usage: "online: nodes n of the graph model"},
+		&cli.Float64Flag{Name: "rho", Value: 1, Usage: "online: sparsity rho in (0,1]"},
+		&cli.StringFlag{Name: "signal", Value: "fourier:1", Usage: "online: node features X(u): fourier:K or poly:K"},
+		&cli.StringFlag{Name: "target", Value: "poly:0,0,1", Usage: "online: target Y(u): poly:c0,c1,..., sin:k or step:a"},
+		&cli.Float64Flag{Name: "noise-x", Usage: "online: standard deviation of the Gaussian noise on each feature"},
+		&cli.Float64Flag{Name: "noise-y", Usage: "online: standard deviation of the Gaussian noise on y"},
+		&cli.StringFlag{Name: "aggregation", Value: "graphon", Usage: "online: m = S x with S graphon (1/(n rho)), sum, mean or symmetric"},
+		&cli.StringFlag{Name: "sampler", Value: "ego", Usage: "online: ego (one node's neighbourhood per sample, O(n rho)) or graph (a fresh whole graph per step)"},
+		&cli.IntFlag{Name: "batch", Value: 1, Usage: "online: samples B per SGD step (graph sampler: B nodes of one graph, B <= n)"},
+		&cli.IntFlag{Name: "width", Value: 1000, Usage: "online: hidden units N"},
+		&cli.Float64Flag{Name: "gamma", Value: 1, Usage: "online: output scaling N^-gamma, gamma in [0.5, 1] (1 mean field, 0.5 kernel)"},
+		&cli.Float64Flag{Name: "alpha", Value: 1, Usage: "online: learning-rate constant: units move by alpha/N^(2-gamma)"},
+		&cli.Float64Flag{Name: "time", Value: 1, Usage: "online: rescaled training time T; round(T*N) steps"},
+		&cli.StringFlag{Name: "times", Usage: "online: comma-separated times t in [0, T] to record (default 0 and T)"},
+		&cli.StringFlag{Name: "activation", Value: "tanh", Usage: "online: sigma: identity, tanh, relu, sigmoid or erf"},
+		&cli.StringFlag{Name: "variant", Value: "a", Usage: "online: model a (aggregate then activate) or b (activate then aggregate; graph sampler only)"},
+		&cli.Float64Flag{Name: "sc", Value: 1, Usage: "online: initial c ~ N(0, sc^2)"},
+		&cli.Float64Flag{Name: "sw", Value: 1, Usage: "online: initial a ~ N(0, sw^2 I/d)"},
+		&cli.BoolFlag{Name: "symmetric", Usage: "online: symmetric initialisation (units in pairs (c,a), (-c,a): output 0 at t = 0; even width)"},
+		&cli.IntFlag{Name: "eval-points", Value: 16, Usage: "online: record outputs and the loss on `Q` Gauss-Legendre latents u_q with graphon features phi(u_q) (0: none)"},
+		&cli.DurationFlag{Name: "checkpoint-every", Value: time.Minute, Usage: "online: with --checkpoint, also save this often"},
+	}
+}
+
+// onlineSettings identify an online job: a checkpoint directory of other
+// settings is refused. T, the record times and the evaluation set may change
+// between a run and its resumption.
+type onlineSettings struct {
+	Graphon     string  `json:"graphon"`
+	N           int     `json:"n"`
+	Rho         float64 `json:"rho"`
+	Signal      string  `json:"signal"`
+	Target      string  `json:"target"`
+	NoiseX      float64 `json:"noise_x"`
+	NoiseY      float64 `json:"noise_y"`
+	Aggregation string  `json:"aggregation"`
+	Sampler     string  `json:"sampler"`
+	Batch       int     `json:"batch"`
+	Width       int     `json:"width"`
+	Gamma       float64 `json:"gamma"`
+	Alpha       float64 `json:"alpha"`
+	Activation  string  `json:"activation"`
+	Variant     string  `json:"variant"`
+	Sc          float64 `json:"sc"`
+	Sw          float64 `json:"sw"`
+	Symmetric   bool    `json:"symmetric"`
+	Seed        uint64  `json:"seed"`
+}
+
+// onlineReport is what --out writes as JSON.
+type onlineReport struct {
+	Command  string          `json:"command"`
+	Settings onlineSettings  `json:"settings"`
+	Time     float64         `json:"time"`
+	EvalU    []float64       `json:"eval_u,omitempty"`
+	EvalW    []float64       `json:"eval_weights,omitempty"`
+	Run      *asymptotic.Run `json:"run"`
+}
+
+// trainOnline is the online mode: flags → process, sampler, evaluation set
+// and asymptotic.Config, then one asymptotic.Train call.
+func trainOnline(c *cli.Context) error {
+	for _, f := range trainDatasetFlags() {
+		if name := f.Names()[0]; c.IsSet(name) {
+			return usagef("train: --%s is a dataset-mode flag, not for --graphon", name)
+		}
+	}
+	if c.Int("runs") != 1 {
+		return usagef("train: --runs=%d: the online mode trains one seed per command (vary --seed)", c.Int("runs"))
+	}
+	p, err := onlineProcess(c)
+	if err != nil {
+		return err
+	}
+	cfg := asymptotic.DefaultConfig()
+	cfg.Width, cfg.Dim, cfg.Gamma, cfg.Alpha = c.Int("width"), p.X.Dim(), c.Float64("gamma"), c.Float64("alpha")
+	cfg.Sc, cfg.Sw, cfg.Symmetric, cfg.Seed = c.Float64("sc"), c.Float64("sw"), c.Bool("symmetric"), c.Uint64("seed")
+	cfg.Batch, cfg.Time = c.Int("batch"), c.Float64("time")
+	if cfg.Activation, err = asymptotic.ParseActivation(c.String("activation")); err != nil {
+		return usagef("train: --activation=%q: %v", c.String("activation"), err)
+	}
+	if cfg.Variant, err = asymptotic.ParseVariant(c.String("variant")); err != nil {
+		return usagef("train: --variant=%q: %v", c.String("variant"), err)
+	}
+	cfg.Times = []float64{0, cfg.Time}
+	if c.IsSet("times") {
+		if cfg.Times, err = parseFloatList(c.String("times")); err != nil {
+			return usagef("train: --times=%q: %v", c.String("times"), err)
+		}
+	}
+	var sampler asymptotic.Sampler
+	switch strings.ToLower(c.String("sampler")) {
+	case "ego":
+		if agg := strings.ToLower(strings.TrimSpace(p.Aggregation)); agg == "symmetric" || agg == "gcn" {
+			return usagef("train: --aggregation=%s needs --sampler=graph (the neighbours' degrees are dependent; the ego sampler cannot draw them exactly)", agg)
+		}
+		if cfg.Variant == asymptotic.ModelB {
+			return usagef("train: --variant=b needs --sampler=graph (the ego sampler draws one hop; model B needs the neighbours' own m_j)")
+		}
+		sampler, err = generators.NewEgoSampler(p, cfg.Batch)
+	case "graph":
+		sampler, err = generators.NewWholeGraphSampler(p, cfg.Batch)
+	default:
+		return usagef("train: --sampler=%q: not ego or graph", c.String("sampler"))
+	}
+	if err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	var evalU, evalW []float64
+	if q := c.Int("eval-points"); q != 0 {
+		var rule quadrature.Rule
+		if cfg.Eval, rule, err = onlineEval(p, cfg.Variant, q); err != nil {
+			return err
+		}
+		evalU, evalW = rule.U, rule.Omega
+		cfg.EvalWeights = evalW
+	}
+	settings := onlineSettings{Graphon: p.W.String(), N: p.N, Rho: p.Rho, Signal: p.X.String(), Target: p.Y.String(),
+		NoiseX: p.NoiseX, NoiseY: p.NoiseY, Aggregation: strings.ToLower(p.Aggregation), Sampler: strings.ToLower(c.String("sampler")),
+		Batch: cfg.Batch, Width: cfg.Width, Gamma: cfg.Gamma, Alpha: cfg.Alpha, Activation: cfg.Activation.String(),
+		Variant: cfg.Variant.String(), Sc: cfg.Sc, Sw: cfg.Sw, Symmetric: cfg.Symmetric, Seed: cfg.Seed}
+	if dir := c.String("checkpoint"); dir != "" {
+		if err := checkpointSettings(dir, trainReport{Dataset: settings.Graphon, Model: "asymptotic", Task: "online", Config: settings}); err != nil {
+			return err
+		}
+		cfg.Checkpoint = filepath.Join(dir, fmt.Sprintf("online-seed%d.ckpt", cfg.Seed))
+		cfg.Resume = true
+		cfg.CheckpointEvery = c.Duration("checkpoint-every")
+	}
+	bar := newProgress(c.App.ErrWriter, fmt.Sprintf("train %s n=%d N=%d", settings.Graphon, p.N, cfg.Width))
+	cfg.Progress = bar.Update
+	start := time.Now()
+	run, err := asymptotic.Train(c.Context, cfg, sampler)
+	bar.Done()
+	if err != nil {
+		return trainErr(c, err)
+	}
+	if err := writeOnlineText(c.App.Writer, settings, run, time.Since(start)); err != nil {
+		return err
+	}
+	out := c.String("out")
+	switch {
+	case out == "":
+		return nil
+	case strings.EqualFold(filepath.Ext(out), ".csv"):
+		return run.WriteCSV(out)
+	}
+	rep := onlineReport{Command: commandLine(c), Settings: settings, Time: cfg.Time, EvalU: evalU, EvalW: evalW, Run: run}
+	return atomicfile.Write(out, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	})
+}
+
+// onlineProcess reads the process flags.
+func onlineProcess(c *cli.Context) (generators.Process, error) {
+	var p generators.Process
+	var err error
+	if p.W, err = generators.ParseGraphon(c.String("graphon")); err != nil {
+		return p, usagef("train: --graphon=%q: %v", c.String("graphon"), err)
+	}
+	if p.X, err = generators.ParseSignal(c.String("signal")); err != nil {
+		return p, usagef("train: --signal=%q: %v", c.String("signal"), err)
+	}
+	if p.Y, err = generators.ParseTarget(c.String("target")); err != nil {
+		return p, usagef("train: --target=%q: %v", c.String("target"), err)
+	}
+	p.N, p.Rho = c.Int("n"), c.Float64("rho")
+	p.NoiseX, p.NoiseY = c.Float64("noise-x"), c.Float64("noise-y")
+	p.Aggregation = c.String("aggregation")
+	if err := p.Validate(); err != nil {
+		return p, fmt.Errorf("train: %w", err)
+	}
+	return p, nil
+}
+
+// onlineEval builds the evaluation set of the function error (MATH.md
+// section 5): the q Gauss–Legendre latents u_q with weights ω_q (the
+// returned rule) and targets Y(u_q) without noise. Model A gets the graphon features
+// φ(u_q) = (X(u_q), (T X)(u_q)); model B gets, for each u_q, the entries
+// v_r of the inner rule with weight ω_r W(u_q, v_r)·c and inputs φ(v_r),
+// where T and c follow the aggregation's limit: graphon T_W (c = 1), mean
+// T_W/d_W(u) (c = 1/d_W(u_q)), symmetric (c = 1/sqrt(d_W(u_q) d_W(v_r))),
+// and sum (n−1)ρ T_W, the mean of the finite-n sum (c = (n−1)ρ).
+func onlineEval(p generators.Process, v asymptotic.Variant, q int) (*asymptotic.Batch, quadrature.Rule, error) {
+	outer, err := quadrature.Legendre(q)
+	if err != nil {
+		return nil, quadrature.Rule{}, usagef("train: --eval-points=%d: %v", q, err)
+	}
+	breaks := make([]float64, onlineInnerPanels-1)
+	for i := range breaks {
+		breaks[i] = float64(i+1) / onlineInnerPanels
+	}
+	inner, err := quadrature.Piecewise(breaks, onlineInnerOrder)
+	if err != nil {
+		return nil, quadrature.Rule{}, err
+	}
+	op, err := quadrature.NewGraphonOperator(p.W.Func(), inner)
+	if err != nil {
+		return nil, quadrature.Rule{}, fmt.Errorf("train: evaluation set: %w", err)
+	}
+	d := p.X.Dim()
+	norm, scale := quadrature.None, 1.0
+	switch strings.ToLower(strings.TrimSpace(p.Aggregation)) {
+	case "mean":
+		norm = quadrature.Mean
+	case "symmetric", "gcn":
+		norm = quadrature.Symmetric
+	case "sum":
+		scale = float64(p.N-1) * p.Rho
+	}
+	xs, err := op.Signal(p.X.Eval, d)
+	if err != nil {
+		return nil, quadrature.Rule{}, fmt.Errorf("train: evaluation set: %w", err)
+	}
+	phiAt := func(u float64, dst []float64) error {
+		if err := op.FeaturesAt(dst, u, p.X.Eval, xs, norm); err != nil {
+			return fmt.Errorf("train: evaluation set: %w", err)
+		}
+		for k := d; k < 2*d; k++ {
+			dst[k] *= scale
+		}
+		return nil
+	}
+	b := &asymptotic.Batch{Dim: d, Y: make([]float64, q)}
+	for i, u := range outer.U {
+		b.Y[i] = p.Y.Eval(u)
+	}
+	switch v {
+	case asymptotic.ModelA:
+		b.Phi = make([]float64, q*2*d)
+		for i, u := range outer.U {
+			if err := phiAt(u, b.Phi[i*2*d:(i+1)*2*d]); err != nil {
+				return nil, quadrature.Rule{}, err
+			}
+		}
+	case asymptotic.ModelB:
+		deg := op.Degree()
+		nbr := make([]float64, len(inner.U)*2*d)
+		for r, u := range inner.U {
+			if err := phiAt(u, nbr[r*2*d:(r+1)*2*d]); err != nil {
+				return nil, quadrature.Rule{}, err
+			}
+		}
+		b.End = make([]int, q)
+		wf := p.W.Func()
+		for i, u := range outer.U {
+			du := op.DegreeAt(u)
+			for r, vr := range inner.U {
+				w := inner.Omega[r] * wf(u, vr)
+				switch norm {
+				case quadrature.Mean:
+					w = safeDiv(w, du)
+				case quadrature.Symmetric:
+					w = safeDiv(w, math.Sqrt(du*deg[r]))
+				default:
+					w *= scale
+				}
+				if w == 0 {
+					continue
+				}
+				b.Weight = append(b.Weight, w)
+				b.NbrPhi = append(b.NbrPhi, nbr[r*2*d:(r+1)*2*d]...)
+			}
+			b.End[i] = len(b.Weight)
+		}
+	}
+	return b, outer, nil
+}
+
+// safeDiv returns a/b, 0 when b is 0 (a node of degree 0 aggregates nothing).
+func safeDiv(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+// parseFloatList parses "0,0.5,1".
+func parseFloatList(s string) ([]float64, error) {
+	var out []float64
+	for _, t := range strings.Split(s, ",") {
+		x, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a number", strings.TrimSpace(t))
+		}
+		out = append(out, x)
+	}
+	return out, nil
+}
+
+// writeOnlineText prints the settings and one line per record.
+func writeOnlineText(w io.Writer, s onlineSettings, run *asymptotic.Run, el time.Duration) error {
+	fmt.Fprintf(w, "online SGD on G(n=%d, W=%s, rho=%v), X=%s, Y=%s, %s aggregation, %s sampler, B=%d\n",
+		s.N, s.Graphon, s.Rho, s.Signal, s.Target, s.Aggregation, s.Sampler, s.Batch)
+	fmt.Fprintf(w, "model %s: N=%d gamma=%v sigma=%s alpha=%v seed=%d: %d steps in %v (%.0f steps/s)\n",
+		s.Variant, s.Width, s.Gamma, s.Activation, s.Alpha, s.Seed, run.Steps, el.Round(time.Millisecond), float64(run.Steps)/math.Max(el.Seconds(), 1e-9))
+	fmt.Fprintf(w, "%10s %10s %14s %14s\n", "t", "step", "batch loss", "eval loss")
+	for _, r := range run.Records {
+		if _, err := fmt.Fprintf(w, "%10.4g %10d %14.6g %14.6g\n", r.T, r.Step, r.MeanBatchLoss, r.EvalLoss); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,245 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gnnwb/gnnwb/generators"
+	"github.com/gnnwb/gnnwb/gnn/asymptotic"
+)
+
+// onlineArgs is a tiny online run: N = 40 units, T = 1 (40 steps), Q = 4.
+func onlineArgs(extra ...string) []string {
+	return append([]string{"train", "--graphon", "product", "--n", "300", "--rho", "0.2", "--width", "40",
+		"--time", "1", "--eval-points", "4", "--seed", "7"}, extra...)
+}
+
+// readOnline runs gnnwb with --out FILE.json and returns the report.
+func readOnline(t *testing.T, args ...string) onlineReport {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "run.json")
+	code, stdout, stderr := gnnwb(t, append(args, "--out", out)...)
+	if code != 0 {
+		t.Fatalf("%v: code %d: %s", args, code, stderr)
+	}
+	if !strings.Contains(stdout, "eval loss") {
+		t.Fatalf("stdout %q has no record table", stdout)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep onlineReport
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatalf("--out JSON: %v", err)
+	}
+	return rep
+}
+
+func TestTrainOnline(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		args []string
+	}{
+		{"ego graphon", nil},
+		{"ego mean noisy", []string{"--aggregation", "mean", "--noise-x", "0.1", "--noise-y", "0.1", "--batch", "3"}},
+		{"graph sum", []string{"--sampler", "graph", "--aggregation", "sum", "--batch", "5"}},
+		{"graph symmetric model b", []string{"--sampler", "graph", "--aggregation", "symmetric", "--variant", "b", "--batch", "2"}},
+		{"graph graphon model b kernel", []string{"--sampler", "graph", "--variant", "b", "--gamma", "0.5", "--symmetric", "--activation", "erf"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rep := readOnline(t, onlineArgs(append(tt.args, "--times", "0,0.5,1")...)...)
+			run := rep.Run
+			if run == nil || run.Steps != 40 || len(run.Records) != 3 || len(rep.EvalU) != 4 || len(rep.EvalW) != 4 {
+				t.Fatalf("report %+v", rep)
+			}
+			for i, want := range []int64{0, 20, 40} {
+				r := run.Records[i]
+				if r.Step != want || len(r.Output) != 4 || !(r.EvalLoss > 0) || math.IsNaN(r.BatchLoss) {
+					t.Errorf("record %d: %+v", i, r)
+				}
+			}
+			if rep.Settings.Graphon != "product" || rep.Settings.N != 300 || !strings.Contains(rep.Command, "--graphon=product") {
+				t.Errorf("settings %+v, command %q", rep.Settings, rep.Command)
+			}
+		})
+	}
+}
+
+// TestTrainOnlineCSV: --out FILE.csv writes asymptotic.Run's CSV.
+func TestTrainOnlineCSV(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "run.csv")
+	code, _, stderr := gnnwb(t, onlineArgs("--out", out)...)
+	if code != 0 {
+		t.Fatalf("code %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "t,step,batch_loss") || !strings.HasSuffix(lines[0], "out_3") {
+		t.Fatalf("CSV:\n%s", b)
+	}
+}
+
+// TestTrainOnlineLibrary: the command is asymptotic.Train with the ego
+// sampler of the flags' process, bit for bit.
+func TestTrainOnlineLibrary(t *testing.T) {
+	rep := readOnline(t, onlineArgs()...)
+	x, _ := generators.ParseSignal("fourier:1")
+	y, _ := generators.ParseTarget("poly:0,0,1")
+	p := generators.Process{W: generators.Product(), Rho: 0.2, N: 300, X: x, Y: y}
+	s, err := generators.NewEgoSampler(p, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := asymptotic.DefaultConfig()
+	cfg.Width, cfg.Dim, cfg.Seed = 40, 2, 7
+	run, err := asymptotic.Train(context.Background(), cfg, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range run.Records {
+		got := rep.Run.Records[i]
+		if r.BatchLoss != got.BatchLoss || !slices.Equal(r.MeanCA, got.MeanCA) {
+			t.Errorf("record %d: library %+v, command %+v", i, r, got)
+		}
+	}
+}
+
+// TestTrainOnlineEval checks the evaluation set against closed forms for
+// W = u·v and X(u) = u: (T_W X)(u) = u/3, mean T_W X/d_W = 2/3, symmetric
+// ∫ uv·v/sqrt((u/2)(v/2)) dv = 0.8 sqrt(u), sum (n−1)ρ u/3; and model B's
+// entries aggregate the neighbours' x to the same m (Σ_e ω_e x_e = m).
+func TestTrainOnlineEval(t *testing.T) {
+	x, _ := generators.ParseSignal("poly:1")
+	y, _ := generators.ParseTarget("poly:0,0,1")
+	for _, tt := range []struct {
+		agg string
+		m   func(u float64) float64
+		tol float64 // the inner 512-node rule is exact for polynomials; v^{3/2} converges fast
+	}{
+		{"graphon", func(u float64) float64 { return u / 3 }, 1e-14},
+		{"mean", func(u float64) float64 { return 2.0 / 3 }, 1e-14},
+		{"symmetric", func(u float64) float64 { return 0.8 * math.Sqrt(u) }, 1e-7},
+		{"sum", func(u float64) float64 { return 99 * 0.5 * u / 3 }, 1e-12},
+	} {
+		t.Run(tt.agg, func(t *testing.T) {
+			p := generators.Process{W: generators.Product(), Rho: 0.5, N: 100, X: x, Y: y, Aggregation: tt.agg}
+			a, rule, err := onlineEval(p, asymptotic.ModelA, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _, err := onlineEval(p, asymptotic.ModelB, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			prev := 0
+			for q, u := range rule.U {
+				if a.Phi[2*q] != u || math.Abs(a.Phi[2*q+1]-tt.m(u)) > tt.tol || a.Y[q] != u*u {
+					t.Errorf("u=%v: φ = %v, y = %v; want (u, %v), u²", u, a.Phi[2*q:2*q+2], a.Y[q], tt.m(u))
+				}
+				m := 0.0
+				for e := prev; e < b.End[q]; e++ {
+					m += b.Weight[e] * b.NbrPhi[2*e]
+				}
+				prev = b.End[q]
+				if math.Abs(m-a.Phi[2*q+1]) > 1e-12*max(1, math.Abs(m)) {
+					t.Errorf("u=%v: model B Σ ω x = %v, model A m = %v", u, m, a.Phi[2*q+1])
+				}
+			}
+		})
+	}
+}
+
+// TestTrainOnlineResume: a run interrupted before its first step (Ctrl-C:
+// cancelled context, exit 130, checkpoint saved) and resumed, and a run
+// continued from T = 1 to T = 2, give the records of an uninterrupted run.
+func TestTrainOnlineResume(t *testing.T) {
+	full := readOnline(t, onlineArgs("--time", "2", "--times", "0,1,2")...)
+
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	code := run(ctx, append([]string{"gnnwb"}, onlineArgs("--time", "2", "--times", "0,1,2", "--checkpoint", dir)...), &out, &errb)
+	if code != 130 || !strings.Contains(errb.String(), "resume") {
+		t.Fatalf("interrupted: code %d, stderr %q", code, errb.String())
+	}
+	resumed := readOnline(t, onlineArgs("--time", "2", "--times", "0,1,2", "--checkpoint", dir)...)
+	sameRecords(t, "interrupted", full.Run.Records, resumed.Run.Records, true)
+
+	dir2 := t.TempDir()
+	readOnline(t, onlineArgs("--time", "1", "--times", "0,1", "--checkpoint", dir2)...)
+	longer := readOnline(t, onlineArgs("--time", "2", "--times", "0,1,2", "--checkpoint", dir2)...)
+	// MeanBatchLoss is not compared: asymptotic.Train counts the loss of the
+	// batch at the old end step K twice when a finished run is continued
+	// (once in the record at K, again after resuming at K).
+	sameRecords(t, "continued", full.Run.Records, longer.Run.Records, false)
+
+	// Another process in the same directory is refused.
+	code, stdout, stderr := gnnwb(t, onlineArgs("--time", "2", "--rho", "0.3", "--checkpoint", dir2)...)
+	if code != 2 || stdout != "" || !strings.Contains(stderr, "other settings") {
+		t.Fatalf("changed --rho: code %d, stderr %q", code, stderr)
+	}
+}
+
+// sameRecords compares the parameters' traces (moments, outputs, batch
+// losses, and with mean the mean batch losses) bit for bit.
+func sameRecords(t *testing.T, what string, want, got []asymptotic.Record, mean bool) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d records, want %d", what, len(got), len(want))
+	}
+	for i := range want {
+		w, g := want[i], got[i]
+		if (mean && w.MeanBatchLoss != g.MeanBatchLoss) || w.Step != g.Step || w.BatchLoss != g.BatchLoss || w.EvalLoss != g.EvalLoss || !slices.Equal(w.Output, g.Output) || !slices.Equal(w.MeanAA, g.MeanAA) {
+			t.Errorf("%s: record %d differs:\n got %+v\nwant %+v", what, i, g, w)
+		}
+	}
+}
+
+func TestTrainOnlineErrors(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"bad graphon", []string{"train", "--graphon", "nosuch"}, 2, `--graphon="nosuch"`},
+		{"bad signal", onlineArgs("--signal", "fourier:0"), 2, `--signal="fourier:0"`},
+		{"bad target", onlineArgs("--target", "step:2"), 2, `--target="step:2"`},
+		{"bad sampler", onlineArgs("--sampler", "fixed"), 2, `--sampler="fixed"`},
+		{"bad activation", onlineArgs("--activation", "gelu"), 2, `--activation="gelu"`},
+		{"bad variant", onlineArgs("--variant", "c"), 2, `--variant="c"`},
+		{"ego model b", onlineArgs("--variant", "b"), 2, "--sampler=graph"},
+		{"ego symmetric", onlineArgs("--aggregation", "symmetric"), 2, "--sampler=graph"},
+		{"bad aggregation", onlineArgs("--aggregation", "max"), 2, `Aggregation="max"`},
+		{"rho", onlineArgs("--rho", "1.5"), 2, "Rho=1.5"},
+		{"n", onlineArgs("--n", "0"), 2, "N=0"},
+		{"noise", onlineArgs("--noise-x", "-1"), 2, "NoiseX=-1"},
+		{"batch above n", onlineArgs("--sampler", "graph", "--batch", "301"), 2, "batch=301"},
+		{"gamma", onlineArgs("--gamma", "2"), 2, "Gamma=2"},
+		{"times", onlineArgs("--times", "0,x"), 2, `--times="0,x"`},
+		{"times beyond T", onlineArgs("--times", "0,3"), 2, "t=3"},
+		{"eval points", onlineArgs("--eval-points", "-1"), 2, "--eval-points=-1"},
+		{"runs", onlineArgs("--runs", "2"), 2, "--runs=2"},
+		{"dataset flag", onlineArgs("--model", "gcn"), 2, "--model"},
+		{"online flag in dataset mode", []string{"train", "--dataset", "cora", "--width", "3"}, 2, "--width"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := gnnwb(t, tt.args...)
+			if code != tt.code || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tt.want) {
+				t.Fatalf("code %d (want %d), stdout %q, stderr %q (want one line with %q)", code, tt.code, stdout, stderr, tt.want)
+			}
+		})
+	}
+}
