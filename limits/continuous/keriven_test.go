@@ -3,7 +3,10 @@ package continuous
 import (
 	"context"
 	"errors"
+	"image/png"
 	"math"
+	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 
@@ -109,5 +112,38 @@ func TestDefaultSizes(t *testing.T) {
 		if got[i] != want[i] {
 			t.Fatalf("DefaultSizes() = %v, want %v", got, want)
 		}
+	}
+}
+
+// WritePlots writes two decodable PNGs of the plot size, and refuses an
+// unknown extension.
+func TestWritePlots(t *testing.T) {
+	res, err := KerivenExperiment(context.Background(), KerivenConfig{
+		Exponents: []float64{0, 0.5}, Sizes: []int{50, 100}, Reps: 2, Bootstrap: 10, Widths: []int{1, 4, 1},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	node, readout := filepath.Join(dir, "node.png"), filepath.Join(dir, "readout.png")
+	if err := res.WritePlots(node, readout); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{node, readout} {
+		f, err := os.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		if b := img.Bounds(); b.Dx() < 100 || b.Dy() < 100 {
+			t.Errorf("%s: %v", p, b)
+		}
+	}
+	if err := res.WritePlots(filepath.Join(dir, "x.txt"), ""); !errors.Is(err, graphs.ErrParameter) {
+		t.Errorf("bad extension: err = %v", err)
 	}
 }
