@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/parallel"
@@ -136,6 +137,8 @@ type EgoSampler struct {
 	batch int
 	d     int
 	scale float64 // 1/(nρ)
+
+	scratch sync.Pool // *egoScratch: buffers only, no state carried between calls
 }
 
 // NewEgoSampler prepares the ego sampler of p for batches of B = batch
@@ -178,8 +181,8 @@ func (s *EgoSampler) Batch() int { return s.batch }
 // Samplers of the same W with different n, ρ, X, Y or aggregation therefore
 // share the latents u_b.
 //
-// Cost O(B·(1 + nρ)·d) expected; it allocates one neighbour buffer per
-// call. Errors: len(y) ≠ B or len(phi) ≠ 2d·B (graphs.ErrShape), a nil rng,
+// Cost O(B·(1 + nρ)·d) expected; buffers are pooled, so a call does not
+// allocate in the steady state. Errors: len(y) ≠ B or len(phi) ≠ 2d·B (graphs.ErrShape), a nil rng,
 // a GraphonFunc value outside [0,1] (graphs.ErrParameter; see Ego.Err).
 func (s *EgoSampler) Sample(rng *rand.Rand, phi, y []float64) error {
 	const fn = "EgoSampler.Sample"
@@ -193,13 +196,21 @@ func (s *EgoSampler) Sample(rng *rand.Rand, phi, y []float64) error {
 	for b := range y {
 		y[b] = rng.Float64() // the latents first; y[b] = Y(u_b) below
 	}
-	var nbr []float64
-	xj := make([]float64, s.d)
-	for b, u := range y {
-		nbr = s.ego.DrawAt(rng, u, nbr)
-		y[b] = s.one(rng, u, nbr, phi[b*p:(b+1)*p], xj)
+	sc, _ := s.scratch.Get().(*egoScratch)
+	if sc == nil {
+		sc = &egoScratch{xj: make([]float64, s.d)}
 	}
+	for b, u := range y {
+		sc.nbr = s.ego.DrawAt(rng, u, sc.nbr)
+		y[b] = s.one(rng, u, sc.nbr, phi[b*p:(b+1)*p], sc.xj)
+	}
+	s.scratch.Put(sc)
 	return s.ego.Err()
+}
+
+// egoScratch is the per-call scratch of EgoSampler.Sample, pooled.
+type egoScratch struct {
+	nbr, xj []float64
 }
 
 // one fills φ = (x, m) of the node with latent u and neighbours' latents
