@@ -560,3 +560,21 @@ func (s *WholeGraphSampler) SampleNeighbours(rng *rand.Rand, y []float64, end []
 	s.targets(rng, wg, y)
 	return w, phi, nil
 }
+
+// Breaks returns the points of (0,1), ascending and distinct, across which
+// W(u, ·) may jump: the block boundaries of an SBM graphon, none (nil) for
+// the other shipped graphons and for a GraphonFunc (whose discontinuities
+// are unknown). A quadrature rule with panels split at these points
+// integrates a block-constant W exactly. The result is a fresh slice.
+func (w Graphon) Breaks() []float64 {
+	if w.d == nil || w.d.kind != kindSBM {
+		return nil
+	}
+	var out []float64
+	for _, b := range w.d.breaks[1 : len(w.d.breaks)-1] {
+		if b > 0 && b < 1 && (len(out) == 0 || b > out[len(out)-1]) {
+			out = append(out, b)
+		}
+	}
+	return out
+}

@@ -455,3 +455,19 @@ func TestEgoDrawAt(t *testing.T) {
 		}
 	}
 }
+
+func TestGraphonBreaks(t *testing.T) {
+	s, err := ParseGraphon("sbm:0.25,0,0.25,0.5:1,0,0,0;0,1,0,0;0,0,1,0;0,0,0,1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Breaks(); !slices.Equal(got, []float64{0.25, 0.5}) {
+		t.Errorf("SBM breaks %v, want [0.25 0.5] (the empty block adds none)", got)
+	}
+	if got := Product().Breaks(); got != nil {
+		t.Errorf("product breaks %v", got)
+	}
+	if got := (Graphon{}).Breaks(); got != nil {
+		t.Errorf("zero graphon breaks %v", got)
+	}
+}
