@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,8 +24,9 @@ import (
 
 // onlineInnerPanels and onlineInnerOrder define the inner quadrature rule
 // that computes (T_W X)(u) for the evaluation set: a composite
-// Gauss–Legendre rule of 64 equal panels of 8 nodes (512 nodes), exact for
-// piecewise polynomials of degree ≤ 15 on the panels.
+// Gauss–Legendre rule of 64 equal panels (further split at an SBM graphon's
+// block boundaries, Graphon.Breaks) of 8 nodes each, exact for piecewise
+// polynomials of degree ≤ 15 on the panels.
 const (
 	onlineInnerPanels = 64
 	onlineInnerOrder  = 8
@@ -225,10 +227,12 @@ func onlineEval(p generators.Process, v asymptotic.Variant, q int) (*asymptotic.
 	if err != nil {
 		return nil, quadrature.Rule{}, usagef("train: --eval-points=%d: %v", q, err)
 	}
-	breaks := make([]float64, onlineInnerPanels-1)
-	for i := range breaks {
-		breaks[i] = float64(i+1) / onlineInnerPanels
+	breaks := p.W.Breaks() // SBM block boundaries: exact for block-constant W
+	for i := 1; i < onlineInnerPanels; i++ {
+		breaks = append(breaks, float64(i)/onlineInnerPanels)
 	}
+	slices.Sort(breaks)
+	breaks = slices.Compact(breaks)
 	inner, err := quadrature.Piecewise(breaks, onlineInnerOrder)
 	if err != nil {
 		return nil, quadrature.Rule{}, err

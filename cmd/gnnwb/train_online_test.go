@@ -117,23 +117,37 @@ func TestTrainOnlineLibrary(t *testing.T) {
 
 // TestTrainOnlineEval checks the evaluation set against closed forms for
 // W = u·v and X(u) = u: (T_W X)(u) = u/3, mean T_W X/d_W = 2/3, symmetric
-// ∫ uv·v/sqrt((u/2)(v/2)) dv = 0.8 sqrt(u), sum (n−1)ρ u/3; and model B's
+// ∫ uv·v/sqrt((u/2)(v/2)) dv = 0.8 sqrt(u), sum (n−1)ρ u/3; for an SBM
+// with a block boundary off the panel grid, exactly; and model B's
 // entries aggregate the neighbours' x to the same m (Σ_e ω_e x_e = m).
 func TestTrainOnlineEval(t *testing.T) {
 	x, _ := generators.ParseSignal("poly:1")
 	y, _ := generators.ParseTarget("poly:0,0,1")
+	sbm, err := generators.ParseGraphon("sbm:0.3,0.7:0.9,0.1;0.1,0.5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// SBM, X(v) = v: (T_W X)(u) = P_a1 ∫_0^0.3 v dv + P_a2 ∫_0.3^1 v dv = 0.045 P_a1 + 0.455 P_a2.
+	sbmM := func(u float64) float64 {
+		if u < 0.3 {
+			return 0.045*0.9 + 0.455*0.1
+		}
+		return 0.045*0.1 + 0.455*0.5
+	}
 	for _, tt := range []struct {
 		agg string
+		w   generators.Graphon
 		m   func(u float64) float64
 		tol float64 // the inner 512-node rule is exact for polynomials; v^{3/2} converges fast
 	}{
-		{"graphon", func(u float64) float64 { return u / 3 }, 1e-14},
-		{"mean", func(u float64) float64 { return 2.0 / 3 }, 1e-14},
-		{"symmetric", func(u float64) float64 { return 0.8 * math.Sqrt(u) }, 1e-7},
-		{"sum", func(u float64) float64 { return 99 * 0.5 * u / 3 }, 1e-12},
+		{"graphon", generators.Product(), func(u float64) float64 { return u / 3 }, 1e-14},
+		{"mean", generators.Product(), func(u float64) float64 { return 2.0 / 3 }, 1e-14},
+		{"symmetric", generators.Product(), func(u float64) float64 { return 0.8 * math.Sqrt(u) }, 1e-7},
+		{"sum", generators.Product(), func(u float64) float64 { return 99 * 0.5 * u / 3 }, 1e-12},
+		{"graphon", sbm, sbmM, 1e-14},
 	} {
-		t.Run(tt.agg, func(t *testing.T) {
-			p := generators.Process{W: generators.Product(), Rho: 0.5, N: 100, X: x, Y: y, Aggregation: tt.agg}
+		t.Run(tt.agg+" "+tt.w.String(), func(t *testing.T) {
+			p := generators.Process{W: tt.w, Rho: 0.5, N: 100, X: x, Y: y, Aggregation: tt.agg}
 			a, rule, err := onlineEval(p, asymptotic.ModelA, 5)
 			if err != nil {
 				t.Fatal(err)
