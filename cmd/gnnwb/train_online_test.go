@@ -257,3 +257,29 @@ func TestTrainOnlineErrors(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkTrainOnlineEgo: online SGD steps of the asymptotic model with the
+// ego sampler, N = 10⁴ units, d = 2 (fourier:1), n = 10⁴, nρ = 100,
+// exponential graphon; one iteration is 1000 steps (T = 0.1), reported as
+// steps/s.
+func BenchmarkTrainOnlineEgo(b *testing.B) {
+	x, _ := generators.ParseSignal("fourier:1")
+	y, _ := generators.ParseTarget("poly:0,0,1")
+	p := generators.Process{W: generators.Exponential(), Rho: 0.01, N: 10000, X: x, Y: y}
+	s, err := generators.NewEgoSampler(p, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := asymptotic.DefaultConfig()
+	cfg.Width, cfg.Dim, cfg.Time, cfg.Times = 10000, 2, 0.1, nil
+	b.ReportAllocs()
+	steps := int64(0)
+	for b.Loop() {
+		run, err := asymptotic.Train(context.Background(), cfg, s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		steps += run.Steps
+	}
+	b.ReportMetric(float64(steps)/b.Elapsed().Seconds(), "steps/s")
+}
