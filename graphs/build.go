@@ -6,7 +6,6 @@ import (
 	"math/bits"
 	"slices"
 	"sort"
-	"sync/atomic"
 	"unsafe"
 
 	"github.com/gnnwb/gnnwb/internal/parallel"
@@ -326,8 +325,9 @@ type LowerBlock struct {
 // FromLowerBlocks takes ownership of the blocks: it overwrites their
 // Neighbours and sets them and Weights to nil before returning, so that the
 // memory can be collected. Errors name the block, row and entry. Cost
-// O(n + m) plus sorting each row's upper part, parallel over blocks; the
-// result does not depend on GOMAXPROCS.
+// O(n + m) random accesses without atomics, plus a sequential scan of the
+// entries by each of the P = GOMAXPROCS workers (O(P·m) cheap reads), all
+// in parallel; the result does not depend on GOMAXPROCS.
 func FromLowerBlocks(n int, blocks []LowerBlock) (Graph, error) {
 	if err := checkNodes("FromLowerBlocks", n); err != nil {
 		return Graph{}, err
@@ -374,8 +374,7 @@ func FromLowerBlocks(n int, blocks []LowerBlock) (Graph, error) {
 		}
 		return sort.Search(len(blocks), func(b int) bool { return blocks[b].Hi > j })
 	}
-	// Pass 1: validate, and count into off[i+1] every row's own lower
-	// entries plus one for each later row that lists it.
+	// Pass 1: validate, and put each row's own lower count in off[i+1].
 	off := make([]int, n+1)
 	err := parallel.ForErr(len(blocks), func(b int) error {
 		bl := &blocks[b]
@@ -395,9 +394,8 @@ func FromLowerBlocks(n int, blocks []LowerBlock) (Graph, error) {
 						return fmt.Errorf("graphs: FromLowerBlocks: block %d row %d entry %d: weight %v is not finite: %w", b, i, k, w, ErrParameter)
 					}
 				}
-				atomicAdd(&off[j+1], 1)
 			}
-			atomicAdd(&off[i+1], int(c))
+			off[i+1] = int(c)
 			p += int(c)
 		}
 		if p != len(bl.Neighbours) {
@@ -408,6 +406,26 @@ func FromLowerBlocks(n int, blocks []LowerBlock) (Graph, error) {
 	if err != nil {
 		return Graph{}, err
 	}
+	// Pass 1b: add to off[j+1] one for every later row that lists j. Each
+	// worker owns a range of rows j and scans every entry, so there are no
+	// atomics (a locked add on a missed cache line stalls the core) and the
+	// counts do not depend on the number of workers.
+	workers := parallel.Workers()
+	parallel.For(workers, func(w int) {
+		lo, hi := n*w/workers, n*(w+1)/workers
+		for b := blockOf(lo); b < len(blocks); b++ {
+			bl := &blocks[b]
+			p := 0
+			for _, c := range bl.Counts {
+				for _, j := range bl.Neighbours[p : p+int(c)] {
+					if int(j) >= lo && int(j) < hi {
+						off[j+1]++
+					}
+				}
+				p += int(c)
+			}
+		}
+	})
 	for i := 1; i <= n; i++ {
 		off[i] += off[i-1]
 	}
@@ -442,39 +460,67 @@ func FromLowerBlocks(n int, blocks []LowerBlock) (Graph, error) {
 		bl.Neighbours, bl.Weights = nil, nil
 	})
 	// Pass 3: every lower entry j of row i puts i into the upper part of
-	// row j, at a slot claimed atomically; arrival order varies, pass 4
-	// sorts.
-	parallel.For(len(blocks), func(b int) {
-		bl := &blocks[b]
-		for r, c := range bl.Counts {
-			i := bl.Lo + r
-			lower := cols[off[i] : off[i]+int(c)]
-			for k, j := range lower {
-				bj := blockOf(int(j))
-				pos := atomic.AddInt64(&cursors[bj][int(j)-blocks[bj].Lo], 1) - 1
-				cols[pos] = int32(i)
-				if weighted {
-					ws[pos] = ws[off[i]+k]
+	// row j. Each worker owns a range of rows j (balanced by their upper
+	// entries) and scans the rows i in increasing order, so every upper part
+	// arrives sorted, with plain stores, whatever the number of workers.
+	bounds := make([]int, workers+1)
+	bounds[workers] = n
+	if workers > 1 {
+		total := off[n] / 2
+		next, seen, w := total/workers, 0, 1
+		for b := range blocks {
+			for r, c := range blocks[b].Counts {
+				i := blocks[b].Lo + r
+				seen += off[i+1] - off[i] - int(c)
+				for w < workers && seen >= next {
+					bounds[w] = i + 1
+					w++
+					next = total * w / workers
+				}
+			}
+		}
+		for ; w < workers; w++ {
+			bounds[w] = n
+		}
+	}
+	parallel.For(workers, func(w int) {
+		lo, hi := bounds[w], bounds[w+1]
+		if lo >= hi {
+			return
+		}
+		for b := blockOf(lo); b < len(blocks); b++ {
+			bl := &blocks[b]
+			for r, c := range bl.Counts {
+				i := bl.Lo + r
+				if i <= lo {
+					continue
+				}
+				lower := cols[off[i] : off[i]+int(c)]
+				for k, j := range lower {
+					if int(j) < lo {
+						continue
+					}
+					if int(j) >= hi {
+						break
+					}
+					bj := blockOf(int(j))
+					cur := &cursors[bj][int(j)-blocks[bj].Lo]
+					cols[*cur] = int32(i)
+					if weighted {
+						ws[*cur] = ws[off[i]+k]
+					}
+					*cur++
 				}
 			}
 		}
 	})
-	// Pass 4: sort the upper part of every row.
-	parallel.For(len(blocks), func(b int) {
-		bl := &blocks[b]
-		for r, c := range bl.Counts {
-			i := bl.Lo + r
-			if int(cursors[b][r]) != off[i+1] {
+	for b := range blocks {
+		for r := range blocks[b].Counts {
+			if i := blocks[b].Lo + r; int(cursors[b][r]) != off[i+1] {
 				panic(fmt.Sprintf("graphs: FromLowerBlocks: row %d filled up to %d, want %d", i, cursors[b][r], off[i+1]))
 			}
-			a := off[i] + int(c)
-			if weighted {
-				sortRow(cols[a:off[i+1]], ws[a:off[i+1]])
-			} else {
-				sortRow(cols[a:off[i+1]], nil)
-			}
 		}
-	})
+	}
 	return Graph{offsets: off, neighbours: cols, weights: ws}, nil
 }
 
@@ -493,12 +539,3 @@ func reuseAsInt64(buf []int32, rows int) []int64 {
 	}
 	return make([]int64, rows)
 }
-
-// atomicAdd adds d to *p atomically. int is 64 bits on every platform gnnwb
-// builds for (checked at compile time below).
-func atomicAdd(p *int, d int) int {
-	return int(atomic.AddInt64((*int64)(unsafe.Pointer(p)), int64(d)))
-}
-
-// int must be 64 bits wide for atomicAdd.
-var _ [unsafe.Sizeof(int(0)) - 8]struct{}
