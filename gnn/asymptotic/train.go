@@ -293,9 +293,17 @@ func Train(ctx context.Context, cfg Config, sampler Sampler) (*Run, error) {
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			return finish(), fmt.Errorf("asymptotic: Train: loss=%v at step %d (diverged; lower alpha): %w", loss, k, graphs.ErrParameter)
 		}
-		ck.LossSum += loss
-		ck.LossCount++
-		if next < len(recSteps) && recSteps[next] == k {
+		// The batch loss of step k joins the current window once: not when
+		// a resumed run repeats a step whose record was already taken, and
+		// not at a final step without a record (a continued run counts it
+		// when it resumes there).
+		recordHere := next < len(recSteps) && recSteps[next] == k
+		recorded := len(ck.Records) > 0 && ck.Records[len(ck.Records)-1].Step == k
+		if !recorded && (recordHere || k < steps) {
+			ck.LossSum += loss
+			ck.LossCount++
+		}
+		if recordHere {
 			ck.Records = append(ck.Records, record(&cfg, em, k, loss, ck.LossSum/float64(ck.LossCount), m.Moments()))
 			ck.LossSum, ck.LossCount = 0, 0
 			next++
