@@ -43,23 +43,37 @@ func trianglesCSR(off []int, nb []int32) int64 {
 	for i := range n {
 		key[i] = uint64(off[i+1]-off[i])<<32 | uint64(i)
 	}
-	// Oriented lists N⁺(u) = {v ∈ N(u) : key[v] > key[u]}, ascending, stored
-	// at the start of u's own CSR range: out[off[u] : off[u]+cnt[u]].
+	// Oriented lists N⁺(u) = {v ∈ N(u) : key[v] > key[u]}, ascending, in a
+	// CSR of their own (half the entries), so that visiting N⁺(v) costs one
+	// miss on ooff and one on out.
 	chunks := parallel.Chunks(n, triChunk)
-	out := make([]int32, len(nb))
-	cnt := make([]int32, n)
+	ooff := make([]int, n+1)
 	parallel.For(chunks, func(c int) {
 		lo, hi := parallel.Range(c, triChunk, n)
 		for u := lo; u < hi; u++ {
-			ku := key[u]
-			p := off[u]
+			ku, k := key[u], 0
+			for _, v := range nb[off[u]:off[u+1]] {
+				if key[v] > ku {
+					k++
+				}
+			}
+			ooff[u+1] = k
+		}
+	})
+	for u := 1; u <= n; u++ {
+		ooff[u] += ooff[u-1]
+	}
+	out := make([]int32, ooff[n])
+	parallel.For(chunks, func(c int) {
+		lo, hi := parallel.Range(c, triChunk, n)
+		for u := lo; u < hi; u++ {
+			ku, p := key[u], ooff[u]
 			for _, v := range nb[off[u]:off[u+1]] {
 				if key[v] > ku {
 					out[p] = v
 					p++
 				}
 			}
-			cnt[u] = int32(p - off[u])
 		}
 	})
 	key = nil
@@ -75,7 +89,7 @@ func trianglesCSR(off []int, nb []int32) int64 {
 		bits := *bp
 		var s int64
 		for u := lo; u < hi; u++ {
-			a := out[off[u] : off[u]+int(cnt[u])]
+			a := out[ooff[u]:ooff[u+1]]
 			if len(a) < 2 {
 				continue
 			}
@@ -83,7 +97,7 @@ func trianglesCSR(off []int, nb []int32) int64 {
 				bits[w>>6] |= 1 << (uint(w) & 63)
 			}
 			for _, v := range a {
-				for _, w := range out[off[v] : off[v]+int(cnt[v])] {
+				for _, w := range out[ooff[v]:ooff[v+1]] {
 					s += int64(bits[w>>6] >> (uint(w) & 63) & 1)
 				}
 			}
