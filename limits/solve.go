@@ -1,0 +1,494 @@
+package limits
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+
+	"github.com/gnnwb/gnnwb/generators"
+	"github.com/gnnwb/gnnwb/gnn/asymptotic"
+	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/internal/parallel"
+	"github.com/gnnwb/gnnwb/limits/kernel"
+	"github.com/gnnwb/gnnwb/limits/meanfield"
+	"github.com/gnnwb/gnnwb/limits/ode"
+)
+
+// The limits of MATH.md section 4, by the names the CLI and the sweep files use.
+const (
+	Graphon   = "graphon"   // n → ∞ at fixed N (4.1)
+	MeanField = "meanfield" // γ = 1, N → ∞ (4.2)
+	Kernel    = "kernel"    // γ = ½, N → ∞ (4.3)
+)
+
+// Limits lists the limit names in a fixed order.
+var Limits = []string{Graphon, MeanField, Kernel}
+
+// Solution is a network or a limit at the problem's evaluation times, as a
+// function of the input φ: Eval(dst, k, phi) writes g_{t_k}(φ_j) for the
+// points φ_j. It is safe for concurrent use only through Eval calls that are
+// not concurrent (it keeps scratch space).
+type Solution struct {
+	Name   string    `json:"name"`   // "network" or a limit name
+	Method string    `json:"method"` // how it was computed
+	Times  []float64 `json:"times"`
+	// ErrEstimate[k] is the solver's own error at t_k on the evaluation grid
+	// (the particle solver's self-check against 2M particles), nil when the
+	// solver is exact up to ODE and quadrature tolerance.
+	ErrEstimate []float64 `json:"err_estimate,omitempty"`
+	Stats       ode.Stats `json:"stats"`
+
+	eval func(dst []float64, k int, phi []float64) error
+	mu   sync.Mutex
+}
+
+// Eval writes g_{t_k}(φ_j) into dst for the P points phi (P×2d row-major,
+// len(dst) = P). Errors: k out of range, shapes (graphs.ErrShape).
+func (s *Solution) Eval(dst []float64, k int, phi []float64) error {
+	if k < 0 || k >= len(s.Times) {
+		return fmt.Errorf("limits: Solution.Eval: time index %d not in [0, %d): %w", k, len(s.Times), graphs.ErrShape)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.eval(dst, k, phi)
+}
+
+func modelEval(snaps []*asymptotic.Model, d int) func(dst []float64, k int, phi []float64) error {
+	return func(dst []float64, k int, phi []float64) error {
+		return snaps[k].Predict(dst, &asymptotic.Batch{Dim: d, Phi: phi})
+	}
+}
+
+func (s *Setup) modelConfig(width int, seed uint64) asymptotic.ModelConfig {
+	return asymptotic.ModelConfig{Width: width, Dim: s.r.d, Gamma: s.p.Gamma, Activation: s.r.act,
+		Variant: asymptotic.ModelA, Sc: s.p.Sc, Sw: s.p.Sw, Symmetric: s.p.Symmetric, Seed: seed}
+}
+
+// recordSteps returns k_t = round(t·N) for the problem's times.
+func (s *Setup) recordSteps(width int) ([]int64, error) {
+	out := make([]int64, len(s.p.Times))
+	for i, t := range s.p.Times {
+		kf := math.Round(t * float64(width))
+		if kf > 1<<53 {
+			return nil, perr("t·N = %v·%d too many steps", t, width)
+		}
+		out[i] = int64(kf)
+	}
+	return out, nil
+}
+
+// train runs online SGD exactly as asymptotic.Train does (step k draws its
+// batch from sampler with asymptotic.StepRand(seed, k), then Model.Step) and
+// returns copies of θ after round(t·N) steps for every evaluation time.
+func (s *Setup) train(ctx context.Context, width int, seed uint64, sampler asymptotic.Sampler, batch int) ([]*asymptotic.Model, error) {
+	m, err := asymptotic.NewModel(s.modelConfig(width, seed))
+	if err != nil {
+		return nil, fmt.Errorf("limits: %w", err)
+	}
+	recs, err := s.recordSteps(width)
+	if err != nil {
+		return nil, err
+	}
+	d := s.r.d
+	b := &asymptotic.Batch{Dim: d, Y: make([]float64, batch), Phi: make([]float64, batch*2*d)}
+	snaps := make([]*asymptotic.Model, len(recs))
+	next := 0
+	last := recs[len(recs)-1]
+	for k := int64(0); ; k++ {
+		for next < len(recs) && recs[next] == k {
+			snaps[next] = m.Clone()
+			next++
+		}
+		if k == last {
+			break
+		}
+		if k%64 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		if err := sampler.Sample(asymptotic.StepRand(seed, k), b.Phi, b.Y); err != nil {
+			return nil, fmt.Errorf("limits: sampler at step %d: %w", k, err)
+		}
+		loss, err := m.Step(b, s.p.Alpha)
+		if err != nil {
+			return nil, fmt.Errorf("limits: %w", err)
+		}
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			return nil, perr("loss=%v at step %d (diverged; lower alpha)", loss, k)
+		}
+	}
+	return snaps, nil
+}
+
+// Network trains the finite network of width N on G(n, W, ρ) with the
+// problem's sampler (generators.NewEgoSampler or NewWholeGraphSampler) from
+// θ_0 ~ μ_0 drawn with seed, and returns it at the evaluation times. Runs
+// with the same seed share θ_0 (the first N units) and the latent sequence
+// (MATH.md section 5). Cost O(T·N·B·(N·d + nρ·d)) for the ego sampler.
+// Errors: those of the samplers and asymptotic.NewModel (width < 1, an odd
+// width with Symmetric), divergence, ctx.
+func (s *Setup) Network(ctx context.Context, n, width int, seed uint64) (*Solution, error) {
+	var smp asymptotic.Sampler
+	var err error
+	b := s.batch(n)
+	if s.r.ego {
+		smp, err = generators.NewEgoSampler(s.process(n), b)
+	} else {
+		smp, err = generators.NewWholeGraphSampler(s.process(n), b)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("limits: Network: %w", err)
+	}
+	snaps, err := s.train(ctx, width, seed, smp, b)
+	if err != nil {
+		return nil, err
+	}
+	return &Solution{Name: "network", Method: fmt.Sprintf("sgd n=%d N=%d seed=%d", n, width, seed),
+		Times: append([]float64(nil), s.p.Times...), eval: modelEval(snaps, s.r.d)}, nil
+}
+
+// Coupled reports whether the limit depends on the width and seed of the
+// network it is compared with: the graphon limit always (same N, same θ_0),
+// the kernel limit when μ_0 is not symmetric (it starts from the network's
+// own g_0).
+func (s *Setup) Coupled(limit string) bool {
+	return limit == Graphon || (limit == Kernel && !s.p.Symmetric)
+}
+
+// SolveOptions tune the limit solvers.
+type SolveOptions struct {
+	// Particles is M for the mean-field particle solver (σ not the identity);
+	// 0 means 2048.
+	Particles int
+	// SelfCheck re-solves the particle system with 2M particles and reports
+	// the difference in Solution.ErrEstimate.
+	SelfCheck bool
+}
+
+// Limit solves the named limit (Graphon, MeanField or Kernel) at the
+// problem's times. width and seed are those of the network it is compared
+// with; they matter only when Coupled(limit) (otherwise pass any width ≥ 1).
+//
+//   - graphon (4.1): with the ego sampler (or the whole-graph sampler and a
+//     batch B < n), the same online SGD from the same θ_0 driven by the same
+//     latents, with m replaced by (T_W X)(u) (by quadrature); with the
+//     whole-graph sampler and B = all nodes, gradient descent on the
+//     population loss Σ_q ω_q ½(y_q − ŷ(φ_q))² with the same step
+//     α N^{γ−2} and the same number of steps.
+//   - meanfield (4.2, γ = 1): the moment ODE for σ the identity (exact);
+//     otherwise M Halton particles from μ_0 (paired (c, a), (−c, a) when
+//     Symmetric), optionally checked against 2M.
+//   - kernel (4.3, γ = ½): ġ = α K Ω (Y − g) on the training grid, solved by
+//     eigendecomposition from g_0 = 0 (Symmetric) or from the network's own
+//     g_0; off the grid g_t(φ) = g_0(φ) + Σ_r K(φ, φ_r) β_r(t).
+//
+// Errors: an unknown limit name, γ ≠ 1 for meanfield or γ ≠ ½ for kernel
+// (graphs.ErrParameter), and the solvers' errors.
+func (s *Setup) Limit(ctx context.Context, limit string, width int, seed uint64, opt SolveOptions) (*Solution, error) {
+	times := append([]float64(nil), s.p.Times...)
+	switch limit {
+	case Graphon:
+		if s.r.ego || s.p.Batch > 0 {
+			snaps, err := s.train(ctx, width, seed, &limitSampler{s}, s.p.Batch)
+			if err != nil {
+				return nil, err
+			}
+			return &Solution{Name: Graphon, Method: fmt.Sprintf("sgd π_∞ N=%d seed=%d", width, seed), Times: times, eval: modelEval(snaps, s.r.d)}, nil
+		}
+		snaps, err := s.populationGD(ctx, width, seed)
+		if err != nil {
+			return nil, err
+		}
+		return &Solution{Name: Graphon, Method: fmt.Sprintf("gd population N=%d seed=%d", width, seed), Times: times, eval: modelEval(snaps, s.r.d)}, nil
+	case MeanField:
+		if s.p.Gamma != 1 {
+			return nil, perr("the mean-field limit needs gamma=1, got %v", s.p.Gamma)
+		}
+		return s.meanField(ctx, times, opt)
+	case Kernel:
+		if s.p.Gamma != 0.5 {
+			return nil, perr("the kernel limit needs gamma=0.5, got %v", s.p.Gamma)
+		}
+		return s.kernel(width, seed, times)
+	}
+	return nil, perr("limit=%q not one of %v", limit, Limits)
+}
+
+// populationGD is gradient descent on the population loss of the training
+// grid: θ^k ← θ^k + α N^{γ−2} Σ_q ω_q (y_q − ŷ_q) ∇_θ F(θ^k; φ_q).
+func (s *Setup) populationGD(ctx context.Context, width int, seed uint64) ([]*asymptotic.Model, error) {
+	m, err := asymptotic.NewModel(s.modelConfig(width, seed))
+	if err != nil {
+		return nil, fmt.Errorf("limits: %w", err)
+	}
+	recs, err := s.recordSteps(width)
+	if err != nil {
+		return nil, err
+	}
+	p := 2 * s.r.d
+	gb := &asymptotic.Batch{Dim: s.r.d, Phi: s.tPhi}
+	nq := len(s.tY)
+	g := make([]float64, nq)
+	lr := s.p.Alpha * math.Pow(float64(width), s.p.Gamma-2)
+	act := s.r.act
+	const chunk = 64
+	snaps := make([]*asymptotic.Model, len(recs))
+	next := 0
+	for k := int64(0); ; k++ {
+		for next < len(recs) && recs[next] == k {
+			snaps[next] = m.Clone()
+			next++
+		}
+		if next == len(recs) {
+			break
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := m.Predict(g, gb); err != nil {
+			return nil, fmt.Errorf("limits: %w", err)
+		}
+		for q := range g {
+			g[q] = s.tOmega[q] * (s.tY[q] - g[q])
+		}
+		parallel.For(parallel.Chunks(width, chunk), func(c int) {
+			lo, hi := parallel.Range(c, chunk, width)
+			ga := make([]float64, p)
+			for u := lo; u < hi; u++ {
+				a := m.A[u*p : (u+1)*p]
+				clear(ga)
+				gc := 0.0
+				for q, r := range g {
+					phi := s.tPhi[q*p : (q+1)*p]
+					z := 0.0
+					for j, x := range phi {
+						z += a[j] * x
+					}
+					gc += r * act.Eval(z)
+					ds := r * act.Deriv(z)
+					for j, x := range phi {
+						ga[j] += ds * x
+					}
+				}
+				cu := m.C[u]
+				m.C[u] = cu + lr*gc
+				for j := range a {
+					a[j] += lr * cu * ga[j]
+				}
+			}
+		})
+	}
+	return snaps, nil
+}
+
+// Tolerances of the limit ODEs.
+var (
+	momentTol   = ode.Options{RTol: 1e-10, ATol: 1e-12}
+	particleTol = ode.Options{RTol: 1e-7, ATol: 1e-9}
+)
+
+func (s *Setup) meanField(ctx context.Context, times []float64, opt SolveOptions) (*Solution, error) {
+	d := s.r.d
+	dim := 2 * d
+	if s.r.act.String() == "identity" {
+		sigma, r, err := meanfield.SecondMoments(s.tOmega, s.tPhi, s.tY, dim)
+		if err != nil {
+			return nil, err
+		}
+		m0, err := meanfield.InitialMoments(s.p.Sc, s.p.Sw, d)
+		if err != nil {
+			return nil, err
+		}
+		ms, st, err := meanfield.SolveMoments(ctx, meanfield.MomentProblem{Sigma: sigma, R: r, Alpha: s.p.Alpha}, m0, times, momentTol)
+		if err != nil {
+			return nil, err
+		}
+		return &Solution{Name: MeanField, Method: "moment ODE (linear σ)", Times: times, Stats: st,
+			eval: func(dst []float64, k int, phi []float64) error {
+				if len(phi) != dim*len(dst) {
+					return fmt.Errorf("limits: Solution.Eval: len(phi)=%d, want 2d·%d: %w", len(phi), len(dst), graphs.ErrShape)
+				}
+				for j := range dst {
+					dst[j] = ms[k].Output(phi[j*dim : (j+1)*dim])
+				}
+				return nil
+			}}, nil
+	}
+	m := opt.Particles
+	if m == 0 {
+		m = 2048
+	}
+	if m < 2 || m%2 != 0 && s.p.Symmetric {
+		return nil, perr("particles=%d: need M ≥ 2 (even when symmetric)", m)
+	}
+	prob := meanfield.Problem{Act: s.act, Alpha: s.p.Alpha, Omega: s.tOmega, Phi: s.tPhi, Y: s.tY, Dim: dim}
+	particles := func(mm int) ([]float64, error) {
+		if !s.p.Symmetric {
+			return meanfield.HaltonParticles(mm, s.p.Sc, s.p.Sw, d, 1)
+		}
+		half, err := meanfield.HaltonParticles(mm/2, s.p.Sc, s.p.Sw, d, 1)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]float64, 0, mm*(1+dim))
+		for k := range mm / 2 {
+			row := half[k*(1+dim) : (k+1)*(1+dim)]
+			out = append(out, row...)
+			out = append(out, -row[0])
+			out = append(out, row[1:]...)
+		}
+		return out, nil
+	}
+	th, err := particles(m)
+	if err != nil {
+		return nil, err
+	}
+	tr, err := meanfield.SolveParticles(ctx, prob, th, times, particleTol, true)
+	if err != nil {
+		return nil, err
+	}
+	sol := &Solution{Name: MeanField, Method: fmt.Sprintf("particles M=%d (Halton)", m), Times: times, Stats: tr.Stats,
+		eval: func(dst []float64, k int, phi []float64) error {
+			g, err := meanfield.Output(s.act, tr.Theta[k], phi, dim)
+			if err != nil {
+				return err
+			}
+			if len(g) != len(dst) {
+				return fmt.Errorf("limits: Solution.Eval: len(dst)=%d, want %d: %w", len(dst), len(g), graphs.ErrShape)
+			}
+			copy(dst, g)
+			return nil
+		}}
+	if opt.SelfCheck {
+		th2, err := particles(2 * m)
+		if err != nil {
+			return nil, err
+		}
+		tr2, err := meanfield.SolveParticles(ctx, prob, th2, times, particleTol, true)
+		if err != nil {
+			return nil, err
+		}
+		sol.ErrEstimate = make([]float64, len(times))
+		for k := range times {
+			g1, err1 := meanfield.Output(s.act, tr.Theta[k], s.phi, dim)
+			g2, err2 := meanfield.Output(s.act, tr2.Theta[k], s.phi, dim)
+			if err1 != nil || err2 != nil {
+				return nil, fmt.Errorf("limits: self-check: %v %v: %w", err1, err2, graphs.ErrShape)
+			}
+			sol.ErrEstimate[k] = l2(s.rule.Omega, g1, g2)
+		}
+	}
+	return sol, nil
+}
+
+// l2 returns (Σ_q ω_q (a_q − b_q)²)^{1/2}.
+func l2(omega, a, b []float64) float64 {
+	s := 0.0
+	for q, w := range omega {
+		e := a[q] - b[q]
+		s += w * e * e
+	}
+	return math.Sqrt(s)
+}
+
+// gram returns the NTK Gram matrix on the training grid, computed once.
+func (s *Setup) gram() ([]float64, kernel.NTK, error) {
+	k := kernel.NTK{Act: s.act, Sc: s.p.Sc, Sw: s.p.Sw, D: s.r.d}
+	s.gramOnce.Do(func() {
+		s.gramK, s.gramErr = k.Gram(s.tPhi, 2*s.r.d)
+	})
+	return s.gramK, k, s.gramErr
+}
+
+func (s *Setup) kernel(width int, seed uint64, times []float64) (*Solution, error) {
+	km, ntk, err := s.gram()
+	if err != nil {
+		return nil, err
+	}
+	dim := 2 * s.r.d
+	var g0 []float64
+	var m0 *asymptotic.Model
+	method := "eigendecomposition, g_0 = 0 (symmetric μ_0)"
+	if !s.p.Symmetric {
+		m0, err = asymptotic.NewModel(s.modelConfig(width, seed))
+		if err != nil {
+			return nil, fmt.Errorf("limits: %w", err)
+		}
+		g0 = make([]float64, len(s.tY))
+		if err := m0.Predict(g0, &asymptotic.Batch{Dim: s.r.d, Phi: s.tPhi}); err != nil {
+			return nil, err
+		}
+		method = fmt.Sprintf("eigendecomposition from the network's g_0 (N=%d seed=%d)", width, seed)
+	}
+	fl, err := kernel.NewFlow(km, s.tOmega, s.tY, g0, s.p.Alpha)
+	if err != nil {
+		return nil, err
+	}
+	beta := make([][]float64, len(times))
+	for k, t := range times {
+		if beta[k], err = fl.Coef(nil, t); err != nil {
+			return nil, err
+		}
+	}
+	nq := len(s.tY)
+	return &Solution{Name: Kernel, Method: method, Times: times,
+		eval: func(dst []float64, k int, phi []float64) error {
+			if len(phi) != dim*len(dst) {
+				return fmt.Errorf("limits: Solution.Eval: len(phi)=%d, want 2d·%d: %w", len(phi), len(dst), graphs.ErrShape)
+			}
+			if m0 != nil {
+				if err := m0.Predict(dst, &asymptotic.Batch{Dim: s.r.d, Phi: phi}); err != nil {
+					return err
+				}
+			} else {
+				clear(dst)
+			}
+			for j := range dst {
+				f := phi[j*dim : (j+1)*dim]
+				for r := range nq {
+					dst[j] += ntk.Kernel(f, s.tPhi[r*dim:(r+1)*dim]) * beta[k][r]
+				}
+			}
+			return nil
+		}}, nil
+}
+
+// testStream is the second PCG word of the test graphs' streams.
+const testStream = 0x7e57_6a9a_0000_0001
+
+// TestGraph draws the test graph of the node error for (n, seed): a fresh
+// G(n, W, ρ) with the problem's features (generators.WholeGraphSampler on
+// rand.NewPCG(seed, testStream), independent of N and of training), and
+// returns, for its first B = min(n, maxNodes) nodes, the network inputs
+// φ_i = (x_i, m_i) and the limit inputs (x_i, (T_W X)(u_i)) (the node's own
+// features, the aggregation replaced by its graphon limit), both B×2d, and
+// the latents u_i. Errors: those of the sampler.
+func (s *Setup) TestGraph(n int, seed uint64, maxNodes int) (net, lim, u []float64, err error) {
+	b := min(n, maxNodes)
+	ws, err := generators.NewWholeGraphSampler(s.process(n), b)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("limits: TestGraph: %w", err)
+	}
+	d := s.r.d
+	p := 2 * d
+	net = make([]float64, b*p)
+	y := make([]float64, b)
+	if err := ws.Sample(rand.New(rand.NewPCG(seed, testStream)), net, y); err != nil {
+		return nil, nil, nil, fmt.Errorf("limits: TestGraph: %w", err)
+	}
+	rng := rand.New(rand.NewPCG(seed, testStream)) // the sampler's latents come first
+	u = make([]float64, b)
+	lim = make([]float64, b*p)
+	for i := range u {
+		u[i] = rng.Float64()
+		f := lim[i*p : (i+1)*p]
+		if err := s.FeaturesAt(f, u[i]); err != nil {
+			return nil, nil, nil, err
+		}
+		copy(f[:d], net[i*p:i*p+d])
+	}
+	return net, lim, u, nil
+}

@@ -1,0 +1,672 @@
+package limits
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/internal/atomicfile"
+)
+
+// Sweep is a grid of finite networks measured against limits (MATH.md
+// section 5): every cell (n, N, seed) for n in Nodes, N in Widths and seeds
+// 1..Seeds trains the network of Problem on G(n, W, ρ) with width N and
+// compares it with each limit in Limits at the problem's times, through the
+// function error e_fun (on the quadrature nodes) and the node error e_node
+// (on a fresh test graph of n nodes, at most TestNodes of them).
+type Sweep struct {
+	Problem   Problem  `json:"problem" yaml:"problem"`
+	Nodes     []int    `json:"nodes" yaml:"nodes"`           // n values
+	Widths    []int    `json:"widths" yaml:"widths"`         // N values
+	Seeds     int      `json:"seeds" yaml:"seeds"`           // R: seeds 1..R
+	Limits    []string `json:"limits" yaml:"limits"`         // graphon, meanfield, kernel
+	Particles int      `json:"particles" yaml:"particles"`   // M of the mean-field particle solver (0: 2048)
+	TestNodes int      `json:"test_nodes" yaml:"test_nodes"` // nodes of the test graph used by e_node (0: 1000)
+}
+
+// DefaultSweep is the demonstration that `gnnwb limits sweep` runs with no
+// configuration: DefaultProblem (tanh, γ = 1, the exponential graphon, dense)
+// on n ∈ {100, 300, 1000, 3000}, N ∈ {10, 30, 100, 300, 1000, 3000}, 6
+// seeds, against the graphon limit (error along n) and the mean-field limit
+// (error along N and jointly), M = 2048 particles.
+func DefaultSweep() Sweep {
+	return Sweep{Problem: DefaultProblem(), Nodes: []int{100, 300, 1000, 3000}, Widths: []int{10, 30, 100, 300, 1000, 3000},
+		Seeds: 6, Limits: []string{Graphon, MeanField}, Particles: 2048, TestNodes: 1000}
+}
+
+// MaxCells bounds the number of cells of a sweep.
+const MaxCells = 1 << 20
+
+// Validate checks the sweep and its problem. Errors (graphs.ErrParameter)
+// name the field: empty grids, n < 1 or N < 1, duplicate values, an odd N
+// with a symmetric μ_0, R < 1, an unknown or duplicate limit, a limit whose
+// γ does not match, negative Particles or TestNodes.
+func (w Sweep) Validate() error {
+	if err := w.Problem.Validate(); err != nil {
+		return err
+	}
+	serr := func(format string, a ...any) error {
+		return fmt.Errorf("limits: Sweep: "+format+": %w", append(a, graphs.ErrParameter)...)
+	}
+	for _, g := range []struct {
+		name string
+		v    []int
+	}{{"nodes (n)", w.Nodes}, {"widths (N)", w.Widths}} {
+		if len(g.v) == 0 {
+			return serr("%s is empty", g.name)
+		}
+		for i, x := range g.v {
+			if x < 1 {
+				return serr("%s[%d]=%d < 1", g.name, i, x)
+			}
+			if slices.Contains(g.v[:i], x) {
+				return serr("%s has %d twice", g.name, x)
+			}
+		}
+	}
+	if w.Problem.Symmetric {
+		for _, x := range w.Widths {
+			if x%2 != 0 {
+				return serr("widths (N) has %d, but a symmetric μ_0 needs even N", x)
+			}
+		}
+	}
+	if w.Seeds < 1 {
+		return serr("seeds=%d < 1", w.Seeds)
+	}
+	if len(w.Limits) == 0 {
+		return serr("limits is empty; name at least one of %v", Limits)
+	}
+	for i, l := range w.Limits {
+		if !slices.Contains(Limits, l) {
+			return serr("limits[%d]=%q not one of %v", i, l, Limits)
+		}
+		if slices.Contains(w.Limits[:i], l) {
+			return serr("limits has %q twice", l)
+		}
+		if l == MeanField && w.Problem.Gamma != 1 {
+			return serr("limit meanfield needs problem.gamma=1, got %v", w.Problem.Gamma)
+		}
+		if l == Kernel && w.Problem.Gamma != 0.5 {
+			return serr("limit kernel needs problem.gamma=0.5, got %v", w.Problem.Gamma)
+		}
+	}
+	if w.Particles < 0 || w.TestNodes < 0 {
+		return serr("particles=%d, test_nodes=%d must be ≥ 0", w.Particles, w.TestNodes)
+	}
+	if len(w.Nodes)*len(w.Widths)*w.Seeds > MaxCells {
+		return serr("%d×%d×%d cells exceed %d", len(w.Nodes), len(w.Widths), w.Seeds, MaxCells)
+	}
+	return nil
+}
+
+// DecodeSweep reads a sweep from YAML or JSON on top of DefaultSweep (a
+// problem key is read on top of DefaultProblem); unknown keys are errors
+// (graphs.ErrFormat). The result is validated.
+func DecodeSweep(r io.Reader) (Sweep, error) {
+	w := DefaultSweep()
+	if err := decodeStrict(r, &w); err != nil {
+		return Sweep{}, fmt.Errorf("limits: DecodeSweep: %w", err)
+	}
+	if err := w.Validate(); err != nil {
+		return Sweep{}, err
+	}
+	return w, nil
+}
+
+// ReadSweep reads a sweep file (.yaml, .yml or .json) with DecodeSweep.
+func ReadSweep(path string) (Sweep, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Sweep{}, fmt.Errorf("limits: ReadSweep: %w", err)
+	}
+	defer f.Close()
+	w, err := DecodeSweep(f)
+	if err != nil {
+		return Sweep{}, fmt.Errorf("limits: ReadSweep: %s: %w", filepath.Base(path), err)
+	}
+	return w, nil
+}
+
+func (w Sweep) particles() int {
+	if w.Particles == 0 {
+		return 2048
+	}
+	return w.Particles
+}
+
+func (w Sweep) testNodes() int {
+	if w.TestNodes == 0 {
+		return 1000
+	}
+	return w.TestNodes
+}
+
+func (w Sweep) canonical() Sweep {
+	w.Problem = w.Problem.canonical()
+	w.Nodes = slices.Clone(w.Nodes)
+	w.Widths = slices.Clone(w.Widths)
+	w.Limits = slices.Clone(w.Limits)
+	return w
+}
+
+// Cell is one network of a sweep.
+type Cell struct {
+	Nodes int    `json:"n"`
+	Width int    `json:"N"`
+	Seed  uint64 `json:"seed"`
+}
+
+func (c Cell) key() string { return fmt.Sprintf("n%d_N%d_s%d", c.Nodes, c.Width, c.Seed) }
+
+// Cells lists the cells in their fixed order: n, then N, then seed.
+func (w Sweep) Cells() []Cell {
+	var out []Cell
+	for _, n := range w.Nodes {
+		for _, m := range w.Widths {
+			for s := 1; s <= w.Seeds; s++ {
+				out = append(out, Cell{n, m, uint64(s)})
+			}
+		}
+	}
+	return out
+}
+
+// Row is one line of a sweep's tidy CSV: the error of kind "fun" or "node"
+// of the network of cell (n, N, seed) against a limit at time t.
+type Row struct {
+	Limit string  `json:"limit"`
+	Nodes int     `json:"n"`
+	Width int     `json:"N"`
+	Seed  uint64  `json:"seed"`
+	T     float64 `json:"t"`
+	Kind  string  `json:"kind"`
+	Error float64 `json:"error"`
+}
+
+// CSVHeader is the header of errors.csv.
+var CSVHeader = []string{"limit", "n", "N", "seed", "t", "kind", "error"}
+
+// cellResult is what a finished cell stores in cells/<key>.json.
+type cellResult struct {
+	Cell
+	Rows []Row `json:"rows"`
+	// Curves[k] is the network's output on the quadrature nodes at t_k.
+	Curves  [][]float64 `json:"curves"`
+	Seconds float64     `json:"seconds"`
+}
+
+// RunOptions control RunSweep.
+type RunOptions struct {
+	// Shard i of Shards (0 ≤ i < Shards; Shards 0 or 1: all cells) runs the
+	// cells whose index in Cells() is i modulo Shards.
+	Shard, Shards int
+	// Progress, if not nil, is called after each cell with the cells done
+	// and the cells this run has to do.
+	Progress func(done, total int64)
+}
+
+// Directory layout of a sweep.
+const (
+	SweepFile   = "sweep.json"   // the sweep (problem included)
+	ErrorsFile  = "errors.csv"   // tidy rows of all finished cells
+	SummaryFile = "summary.json" // Summary
+	cellsDir    = "cells"
+)
+
+// RunSweep runs the cells of shard opt.Shard/opt.Shards of w into dir and
+// then assembles dir's outputs (AssembleSweep). Each finished cell is written
+// atomically to dir/cells/<n,N,seed>.json and is never recomputed: rerunning
+// the same command after an interruption continues where it stopped, and
+// the outputs equal those of an uninterrupted run (each cell is
+// deterministic, for any GOMAXPROCS). Shards may share dir (a shared file
+// system) or use their own, combined later by MergeSweeps.
+//
+// Limits that do not depend on the cell (mean-field; kernel with a
+// symmetric μ_0) are solved once per run; the graphon limit (and the kernel
+// limit from the network's own g_0) once per (N, seed).
+//
+// Errors: an invalid sweep or shard, a dir holding a different sweep
+// (graphs.ErrParameter), solver and file errors, ctx cancellation (finished
+// cells stay on disk).
+func RunSweep(ctx context.Context, w Sweep, dir string, opt RunOptions) (*Summary, error) {
+	if err := w.Validate(); err != nil {
+		return nil, err
+	}
+	shards := max(opt.Shards, 1)
+	if opt.Shard < 0 || opt.Shard >= shards {
+		return nil, fmt.Errorf("limits: RunSweep: shard %d/%d: need 0 ≤ i < k: %w", opt.Shard, shards, graphs.ErrParameter)
+	}
+	s, err := NewSetup(w.Problem)
+	if err != nil {
+		return nil, err
+	}
+	if err := initDir(dir, w); err != nil {
+		return nil, err
+	}
+	var todo []Cell
+	for i, c := range w.Cells() {
+		if i%shards != opt.Shard {
+			continue
+		}
+		if _, err := readCell(dir, c); err == nil {
+			continue
+		}
+		todo = append(todo, c)
+	}
+	fixed := map[string]*Solution{}
+	for _, l := range w.Limits {
+		if s.Coupled(l) {
+			continue
+		}
+		sol, err := s.Limit(ctx, l, 2, 1, SolveOptions{Particles: w.particles(), SelfCheck: true})
+		if err != nil {
+			return nil, err
+		}
+		fixed[l] = sol
+		if err := writeLimitInfo(dir, s, sol); err != nil {
+			return nil, err
+		}
+	}
+	coupled := map[string]*Solution{}
+	type test struct{ net, lim []float64 }
+	tests := map[[2]int]test{}
+	for done, c := range todo {
+		start := time.Now()
+		net, err := s.Network(ctx, c.Nodes, c.Width, c.Seed)
+		if err != nil {
+			return nil, fmt.Errorf("limits: RunSweep: cell %s: %w", c.key(), err)
+		}
+		tk := [2]int{c.Nodes, int(c.Seed)}
+		tg, ok := tests[tk]
+		if !ok {
+			tg.net, tg.lim, _, err = s.TestGraph(c.Nodes, c.Seed, w.testNodes())
+			if err != nil {
+				return nil, fmt.Errorf("limits: RunSweep: cell %s: %w", c.key(), err)
+			}
+			tests[tk] = tg
+		}
+		res := cellResult{Cell: c}
+		nq := s.rule.Len()
+		gn, gl := make([]float64, nq), make([]float64, nq)
+		nb := len(tg.net) / (2 * s.r.d)
+		yn, yl := make([]float64, nb), make([]float64, nb)
+		for k := range s.p.Times {
+			if err := net.Eval(gn, k, s.phi); err != nil {
+				return nil, err
+			}
+			res.Curves = append(res.Curves, slices.Clone(gn))
+		}
+		for _, l := range w.Limits {
+			sol := fixed[l]
+			if sol == nil {
+				key := fmt.Sprintf("%s/%d/%d", l, c.Width, c.Seed)
+				if sol = coupled[key]; sol == nil {
+					if sol, err = s.Limit(ctx, l, c.Width, c.Seed, SolveOptions{}); err != nil {
+						return nil, fmt.Errorf("limits: RunSweep: cell %s: %w", c.key(), err)
+					}
+					coupled[key] = sol
+				}
+			}
+			for k, t := range s.p.Times {
+				if err := sol.Eval(gl, k, s.phi); err != nil {
+					return nil, err
+				}
+				efun := l2(s.rule.Omega, res.Curves[k], gl)
+				if err := net.Eval(yn, k, tg.net); err != nil {
+					return nil, err
+				}
+				if err := sol.Eval(yl, k, tg.lim); err != nil {
+					return nil, err
+				}
+				se := 0.0
+				for i := range yn {
+					e := yn[i] - yl[i]
+					se += e * e
+				}
+				enode := math.Sqrt(se / float64(nb))
+				res.Rows = append(res.Rows,
+					Row{Limit: l, Nodes: c.Nodes, Width: c.Width, Seed: c.Seed, T: t, Kind: "fun", Error: efun},
+					Row{Limit: l, Nodes: c.Nodes, Width: c.Width, Seed: c.Seed, T: t, Kind: "node", Error: enode})
+			}
+		}
+		res.Seconds = time.Since(start).Seconds()
+		if err := writeJSON(filepath.Join(dir, cellsDir, c.key()+".json"), res); err != nil {
+			return nil, err
+		}
+		if opt.Progress != nil {
+			opt.Progress(int64(done+1), int64(len(todo)))
+		}
+	}
+	if opt.Progress != nil && len(todo) == 0 {
+		opt.Progress(0, 0)
+	}
+	return AssembleSweep(dir)
+}
+
+func writeJSON(path string, v any) error {
+	data, err := json.MarshalIndent(v, "", " ")
+	if err != nil {
+		return fmt.Errorf("limits: %s: %w", filepath.Base(path), err)
+	}
+	return atomicfile.WriteBytes(path, append(data, '\n'))
+}
+
+// initDir creates dir and dir/cells and writes dir/sweep.json, or checks
+// that an existing one describes the same sweep.
+func initDir(dir string, w Sweep) error {
+	if err := os.MkdirAll(filepath.Join(dir, cellsDir), 0o755); err != nil {
+		return fmt.Errorf("limits: %w", err)
+	}
+	want, err := json.MarshalIndent(w.canonical(), "", "  ")
+	if err != nil {
+		return fmt.Errorf("limits: %w", err)
+	}
+	want = append(want, '\n')
+	path := filepath.Join(dir, SweepFile)
+	have, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return atomicfile.WriteBytes(path, want)
+	case err != nil:
+		return fmt.Errorf("limits: %w", err)
+	case !bytes.Equal(have, want):
+		return fmt.Errorf("limits: %s holds a different sweep (see its %s); use another output directory: %w", dir, SweepFile, graphs.ErrParameter)
+	}
+	return nil
+}
+
+func readSweepDir(dir string) (Sweep, error) {
+	data, err := os.ReadFile(filepath.Join(dir, SweepFile))
+	if err != nil {
+		return Sweep{}, fmt.Errorf("limits: %s is not a sweep directory: %w", dir, err)
+	}
+	var w Sweep
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&w); err != nil {
+		return Sweep{}, fmt.Errorf("limits: %s: %v: %w", filepath.Join(dir, SweepFile), err, graphs.ErrFormat)
+	}
+	return w, nil
+}
+
+func readCell(dir string, c Cell) (cellResult, error) {
+	data, err := os.ReadFile(filepath.Join(dir, cellsDir, c.key()+".json"))
+	if err != nil {
+		return cellResult{}, err
+	}
+	var r cellResult
+	if err := json.Unmarshal(data, &r); err != nil {
+		return cellResult{}, fmt.Errorf("limits: cell %s: %v: %w", c.key(), err, graphs.ErrFormat)
+	}
+	if r.Cell != c {
+		return cellResult{}, fmt.Errorf("limits: cell file %s holds %+v: %w", c.key(), r.Cell, graphs.ErrFormat)
+	}
+	return r, nil
+}
+
+// LimitInfo describes a limit solved once for a sweep.
+type LimitInfo struct {
+	Name        string      `json:"name"`
+	Method      string      `json:"method"`
+	Times       []float64   `json:"times"`
+	ErrEstimate []float64   `json:"err_estimate,omitempty"`
+	ODESteps    int         `json:"ode_steps"`
+	ODEEvals    int         `json:"ode_evals"`
+	U           []float64   `json:"u,omitempty"` // quadrature nodes
+	G           [][]float64 `json:"g,omitempty"` // G[k][q] = g_{t_k}(φ(u_q))
+}
+
+func writeLimitInfo(dir string, s *Setup, sol *Solution) error {
+	info := LimitInfo{Name: sol.Name, Method: sol.Method, Times: sol.Times, ErrEstimate: sol.ErrEstimate,
+		ODESteps: sol.Stats.Steps, ODEEvals: sol.Stats.Evals, U: s.rule.U}
+	for k := range sol.Times {
+		g := make([]float64, s.rule.Len())
+		if err := sol.Eval(g, k, s.phi); err != nil {
+			return err
+		}
+		info.G = append(info.G, g)
+	}
+	return writeJSON(filepath.Join(dir, "limit_"+sol.Name+".json"), info)
+}
+
+// Group is the mean over seeds of one error at one (limit, n, N, t, kind).
+type Group struct {
+	Limit  string   `json:"limit"`
+	Nodes  int      `json:"n"`
+	Width  int      `json:"N"`
+	T      float64  `json:"t"`
+	Kind   string   `json:"kind"`
+	Mean   float64  `json:"mean"`
+	StdErr float64  `json:"stderr"`
+	Seeds  []uint64 `json:"seeds"`
+}
+
+// Summary is summary.json: what produced the sweep, how far it is, and the
+// errors averaged over seeds.
+type Summary struct {
+	Sweep    Sweep       `json:"sweep"`
+	Cells    int         `json:"cells"`
+	Done     int         `json:"done"`
+	Complete bool        `json:"complete"`
+	Seconds  float64     `json:"cell_seconds"` // compute time of the finished cells
+	Limits   []LimitInfo `json:"limits,omitempty"`
+	Groups   []Group     `json:"groups"`
+}
+
+// AssembleSweep reads dir's sweep and finished cells and writes, atomically,
+// errors.csv (the rows of the finished cells, in cell order; the same bytes
+// for the same cells however they were run) and summary.json. It is what
+// RunSweep ends with and what MergeSweeps runs after copying the shards.
+func AssembleSweep(dir string) (*Summary, error) {
+	w, err := readSweepDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	rows, sum, err := collect(dir, w)
+	if err != nil {
+		return nil, err
+	}
+	if err := atomicfile.Write(filepath.Join(dir, ErrorsFile), func(f io.Writer) error { return WriteRows(f, rows) }); err != nil {
+		return nil, err
+	}
+	if err := writeJSON(filepath.Join(dir, SummaryFile), sum); err != nil {
+		return nil, err
+	}
+	return sum, nil
+}
+
+func collect(dir string, w Sweep) ([]Row, *Summary, error) {
+	sum := &Summary{Sweep: w}
+	var rows []Row
+	for _, c := range w.Cells() {
+		sum.Cells++
+		r, err := readCell(dir, c)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		sum.Done++
+		sum.Seconds += r.Seconds
+		rows = append(rows, r.Rows...)
+	}
+	sum.Complete = sum.Done == sum.Cells
+	for _, l := range w.Limits {
+		data, err := os.ReadFile(filepath.Join(dir, "limit_"+l+".json"))
+		if err != nil {
+			continue
+		}
+		var info LimitInfo
+		if json.Unmarshal(data, &info) == nil {
+			info.U, info.G = nil, nil
+			sum.Limits = append(sum.Limits, info)
+		}
+	}
+	sum.Groups = groups(rows)
+	return rows, sum, nil
+}
+
+type groupKey struct {
+	limit string
+	n, m  int
+	t     float64
+	kind  string
+}
+
+// groups averages rows over seeds, in first-appearance order.
+func groups(rows []Row) []Group {
+	idx := map[groupKey]int{}
+	var out []Group
+	var vals [][]float64
+	for _, r := range rows {
+		k := groupKey{r.Limit, r.Nodes, r.Width, r.T, r.Kind}
+		i, ok := idx[k]
+		if !ok {
+			i = len(out)
+			idx[k] = i
+			out = append(out, Group{Limit: r.Limit, Nodes: r.Nodes, Width: r.Width, T: r.T, Kind: r.Kind})
+			vals = append(vals, nil)
+		}
+		out[i].Seeds = append(out[i].Seeds, r.Seed)
+		vals[i] = append(vals[i], r.Error)
+	}
+	for i := range out {
+		out[i].Mean, out[i].StdErr = meanSE(vals[i])
+	}
+	return out
+}
+
+func meanSE(v []float64) (float64, float64) {
+	m := 0.0
+	for _, x := range v {
+		m += x
+	}
+	m /= float64(len(v))
+	if len(v) < 2 {
+		return m, 0
+	}
+	ss := 0.0
+	for _, x := range v {
+		ss += (x - m) * (x - m)
+	}
+	return m, math.Sqrt(ss / float64(len(v)-1) / float64(len(v)))
+}
+
+// WriteRows writes rows as CSV with CSVHeader (floats in Go's shortest exact
+// form).
+func WriteRows(w io.Writer, rows []Row) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(CSVHeader); err != nil {
+		return err
+	}
+	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+	for _, r := range rows {
+		if err := cw.Write([]string{r.Limit, strconv.Itoa(r.Nodes), strconv.Itoa(r.Width),
+			strconv.FormatUint(r.Seed, 10), f(r.T), r.Kind, f(r.Error)}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// ReadRows reads a CSV written by WriteRows. Errors wrap graphs.ErrFormat and
+// name the line.
+func ReadRows(r io.Reader) ([]Row, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = len(CSVHeader)
+	recs, err := cr.ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("limits: ReadRows: %v: %w", err, graphs.ErrFormat)
+	}
+	if len(recs) == 0 || !slices.Equal(recs[0], CSVHeader) {
+		return nil, fmt.Errorf("limits: ReadRows: line 1: header %v, want %v: %w", recs, CSVHeader, graphs.ErrFormat)
+	}
+	out := make([]Row, 0, len(recs)-1)
+	for i, rec := range recs[1:] {
+		var row Row
+		var e [5]error
+		row.Limit, row.Kind = rec[0], rec[5]
+		row.Nodes, e[0] = strconv.Atoi(rec[1])
+		row.Width, e[1] = strconv.Atoi(rec[2])
+		row.Seed, e[2] = strconv.ParseUint(rec[3], 10, 64)
+		row.T, e[3] = strconv.ParseFloat(rec[4], 64)
+		row.Error, e[4] = strconv.ParseFloat(rec[6], 64)
+		if err := errors.Join(e[:]...); err != nil {
+			return nil, fmt.Errorf("limits: ReadRows: line %d: %v: %w", i+2, err, graphs.ErrFormat)
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// MergeSweeps copies the finished cells of the shard directories srcs into
+// dst (creating it with their sweep.json) and assembles dst. All must hold
+// the same sweep. Cells already in dst are kept. Errors: a src that is not a
+// sweep directory or holds another sweep (graphs.ErrParameter), file errors.
+func MergeSweeps(dst string, srcs []string) (*Summary, error) {
+	var w *Sweep
+	for _, src := range srcs {
+		sw, err := readSweepDir(src)
+		if err != nil {
+			return nil, err
+		}
+		if w == nil {
+			w = &sw
+			if err := initDir(dst, sw); err != nil {
+				return nil, err
+			}
+		} else if err := sameSweep(*w, sw); err != nil {
+			return nil, fmt.Errorf("limits: MergeSweeps: %s: %w", src, err)
+		}
+		for _, c := range sw.Cells() {
+			if _, err := readCell(dst, c); err == nil {
+				continue
+			}
+			r, err := readCell(src, c)
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			if err := writeJSON(filepath.Join(dst, cellsDir, c.key()+".json"), r); err != nil {
+				return nil, err
+			}
+		}
+		for _, l := range sw.Limits {
+			p := filepath.Join(src, "limit_"+l+".json")
+			if data, err := os.ReadFile(p); err == nil {
+				if _, err := os.Stat(filepath.Join(dst, "limit_"+l+".json")); err != nil {
+					if err := atomicfile.WriteBytes(filepath.Join(dst, "limit_"+l+".json"), data); err != nil {
+						return nil, err
+					}
+				}
+			}
+		}
+	}
+	return AssembleSweep(dst)
+}
+
+func sameSweep(a, b Sweep) error {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	if !bytes.Equal(ja, jb) {
+		return fmt.Errorf("holds a different sweep: %w", graphs.ErrParameter)
+	}
+	return nil
+}
