@@ -6,7 +6,6 @@ import (
 	"math/bits"
 	"slices"
 	"sort"
-	"unsafe"
 
 	"github.com/gnnwb/gnnwb/internal/parallel"
 )
@@ -319,12 +318,11 @@ type LowerBlock struct {
 // is given by blocks, which must tile [0, n) in order (blocks[0].Lo = 0,
 // blocks[b].Hi = blocks[b+1].Lo, last Hi = n). Either every block is weighted
 // or none is. It is the fast path for generators: no global sort, parallel
-// passes over the entries, and memory for the result plus the blocks
-// themselves (the blocks' neighbour buffers are reused as scratch).
+// passes over the entries, and no memory beyond the result and the blocks
+// themselves (the offsets double as write cursors).
 //
-// FromLowerBlocks takes ownership of the blocks: it overwrites their
-// Neighbours and sets them and Weights to nil before returning, so that the
-// memory can be collected. Errors name the block, row and entry. Cost
+// FromLowerBlocks takes ownership of the blocks: it sets their Neighbours
+// and Weights to nil before returning, so that the memory can be collected. Errors name the block, row and entry. Cost
 // O(n + m) random accesses without atomics, plus a sequential scan of the
 // entries by each of the P = GOMAXPROCS workers (O(P·m) cheap reads), all
 // in parallel; the result does not depend on GOMAXPROCS.
@@ -437,32 +435,8 @@ func FromLowerBlocks(n int, blocks []LowerBlock) (Graph, error) {
 	if weighted {
 		ws = make([]float64, off[n])
 	}
-	// Pass 2: copy each row's lower part to the front of its row. The
-	// block's buffer is then free and holds the cursors of its rows: the
-	// absolute position in cols of the row's next upper entry.
-	cursors := make([][]int64, len(blocks))
-	parallel.For(len(blocks), func(b int) {
-		bl := &blocks[b]
-		p := 0
-		for r, c := range bl.Counts {
-			i := bl.Lo + r
-			copy(cols[off[i]:], bl.Neighbours[p:p+int(c)])
-			if weighted {
-				copy(ws[off[i]:], bl.Weights[p:p+int(c)])
-			}
-			p += int(c)
-		}
-		cur := reuseAsInt64(bl.Neighbours, bl.Hi-bl.Lo)
-		for r, c := range bl.Counts {
-			cur[r] = int64(off[bl.Lo+r] + int(c))
-		}
-		cursors[b] = cur
-		bl.Neighbours, bl.Weights = nil, nil
-	})
-	// Pass 3: every lower entry j of row i puts i into the upper part of
-	// row j. Each worker owns a range of rows j (balanced by their upper
-	// entries) and scans the rows i in increasing order, so every upper part
-	// arrives sorted, with plain stores, whatever the number of workers.
+	// Destination rows are split among the workers of pass 3 so that each
+	// writes about the same number of upper entries (deg − own lower count).
 	bounds := make([]int, workers+1)
 	bounds[workers] = n
 	if workers > 1 {
@@ -483,6 +457,25 @@ func FromLowerBlocks(n int, blocks []LowerBlock) (Graph, error) {
 			bounds[w] = n
 		}
 	}
+	// Pass 2: copy each row's lower part to the front of its row, and turn
+	// off[i] into the row's cursor: where its next upper entry goes.
+	parallel.For(len(blocks), func(b int) {
+		bl := &blocks[b]
+		p := 0
+		for r, c := range bl.Counts {
+			i := bl.Lo + r
+			copy(cols[off[i]:], bl.Neighbours[p:p+int(c)])
+			if weighted {
+				copy(ws[off[i]:], bl.Weights[p:p+int(c)])
+			}
+			off[i] += int(c)
+			p += int(c)
+		}
+	})
+	// Pass 3: every lower entry j of row i puts i into the upper part of
+	// row j. Each worker owns a range of rows j and scans the blocks in
+	// order, so every upper part arrives sorted, with plain stores, whatever
+	// the number of workers.
 	parallel.For(workers, func(w int) {
 		lo, hi := bounds[w], bounds[w+1]
 		if lo >= hi {
@@ -490,52 +483,43 @@ func FromLowerBlocks(n int, blocks []LowerBlock) (Graph, error) {
 		}
 		for b := blockOf(lo); b < len(blocks); b++ {
 			bl := &blocks[b]
+			p := 0
 			for r, c := range bl.Counts {
 				i := bl.Lo + r
-				if i <= lo {
-					continue
+				lower := bl.Neighbours[p : p+int(c)]
+				if i > lo {
+					for k, j := range lower {
+						if int(j) < lo {
+							continue
+						}
+						if int(j) >= hi {
+							break
+						}
+						q := off[j]
+						cols[q] = int32(i)
+						if weighted {
+							ws[q] = bl.Weights[p+k]
+						}
+						off[j] = q + 1
+					}
 				}
-				lower := cols[off[i] : off[i]+int(c)]
-				for k, j := range lower {
-					if int(j) < lo {
-						continue
-					}
-					if int(j) >= hi {
-						break
-					}
-					bj := blockOf(int(j))
-					cur := &cursors[bj][int(j)-blocks[bj].Lo]
-					cols[*cur] = int32(i)
-					if weighted {
-						ws[*cur] = ws[off[i]+k]
-					}
-					*cur++
-				}
+				p += int(c)
 			}
 		}
 	})
-	for b := range blocks {
-		for r := range blocks[b].Counts {
-			if i := blocks[b].Lo + r; int(cursors[b][r]) != off[i+1] {
-				panic(fmt.Sprintf("graphs: FromLowerBlocks: row %d filled up to %d, want %d", i, cursors[b][r], off[i+1]))
-			}
+	// Each cursor now sits at the end of its row, the start of the next:
+	// shift them right by one to get the offsets back.
+	if n > 0 {
+		copy(off[1:n], off[:n-1])
+		off[0] = 0
+	}
+	for i := range blocks {
+		blocks[i].Neighbours, blocks[i].Weights = nil, nil
+	}
+	for i := 0; i < n; i++ {
+		if off[i] > off[i+1] {
+			panic(fmt.Sprintf("graphs: FromLowerBlocks: row %d ends at %d after row %d's end %d", i, off[i+1], i-1, off[i]))
 		}
 	}
 	return Graph{offsets: off, neighbours: cols, weights: ws}, nil
-}
-
-// reuseAsInt64 returns rows int64s stored in buf's backing array when it is
-// large enough and 8-byte aligned (buf is no longer needed by the caller),
-// else a new slice.
-func reuseAsInt64(buf []int32, rows int) []int64 {
-	if rows == 0 {
-		return nil
-	}
-	if cap(buf) >= 2*rows {
-		p := unsafe.Pointer(unsafe.SliceData(buf[:1]))
-		if uintptr(p)%8 == 0 {
-			return unsafe.Slice((*int64)(p), rows)
-		}
-	}
-	return make([]int64, rows)
 }

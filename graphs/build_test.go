@@ -219,6 +219,10 @@ func TestFromLowerBlocksRefuses(t *testing.T) {
 	if err != nil || g.NumEdges() != 3 {
 		t.Fatalf("valid blocks: %v, %v", g, err)
 	}
+	g, err = graphs.FromLowerBlocks(0, []graphs.LowerBlock{{Counts: []int32{}}})
+	if err != nil || g.NumNodes() != 0 {
+		t.Fatalf("one empty block: %v, %v", g, err)
+	}
 }
 
 func TestFromCSR(t *testing.T) {
