@@ -144,11 +144,17 @@ func generateCommand() *cli.Command {
 // generate samples spec and writes it to --out or stdout.
 func generate(c *cli.Context, spec generators.Spec) error {
 	bar := newProgress(c.App.ErrWriter, commandPath(c))
-	g, err := generators.Generate(c.Context, spec, c.Uint64("seed"), bar.Update)
-	bar.Done()
+	defer bar.Done()
+	g, err := generators.Generate(c.Context, spec, c.Uint64("seed"), func(done, total int64) {
+		bar.Update(done, total)
+		if done == total {
+			bar.Phase("building the graph")
+		}
+	})
 	if err != nil {
 		return fmt.Errorf("%s: %w", commandPath(c), err)
 	}
+	bar.Phase("writing")
 	return writeGraph(c, g)
 }
 
