@@ -139,6 +139,6 @@ func trajectories(dir string, w Sweep, l string, out func(string) string) error 
 	if len(curves) == 0 {
 		return nil
 	}
-	lab := plots.Labels{Title: fmt.Sprintf("networks (n = %d, seed 1) and the %s, t = %g", n, l, info.Times[k]), X: "latent position u", Y: "output g_t(φ(u))"}
+	lab := plots.Labels{Title: fmt.Sprintf("networks (n = %d, seed 1) against the %s, t = %g", n, limitTitle[l], info.Times[k]), X: "latent position u", Y: "output g_t(φ(u))"}
 	return plots.Trajectories(out("trajectories_"+l), info.U, curves, plots.Curve{Label: l + " limit", G: info.G[k]}, lab)
 }

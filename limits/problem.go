@@ -60,14 +60,15 @@ type Problem struct {
 }
 
 // DefaultProblem is the problem the CLI starts from: the smooth exponential
-// graphon W = exp(−(u+v)), dense (ρ = 1), graphon aggregation, X(u) = u,
-// Y(u) = sin 2πu, no noise, tanh, mean-field scaling γ = 1, α = 1,
-// s_c = s_w = 1, μ_0 not symmetric, t ∈ {0.5, 1}, B = 1, the ego sampler and
-// Q = 48 quadrature nodes.
+// graphon W = exp(−(u+v)), dense (ρ = 1), graphon aggregation,
+// X(u) = (cos 2πu, sin 2πu) (fourier:1, d = 2), Y(u) = sin 2πu, no noise,
+// tanh, mean-field scaling γ = 1, α = 3, s_c = s_w = 1, μ_0 not symmetric,
+// t ∈ {0.5, 2} (by t = 2 the mean-field limit fits Y to an RMS error of
+// 0.06), B = 1, the ego sampler and Q = 48 quadrature nodes.
 func DefaultProblem() Problem {
 	return Problem{
-		Graphon: "exponential", Rho: 1, Aggregation: "graphon", Signal: "poly:1", Target: "sin:1",
-		Activation: "tanh", Gamma: 1, Alpha: 1, Sc: 1, Sw: 1, Times: []float64{0.5, 1},
+		Graphon: "exponential", Rho: 1, Aggregation: "graphon", Signal: "fourier:1", Target: "sin:1",
+		Activation: "tanh", Gamma: 1, Alpha: 3, Sc: 1, Sw: 1, Times: []float64{0.5, 2},
 		Batch: 1, Sampler: "ego", Quadrature: 48,
 	}
 }

@@ -1,0 +1,420 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/gnnwb/gnnwb/internal/atomicfile"
+	"github.com/gnnwb/gnnwb/limits"
+)
+
+func init() { commands = append(commands, limitsCommand()) }
+
+func limitsCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "limits",
+		Usage: "the n → ∞ and N → ∞ limits of the one-hidden-layer GNN: solve them, sweep finite networks against them, fit rates, plot",
+		Subcommands: []*cli.Command{
+			limitsSolveCommand(), limitsSweepCommand(), limitsMergeCommand(), limitsFitCommand(), limitsPlotCommand(),
+		},
+	}
+}
+
+// problemFlags are the fields of limits.Problem; a flag that is set
+// overrides the configuration file.
+func problemFlags() []cli.Flag {
+	d := limits.DefaultProblem()
+	return []cli.Flag{
+		&cli.StringFlag{Name: "graphon", Value: d.Graphon, Usage: "graphon W: constant:p, product, uniform-attachment, exponential, gaussian:H, sbm:<sizes>:<probs>"},
+		&cli.Float64Flag{Name: "rho", Value: d.Rho, Usage: "sparsity ρ in (0,1]"},
+		&cli.StringFlag{Name: "aggregation", Value: d.Aggregation, Usage: "graphon, mean or symmetric"},
+		&cli.StringFlag{Name: "signal", Value: d.Signal, Usage: "feature signal X: fourier:K or poly:K"},
+		&cli.StringFlag{Name: "target", Value: d.Target, Usage: "target Y: poly:c0,c1,…, sin:k or step:a"},
+		&cli.Float64Flag{Name: "noise-x", Usage: "sd of the Gaussian noise on each feature"},
+		&cli.Float64Flag{Name: "noise-y", Usage: "sd of the Gaussian noise on y"},
+		&cli.StringFlag{Name: "activation", Value: d.Activation, Usage: "σ: identity, tanh, relu, sigmoid, erf"},
+		&cli.Float64Flag{Name: "gamma", Value: d.Gamma, Usage: "output scaling γ in [0.5, 1] (1: mean field, 0.5: kernel)"},
+		&cli.Float64Flag{Name: "alpha", Value: d.Alpha, Usage: "learning-rate constant α"},
+		&cli.Float64Flag{Name: "sc", Value: d.Sc, Usage: "μ_0: c ~ N(0, sc²)"},
+		&cli.Float64Flag{Name: "sw", Value: d.Sw, Usage: "μ_0: a ~ N(0, sw² I/d)"},
+		&cli.BoolFlag{Name: "symmetric", Usage: "μ_0 in pairs (c, a), (−c, a), so g_0 ≡ 0"},
+		&cli.StringFlag{Name: "times", Value: "0.5,2", Usage: "evaluation times t = k/N, comma-separated, increasing"},
+		&cli.IntFlag{Name: "batch", Value: d.Batch, Usage: "samples per SGD step (whole sampler: 0 = all n nodes)"},
+		&cli.StringFlag{Name: "sampler", Value: d.Sampler, Usage: "ego or whole"},
+		&cli.IntFlag{Name: "quadrature", Value: d.Quadrature, Usage: "Gauss–Legendre nodes Q in u"},
+	}
+}
+
+func floatList(flag, s string) ([]float64, error) {
+	var out []float64
+	for _, f := range strings.Split(s, ",") {
+		x, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil {
+			return nil, usagef("--%s: %q is not a number", flag, strings.TrimSpace(f))
+		}
+		out = append(out, x)
+	}
+	return out, nil
+}
+
+func intList(flag, s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		x, err := strconv.Atoi(f)
+		if err != nil {
+			// accept 1e4 style integers
+			v, ferr := strconv.ParseFloat(f, 64)
+			if ferr != nil || v != float64(int(v)) {
+				return nil, usagef("--%s: %q is not an integer", flag, f)
+			}
+			x = int(v)
+		}
+		out = append(out, x)
+	}
+	return out, nil
+}
+
+// applyProblemFlags overrides p's fields with the flags that are set.
+func applyProblemFlags(c *cli.Context, p *limits.Problem) error {
+	str := map[string]*string{"graphon": &p.Graphon, "aggregation": &p.Aggregation, "signal": &p.Signal,
+		"target": &p.Target, "activation": &p.Activation, "sampler": &p.Sampler}
+	for k, v := range str {
+		if c.IsSet(k) {
+			*v = c.String(k)
+		}
+	}
+	flt := map[string]*float64{"rho": &p.Rho, "noise-x": &p.NoiseX, "noise-y": &p.NoiseY, "gamma": &p.Gamma,
+		"alpha": &p.Alpha, "sc": &p.Sc, "sw": &p.Sw}
+	for k, v := range flt {
+		if c.IsSet(k) {
+			*v = c.Float64(k)
+		}
+	}
+	if c.IsSet("batch") {
+		p.Batch = c.Int("batch")
+	}
+	if c.IsSet("quadrature") {
+		p.Quadrature = c.Int("quadrature")
+	}
+	if c.IsSet("symmetric") {
+		p.Symmetric = c.Bool("symmetric")
+	}
+	if c.IsSet("times") {
+		t, err := floatList("times", c.String("times"))
+		if err != nil {
+			return err
+		}
+		p.Times = t
+	}
+	return nil
+}
+
+func limitsSolveCommand() *cli.Command {
+	flags := append([]cli.Flag{
+		&cli.StringFlag{Name: "config", Usage: "problem file (.yaml or .json); flags override it"},
+		&cli.StringFlag{Name: "limit", Value: limits.MeanField, Usage: "graphon, meanfield or kernel"},
+		&cli.IntFlag{Name: "width", Value: 1000, Usage: "N of the network a coupled limit (graphon; kernel without --symmetric) is computed for"},
+		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of that network"},
+		&cli.IntFlag{Name: "particles", Value: 2048, Usage: "M particles of the mean-field solver (σ not the identity)"},
+		&cli.BoolFlag{Name: "self-check", Value: true, Usage: "re-solve with 2M particles and report the difference"},
+		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "limit.csv", Usage: "CSV of limit,t,u,g on the quadrature nodes; the problem and the solver's report go to the same name with .json"},
+	}, problemFlags()...)
+	return &cli.Command{
+		Name:      "solve",
+		Usage:     "solve a limit at the problem's times on the quadrature nodes u_q and write it as CSV",
+		UsageText: "gnnwb limits solve [--config FILE] [--limit meanfield|graphon|kernel] [problem flags] [--out limit.csv]",
+		Flags:     flags,
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 0 {
+				return usagef("limits solve: unexpected argument %q", c.Args().First())
+			}
+			p := limits.DefaultProblem()
+			if f := c.String("config"); f != "" {
+				var err error
+				if p, err = limits.ReadProblem(f); err != nil {
+					return err
+				}
+			}
+			if err := applyProblemFlags(c, &p); err != nil {
+				return err
+			}
+			s, err := limits.NewSetup(p)
+			if err != nil {
+				return err
+			}
+			start := time.Now()
+			sol, err := s.Limit(c.Context, c.String("limit"), c.Int("width"), c.Uint64("seed"),
+				limits.SolveOptions{Particles: c.Int("particles"), SelfCheck: c.Bool("self-check")})
+			if err != nil {
+				return err
+			}
+			u, _ := s.Nodes()
+			phi, _ := s.Features()
+			g := make([]float64, len(u))
+			out := c.String("out")
+			err = atomicfile.Write(out, func(w io.Writer) error {
+				cw := csv.NewWriter(w)
+				_ = cw.Write([]string{"limit", "t", "u", "g"})
+				for k, t := range sol.Times {
+					if err := sol.Eval(g, k, phi); err != nil {
+						return err
+					}
+					for q := range u {
+						_ = cw.Write([]string{sol.Name, ff(t), ff(u[q]), ff(g[q])})
+					}
+				}
+				cw.Flush()
+				return cw.Error()
+			})
+			if err != nil {
+				return err
+			}
+			report := struct {
+				Problem  limits.Problem   `json:"problem"`
+				Solution *limits.Solution `json:"solution"`
+				Seconds  float64          `json:"seconds"`
+			}{s.Problem(), sol, time.Since(start).Seconds()}
+			data, _ := json.MarshalIndent(report, "", "  ")
+			meta := strings.TrimSuffix(out, filepath.Ext(out)) + ".json"
+			if err := atomicfile.WriteBytes(meta, append(data, '\n')); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.App.Writer, "%s limit (%s) at t = %v: %s, %s\n", sol.Name, sol.Method, sol.Times, out, meta)
+			if sol.ErrEstimate != nil {
+				fmt.Fprintf(c.App.Writer, "self-check (M vs 2M particles) at each t: %.3g\n", sol.ErrEstimate)
+			}
+			return nil
+		},
+	}
+}
+
+func ff(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+func limitsSweepCommand() *cli.Command {
+	d := limits.DefaultSweep()
+	flags := append([]cli.Flag{
+		&cli.StringFlag{Name: "config", Usage: "sweep file (.yaml or .json) with keys problem, nodes, widths, seeds, limits, particles, test_nodes; flags override it"},
+		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "limits-sweep", Usage: "output directory (rerun the same command to resume)"},
+		&cli.StringFlag{Name: "nodes", Usage: fmt.Sprintf("n values, comma-separated (default %s)", joinInts(d.Nodes))},
+		&cli.StringFlag{Name: "widths", Usage: fmt.Sprintf("N values, comma-separated (default %s)", joinInts(d.Widths))},
+		&cli.IntFlag{Name: "seeds", Value: d.Seeds, Usage: "R seeds per (n, N): 1..R"},
+		&cli.StringFlag{Name: "limits", Value: strings.Join(d.Limits, ","), Usage: "limits to compare with: graphon, meanfield, kernel"},
+		&cli.IntFlag{Name: "particles", Value: d.Particles, Usage: "M particles of the mean-field solver"},
+		&cli.IntFlag{Name: "test-nodes", Value: d.TestNodes, Usage: "nodes of the test graph used for the node error"},
+		&cli.StringFlag{Name: "shard", Value: "0/1", Usage: "run shard i of k (i/k, 0-based): every k-th cell; combine with gnnwb limits merge"},
+		&cli.StringFlag{Name: "formats", Value: "png,svg", Usage: "plot formats written when the sweep is complete (empty: no plots)"},
+	}, problemFlags()...)
+	return &cli.Command{
+		Name:  "sweep",
+		Usage: "train finite networks over a grid of n, N and seeds, measure e_fun and e_node against limits, then fit and plot",
+		Description: "With no configuration it runs a small demonstration (DefaultSweep: tanh, γ = 1, exponential graphon, " +
+			"n ∈ {100,…,3000}, N ∈ {10,…,3000}, 6 seeds, graphon and mean-field limits). Finished cells are kept in OUT/cells; " +
+			"after Ctrl-C the same command continues. When all cells are done it writes OUT/errors.csv, summary.json, fits.json and the plots.",
+		UsageText: "gnnwb limits sweep [--config FILE] [--out DIR] [--shard i/k] [flags]",
+		Flags:     flags,
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 0 {
+				return usagef("limits sweep: unexpected argument %q", c.Args().First())
+			}
+			w := limits.DefaultSweep()
+			if f := c.String("config"); f != "" {
+				var err error
+				if w, err = limits.ReadSweep(f); err != nil {
+					return err
+				}
+			}
+			if err := applyProblemFlags(c, &w.Problem); err != nil {
+				return err
+			}
+			var err error
+			if c.IsSet("nodes") {
+				if w.Nodes, err = intList("nodes", c.String("nodes")); err != nil {
+					return err
+				}
+			}
+			if c.IsSet("widths") {
+				if w.Widths, err = intList("widths", c.String("widths")); err != nil {
+					return err
+				}
+			}
+			if c.IsSet("seeds") {
+				w.Seeds = c.Int("seeds")
+			}
+			if c.IsSet("limits") {
+				w.Limits = strings.Split(c.String("limits"), ",")
+				for i := range w.Limits {
+					w.Limits[i] = strings.TrimSpace(w.Limits[i])
+				}
+			}
+			if c.IsSet("particles") {
+				w.Particles = c.Int("particles")
+			}
+			if c.IsSet("test-nodes") {
+				w.TestNodes = c.Int("test-nodes")
+			}
+			var shard, shards int
+			if _, err := fmt.Sscanf(c.String("shard"), "%d/%d", &shard, &shards); err != nil || shards < 1 || shard < 0 || shard >= shards {
+				return usagef("limits sweep: --shard %q: want i/k with 0 ≤ i < k", c.String("shard"))
+			}
+			out := c.String("out")
+			bar := newProgress(c.App.ErrWriter, "limits sweep")
+			start := time.Now()
+			sum, err := limits.RunSweep(c.Context, w, out, limits.RunOptions{Shard: shard, Shards: shards, Progress: bar.Update})
+			bar.Done()
+			if err != nil {
+				if c.Context.Err() != nil {
+					fmt.Fprintf(c.App.ErrWriter, "gnnwb: limits sweep interrupted; finished cells are in %s, run the same command to continue\n", out)
+				}
+				return err
+			}
+			fmt.Fprintf(c.App.Writer, "%s: %d of %d cells done (%.1f s this run, %.1f s of cell compute in total)\n",
+				out, sum.Done, sum.Cells, time.Since(start).Seconds(), sum.Seconds)
+			if !sum.Complete {
+				fmt.Fprintf(c.App.Writer, "not complete: run the other shards, then gnnwb limits merge --out %s SHARD_DIRS…\n", out)
+				return nil
+			}
+			return fitAndPlot(c, out, c.String("formats"))
+		},
+	}
+}
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, ",")
+}
+
+// fitAndPlot fits a complete sweep directory, prints the slopes, and draws
+// the plots in the given formats.
+func fitAndPlot(c *cli.Context, dir, formats string) error {
+	f, err := limits.FitSweep(dir)
+	if err != nil {
+		return err
+	}
+	printFits(c.App.Writer, f)
+	if strings.TrimSpace(formats) == "" {
+		return nil
+	}
+	files, err := limits.PlotSweep(dir, strings.Split(formats, ","))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.App.Writer, "%d plots in %s\n", len(files), dir)
+	return nil
+}
+
+// printFits prints, per limit and error kind at the last time, the slope
+// along N at the largest n and along n at the largest N, and the joint fit.
+func printFits(w io.Writer, f *limits.Fits) {
+	nmax, wmax := maxInt(f.Sweep.Nodes), maxInt(f.Sweep.Widths)
+	for _, j := range f.Joint {
+		fmt.Fprintf(w, "%s %s t=%g:\n", j.Limit, j.Kind, j.T)
+		for _, a := range []*limits.AxisFit{f.Find(j.Limit, j.Kind, "N", nmax), f.Find(j.Limit, j.Kind, "n", wmax)} {
+			if a == nil {
+				continue
+			}
+			other := "n"
+			if a.Axis == "n" {
+				other = "N"
+			}
+			if a.Err != "" {
+				fmt.Fprintf(w, "  along %s (%s=%d): no fit: %s\n", a.Axis, other, a.Fixed, a.Err)
+				continue
+			}
+			fmt.Fprintf(w, "  along %s (%s=%d): slope %.3f, 95%% CI [%.3f, %.3f] over %d seeds\n", a.Axis, other, a.Fixed, a.Slope, a.SlopeLo, a.SlopeHi, a.Seeds)
+		}
+		if j.Err != "" {
+			fmt.Fprintf(w, "  joint: no fit: %s\n", j.Err)
+		} else {
+			fmt.Fprintf(w, "  joint: e ≈ %.3g·N^(%.3f) + %.3g·(nρ)^(%.3f) + %.3g, RMS log residual %.3f\n", j.A, -j.P, j.B, -j.Q, j.Floor, j.RMS)
+		}
+	}
+}
+
+func maxInt(v []int) int {
+	m := 0
+	for _, x := range v {
+		m = max(m, x)
+	}
+	return m
+}
+
+func limitsMergeCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "merge",
+		Usage:     "combine the cells of shard directories of one sweep into --out and write its errors.csv and summary.json",
+		UsageText: "gnnwb limits merge --out DIR SHARD_DIR...",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "merged sweep directory"},
+			&cli.StringFlag{Name: "formats", Value: "png,svg", Usage: "plot formats when the merged sweep is complete (empty: none)"},
+		},
+		Action: func(c *cli.Context) error {
+			sum, err := limits.MergeSweeps(c.String("out"), c.Args().Slice())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(c.App.Writer, "%s: %d of %d cells\n", c.String("out"), sum.Done, sum.Cells)
+			if sum.Complete {
+				return fitAndPlot(c, c.String("out"), c.String("formats"))
+			}
+			return nil
+		},
+	}
+}
+
+func limitsFitCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "fit",
+		Usage:     "fit the error rates of a sweep directory (per axis with bootstrap intervals, and jointly); writes DIR/fits.json",
+		UsageText: "gnnwb limits fit DIR",
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return usagef("limits fit: want exactly one sweep DIR, got %d arguments", c.NArg())
+			}
+			f, err := limits.FitSweep(c.Args().First())
+			if err != nil {
+				return err
+			}
+			printFits(c.App.Writer, f)
+			return nil
+		},
+	}
+}
+
+func limitsPlotCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "plot",
+		Usage:     "draw a sweep directory's figures (rates along n and N, heat maps, trajectories)",
+		UsageText: "gnnwb limits plot DIR [--formats png,svg]",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "formats", Value: "png,svg", Usage: "png, svg or both"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return usagef("limits plot: want exactly one sweep DIR, got %d arguments", c.NArg())
+			}
+			if _, err := limits.FitSweep(c.Args().First()); err != nil {
+				return err
+			}
+			files, err := limits.PlotSweep(c.Args().First(), strings.Split(c.String("formats"), ","))
+			if err != nil {
+				return err
+			}
+			for _, f := range files {
+				fmt.Fprintln(c.App.Writer, f)
+			}
+			return nil
+		},
+	}
+}
