@@ -461,7 +461,7 @@ func writeReportText(w io.Writer, r trainReport) error {
 	}
 	over := fmt.Sprintf("%d seeds", len(s.Runs))
 	if r.Folds > 0 {
-		over = fmt.Sprintf("%d folds x %d seeds (std over folds)", r.Folds, len(s.Runs)/r.Folds)
+		over = fmt.Sprintf("%d folds x %d seeds: std over folds; std over seeds of the CV mean %.2f", r.Folds, len(s.Runs)/r.Folds, 100*s.SeedStd)
 	}
 	_, err := fmt.Fprintf(w, "%s %s: test accuracy %.2f ± %.2f %%  (validation %.2f ± %.2f %%; mean ± std over %s)\n",
 		r.Dataset, r.Model, 100*s.TestMean, 100*s.TestStd, 100*s.ValMean, 100*s.ValStd, over)
