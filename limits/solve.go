@@ -291,31 +291,12 @@ var (
 )
 
 func (s *Setup) meanField(ctx context.Context, times []float64, opt SolveOptions) (*Solution, error) {
-	d := s.r.d
-	dim := 2 * d
-	if s.r.act.String() == "identity" {
-		sigma, r, err := meanfield.SecondMoments(s.tOmega, s.tPhi, s.tY, dim)
+	if s.r.act == asymptotic.Identity {
+		m0, err := meanfield.InitialMoments(s.p.Sc, s.p.Sw, s.r.d)
 		if err != nil {
 			return nil, err
 		}
-		m0, err := meanfield.InitialMoments(s.p.Sc, s.p.Sw, d)
-		if err != nil {
-			return nil, err
-		}
-		ms, st, err := meanfield.SolveMoments(ctx, meanfield.MomentProblem{Sigma: sigma, R: r, Alpha: s.p.Alpha}, m0, times, momentTol)
-		if err != nil {
-			return nil, err
-		}
-		return &Solution{Name: MeanField, Method: "moment ODE (linear σ)", Times: times, Stats: st,
-			eval: func(dst []float64, k int, phi []float64) error {
-				if len(phi) != dim*len(dst) {
-					return fmt.Errorf("limits: Solution.Eval: len(phi)=%d, want 2d·%d: %w", len(phi), len(dst), graphs.ErrShape)
-				}
-				for j := range dst {
-					dst[j] = ms[k].Output(phi[j*dim : (j+1)*dim])
-				}
-				return nil
-			}}, nil
+		return s.moments(ctx, times, m0)
 	}
 	m := opt.Particles
 	if m == 0 {
@@ -324,54 +305,25 @@ func (s *Setup) meanField(ctx context.Context, times []float64, opt SolveOptions
 	if m < 2 || m%2 != 0 && s.p.Symmetric {
 		return nil, perr("particles=%d: need M ≥ 2 (even when symmetric)", m)
 	}
-	prob := meanfield.Problem{Act: s.act, Alpha: s.p.Alpha, Omega: s.tOmega, Phi: s.tPhi, Y: s.tY, Dim: dim}
-	particles := func(mm int) ([]float64, error) {
-		if !s.p.Symmetric {
-			return meanfield.HaltonParticles(mm, s.p.Sc, s.p.Sw, d, 1)
-		}
-		half, err := meanfield.HaltonParticles(mm/2, s.p.Sc, s.p.Sw, d, 1)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]float64, 0, mm*(1+dim))
-		for k := range mm / 2 {
-			row := half[k*(1+dim) : (k+1)*(1+dim)]
-			out = append(out, row...)
-			out = append(out, -row[0])
-			out = append(out, row[1:]...)
-		}
-		return out, nil
-	}
-	th, err := particles(m)
+	th, err := s.particles(m)
 	if err != nil {
 		return nil, err
 	}
-	tr, err := meanfield.SolveParticles(ctx, prob, th, times, particleTol, true)
+	sol, tr, err := s.solveParticles(ctx, times, th)
 	if err != nil {
 		return nil, err
 	}
-	sol := &Solution{Name: MeanField, Method: fmt.Sprintf("particles M=%d (Halton)", m), Times: times, Stats: tr.Stats,
-		eval: func(dst []float64, k int, phi []float64) error {
-			g, err := meanfield.Output(s.act, tr.Theta[k], phi, dim)
-			if err != nil {
-				return err
-			}
-			if len(g) != len(dst) {
-				return fmt.Errorf("limits: Solution.Eval: len(dst)=%d, want %d: %w", len(dst), len(g), graphs.ErrShape)
-			}
-			copy(dst, g)
-			return nil
-		}}
 	if opt.SelfCheck {
-		th2, err := particles(2 * m)
+		th2, err := s.particles(2 * m)
 		if err != nil {
 			return nil, err
 		}
-		tr2, err := meanfield.SolveParticles(ctx, prob, th2, times, particleTol, true)
+		_, tr2, err := s.solveParticles(ctx, times, th2)
 		if err != nil {
 			return nil, err
 		}
 		sol.ErrEstimate = make([]float64, len(times))
+		dim := 2 * s.r.d
 		for k := range times {
 			g1, err1 := meanfield.Output(s.act, tr.Theta[k], s.phi, dim)
 			g2, err2 := meanfield.Output(s.act, tr2.Theta[k], s.phi, dim)
@@ -382,6 +334,75 @@ func (s *Setup) meanField(ctx context.Context, times []float64, opt SolveOptions
 		}
 	}
 	return sol, nil
+}
+
+// moments solves the moment ODE of linear σ from the moments m0.
+func (s *Setup) moments(ctx context.Context, times []float64, m0 meanfield.Moments) (*Solution, error) {
+	dim := 2 * s.r.d
+	sigma, r, err := meanfield.SecondMoments(s.tOmega, s.tPhi, s.tY, dim)
+	if err != nil {
+		return nil, err
+	}
+	ms, st, err := meanfield.SolveMoments(ctx, meanfield.MomentProblem{Sigma: sigma, R: r, Alpha: s.p.Alpha}, m0, times, momentTol)
+	if err != nil {
+		return nil, err
+	}
+	return &Solution{Name: MeanField, Method: "moment ODE (linear σ)", Times: times, Stats: st,
+		eval: func(dst []float64, k int, phi []float64) error {
+			if len(phi) != dim*len(dst) {
+				return fmt.Errorf("limits: Solution.Eval: len(phi)=%d, want 2d·%d: %w", len(phi), len(dst), graphs.ErrShape)
+			}
+			for j := range dst {
+				dst[j] = ms[k].Output(phi[j*dim : (j+1)*dim])
+			}
+			return nil
+		}}, nil
+}
+
+// particles returns the first mm Halton particles of μ_0 (seed 1), in pairs
+// (c, a), (−c, a) from the first mm/2 when Symmetric.
+func (s *Setup) particles(mm int) ([]float64, error) {
+	d := s.r.d
+	dim := 2 * d
+	if !s.p.Symmetric {
+		return meanfield.HaltonParticles(mm, s.p.Sc, s.p.Sw, d, 1)
+	}
+	half, err := meanfield.HaltonParticles(mm/2, s.p.Sc, s.p.Sw, d, 1)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float64, 0, mm*(1+dim))
+	for k := range mm / 2 {
+		row := half[k*(1+dim) : (k+1)*(1+dim)]
+		out = append(out, row...)
+		out = append(out, -row[0])
+		out = append(out, row[1:]...)
+	}
+	return out, nil
+}
+
+// solveParticles moves the particles th by the McKean–Vlasov characteristics
+// on the training grid.
+func (s *Setup) solveParticles(ctx context.Context, times, th []float64) (*Solution, *meanfield.Trajectory, error) {
+	dim := 2 * s.r.d
+	prob := meanfield.Problem{Act: s.act, Alpha: s.p.Alpha, Omega: s.tOmega, Phi: s.tPhi, Y: s.tY, Dim: dim}
+	tr, err := meanfield.SolveParticles(ctx, prob, th, times, particleTol, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := len(th) / (1 + dim)
+	return &Solution{Name: MeanField, Method: fmt.Sprintf("particles M=%d (Halton)", m), Times: times, Stats: tr.Stats,
+		eval: func(dst []float64, k int, phi []float64) error {
+			g, err := meanfield.Output(s.act, tr.Theta[k], phi, dim)
+			if err != nil {
+				return err
+			}
+			if len(g) != len(dst) {
+				return fmt.Errorf("limits: Solution.Eval: len(dst)=%d, want %d: %w", len(dst), len(g), graphs.ErrShape)
+			}
+			copy(dst, g)
+			return nil
+		}}, tr, nil
 }
 
 // l2 returns (Σ_q ω_q (a_q − b_q)²)^{1/2}.

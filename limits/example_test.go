@@ -1,0 +1,63 @@
+package limits_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/gnnwb/gnnwb/limits"
+)
+
+// The mean-field limit of a linear network on the exponential graphon, by
+// the moment ODE, at the problem's times, on its quadrature nodes.
+func ExampleSetup_Limit() {
+	p := limits.DefaultProblem()
+	p.Activation = "identity"
+	p.Quadrature = 4
+	s, err := limits.NewSetup(p)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	sol, err := s.Limit(context.Background(), limits.MeanField, 1, 1, limits.SolveOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	u, _ := s.Nodes()
+	phi, y := s.Features()
+	g := make([]float64, len(u))
+	for k, t := range sol.Times {
+		if err := sol.Eval(g, k, phi); err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("t=%g (%s):", t, sol.Method)
+		for q := range u {
+			fmt.Printf(" g(%.2f)=%.3f", u[q], g[q])
+		}
+		fmt.Println()
+	}
+	fmt.Printf("target:")
+	for q := range u {
+		fmt.Printf(" Y(%.2f)=%.3f", u[q], y[q])
+	}
+	fmt.Println()
+	// Output:
+	// t=0.5 (moment ODE (linear σ)): g(0.07)=0.332 g(0.33)=0.686 g(0.67)=-0.684 g(0.93)=-0.330
+	// t=2 (moment ODE (linear σ)): g(0.07)=0.424 g(0.33)=0.877 g(0.67)=-0.875 g(0.93)=-0.422
+	// target: Y(0.07)=0.423 Y(0.33)=0.876 Y(0.67)=-0.876 Y(0.93)=-0.423
+}
+
+// A problem read from YAML: unspecified fields keep DefaultProblem's values.
+func ExampleDecodeSweep() {
+	w, err := limits.DecodeSweep(stringsReader("problem:\n  graphon: constant:0.5\n  rho: 0.1\nnodes: [100, 1000]\nwidths: [10, 100]\nseeds: 4\n"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(w.Problem.Graphon, w.Problem.Rho, w.Problem.Activation, w.Nodes, w.Widths, w.Seeds, len(w.Cells()), w.Limits)
+	// Output: constant:0.5 0.1 tanh [100 1000] [10 100] 4 16 [graphon meanfield]
+}
+
+func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }

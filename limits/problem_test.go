@@ -1,0 +1,145 @@
+package limits
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/gnnwb/gnnwb/graphs"
+)
+
+// TestBadConfiguration: every invalid field is refused with an error of the
+// right kind that names the field and its value.
+func TestBadConfiguration(t *testing.T) {
+	tests := []struct {
+		name   string
+		edit   func(w *Sweep)
+		kind   error
+		substr string
+	}{
+		{"empty times", func(w *Sweep) { w.Problem.Times = nil }, graphs.ErrParameter, "times is empty"},
+		{"negative time", func(w *Sweep) { w.Problem.Times = []float64{-1, 1} }, graphs.ErrParameter, "times[0]=-1"},
+		{"decreasing times", func(w *Sweep) { w.Problem.Times = []float64{1, 0.5} }, graphs.ErrParameter, "strictly increasing"},
+		{"NaN time", func(w *Sweep) { w.Problem.Times = []float64{nan()} }, graphs.ErrParameter, "times[0]=NaN"},
+		{"unknown activation", func(w *Sweep) { w.Problem.Activation = "softplus" }, graphs.ErrParameter, `"softplus"`},
+		{"rho 0", func(w *Sweep) { w.Problem.Rho = 0 }, graphs.ErrParameter, "rho=0"},
+		{"gamma", func(w *Sweep) { w.Problem.Gamma = 2 }, graphs.ErrParameter, "gamma=2"},
+		{"alpha", func(w *Sweep) { w.Problem.Alpha = 0 }, graphs.ErrParameter, "alpha=0"},
+		{"sum aggregation", func(w *Sweep) { w.Problem.Aggregation = "sum" }, graphs.ErrParameter, "no graphon limit"},
+		{"symmetric with ego", func(w *Sweep) { w.Problem.Aggregation = "symmetric" }, graphs.ErrParameter, "sampler=whole"},
+		{"bad sampler", func(w *Sweep) { w.Problem.Sampler = "star" }, graphs.ErrParameter, `sampler="star"`},
+		{"batch 0 ego", func(w *Sweep) { w.Problem.Batch = 0 }, graphs.ErrParameter, "batch=0"},
+		{"quadrature", func(w *Sweep) { w.Problem.Quadrature = 1 }, graphs.ErrParameter, "quadrature=1"},
+		{"noise", func(w *Sweep) { w.Problem.NoiseX = -1 }, graphs.ErrParameter, "noise_x=-1"},
+		{"bad graphon", func(w *Sweep) { w.Problem.Graphon = "wiggly" }, graphs.ErrFormat, "wiggly"},
+		{"bad signal", func(w *Sweep) { w.Problem.Signal = "poly:0" }, graphs.ErrParameter, "poly:0"},
+		{"bad target", func(w *Sweep) { w.Problem.Target = "cos:1" }, graphs.ErrFormat, "cos"},
+		{"empty nodes", func(w *Sweep) { w.Nodes = nil }, graphs.ErrParameter, "nodes (n) is empty"},
+		{"empty widths", func(w *Sweep) { w.Widths = []int{} }, graphs.ErrParameter, "widths (N) is empty"},
+		{"N < 1", func(w *Sweep) { w.Widths = []int{10, 0} }, graphs.ErrParameter, "widths (N)[1]=0 < 1"},
+		{"n < 1", func(w *Sweep) { w.Nodes = []int{-5} }, graphs.ErrParameter, "nodes (n)[0]=-5"},
+		{"duplicate N", func(w *Sweep) { w.Widths = []int{10, 10} }, graphs.ErrParameter, "10 twice"},
+		{"odd N symmetric", func(w *Sweep) { w.Problem.Symmetric = true; w.Widths = []int{10, 15} }, graphs.ErrParameter, "even N"},
+		{"seeds", func(w *Sweep) { w.Seeds = 0 }, graphs.ErrParameter, "seeds=0"},
+		{"no limits", func(w *Sweep) { w.Limits = nil }, graphs.ErrParameter, "limits is empty"},
+		{"unknown limit", func(w *Sweep) { w.Limits = []string{"ntk"} }, graphs.ErrParameter, `"ntk"`},
+		{"kernel needs gamma 1/2", func(w *Sweep) { w.Limits = []string{Kernel} }, graphs.ErrParameter, "gamma=0.5"},
+		{"meanfield needs gamma 1", func(w *Sweep) { w.Problem.Gamma = 0.5 }, graphs.ErrParameter, "gamma=1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := DefaultSweep()
+			w.Problem.Times = append([]float64(nil), w.Problem.Times...)
+			tt.edit(&w)
+			err := w.Validate()
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !errors.Is(err, tt.kind) || !strings.Contains(err.Error(), tt.substr) {
+				t.Errorf("error %q: want kind %v containing %q", err, tt.kind, tt.substr)
+			}
+		})
+	}
+	if err := DefaultSweep().Validate(); err != nil {
+		t.Errorf("DefaultSweep: %v", err)
+	}
+}
+
+// TestDecode: YAML and JSON give the same problem; unspecified keys keep
+// their defaults; unknown keys are refused with their line.
+func TestDecode(t *testing.T) {
+	yml := "problem:\n  graphon: constant:0.5\n  times: [0.25, 1]\n  activation: erf\nnodes: [10, 20]\nwidths: [4]\nseeds: 3\n"
+	js := `{"problem": {"graphon": "constant:0.5", "times": [0.25, 1], "activation": "erf"}, "nodes": [10, 20], "widths": [4], "seeds": 3}`
+	a, err := DecodeSweep(strings.NewReader(yml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := DecodeSweep(strings.NewReader(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sameSweep(a, b) != nil {
+		t.Errorf("YAML %+v != JSON %+v", a, b)
+	}
+	if a.Problem.Target != DefaultProblem().Target || a.Seeds != 3 || a.Problem.Times[0] != 0.25 {
+		t.Errorf("decoded %+v", a)
+	}
+	_, err = DecodeSweep(strings.NewReader("problem:\n  graphon: product\n  wdith: 3\n"))
+	if !errors.Is(err, graphs.ErrFormat) || !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("unknown key: %v", err)
+	}
+	p, err := DecodeProblem(strings.NewReader("{}"))
+	if err != nil || p.Graphon != DefaultProblem().Graphon {
+		t.Errorf("empty problem: %+v %v", p, err)
+	}
+	// round trip through MarshalIndent
+	data, err := a.Problem.MarshalIndent()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := DecodeProblem(bytes.NewReader(data))
+	if err != nil || sameSweep(Sweep{Problem: q}, Sweep{Problem: a.Problem}) != nil {
+		t.Errorf("round trip: %+v %v", q, err)
+	}
+}
+
+// FuzzDecodeSweep: arbitrary input never panics; accepted input validates
+// and survives a JSON round trip.
+func FuzzDecodeSweep(f *testing.F) {
+	f.Add("problem:\n  graphon: product\nnodes: [10]\n")
+	f.Add(`{"widths": [1, 2], "seeds": 2, "limits": ["graphon"]}`)
+	f.Add("problem: {times: [0, 1e3], target: 'poly:1,2'}\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		w, err := DecodeSweep(strings.NewReader(s))
+		if err != nil {
+			return
+		}
+		if err := w.Validate(); err != nil {
+			t.Fatalf("accepted %q but Validate: %v", s, err)
+		}
+	})
+}
+
+// FuzzReadRows: arbitrary CSV never panics; accepted rows round-trip.
+func FuzzReadRows(f *testing.F) {
+	f.Add("limit,n,N,seed,t,kind,error\ngraphon,10,20,1,0.5,fun,0.001\n")
+	f.Add("limit,n,N,seed,t,kind,error\n")
+	f.Add("a,b\n1,2\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		rows, err := ReadRows(strings.NewReader(s))
+		if err != nil {
+			return
+		}
+		var buf bytes.Buffer
+		if err := WriteRows(&buf, rows); err != nil {
+			t.Fatal(err)
+		}
+		again, err := ReadRows(&buf)
+		if err != nil || len(again) != len(rows) {
+			t.Fatalf("round trip: %v, %d rows != %d", err, len(again), len(rows))
+		}
+	})
+}
+
+func nan() float64 { var z float64; return z / z }

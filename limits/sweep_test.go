@@ -1,0 +1,135 @@
+package limits
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/gnnwb/gnnwb/graphs"
+)
+
+func smallSweep() Sweep {
+	w := DefaultSweep()
+	w.Problem.Times = []float64{0.5, 1}
+	w.Problem.Quadrature = 8
+	w.Nodes = []int{40, 80}
+	w.Widths = []int{8, 16}
+	w.Seeds = 2
+	w.Particles = 64
+	w.TestNodes = 30
+	return w
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestSweepResume: a sweep cancelled after 3 of its 8 cells and then rerun
+// writes the same errors.csv, byte for byte, as an uninterrupted sweep; the
+// rerun computes only the 5 missing cells. Shards 0/3, 1/3, 2/3 in their own
+// directories, merged, give the same bytes too. A directory holding another
+// sweep is refused. GOMAXPROCS=1 gives the same bytes.
+func TestSweepResume(t *testing.T) {
+	w := smallSweep()
+	root := t.TempDir()
+	full := filepath.Join(root, "full")
+	sum, err := RunSweep(context.Background(), w, full, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sum.Complete || sum.Done != 8 || len(sum.Groups) != 2*2*2*2*2 {
+		t.Fatalf("summary: done %d/%d, %d groups", sum.Done, sum.Cells, len(sum.Groups))
+	}
+	want := readFile(t, filepath.Join(full, ErrorsFile))
+	if rows, err := ReadRows(bytes.NewReader(want)); err != nil || len(rows) != 8*2*2*2 {
+		t.Fatalf("errors.csv: %d rows, %v", len(rows), err)
+	}
+
+	prev := runtime.GOMAXPROCS(1)
+	one := filepath.Join(root, "one")
+	_, err = RunSweep(context.Background(), w, one, RunOptions{})
+	runtime.GOMAXPROCS(prev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, filepath.Join(one, ErrorsFile)); !bytes.Equal(got, want) {
+		t.Errorf("GOMAXPROCS=1 errors.csv differs from GOMAXPROCS=%d", prev)
+	}
+
+	part := filepath.Join(root, "part")
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err = RunSweep(ctx, w, part, RunOptions{Progress: func(done, total int64) {
+		if done == 3 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted sweep: %v", err)
+	}
+	var todo int64
+	sum, err = RunSweep(context.Background(), w, part, RunOptions{Progress: func(done, total int64) { todo = total }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if todo != 5 || !sum.Complete {
+		t.Errorf("resumed run did %d cells, complete %v", todo, sum.Complete)
+	}
+	if got := readFile(t, filepath.Join(part, ErrorsFile)); !bytes.Equal(got, want) {
+		t.Errorf("resumed errors.csv differs:\n%s\nwant\n%s", got, want)
+	}
+
+	var shards []string
+	for i := range 3 {
+		d := filepath.Join(root, "shard", string(rune('a'+i)))
+		sum, err := RunSweep(context.Background(), w, d, RunOptions{Shard: i, Shards: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Complete {
+			t.Errorf("shard %d alone is complete", i)
+		}
+		shards = append(shards, d)
+	}
+	merged := filepath.Join(root, "merged")
+	if sum, err = MergeSweeps(merged, shards); err != nil || !sum.Complete {
+		t.Fatalf("merge: %v", err)
+	}
+	if got := readFile(t, filepath.Join(merged, ErrorsFile)); !bytes.Equal(got, want) {
+		t.Errorf("merged errors.csv differs")
+	}
+
+	other := w
+	other.Seeds = 3
+	if _, err := RunSweep(context.Background(), other, full, RunOptions{}); !errors.Is(err, graphs.ErrParameter) {
+		t.Errorf("other sweep in the same directory: %v", err)
+	}
+	if _, err := RunSweep(context.Background(), w, full, RunOptions{Shard: 2, Shards: 2}); !errors.Is(err, graphs.ErrParameter) {
+		t.Errorf("shard 2/2: %v", err)
+	}
+
+	f, err := FitSweep(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := f.Find(MeanField, "fun", "N", 80); a == nil || a.Err != "" || len(a.Mean) != 2 {
+		t.Errorf("fit along N: %+v", a)
+	}
+	files, err := PlotSweep(full, []string{"png"})
+	if err != nil || len(files) == 0 {
+		t.Errorf("plots: %v %v", files, err)
+	}
+	for _, p := range files {
+		if st, err := os.Stat(p); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+}
