@@ -28,7 +28,8 @@ var kindLabel = map[string]string{
 // fitted slopes in the legend), rate_n_<limit>_<kind> (against n, one series
 // per N), heatmap_<limit>_<kind> (the (n, N) grid); and, for the limits that
 // do not depend on the cell, trajectories_<limit>: the network outputs
-// g_t(u) at the largest n, seed 1, for every N, with the limit curve. Rate
+// g_t(u) at the largest n, seed 1, for (at most 4 of) the N, with the limit
+// curve. Rate
 // plots skip series that could not be fitted (a zero error). Errors: file
 // errors, plots' errors.
 func PlotSweep(dir string, exts []string) ([]string, error) {
@@ -129,6 +130,13 @@ func trajectories(dir string, w Sweep, l string, out func(string) string) error 
 	var curves []plots.Curve
 	widths := slices.Clone(w.Widths)
 	slices.Sort(widths)
+	if len(widths) > 4 { // at most 4 curves, smallest and largest N included
+		pick := make([]int, 4)
+		for i := range pick {
+			pick[i] = widths[i*(len(widths)-1)/3]
+		}
+		widths = pick
+	}
 	for _, m := range widths {
 		c, err := readCell(dir, Cell{n, m, 1})
 		if err != nil || len(c.Curves) <= k {

@@ -2,6 +2,7 @@ package limits
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -12,8 +13,10 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gnnwb/gnnwb/graphs"
@@ -214,8 +217,11 @@ type RunOptions struct {
 	// cells whose index in Cells() is i modulo Shards.
 	Shard, Shards int
 	// Progress, if not nil, is called after each cell with the cells done
-	// and the cells this run has to do.
+	// and the cells this run has to do (from one goroutine at a time).
 	Progress func(done, total int64)
+	// Workers is the number of cells computed at once (0: GOMAXPROCS).
+	// Each cell's result does not depend on it.
+	Workers int
 }
 
 // Directory layout of a sweep.
@@ -268,7 +274,7 @@ func RunSweep(ctx context.Context, w Sweep, dir string, opt RunOptions) (*Summar
 	}
 	fixed := map[string]*Solution{}
 	for _, l := range w.Limits {
-		if s.Coupled(l) {
+		if s.Coupled(l) || len(todo) == 0 {
 			continue
 		}
 		sol, err := s.Limit(ctx, l, 2, 1, SolveOptions{Particles: w.particles(), SelfCheck: true})
@@ -280,80 +286,174 @@ func RunSweep(ctx context.Context, w Sweep, dir string, opt RunOptions) (*Summar
 			return nil, err
 		}
 	}
-	coupled := map[string]*Solution{}
-	type test struct{ net, lim []float64 }
-	tests := map[[2]int]test{}
-	for done, c := range todo {
-		start := time.Now()
-		net, err := s.Network(ctx, c.Nodes, c.Width, c.Seed)
-		if err != nil {
-			return nil, fmt.Errorf("limits: RunSweep: cell %s: %w", c.key(), err)
-		}
-		tk := [2]int{c.Nodes, int(c.Seed)}
-		tg, ok := tests[tk]
-		if !ok {
-			tg.net, tg.lim, _, err = s.TestGraph(c.Nodes, c.Seed, w.testNodes())
-			if err != nil {
-				return nil, fmt.Errorf("limits: RunSweep: cell %s: %w", c.key(), err)
-			}
-			tests[tk] = tg
-		}
-		res := cellResult{Cell: c}
-		nq := s.rule.Len()
-		gn, gl := make([]float64, nq), make([]float64, nq)
-		nb := len(tg.net) / (2 * s.r.d)
-		yn, yl := make([]float64, nb), make([]float64, nb)
-		for k := range s.p.Times {
-			if err := net.Eval(gn, k, s.phi); err != nil {
-				return nil, err
-			}
-			res.Curves = append(res.Curves, slices.Clone(gn))
-		}
-		for _, l := range w.Limits {
-			sol := fixed[l]
-			if sol == nil {
-				key := fmt.Sprintf("%s/%d/%d", l, c.Width, c.Seed)
-				if sol = coupled[key]; sol == nil {
-					if sol, err = s.Limit(ctx, l, c.Width, c.Seed, SolveOptions{}); err != nil {
-						return nil, fmt.Errorf("limits: RunSweep: cell %s: %w", c.key(), err)
+	r := &sweepRun{s: s, w: w, dir: dir, fixed: fixed, coupled: map[string]*once[*Solution]{}, tests: map[[2]int]*once[testPoints]{}}
+	// costliest cells first (T·N steps of O(N + nρ) each) balance the workers
+	slices.SortStableFunc(todo, func(a, b Cell) int {
+		ca := float64(a.Width) * (float64(a.Width) + float64(a.Nodes)*w.Problem.Rho)
+		cb := float64(b.Width) * (float64(b.Width) + float64(b.Nodes)*w.Problem.Rho)
+		return cmp.Compare(cb, ca)
+	})
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = max(1, min(workers, len(todo)))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan Cell)
+	var (
+		mu    sync.Mutex
+		done  int64
+		first error
+		wg    sync.WaitGroup
+	)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range jobs {
+				err := r.cell(ctx, c)
+				mu.Lock()
+				if err != nil {
+					if first == nil {
+						first = err
 					}
-					coupled[key] = sol
+					cancel()
+				} else {
+					done++
+					if opt.Progress != nil {
+						opt.Progress(done, int64(len(todo)))
+					}
 				}
+				mu.Unlock()
 			}
-			for k, t := range s.p.Times {
-				if err := sol.Eval(gl, k, s.phi); err != nil {
-					return nil, err
-				}
-				efun := l2(s.rule.Omega, res.Curves[k], gl)
-				if err := net.Eval(yn, k, tg.net); err != nil {
-					return nil, err
-				}
-				if err := sol.Eval(yl, k, tg.lim); err != nil {
-					return nil, err
-				}
-				se := 0.0
-				for i := range yn {
-					e := yn[i] - yl[i]
-					se += e * e
-				}
-				enode := math.Sqrt(se / float64(nb))
-				res.Rows = append(res.Rows,
-					Row{Limit: l, Nodes: c.Nodes, Width: c.Width, Seed: c.Seed, T: t, Kind: "fun", Error: efun},
-					Row{Limit: l, Nodes: c.Nodes, Width: c.Width, Seed: c.Seed, T: t, Kind: "node", Error: enode})
-			}
+		}()
+	}
+feed:
+	for _, c := range todo {
+		select {
+		case jobs <- c:
+		case <-ctx.Done():
+			break feed
 		}
-		res.Seconds = time.Since(start).Seconds()
-		if err := writeJSON(filepath.Join(dir, cellsDir, c.key()+".json"), res); err != nil {
-			return nil, err
-		}
-		if opt.Progress != nil {
-			opt.Progress(int64(done+1), int64(len(todo)))
-		}
+	}
+	close(jobs)
+	wg.Wait()
+	if first == nil {
+		first = ctx.Err()
+	}
+	if first != nil {
+		return nil, first
 	}
 	if opt.Progress != nil && len(todo) == 0 {
 		opt.Progress(0, 0)
 	}
 	return AssembleSweep(dir)
+}
+
+// once is a value computed once on first use, shared by the workers.
+type once[T any] struct {
+	once sync.Once
+	v    T
+	err  error
+}
+
+// get returns m[key]'s value, computing it with fn on first use (mu guards m).
+func get[T any](mu *sync.Mutex, m map[string]*once[T], key string, fn func() (T, error)) (T, error) {
+	mu.Lock()
+	e := m[key]
+	if e == nil {
+		e = new(once[T])
+		m[key] = e
+	}
+	mu.Unlock()
+	e.once.Do(func() { e.v, e.err = fn() })
+	return e.v, e.err
+}
+
+type testPoints struct{ net, lim []float64 }
+
+// sweepRun is the state the workers of RunSweep share.
+type sweepRun struct {
+	s       *Setup
+	w       Sweep
+	dir     string
+	fixed   map[string]*Solution
+	mu      sync.Mutex
+	coupled map[string]*once[*Solution]
+	tests   map[[2]int]*once[testPoints]
+	tmu     sync.Mutex
+}
+
+// cell computes one cell and writes its file.
+func (r *sweepRun) cell(ctx context.Context, c Cell) error {
+	s, w := r.s, r.w
+	start := time.Now()
+	net, err := s.Network(ctx, c.Nodes, c.Width, c.Seed)
+	if err != nil {
+		return fmt.Errorf("limits: RunSweep: cell %s: %w", c.key(), err)
+	}
+	tk := [2]int{c.Nodes, int(c.Seed)}
+	r.tmu.Lock()
+	te := r.tests[tk]
+	if te == nil {
+		te = new(once[testPoints])
+		r.tests[tk] = te
+	}
+	r.tmu.Unlock()
+	te.once.Do(func() {
+		te.v.net, te.v.lim, _, te.err = s.TestGraph(c.Nodes, c.Seed, w.testNodes())
+	})
+	if te.err != nil {
+		return fmt.Errorf("limits: RunSweep: cell %s: %w", c.key(), te.err)
+	}
+	tg := te.v
+	res := cellResult{Cell: c}
+	nq := s.rule.Len()
+	gn, gl := make([]float64, nq), make([]float64, nq)
+	nb := len(tg.net) / (2 * s.r.d)
+	yn, yl := make([]float64, nb), make([]float64, nb)
+	for k := range s.p.Times {
+		if err := net.Eval(gn, k, s.phi); err != nil {
+			return err
+		}
+		res.Curves = append(res.Curves, slices.Clone(gn))
+	}
+	for _, l := range w.Limits {
+		sol := r.fixed[l]
+		if sol == nil {
+			key := fmt.Sprintf("%s/%d/%d", l, c.Width, c.Seed)
+			sol, err = get(&r.mu, r.coupled, key, func() (*Solution, error) {
+				return s.Limit(ctx, l, c.Width, c.Seed, SolveOptions{})
+			})
+			if err != nil {
+				return fmt.Errorf("limits: RunSweep: cell %s: %w", c.key(), err)
+			}
+		}
+		for k, t := range s.p.Times {
+			if err := sol.Eval(gl, k, s.phi); err != nil {
+				return err
+			}
+			efun := l2(s.rule.Omega, res.Curves[k], gl)
+			if err := net.Eval(yn, k, tg.net); err != nil {
+				return err
+			}
+			if err := sol.Eval(yl, k, tg.lim); err != nil {
+				return err
+			}
+			se := 0.0
+			for i := range yn {
+				e := yn[i] - yl[i]
+				se += e * e
+			}
+			enode := math.Sqrt(se / float64(nb))
+			res.Rows = append(res.Rows,
+				Row{Limit: l, Nodes: c.Nodes, Width: c.Width, Seed: c.Seed, T: t, Kind: "fun", Error: efun},
+				Row{Limit: l, Nodes: c.Nodes, Width: c.Width, Seed: c.Seed, T: t, Kind: "node", Error: enode})
+		}
+	}
+	res.Seconds = time.Since(start).Seconds()
+	return writeJSON(filepath.Join(r.dir, cellsDir, c.key()+".json"), res)
 }
 
 func writeJSON(path string, v any) error {
