@@ -326,3 +326,59 @@ func TestNoiseGrid(t *testing.T) {
 		}
 	}
 }
+
+// TestPopulationGD: the graphon limit of the whole-graph sampler with all
+// nodes per step is gradient descent on the population loss. With equal
+// weights ω_q = 1/Q it is exactly asymptotic's SGD step on the batch of all
+// grid points (the same formula with 1/B = ω), so the two agree to rounding
+// (1e-12) after round(t·N) steps.
+func TestPopulationGD(t *testing.T) {
+	p := DefaultProblem()
+	p.Sampler, p.Batch = "whole", 0
+	p.Times = []float64{0.5, 1}
+	p.Quadrature = 10
+	s := mustSetup(t, p)
+	q := len(s.tY)
+	s.tOmega = make([]float64, q)
+	for i := range s.tOmega {
+		s.tOmega[i] = 1 / float64(q)
+	}
+	const width, seed = 30, 4
+	sol, err := s.Limit(context.Background(), Graphon, width, seed, SolveOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := asymptotic.NewModel(s.modelConfig(width, seed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &asymptotic.Batch{Dim: s.Dim(), Phi: s.tPhi, Y: s.tY}
+	got, want := make([]float64, q), make([]float64, q)
+	step := 0
+	for k, tk := range p.Times {
+		for ; step < int(tk*width+0.5); step++ {
+			if _, err := m.Step(b, p.Alpha); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := m.Predict(want, &asymptotic.Batch{Dim: s.Dim(), Phi: s.tPhi}); err != nil {
+			t.Fatal(err)
+		}
+		if err := sol.Eval(got, k, s.tPhi); err != nil {
+			t.Fatal(err)
+		}
+		for i := range got {
+			if d := math.Abs(got[i] - want[i]); d > 1e-12 {
+				t.Errorf("t=%v point %d: population GD %v, SGD on all points %v", tk, i, got[i], want[i])
+			}
+		}
+	}
+	// and the whole-graph network runs against it
+	net, err := s.Network(context.Background(), 50, width, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := net.Eval(got, 1, s.tPhi); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -137,3 +137,30 @@ func TestSweepResume(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepKernel: a sweep against the kernel limit (γ = ½, symmetric μ_0,
+// erf) and the graphon limit runs, and its function error against the
+// kernel limit falls with N.
+func TestSweepKernel(t *testing.T) {
+	w := smallSweep()
+	w.Problem.Gamma = 0.5
+	w.Problem.Symmetric = true
+	w.Problem.Activation = "erf"
+	w.Problem.Times = []float64{1}
+	w.Widths = []int{8, 256}
+	w.Nodes = []int{100}
+	w.Seeds = 3
+	w.Limits = []string{Kernel, Graphon}
+	dir := t.TempDir()
+	if _, err := RunSweep(context.Background(), w, dir, RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := FitSweep(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := f.Find(Kernel, "fun", "N", 100)
+	if a == nil || a.Err != "" || !(a.Mean[1] < a.Mean[0]) {
+		t.Errorf("kernel fit: %+v", a)
+	}
+}
