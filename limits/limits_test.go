@@ -382,3 +382,41 @@ func TestPopulationGD(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestNetworkIsTrain: Setup.Network is asymptotic.Train on generators'
+// ego sampler, bit for bit: the outputs on the evaluation grid at every
+// time equal Train's recorded outputs exactly.
+func TestNetworkIsTrain(t *testing.T) {
+	p := DefaultProblem()
+	p.Times = []float64{0, 0.5, 1.5}
+	p.Batch = 3
+	p.NoiseX, p.NoiseY = 0.1, 0.2
+	p.Quadrature = 8
+	s := mustSetup(t, p)
+	const n, width, seed = 200, 24, 9
+	net, err := s.Network(context.Background(), n, width, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	smp, err := generators.NewEgoSampler(s.process(n), p.Batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := asymptotic.Config{ModelConfig: s.modelConfig(width, seed), Alpha: p.Alpha, Batch: p.Batch, Time: 1.5, Times: p.Times,
+		Eval: &asymptotic.Batch{Dim: s.Dim(), Phi: s.phi}}
+	run, err := asymptotic.Train(context.Background(), cfg, smp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := make([]float64, s.rule.Len())
+	for k, rec := range run.Records {
+		if err := net.Eval(g, k, s.phi); err != nil {
+			t.Fatal(err)
+		}
+		for q := range g {
+			if g[q] != rec.Output[q] {
+				t.Fatalf("t=%v node %d: Network %v, Train %v", rec.T, q, g[q], rec.Output[q])
+			}
+		}
+	}
+}

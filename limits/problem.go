@@ -32,8 +32,9 @@ import (
 // generators.ParseGraphon, ParseSignal and ParseTarget. Any Go function can
 // be used instead through the fields WFunc, XFunc and YFunc (built with
 // generators.GraphonFunc, SignalFunc, TargetFunc); when set they take
-// precedence, are not serialised, and their names are written into the
-// spec fields by Setup so outputs still say what produced them.
+// precedence (a Target is recognised as set by its non-empty name), are not
+// serialised, and their names are written into the spec fields by Setup so
+// outputs still say what produced them.
 type Problem struct {
 	Graphon     string  `json:"graphon" yaml:"graphon"`         // W, e.g. "exponential", "sbm:0.5,0.5:0.8,0.2;0.2,0.8"
 	Rho         float64 `json:"rho" yaml:"rho"`                 // ρ ∈ (0,1]
