@@ -120,7 +120,7 @@ func chungLu(ctx context.Context, weights []float64, rng *rand.Rand, progress fu
 // chungLuBlock samples rows lo..hi−1 (in decreasing-weight order) of the
 // lower triangle. The Exp(1) residual carries over row ends as in plan.
 func chungLuBlock(lo, hi int, ws []float64, s float64, rng *rand.Rand) graphs.LowerBlock {
-	bl := graphs.LowerBlock{Lo: lo, Hi: hi, Counts: make([]int32, hi-lo)}
+	bl := graphs.NewLowerBlock(lo, hi)
 	buf := scratch.Get().(*scratchBuf)
 	defer scratch.Put(buf)
 	nb := buf.nb[:0]
@@ -149,7 +149,7 @@ func chungLuBlock(lo, hi int, ws []float64, s float64, rng *rand.Rand) graphs.Lo
 			e = rng.ExpFloat64()
 			j++
 		}
-		bl.Counts[i-lo] = int32(len(nb) - rowStart)
+		bl.SetCount(i-lo, len(nb)-rowStart)
 	}
 	buf.nb = nb
 	bl.Neighbours = append(make([]int32, 0, len(nb)), nb...)
@@ -172,7 +172,7 @@ func relabel(g graphs.Graph, perm []int) (graphs.Graph, error) {
 		buf := scratch.Get().(*scratchBuf)
 		defer scratch.Put(buf)
 		nb := buf.nb[:0]
-		counts := make([]int32, hi-lo)
+		bl := graphs.NewLowerBlock(lo, hi)
 		for r := lo; r < hi; r++ {
 			start := len(nb)
 			for _, t := range g.Neighbours(int(inv[r])) {
@@ -181,11 +181,11 @@ func relabel(g graphs.Graph, perm []int) (graphs.Graph, error) {
 				}
 			}
 			slices.Sort(nb[start:])
-			counts[r-lo] = int32(len(nb) - start)
+			bl.SetCount(r-lo, len(nb)-start)
 		}
 		buf.nb = nb
-		blocks[b] = graphs.LowerBlock{Lo: lo, Hi: hi, Counts: counts,
-			Neighbours: append(make([]int32, 0, len(nb)), nb...)}
+		bl.Neighbours = append(make([]int32, 0, len(nb)), nb...)
+		blocks[b] = bl
 	})
 	return graphs.FromLowerBlocks(n, blocks)
 }

@@ -83,7 +83,7 @@ func erBlocks(ctx context.Context, fn string, n int, p float64, base uint64, pro
 // the end of row i carries on into row i+1 (j −= i), so no draw is wasted at
 // row ends and no square root is taken.
 func erBlock(lo, hi int, p float64, rng *rand.Rand) graphs.LowerBlock {
-	bl := graphs.LowerBlock{Lo: lo, Hi: hi, Counts: make([]int32, hi-lo)}
+	bl := graphs.NewLowerBlock(lo, hi)
 	if p == 0 || hi == lo {
 		bl.Neighbours = []int32{}
 		return bl
@@ -91,9 +91,8 @@ func erBlock(lo, hi int, p float64, rng *rand.Rand) graphs.LowerBlock {
 	pairs := pairsBelow(lo, hi)
 	nb := make([]int32, 0, capacity(p*pairs, p*(1-p)*pairs, pairs))
 	inv := 1 / -math.Log1p(-p) // 0 for p = 1: every pair is an edge
-	counts := bl.Counts
-	i, j := lo, -1 // j: the last pair visited in row i
-	last := 0      // len(nb) when row i began
+	i, j := lo, -1             // j: the last pair visited in row i
+	last := 0                  // len(nb) when row i began
 	for {
 		x := rng.ExpFloat64() * inv
 		skip := maxSkip
@@ -102,7 +101,7 @@ func erBlock(lo, hi int, p float64, rng *rand.Rand) graphs.LowerBlock {
 		}
 		j += 1 + skip
 		for j >= i {
-			counts[i-lo] = int32(len(nb) - last)
+			bl.SetCount(i-lo, len(nb)-last)
 			last = len(nb)
 			j -= i
 			i++
@@ -197,8 +196,16 @@ func deleteUniform(blocks []graphs.LowerBlock, k, d int, rng *rand.Rand) {
 		bl := &blocks[b]
 		pos := starts[b] // global index of the entry being read
 		w, r := 0, 0     // write and read positions in bl.Neighbours
-		for row, c := range bl.Counts {
-			kept := int32(0)
+		large := bl.Large
+		bl.Large = nil
+		k := 0
+		for row, c8 := range bl.Counts {
+			c := int(c8)
+			if c8 == graphs.LargeCount {
+				c = int(large[k])
+				k++
+			}
+			kept := 0
 			for range c {
 				if del[pos/64]&(1<<(pos%64)) == 0 {
 					bl.Neighbours[w] = bl.Neighbours[r]
@@ -208,7 +215,7 @@ func deleteUniform(blocks []graphs.LowerBlock, k, d int, rng *rand.Rand) {
 				pos++
 				r++
 			}
-			bl.Counts[row] = kept
+			bl.SetCount(row, kept)
 		}
 		bl.Neighbours = bl.Neighbours[:w]
 	})

@@ -243,8 +243,8 @@ func TestErdosRenyiSkipLaw(t *testing.T) {
 		bl = erBlock(0, n, p, rand.New(rand.NewPCG(uint64(rep), 9)))
 		prev := -1
 		k := 0
-		for i, c := range bl.Counts {
-			for range c {
+		for i := range bl.Counts {
+			for range bl.Count(i) {
 				pos := i*(i-1)/2 + int(bl.Neighbours[k])
 				gap := pos - prev - 1
 				if gap < len(obs) {

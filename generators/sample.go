@@ -156,8 +156,8 @@ func sampleWeighted(ctx context.Context, n int, w Graphon, rho float64, rng *ran
 	err := runBlocks(ctx, fn, nb, rows, progress, func(b int) error {
 		lo, hi := parallel.Range(b, size, n)
 		pairs := int(pairsBelow(lo, hi))
-		bl := graphs.LowerBlock{Lo: lo, Hi: hi, Counts: make([]int32, hi-lo),
-			Neighbours: make([]int32, 0, pairs), Weights: make([]float64, 0, pairs)}
+		bl := graphs.NewLowerBlock(lo, hi)
+		bl.Neighbours, bl.Weights = make([]int32, 0, pairs), make([]float64, 0, pairs)
 		for i := lo; i < hi; i++ {
 			c := 0
 			for j := range i {
@@ -171,7 +171,7 @@ func sampleWeighted(ctx context.Context, n int, w Graphon, rho float64, rng *ran
 					c++
 				}
 			}
-			bl.Counts[i-lo] = int32(c)
+			bl.SetCount(i-lo, c)
 		}
 		blocks[b] = bl
 		return nil

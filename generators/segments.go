@@ -106,7 +106,7 @@ type scratchBuf struct {
 
 // block samples rows lo..hi−1.
 func (pl *plan) block(lo, hi int, rng *rand.Rand) (graphs.LowerBlock, error) {
-	bl := graphs.LowerBlock{Lo: lo, Hi: hi, Counts: make([]int32, hi-lo)}
+	bl := graphs.NewLowerBlock(lo, hi)
 	if lo >= hi {
 		bl.Neighbours = []int32{}
 		return bl, nil
@@ -169,7 +169,7 @@ rows:
 				j++
 			}
 		}
-		bl.Counts[i-lo] = int32(len(nb) - rowStart)
+		bl.SetCount(i-lo, len(nb)-rowStart)
 	}
 	if buf != nil {
 		buf.nb = nb

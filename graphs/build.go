@@ -304,14 +304,55 @@ func FromCSR(offsets []int, neighbours []int32, weights []float64, directed bool
 
 // LowerBlock is a run of consecutive rows Lo..Hi−1 of the strictly lower
 // triangle of a symmetric adjacency matrix, the form in which generators
-// sample undirected graphs: row i holds Counts[i−Lo] ids, all < i and
+// sample undirected graphs: row i holds Count(i−Lo) ids, all < i and
 // ascending, stored one row after another in Neighbours, with Weights (nil
 // when unweighted) aligned with Neighbours.
+//
+// Counts costs one byte per row: Counts[r] is the number of entries of row
+// Lo+r when it is below LargeCount; otherwise Counts[r] = LargeCount and the
+// number is the next value of Large (rows in increasing order). SetCount
+// writes this form.
 type LowerBlock struct {
 	Lo, Hi     int
-	Counts     []int32
+	Counts     []uint8
+	Large      []int32
 	Neighbours []int32
 	Weights    []float64
+}
+
+// LargeCount marks a row of a LowerBlock whose count is in Large.
+const LargeCount = math.MaxUint8
+
+// NewLowerBlock returns a block for rows lo..hi−1 with room for their
+// counts (all zero) and no entries.
+func NewLowerBlock(lo, hi int) LowerBlock {
+	return LowerBlock{Lo: lo, Hi: hi, Counts: make([]uint8, hi-lo)}
+}
+
+// SetCount records that row Lo+r has c entries. Rows with LargeCount or
+// more entries must be set in increasing order of r, each once.
+func (b *LowerBlock) SetCount(r, c int) {
+	if c < LargeCount {
+		b.Counts[r] = uint8(c)
+		return
+	}
+	b.Counts[r] = LargeCount
+	b.Large = append(b.Large, int32(c))
+}
+
+// Count returns the number of entries of row Lo+r. Cost O(1), or
+// O(log len(Large)) for a row with LargeCount or more entries.
+func (b *LowerBlock) Count(r int) int {
+	if b.Counts[r] < LargeCount {
+		return int(b.Counts[r])
+	}
+	k := 0
+	for _, c := range b.Counts[:r] {
+		if c == LargeCount {
+			k++
+		}
+	}
+	return int(b.Large[k])
 }
 
 // FromLowerBlocks builds the undirected graph whose strictly lower triangle
@@ -321,8 +362,8 @@ type LowerBlock struct {
 // passes over the entries, and no memory beyond the result and the blocks
 // themselves (the offsets double as write cursors).
 //
-// FromLowerBlocks takes ownership of the blocks: it sets their Neighbours
-// and Weights to nil before returning, so that the memory can be collected. Errors name the block, row and entry. Cost
+// FromLowerBlocks takes ownership of the blocks: it sets their slices to
+// nil before returning, so that the memory can be collected. Errors name the block, row and entry. Cost
 // O(n + m) random accesses without atomics, plus a sequential scan of the
 // entries by each of the P = GOMAXPROCS workers (O(P·m) cheap reads), all
 // in parallel; the result does not depend on GOMAXPROCS.
@@ -376,25 +417,38 @@ func FromLowerBlocks(n int, blocks []LowerBlock) (Graph, error) {
 	off := make([]int, n+1)
 	err := parallel.ForErr(len(blocks), func(b int) error {
 		bl := &blocks[b]
-		p := 0
-		for r, c := range bl.Counts {
+		p, k := 0, 0
+		for r, c8 := range bl.Counts {
 			i := bl.Lo + r
-			if c < 0 || p+int(c) > len(bl.Neighbours) {
+			c := int(c8)
+			if c8 == LargeCount {
+				if k == len(bl.Large) {
+					return fmt.Errorf("graphs: FromLowerBlocks: block %d row %d: count marked large but Large has only %d values: %w", b, i, len(bl.Large), ErrShape)
+				}
+				if c = int(bl.Large[k]); c < LargeCount {
+					return fmt.Errorf("graphs: FromLowerBlocks: block %d row %d: large count %d is below %d: %w", b, i, c, LargeCount, ErrShape)
+				}
+				k++
+			}
+			if c < 0 || p+c > len(bl.Neighbours) {
 				return fmt.Errorf("graphs: FromLowerBlocks: block %d row %d: count %d overruns the block's %d neighbours: %w", b, i, c, len(bl.Neighbours), ErrShape)
 			}
-			row := bl.Neighbours[p : p+int(c)]
-			for k, j := range row {
-				if j < 0 || int(j) >= i || (k > 0 && row[k-1] >= j) {
-					return fmt.Errorf("graphs: FromLowerBlocks: block %d row %d entry %d: id %d is not ascending in [0,%d): %w", b, i, k, j, i, ErrShape)
+			row := bl.Neighbours[p : p+c]
+			for e, j := range row {
+				if j < 0 || int(j) >= i || (e > 0 && row[e-1] >= j) {
+					return fmt.Errorf("graphs: FromLowerBlocks: block %d row %d entry %d: id %d is not ascending in [0,%d): %w", b, i, e, j, i, ErrShape)
 				}
 				if weighted {
-					if w := bl.Weights[p+k]; math.IsNaN(w) || math.IsInf(w, 0) {
-						return fmt.Errorf("graphs: FromLowerBlocks: block %d row %d entry %d: weight %v is not finite: %w", b, i, k, w, ErrParameter)
+					if w := bl.Weights[p+e]; math.IsNaN(w) || math.IsInf(w, 0) {
+						return fmt.Errorf("graphs: FromLowerBlocks: block %d row %d entry %d: weight %v is not finite: %w", b, i, e, w, ErrParameter)
 					}
 				}
 			}
-			off[i+1] = int(c)
-			p += int(c)
+			off[i+1] = c
+			p += c
+		}
+		if k != len(bl.Large) {
+			return fmt.Errorf("graphs: FromLowerBlocks: block %d: %d large counts but %d rows marked large: %w", b, len(bl.Large), k, ErrShape)
 		}
 		if p != len(bl.Neighbours) {
 			return fmt.Errorf("graphs: FromLowerBlocks: block %d: counts sum to %d but it has %d neighbours: %w", b, p, len(bl.Neighbours), ErrShape)
@@ -413,14 +467,19 @@ func FromLowerBlocks(n int, blocks []LowerBlock) (Graph, error) {
 		lo, hi := n*w/workers, n*(w+1)/workers
 		for b := blockOf(lo); b < len(blocks); b++ {
 			bl := &blocks[b]
-			p := 0
-			for _, c := range bl.Counts {
-				for _, j := range bl.Neighbours[p : p+int(c)] {
+			p, k := 0, 0
+			for _, c8 := range bl.Counts {
+				c := int(c8)
+				if c8 == LargeCount {
+					c = int(bl.Large[k])
+					k++
+				}
+				for _, j := range bl.Neighbours[p : p+c] {
 					if int(j) >= lo && int(j) < hi {
 						off[j+1]++
 					}
 				}
-				p += int(c)
+				p += c
 			}
 		}
 	})
@@ -443,9 +502,15 @@ func FromLowerBlocks(n int, blocks []LowerBlock) (Graph, error) {
 		total := off[n] / 2
 		next, seen, w := total/workers, 0, 1
 		for b := range blocks {
-			for r, c := range blocks[b].Counts {
+			k := 0
+			for r, c8 := range blocks[b].Counts {
 				i := blocks[b].Lo + r
-				seen += off[i+1] - off[i] - int(c)
+				c := int(c8)
+				if c8 == LargeCount {
+					c = int(blocks[b].Large[k])
+					k++
+				}
+				seen += off[i+1] - off[i] - c
 				for w < workers && seen >= next {
 					bounds[w] = i + 1
 					w++
@@ -461,15 +526,20 @@ func FromLowerBlocks(n int, blocks []LowerBlock) (Graph, error) {
 	// off[i] into the row's cursor: where its next upper entry goes.
 	parallel.For(len(blocks), func(b int) {
 		bl := &blocks[b]
-		p := 0
-		for r, c := range bl.Counts {
+		p, k := 0, 0
+		for r, c8 := range bl.Counts {
 			i := bl.Lo + r
-			copy(cols[off[i]:], bl.Neighbours[p:p+int(c)])
-			if weighted {
-				copy(ws[off[i]:], bl.Weights[p:p+int(c)])
+			c := int(c8)
+			if c8 == LargeCount {
+				c = int(bl.Large[k])
+				k++
 			}
-			off[i] += int(c)
-			p += int(c)
+			copy(cols[off[i]:], bl.Neighbours[p:p+c])
+			if weighted {
+				copy(ws[off[i]:], bl.Weights[p:p+c])
+			}
+			off[i] += c
+			p += c
 		}
 	})
 	// Pass 3: every lower entry j of row i puts i into the upper part of
@@ -483,10 +553,15 @@ func FromLowerBlocks(n int, blocks []LowerBlock) (Graph, error) {
 		}
 		for b := blockOf(lo); b < len(blocks); b++ {
 			bl := &blocks[b]
-			p := 0
-			for r, c := range bl.Counts {
+			p, large := 0, 0
+			for r, c8 := range bl.Counts {
 				i := bl.Lo + r
-				lower := bl.Neighbours[p : p+int(c)]
+				c := int(c8)
+				if c8 == LargeCount {
+					c = int(bl.Large[large])
+					large++
+				}
+				lower := bl.Neighbours[p : p+c]
 				if i > lo {
 					for k, j := range lower {
 						if int(j) < lo {
@@ -503,7 +578,7 @@ func FromLowerBlocks(n int, blocks []LowerBlock) (Graph, error) {
 						off[j] = q + 1
 					}
 				}
-				p += int(c)
+				p += c
 			}
 		}
 	})
@@ -514,7 +589,7 @@ func FromLowerBlocks(n int, blocks []LowerBlock) (Graph, error) {
 		off[0] = 0
 	}
 	for i := range blocks {
-		blocks[i].Neighbours, blocks[i].Weights = nil, nil
+		blocks[i].Neighbours, blocks[i].Weights, blocks[i].Counts, blocks[i].Large = nil, nil, nil, nil
 	}
 	for i := 0; i < n; i++ {
 		if off[i] > off[i+1] {

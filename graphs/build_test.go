@@ -124,15 +124,16 @@ func randomLower(n, bs int, p float64, weighted bool, seed uint64) ([]graphs.Low
 	var edges []graphs.Edge
 	for lo := 0; lo < n; lo += bs {
 		hi := min(lo+bs, n)
-		bl := graphs.LowerBlock{Lo: lo, Hi: hi, Counts: make([]int32, hi-lo)}
+		bl := graphs.NewLowerBlock(lo, hi)
 		if weighted {
 			bl.Weights = []float64{}
 		}
 		for i := lo; i < hi; i++ {
+			c := 0
 			for j := 0; j < i; j++ {
 				if rng.Float64() < p {
 					w := rng.Float64()
-					bl.Counts[i-lo]++
+					c++
 					bl.Neighbours = append(bl.Neighbours, int32(j))
 					if weighted {
 						bl.Weights = append(bl.Weights, w)
@@ -140,6 +141,7 @@ func randomLower(n, bs int, p float64, weighted bool, seed uint64) ([]graphs.Low
 					edges = append(edges, graphs.Edge{U: i, V: j, W: w})
 				}
 			}
+			bl.SetCount(i-lo, c)
 		}
 		blocks = append(blocks, bl)
 	}
@@ -158,6 +160,7 @@ func TestFromLowerBlocksMatchesFromEdges(t *testing.T) {
 		{"weighted", 200, 16, 0.3, true},
 		{"sparse", 500, 100, 0.001, false},
 		{"complete", 40, 3, 1, true},
+		{"rows of 255 or more entries", 700, 256, 0.9, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, procs := range []int{1, 2, 4} {
@@ -186,7 +189,7 @@ func TestFromLowerBlocksMatchesFromEdges(t *testing.T) {
 
 func TestFromLowerBlocksRefuses(t *testing.T) {
 	ok := func() []graphs.LowerBlock {
-		return []graphs.LowerBlock{{Lo: 0, Hi: 2, Counts: []int32{0, 1}, Neighbours: []int32{0}}, {Lo: 2, Hi: 3, Counts: []int32{2}, Neighbours: []int32{0, 1}}}
+		return []graphs.LowerBlock{{Lo: 0, Hi: 2, Counts: []uint8{0, 1}, Neighbours: []int32{0}}, {Lo: 2, Hi: 3, Counts: []uint8{2}, Neighbours: []int32{0, 1}}}
 	}
 	tests := []struct {
 		name string
@@ -200,6 +203,13 @@ func TestFromLowerBlocksRefuses(t *testing.T) {
 		{"unsorted", 3, func(b []graphs.LowerBlock) []graphs.LowerBlock { b[1].Neighbours = []int32{1, 0}; return b }, graphs.ErrShape},
 		{"count overrun", 3, func(b []graphs.LowerBlock) []graphs.LowerBlock { b[1].Counts[0] = 3; return b }, graphs.ErrShape},
 		{"count short", 3, func(b []graphs.LowerBlock) []graphs.LowerBlock { b[1].Counts[0] = 1; return b }, graphs.ErrShape},
+		{"large count missing", 3, func(b []graphs.LowerBlock) []graphs.LowerBlock { b[1].Counts[0] = graphs.LargeCount; return b }, graphs.ErrShape},
+		{"large count too small", 3, func(b []graphs.LowerBlock) []graphs.LowerBlock {
+			b[1].Counts[0] = graphs.LargeCount
+			b[1].Large = []int32{2}
+			return b
+		}, graphs.ErrShape},
+		{"unused large count", 3, func(b []graphs.LowerBlock) []graphs.LowerBlock { b[1].Large = []int32{300}; return b }, graphs.ErrShape},
 		{"mixed weights", 3, func(b []graphs.LowerBlock) []graphs.LowerBlock { b[1].Weights = []float64{1, 1}; return b }, graphs.ErrShape},
 		{"NaN weight", 3, func(b []graphs.LowerBlock) []graphs.LowerBlock {
 			b[0].Weights = []float64{1}
@@ -219,7 +229,7 @@ func TestFromLowerBlocksRefuses(t *testing.T) {
 	if err != nil || g.NumEdges() != 3 {
 		t.Fatalf("valid blocks: %v, %v", g, err)
 	}
-	g, err = graphs.FromLowerBlocks(0, []graphs.LowerBlock{{Counts: []int32{}}})
+	g, err = graphs.FromLowerBlocks(0, []graphs.LowerBlock{{Counts: []uint8{}}})
 	if err != nil || g.NumNodes() != 0 {
 		t.Fatalf("one empty block: %v, %v", g, err)
 	}
@@ -256,5 +266,21 @@ func TestFromCSR(t *testing.T) {
 				t.Fatalf("err = %v, want %v", err, tt.kind)
 			}
 		})
+	}
+}
+
+func TestLowerBlockCounts(t *testing.T) {
+	b := graphs.NewLowerBlock(10, 15)
+	want := []int{0, 254, 255, 7, 100000}
+	for r, c := range want {
+		b.SetCount(r, c)
+	}
+	for r, c := range want {
+		if got := b.Count(r); got != c {
+			t.Errorf("Count(%d) = %d, want %d", r, got, c)
+		}
+	}
+	if len(b.Large) != 2 {
+		t.Errorf("Large = %v, want the two counts of 255 and more", b.Large)
 	}
 }
