@@ -4,46 +4,40 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/parallel"
 )
 
-// Act names an elementwise activation σ.
-type Act int
+// Act names an elementwise activation σ: the Kind of package gnn/activation
+// (σ, σ' and the names live there).
+type Act = activation.Kind
 
+// The activations, re-exported from gnn/activation.
 const (
 	// Identity is σ(z) = z.
-	Identity Act = iota
+	Identity = activation.Identity
 	// ReLU is σ(z) = max(z, 0), with σ'(0) = 0.
-	ReLU
+	ReLU = activation.ReLU
 	// Tanh is σ(z) = tanh z.
-	Tanh
+	Tanh = activation.Tanh
 	// Sigmoid is σ(z) = 1/(1+e^{−z}).
-	Sigmoid
+	Sigmoid = activation.Sigmoid
 	// Erf is σ(z) = erf z (Williams 1997's kernel, MATH.md section 4.3).
-	Erf
+	Erf = activation.Erf
 	// ELU is σ(z) = z for z > 0, e^z − 1 otherwise (used by GAT).
-	ELU
+	ELU = activation.ELU
 )
 
-var actNames = [...]string{"identity", "relu", "tanh", "sigmoid", "erf", "elu"}
-
-// String returns the lower-case name.
-func (a Act) String() string {
-	if a < 0 || int(a) >= len(actNames) {
-		return fmt.Sprintf("Act(%d)", int(a))
-	}
-	return actNames[a]
-}
-
-// ParseAct returns the Act named s (as printed by String).
+// ParseAct returns the Act named s (as printed by String: identity, tanh,
+// relu, sigmoid, erf, elu). An unknown name is an error quoting s and
+// wrapping graphs.ErrParameter.
 func ParseAct(s string) (Act, error) {
-	for i, n := range actNames {
-		if n == s {
-			return Act(i), nil
-		}
+	a, err := activation.Parse(s)
+	if err != nil {
+		return 0, fmt.Errorf("gnn: ParseAct: %q is not one of %v: %w", s, activation.Names(), graphs.ErrParameter)
 	}
-	return 0, fmt.Errorf("gnn: ParseAct: %q is not one of %v: %w", s, actNames, graphs.ErrParameter)
+	return a, nil
 }
 
 // Activation applies σ elementwise as a layer with D columns (D = 0 accepts
@@ -71,42 +65,14 @@ func (a *Activation) Forward(out, h []float64, b *Batch) error {
 	if err := checkLen("Activation.Forward", "out", len(out), len(h)); err != nil {
 		return err
 	}
-	if a.Kind < Identity || a.Kind > ELU {
+	if !a.Kind.Valid() {
 		return fmt.Errorf("gnn: Activation.Forward: kind=%d: %w", int(a.Kind), graphs.ErrParameter)
 	}
 	a.h, a.out = h, out
 	kind := a.Kind
 	parallel.For(parallel.Chunks(len(h), elemBlock), func(c int) {
 		lo, hi := parallel.Range(c, elemBlock, len(h))
-		o, x := out[lo:hi], h[lo:hi]
-		switch kind {
-		case Identity:
-			copy(o, x)
-		case ReLU:
-			for k, z := range x {
-				o[k] = max(z, 0)
-			}
-		case Tanh:
-			for k, z := range x {
-				o[k] = math.Tanh(z)
-			}
-		case Sigmoid:
-			for k, z := range x {
-				o[k] = 1 / (1 + math.Exp(-z))
-			}
-		case Erf:
-			for k, z := range x {
-				o[k] = math.Erf(z)
-			}
-		case ELU:
-			for k, z := range x {
-				if z > 0 {
-					o[k] = z
-				} else {
-					o[k] = math.Expm1(z)
-				}
-			}
-		}
+		kind.Apply(out[lo:hi], h[lo:hi])
 	})
 	return nil
 }

@@ -10,7 +10,6 @@
 //     integrate SBM graphons exactly, the graphon operator T_W (plain, mean-
 //     and symmetric-normalised) and the graphon features
 //     φ(u) = (X(u), (T_W X)(u)) of MATH.md 4;
-//   - limits/activation: σ and σ' for identity, tanh, ReLU, sigmoid, erf;
 //   - limits/kernel: the NTK K(φ, φ') of MATH.md 4.3 (closed forms for
 //     identity, ReLU, erf; quadrature for tanh, sigmoid), the GP covariance,
 //     and the exact kernel flow ġ = α K Ω (Y − g) on a grid;

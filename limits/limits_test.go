@@ -186,7 +186,7 @@ func TestConstantGraphon(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := meanfield.SolveParticles(ctx, meanfield.Problem{Act: s.act, Alpha: p.Alpha, Omega: omega, Phi: phi, Y: y, Dim: 2},
+	tr, err := meanfield.SolveParticles(ctx, meanfield.Problem{Act: s.r.act, Alpha: p.Alpha, Omega: omega, Phi: phi, Y: y, Dim: 2},
 		th, p.Times, particleTol, false)
 	if err != nil {
 		t.Fatal(err)

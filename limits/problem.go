@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/gnnwb/gnnwb/generators"
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/gnn/asymptotic"
 	"github.com/gnnwb/gnnwb/graphs"
 )
@@ -94,7 +95,7 @@ type resolved struct {
 	w    generators.Graphon
 	x    generators.Signal
 	y    generators.Target
-	act  asymptotic.Activation
+	act  activation.Kind
 	agg  asymptotic.Aggregation
 	d    int
 	pi   []float64 // SBM block proportions (nil: not an SBM spec)

@@ -11,7 +11,6 @@ import (
 	"github.com/gnnwb/gnnwb/generators"
 	"github.com/gnnwb/gnnwb/gnn/asymptotic"
 	"github.com/gnnwb/gnnwb/graphs"
-	"github.com/gnnwb/gnnwb/limits/activation"
 	"github.com/gnnwb/gnnwb/limits/quadrature"
 )
 
@@ -32,7 +31,6 @@ var (
 type Setup struct {
 	p    Problem // canonical copy
 	r    resolved
-	act  activation.Kind
 	rule quadrature.Rule
 	op   *quadrature.GraphonOperator
 	norm quadrature.Normalisation
@@ -60,10 +58,6 @@ func NewSetup(p Problem) (*Setup, error) {
 		return nil, err
 	}
 	s := &Setup{p: p.canonical(), r: r, norm: quadrature.Normalisation(r.norm)}
-	s.act, err = activation.Parse(r.act.String())
-	if err != nil {
-		return nil, err
-	}
 	if r.pi != nil {
 		s.rule, err = quadrature.SBM(r.pi, (p.Quadrature+len(r.pi)-1)/len(r.pi))
 	} else {

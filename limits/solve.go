@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/gnnwb/gnnwb/generators"
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/gnn/asymptotic"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/parallel"
@@ -296,7 +297,7 @@ var (
 )
 
 func (s *Setup) meanField(ctx context.Context, times []float64, opt SolveOptions) (*Solution, error) {
-	if s.r.act == asymptotic.Identity {
+	if s.r.act == activation.Identity {
 		m0, err := meanfield.InitialMoments(s.p.Sc, s.p.Sw, s.r.d)
 		if err != nil {
 			return nil, err
@@ -330,8 +331,8 @@ func (s *Setup) meanField(ctx context.Context, times []float64, opt SolveOptions
 		sol.ErrEstimate = make([]float64, len(times))
 		dim := 2 * s.r.d
 		for k := range times {
-			g1, err1 := meanfield.Output(s.act, tr.Theta[k], s.phi, dim)
-			g2, err2 := meanfield.Output(s.act, tr2.Theta[k], s.phi, dim)
+			g1, err1 := meanfield.Output(s.r.act, tr.Theta[k], s.phi, dim)
+			g2, err2 := meanfield.Output(s.r.act, tr2.Theta[k], s.phi, dim)
 			if err1 != nil || err2 != nil {
 				return nil, fmt.Errorf("limits: self-check: %v %v: %w", err1, err2, graphs.ErrShape)
 			}
@@ -390,7 +391,7 @@ func (s *Setup) particles(mm int) ([]float64, error) {
 // on the training grid.
 func (s *Setup) solveParticles(ctx context.Context, times, th []float64) (*Solution, *meanfield.Trajectory, error) {
 	dim := 2 * s.r.d
-	prob := meanfield.Problem{Act: s.act, Alpha: s.p.Alpha, Omega: s.tOmega, Phi: s.tPhi, Y: s.tY, Dim: dim}
+	prob := meanfield.Problem{Act: s.r.act, Alpha: s.p.Alpha, Omega: s.tOmega, Phi: s.tPhi, Y: s.tY, Dim: dim}
 	tr, err := meanfield.SolveParticles(ctx, prob, th, times, particleTol, true)
 	if err != nil {
 		return nil, nil, err
@@ -398,7 +399,7 @@ func (s *Setup) solveParticles(ctx context.Context, times, th []float64) (*Solut
 	m := len(th) / (1 + dim)
 	return &Solution{Name: MeanField, Method: fmt.Sprintf("particles M=%d (Halton)", m), Times: times, Stats: tr.Stats,
 		eval: func(dst []float64, k int, phi []float64) error {
-			g, err := meanfield.Output(s.act, tr.Theta[k], phi, dim)
+			g, err := meanfield.Output(s.r.act, tr.Theta[k], phi, dim)
 			if err != nil {
 				return err
 			}
@@ -422,7 +423,7 @@ func l2(omega, a, b []float64) float64 {
 
 // gram returns the NTK Gram matrix on the training grid, computed once.
 func (s *Setup) gram() ([]float64, kernel.NTK, error) {
-	k := kernel.NTK{Act: s.act, Sc: s.p.Sc, Sw: s.p.Sw, D: s.r.d}
+	k := kernel.NTK{Act: s.r.act, Sc: s.p.Sc, Sw: s.p.Sw, D: s.r.d}
 	s.gramOnce.Do(func() {
 		s.gramK, s.gramErr = k.Gram(s.tPhi, 2*s.r.d)
 	})

@@ -71,7 +71,7 @@ func (c *ModelConfig) check(fn string) error {
 		return fmt.Errorf("asymptotic: %s: Width=%d × 2·Dim=%d parameters exceed %d: %w", fn, c.Width, 2*c.Dim, maxParams, graphs.ErrTooLarge)
 	case !(c.Gamma >= 0.5 && c.Gamma <= 1):
 		return fmt.Errorf("asymptotic: %s: Gamma=%v not in [0.5,1]: %w", fn, c.Gamma, graphs.ErrParameter)
-	case !c.Activation.valid():
+	case !validActivation(c.Activation):
 		return fmt.Errorf("asymptotic: %s: Activation=%v: %w", fn, c.Activation, graphs.ErrParameter)
 	case c.Variant != ModelA && c.Variant != ModelB:
 		return fmt.Errorf("asymptotic: %s: Variant=%v: %w", fn, c.Variant, graphs.ErrParameter)
@@ -240,7 +240,7 @@ func (m *Model) forward(out []float64, v view, sig []float64) {
 			for i := range z {
 				z[i] = dot(as[i*p:(i+1)*p], phi)
 			}
-			m.Act.apply(z)
+			apply(m.Act, z)
 			if sig != nil {
 				copy(sig[lo*ne+e*nu:], z)
 			}
@@ -290,10 +290,10 @@ func (m *Model) backward(v view, coef, sig []float64, fn func(k int, gc float64,
 			}
 			s := z
 			if sig == nil {
-				m.Act.applyDeriv(z, ds)
+				applyDeriv(m.Act, z, ds)
 			} else {
 				s = sig[lo*ne+e*nu : lo*ne+(e+1)*nu]
-				m.Act.derivFromValue(s, z, ds)
+				derivFromValue(m.Act, s, z, ds)
 			}
 			ce := coef[e]
 			for i, si := range s {

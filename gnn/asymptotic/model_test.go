@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 )
 
@@ -326,6 +327,7 @@ func TestModelErrors(t *testing.T) {
 		{"dim 0", func(c *ModelConfig) { c.Dim = 0 }, graphs.ErrParameter},
 		{"gamma 0.4", func(c *ModelConfig) { c.Gamma = 0.4 }, graphs.ErrParameter},
 		{"gamma NaN", func(c *ModelConfig) { c.Gamma = math.NaN() }, graphs.ErrParameter},
+		{"activation-elu", func(c *ModelConfig) { c.Activation = activation.ELU }, graphs.ErrParameter},
 		{"activation", func(c *ModelConfig) { c.Activation = 9 }, graphs.ErrParameter},
 		{"variant", func(c *ModelConfig) { c.Variant = 2 }, graphs.ErrParameter},
 		{"sc NaN", func(c *ModelConfig) { c.Sc = math.NaN() }, graphs.ErrParameter},
@@ -375,17 +377,17 @@ func TestActivationDerivs(t *testing.T) {
 			}
 		}
 		s := append([]float64(nil), zs...)
-		a.apply(s)
+		apply(a, s)
 		s2 := append([]float64(nil), zs...)
 		ds := make([]float64, len(zs))
-		a.applyDeriv(s2, ds)
+		applyDeriv(a, s2, ds)
 		for i, z := range zs {
 			if s[i] != a.Eval(z) || s2[i] != a.Eval(z) || ds[i] != a.Deriv(z) {
 				t.Errorf("%v: slice kernels disagree at %v", a, z)
 			}
 		}
 	}
-	if sigmoid(-800) != 0 || sigmoid(800) != 1 || math.IsNaN(sigmoid(-1e308)) {
+	if activation.Logistic(-800) != 0 || activation.Logistic(800) != 1 || math.IsNaN(activation.Logistic(-1e308)) {
 		t.Error("sigmoid overflow handling")
 	}
 }

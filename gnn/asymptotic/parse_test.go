@@ -20,6 +20,7 @@ func TestParse(t *testing.T) {
 		{"sigmoid", "sigmoid", int(Sigmoid), true},
 		{"unknown", "softplus", 0, false},
 		{"empty", "", 0, false},
+		{"elu not in the model", "elu", 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

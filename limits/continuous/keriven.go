@@ -125,7 +125,7 @@ func (cfg KerivenConfig) withDefaults() (KerivenConfig, error) {
 	if cfg.Act == gnn.Identity {
 		cfg.Act = gnn.ReLU
 	}
-	if cfg.Act < gnn.Identity || cfg.Act > gnn.ELU {
+	if !cfg.Act.Valid() {
 		return cfg, fmt.Errorf("%s: Act=%d: %w", fn, int(cfg.Act), graphs.ErrParameter)
 	}
 	if cfg.Exponents == nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gnnwb/gnnwb/generators"
 	"github.com/gnnwb/gnnwb/gnn"
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/parallel"
 	"github.com/gnnwb/gnnwb/limits/quadrature"
@@ -84,7 +85,7 @@ type op struct {
 	in, out int
 	w, w2   []float64 // in×out row-major
 	b       []float64 // out, or nil
-	act     gnn.Act
+	act     activation.Kind
 	eps     float64 // GIN: 1+ε
 	scale   float64 // GIN: SumScale
 }
@@ -232,7 +233,7 @@ func compile(ops *[]op, m gnn.Module, sumScale float64) error {
 	case *gnn.Linear:
 		*ops = append(*ops, op{kind: opLinear, in: l.In, out: l.Out, w: clone(l.W), b: clone(l.B)})
 	case *gnn.Activation:
-		if l.Kind < gnn.Identity || l.Kind > gnn.ELU {
+		if !l.Kind.Valid() {
 			return fmt.Errorf("continuous: New: activation kind=%d: %w", int(l.Kind), graphs.ErrParameter)
 		}
 		*ops = append(*ops, op{kind: opAct, in: l.D, out: l.D, act: l.Kind})
@@ -293,7 +294,7 @@ func (net *Network) forwardGrid(xs []float64) error {
 			}
 		case opAct:
 			y = make([]float64, len(h))
-			activate(y, h, o.act)
+			o.act.Apply(y, h) // the formulas of gnn.Activation, bit for bit
 		case opGCN:
 			t := make([]float64, q*o.out)
 			for r := range q {
@@ -377,30 +378,6 @@ func affine(y, x, w, b []float64, acc bool) {
 func addTo(y, b []float64) {
 	for j, v := range b {
 		y[j] += v
-	}
-}
-
-// activate sets y = σ(h) elementwise, with the formulas of gnn.Activation.
-func activate(y, h []float64, a gnn.Act) {
-	for e, z := range h {
-		switch a {
-		case gnn.Identity:
-			y[e] = z
-		case gnn.ReLU:
-			y[e] = max(z, 0)
-		case gnn.Tanh:
-			y[e] = math.Tanh(z)
-		case gnn.Sigmoid:
-			y[e] = 1 / (1 + math.Exp(-z))
-		case gnn.Erf:
-			y[e] = math.Erf(z)
-		case gnn.ELU:
-			if z > 0 {
-				y[e] = z
-			} else {
-				y[e] = math.Expm1(z)
-			}
-		}
 	}
 }
 
@@ -538,7 +515,7 @@ func (net *Network) point(dst []float64, u float64, s *scratch) error {
 		case opLinear:
 			affine(y, h, o.w, o.b, false)
 		case opAct:
-			activate(y, h, o.act)
+			o.act.Apply(y, h) // the formulas of gnn.Activation, bit for bit
 		case opGCN:
 			// T_sym(hΘ)(u) + b = (T_sym h)(u) Θ + b: integrate the grid input.
 			t := s.t[:o.in]

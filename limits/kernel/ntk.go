@@ -7,9 +7,9 @@ import (
 
 	"gonum.org/v1/gonum/integrate/quad"
 
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/parallel"
-	"github.com/gnnwb/gnnwb/limits/activation"
 )
 
 // NTK is the neural tangent kernel of F(θ; φ) = c σ(a·φ) at initialisation

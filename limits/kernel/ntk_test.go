@@ -6,9 +6,9 @@ import (
 	"math"
 	"testing"
 
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/parallel"
-	"github.com/gnnwb/gnnwb/limits/activation"
 )
 
 // pairs of φ, ψ ∈ ℝ^4 (d = 2): equal (θ = 0), orthogonal, opposite (θ = π),

@@ -11,8 +11,8 @@ import (
 	"gonum.org/v1/gonum/integrate/quad"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
-	"github.com/gnnwb/gnnwb/limits/activation"
 	"github.com/gnnwb/gnnwb/limits/ode"
 )
 

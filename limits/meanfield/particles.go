@@ -8,9 +8,9 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/parallel"
-	"github.com/gnnwb/gnnwb/limits/activation"
 	"github.com/gnnwb/gnnwb/limits/ode"
 )
 

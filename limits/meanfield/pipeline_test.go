@@ -6,7 +6,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/gnnwb/gnnwb/limits/activation"
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/limits/ode"
 	"github.com/gnnwb/gnnwb/limits/quadrature"
 )
