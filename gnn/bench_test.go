@@ -1,6 +1,7 @@
 package gnn
 
 import (
+	"github.com/gnnwb/gnnwb/internal/parallel"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -168,4 +169,28 @@ func BenchmarkAggregate(b *testing.B) {
 		op.Apply(dst, h, d)
 	}
 	reportCPU(b, start)
+}
+
+// BenchmarkMemoryBandwidth measures the machine's sustainable memory
+// bandwidth the way STREAM's "scale" kernel does (dst = 3·src over 2×256 MB,
+// in fixed chunks on all cores; 16 bytes moved per element), the yardstick
+// for BenchmarkAggregate's GB/s.
+func BenchmarkMemoryBandwidth(b *testing.B) {
+	const n = 32 << 20 // 256 MB per array
+	src := make([]float64, n)
+	dst := make([]float64, n)
+	for i := range src {
+		src[i] = float64(i)
+	}
+	const chunk = 1 << 16
+	b.SetBytes(16 * n)
+	for b.Loop() {
+		parallel.For(parallel.Chunks(n, chunk), func(c int) {
+			lo, hi := parallel.Range(c, chunk, n)
+			d, s := dst[lo:hi], src[lo:hi]
+			for i := range s {
+				d[i] = 3 * s[i]
+			}
+		})
+	}
 }
