@@ -2,6 +2,8 @@ package datasets
 
 import (
 	"errors"
+	"fmt"
+	"log"
 	"reflect"
 	"testing"
 
@@ -56,4 +58,15 @@ func TestPerClassSplit(t *testing.T) {
 			t.Fatalf("train %d val %d: %v", c.tr, c.va, err)
 		}
 	}
+}
+
+func ExamplePerClassSplit() {
+	// Two classes of five nodes; node 10 is unlabelled.
+	y := []int32{0, 0, 0, 0, 0, 1, 1, 1, 1, 1, -1}
+	train, val, test, err := PerClassSplit(y, 2, 1, 1)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(train), len(val), len(test))
+	// Output: 4 2 4
 }

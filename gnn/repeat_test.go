@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 	"math"
 	"os"
 	"path/filepath"
@@ -194,4 +195,53 @@ func ExampleRowNormalize() {
 	X, _ := RowNormalize([]float64{1, 0, 1, 1, 1, 1}, 3)
 	fmt.Printf("%.3f\n", X)
 	// Output: [0.500 0.000 0.500 0.333 0.333 0.333]
+}
+
+func ExampleRepeatNodes() {
+	// A path 0–1–2–3 whose two halves are the two classes; features are
+	// one-hot ids.
+	g, err := graphs.FromEdges(4, []graphs.Edge{{U: 0, V: 1}, {U: 1, V: 2}, {U: 2, V: 3}}, graphs.Undirected)
+	if err != nil {
+		log.Fatal(err)
+	}
+	X := []float64{1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1}
+	y := []int32{0, 0, 1, 1}
+	cfg := DefaultNodeTrainConfig(KindGCN)
+	cfg.Epochs = 5
+	sum, err := RepeatNodes(context.Background(), cfg, 3, "", g, X, y, Split{Train: []int32{0, 3}, Val: []int32{1}, Test: []int32{2}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, r := range sum.Runs {
+		fmt.Println("seed", r.Seed, "epochs", r.Epochs)
+	}
+	// Output:
+	// seed 1 epochs 5
+	// seed 2 epochs 5
+	// seed 3 epochs 5
+}
+
+func ExampleCrossValidate() {
+	// Six graphs: triangles (class 1) and paths (class 0), constant features.
+	tri, _ := graphs.FromEdges(3, []graphs.Edge{{U: 0, V: 1}, {U: 1, V: 2}, {U: 2, V: 0}}, graphs.Undirected)
+	path, _ := graphs.FromEdges(3, []graphs.Edge{{U: 0, V: 1}, {U: 1, V: 2}}, graphs.Undirected)
+	gs := []graphs.Graph{tri, path, tri, path, tri, path}
+	X := make([]float64, 18)
+	for i := range X {
+		X[i] = 1
+	}
+	y := []int32{1, 0, 1, 0, 1, 0}
+	folds := []Split{
+		{Train: []int32{2, 3, 4, 5}, Test: []int32{0, 1}},
+		{Train: []int32{0, 1, 4, 5}, Test: []int32{2, 3}},
+		{Train: []int32{0, 1, 2, 3}, Test: []int32{4, 5}},
+	}
+	cfg := DefaultGraphTrainConfig(KindGIN)
+	cfg.Hidden, cfg.Epochs, cfg.BatchSize = 4, 2, 2
+	sum, err := CrossValidate(context.Background(), cfg, folds, 2, "", gs, X, y)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(sum.Runs), "runs; last: fold", sum.Runs[5].Fold, "seed", sum.Runs[5].Seed)
+	// Output: 6 runs; last: fold 2 seed 2
 }
