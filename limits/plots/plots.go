@@ -22,6 +22,7 @@ import (
 	"image/color"
 	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -104,6 +105,65 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 		}
 	}
 	return ticks
+}
+
+// linearTicks labels 5 to 8 evenly spaced nice values (1, 2, 2.5 or 5 times a
+// power of ten) inside the axis range, with an unlabelled minor tick halfway
+// between labels; a range it cannot split so falls back to plot.DefaultTicks.
+type linearTicks struct{}
+
+func (linearTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(hi > lo) || math.IsInf(hi-lo, 0) {
+		return nil
+	}
+	step, count, mant := 0.0, 0, 0.0
+	e0 := math.Floor(math.Log10(hi - lo))
+	for e := e0 - 2; e <= e0; e++ {
+		for _, m := range []float64{1, 2, 2.5, 5} {
+			st := m * math.Pow(10, e)
+			n := int(math.Floor(hi/st+1e-9) - math.Ceil(lo/st-1e-9) + 1)
+			if n < 5 || n > 8 {
+				continue
+			}
+			// Prefer about 6 labels, then the rounder mantissa.
+			if step == 0 || abs(n-6) < abs(count-6) || abs(n-6) == abs(count-6) && m == 1 {
+				step, count, mant = st, n, m
+			}
+		}
+	}
+	if step == 0 {
+		return plot.DefaultTicks{}.Ticks(lo, hi)
+	}
+	dec := max(0, -int(math.Floor(math.Log10(step)+1e-9)))
+	if mant == 2.5 {
+		dec++
+	}
+	first := math.Ceil(lo/step - 1e-9)
+	ticks := make([]plot.Tick, 0, 2*count+1)
+	for k := range count {
+		v := (first + float64(k)) * step
+		if v == 0 {
+			v = 0 // no "-0"
+		}
+		label := strconv.FormatFloat(v, 'f', dec, 64)
+		if step < 1e-4 || step >= 1e6 {
+			label = strconv.FormatFloat(v, 'g', -1, 64) // 2e+06, not 2000000
+		}
+		ticks = append(ticks, plot.Tick{Value: v, Label: label})
+	}
+	for k := -1; k < count; k++ {
+		if v := (first + float64(k) + 0.5) * step; v >= lo && v <= hi {
+			ticks = append(ticks, plot.Tick{Value: v})
+		}
+	}
+	return ticks
+}
+
+func abs(k int) int {
+	if k < 0 {
+		return -k
+	}
+	return k
 }
 
 func newPlot(l Labels) *plot.Plot {
@@ -343,7 +403,9 @@ type Curve struct {
 // Trajectories writes the curves g(u) for networks of increasing width
 // (one colour each) and the limit curve (thick, black,
 // dashed) against the latent positions u (ascending in [0,1]) to path
-// (.png or .svg). Inputs are not kept. Errors: no curves, lengths that
+// (.png or .svg), with 5 to 8 labelled ticks per axis and the legend in a
+// column right of the axes (it covers no curve; the y range is the data's
+// ± 3%). Inputs are not kept. Errors: no curves, lengths that
 // differ from len(u) (graphs.ErrShape); non-finite values, u not ascending in
 // [0,1], a bad extension (graphs.ErrParameter); file errors.
 func Trajectories(path string, u []float64, curves []Curve, limit Curve, l Labels) error {
@@ -360,7 +422,9 @@ func Trajectories(path string, u []float64, curves []Curve, limit Curve, l Label
 		}
 	}
 	p := newPlot(l)
-	p.Legend.Left = true
+	leg := plot.NewLegend()
+	leg.Left, leg.Top = true, true
+	leg.ThumbnailWidth = vg.Points(24)
 	ylo, yhi := math.Inf(1), math.Inf(-1)
 	add := func(c Curve, col color.Color, width vg.Length, dashed bool) error {
 		if len(c.G) != len(u) {
@@ -384,7 +448,7 @@ func Trajectories(path string, u []float64, curves []Curve, limit Curve, l Label
 			ln.LineStyle.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
 		}
 		p.Add(ln)
-		p.Legend.Add(c.Label, ln)
+		leg.Add(c.Label, ln)
 		return nil
 	}
 	for i, c := range curves {
@@ -392,9 +456,7 @@ func Trajectories(path string, u []float64, curves []Curve, limit Curve, l Label
 			return err
 		}
 	}
-	entries := len(curves)
 	if limit.G != nil {
-		entries++
 		if err := add(limit, color.Black, vg.Points(2.5), true); err != nil {
 			return err
 		}
@@ -403,8 +465,39 @@ func Trajectories(path string, u []float64, curves []Curve, limit Curve, l Label
 	if yhi == ylo {
 		ylo, yhi = ylo-1, yhi+1
 	}
-	f := legendFraction(entries)
 	span := yhi - ylo
-	p.Y.Min, p.Y.Max = ylo-0.03*span, yhi+span*f/(1-f)+0.03*span
-	return save(p, path, ext)
+	p.Y.Min, p.Y.Max = ylo-0.03*span, yhi+0.03*span
+	p.X.Tick.Marker, p.Y.Tick.Marker = linearTicks{}, linearTicks{}
+	return saveLegendRight(p, &leg, path, ext)
+}
+
+// saveLegendRight writes p with leg in a column to the right of the axes, so
+// that the legend covers no data: the title is centred over the whole
+// figure, the plot fills the rest of the width, and the legend's top is
+// level with the top of the data area.
+func saveLegendRight(p *plot.Plot, leg *plot.Legend, path, ext string) error {
+	c, err := draw.NewFormattedCanvas(Width, Height, ext)
+	if err != nil {
+		return fmt.Errorf("plots: render %s: %w", path, err)
+	}
+	dc := draw.New(c)
+	if p.Title.Text != "" {
+		descent := p.Title.TextStyle.FontExtents().Descent
+		dc.FillText(p.Title.TextStyle, vg.Point{X: dc.Center().X, Y: dc.Max.Y + descent}, p.Title.Text)
+		dc.Max.Y -= p.Title.TextStyle.Rectangle(p.Title.Text).Size().Y + p.Title.Padding
+		p.Title.Text = ""
+	}
+	gap := vg.Points(10)
+	lw := leg.Rectangle(dc).Size().X + gap
+	p.Draw(draw.Crop(dc, 0, -lw, 0, 0))
+	data := p.DataCanvas(draw.Crop(dc, 0, -lw, 0, 0))
+	lc := dc
+	lc.Min.X = dc.Max.X - lw + gap
+	lc.Max.Y = data.Max.Y
+	leg.Draw(lc)
+	var buf bytes.Buffer
+	if _, err := c.WriteTo(&buf); err != nil {
+		return fmt.Errorf("plots: render %s: %w", path, err)
+	}
+	return atomicfile.WriteBytes(path, buf.Bytes())
 }

@@ -1,8 +1,11 @@
 package plots
 
 import (
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"testing"
 )
 
@@ -27,5 +30,44 @@ func TestDegenerateRanges(t *testing.T) {
 	}
 	if err := Trajectories(filepath.Join(dir, "t.png"), []float64{0, 1}, []Curve{{Label: "c", G: []float64{1, 1}}}, Curve{}, Labels{}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestLinearTicks: every range gets 5 to 8 labelled ticks inside it, evenly
+// spaced by 1, 2, 2.5 or 5 times a power of ten, whose labels read back as
+// their values.
+func TestLinearTicks(t *testing.T) {
+	tests := []struct{ lo, hi float64 }{
+		{-0.85, 0.85}, {0, 1}, {-0.8, 1.9}, {0.013, 0.0171}, {-3e6, 7e6}, {100, 101}, {-1, 1}, {0.5, 0.51},
+	}
+	for _, tt := range tests {
+		var vals []float64
+		for _, tk := range (linearTicks{}).Ticks(tt.lo, tt.hi) {
+			if tk.Value < tt.lo || tk.Value > tt.hi {
+				t.Errorf("[%v, %v]: tick %v outside", tt.lo, tt.hi, tk.Value)
+			}
+			if tk.Label == "" {
+				continue
+			}
+			v, err := strconv.ParseFloat(tk.Label, 64)
+			if err != nil || math.Abs(v-tk.Value) > 1e-9*(tt.hi-tt.lo) {
+				t.Errorf("[%v, %v]: label %q for %v", tt.lo, tt.hi, tk.Label, tk.Value)
+			}
+			vals = append(vals, tk.Value)
+		}
+		if len(vals) < 5 || len(vals) > 8 {
+			t.Errorf("[%v, %v]: %d labels %v", tt.lo, tt.hi, len(vals), vals)
+			continue
+		}
+		step := vals[1] - vals[0]
+		m := step / math.Pow(10, math.Floor(math.Log10(step)+1e-9))
+		if !slices.ContainsFunc([]float64{1, 2, 2.5, 5}, func(x float64) bool { return math.Abs(x-m) < 1e-9 }) {
+			t.Errorf("[%v, %v]: step %v", tt.lo, tt.hi, step)
+		}
+		for i := 2; i < len(vals); i++ {
+			if math.Abs(vals[i]-vals[i-1]-step) > 1e-9*step {
+				t.Errorf("[%v, %v]: uneven %v", tt.lo, tt.hi, vals)
+			}
+		}
 	}
 }
