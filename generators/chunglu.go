@@ -95,17 +95,8 @@ func chungLu(ctx context.Context, weights []float64, rng *rand.Rand, progress fu
 		}
 	}
 	base := rng.Uint64()
-	size := blockRows(n)
-	nb := parallel.Chunks(n, size)
-	blocks := make([]graphs.LowerBlock, nb)
-	rows := func(b int) int64 {
-		lo, hi := parallel.Range(b, size, n)
-		return int64(hi - lo)
-	}
-	err := runBlocks(ctx, fn, nb, rows, progress, func(b int) error {
-		lo, hi := parallel.Range(b, size, n)
-		blocks[b] = chungLuBlock(lo, hi, ws, s, parallel.Stream(base, b))
-		return nil
+	blocks, err := sampleBlocks(ctx, fn, n, progress, func(b, lo, hi int) (graphs.LowerBlock, error) {
+		return chungLuBlock(lo, hi, ws, s, parallel.Stream(base, b)), nil
 	})
 	if err != nil {
 		return graphs.Graph{}, err

@@ -120,6 +120,31 @@ func checkRand(fn string, rng *rand.Rand) error {
 	return nil
 }
 
+// sampleBlocks samples the strictly lower triangle of n rows in fixed
+// blocks of blockRows(n) rows, on all cores: sample(b, lo, hi) returns block
+// b, rows lo..hi−1, drawing from parallel.Stream(base, b) by convention.
+// Progress counts rows; ctx is checked before each block.
+func sampleBlocks(ctx context.Context, fnName string, n int, progress func(done, total int64),
+	sample func(b, lo, hi int) (graphs.LowerBlock, error)) ([]graphs.LowerBlock, error) {
+	size := blockRows(n)
+	nb := parallel.Chunks(n, size)
+	blocks := make([]graphs.LowerBlock, nb)
+	rows := func(b int) int64 {
+		lo, hi := parallel.Range(b, size, n)
+		return int64(hi - lo)
+	}
+	err := runBlocks(ctx, fnName, nb, rows, progress, func(b int) error {
+		lo, hi := parallel.Range(b, size, n)
+		var err error
+		blocks[b], err = sample(b, lo, hi)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return blocks, nil
+}
+
 // runBlocks calls fn(b) for every block b in [0, nb) on all cores, the
 // highest-numbered (largest, for lower-triangle rows) blocks first. It checks
 // ctx before every block and returns an error wrapping ctx.Err() when

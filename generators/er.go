@@ -58,22 +58,9 @@ func erdosRenyi(ctx context.Context, n int, p float64, rng *rand.Rand, progress 
 // erBlocks samples the strictly lower triangle of G(n, p) into fixed row
 // blocks, block b with stream parallel.Stream(base, b).
 func erBlocks(ctx context.Context, fn string, n int, p float64, base uint64, progress func(done, total int64)) ([]graphs.LowerBlock, error) {
-	size := blockRows(n)
-	nb := parallel.Chunks(n, size)
-	blocks := make([]graphs.LowerBlock, nb)
-	rows := func(b int) int64 {
-		lo, hi := parallel.Range(b, size, n)
-		return int64(hi - lo)
-	}
-	err := runBlocks(ctx, fn, nb, rows, progress, func(b int) error {
-		lo, hi := parallel.Range(b, size, n)
-		blocks[b] = erBlock(lo, hi, p, parallel.Stream(base, b))
-		return nil
+	return sampleBlocks(ctx, fn, n, progress, func(b, lo, hi int) (graphs.LowerBlock, error) {
+		return erBlock(lo, hi, p, parallel.Stream(base, b)), nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return blocks, nil
 }
 
 // erBlock samples rows lo..hi−1 of the lower triangle of G(n, p).

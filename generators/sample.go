@@ -146,15 +146,7 @@ func sampleWeighted(ctx context.Context, n int, w Graphon, rho float64, rng *ran
 	}
 	u := sortedUniforms(n, rng.Uint64())
 	f := w.pairFunc(u)
-	size := blockRows(n)
-	nb := parallel.Chunks(n, size)
-	blocks := make([]graphs.LowerBlock, nb)
-	rows := func(b int) int64 {
-		lo, hi := parallel.Range(b, size, n)
-		return int64(hi - lo)
-	}
-	err := runBlocks(ctx, fn, nb, rows, progress, func(b int) error {
-		lo, hi := parallel.Range(b, size, n)
+	blocks, err := sampleBlocks(ctx, fn, n, progress, func(_, lo, hi int) (graphs.LowerBlock, error) {
 		pairs := int(pairsBelow(lo, hi))
 		bl := graphs.NewLowerBlock(lo, hi)
 		bl.Neighbours, bl.Weights = make([]int32, 0, pairs), make([]float64, 0, pairs)
@@ -163,7 +155,7 @@ func sampleWeighted(ctx context.Context, n int, w Graphon, rho float64, rng *ran
 			for j := range i {
 				x := f(i, j)
 				if w.d.checkW && !(x >= 0 && x <= 1) {
-					return w.badValue(fn, u[i], u[j], x)
+					return graphs.LowerBlock{}, w.badValue(fn, u[i], u[j], x)
 				}
 				if a := rho * x; a > 0 {
 					bl.Neighbours = append(bl.Neighbours, int32(j))
@@ -173,8 +165,7 @@ func sampleWeighted(ctx context.Context, n int, w Graphon, rho float64, rng *ran
 			}
 			bl.SetCount(i-lo, c)
 		}
-		blocks[b] = bl
-		return nil
+		return bl, nil
 	})
 	if err != nil {
 		return graphs.Graph{}, nil, err

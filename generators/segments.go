@@ -184,18 +184,8 @@ rows:
 // parallel.Stream(base, b), and builds the graph.
 func (pl *plan) run(ctx context.Context, fn string, base uint64, progress func(done, total int64)) (graphs.Graph, error) {
 	n := pl.n
-	size := blockRows(n)
-	nb := parallel.Chunks(n, size)
-	blocks := make([]graphs.LowerBlock, nb)
-	rows := func(b int) int64 {
-		lo, hi := parallel.Range(b, size, n)
-		return int64(hi - lo)
-	}
-	err := runBlocks(ctx, fn, nb, rows, progress, func(b int) error {
-		lo, hi := parallel.Range(b, size, n)
-		var err error
-		blocks[b], err = pl.block(lo, hi, parallel.Stream(base, b))
-		return err
+	blocks, err := sampleBlocks(ctx, fn, n, progress, func(b, lo, hi int) (graphs.LowerBlock, error) {
+		return pl.block(lo, hi, parallel.Stream(base, b))
 	})
 	if err != nil {
 		return graphs.Graph{}, err
