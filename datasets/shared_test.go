@@ -2,8 +2,9 @@ package datasets
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/gnnwb/gnnwb/internal/shared"
 )
 
 // sharedDir returns the shared datasets folder (GNNWB_SHARED, else a
@@ -11,29 +12,11 @@ import (
 // skips the test with a message saying where it was looked for.
 func sharedDir(t testing.TB) string {
 	t.Helper()
-	if d := os.Getenv("GNNWB_SHARED"); d != "" {
-		if st, err := os.Stat(filepath.Join(d, "datasets")); err == nil && st.IsDir() {
-			return filepath.Join(d, "datasets")
-		}
-		if st, err := os.Stat(d); err == nil && st.IsDir() {
-			return d
-		}
-	}
-	wd, err := os.Getwd()
+	d, err := shared.Datasets()
 	if err != nil {
-		t.Skipf("shared datasets not found: %v", err)
+		t.Skip(err)
 	}
-	for d := wd; ; d = filepath.Dir(d) {
-		c := filepath.Join(filepath.Dir(d), "shared", "datasets")
-		if st, err := os.Stat(c); err == nil && st.IsDir() {
-			return c
-		}
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	t.Skipf("shared datasets folder not found (looked for ../shared/datasets beside an ancestor of %s; set GNNWB_SHARED)", wd)
-	return ""
+	return d
 }
 
 // needFile skips when path is absent.

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/internal/shared"
 )
 
 // sharedDatasets returns the shared datasets folder, or skips the test when
@@ -21,28 +22,11 @@ import (
 // found walking up from the working directory (the repository's sibling).
 func sharedDatasets(t testing.TB) string {
 	t.Helper()
-	if s := os.Getenv("GNNWB_SHARED"); s != "" {
-		d := filepath.Join(s, "datasets")
-		if _, err := os.Stat(d); err != nil {
-			t.Skipf("GNNWB_SHARED=%s has no datasets folder: %v", s, err)
-		}
-		return d
-	}
-	dir, err := os.Getwd()
+	d, err := shared.Datasets()
 	if err != nil {
-		t.Skip("no working directory:", err)
+		t.Skipf("%v; skipping real-data test", err)
 	}
-	for {
-		d := filepath.Join(dir, "shared", "datasets")
-		if st, err := os.Stat(d); err == nil && st.IsDir() {
-			return d
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("shared/datasets not found above the working directory (set GNNWB_SHARED); skipping real-data test")
-		}
-		dir = parent
-	}
+	return d
 }
 
 // datasetFile returns the path of a file under shared/datasets, skipping

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gnnwb/gnnwb/internal/shared"
 )
 
 // sharedData returns the shared datasets folder (GNNWB_SHARED, else a
@@ -13,28 +15,11 @@ import (
 // the test saying where it looked.
 func sharedData(t testing.TB) string {
 	t.Helper()
-	if d := os.Getenv("GNNWB_SHARED"); d != "" {
-		for _, c := range []string{filepath.Join(d, "datasets"), d} {
-			if st, err := os.Stat(c); err == nil && st.IsDir() {
-				return c
-			}
-		}
-	}
-	wd, err := os.Getwd()
+	d, err := shared.Datasets()
 	if err != nil {
-		t.Skipf("shared datasets not found: %v", err)
+		t.Skipf("%v: skipping", err)
 	}
-	for d := wd; ; d = filepath.Dir(d) {
-		c := filepath.Join(filepath.Dir(d), "shared", "datasets")
-		if st, err := os.Stat(c); err == nil && st.IsDir() {
-			return c
-		}
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	t.Skipf("shared datasets folder not found (looked for shared/datasets beside an ancestor of %s; set GNNWB_SHARED): skipping", wd)
-	return ""
+	return d
 }
 
 func TestDatasetsInfo(t *testing.T) {
