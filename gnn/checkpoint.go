@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 
 	"github.com/gnnwb/gnnwb/graphs"
@@ -117,4 +118,42 @@ func (c *checkpoint) matches(path, task, kind string, seed uint64, ps []Param, o
 			path, c.Task, c.Kind, c.Seed, task, kind, seed, len(ps), graphs.ErrParameter)
 	}
 	return nil
+}
+
+// startCheckpoint returns the training state to start from: a fresh one,
+// or, when resume is set and path holds a checkpoint of the same task,
+// model kind, seed and parameter shapes, that checkpoint with its
+// parameters and Adam moments copied into ps and opt. save writes the
+// current parameters and optimiser state to path (atomically; a no-op
+// when path is empty).
+func startCheckpoint(path string, resume bool, task, kind string, seed uint64, ps []Param, opt *Adam) (st *checkpoint, save func() error, err error) {
+	st = &checkpoint{Task: task, Kind: kind, Seed: seed, Shapes: paramShapes(ps),
+		BestLoss: math.Inf(1), BestAcc: -1, BestEpoch: -1}
+	if resume {
+		c, err := loadCheckpoint(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		if c != nil {
+			if err := c.matches(path, task, kind, seed, ps, opt); err != nil {
+				return nil, nil, err
+			}
+			st = c
+			for k, p := range ps {
+				copy(p.Value, c.Params[k])
+			}
+			if c.AdamT > 0 {
+				opt.M, opt.V, opt.T = clone2(c.AdamM), clone2(c.AdamV), c.AdamT
+			}
+		}
+	}
+	save = func() error {
+		if path == "" {
+			return nil
+		}
+		st.Params = cloneParams(ps)
+		st.AdamM, st.AdamV, st.AdamT = opt.M, opt.V, opt.T
+		return saveCheckpoint(path, st)
+	}
+	return st, save, nil
 }

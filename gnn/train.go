@@ -3,7 +3,6 @@ package gnn
 import (
 	"context"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/gnnwb/gnnwb/graphs"
@@ -196,33 +195,9 @@ func TrainNodes(ctx context.Context, cfg NodeTrainConfig, g graphs.Graph, X []fl
 	}
 	ps := model.Params()
 	opt := NewAdam(cfg.LR, cfg.WeightDecay)
-	st := &checkpoint{Task: "nodes", Kind: cfg.Kind, Seed: cfg.Seed, Shapes: paramShapes(ps),
-		BestLoss: math.Inf(1), BestAcc: -1, BestEpoch: -1}
-	if cfg.Resume {
-		c, err := loadCheckpoint(cfg.CheckpointPath)
-		if err != nil {
-			return Result{}, err
-		}
-		if c != nil {
-			if err := c.matches(cfg.CheckpointPath, "nodes", cfg.Kind, cfg.Seed, ps, opt); err != nil {
-				return Result{}, err
-			}
-			st = c
-			for k, p := range ps {
-				copy(p.Value, c.Params[k])
-			}
-			if c.AdamT > 0 {
-				opt.M, opt.V, opt.T = clone2(c.AdamM), clone2(c.AdamV), c.AdamT
-			}
-		}
-	}
-	save := func() error {
-		if cfg.CheckpointPath == "" {
-			return nil
-		}
-		st.Params = cloneParams(ps)
-		st.AdamM, st.AdamV, st.AdamT = opt.M, opt.V, opt.T
-		return saveCheckpoint(cfg.CheckpointPath, st)
+	st, save, err := startCheckpoint(cfg.CheckpointPath, cfg.Resume, "nodes", cfg.Kind, cfg.Seed, ps, opt)
+	if err != nil {
+		return Result{}, err
 	}
 	b := NewBatch(g)
 	logits := make([]float64, n*C)

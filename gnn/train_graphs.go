@@ -3,7 +3,6 @@ package gnn
 import (
 	"context"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"time"
 
@@ -169,33 +168,9 @@ func TrainGraphs(ctx context.Context, cfg GraphTrainConfig, gs []graphs.Graph, X
 	model.Init(cfg.Seed)
 	ps := model.Params()
 	opt := NewAdam(cfg.LR, cfg.WeightDecay)
-	st := &checkpoint{Task: "graphs", Kind: cfg.Kind, Seed: cfg.Seed, Shapes: paramShapes(ps),
-		BestLoss: math.Inf(1), BestAcc: -1, BestEpoch: -1}
-	if cfg.Resume {
-		c, err := loadCheckpoint(cfg.CheckpointPath)
-		if err != nil {
-			return Result{}, err
-		}
-		if c != nil {
-			if err := c.matches(cfg.CheckpointPath, "graphs", cfg.Kind, cfg.Seed, ps, opt); err != nil {
-				return Result{}, err
-			}
-			st = c
-			for k, p := range ps {
-				copy(p.Value, c.Params[k])
-			}
-			if c.AdamT > 0 {
-				opt.M, opt.V, opt.T = clone2(c.AdamM), clone2(c.AdamV), c.AdamT
-			}
-		}
-	}
-	save := func() error {
-		if cfg.CheckpointPath == "" {
-			return nil
-		}
-		st.Params = cloneParams(ps)
-		st.AdamM, st.AdamV, st.AdamT = opt.M, opt.V, opt.T
-		return saveCheckpoint(cfg.CheckpointPath, st)
+	st, save, err := startCheckpoint(cfg.CheckpointPath, cfg.Resume, "graphs", cfg.Kind, cfg.Seed, ps, opt)
+	if err != nil {
+		return Result{}, err
 	}
 	batches := (len(train) + cfg.BatchSize - 1) / cfg.BatchSize
 	total := int64(cfg.Epochs * batches)
