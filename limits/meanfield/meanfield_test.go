@@ -324,6 +324,14 @@ func TestErrors(t *testing.T) {
 	if _, err := HaltonParticles(0, 1, 1, 1, 1); !errors.Is(err, graphs.ErrParameter) {
 		t.Errorf("M=0: %v", err)
 	}
+	// gonum's Halton has bases for MaxHaltonDim = 1000 coordinates: d = 499
+	// is the largest accepted (1+2d = 999), d = 500 an error, not a panic.
+	if th, err := HaltonParticles(2, 1, 1, (MaxHaltonDim-1)/2, 1); err != nil || len(th) != 2*(MaxHaltonDim-1) {
+		t.Errorf("d=%d: len %d, %v", (MaxHaltonDim-1)/2, len(th), err)
+	}
+	if _, err := HaltonParticles(2, 1, 1, MaxHaltonDim/2, 1); !errors.Is(err, graphs.ErrParameter) {
+		t.Errorf("d=%d: %v", MaxHaltonDim/2, err)
+	}
 	if _, err := InitialMoments(-1, 1, 1); !errors.Is(err, graphs.ErrParameter) {
 		t.Errorf("sc=-1: %v", err)
 	}

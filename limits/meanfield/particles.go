@@ -6,7 +6,10 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat/distmv"
 	"gonum.org/v1/gonum/stat/distuv"
+	"gonum.org/v1/gonum/stat/samplemv"
 
 	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
@@ -21,44 +24,30 @@ const ChunkSize = 128
 // particle solver keeps between its two passes (2^28 floats = 2 GiB).
 const MaxScratch = 1 << 28
 
-// firstPrimes are the Halton bases of the first dimensions.
-var firstPrimes = []int{2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47,
-	53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113, 127, 131,
-	137, 139, 149, 151, 157, 163, 167, 173, 179, 181, 191, 193, 197, 199, 211,
-	223, 227, 229, 233, 239, 241, 251, 257, 263, 269, 271, 277, 281, 283, 293}
+// MaxHaltonDim is the largest number of Halton coordinates (1+2d) supported:
+// gonum's samplemv.Halton uses the first 1000 primes as bases.
+const MaxHaltonDim = 1000
 
-// MaxHaltonDim is the largest number of Halton coordinates (1+2d) supported.
-var MaxHaltonDim = len(firstPrimes)
+// normalQuantiler maps a point u of the unit cube to x_i = scale_i·Φ^{-1}(u_i),
+// u_i clamped to [1e-16, 1−1e-16] so that a coordinate of 0 stays finite.
+type normalQuantiler struct{ scale []float64 }
 
-// owenHalton fills dst (m×dims row-major) with the first m points of the
-// Halton sequence scrambled by random digit permutations, one permutation per
-// digit position and dimension (the randomised van der Corput construction of
-// A. Owen, "A randomized Halton algorithm in R", arXiv:1706.02808, as in
-// gonum stat/samplemv.Halton; ported to avoid distmv's extra dependency).
-// Digits are taken until b^{-j} no longer changes 1 − b^{-j}, so all 53 bits
-// are scrambled. Point i depends only on i and the permutations, so a sample
-// of 2m extends a sample of m.
-func owenHalton(dst []float64, m, dims int, rng *rand.Rand) {
-	for j := 0; j < dims; j++ {
-		b := firstPrimes[j]
-		div := int64(1)
-		b2r := 1 / float64(b)
-		for 1-b2r < 1 {
-			perm := rng.Perm(b)
-			for i := 0; i < m; i++ {
-				dig := (int64(i) / div) % int64(b)
-				dst[i*dims+j] += float64(perm[dig]) * b2r
-			}
-			div *= int64(b)
-			b2r /= float64(b)
-		}
+var _ distmv.Quantiler = normalQuantiler{}
+
+// Quantile implements distmv.Quantiler; x and p have length len(scale).
+func (q normalQuantiler) Quantile(x, p []float64) []float64 {
+	const lo = 1e-16
+	for i, v := range p {
+		x[i] = q.scale[i] * distuv.UnitNormal.Quantile(math.Min(math.Max(v, lo), 1-lo))
 	}
+	return x
 }
 
 // HaltonParticles returns M particles θ^k = (c, a), a ∈ ℝ^{2d}, as rows of a
 // flat M×(1+2d) slice: the first M points of the Owen-scrambled Halton
-// sequence in 1+2d ≤ MaxHaltonDim dimensions (scramble from rand.NewPCG(seed, 0)), mapped
-// through the inverse CDF of μ_0: c ~ N(0, sc²), a ~ N(0, (sw²/d) I).
+// sequence in 1+2d ≤ MaxHaltonDim dimensions (gonum stat/samplemv.Halton,
+// Kind Owen, scramble from rand.NewPCG(seed, 0)), mapped through the inverse
+// CDF of μ_0: c ~ N(0, sc²), a ~ N(0, (sw²/d) I).
 // The sample for 2M extends the sample for M. Cost O(M d log M).
 // Errors: M < 1, d < 1 or 1+2d > 1000 (graphs.ErrParameter), sc or sw
 // negative or not finite (graphs.ErrParameter).
@@ -82,14 +71,12 @@ func HaltonParticles(m int, sc, sw float64, d int, seed uint64) ([]float64, erro
 		scale[i] = sw / math.Sqrt(float64(d))
 	}
 	out := make([]float64, m*(1+dim))
-	owenHalton(out, m, 1+dim, rand.New(rand.NewPCG(seed, 0)))
-	const lo = 1e-16 // keep the quantile finite at a coordinate of 0
-	for k := 0; k < m; k++ {
-		row := out[k*(1+dim) : (k+1)*(1+dim)]
-		for i, v := range row {
-			row[i] = scale[i] * distuv.UnitNormal.Quantile(math.Min(math.Max(v, lo), 1-lo))
-		}
-	}
+	// Halton adds the scrambled digits to the zeroed rows, then maps each
+	// row through the quantiler. Its permutations are drawn per dimension
+	// and digit position, independent of m, so point k depends only on k
+	// and the seed: a sample of 2M extends the sample of M.
+	h := samplemv.Halton{Kind: samplemv.Owen, Q: normalQuantiler{scale: scale}, Src: rand.NewPCG(seed, 0)}
+	h.Sample(mat.NewDense(m, 1+dim, out))
 	return out, nil
 }
 
