@@ -22,9 +22,9 @@
 //	e(n, N) ≈ a·N^{−p} + b·(nρ)^{−q} + floor,
 //
 // minimising Σ_j (log model_j − log e_j)² over (log a, p, log b, q,
-// log floor) by Levenberg–Marquardt from several starts (gonum mat for the normal
-// equations; gonum optimize is not used because its package pulls in
-// golang.org/x/tools, which is not in this module's go.sum); floor is the
+// log floor) with gonum optimize: BFGS with the analytic gradient
+// 2 Σ_j r_j ∇r_j, polished by a second BFGS pass, from the exponents of the
+// per-axis log-log fits and from a grid of starts; floor is the
 // limit solver's own error (or 0 with NoFloor). Residuals are reported on the
 // log scale.
 package rates

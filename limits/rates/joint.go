@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/optimize"
 
 	"github.com/gnnwb/gnnwb/graphs"
 )
@@ -22,7 +22,7 @@ type JointFit struct {
 	Residuals []float64
 	// RMS is the root mean square of Residuals.
 	RMS float64
-	// Evaluations counts objective evaluations over all starts.
+	// Evaluations counts objective and gradient evaluations over all starts.
 	Evaluations int
 }
 
@@ -38,9 +38,10 @@ type JointOptions struct {
 }
 
 // FitJoint fits e(n, N) ≈ a·N^{−p} + b·(nρ)^{−q} + floor to the points by
-// least squares on log errors (see the package documentation), starting
-// Levenberg–Marquardt from p, q ∈ {0.25, 0.5, 1} with a, b, floor scaled to the data, and
-// keeping the best. points is not kept. Cost O(starts × iterations × len).
+// least squares on log errors (see the package documentation) with gonum
+// optimize (BFGS, analytic gradient, then a second BFGS pass to polish),
+// started from the per-axis log-log exponents and from p, q ∈ {0.25, 0.5, 1}
+// with a, b, floor scaled to the data, keeping the best. points is not kept. Cost O(starts × iterations × len).
 // Errors: fewer points than parameters, or fewer than 2 distinct N or nρ
 // (graphs.ErrShape); a coordinate ≤ 0, NaN or Inf (graphs.ErrParameter); no
 // start converging to a finite value (graphs.ErrParameter).
@@ -71,61 +72,106 @@ func FitJoint(points []Point, opt JointOptions) (JointFit, error) {
 	if len(ns) < 2 || len(nr) < 2 {
 		return JointFit{}, fmt.Errorf("rates: FitJoint: %d distinct N, %d distinct nρ (need ≥ 2 each): %w", len(ns), len(nr), graphs.ErrShape)
 	}
-	// x = (log a, p, log b, q, log floor); the model and its log-derivatives.
-	model := func(x []float64, j int) (m, ta, tb, tf float64) {
-		ta = math.Exp(x[0] - x[1]*ln[j])
-		tb = math.Exp(x[2] - x[3]*lr[j])
-		if !opt.NoFloor {
-			tf = math.Exp(x[4])
-		}
-		return ta + tb + tf, ta, tb, tf
-	}
-	evals := 0
+	// x = (log a, p, log b, q, log floor): a, b, floor > 0 by construction.
 	m := len(points)
-	// residuals writes r_j = log model_j − log e_j and, if jac != nil, the
-	// Jacobian ∂r_j/∂x_k = (∂model_j/∂x_k)/model_j (m×np row-major).
-	residuals := func(x, r, jac []float64) float64 {
+	r, jac := make([]float64, m), make([]float64, m*np)
+	evals := 0
+	// residuals writes r_j = log model_j − log e_j and the Jacobian
+	// ∂r_j/∂x_k = (∂model_j/∂x_k)/model_j (m×np row-major), returns Σ r_j².
+	residuals := func(x []float64) float64 {
 		evals++
 		var s float64
 		for j := 0; j < m; j++ {
-			mj, ta, tb, tf := model(x, j)
+			ta := math.Exp(x[0] - x[1]*ln[j])
+			tb := math.Exp(x[2] - x[3]*lr[j])
+			var tf float64
+			if !opt.NoFloor {
+				tf = math.Exp(x[4])
+			}
+			mj := ta + tb + tf
 			r[j] = math.Log(mj) - le[j]
 			s += r[j] * r[j]
-			if jac != nil {
-				row := jac[j*np : (j+1)*np]
-				row[0], row[1], row[2], row[3] = ta/mj, -ta*ln[j]/mj, tb/mj, -tb*lr[j]/mj
-				if !opt.NoFloor {
-					row[4] = tf / mj
-				}
+			row := jac[j*np : (j+1)*np]
+			row[0], row[1], row[2], row[3] = ta/mj, -ta*ln[j]/mj, tb/mj, -tb*lr[j]/mj
+			if !opt.NoFloor {
+				row[4] = tf / mj
 			}
+		}
+		if math.IsNaN(s) {
+			return math.Inf(1)
 		}
 		return s
 	}
-	best := JointFit{}
-	bestF := math.Inf(1)
+	prob := optimize.Problem{
+		Func: residuals,
+		Grad: func(g, x []float64) {
+			residuals(x)
+			clear(g)
+			for j := 0; j < m; j++ {
+				for k, v := range jac[j*np : (j+1)*np] {
+					g[k] += 2 * r[j] * v
+				}
+			}
+		},
+	}
+	// minimise runs BFGS from x0 and polishes its result with a second BFGS
+	// run (a fresh inverse-Hessian estimate), keeping the lower cost. A
+	// method error (line search stalled at the precision limit) still
+	// leaves a usable location.
+	settings := &optimize.Settings{
+		GradientThreshold: 1e-15,
+		FuncEvaluations:   20000,
+		Converger:         &optimize.FunctionConverge{Absolute: 1e-30, Relative: 1e-15, Iterations: 20},
+	}
+	minimise := func(x0 []float64) ([]float64, float64) {
+		x, f := x0, math.Inf(1)
+		for pass := 0; pass < 2; pass++ {
+			res, err := optimize.Minimize(prob, x, settings, &optimize.BFGS{})
+			if res == nil || !(res.F < f) {
+				break
+			}
+			x, f = res.X, res.F
+			if err == nil && res.Status == optimize.GradientThreshold {
+				break
+			}
+		}
+		return x, f
+	}
 	nmin, rmin := math.Inf(1), math.Inf(1)
 	for j := range points {
 		nmin, rmin = math.Min(nmin, ln[j]), math.Min(rmin, lr[j])
 	}
+	// Starts: the exponents from per-axis log-log fits (at the largest nρ
+	// for p, the largest N for q), then p, q ∈ {0.25, 0.5, 1}. Each term
+	// starts at half the largest error at the smallest size of its axis,
+	// the floor at a tenth of the smallest error.
+	type start struct{ p, q float64 }
+	var starts []start
+	if p0, q0, ok := axisSlopes(points); ok {
+		starts = append(starts, start{p0, q0})
+	}
 	for _, p0 := range []float64{0.25, 0.5, 1} {
 		for _, q0 := range []float64{0.25, 0.5, 1} {
-			// Each term starts at half the largest error at the smallest
-			// size of its axis; the floor at a tenth of the smallest error.
-			x0 := []float64{math.Log(emax/2) + p0*nmin, p0, math.Log(emax/2) + q0*rmin, q0}
+			starts = append(starts, start{p0, q0})
+		}
+	}
+	best := JointFit{}
+	bestF := math.Inf(1)
+	for _, st := range starts {
+		x0 := []float64{math.Log(emax/2) + st.p*nmin, st.p, math.Log(emax/2) + st.q*rmin, st.q}
+		if !opt.NoFloor {
+			x0 = append(x0, math.Log(emin/10))
+		}
+		x, f := minimise(x0)
+		if f < bestF {
+			bestF = f
+			best = JointFit{A: math.Exp(x[0]), P: x[1], B: math.Exp(x[2]), Q: x[3]}
 			if !opt.NoFloor {
-				x0 = append(x0, math.Log(emin/10))
-			}
-			x, f := levenbergMarquardt(x0, m, residuals)
-			if f < bestF {
-				bestF = f
-				best = JointFit{A: math.Exp(x[0]), P: x[1], B: math.Exp(x[2]), Q: x[3]}
-				if !opt.NoFloor {
-					best.Floor = math.Exp(x[4])
-				}
+				best.Floor = math.Exp(x[4])
 			}
 		}
 	}
-	if math.IsInf(bestF, 1) {
+	if math.IsInf(bestF, 1) || math.IsNaN(bestF) {
 		return JointFit{}, fmt.Errorf("rates: FitJoint: no start converged: %w", graphs.ErrParameter)
 	}
 	best.Evaluations = evals
@@ -140,71 +186,29 @@ func FitJoint(points []Point, opt JointOptions) (JointFit, error) {
 	return best, nil
 }
 
-// levenbergMarquardt minimises ½‖r(x)‖² from x0 with Marquardt's scaling
-// (JᵀJ + λ diag JᵀJ) δ = −Jᵀr, λ divided by 3 after a successful step and
-// multiplied by 4 after a failed one (Nocedal & Wright, Numerical
-// Optimization, 2nd ed., §10.3). It stops after 500 iterations, when λ
-// exceeds 1e16, or when a step changes the cost by less than 1e-15 relative.
-// Returns the best x and its cost Σ r²; +Inf if no finite cost was seen.
-func levenbergMarquardt(x0 []float64, m int, res func(x, r, jac []float64) float64) ([]float64, float64) {
-	np := len(x0)
-	x := append([]float64(nil), x0...)
-	xt := make([]float64, np)
-	r, rt := make([]float64, m), make([]float64, m)
-	jac := make([]float64, m*np)
-	f := res(x, r, jac)
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return x, math.Inf(1)
+// axisSlopes returns −slope of the log-log fits of E on N among the points
+// with the largest nρ and of E on nρ among those with the largest N, each
+// clamped to [0.05, 3] (a floor flattens them); ok is false when either
+// slice has fewer than 2 distinct sizes.
+func axisSlopes(points []Point) (p, q float64, ok bool) {
+	nmax, rmax := 0.0, 0.0
+	for _, pt := range points {
+		nmax, rmax = math.Max(nmax, pt.N), math.Max(rmax, pt.NRho)
 	}
-	jtj := mat.NewSymDense(np, nil)
-	a := mat.NewSymDense(np, nil)
-	g := mat.NewVecDense(np, nil)
-	var delta mat.VecDense
-	var chol mat.Cholesky
-	lambda := 1e-3
-	for it := 0; it < 500 && lambda < 1e16; it++ {
-		jm := mat.NewDense(m, np, jac)
-		jtj.SymOuterK(1, jm.T())
-		g.MulVec(jm.T(), mat.NewVecDense(m, r))
-		improved := false
-		for lambda < 1e16 {
-			for i := 0; i < np; i++ {
-				for k := i; k < np; k++ {
-					v := jtj.At(i, k)
-					if i == k {
-						v += lambda * math.Max(v, 1e-12)
-					}
-					a.SetSym(i, k, v)
-				}
-			}
-			if !chol.Factorize(a) {
-				lambda *= 4
-				continue
-			}
-			if err := chol.SolveVecTo(&delta, g); err != nil {
-				lambda *= 4
-				continue
-			}
-			for i := range xt {
-				xt[i] = x[i] - delta.AtVec(i)
-			}
-			ft := res(xt, rt, nil)
-			if ft < f && !math.IsNaN(ft) {
-				done := f-ft <= 1e-15*f
-				copy(x, xt)
-				f = res(x, r, jac)
-				lambda = math.Max(lambda/3, 1e-12)
-				improved = true
-				if done {
-					return x, f
-				}
-				break
-			}
-			lambda *= 4
+	var xn, en, xr, er []float64
+	for _, pt := range points {
+		if pt.NRho == rmax {
+			xn, en = append(xn, pt.N), append(en, pt.E)
 		}
-		if !improved {
-			break
+		if pt.N == nmax {
+			xr, er = append(xr, pt.NRho), append(er, pt.E)
 		}
 	}
-	return x, f
+	fn, errN := LogLog(xn, en)
+	fr, errR := LogLog(xr, er)
+	if errN != nil || errR != nil {
+		return 0, 0, false
+	}
+	clamp := func(v float64) float64 { return math.Min(math.Max(v, 0.05), 3) }
+	return clamp(-fn.Slope), clamp(-fr.Slope), true
 }
