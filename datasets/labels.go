@@ -1,0 +1,229 @@
+package datasets
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+
+	"github.com/gnnwb/gnnwb/graphs"
+)
+
+// Node label and feature files for a graph of one's own (gnnwb train
+// --graph FILE --labels FILE [--features FILE]). Both are text files of
+// whitespace-separated fields, one node per line, "\n" or "\r\n" endings;
+// blank lines and lines whose first non-blank character is '#' or '%' are
+// skipped. Node ids are the graph's: integers in [0, n).
+
+// ReadNodeLabels reads a node label file of lines "node label" for a graph
+// of n nodes and returns y with y[i] the label of node i, or −1 when node i
+// has no line (an unlabelled node: datasets.PerClassSplit leaves it out of
+// every part). Labels are class ids, integers in [0, n) (there are at most
+// n classes), used as given: not renumbered, so a label value missing from
+// the file is an empty class.
+//
+// Errors are *ParseError naming path and line: a line without exactly two
+// integer fields (graphs.ErrShape or ErrFormat), a node id outside [0, n)
+// (graphs.ErrNodeID), a label outside [0, n) (ErrFormat), a node listed
+// twice (ErrFormat), no labelled node at all (ErrFormat, line 0); a missing
+// file wraps ErrMissing. n must be in [0, graphs.MaxNodes]. Cost O(n + size
+// of the file) time, O(n) memory.
+func ReadNodeLabels(path string, n int) ([]int32, error) {
+	f, err := openUserFile(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return parseNodeLabels(f, path, n)
+}
+
+func parseNodeLabels(r io.Reader, path string, n int) ([]int32, error) {
+	if n < 0 || n > graphs.MaxNodes {
+		return nil, perr(path, 0, graphs.ErrParameter, "n=%d not in [0, %d]", n, graphs.MaxNodes)
+	}
+	y := make([]int32, n)
+	for i := range y {
+		y[i] = -1
+	}
+	lr := newLineReader(r, path)
+	var flds [][]byte
+	labelled := 0
+	for {
+		line, ok := lr.next()
+		if !ok {
+			break
+		}
+		if skipLine(line) {
+			continue
+		}
+		flds = fields(flds, line, false)
+		if len(flds) != 2 {
+			return nil, perr(path, lr.line, graphs.ErrShape, "%d fields, want 2 (node label)", len(flds))
+		}
+		node, err := nodeID(flds[0], n)
+		if err != nil {
+			return nil, &ParseError{File: path, Line: lr.line, Err: err}
+		}
+		c, err := atoi(flds[1])
+		if err != nil {
+			return nil, &ParseError{File: path, Line: lr.line, Err: err}
+		}
+		if c < 0 || c >= int64(n) {
+			return nil, perr(path, lr.line, graphs.ErrFormat, "label %d of node %d not in [0,%d) (labels are class ids, at most n classes)", c, node, n)
+		}
+		if y[node] >= 0 {
+			return nil, perr(path, lr.line, graphs.ErrFormat, "node %d labelled twice", node)
+		}
+		y[node] = int32(c)
+		labelled++
+	}
+	if err := lr.Err(); err != nil {
+		return nil, err
+	}
+	if labelled == 0 {
+		return nil, perr(path, 0, graphs.ErrFormat, "no labelled node")
+	}
+	return y, nil
+}
+
+// ReadNodeFeatures reads a node feature file of lines "node f1 f2 … fd"
+// for a graph of n nodes: every node exactly once (in any order), every
+// line with the same number d ≥ 1 of finite numbers (strconv.ParseFloat
+// syntax). It returns X, n×d row-major (X[i*d+k] = feature k of node i),
+// and d.
+//
+// Errors are *ParseError naming path and line: a line with another number
+// of fields than the first (graphs.ErrShape), a malformed or non-finite
+// number (ErrFormat), a node id outside [0, n) (graphs.ErrNodeID), a node
+// listed twice (ErrFormat), n×d beyond the dense limit of the loaders
+// (graphs.ErrTooLarge), and a node without a line (graphs.ErrShape, line
+// 0, naming the node); a missing file wraps ErrMissing. Cost O(n·d + size
+// of the file).
+func ReadNodeFeatures(path string, n int) ([]float64, int, error) {
+	f, err := openUserFile(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	return parseNodeFeatures(f, path, n)
+}
+
+func parseNodeFeatures(r io.Reader, path string, n int) ([]float64, int, error) {
+	if n < 0 || n > graphs.MaxNodes {
+		return nil, 0, perr(path, 0, graphs.ErrParameter, "n=%d not in [0, %d]", n, graphs.MaxNodes)
+	}
+	var X []float64
+	var seen []bool
+	d := 0
+	lr := newLineReader(r, path)
+	var flds [][]byte
+	for {
+		line, ok := lr.next()
+		if !ok {
+			break
+		}
+		if skipLine(line) {
+			continue
+		}
+		flds = fields(flds, line, false)
+		if d == 0 {
+			if len(flds) < 2 {
+				return nil, 0, perr(path, lr.line, graphs.ErrShape, "%d fields, want node f1 ... fd with d >= 1", len(flds))
+			}
+			d = len(flds) - 1
+			if int64(n)*int64(d) > maxDense {
+				return nil, 0, perr(path, lr.line, graphs.ErrTooLarge, "%d nodes × %d features exceed %d elements", n, d, maxDense)
+			}
+			X = make([]float64, n*d)
+			seen = make([]bool, n)
+		}
+		if len(flds) != d+1 {
+			return nil, 0, perr(path, lr.line, graphs.ErrShape, "%d features, want %d as on the first line", len(flds)-1, d)
+		}
+		node, err := nodeID(flds[0], n)
+		if err != nil {
+			return nil, 0, &ParseError{File: path, Line: lr.line, Err: err}
+		}
+		if seen[node] {
+			return nil, 0, perr(path, lr.line, graphs.ErrFormat, "node %d listed twice", node)
+		}
+		seen[node] = true
+		row := X[int(node)*d : int(node+1)*d]
+		for k, f := range flds[1:] {
+			v, err := atof(f)
+			if err != nil {
+				return nil, 0, perr(path, lr.line, graphs.ErrFormat, "feature %d: %v", k+1, err)
+			}
+			row[k] = v
+		}
+	}
+	if err := lr.Err(); err != nil {
+		return nil, 0, err
+	}
+	if d == 0 && n > 0 {
+		return nil, 0, perr(path, 0, graphs.ErrShape, "no feature line for %d nodes", n)
+	}
+	for i, ok := range seen {
+		if !ok {
+			return nil, 0, perr(path, 0, graphs.ErrShape, "node %d has no feature line", i)
+		}
+	}
+	return X, d, nil
+}
+
+// DegreeFeatures returns the features used for a graph that comes without
+// any: two per node, x_i = (1, log(1+d_i) / log(1+d_max)), with d_i the
+// degree of node i (entries of its row: the in-degree of a directed graph)
+// and d_max the largest degree (the second feature is 0 when there are no
+// edges). The constant lets a GNN count (sum) or average neighbours; the
+// log-degree, scaled to [0, 1], separates hubs from leaves without letting
+// a heavy-tailed degree dominate. Returns n×2 row-major; cost O(n).
+func DegreeFeatures(g graphs.Graph) []float64 {
+	n := g.NumNodes()
+	X := make([]float64, 2*n)
+	dmax := 0
+	for i := range n {
+		dmax = max(dmax, g.Degree(i))
+	}
+	scale := 0.0
+	if dmax > 0 {
+		scale = 1 / math.Log1p(float64(dmax))
+	}
+	for i := range n {
+		X[2*i], X[2*i+1] = 1, math.Log1p(float64(g.Degree(i)))*scale
+	}
+	return X
+}
+
+// openUserFile opens a file the user named; a missing one gives an error
+// wrapping ErrMissing and fs.ErrNotExist.
+func openUserFile(path string) (*os.File, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("datasets: %s does not exist: %w (%w)", path, ErrMissing, fs.ErrNotExist)
+	}
+	if err != nil {
+		return nil, &ParseError{File: path, Err: err}
+	}
+	return f, nil
+}
+
+// skipLine reports a blank or comment line.
+func skipLine(line []byte) bool {
+	t := trimSpace(line)
+	return len(t) == 0 || t[0] == '#' || t[0] == '%'
+}
+
+// nodeID parses a node id in [0, n).
+func nodeID(b []byte, n int) (int32, error) {
+	v, err := atoi(b)
+	if err != nil {
+		return 0, err
+	}
+	if v < 0 || v >= int64(n) {
+		return 0, fmt.Errorf("node id %d not in [0,%d): %w", v, n, graphs.ErrNodeID)
+	}
+	return int32(v), nil
+}
