@@ -24,7 +24,8 @@
 // minimising Σ_j (log model_j − log e_j)² over (log a, p, log b, q,
 // log floor) with gonum optimize: BFGS with the analytic gradient
 // 2 Σ_j r_j ∇r_j, polished by a second BFGS pass, from the exponents of the
-// per-axis log-log fits and from a grid of starts; floor is the
+// per-axis log-log fits and from a grid of starts, each also run on the
+// boundary floor = 0 (which log floor only approaches); floor is the
 // limit solver's own error (or 0 with NoFloor). Residuals are reported on the
 // log scale.
 package rates

@@ -41,7 +41,8 @@ type JointOptions struct {
 // least squares on log errors (see the package documentation) with gonum
 // optimize (BFGS, analytic gradient, then a second BFGS pass to polish),
 // started from the per-axis log-log exponents and from p, q ∈ {0.25, 0.5, 1}
-// with a, b, floor scaled to the data, keeping the best. points is not kept. Cost O(starts × iterations × len).
+// with a, b, floor scaled to the data, each start also run with floor = 0
+// (the boundary of floor ≥ 0), keeping the best. points is not kept. Cost O(starts × iterations × len).
 // Errors: fewer points than parameters, or fewer than 2 distinct N or nρ
 // (graphs.ErrShape); a coordinate ≤ 0, NaN or Inf (graphs.ErrParameter); no
 // start converging to a finite value (graphs.ErrParameter).
@@ -72,28 +73,30 @@ func FitJoint(points []Point, opt JointOptions) (JointFit, error) {
 	if len(ns) < 2 || len(nr) < 2 {
 		return JointFit{}, fmt.Errorf("rates: FitJoint: %d distinct N, %d distinct nρ (need ≥ 2 each): %w", len(ns), len(nr), graphs.ErrShape)
 	}
-	// x = (log a, p, log b, q, log floor): a, b, floor > 0 by construction.
+	// x = (log a, p, log b, q[, log floor]): a, b, floor > 0 by
+	// construction; a 4-vector x is the boundary floor = 0.
 	m := len(points)
-	r, jac := make([]float64, m), make([]float64, m*np)
+	r, jac := make([]float64, m), make([]float64, m*5)
 	evals := 0
 	// residuals writes r_j = log model_j − log e_j and the Jacobian
-	// ∂r_j/∂x_k = (∂model_j/∂x_k)/model_j (m×np row-major), returns Σ r_j².
+	// ∂r_j/∂x_k = (∂model_j/∂x_k)/model_j (m×len(x) row-major), returns Σ r_j².
 	residuals := func(x []float64) float64 {
 		evals++
+		k := len(x)
 		var s float64
 		for j := 0; j < m; j++ {
 			ta := math.Exp(x[0] - x[1]*ln[j])
 			tb := math.Exp(x[2] - x[3]*lr[j])
 			var tf float64
-			if !opt.NoFloor {
+			if k == 5 {
 				tf = math.Exp(x[4])
 			}
 			mj := ta + tb + tf
 			r[j] = math.Log(mj) - le[j]
 			s += r[j] * r[j]
-			row := jac[j*np : (j+1)*np]
+			row := jac[j*k : (j+1)*k]
 			row[0], row[1], row[2], row[3] = ta/mj, -ta*ln[j]/mj, tb/mj, -tb*lr[j]/mj
-			if !opt.NoFloor {
+			if k == 5 {
 				row[4] = tf / mj
 			}
 		}
@@ -108,7 +111,7 @@ func FitJoint(points []Point, opt JointOptions) (JointFit, error) {
 			residuals(x)
 			clear(g)
 			for j := 0; j < m; j++ {
-				for k, v := range jac[j*np : (j+1)*np] {
+				for k, v := range jac[j*len(x) : (j+1)*len(x)] {
 					g[k] += 2 * r[j] * v
 				}
 			}
@@ -157,17 +160,27 @@ func FitJoint(points []Point, opt JointOptions) (JointFit, error) {
 	}
 	best := JointFit{}
 	bestF := math.Inf(1)
-	for _, st := range starts {
-		x0 := []float64{math.Log(emax/2) + st.p*nmin, st.p, math.Log(emax/2) + st.q*rmin, st.q}
-		if !opt.NoFloor {
-			x0 = append(x0, math.Log(emin/10))
-		}
-		x, f := minimise(x0)
-		if f < bestF {
-			bestF = f
-			best = JointFit{A: math.Exp(x[0]), P: x[1], B: math.Exp(x[2]), Q: x[3]}
-			if !opt.NoFloor {
-				best.Floor = math.Exp(x[4])
+	// With a floor, every start is also run on the boundary floor = 0 (the
+	// 4-parameter problem), which log floor can only approach: when the
+	// errors do not move along one axis, the best fit may let that axis's
+	// term act as the constant and the floor vanish.
+	dims := []int{4}
+	if !opt.NoFloor {
+		dims = []int{5, 4}
+	}
+	for _, k := range dims {
+		for _, st := range starts {
+			x0 := []float64{math.Log(emax/2) + st.p*nmin, st.p, math.Log(emax/2) + st.q*rmin, st.q}
+			if k == 5 {
+				x0 = append(x0, math.Log(emin/10))
+			}
+			x, f := minimise(x0)
+			if f < bestF {
+				bestF = f
+				best = JointFit{A: math.Exp(x[0]), P: x[1], B: math.Exp(x[2]), Q: x[3]}
+				if k == 5 {
+					best.Floor = math.Exp(x[4])
+				}
 			}
 		}
 	}

@@ -119,6 +119,11 @@ func TestJointExact(t *testing.T) {
 		{"floor", 2, 0.5, 3, 0.5, 1e-3, JointOptions{}},
 		{"unequal", 0.7, 0.9, 5, 0.3, 2e-3, JointOptions{}},
 		{"no-floor", 1, 0.5, 2, 0.25, 0, JointOptions{NoFloor: true}},
+		// Errors that barely move along nρ (q < 0, b small) and no floor: the
+		// optimum lies on the boundary floor = 0, which log floor only
+		// approaches; FitJoint must still find it (the default sweep's
+		// mean-field errors look like this).
+		{"floor-zero", 2, 0.5, 0.01, -0.01, 0, JointOptions{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
