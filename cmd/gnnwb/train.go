@@ -22,18 +22,23 @@ import (
 func init() { commands = append(commands, trainCommand()) }
 
 // The train command has one mode per source of data, chosen by which of
-// --dataset or --graphon is given; each mode has its own flag list and
-// action (trainDatasetFlags/trainDataset, trainGraphonFlags/trainGraphon).
+// --dataset, --graphon, or --graph/--generate is given; each mode has its
+// own flag list and action (trainDatasetFlags/trainDataset,
+// trainOnlineFlags/trainOnline, trainGraphFlags/trainGraph in
+// train_graph.go, which also reads the dataset mode's hyper-parameters).
 // Flags shared by every mode are in trainCommonFlags.
 func trainCommand() *cli.Command {
 	var flags []cli.Flag
 	flags = append(flags, trainCommonFlags()...)
 	flags = append(flags, trainDatasetFlags()...)
 	flags = append(flags, trainOnlineFlags()...)
+	flags = append(flags, trainGraphFlags()...)
 	return &cli.Command{
 		Name:  "train",
-		Usage: "train a GNN on a benchmark dataset, or the asymptotic one-hidden-layer model online on a graphon",
+		Usage: "train a GNN on a benchmark dataset or on your own graph, or the asymptotic one-hidden-layer model online on a graphon",
 		UsageText: "gnnwb train --dataset NAME [--model gcn|sage|gin|gat] [hyper-parameters] [--runs R] [--seed S] [--out FILE] [--checkpoint DIR]\n" +
+			"gnnwb train --graph FILE --labels FILE [--features FILE] [--directed] [--split-per-class TRAIN,VAL] [--model ...] [hyper-parameters] [--runs R] [--seed S] [--out FILE] [--checkpoint DIR]\n" +
+			"gnnwb train --generate sbm:<sizes>:<probs> [--feature-signal MU] [--feature-dim D] [--data-seed S] [the same options]\n" +
 			"gnnwb train --graphon NAME [--n N --rho R] [--signal X --target Y] [--sampler ego|graph] [--width N --gamma G --alpha A --time T] [--seed S] [--out FILE] [--checkpoint DIR]",
 		Description: "Dataset mode: node datasets (cora, citeseer, ...) train full-batch on the shipped split;\n" +
 			"graph datasets (mutag, proteins, ...) use stratified --folds cross-validation with a 10%\n" +
@@ -48,11 +53,18 @@ func trainCommand() *cli.Command {
 			"Online mode (--graphon): online SGD of the one-hidden-layer network y = N^-gamma sum_k c_k sigma(w_k.x + v_k.m)\n" +
 			"(MATH.md section 3) on fresh exact samples of G(n, W, rho) with features X(u), aggregated features\n" +
 			"m = S x and targets Y(u); round(T*N) steps, records at --times, evaluation on --eval-points\n" +
-			"Gauss-Legendre latents with graphon features. --checkpoint DIR resumes bit for bit.",
+			"Gauss-Legendre latents with graphon features. --checkpoint DIR resumes bit for bit.\n\n" +
+			graphModeHelp,
 		Flags: flags,
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("train: unexpected argument %q", c.Args().First())
+			}
+			if c.IsSet("graph") || c.IsSet("generate") {
+				return trainGraph(c)
+			}
+			if err := rejectGraphFlags(c); err != nil {
+				return err
 			}
 			switch {
 			case c.IsSet("graphon") && c.IsSet("dataset"):
@@ -67,7 +79,7 @@ func trainCommand() *cli.Command {
 				}
 				return trainDataset(c)
 			}
-			return usagef("train: --dataset NAME (or --graphon NAME) is required")
+			return usagef("train: --dataset NAME (or --graphon NAME, --graph FILE, --generate SPEC) is required")
 		},
 	}
 }
