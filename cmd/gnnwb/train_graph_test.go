@@ -169,3 +169,22 @@ func TestTrainGraphErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestTrainGraphCheckpoint: a finished job resumes to the same output, and
+// a checkpoint directory of other data (another feature signal) is refused.
+func TestTrainGraphCheckpoint(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ckpt")
+	args := []string{"train", "--generate", "sbm:60,60:0.1,0.01;0.01,0.1", "--feature-signal", "2", "--epochs", "20", "--checkpoint", dir}
+	code, first, stderr := gnnwb(t, args...)
+	if code != 0 {
+		t.Fatalf("code %d: %s", code, stderr)
+	}
+	if code, again, _ := gnnwb(t, args...); code != 0 || again != first {
+		t.Fatalf("resumed output differs:\n%s\nvs\n%s", again, first)
+	}
+	args[4] = "2.5"
+	code, _, stderr = gnnwb(t, args...)
+	if code != 2 || !strings.Contains(stderr, "holds checkpoints of other settings") {
+		t.Fatalf("other signal: code %d, %s", code, stderr)
+	}
+}
