@@ -132,6 +132,8 @@ func TestTrainGraphErrors(t *testing.T) {
 	dir := t.TempDir()
 	badLabels := filepath.Join(dir, "bad.txt")
 	os.WriteFile(badLabels, []byte("0 0\n1 1\nx 1\n"), 0o644)
+	shortLabels := filepath.Join(dir, "short.txt")
+	os.WriteFile(shortLabels, []byte("0 0\n1\n"), 0o644)
 	spec := "sbm:50,50:0.1,0.01;0.01,0.1"
 	for _, tc := range []struct {
 		name string
@@ -141,6 +143,7 @@ func TestTrainGraphErrors(t *testing.T) {
 	}{
 		{"missing labels file", []string{"--graph", gf, "--labels", filepath.Join(dir, "none.txt")}, 1, "none.txt does not exist"},
 		{"bad label id", []string{"--graph", gf, "--labels", badLabels}, 1, badLabels + ":3: "},
+		{"label line without a label", []string{"--graph", gf, "--labels", shortLabels}, 1, shortLabels + ":2: "},
 		{"missing graph file", []string{"--graph", filepath.Join(dir, "none.txt"), "--labels", lf}, 1, "none.txt"},
 		{"no labels", []string{"--graph", gf}, 2, "--graph needs --labels"},
 		{"unknown flag", []string{"--generate", spec, "--bogus"}, 2, "unknown flag --bogus"},
