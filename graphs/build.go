@@ -267,11 +267,20 @@ func FromCSR(offsets []int, neighbours []int32, weights []float64, directed bool
 		}
 	}
 	g := Graph{offsets: offsets, neighbours: neighbours, weights: weights, directed: directed}
-	err := parallel.ForErr(parallel.Chunks(n, rowChunk), func(c int) error {
+	// Per chunk: self loops, and entries above and below the diagonal. An
+	// undirected matrix is symmetric when every entry above the diagonal
+	// has its mirror and there are as many entries below as above (rows
+	// hold no duplicates), so only the upper half is searched.
+	chunks := parallel.Chunks(n, rowChunk)
+	loops, above, below := make([]int, chunks), make([]int, chunks), make([]int, chunks)
+	err := parallel.ForErr(chunks, func(c int) error {
 		lo, hi := parallel.Range(c, rowChunk, n)
 		for i := lo; i < hi; i++ {
-			row := g.Neighbours(i)
-			rw := g.Weights(i)
+			row := neighbours[offsets[i]:offsets[i+1]]
+			var rw []float64
+			if weights != nil {
+				rw = weights[offsets[i]:offsets[i+1]]
+			}
 			for k, j := range row {
 				if j < 0 || int(j) >= n {
 					return fmt.Errorf("graphs: FromCSR: row %d entry %d: id %d not in [0,%d): %w", i, k, j, n, ErrNodeID)
@@ -282,13 +291,20 @@ func FromCSR(offsets []int, neighbours []int32, weights []float64, directed bool
 				if rw != nil && (math.IsNaN(rw[k]) || math.IsInf(rw[k], 0)) {
 					return fmt.Errorf("graphs: FromCSR: row %d entry %d: weight %v is not finite: %w", i, k, rw[k], ErrParameter)
 				}
-				if !directed && int(j) != i {
-					w, ok := g.Weight(i, int(j))
+				switch {
+				case int(j) == i:
+					loops[c]++
+				case int(j) < i:
+					below[c]++
+				case !directed:
+					above[c]++
+					mirror := neighbours[offsets[j]:offsets[j+1]]
+					m, ok := slices.BinarySearch(mirror, int32(i))
 					if !ok {
 						return fmt.Errorf("graphs: FromCSR: undirected but %d is in row %d and %d is not in row %d: %w", j, i, i, j, ErrShape)
 					}
-					if rw != nil && w != rw[k] {
-						return fmt.Errorf("graphs: FromCSR: undirected but weight(%d,%d)=%v != weight(%d,%d)=%v: %w", j, i, rw[k], i, j, w, ErrShape)
+					if rw != nil && weights[offsets[j]+m] != rw[k] {
+						return fmt.Errorf("graphs: FromCSR: undirected but weight(%d,%d)=%v != weight(%d,%d)=%v: %w", j, i, rw[k], i, j, weights[offsets[j]+m], ErrShape)
 					}
 				}
 			}
@@ -298,7 +314,25 @@ func FromCSR(offsets []int, neighbours []int32, weights []float64, directed bool
 	if err != nil {
 		return Graph{}, err
 	}
-	g.loops = countLoops(g)
+	for c := range chunks {
+		g.loops += loops[c]
+		if c > 0 {
+			above[0] += above[c]
+			below[0] += below[c]
+		}
+	}
+	if !directed && chunks > 0 && above[0] != below[0] {
+		// some entry below the diagonal has no mirror: find the first
+		for i := 0; i < n; i++ {
+			for _, j := range neighbours[offsets[i]:offsets[i+1]] {
+				if int(j) < i {
+					if _, ok := slices.BinarySearch(neighbours[offsets[j]:offsets[j+1]], int32(i)); !ok {
+						return Graph{}, fmt.Errorf("graphs: FromCSR: undirected but %d is in row %d and %d is not in row %d: %w", j, i, i, j, ErrShape)
+					}
+				}
+			}
+		}
+	}
 	return g, nil
 }
 

@@ -256,6 +256,7 @@ func TestFromCSR(t *testing.T) {
 		{"unsorted", []int{0, 2, 2}, []int32{1, 0}, nil, true, graphs.ErrShape},
 		{"duplicate", []int{0, 2, 2}, []int32{1, 1}, nil, true, graphs.ErrShape},
 		{"asymmetric", []int{0, 1, 1}, []int32{1}, nil, false, graphs.ErrShape},
+		{"asymmetric below the diagonal", []int{0, 0, 1}, []int32{0}, nil, false, graphs.ErrShape},
 		{"asymmetric weights", []int{0, 1, 2}, []int32{1, 0}, []float64{1, 2}, false, graphs.ErrShape},
 		{"weights length", []int{0, 1, 2}, []int32{1, 0}, []float64{1}, false, graphs.ErrShape},
 		{"NaN weight", []int{0, 1, 1}, []int32{1}, []float64{math.NaN()}, true, graphs.ErrParameter},
