@@ -238,13 +238,7 @@ func trainDataset(c *cli.Context) error {
 			return trainErr(c, err)
 		}
 	}
-	if err := writeReportText(c.App.Writer, rep); err != nil {
-		return err
-	}
-	if out := c.String("out"); out != "" {
-		return writeReport(out, rep)
-	}
-	return nil
+	return finishReport(c, rep)
 }
 
 // checkpointSettings records the settings of a job in dir/settings.json
@@ -478,6 +472,17 @@ func writeReportText(w io.Writer, r trainReport) error {
 	_, err := fmt.Fprintf(w, "%s %s: test accuracy %.2f ± %.2f %%  (validation %.2f ± %.2f %%; mean ± std over %s)\n",
 		r.Dataset, r.Model, 100*s.TestMean, 100*s.TestStd, 100*s.ValMean, 100*s.ValStd, over)
 	return err
+}
+
+// finishReport prints r and, with --out, writes it.
+func finishReport(c *cli.Context, r trainReport) error {
+	if err := writeReportText(c.App.Writer, r); err != nil {
+		return err
+	}
+	if out := c.String("out"); out != "" {
+		return writeReport(out, r)
+	}
+	return nil
 }
 
 // writeReport writes r to path atomically: CSV (one row per run, then the

@@ -177,13 +177,7 @@ func trainGraph(c *cli.Context) error {
 	if err != nil {
 		return trainErr(c, err)
 	}
-	if err := writeReportText(c.App.Writer, rep); err != nil {
-		return err
-	}
-	if out := c.String("out"); out != "" {
-		return writeReport(out, rep)
-	}
-	return nil
+	return finishReport(c, rep)
 }
 
 // graphFromFiles reads --graph, --labels and --features (or makes degree
