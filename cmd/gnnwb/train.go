@@ -136,19 +136,29 @@ type trainReport struct {
 	Command   string      `json:"command"`
 }
 
-// trainDataset is the dataset mode: load, then one library run.
-func trainDataset(c *cli.Context) error {
+// modelKind checks the flags both GNN modes share (--model, --runs, and
+// --patience against --window) and returns the model kind.
+func modelKind(c *cli.Context) (string, error) {
 	kind := strings.ToLower(c.String("model"))
 	switch kind {
 	case gnn.KindGCN, gnn.KindSAGE, gnn.KindGIN, gnn.KindGAT:
 	default:
-		return usagef("train: --model=%q: not one of gcn, sage, gin, gat", c.String("model"))
+		return "", usagef("train: --model=%q: not one of gcn, sage, gin, gat", c.String("model"))
 	}
 	if c.Int("runs") < 1 {
-		return usagef("train: --runs=%d: must be at least 1", c.Int("runs"))
+		return "", usagef("train: --runs=%d: must be at least 1", c.Int("runs"))
 	}
 	if c.IsSet("patience") && c.IsSet("window") {
-		return usagef("train: give --patience or --window, not both")
+		return "", usagef("train: give --patience or --window, not both")
+	}
+	return kind, nil
+}
+
+// trainDataset is the dataset mode: load, then one library run.
+func trainDataset(c *cli.Context) error {
+	kind, err := modelKind(c)
+	if err != nil {
+		return err
 	}
 	name := c.String("dataset")
 	ds, err := datasets.Load(name, c.String("root"))

@@ -93,17 +93,9 @@ func trainGraph(c *cli.Context) error {
 			return usagef("train: --%s is an online-mode flag (with --graphon), not for --graph or --generate", name)
 		}
 	}
-	kind := strings.ToLower(c.String("model"))
-	switch kind {
-	case gnn.KindGCN, gnn.KindSAGE, gnn.KindGIN, gnn.KindGAT:
-	default:
-		return usagef("train: --model=%q: not one of gcn, sage, gin, gat", c.String("model"))
-	}
-	if c.Int("runs") < 1 {
-		return usagef("train: --runs=%d: must be at least 1", c.Int("runs"))
-	}
-	if c.IsSet("patience") && c.IsSet("window") {
-		return usagef("train: give --patience or --window, not both")
+	kind, err := modelKind(c)
+	if err != nil {
+		return err
 	}
 	cfg, err := nodeConfig(c, kind)
 	if err != nil {
