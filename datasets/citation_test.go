@@ -42,7 +42,7 @@ func TestReadLINQSAndNPZCounts(t *testing.T) {
 				t.Errorf("symmetrised %d, want %d", ds.Meta.Symmetrised, tc.symmetrised)
 			}
 			nnz := 0
-			for _, v := range ds.X {
+			for _, v := range denseX(t, ds) {
 				if v != 0 {
 					nnz++
 					if v != 1 {

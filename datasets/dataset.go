@@ -5,15 +5,19 @@ import (
 )
 
 // NodeDataset is one graph with per-node features, labels and a standard
-// split (node classification). X is row-major n×NumFeatures float64: the
-// features of node i are X[i*NumFeatures : (i+1)*NumFeatures]. Y[i] is the
-// class of node i in 0..NumClasses−1. Train, Val and Test list node ids in
-// ascending order (Planetoid's Test keeps test.index sorted); they are empty
-// when the format defines no split.
+// split (node classification). The n×NumFeatures features are held in the
+// form the source stores them: dense in X (row-major float64: the features
+// of node i are X[i*NumFeatures : (i+1)*NumFeatures]; LINQS, TU-style label
+// features, OGB, karate) or sparse in SparseX (Planetoid, .npz), with the
+// other field nil; DenseX gives a dense copy either way. Both are nil when
+// NumFeatures is 0. Y[i] is the class of node i in 0..NumClasses−1. Train,
+// Val and Test list node ids in ascending order (Planetoid's Test keeps
+// test.index sorted); they are empty when the format defines no split.
 type NodeDataset struct {
 	Name        string
 	Graph       graphs.Graph
 	X           []float64
+	SparseX     *Sparse
 	NumFeatures int
 	Y           []int32
 	NumClasses  int
@@ -81,6 +85,16 @@ type Meta struct {
 	// LabelValues maps the class index c to the original label value
 	// (TU graph labels such as −1/1 become 0/1), when labels were renumbered.
 	LabelValues []int64
+}
+
+// DenseX returns the features as a row-major n×NumFeatures slice: X itself
+// (not a copy) when the features are dense, else a new dense copy of
+// SparseX, else nil. Errors are those of Sparse.Dense.
+func (d *NodeDataset) DenseX() ([]float64, error) {
+	if d.X != nil || d.SparseX == nil {
+		return d.X, nil
+	}
+	return d.SparseX.Dense()
 }
 
 // Stats is the summary that `gnnwb datasets info --json` prints.

@@ -164,8 +164,9 @@ func TestReadNPZToy(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Edges 0→1, 1→2 made undirected: path 0-1-2; X = [[1 0] [0 2] [0 3]].
-	if ds.Graph.NumEdges() != 2 || !ds.Graph.HasEdge(2, 1) || ds.NumFeatures != 2 || ds.X[3] != 2 || ds.X[5] != 3 || ds.NumClasses != 2 {
-		t.Errorf("%v X=%v classes %d", ds.Graph, ds.X, ds.NumClasses)
+	X := denseX(t, ds)
+	if ds.Graph.NumEdges() != 2 || !ds.Graph.HasEdge(2, 1) || ds.NumFeatures != 2 || X[3] != 2 || X[5] != 3 || ds.NumClasses != 2 {
+		t.Errorf("%v X=%v classes %d", ds.Graph, X, ds.NumClasses)
 	}
 }
 
@@ -176,8 +177,13 @@ func FuzzReadNPZ(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ds, err := readNPZ(bytes.NewReader(data), int64(len(data)), "f.npz")
 		checkErr(t, err)
-		if err == nil && len(ds.X) != ds.Graph.NumNodes()*ds.NumFeatures {
-			t.Fatal("X has the wrong size")
+		if err == nil {
+			if ds.X != nil || ds.SparseX == nil {
+				t.Fatal("npz features not sparse")
+			}
+			if err := validSparse(ds.SparseX, ds.Graph.NumNodes(), ds.NumFeatures); err != nil {
+				t.Fatal(err)
+			}
 		}
 	})
 }
@@ -314,8 +320,10 @@ func FuzzNPZMember(f *testing.F) {
 		data := npzBytes(m)
 		ds, err := readNPZ(bytes.NewReader(data), int64(len(data)), "f.npz")
 		checkErr(t, err)
-		if err == nil && len(ds.X) != ds.Graph.NumNodes()*ds.NumFeatures {
-			t.Fatal("X has the wrong size")
+		if err == nil {
+			if err := validSparse(ds.SparseX, ds.Graph.NumNodes(), ds.NumFeatures); err != nil {
+				t.Fatal(err)
+			}
 		}
 	})
 }

@@ -166,9 +166,11 @@ func csrParts(path, prefix string, m map[string]*npzArray) (rows, cols int, err 
 // shchur/gnn-benchmark (cora.npz, citeseer.npz, pubmed.npz): scipy CSR parts
 // adj_{data,indices,indptr,shape} and attr_{...}, labels, and optionally
 // class_names. The adjacency (directed citations) is made undirected, self
-// loops dropped and duplicates merged (counted in Meta); attributes become
-// dense X; ClassNames comes from class_names. There is no split. Errors are
-// *ParseError naming the file (and member). Cost O(n·d + m log d_max).
+// loops dropped and duplicates merged (counted in Meta); attributes stay
+// sparse in SparseX (duplicates summed, zeros dropped); ClassNames comes
+// from class_names. There is no split. Errors are *ParseError naming the
+// file (and member). Cost O(n + nnz + m log d_max), nnz the stored
+// attributes.
 func ReadNPZ(path string) (*NodeDataset, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -238,16 +240,15 @@ func readNPZ(r io.ReaderAt, size int64, path string) (*NodeDataset, error) {
 		ds.ClassNames = cn.strs
 		ds.NumClasses = len(cn.strs)
 	}
-	if int64(n)*int64(d) > maxDense {
-		return nil, perr(path, 0, graphs.ErrTooLarge, "%d×%d attributes", n, d)
-	}
-	ds.X = make([]float64, n*d)
 	ap, ai, ax := m["attr_indptr"].ints, m["attr_indices"].ints, m["attr_data"].reals
+	fb := newSparseBuilder(n, d, len(ai))
 	for i := 0; i < n; i++ {
 		for p := ap[i]; p < ap[i+1]; p++ {
-			ds.X[i*d+int(ai[p])] += ax[p]
+			fb.add(int32(ai[p]), ax[p])
 		}
+		fb.endRow()
 	}
+	ds.SparseX = fb.done()
 	gp, gi := m["adj_indptr"].ints, m["adj_indices"].ints
 	src := make([]int32, len(gi))
 	dst := make([]int32, len(gi))

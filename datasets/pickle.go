@@ -270,6 +270,11 @@ type csrClass struct{}
 type csrMatrix struct {
 	rows, cols            int
 	indptr, indices, data *ndarray
+	// ptr, col and val are indptr, indices and data decoded (by
+	// PySetState, which checks them).
+	ptr []int
+	col []int32
+	val []float64
 }
 
 // PyNew is csr_matrix.__new__(csr_matrix).
@@ -324,16 +329,42 @@ func (m *csrMatrix) PySetState(state any) error {
 		return fmt.Errorf("pickle: csr_matrix has %d indices but %d values: %w", nnz, m.data.len(), graphs.ErrShape)
 	}
 	prev := int64(0)
+	m.ptr = make([]int, m.rows+1)
 	for i := 0; i <= m.rows; i++ {
 		p := m.indptr.int(i)
 		if p < prev || p > int64(nnz) || (i == 0 && p != 0) || (i == m.rows && p != int64(nnz)) {
 			return fmt.Errorf("pickle: csr_matrix indptr[%d]=%d invalid (nnz %d): %w", i, p, nnz, graphs.ErrShape)
 		}
+		m.ptr[i] = int(p)
 		prev = p
 	}
-	for k := 0; k < nnz; k++ {
-		if c := m.indices.int(k); c < 0 || c >= int64(m.cols) {
+	m.col = make([]int32, nnz)
+	if ix := m.indices; ix.dt.kind == 'i' && ix.dt.size == 4 { // scipy's int32 indices
+		for k := range m.col {
+			m.col[k] = int32(le32(ix.raw[4*k:]))
+		}
+	} else {
+		for k := range m.col {
+			c := ix.int(k)
+			if c < 0 || c >= int64(m.cols) {
+				return fmt.Errorf("pickle: csr_matrix column %d not in [0,%d): %w", c, m.cols, graphs.ErrNodeID)
+			}
+			m.col[k] = int32(c)
+		}
+	}
+	for _, c := range m.col {
+		if c < 0 || int(c) >= m.cols {
 			return fmt.Errorf("pickle: csr_matrix column %d not in [0,%d): %w", c, m.cols, graphs.ErrNodeID)
+		}
+	}
+	m.val = make([]float64, nnz)
+	if d := m.data; d.dt.kind == 'f' && d.dt.size == 4 { // the float32 features
+		for k := range m.val {
+			m.val[k] = float64(math.Float32frombits(le32(d.raw[4*k:])))
+		}
+	} else {
+		for k := range m.val {
+			m.val[k] = d.float(k)
 		}
 	}
 	return nil

@@ -12,7 +12,6 @@ import (
 
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/parallel"
-	"github.com/nlpodyssey/gopickle/types"
 )
 
 // planetoidParts are the eight files of a Planetoid dataset, ind.<name>.<part>.
@@ -50,10 +49,11 @@ func missing(path string) error {
 //   - the graph is the union of the adjacency lists, self loops dropped,
 //     duplicates merged and made symmetric (each step counted in Meta).
 //
-// X is dense float64 (the files hold float32). The files are read, never
-// kept. Errors: a missing file wraps ErrMissing; malformed content is a
+// The features are kept sparse (SparseX, float64; the files hold float32
+// scipy CSR matrices; duplicate entries summed as scipy's todense does).
+// The files are read, never kept. Errors: a missing file wraps ErrMissing; malformed content is a
 // *ParseError naming the file (and line, for test.index). Cost
-// O(n·d + m log d_max) time and memory.
+// O(n + nnz + m log d_max) time and memory, nnz the stored features.
 func ReadPlanetoid(dir, name string) (*NodeDataset, error) {
 	name = strings.ToLower(name)
 	path := func(part string) string { return filepath.Join(dir, "ind."+name+"."+part) }
@@ -69,7 +69,14 @@ func ReadPlanetoid(dir, name string) (*NodeDataset, error) {
 	// reported error is that of the first file in planetoidParts order).
 	objs := make([]any, 7)
 	err := parallel.ForErr(7, func(c int) error {
-		o, err := decodePickle(path(planetoidParts[c]), raw[planetoidParts[c]])
+		part := planetoidParts[c]
+		var o any
+		var err error
+		if part == "graph" {
+			o, err = decodeAdjacency(path(part), raw[part])
+		} else {
+			o, err = decodePickle(path(part), raw[part])
+		}
 		objs[c] = o
 		return err
 	})
@@ -99,10 +106,7 @@ func ReadPlanetoid(dir, name string) (*NodeDataset, error) {
 		}
 		labs[p] = a
 	}
-	dict, ok := obj["graph"].(*defaultDict)
-	if !ok {
-		return nil, bad("graph", "holds %T, want a defaultdict(list)", obj["graph"])
-	}
+	adj := obj["graph"].(*adjacency)
 	d := mats["allx"].cols
 	C := labs["ally"].shape[1]
 	for _, p := range []string{"x", "tx"} {
@@ -178,37 +182,36 @@ func ReadPlanetoid(dir, name string) (*NodeDataset, error) {
 		ds.Meta.Files = append(ds.Meta.Files, path(p))
 	}
 	ds.Meta.PaddedNodes = n - nAll - nTest
-	if int64(n)*int64(d) > maxDense {
-		return nil, bad("allx", "%d nodes × %d features exceed %d elements: %w", n, d, maxDense, graphs.ErrTooLarge)
+	// Features in node order: node i < nAll is row i of allx, node test[k]
+	// row k of tx, padded nodes have none.
+	testRow := make([]int32, n-nAll)
+	for i := range testRow {
+		testRow[i] = -1
 	}
-	ds.X = make([]float64, n*d)
+	for k, t := range test {
+		testRow[int(t)-nAll] = int32(k)
+	}
+	fb := newSparseBuilder(n, d, len(mats["allx"].col)+len(mats["tx"].col))
 	ds.Y = make([]int32, n)
-	fill := func(m *csrMatrix, lab *ndarray, r, node int) {
-		row := ds.X[node*d : (node+1)*d]
-		for p := m.indptr.int(r); p < m.indptr.int(r+1); p++ {
-			row[m.indices.int(int(p))] += m.data.float(int(p)) // += as scipy sums duplicates in todense
+	for node := range n {
+		m, lab, r := mats["allx"], labs["ally"], node
+		if node >= nAll {
+			m, lab, r = mats["tx"], labs["ty"], int(testRow[node-nAll])
 		}
-		best := int64(0)
-		for c := 0; c < C; c++ {
-			if v := lab.int(r*C + c); v > best {
-				best = v
-				ds.Y[node] = int32(c)
+		if r >= 0 {
+			lo, hi := m.ptr[r], m.ptr[r+1]
+			fb.addRow(m.col[lo:hi], m.val[lo:hi])
+			best := int64(0)
+			for c := range C {
+				if v := lab.int(r*C + c); v > best {
+					best = v
+					ds.Y[node] = int32(c)
+				}
 			}
 		}
+		fb.endRow()
 	}
-	const rowChunk = 256
-	parallel.For(parallel.Chunks(nAll, rowChunk), func(c int) {
-		lo, hi := parallel.Range(c, rowChunk, nAll)
-		for r := lo; r < hi; r++ {
-			fill(mats["allx"], labs["ally"], r, r)
-		}
-	})
-	parallel.For(parallel.Chunks(len(test), rowChunk), func(c int) {
-		lo, hi := parallel.Range(c, rowChunk, len(test))
-		for k := lo; k < hi; k++ { // test ids are distinct: chunks write distinct rows
-			fill(mats["tx"], labs["ty"], k, int(test[k]))
-		}
-	})
+	ds.SparseX = fb.done()
 	ds.Train = make([]int32, nTrain)
 	for i := range ds.Train {
 		ds.Train[i] = int32(i)
@@ -222,24 +225,18 @@ func ReadPlanetoid(dir, name string) (*NodeDataset, error) {
 
 	// Edges from the adjacency lists.
 	gFile := path("graph")
-	var src, dst []int32
-	for i, k := range dict.keys {
-		u, ok := k.(int)
-		if !ok || u < 0 || u >= n {
-			return nil, perr(gFile, 0, graphs.ErrNodeID, "key %v of item %d is not a node id in [0,%d)", k, i, n)
+	for i, u := range adj.Keys {
+		if u < 0 || u >= int64(n) {
+			return nil, perr(gFile, 0, graphs.ErrNodeID, "key %d of item %d is not a node id in [0,%d)", u, i, n)
 		}
-		l, ok := dict.values[i].(*types.List)
-		if !ok {
-			return nil, perr(gFile, 0, graphs.ErrFormat, "value of key %d is %T, want a list", u, dict.values[i])
+	}
+	src := make([]int32, len(adj.Src))
+	dst := make([]int32, len(adj.Dst))
+	for k, v := range adj.Dst {
+		if v < 0 || v >= int64(n) {
+			return nil, perr(gFile, 0, graphs.ErrNodeID, "neighbour %d of node %d is not a node id in [0,%d)", v, adj.Src[k], n)
 		}
-		for _, w := range *l {
-			v, ok := w.(int)
-			if !ok || v < 0 || v >= n {
-				return nil, perr(gFile, 0, graphs.ErrNodeID, "neighbour %v of node %d is not a node id in [0,%d)", w, u, n)
-			}
-			src = append(src, int32(u))
-			dst = append(dst, int32(v))
-		}
+		src[k], dst[k] = int32(adj.Src[k]), int32(v)
 	}
 	ds.Meta.LinesRead = len(src)
 	g, _, err := buildGraph(n, src, dst, false, &ds.Meta, false)

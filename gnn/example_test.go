@@ -61,7 +61,7 @@ func ExampleTrainNodes() {
 	y := []int32{0, 0, 0, 1, 1, 1}
 	cfg := gnn.DefaultNodeTrainConfig(gnn.KindGCN)
 	cfg.Epochs, cfg.Stop = 50, gnn.StopNone
-	res, err := gnn.TrainNodes(context.Background(), cfg, g, x, y, []int32{0, 5}, []int32{1, 4}, []int32{2, 3})
+	res, err := gnn.TrainNodes(context.Background(), cfg, g, gnn.Features{Dense: x}, y, []int32{0, 5}, []int32{1, 4}, []int32{2, 3})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -129,7 +129,7 @@ func runPath(dir string, fold int, seed uint64) string {
 // RepeatNodes runs TrainNodes runs times on the same graph, features,
 // labels and split, with seeds cfg.Seed, cfg.Seed+1, …, cfg.Seed+runs−1,
 // one after the other, and returns every run and the mean ± std of the
-// test and validation accuracies over seeds. X, y and the split are kept,
+// test and validation accuracies over seeds. x, y and the split are kept,
 // not copied.
 //
 // checkpointDir, if not empty, is created if needed and holds one
@@ -141,7 +141,7 @@ func runPath(dir string, fold int, seed uint64) string {
 // whole job. When ctx is cancelled the current run saves its checkpoint
 // and the error wraps ctx.Err(). Errors wrap graphs.ErrParameter for
 // runs < 1, else as TrainNodes. Cost: runs × TrainNodes.
-func RepeatNodes(ctx context.Context, cfg NodeTrainConfig, runs int, checkpointDir string, g graphs.Graph, X []float64, y []int32, split Split) (Summary, error) {
+func RepeatNodes(ctx context.Context, cfg NodeTrainConfig, runs int, checkpointDir string, g graphs.Graph, x Features, y []int32, split Split) (Summary, error) {
 	if runs < 1 {
 		return Summary{}, fmt.Errorf("gnn: RepeatNodes: runs=%d: %w", runs, graphs.ErrParameter)
 	}
@@ -155,7 +155,7 @@ func RepeatNodes(ctx context.Context, cfg NodeTrainConfig, runs int, checkpointD
 		c.Seed = cfg.Seed + uint64(r)
 		c.CheckpointPath, c.Resume = runPath(checkpointDir, 0, c.Seed), checkpointDir != ""
 		c.Progress = progressOf(progress, r, runs)
-		res, err := TrainNodes(ctx, c, g, X, y, split.Train, split.Val, split.Test)
+		res, err := TrainNodes(ctx, c, g, x, y, split.Train, split.Val, split.Test)
 		if err != nil {
 			return Summary{}, fmt.Errorf("gnn: RepeatNodes: seed %d: %w", c.Seed, err)
 		}

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/gnnwb/gnnwb/graphs"
@@ -51,7 +52,7 @@ func TestRepeatNodesEqualsSingleRuns(t *testing.T) {
 		}
 		calls, last = calls+1, done
 	}
-	sum, err := RepeatNodes(context.Background(), cfg, 3, "", g, X, y, Split{train, val, test})
+	sum, err := RepeatNodes(context.Background(), cfg, 3, "", g, Features{Dense: X}, y, Split{train, val, test})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +63,7 @@ func TestRepeatNodesEqualsSingleRuns(t *testing.T) {
 	for r, run := range sum.Runs {
 		c := cfg
 		c.Seed, c.Progress = 7+uint64(r), nil
-		res, err := TrainNodes(context.Background(), c, g, X, y, train, val, test)
+		res, err := TrainNodes(context.Background(), c, g, Features{Dense: X}, y, train, val, test)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -79,7 +80,7 @@ func TestRepeatNodesEqualsSingleRuns(t *testing.T) {
 	// resumes the finished runs to the same summary.
 	dir := filepath.Join(t.TempDir(), "ck")
 	cfg.Progress = nil
-	a, err := RepeatNodes(context.Background(), cfg, 3, dir, g, X, y, Split{train, val, test})
+	a, err := RepeatNodes(context.Background(), cfg, 3, dir, g, Features{Dense: X}, y, Split{train, val, test})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +88,7 @@ func TestRepeatNodesEqualsSingleRuns(t *testing.T) {
 	if len(files) != 3 || files[0].Name() != "fold00-seed7.ckpt" {
 		t.Fatalf("checkpoint files %v", files)
 	}
-	b, err := RepeatNodes(context.Background(), cfg, 3, dir, g, X, y, Split{train, val, test})
+	b, err := RepeatNodes(context.Background(), cfg, 3, dir, g, Features{Dense: X}, y, Split{train, val, test})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,11 +151,11 @@ func TestCrossValidateEqualsSingleRuns(t *testing.T) {
 func TestRepeatErrors(t *testing.T) {
 	g, X, y, train, val, test := plantedPartition(t, 30, 3, 4, 0.2, 0.02, 1, 4)
 	cfg := DefaultNodeTrainConfig(KindGCN)
-	if _, err := RepeatNodes(context.Background(), cfg, 0, "", g, X, y, Split{train, val, test}); !errors.Is(err, graphs.ErrParameter) {
+	if _, err := RepeatNodes(context.Background(), cfg, 0, "", g, Features{Dense: X}, y, Split{train, val, test}); !errors.Is(err, graphs.ErrParameter) {
 		t.Fatalf("runs 0: %v", err)
 	}
 	cfg.LR = -1
-	if _, err := RepeatNodes(context.Background(), cfg, 1, "", g, X, y, Split{train, val, test}); !errors.Is(err, graphs.ErrParameter) {
+	if _, err := RepeatNodes(context.Background(), cfg, 1, "", g, Features{Dense: X}, y, Split{train, val, test}); !errors.Is(err, graphs.ErrParameter) {
 		t.Fatalf("bad LR: %v", err)
 	}
 	gs, GX, gy, _, _, _ := graphTask(t, 6, 1)
@@ -163,7 +164,7 @@ func TestRepeatErrors(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := RepeatNodes(ctx, DefaultNodeTrainConfig(KindGCN), 2, "", g, X, y, Split{train, val, test}); !errors.Is(err, context.Canceled) {
+	if _, err := RepeatNodes(ctx, DefaultNodeTrainConfig(KindGCN), 2, "", g, Features{Dense: X}, y, Split{train, val, test}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled: %v", err)
 	}
 }
@@ -208,7 +209,7 @@ func ExampleRepeatNodes() {
 	y := []int32{0, 0, 1, 1}
 	cfg := DefaultNodeTrainConfig(KindGCN)
 	cfg.Epochs = 5
-	sum, err := RepeatNodes(context.Background(), cfg, 3, "", g, X, y, Split{Train: []int32{0, 3}, Val: []int32{1}, Test: []int32{2}})
+	sum, err := RepeatNodes(context.Background(), cfg, 3, "", g, Features{Dense: X}, y, Split{Train: []int32{0, 3}, Val: []int32{1}, Test: []int32{2}})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -244,4 +245,29 @@ func ExampleCrossValidate() {
 	}
 	fmt.Println(len(sum.Runs), "runs; last: fold", sum.Runs[5].Fold, "seed", sum.Runs[5].Seed)
 	// Output: 6 runs; last: fold 2 seed 2
+}
+
+// TestRowNormalized: the sparse row normalisation equals the dense one and
+// shares the structure of its input.
+func TestRowNormalized(t *testing.T) {
+	X := []float64{1, 1, 2, 0, 0, 0, 0, 3, 0, 0.5, 0, -0.5}
+	s, err := NewSparse(4, 3, X)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.RowNormalized()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := RowNormalize(X, 3)
+	if d := got.Dense(); !slices.Equal(d, want) {
+		t.Fatalf("RowNormalized = %v, want %v", d, want)
+	}
+	if &got.Index[0] != &s.Index[0] || s.Values[0] != 1 {
+		t.Fatal("structure copied or input modified")
+	}
+	bad := &Sparse{Rows: 2, Cols: 3, Offsets: []int{0, 1}}
+	if _, err := bad.RowNormalized(); !errors.Is(err, graphs.ErrShape) {
+		t.Fatalf("inconsistent: %v", err)
+	}
 }

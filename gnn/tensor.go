@@ -395,6 +395,34 @@ func (s *Sparse) Dense() []float64 {
 	return d
 }
 
+// RowNormalized returns a Sparse with the structure of s (shared, not
+// copied) and every row divided by the sum of its entries (rows summing to
+// 0 are kept as they are): RowNormalize for sparse features. s is not
+// modified. Errors wrap graphs.ErrShape when s's arrays are inconsistent.
+// Cost O(rows + nnz).
+func (s *Sparse) RowNormalized() (*Sparse, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	v := make([]float64, len(s.Values))
+	for i := range s.Rows {
+		lo, hi := s.Offsets[i], s.Offsets[i+1]
+		var sum float64
+		for _, x := range s.Values[lo:hi] {
+			sum += x
+		}
+		if sum == 0 {
+			copy(v[lo:hi], s.Values[lo:hi])
+			continue
+		}
+		inv := 1 / sum
+		for e := lo; e < hi; e++ {
+			v[e] = s.Values[e] * inv
+		}
+	}
+	return &Sparse{Rows: s.Rows, Cols: s.Cols, Offsets: s.Offsets, Index: s.Index, Values: v, checked: true}, nil
+}
+
 // NNZ returns the number of stored entries.
 func (s *Sparse) NNZ() int { return len(s.Index) }
 

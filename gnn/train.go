@@ -55,8 +55,10 @@ type NodeTrainConfig struct {
 	// Otherwise it is the last epoch's, as in Kipf & Welling's code.
 	RestoreBest bool
 
-	// SparseFeatures: 0 auto (sparse when at most 10% of X is nonzero and
-	// the first layer takes sparse input), 1 always, −1 never.
+	// SparseFeatures chooses the form of the input features when the first
+	// layer takes sparse input: 0 auto (sparse features stay sparse, dense
+	// ones become sparse when at most 10% of their entries are nonzero),
+	// 1 always sparse, −1 always dense.
 	SparseFeatures int
 
 	// CheckpointPath, if set, receives a checkpoint every CheckpointEvery
@@ -125,7 +127,9 @@ func checkIndex(fn, what string, idx []int32, n int) error {
 }
 
 // TrainNodes trains a node classifier full-batch on the fixed graph g with
-// features X (n×d row-major, d = len(X)/n; kept, not copied) and labels y
+// features x (dense n×d row-major, d = len(x.Dense)/n, or sparse n×d; kept,
+// not copied; cfg.SparseFeatures chooses the form the first layer reads)
+// and labels y
 // (in [0, C), C = max label + 1), minimising the softmax cross-entropy over
 // the train nodes with Adam. After every step it evaluates (dropout off) the
 // validation and test losses and accuracies; early stopping and the best
@@ -140,13 +144,16 @@ func checkIndex(fn, what string, idx []int32, n int) error {
 // graphs.ErrShape, ErrParameter,
 // ErrNodeID or ErrFormat (a bad checkpoint file). Cost per epoch: two
 // forward passes and one backward pass.
-func TrainNodes(ctx context.Context, cfg NodeTrainConfig, g graphs.Graph, X []float64, y []int32, train, val, test []int32) (Result, error) {
+func TrainNodes(ctx context.Context, cfg NodeTrainConfig, g graphs.Graph, x Features, y []int32, train, val, test []int32) (Result, error) {
 	const fn = "TrainNodes"
 	n := g.NumNodes()
-	if n == 0 || len(X)%n != 0 || len(X) == 0 || len(y) != n {
-		return Result{}, fmt.Errorf("gnn: %s: n=%d len(X)=%d len(y)=%d: %w", fn, n, len(X), len(y), graphs.ErrShape)
+	d, err := x.columns(fn, n)
+	if err != nil {
+		return Result{}, err
 	}
-	d := len(X) / n
+	if len(y) != n {
+		return Result{}, fmt.Errorf("gnn: %s: n=%d len(y)=%d: %w", fn, n, len(y), graphs.ErrShape)
+	}
 	C := 0
 	for i, c := range y {
 		if c < 0 {
@@ -179,19 +186,9 @@ func TrainNodes(ctx context.Context, cfg NodeTrainConfig, g graphs.Graph, X []fl
 		return Result{}, err
 	}
 	model.Init(cfg.Seed)
-	feat := Features{Dense: X}
-	if cfg.SparseFeatures >= 0 && model.Sparse() {
-		nnz := 0
-		for _, x := range X {
-			if x != 0 {
-				nnz++
-			}
-		}
-		if cfg.SparseFeatures > 0 || nnz*10 <= len(X) {
-			if feat.Sparse, err = NewSparse(n, d, X); err != nil {
-				return Result{}, err
-			}
-		}
+	feat, err := x.input(n, d, cfg.SparseFeatures, model.Sparse())
+	if err != nil {
+		return Result{}, err
 	}
 	ps := model.Params()
 	opt := NewAdam(cfg.LR, cfg.WeightDecay)

@@ -3,6 +3,7 @@ package gnn
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
@@ -74,7 +75,7 @@ func TestTrainNodesLearns(t *testing.T) {
 				cfg.LR = 0.01
 			}
 			cfg.Stop = StopNone
-			res, err := TrainNodes(context.Background(), cfg, g, X, y, train, val, test)
+			res, err := TrainNodes(context.Background(), cfg, g, Features{Dense: X}, y, train, val, test)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -105,7 +106,7 @@ func TestTrainNodesResume(t *testing.T) {
 	run := func(cfg NodeTrainConfig, procs int) (Result, error) {
 		old := runtime.GOMAXPROCS(procs)
 		defer runtime.GOMAXPROCS(old)
-		return TrainNodes(context.Background(), cfg, g, X, y, train, val, test)
+		return TrainNodes(context.Background(), cfg, g, Features{Dense: X}, y, train, val, test)
 	}
 	straight, err := run(base, 2)
 	if err != nil {
@@ -143,7 +144,7 @@ func TestTrainNodesResume(t *testing.T) {
 			cancel()
 		}
 	}
-	_, err = TrainNodes(ctx, cfg, g, X, y, train, val, test)
+	_, err = TrainNodes(ctx, cfg, g, Features{Dense: X}, y, train, val, test)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled run: err = %v, want context.Canceled", err)
 	}
@@ -190,7 +191,7 @@ func TestTrainNodesErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg, x, tr := ok, slices.Clone(X), slices.Clone(train)
 			tc.mod(&cfg, &x, &tr)
-			if _, err := TrainNodes(context.Background(), cfg, g, x, y, tr, val, test); !errors.Is(err, tc.err) {
+			if _, err := TrainNodes(context.Background(), cfg, g, Features{Dense: x}, y, tr, val, test); !errors.Is(err, tc.err) {
 				t.Fatalf("err = %v, want %v", err, tc.err)
 			}
 		})
@@ -289,7 +290,7 @@ func TestTrainNodesNoValidation(t *testing.T) {
 	g, X, y, train, _, test := plantedPartition(t, 60, 3, 8, 0.2, 0.02, 1, 4)
 	cfg := DefaultNodeTrainConfig(KindGCN)
 	cfg.Epochs, cfg.RestoreBest = 15, true
-	res, err := TrainNodes(context.Background(), cfg, g, X, y, train, nil, test)
+	res, err := TrainNodes(context.Background(), cfg, g, Features{Dense: X}, y, train, nil, test)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -350,6 +351,66 @@ func TestTrainGraphsKinds(t *testing.T) {
 					t.Fatalf("result %+v", res)
 				}
 			})
+		}
+	}
+}
+
+// TestTrainNodesSparseInput: features given sparse train bit for bit as
+// the same features given dense, for a model whose first layer reads
+// sparse input (GCN: the sparse kernel either way) and one whose first
+// layer does not (GIN: densified), under every SparseFeatures mode.
+func TestTrainNodesSparseInput(t *testing.T) {
+	g, X, y, train, val, test := plantedPartition(t, 60, 3, 20, 0.15, 0.02, 1, 5)
+	nnz := 0
+	for i := range X {
+		if X[i] < 2 {
+			X[i] = 0
+		} else {
+			nnz++
+		}
+	}
+	if nnz == 0 || nnz*10 > len(X) { // auto mode must pick the sparse kernel for dense X too
+		t.Fatalf("%d of %d features nonzero, want (0, 10%%]", nnz, len(X))
+	}
+	sp, err := NewSparse(g.NumNodes(), 20, X)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []string{KindGCN, KindGIN} {
+		for _, mode := range []int{-1, 0, 1} {
+			t.Run(fmt.Sprintf("%s/mode%d", kind, mode), func(t *testing.T) {
+				cfg := DefaultNodeTrainConfig(kind)
+				cfg.Epochs, cfg.Stop, cfg.SparseFeatures = 5, StopNone, mode
+				dense, err := TrainNodes(context.Background(), cfg, g, Features{Dense: X}, y, train, val, test)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sparse, err := TrainNodes(context.Background(), cfg, g, Features{Sparse: sp}, y, train, val, test)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sameParams(t, "sparse vs dense input", sparse.Model.Params(), dense.Model.Params())
+				if sparse.TestAcc != dense.TestAcc {
+					t.Errorf("test accuracy %v (sparse) vs %v (dense)", sparse.TestAcc, dense.TestAcc)
+				}
+			})
+		}
+	}
+	ok := DefaultNodeTrainConfig(KindGCN)
+	ok.Epochs = 1
+	short, _ := NewSparse(g.NumNodes()-1, 20, X[:len(X)-20])
+	broken := &Sparse{Rows: sp.Rows, Cols: sp.Cols, Offsets: sp.Offsets, Index: sp.Index, Values: sp.Values[1:]}
+	for _, tc := range []struct {
+		name string
+		x    Features
+	}{
+		{"both", Features{Dense: X, Sparse: sp}},
+		{"rows", Features{Sparse: short}},
+		{"inconsistent", Features{Sparse: broken}},
+		{"none", Features{}},
+	} {
+		if _, err := TrainNodes(context.Background(), ok, g, tc.x, y, train, val, test); !errors.Is(err, graphs.ErrShape) {
+			t.Errorf("%s: err = %v, want ErrShape", tc.name, err)
 		}
 	}
 }

@@ -193,11 +193,9 @@ func trainDataset(c *cli.Context) error {
 		} else if len(d.Train) == 0 {
 			return usagef("train: dataset %s ships no split: give --split-per-class TRAIN,VAL (e.g. 20,30 as Shchur et al. 2018)", d.Name)
 		}
-		X := d.X
-		if c.Bool("normalize-features") {
-			if X, err = gnn.RowNormalize(d.X, d.NumFeatures); err != nil {
-				return err
-			}
+		X, err := modelFeatures(d, c.Bool("normalize-features"))
+		if err != nil {
+			return err
 		}
 		cfg.Progress = bar.Update
 		rep.Task, rep.Config = "node", nodeConfigJSON(cfg, c.Bool("normalize-features"))
@@ -518,4 +516,24 @@ func writeReport(path string, r trainReport) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(r)
 	})
+}
+
+// modelFeatures hands d's features to gnn without copying them (sparse stays
+// sparse), row-normalised (a copy) when normalize is set.
+func modelFeatures(d *datasets.NodeDataset, normalize bool) (gnn.Features, error) {
+	if s := d.SparseX; s != nil {
+		x := &gnn.Sparse{Rows: s.Rows, Cols: s.Cols, Offsets: s.Offsets, Index: s.Index, Values: s.Values}
+		if normalize {
+			var err error
+			if x, err = x.RowNormalized(); err != nil {
+				return gnn.Features{}, err
+			}
+		}
+		return gnn.Features{Sparse: x}, nil
+	}
+	if normalize {
+		X, err := gnn.RowNormalize(d.X, d.NumFeatures)
+		return gnn.Features{Dense: X}, err
+	}
+	return gnn.Features{Dense: d.X}, nil
 }

@@ -164,7 +164,7 @@ func trainGraph(c *cli.Context) error {
 		name, data.Nodes, data.Edges, data.Classes, data.Labelled, data.FeatureDim, data.Features, len(split.Train), len(split.Val), len(split.Test))
 	bar := newProgress(c.App.ErrWriter, fmt.Sprintf("train %s %s", name, kind))
 	cfg.Progress = bar.Update
-	rep.Summary, err = gnn.RepeatNodes(c.Context, cfg, c.Int("runs"), ckpt, g, X, yTrain, split)
+	rep.Summary, err = gnn.RepeatNodes(c.Context, cfg, c.Int("runs"), ckpt, g, gnn.Features{Dense: X}, yTrain, split)
 	bar.Done()
 	if err != nil {
 		return trainErr(c, err)
