@@ -54,23 +54,45 @@ func buildCSR(n int, src, dst []int32, directed bool, meta *Meta, origin bool) (
 	for i := 1; i <= n; i++ {
 		off[i] += off[i-1]
 	}
-	// key = col<<32 | reverse<<31 | k: sorting a row puts each column's
-	// forward entries (in input order) before its reverse ones.
-	keys := make([]uint64, off[n])
-	cur := slices.Clone(off[:n])
+	if origin {
+		// key = col<<32 | reverse<<31 | k: sorting a row puts each column's
+		// forward entries (in input order) before its reverse ones.
+		return sortRows[uint64](n, off, src, dst, directed, meta, 32, true)
+	}
+	// Without origins, key = col<<1 | reverse: half the memory.
+	return sortRows[uint32](n, off, src, dst, directed, meta, 1, false)
+}
+
+// sortRows fills one key per stored entry into the rows given by off,
+// sorts every row and keeps its first entry per column (a forward entry
+// when there is one), counting duplicates and symmetrised entries in meta.
+// A key is col<<shift | reverse<<(shift−1), plus the input index k when
+// withIndex (then shift is 32 and K uint64).
+func sortRows[K uint32 | uint64](n int, off []int, src, dst []int32, directed bool, meta *Meta, shift uint, withIndex bool) ([]int, []int32, []int32, error) {
+	rev := K(1) << (shift - 1)
+	keys := make([]K, off[n])
+	// off[i] serves as row i's write cursor; after the fill it holds the
+	// start of row i+1, and shifting it back restores it.
 	for k := range src {
 		u, v := src[k], dst[k]
 		if u == v {
 			continue
 		}
-		keys[cur[v]] = uint64(u)<<32 | uint64(k)
-		cur[v]++
+		idx := K(0)
+		if withIndex {
+			idx = K(k)
+		}
+		keys[off[v]] = K(u)<<shift | idx
+		off[v]++
 		if !directed {
-			keys[cur[u]] = uint64(v)<<32 | 1<<31 | uint64(k)
-			cur[u]++
+			keys[off[u]] = K(v)<<shift | rev | idx
+			off[u]++
 		}
 	}
-	cur = nil
+	if n > 0 {
+		copy(off[1:n], off[:n-1])
+		off[0] = 0
+	}
 	// Sort rows and count unique entries per row, in parallel over fixed chunks.
 	uniq := make([]int, n+1)
 	chunks := parallel.Chunks(n, buildChunk)
@@ -83,15 +105,15 @@ func buildCSR(n int, src, dst []int32, directed bool, meta *Meta, origin bool) (
 			slices.Sort(row)
 			cnt := 0
 			for t := 0; t < len(row); t++ {
-				col := row[t] >> 32
-				if t > 0 && row[t-1]>>32 == col {
-					if row[t]&(1<<31) == 0 {
+				col := row[t] >> shift
+				if t > 0 && row[t-1]>>shift == col {
+					if row[t]&rev == 0 {
 						dups[c]++ // a second forward entry
 					}
 					continue
 				}
 				cnt++
-				if row[t]&(1<<31) != 0 {
+				if row[t]&rev != 0 {
 					syms[c]++ // no forward entry in this column
 				}
 			}
@@ -107,7 +129,7 @@ func buildCSR(n int, src, dst []int32, directed bool, meta *Meta, origin bool) (
 	}
 	nb := make([]int32, uniq[n])
 	var org []int32
-	if origin {
+	if withIndex {
 		org = make([]int32, uniq[n])
 	}
 	parallel.For(chunks, func(c int) {
@@ -116,12 +138,12 @@ func buildCSR(n int, src, dst []int32, directed bool, meta *Meta, origin bool) (
 			row := keys[off[i]:off[i+1]]
 			p := uniq[i]
 			for t := 0; t < len(row); t++ {
-				if t > 0 && row[t-1]>>32 == row[t]>>32 {
+				if t > 0 && row[t-1]>>shift == row[t]>>shift {
 					continue
 				}
-				nb[p] = int32(row[t] >> 32)
+				nb[p] = int32(row[t] >> shift)
 				if org != nil {
-					org[p] = int32(row[t] & (1<<31 - 1))
+					org[p] = int32(row[t] & (rev - 1))
 				}
 				p++
 			}

@@ -1,11 +1,11 @@
 package datasets
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 
 	"github.com/gnnwb/gnnwb/graphs"
@@ -24,8 +24,11 @@ func openText(path string) (*os.File, error) {
 	return f, nil
 }
 
+// number is the element type of a table.
+type number interface{ int32 | int64 | float64 }
+
 // table is a numeric text table: rows of the same number of columns.
-type table[T int64 | float64] struct {
+type table[T number] struct {
 	vals []T
 	cols int
 	// lines[r] is the source line of row r, for error messages; nil while
@@ -68,16 +71,16 @@ func (t *table[T]) rows() int {
 // from r, one row per non-blank line, every row with the same number of
 // columns (wantCols when > 0). With comments, lines starting with '#' or
 // '%' are skipped; room for rowsHint rows is reserved up front. Errors are *ParseError with the line.
-func readTable[T int64 | float64](r io.Reader, file string, comma bool, wantCols int, comments bool, rowsHint int) (*table[T], error) {
+func readTable[T number](r io.Reader, file string, comma bool, wantCols int, comments bool, rowsHint int) (*table[T], error) {
 	return readLines[T](newLineReader(r, file), comma, wantCols, comments, rowsHint)
 }
 
 // readTableBytes is readTable on text already in memory (not copied).
-func readTableBytes[T int64 | float64](b []byte, file string, comma bool, wantCols int, comments bool, rowsHint int) (*table[T], error) {
-	return readLines[T](&lineReader{data: b, inMem: true, file: file}, comma, wantCols, comments, rowsHint)
+func readTableBytes[T number](b []byte, file string, comma bool, wantCols int, comments bool, rowsHint int) (*table[T], error) {
+	return readLines[T](&lineReader{data: b, inMem: true, size: len(b), file: file}, comma, wantCols, comments, rowsHint)
 }
 
-func readLines[T int64 | float64](lr *lineReader, comma bool, wantCols int, comments bool, rowsHint int) (*table[T], error) {
+func readLines[T number](lr *lineReader, comma bool, wantCols int, comments bool, rowsHint int) (*table[T], error) {
 	file := lr.file
 	rowsHint = min(max(rowsHint, 0), 1<<24)
 	t := &table[T]{cols: wantCols, hint: rowsHint}
@@ -88,11 +91,39 @@ func readLines[T int64 | float64](lr *lineReader, comma bool, wantCols int, comm
 	var zero T
 	_, isInt := any(zero).(int64)
 	iv, _ := any(&t.vals).(*[]int64)
-	for {
-		if iv != nil && lr.inMem && t.cols > 0 && lr.err == nil && lr.pos < len(lr.data) {
-			// Fastest path: parse integers straight from the buffer.
-			if vals, next, ok := scanInts(*iv, lr.data, lr.pos, comma, t.cols); ok {
+	i32, _ := any(&t.vals).(*[]int32)
+	isInt = isInt || i32 != nil
+	var row [16]int64 // an int32 row before its range check
+	// scan parses one plain integer row at data[i] (scanInts) into t.
+	scan := func(data []byte, i int) (int, bool) {
+		if iv != nil {
+			vals, next, ok := scanInts(*iv, data, i, comma, t.cols)
+			if ok {
 				*iv = vals
+			}
+			return next, ok
+		}
+		if t.cols > len(row) {
+			return 0, false
+		}
+		vals, next, ok := scanInts(row[:0], data, i, comma, t.cols)
+		if !ok {
+			return 0, false
+		}
+		for _, v := range vals {
+			if v != int64(int32(v)) {
+				return 0, false // the general path reports it
+			}
+		}
+		for _, v := range vals {
+			*i32 = append(*i32, int32(v))
+		}
+		return next, true
+	}
+	for {
+		if (iv != nil || i32 != nil) && lr.inMem && t.cols > 0 && lr.err == nil && lr.more() {
+			// Fastest path: parse integers straight from the buffer.
+			if next, ok := scan(lr.data, lr.pos); ok {
 				lr.pos = next
 				lr.line++
 				t.addLine(lr.line)
@@ -111,10 +142,9 @@ func readLines[T int64 | float64](lr *lineReader, comma bool, wantCols int, comm
 				continue
 			}
 		}
-		if iv, ok := any(&t.vals).(*[]int64); ok && t.cols > 0 {
+		if (iv != nil || i32 != nil) && t.cols > 0 {
 			// Fast path: a plain row of small decimal integers.
-			if vals, _, ok := scanInts(*iv, line, 0, comma, t.cols); ok {
-				*iv = vals
+			if _, ok := scan(line, 0); ok {
 				t.addLine(lr.line)
 				continue
 			}
@@ -132,6 +162,9 @@ func readLines[T int64 | float64](lr *lineReader, comma bool, wantCols int, comm
 				v, err := atoi(f)
 				if err != nil {
 					return nil, &ParseError{File: file, Line: lr.line, Err: err}
+				}
+				if i32 != nil && v != int64(int32(v)) {
+					return nil, perr(file, lr.line, graphs.ErrFormat, "integer %d out of range [%d, %d]", v, math.MinInt32, math.MaxInt32)
 				}
 				t.vals = append(t.vals, T(v))
 			} else {
@@ -152,7 +185,7 @@ func readLines[T int64 | float64](lr *lineReader, comma bool, wantCols int, comm
 
 // readTableFile is readTable on a file; optional files that do not exist
 // return (nil, nil).
-func readTableFile[T int64 | float64](path string, comma bool, wantCols int, optional bool) (*table[T], error) {
+func readTableFile[T number](path string, comma bool, wantCols int, optional bool) (*table[T], error) {
 	f, err := openText(path)
 	if err != nil {
 		if optional && errors.Is(err, fs.ErrNotExist) {
@@ -161,11 +194,16 @@ func readTableFile[T int64 | float64](path string, comma bool, wantCols int, opt
 		return nil, err
 	}
 	defer f.Close()
-	b, err := readOpen(f, path)
-	if err != nil {
-		return nil, err
+	lr, rows := newFileLines(f, path, fileSize(f))
+	return readLines[T](lr, comma, wantCols, false, rows)
+}
+
+// fileSize returns the size of f when it is a regular file, else 0.
+func fileSize(f *os.File) int {
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() < 1<<40 {
+		return int(st.Size())
 	}
-	return readTableBytes[T](b, path, comma, wantCols, false, bytes.Count(b, []byte{'\n'})+1)
+	return 0
 }
 
 // scanInts appends to out the cols integers of the line that starts at
@@ -227,36 +265,13 @@ func scanInts(out []int64, data []byte, i int, comma bool, cols int) ([]int64, i
 	return out, i, true
 }
 
-// readOpen reads all of the open file f (named path) into one buffer sized
-// from its length.
-func readOpen(f *os.File, path string) ([]byte, error) {
-	size := 0
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() < 1<<40 {
-		size = int(st.Size())
-	}
-	b := make([]byte, size)
-	n, err := io.ReadFull(f, b)
-	if err != nil && err != io.ErrUnexpectedEOF && !(err == io.EOF && n == 0) {
-		return nil, &ParseError{File: path, Err: err}
-	}
-	if n < len(b) {
-		return b[:n], nil
-	}
-	// The file may have grown since Stat (or is not regular): read the rest.
-	rest, err := io.ReadAll(f)
-	if err != nil {
-		return nil, &ParseError{File: path, Err: err}
-	}
-	return append(b, rest...), nil
-}
-
 // capVals is the capacity to reserve for rows×cols values: never more than
 // the input can hold (each value takes at least two bytes, digit and
 // separator) nor 2^24 when streaming.
 func capVals(lr *lineReader, rows, cols int) int {
 	limit := 1 << 24
-	if lr.inMem {
-		limit = len(lr.data)/2 + 1
+	if lr.inMem && lr.size > 0 {
+		limit = lr.size/2 + 1
 	}
 	if cols > 0 && rows > limit/cols {
 		return limit

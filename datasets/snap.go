@@ -1,7 +1,6 @@
 package datasets
 
 import (
-	"bytes"
 	"slices"
 
 	"github.com/gnnwb/gnnwb/graphs"
@@ -120,9 +119,6 @@ func readTableFileComments(path string, cols int) (*table[int64], error) {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := readOpen(f, path)
-	if err != nil {
-		return nil, err
-	}
-	return readTableBytes[int64](b, path, false, cols, true, bytes.Count(b, []byte{'\n'})+1)
+	lr, rows := newFileLines(f, path, fileSize(f))
+	return readLines[int64](lr, false, cols, true, rows)
 }

@@ -19,10 +19,78 @@ type lineReader struct {
 	line int
 	buf  []byte
 	err  error
-	// in-memory mode
-	data  []byte
-	pos   int
-	inMem bool
+	// in-memory mode: the lines are data[pos:]. With src set, data is a
+	// window of src refilled by fill: win[:filled] holds the bytes read,
+	// data the complete lines at its start.
+	data   []byte
+	pos    int
+	inMem  bool
+	size   int // bytes of input when known (in-memory: len(data)), for capacity limits
+	src    io.Reader
+	win    []byte
+	filled int
+	eof    bool
+}
+
+// windowSize is the read window of a windowed lineReader (newFileLines):
+// text files are parsed one window at a time, so a load holds the parsed
+// arrays and one window, not the whole text.
+const windowSize = 1 << 18
+
+// newFileLines returns a windowed in-memory lineReader over f (size bytes,
+// 0 if unknown) and an estimate of its number of lines: exact when the
+// file fits in one window, else extrapolated from the first window.
+func newFileLines(f io.Reader, file string, size int) (*lineReader, int) {
+	w := windowSize
+	if size > 0 {
+		w = max(min(w, size+1), 512)
+	}
+	l := &lineReader{file: file, inMem: true, size: size, src: f, win: make([]byte, w)}
+	if !l.fill() {
+		return l, 0
+	}
+	lines := bytes.Count(l.data, []byte{'\n'})
+	if l.eof {
+		return l, lines + 1
+	}
+	return l, int(float64(size)/float64(len(l.data))*float64(lines)*1.05) + 16
+}
+
+// more reports whether data[pos:] holds input, refilling the window when
+// it is exhausted.
+func (l *lineReader) more() bool {
+	return l.pos < len(l.data) || l.fill()
+}
+
+// fill moves the partial line after data to the start of the window and
+// reads until the window is full or src ends; data becomes the complete
+// lines (all of the rest at the end of src). A line longer than the window
+// doubles it. It returns false at the end of src or on a read error (kept
+// in err).
+func (l *lineReader) fill() bool {
+	if l.src == nil || l.eof || l.err != nil {
+		return false
+	}
+	l.filled = copy(l.win, l.win[len(l.data):l.filled])
+	l.data, l.pos = l.win[:0], 0
+	for {
+		k, err := io.ReadFull(l.src, l.win[l.filled:])
+		l.filled += k
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			l.eof = true
+			l.data = l.win[:l.filled]
+			return l.filled > 0
+		}
+		if err != nil {
+			l.err = &ParseError{File: l.file, Line: l.line + 1, Err: err}
+			return false
+		}
+		if i := bytes.LastIndexByte(l.win[:l.filled], '\n'); i >= 0 {
+			l.data = l.win[:i+1]
+			return true
+		}
+		l.win = append(l.win, make([]byte, len(l.win))...)
+	}
 }
 
 func newLineReader(r io.Reader, file string) *lineReader {
@@ -36,8 +104,10 @@ func (l *lineReader) next() ([]byte, bool) {
 		return nil, false
 	}
 	if l.inMem {
-		if l.pos >= len(l.data) {
-			l.err = io.EOF
+		if !l.more() {
+			if l.err == nil {
+				l.err = io.EOF
+			}
 			return nil, false
 		}
 		rest := l.data[l.pos:]

@@ -50,24 +50,6 @@ func ReadTU(dir, prefix string, opts TUOptions) (*GraphDataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	adj, err := readTableFile[int64](path("A"), true, 2, false)
-	if err != nil {
-		return nil, err
-	}
-	nodeLab, err := readTableFile[int64](path("node_labels"), true, 0, true)
-	if err != nil {
-		return nil, err
-	}
-	var nodeAttr *table[float64]
-	if opts.UseNodeAttributes {
-		if nodeAttr, err = readTableFile[float64](path("node_attributes"), true, 0, true); err != nil {
-			return nil, err
-		}
-	}
-	edgeLab, err := readTableFile[int64](path("edge_labels"), true, 0, true)
-	if err != nil {
-		return nil, err
-	}
 
 	ds := &GraphDataset{Name: prefix}
 	ds.Meta.Format = "tu"
@@ -112,12 +94,19 @@ func ReadTU(dir, prefix string, opts TUOptions) (*GraphDataset, error) {
 	}
 	graphOf := func(v int32) int64 { return ind.vals[v] }
 
-	// Edges.
+	// Edges, read only now and converted at once, so that the int64 table
+	// is garbage before the features are read.
+	adj, err := readTableFile[int32](path("A"), true, 2, false)
+	if err != nil {
+		return nil, err
+	}
 	m := adj.rows()
-	src := make([]int32, m)
+	// Split the (u, v) pairs in place: src takes the first half of the
+	// table (entry k is written after entries 2k and 2k+1 are read).
+	src := adj.vals[:m]
 	dst := make([]int32, m)
 	for k := 0; k < m; k++ {
-		u, v := adj.vals[2*k]-1, adj.vals[2*k+1]-1
+		u, v := int64(adj.vals[2*k])-1, int64(adj.vals[2*k+1])-1
 		if u < 0 || u >= int64(n) || v < 0 || v >= int64(n) {
 			return nil, perr(path("A"), adj.line(k), graphs.ErrNodeID, "edge (%d, %d): ids must be in [1,%d]", u+1, v+1, n)
 		}
@@ -127,6 +116,21 @@ func ReadTU(dir, prefix string, opts TUOptions) (*GraphDataset, error) {
 		}
 	}
 	ds.Meta.LinesRead = m
+	adj = nil
+	nodeLab, err := readTableFile[int64](path("node_labels"), true, 0, true)
+	if err != nil {
+		return nil, err
+	}
+	var nodeAttr *table[float64]
+	if opts.UseNodeAttributes {
+		if nodeAttr, err = readTableFile[float64](path("node_attributes"), true, 0, true); err != nil {
+			return nil, err
+		}
+	}
+	edgeLab, err := readTableFile[int64](path("edge_labels"), true, 0, true)
+	if err != nil {
+		return nil, err
+	}
 	if edgeLab != nil {
 		ds.Meta.Files = append(ds.Meta.Files, path("edge_labels"))
 		if edgeLab.rows() != m {
@@ -196,7 +200,7 @@ func ReadTU(dir, prefix string, opts TUOptions) (*GraphDataset, error) {
 
 	// Split the whole graph into per-graph CSRs with local ids.
 	ds.Graphs = make([]graphs.Graph, G)
-	local := make([]int32, len(nb))
+	local := nb // rewritten in place: graph g's entries become local ids
 	if edgeLab != nil {
 		ds.EdgeX = make([][]float64, G)
 	}

@@ -11,9 +11,11 @@ here; PyG uses pandas.read_csv), ids made 0-based, self loops removed,
 coalesced, node labels one-hot.
 
 Usage: load_peers.py [--root DIR] [--repeat K] [--fingerprint]
+       load_peers.py --only NAME [--sparse]   (one load, for /usr/bin/time -f %M)
 Prints one line per dataset: name, best wall time over K runs (seconds) and
-sizes; --fingerprint also prints integer checksums that
-datasets/planetoid_test.go compares with.
+sizes; Planetoid twice, with x dense float32 as PyG builds it and with x
+kept as scipy CSR as gnnwb keeps it. --fingerprint also prints integer
+checksums that datasets/planetoid_test.go compares with.
 """
 import argparse
 import os
@@ -59,6 +61,39 @@ def read_planetoid(folder, name):
     return x, y, idx, n, train, val, sorted_test
 
 
+def read_planetoid_sparse(folder, name):
+    """The same dataset with the features kept as scipy CSR (as gnnwb keeps
+    them): rows stacked and reordered by index, never densified."""
+    objs = {}
+    for part in ['x', 'tx', 'allx', 'y', 'ty', 'ally', 'graph']:
+        with open(os.path.join(folder, 'ind.%s.%s' % (name, part)), 'rb') as f:
+            objs[part] = pickle.load(f, encoding='latin1')
+    test_index = np.loadtxt(os.path.join(folder, 'ind.%s.test.index' % name), dtype=np.int64).reshape(-1)
+    allx, tx = objs['allx'].tocsr(), objs['tx'].tocsr()
+    nall, ntx, d = allx.shape[0], tx.shape[0], allx.shape[1]
+    n = max(nall + ntx, int(test_index.max()) + 1)
+    stacked = sp.vstack([allx, tx, sp.csr_matrix((1, d), dtype=allx.dtype)], format='csr')
+    perm = np.full(n, nall + ntx, dtype=np.int64)  # padded nodes: the empty row
+    perm[:nall] = np.arange(nall)
+    perm[test_index] = nall + np.arange(ntx)
+    x = stacked[perm]
+    x.sum_duplicates()
+    labels = np.concatenate([objs['ally'], objs['ty'], np.zeros((1, objs['ally'].shape[1]), dtype=objs['ally'].dtype)], axis=0)
+    y = labels[perm].argmax(axis=1)
+    rows, cols = [], []
+    for k, v in objs['graph'].items():
+        rows += [k] * len(v)
+        cols += v
+    row = np.asarray(rows, dtype=np.int64)
+    col = np.asarray(cols, dtype=np.int64)
+    keep = row != col
+    idx = np.unique(row[keep] * n + col[keep])
+    sorted_test = np.sort(test_index)
+    train = np.arange(objs['y'].shape[0])
+    val = np.arange(objs['y'].shape[0], objs['y'].shape[0] + 500)
+    return x, y, idx, n, train, val, sorted_test
+
+
 def read_txt(path, dtype):
     return np.loadtxt(path, delimiter=',', dtype=dtype, ndmin=2)
 
@@ -90,24 +125,39 @@ def main():
     ap.add_argument('--root', default=os.environ.get('GNNWB_DATA', os.path.join(here, '..', '..', '..', 'shared', 'datasets')))
     ap.add_argument('--repeat', type=int, default=3)
     ap.add_argument('--fingerprint', action='store_true')
+    ap.add_argument('--only', help='load just this dataset once (cora, citeseer, pubmed, PROTEINS; "none" loads nothing): '
+                    'for peak-memory runs under /usr/bin/time -f %%M')
+    ap.add_argument('--sparse', action='store_true', help='with --only: keep Planetoid features sparse')
     a = ap.parse_args()
     pl = os.path.join(a.root, 'planetoid', 'raw')
+    if a.only is not None:
+        if a.only in ('cora', 'citeseer', 'pubmed'):
+            (read_planetoid_sparse if a.sparse else read_planetoid)(pl, a.only)
+        elif a.only != 'none':
+            read_tu(os.path.join(a.root, 'tu', a.only), a.only)
+        return 0
     for name in ['cora', 'citeseer', 'pubmed']:
         if not os.path.exists(os.path.join(pl, 'ind.%s.allx' % name)):
             print('%-10s skipped (ind.%s.allx absent)' % (name, name))
             continue
-        best = float('inf')
-        for _ in range(a.repeat):
-            t0 = time.perf_counter()
-            x, y, idx, n, train, val, test = read_planetoid(pl, name)
-            best = min(best, time.perf_counter() - t0)
-        print('%-10s %.4f s  nodes %d  entries %d  features %d' % (name, best, n, idx.size, x.shape[1]))
-        if a.fingerprint:
-            i, j = np.nonzero(x)
-            fx = int(((i + 1) * (j + 1) * x[i, j].astype(np.float64)).sum())
-            fy = int(((np.arange(n) + 1) * y).sum())
-            fe = int((idx % 1000003).sum())
-            print('  fingerprint X %d Y %d E %d' % (fx, fy, fe))
+        for variant, read in [('dense', read_planetoid), ('sparse', read_planetoid_sparse)]:
+            best = float('inf')
+            for _ in range(a.repeat):
+                t0 = time.perf_counter()
+                x, y, idx, n, train, val, test = read(pl, name)
+                best = min(best, time.perf_counter() - t0)
+            print('%-10s %.4f s  nodes %d  entries %d  features %d  (x %s)' % (name, best, n, idx.size, x.shape[1], variant))
+            if a.fingerprint:
+                if sp.issparse(x):
+                    c = x.tocoo()
+                    i, j, v = c.row, c.col, c.data
+                else:
+                    i, j = np.nonzero(x)
+                    v = x[i, j]
+                fx = int(((i + 1) * (j + 1) * v.astype(np.float64)).sum())
+                fy = int(((np.arange(n) + 1) * y).sum())
+                fe = int((idx % 1000003).sum())
+                print('  fingerprint X %d Y %d E %d' % (fx, fy, fe))
     for name in ['PROTEINS']:
         d = os.path.join(a.root, 'tu', name)
         if not os.path.isdir(d):
