@@ -22,6 +22,14 @@ type GraphTrainConfig struct {
 	WeightDecay float64
 	Seed        uint64
 
+	// LRStep and LRGamma are a step schedule (torch.optim.lr_scheduler.
+	// StepLR stepped after every epoch): epoch e (0-based) trains with
+	// learning rate LR·LRGamma^⌊e/LRStep⌋. LRStep = 0 (and LRGamma = 0)
+	// means a constant LR; otherwise LRGamma must lie in (0, 1]. Xu et al.
+	// (2019) halve the rate every 50 epochs: LRStep 50, LRGamma 0.5.
+	LRStep  int
+	LRGamma float64
+
 	Stop        StopRule
 	Window      int
 	Patience    int
@@ -120,7 +128,8 @@ func (s *graphSet) evaluate(m *Model, ids []int32) (loss, acc float64, err error
 // constant or degree features, as in PyTorch Geometric). Every epoch shuffles the training graphs with
 // the stream (Seed, epoch), joins mini-batches of BatchSize graphs
 // block-diagonally (Join) and takes one Adam step per mini-batch on the mean
-// cross-entropy; step t draws its dropout from the stream (Seed, t). After
+// cross-entropy; step t draws its dropout from the stream (Seed, t); epoch
+// e uses the learning rate of the schedule LRStep, LRGamma. After
 // every epoch it evaluates validation and test loss and accuracy; early
 // stopping and the best epoch follow cfg.Stop and cfg.Select.
 //
@@ -159,6 +168,9 @@ func TrainGraphs(ctx context.Context, cfg GraphTrainConfig, gs []graphs.Graph, X
 	if (cfg.Stop == StopWindow && cfg.Window <= 0) || (cfg.Stop == StopPatience && cfg.Patience <= 0) || cfg.Stop < StopNone || cfg.Stop > StopPatience {
 		return Result{}, fmt.Errorf("gnn: %s: Stop=%d Window=%d Patience=%d: %w", fn, cfg.Stop, cfg.Window, cfg.Patience, graphs.ErrParameter)
 	}
+	if cfg.LRStep < 0 || (cfg.LRStep == 0 && cfg.LRGamma != 0) || (cfg.LRStep > 0 && !(cfg.LRGamma > 0 && cfg.LRGamma <= 1)) {
+		return Result{}, fmt.Errorf("gnn: %s: LRStep=%d LRGamma=%v (want LRStep ≥ 0, and LRGamma in (0,1] with LRStep > 0, 0 without): %w", fn, cfg.LRStep, cfg.LRGamma, graphs.ErrParameter)
+	}
 	if cfg.Resume && cfg.CheckpointPath == "" {
 		return Result{}, fmt.Errorf("gnn: %s: Resume without CheckpointPath: %w", fn, graphs.ErrParameter)
 	}
@@ -181,6 +193,7 @@ func TrainGraphs(ctx context.Context, cfg GraphTrainConfig, gs []graphs.Graph, X
 	last := time.Now()
 	for st.Epoch < cfg.Epochs && !st.Stopped {
 		e := st.Epoch
+		opt.LR = stepLR(cfg.LR, cfg.LRStep, cfg.LRGamma, e)
 		copy(order, train)
 		shuffle := rand.New(rand.NewPCG(cfg.Seed, parallel.Mix(uint64(e))^0x73687566666c65))
 		shuffle.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
@@ -249,4 +262,17 @@ func TrainGraphs(ctx context.Context, cfg GraphTrainConfig, gs []graphs.Graph, X
 		}
 	}
 	return st.result(ps, model, cfg.RestoreBest, st.Stopped), nil
+}
+
+// stepLR returns lr·gamma^⌊epoch/step⌋ (lr when step is 0). The power is
+// taken by repeated multiplication in a fixed order, so a resumed run gets
+// the same bits.
+func stepLR(lr float64, step int, gamma float64, epoch int) float64 {
+	if step <= 0 {
+		return lr
+	}
+	for range epoch / step {
+		lr *= gamma
+	}
+	return lr
 }
