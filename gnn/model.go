@@ -44,6 +44,7 @@ type ModelOptions struct {
 	// BatchNorm (gin only) adds BatchNorm layers as Xu et al.'s code: after
 	// the first Linear of every GIN MLP (Linear, BatchNorm, ReLU, Linear)
 	// and after every GIN layer followed by σ (GINConv, BatchNorm, σ).
+	// Every training batch must then have at least 2 nodes (see BatchNorm).
 	BatchNorm bool
 	// Head is the head of a graph model (NewGraphModel): HeadMLP (the
 	// zero value) or HeadJumpSum. With HeadJumpSum, Dropout acts only on
@@ -138,7 +139,7 @@ func newModel(kind string, in, hidden, out int, opt ModelOptions, graphLevel boo
 		return nil, fmt.Errorf("gnn: NewModel: BatchNorm with kind=%q (gin only): %w", kind, graphs.ErrParameter)
 	}
 	if opt.Head < HeadMLP || opt.Head > HeadJumpSum || (!graphLevel && opt.Head != HeadMLP) {
-		return nil, fmt.Errorf("gnn: NewModel: Head=%v (node models take mlp only): %w", opt.Head, graphs.ErrParameter)
+		return nil, fmt.Errorf("gnn: NewModel: Head=%v (mlp or jk-sum; node models take mlp only): %w", opt.Head, graphs.ErrParameter)
 	}
 	jk := graphLevel && opt.Head == HeadJumpSum
 	var blocks []Module // JumpSum's layers
