@@ -30,6 +30,13 @@ type GraphTrainConfig struct {
 	LRStep  int
 	LRGamma float64
 
+	// StepsPerEpoch, if positive, replaces the pass over the shuffled
+	// training graphs by StepsPerEpoch steps, each on min(BatchSize,
+	// len(train)) distinct training graphs drawn uniformly from the stream
+	// (Seed, step), as Xu et al.'s main.py (iters_per_epoch 50, each a
+	// np.random.permutation(len(train))[:batch_size]). 0: one pass.
+	StepsPerEpoch int
+
 	Stop        StopRule
 	Window      int
 	Patience    int
@@ -128,8 +135,9 @@ func (s *graphSet) evaluate(m *Model, ids []int32) (loss, acc float64, err error
 // constant or degree features, as in PyTorch Geometric). Every epoch shuffles the training graphs with
 // the stream (Seed, epoch), joins mini-batches of BatchSize graphs
 // block-diagonally (Join) and takes one Adam step per mini-batch on the mean
-// cross-entropy; step t draws its dropout from the stream (Seed, t); epoch
-// e uses the learning rate of the schedule LRStep, LRGamma. After
+// cross-entropy (or, with StepsPerEpoch, takes that many steps on random
+// batches); step t draws its dropout from the stream (Seed, t); epoch e
+// uses the learning rate of the schedule LRStep, LRGamma. After
 // every epoch it evaluates validation and test loss and accuracy; early
 // stopping and the best epoch follow cfg.Stop and cfg.Select.
 //
@@ -171,6 +179,9 @@ func TrainGraphs(ctx context.Context, cfg GraphTrainConfig, gs []graphs.Graph, X
 	if cfg.LRStep < 0 || (cfg.LRStep == 0 && cfg.LRGamma != 0) || (cfg.LRStep > 0 && !(cfg.LRGamma > 0 && cfg.LRGamma <= 1)) {
 		return Result{}, fmt.Errorf("gnn: %s: LRStep=%d LRGamma=%v (want LRStep ≥ 0, and LRGamma in (0,1] with LRStep > 0, 0 without): %w", fn, cfg.LRStep, cfg.LRGamma, graphs.ErrParameter)
 	}
+	if cfg.StepsPerEpoch < 0 {
+		return Result{}, fmt.Errorf("gnn: %s: StepsPerEpoch=%d is negative: %w", fn, cfg.StepsPerEpoch, graphs.ErrParameter)
+	}
 	if cfg.Resume && cfg.CheckpointPath == "" {
 		return Result{}, fmt.Errorf("gnn: %s: Resume without CheckpointPath: %w", fn, graphs.ErrParameter)
 	}
@@ -186,6 +197,9 @@ func TrainGraphs(ctx context.Context, cfg GraphTrainConfig, gs []graphs.Graph, X
 		return Result{}, err
 	}
 	batches := (len(train) + cfg.BatchSize - 1) / cfg.BatchSize
+	if cfg.StepsPerEpoch > 0 {
+		batches = cfg.StepsPerEpoch
+	}
 	total := int64(cfg.Epochs * batches)
 	order := make([]int32, len(train))
 	var x, grad, logits []float64
@@ -194,9 +208,11 @@ func TrainGraphs(ctx context.Context, cfg GraphTrainConfig, gs []graphs.Graph, X
 	for st.Epoch < cfg.Epochs && !st.Stopped {
 		e := st.Epoch
 		opt.LR = stepLR(cfg.LR, cfg.LRStep, cfg.LRGamma, e)
-		copy(order, train)
-		shuffle := rand.New(rand.NewPCG(cfg.Seed, parallel.Mix(uint64(e))^0x73687566666c65))
-		shuffle.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		if cfg.StepsPerEpoch == 0 {
+			copy(order, train)
+			shuffle := rand.New(rand.NewPCG(cfg.Seed, parallel.Mix(uint64(e))^0x73687566666c65))
+			shuffle.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		}
 		for st.Batch < batches {
 			if err := ctx.Err(); err != nil {
 				if serr := save(); serr != nil {
@@ -204,7 +220,12 @@ func TrainGraphs(ctx context.Context, cfg GraphTrainConfig, gs []graphs.Graph, X
 				}
 				return Result{}, fmt.Errorf("gnn: %s: cancelled at epoch %d batch %d: %w", fn, e, st.Batch, err)
 			}
-			ids := order[st.Batch*cfg.BatchSize : min((st.Batch+1)*cfg.BatchSize, len(order))]
+			var ids []int32
+			if cfg.StepsPerEpoch > 0 {
+				ids = sampleGraphs(order, train, cfg.BatchSize, cfg.Seed, st.Step)
+			} else {
+				ids = order[st.Batch*cfg.BatchSize : min((st.Batch+1)*cfg.BatchSize, len(order))]
+			}
 			var b *Batch
 			b, x, yb, err = s.batch(ids, x, yb)
 			if err != nil {
@@ -275,4 +296,18 @@ func stepLR(lr float64, step int, gamma float64, epoch int) float64 {
 		lr *= gamma
 	}
 	return lr
+}
+
+// sampleGraphs returns the first min(k, len(train)) entries of a uniformly
+// random permutation of train, drawn from the stream (seed, step) by a
+// partial Fisher–Yates shuffle in dst (len(train), overwritten).
+func sampleGraphs(dst, train []int32, k int, seed uint64, step int) []int32 {
+	copy(dst, train)
+	k = min(k, len(dst))
+	rng := rand.New(rand.NewPCG(seed, parallel.Mix(uint64(step))^0x73616d706c65))
+	for i := range k {
+		j := i + rng.IntN(len(dst)-i)
+		dst[i], dst[j] = dst[j], dst[i]
+	}
+	return dst[:k]
 }

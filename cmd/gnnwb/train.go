@@ -49,7 +49,8 @@ func trainCommand() *cli.Command {
 			"and Xu et al.'s for graph classification (3 layers of 64, sum readout for gin, batch 32,\n" +
 			"lr 0.01, 100 epochs, best validation epoch kept). Xu et al.'s own GIN (BatchNorm, a\n" +
 			"jumping-knowledge sum over all layers, lr halved every 50 epochs) is --model gin --layers 4\n" +
-			"--batch-norm --head jk-sum --epochs 350 --lr-step 50 --lr-gamma 0.5. --runs R trains with seeds S..S+R-1 and\n" +
+			"--batch-norm --head jk-sum --epochs 350 --lr-step 50 --lr-gamma 0.5 (--steps-per-epoch 50 for\n" +
+			"their 50 random batches per epoch). --runs R trains with seeds S..S+R-1 and\n" +
 			"reports mean ± std. With --checkpoint DIR every run is checkpointed; Ctrl-C saves and\n" +
 			"exits, and the same command resumes bit for bit.\n\n" +
 			"Online mode (--graphon): online SGD of the one-hidden-layer network y = N^-gamma sum_k c_k sigma(w_k.x + v_k.m)\n" +
@@ -127,11 +128,12 @@ func trainDatasetFlags() []cli.Flag {
 		&cli.StringFlag{Name: "head", Usage: "graph head: mlp (pool, Linear, ReLU, Dropout, Linear) or jk-sum (Xu et al.'s sum over all layers, input included, of pool, Linear, Dropout; --dropout then acts only there)", DefaultText: "mlp"},
 		&cli.IntFlag{Name: "lr-step", Usage: "graph datasets: multiply the learning rate by --lr-gamma every `N` epochs (StepLR; 0: constant)"},
 		&cli.Float64Flag{Name: "lr-gamma", Value: 0.5, Usage: "graph datasets: learning-rate factor of --lr-step, in (0,1]"},
+		&cli.IntFlag{Name: "steps-per-epoch", Usage: "graph datasets: `N` steps per epoch on random batches (Xu et al.: 50) instead of one pass over the training graphs", DefaultText: "one pass"},
 	}
 }
 
 // graphOnlyFlags are the dataset-mode flags only graph datasets read.
-var graphOnlyFlags = []string{"batch-size", "folds", "pool", "batch-norm", "head", "lr-step", "lr-gamma"}
+var graphOnlyFlags = []string{"batch-size", "folds", "pool", "batch-norm", "head", "lr-step", "lr-gamma", "steps-per-epoch"}
 
 // trainReport is what --out writes and what the text summary prints.
 type trainReport struct {
@@ -315,7 +317,7 @@ func nodeConfig(c *cli.Context, kind string) (gnn.NodeTrainConfig, error) {
 	setInt(c, "epochs", &cfg.Epochs)
 	for _, name := range graphOnlyFlags {
 		if c.IsSet(name) {
-			return cfg, usagef("train: --%s is for graph datasets (--batch-size, --folds, --pool, --batch-norm, --head, --lr-step, --lr-gamma)", name)
+			return cfg, usagef("train: --%s is for graph datasets (--%s)", name, strings.Join(graphOnlyFlags, ", --"))
 		}
 	}
 	err := stopFlags(c, &cfg.Stop, &cfg.Window, &cfg.Patience, &cfg.Select, &cfg.RestoreBest)
@@ -347,10 +349,15 @@ func graphConfig(c *cli.Context, kind string) (gnn.GraphTrainConfig, error) {
 	return cfg, err
 }
 
-// xuFlags reads --batch-norm, --head, --lr-step and --lr-gamma, the
-// options of Xu et al.'s GIN, refusing values the library would reject
-// with a flag-level message.
+// xuFlags reads --batch-norm, --head, --lr-step, --lr-gamma and
+// --steps-per-epoch, the options of Xu et al.'s GIN and training, refusing
+// values the library would reject with a flag-level message.
 func xuFlags(c *cli.Context, cfg *gnn.GraphTrainConfig) error {
+	if c.IsSet("steps-per-epoch") {
+		if cfg.StepsPerEpoch = c.Int("steps-per-epoch"); cfg.StepsPerEpoch < 0 {
+			return usagef("train: --steps-per-epoch=%d: must be at least 0 (0: one pass over the training graphs)", cfg.StepsPerEpoch)
+		}
+	}
 	if c.Bool("batch-norm") {
 		if cfg.Kind != gnn.KindGIN {
 			return usagef("train: --batch-norm is for --model gin, not %s", cfg.Kind)
@@ -456,6 +463,7 @@ type configJSON struct {
 	Head              string  `json:"head,omitempty"` // only when not the default mlp
 	LRStep            int     `json:"lr_step,omitempty"`
 	LRGamma           float64 `json:"lr_gamma,omitempty"`
+	StepsPerEpoch     int     `json:"steps_per_epoch,omitempty"`
 }
 
 func stopString(s gnn.StopRule, window, patience int) string {
@@ -503,7 +511,7 @@ func graphConfigJSON(cfg gnn.GraphTrainConfig) configJSON {
 	j.BatchSize, j.Pool = cfg.BatchSize, cfg.Model.Pool.String()
 	// Defaults are left out, so that the settings.json of checkpoint
 	// directories written before these options still match.
-	j.BatchNorm, j.LRStep, j.LRGamma = cfg.Model.BatchNorm, cfg.LRStep, cfg.LRGamma
+	j.BatchNorm, j.LRStep, j.LRGamma, j.StepsPerEpoch = cfg.Model.BatchNorm, cfg.LRStep, cfg.LRGamma, cfg.StepsPerEpoch
 	if cfg.Model.Head != gnn.HeadMLP {
 		j.Head = cfg.Model.Head.String()
 	}
