@@ -19,7 +19,10 @@ const checkpointVersion = 1
 
 // checkpoint is the whole state of a training run between two steps. The
 // random draws of step t come from the stream (Seed, t), so no generator
-// state is stored.
+// state is stored, and the learning rate of a schedule follows from Epoch.
+// Params holds every Param of the model, buffers (BatchNorm's running
+// statistics, Param.Buffer) included, so they need no field of their own
+// and version 1 files stay readable; their Adam moments are empty.
 type checkpoint struct {
 	Version int
 	Task    string // "nodes" or "graphs"

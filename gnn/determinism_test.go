@@ -30,6 +30,11 @@ func TestLayersDeterminism(t *testing.T) {
 			l.AttnDropout = 0.4
 			return l
 		},
+		"batchnorm": func() Module { return NewBatchNorm(in) },
+		"gin-batchnorm": func() Module {
+			return NewSequential(NewGINConv(in, NewSequential(NewLinear(in, 12, true), NewBatchNorm(12), NewActivation(ReLU, 0), NewLinear(12, out, true)), 0, false),
+				NewBatchNorm(out), NewActivation(ReLU, 0))
+		},
 		"sequential": func() Module {
 			return NewSequential(NewDropout(0.3, 1), NewGCNConv(in, 16), NewActivation(Sigmoid, 0), NewDropout(0.5, 2), NewGCNConv(16, out))
 		},

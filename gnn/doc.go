@@ -32,7 +32,10 @@
 //
 // GAT's heads are concatenated or averaged; its neighbourhood is row i with
 // exactly one self loop and it ignores edge weights. Readouts pool node
-// states per graph of a batch: sum, mean, max. Activations: identity, ReLU,
+// states per graph of a batch: sum, mean, max. BatchNorm normalises each
+// column over the nodes of the batch, out = γ (h − μ)/sqrt(σ² + 1e-5) + β,
+// with batch statistics in training and running ones (momentum 0.1,
+// unbiased variance) in evaluation, as torch.nn.BatchNorm1d. Activations: identity, ReLU,
 // tanh, sigmoid, erf, ELU. Losses: the squared error ½(1/B)Σ(ŷ−y)² of
 // MATH.md section 3 and the softmax cross-entropy averaged over masked
 // nodes. Optimisers: SGD with momentum and Adam with L2 weight decay, both
@@ -61,7 +64,17 @@
 // (training mode, random key). Sequential chains modules. NewModel and
 // NewGraphModel build the standard architectures; TrainNodes (full-batch
 // node classification with masks and early stopping) and TrainGraphs
-// (shuffled mini-batches of graphs) train them.
+// (shuffled mini-batches of graphs, optional step learning-rate schedule)
+// train them. The graph models are:
+//
+//	default   [Dropout, conv, σ]×L, pool, Linear, ReLU, Dropout, Linear    (PyTorch Geometric's GIN example)
+//	Xu et al. [GINConv(Linear, BatchNorm, ReLU, Linear), BatchNorm, ReLU]×L,
+//	          out_g = Σ_{k=0..L} Dropout(pool(h^(k))_g Θ_k + b_k)          (ModelOptions BatchNorm, HeadJumpSum)
+//
+// the second being the GIN of Xu et al.'s code (models/graphcnn.py) with
+// the jumping-knowledge sum over all depths, the input included (JumpSum).
+// BatchNorm's running statistics are Params with Buffer set: skipped by
+// the optimisers, saved in checkpoints like the weights.
 //
 // # Determinism
 //

@@ -7,7 +7,8 @@ import (
 
 // InitParams initialises params in order from rng: InitGlorot parameters
 // from U(−a, a), a = sqrt(6/(FanIn+FanOut)) (PyTorch Geometric's glorot,
-// Glorot & Bengio 2010), InitZeros ones to 0; InitKeep ones are left alone.
+// Glorot & Bengio 2010), InitZeros ones to 0, InitOnes ones to 1; InitKeep
+// ones are left alone. Only InitGlorot draws from rng.
 func InitParams(params []Param, rng *rand.Rand) {
 	for _, p := range params {
 		switch p.Init {
@@ -15,6 +16,10 @@ func InitParams(params []Param, rng *rand.Rand) {
 			Glorot(p.Value, p.FanIn, p.FanOut, rng)
 		case InitZeros:
 			clear(p.Value)
+		case InitOnes:
+			for e := range p.Value {
+				p.Value[e] = 1
+			}
 		}
 	}
 }

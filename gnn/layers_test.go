@@ -25,7 +25,7 @@ func smallInput(t *testing.T, gc graphCase, n, d int, seed uint64) (*Batch, []fl
 func initRandom(m Module, seed uint64) {
 	rng := rand.New(rand.NewPCG(seed, 3))
 	for _, p := range m.Params() {
-		if p.Init == InitKeep {
+		if p.Init == InitKeep || p.Buffer {
 			continue
 		}
 		for e := range p.Value {

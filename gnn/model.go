@@ -38,8 +38,19 @@ type ModelOptions struct {
 	// DecayAll applies weight decay to every parameter; by default only the
 	// first layer's parameters decay, as in Kipf & Welling's code.
 	DecayAll bool
-	// Pool is the readout of a graph model (NewGraphModel).
+	// Pool is the readout of a graph model (NewGraphModel); with
+	// HeadJumpSum it pools every layer.
 	Pool Pool
+	// BatchNorm (gin only) adds BatchNorm layers as Xu et al.'s code: after
+	// the first Linear of every GIN MLP (Linear, BatchNorm, ReLU, Linear)
+	// and after every GIN layer followed by σ (GINConv, BatchNorm, σ).
+	// Every training batch must then have at least 2 nodes (see BatchNorm).
+	BatchNorm bool
+	// Head is the head of a graph model (NewGraphModel): HeadMLP (the
+	// zero value) or HeadJumpSum. With HeadJumpSum, Dropout acts only on
+	// the per-layer class scores (Xu et al.'s final_dropout), not before
+	// the message-passing layers. Node models need HeadMLP.
+	Head Head
 }
 
 // Model is a stack of message-passing layers built by NewModel or
@@ -62,8 +73,11 @@ type Model struct {
 //	gat:  [Dropout, GATConv(H heads, concat), ELU]×(L−1), Dropout, GATConv(1 head) (Veličković et al. 2018)
 //
 // For GAT, hidden is the number of channels per head (8 in the paper).
+// With opt.BatchNorm (gin only) the GIN MLPs are Linear, BatchNorm, ReLU,
+// Linear and every GINConv followed by σ is followed by a BatchNorm first.
 // Parameters are zero until Init. Errors wrap graphs.ErrParameter for an
-// unknown kind or non-positive sizes.
+// unknown kind, non-positive sizes, BatchNorm with another kind or a Head
+// other than HeadMLP.
 func NewModel(kind string, in, hidden, out int, opt ModelOptions) (*Model, error) {
 	return newModel(kind, in, hidden, out, opt, false)
 }
@@ -72,6 +86,19 @@ func NewModel(kind string, in, hidden, out int, opt ModelOptions) (*Model, error
 // NewModel with hidden outputs (all followed by σ), then the readout
 // opt.Pool, Linear(hidden, hidden), ReLU, Dropout, Linear(hidden, out), as
 // PyTorch Geometric's GIN example for TU data sets.
+//
+// With opt.Head = HeadJumpSum the model is instead one JumpSum module:
+// the blocks [conv, σ]×L without dropout, every h^(k) (k = 0..L, the input
+// features included) pooled by opt.Pool, mapped by its own
+// Linear(d_k, out), dropped out with opt.Dropout and summed. Xu et al.'s
+// GIN (2019, their models/graphcnn.py with the defaults of main.py) is
+// kind gin, Layers 4 (their num_layers 5 counts the input), hidden 64,
+// BatchNorm, HeadJumpSum, SumPool, Dropout 0.5:
+//
+//	[GINConv(MLP: Linear, BatchNorm, ReLU, Linear), BatchNorm, ReLU]×4, JumpSum over h^(0..4)
+//
+// Errors as NewModel, plus graphs.ErrParameter for BatchNorm with a kind
+// other than gin and for an unknown Head.
 func NewGraphModel(kind string, in, hidden, out int, opt ModelOptions) (*Model, error) {
 	return newModel(kind, in, hidden, out, opt, true)
 }
@@ -108,6 +135,14 @@ func newModel(kind string, in, hidden, out int, opt ModelOptions, graphLevel boo
 	if graphLevel && (opt.Pool < SumPool || opt.Pool > MaxPool) {
 		return nil, fmt.Errorf("gnn: NewGraphModel: Pool=%d: %w", int(opt.Pool), graphs.ErrParameter)
 	}
+	if opt.BatchNorm && kind != KindGIN {
+		return nil, fmt.Errorf("gnn: NewModel: BatchNorm with kind=%q (gin only): %w", kind, graphs.ErrParameter)
+	}
+	if opt.Head < HeadMLP || opt.Head > HeadJumpSum || (!graphLevel && opt.Head != HeadMLP) {
+		return nil, fmt.Errorf("gnn: NewModel: Head=%v (mlp or jk-sum; node models take mlp only): %w", opt.Head, graphs.ErrParameter)
+	}
+	jk := graphLevel && opt.Head == HeadJumpSum
+	var blocks []Module // JumpSum's layers
 	var ms []Module
 	salt := uint64(0)
 	dropout := func() {
@@ -123,7 +158,9 @@ func newModel(kind string, in, hidden, out int, opt ModelOptions, graphLevel boo
 		if last {
 			o = out
 		}
-		dropout()
+		if !jk {
+			dropout()
+		}
 		var conv Module
 		switch kind {
 		case KindGCN:
@@ -131,7 +168,11 @@ func newModel(kind string, in, hidden, out int, opt ModelOptions, graphLevel boo
 		case KindSAGE:
 			conv = NewSAGEConv(d, o)
 		case KindGIN:
-			conv = NewGINConv(d, NewSequential(NewLinear(d, hidden, true), NewActivation(ReLU, 0), NewLinear(hidden, o, true)), 0, opt.TrainEps)
+			mlp := NewSequential(NewLinear(d, hidden, true), NewActivation(ReLU, 0), NewLinear(hidden, o, true))
+			if opt.BatchNorm {
+				mlp = NewSequential(NewLinear(d, hidden, true), NewBatchNorm(hidden), NewActivation(ReLU, 0), NewLinear(hidden, o, true))
+			}
+			conv = NewGINConv(d, mlp, 0, opt.TrainEps)
 		case KindGAT:
 			heads, concat := opt.Heads, true
 			if last {
@@ -145,13 +186,28 @@ func newModel(kind string, in, hidden, out int, opt ModelOptions, graphLevel boo
 		default:
 			return nil, fmt.Errorf("gnn: NewModel: kind=%q not one of gcn, sage, gin, gat: %w", kind, graphs.ErrParameter)
 		}
-		ms = append(ms, conv)
+		layer := []Module{conv}
 		_, d = conv.Dims()
 		if !last {
-			ms = append(ms, NewActivation(act, 0))
+			if opt.BatchNorm {
+				layer = append(layer, NewBatchNorm(d))
+			}
+			layer = append(layer, NewActivation(act, 0))
+		}
+		if jk {
+			blocks = append(blocks, NewSequential(layer...))
+		} else {
+			ms = append(ms, layer...)
 		}
 	}
-	if graphLevel {
+	switch {
+	case jk:
+		j, err := NewJumpSum(blocks, opt.Pool, out, opt.Dropout, salt+1)
+		if err != nil {
+			return nil, err
+		}
+		ms = []Module{j}
+	case graphLevel:
 		ms = append(ms, NewReadout(opt.Pool, d), NewLinear(d, hidden, true), NewActivation(ReLU, 0))
 		dropout()
 		ms = append(ms, NewLinear(hidden, out, true))
@@ -166,8 +222,9 @@ func newModel(kind string, in, hidden, out int, opt ModelOptions, graphLevel boo
 	return m, nil
 }
 
-// Params returns the parameters in a fixed order; unless Options.DecayAll,
-// all but the first layer's are marked NoDecay.
+// Params returns the parameters (and buffers) in a fixed order; unless
+// Options.DecayAll, all but the first layer's are marked NoDecay. A
+// HeadJumpSum model is a single module, so there all of them decay.
 func (m *Model) Params() []Param {
 	var ps []Param
 	for k, mod := range m.Net.Modules {

@@ -18,7 +18,8 @@ type Module interface {
 	Forward(out, h []float64, b *Batch) error
 	Backward(dh, dout []float64, b *Batch) error
 	// Params returns the parameters and their gradients (the module's own
-	// slices, not copies), in a fixed order.
+	// slices, not copies), in a fixed order, including any buffers (Param.
+	// Buffer: state without gradient).
 	Params() []Param
 	// Dims returns the number of input and output columns.
 	Dims() (in, out int)
@@ -43,6 +44,8 @@ const (
 	InitZeros
 	// InitKeep leaves the value the constructor set (GIN's ε).
 	InitKeep
+	// InitOnes sets 1 (BatchNorm's γ and running variance).
+	InitOnes
 )
 
 // Param is one parameter tensor with its gradient, both owned by the layer.
@@ -53,6 +56,10 @@ type Param struct {
 	Init          Init
 	// NoDecay exempts the parameter from weight decay.
 	NoDecay bool
+	// Buffer marks state that is not trained (BatchNorm's running
+	// statistics): Grad is nil, optimisers skip it, but checkpoints, the
+	// trainers' best-epoch copy and InitParams handle it like a weight.
+	Buffer bool
 }
 
 // rowsOf returns len(h)/d and checks divisibility.

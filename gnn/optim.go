@@ -32,7 +32,8 @@ func MeanFieldRate(alpha, gamma float64, N int) float64 {
 // SGD is stochastic gradient descent with momentum as torch.optim.SGD
 // (dampening 0, no Nesterov): g ← ∇θ + λθ, v ← μv + g (v = g on the first
 // step), θ ← θ − η v. Its state (Velocity) is indexed like the params slice
-// passed to Step, which must be the same every call.
+// passed to Step, which must be the same every call. Buffers (Param.Buffer)
+// are skipped.
 type SGD struct {
 	LR, Momentum, WeightDecay float64
 	Velocity                  [][]float64
@@ -47,6 +48,9 @@ func (o *SGD) Step(params []Param) error {
 			o.Velocity[k] = make([]float64, len(p.Value))
 		}
 		for k, p := range params {
+			if p.Buffer {
+				continue
+			}
 			v := o.Velocity[k]
 			for e, g := range p.Grad {
 				if o.WeightDecay != 0 && !p.NoDecay {
@@ -61,6 +65,9 @@ func (o *SGD) Step(params []Param) error {
 		return fmt.Errorf("gnn: SGD.Step: %d params, state has %d: %w", len(params), len(o.Velocity), graphs.ErrShape)
 	}
 	for k, p := range params {
+		if p.Buffer {
+			continue
+		}
 		wd := o.WeightDecay
 		if p.NoDecay {
 			wd = 0
@@ -87,6 +94,9 @@ func (o *SGD) Step(params []Param) error {
 
 func (o *SGD) apply(params []Param) error {
 	for k, p := range params {
+		if p.Buffer {
+			continue
+		}
 		for e, v := range o.Velocity[k] {
 			p.Value[e] -= o.LR * v
 		}
@@ -103,8 +113,9 @@ func (o *SGD) apply(params []Param) error {
 // in the same operation order as PyTorch 1.13's single-tensor implementation
 // (m.mul_(β1).add_(g, alpha=1−β1), v.mul_(β2).addcmul_(g, g, value=1−β2),
 // θ.addcdiv_(m, denom, value=−step)).
-// Parameters with NoDecay get λ = 0. State (M, V, T) is indexed like the
-// params slice passed to Step, which must be the same every call.
+// Parameters with NoDecay get λ = 0; buffers (Param.Buffer) are skipped and
+// get empty moments. State (M, V, T) is indexed like the params slice
+// passed to Step, which must be the same every call.
 type Adam struct {
 	LR, Beta1, Beta2, Eps, WeightDecay float64
 	M, V                               [][]float64
@@ -124,15 +135,20 @@ func (o *Adam) Step(params []Param) error {
 		o.M = make([][]float64, len(params))
 		o.V = make([][]float64, len(params))
 		for k, p := range params {
-			o.M[k] = make([]float64, len(p.Value))
-			o.V[k] = make([]float64, len(p.Value))
+			if !p.Buffer {
+				o.M[k] = make([]float64, len(p.Value))
+				o.V[k] = make([]float64, len(p.Value))
+			}
 		}
 	}
 	if len(o.M) != len(params) {
 		return fmt.Errorf("gnn: Adam.Step: %d params, state has %d: %w", len(params), len(o.M), graphs.ErrShape)
 	}
 	for k, p := range params {
-		if len(o.M[k]) != len(p.Value) || len(p.Grad) != len(p.Value) {
+		if p.Buffer {
+			continue
+		}
+		if len(o.M[k]) != len(p.Value) || len(o.V[k]) != len(p.Value) || len(p.Grad) != len(p.Value) {
 			return fmt.Errorf("gnn: Adam.Step: param %d has %d values, state %d: %w", k, len(p.Value), len(o.M[k]), graphs.ErrShape)
 		}
 	}
@@ -142,6 +158,9 @@ func (o *Adam) Step(params []Param) error {
 	step := o.LR / bc1
 	bc2s := math.Sqrt(bc2)
 	for k, p := range params {
+		if p.Buffer {
+			continue
+		}
 		wd := o.WeightDecay
 		if p.NoDecay {
 			wd = 0

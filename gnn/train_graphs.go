@@ -22,6 +22,21 @@ type GraphTrainConfig struct {
 	WeightDecay float64
 	Seed        uint64
 
+	// LRStep and LRGamma are a step schedule (torch.optim.lr_scheduler.
+	// StepLR stepped after every epoch): epoch e (0-based) trains with
+	// learning rate LR·LRGamma^⌊e/LRStep⌋. LRStep = 0 (and LRGamma = 0)
+	// means a constant LR; otherwise LRGamma must lie in (0, 1]. Xu et al.
+	// (2019) halve the rate every 50 epochs: LRStep 50, LRGamma 0.5.
+	LRStep  int
+	LRGamma float64
+
+	// StepsPerEpoch, if positive, replaces the pass over the shuffled
+	// training graphs by StepsPerEpoch steps, each on min(BatchSize,
+	// len(train)) distinct training graphs drawn uniformly from the stream
+	// (Seed, step), as Xu et al.'s main.py (iters_per_epoch 50, each a
+	// np.random.permutation(len(train))[:batch_size]). 0: one pass.
+	StepsPerEpoch int
+
 	Stop        StopRule
 	Window      int
 	Patience    int
@@ -120,7 +135,9 @@ func (s *graphSet) evaluate(m *Model, ids []int32) (loss, acc float64, err error
 // constant or degree features, as in PyTorch Geometric). Every epoch shuffles the training graphs with
 // the stream (Seed, epoch), joins mini-batches of BatchSize graphs
 // block-diagonally (Join) and takes one Adam step per mini-batch on the mean
-// cross-entropy; step t draws its dropout from the stream (Seed, t). After
+// cross-entropy (or, with StepsPerEpoch, takes that many steps on random
+// batches); step t draws its dropout from the stream (Seed, t); epoch e
+// uses the learning rate of the schedule LRStep, LRGamma. After
 // every epoch it evaluates validation and test loss and accuracy; early
 // stopping and the best epoch follow cfg.Stop and cfg.Select.
 //
@@ -159,6 +176,12 @@ func TrainGraphs(ctx context.Context, cfg GraphTrainConfig, gs []graphs.Graph, X
 	if (cfg.Stop == StopWindow && cfg.Window <= 0) || (cfg.Stop == StopPatience && cfg.Patience <= 0) || cfg.Stop < StopNone || cfg.Stop > StopPatience {
 		return Result{}, fmt.Errorf("gnn: %s: Stop=%d Window=%d Patience=%d: %w", fn, cfg.Stop, cfg.Window, cfg.Patience, graphs.ErrParameter)
 	}
+	if cfg.LRStep < 0 || (cfg.LRStep == 0 && cfg.LRGamma != 0) || (cfg.LRStep > 0 && !(cfg.LRGamma > 0 && cfg.LRGamma <= 1)) {
+		return Result{}, fmt.Errorf("gnn: %s: LRStep=%d LRGamma=%v (want LRStep ≥ 0, and LRGamma in (0,1] with LRStep > 0, 0 without): %w", fn, cfg.LRStep, cfg.LRGamma, graphs.ErrParameter)
+	}
+	if cfg.StepsPerEpoch < 0 {
+		return Result{}, fmt.Errorf("gnn: %s: StepsPerEpoch=%d is negative: %w", fn, cfg.StepsPerEpoch, graphs.ErrParameter)
+	}
 	if cfg.Resume && cfg.CheckpointPath == "" {
 		return Result{}, fmt.Errorf("gnn: %s: Resume without CheckpointPath: %w", fn, graphs.ErrParameter)
 	}
@@ -174,6 +197,9 @@ func TrainGraphs(ctx context.Context, cfg GraphTrainConfig, gs []graphs.Graph, X
 		return Result{}, err
 	}
 	batches := (len(train) + cfg.BatchSize - 1) / cfg.BatchSize
+	if cfg.StepsPerEpoch > 0 {
+		batches = cfg.StepsPerEpoch
+	}
 	total := int64(cfg.Epochs * batches)
 	order := make([]int32, len(train))
 	var x, grad, logits []float64
@@ -181,9 +207,12 @@ func TrainGraphs(ctx context.Context, cfg GraphTrainConfig, gs []graphs.Graph, X
 	last := time.Now()
 	for st.Epoch < cfg.Epochs && !st.Stopped {
 		e := st.Epoch
-		copy(order, train)
-		shuffle := rand.New(rand.NewPCG(cfg.Seed, parallel.Mix(uint64(e))^0x73687566666c65))
-		shuffle.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		opt.LR = stepLR(cfg.LR, cfg.LRStep, cfg.LRGamma, e)
+		if cfg.StepsPerEpoch == 0 {
+			copy(order, train)
+			shuffle := rand.New(rand.NewPCG(cfg.Seed, parallel.Mix(uint64(e))^0x73687566666c65))
+			shuffle.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		}
 		for st.Batch < batches {
 			if err := ctx.Err(); err != nil {
 				if serr := save(); serr != nil {
@@ -191,7 +220,12 @@ func TrainGraphs(ctx context.Context, cfg GraphTrainConfig, gs []graphs.Graph, X
 				}
 				return Result{}, fmt.Errorf("gnn: %s: cancelled at epoch %d batch %d: %w", fn, e, st.Batch, err)
 			}
-			ids := order[st.Batch*cfg.BatchSize : min((st.Batch+1)*cfg.BatchSize, len(order))]
+			var ids []int32
+			if cfg.StepsPerEpoch > 0 {
+				ids = sampleGraphs(order, train, cfg.BatchSize, cfg.Seed, st.Step)
+			} else {
+				ids = order[st.Batch*cfg.BatchSize : min((st.Batch+1)*cfg.BatchSize, len(order))]
+			}
 			var b *Batch
 			b, x, yb, err = s.batch(ids, x, yb)
 			if err != nil {
@@ -249,4 +283,31 @@ func TrainGraphs(ctx context.Context, cfg GraphTrainConfig, gs []graphs.Graph, X
 		}
 	}
 	return st.result(ps, model, cfg.RestoreBest, st.Stopped), nil
+}
+
+// stepLR returns lr·gamma^⌊epoch/step⌋ (lr when step is 0). The power is
+// taken by repeated multiplication in a fixed order, so a resumed run gets
+// the same bits.
+func stepLR(lr float64, step int, gamma float64, epoch int) float64 {
+	if step <= 0 {
+		return lr
+	}
+	for range epoch / step {
+		lr *= gamma
+	}
+	return lr
+}
+
+// sampleGraphs returns the first min(k, len(train)) entries of a uniformly
+// random permutation of train, drawn from the stream (seed, step) by a
+// partial Fisher–Yates shuffle in dst (len(train), overwritten).
+func sampleGraphs(dst, train []int32, k int, seed uint64, step int) []int32 {
+	copy(dst, train)
+	k = min(k, len(dst))
+	rng := rand.New(rand.NewPCG(seed, parallel.Mix(uint64(step))^0x73616d706c65))
+	for i := range k {
+		j := i + rng.IntN(len(dst)-i)
+		dst[i], dst[j] = dst[j], dst[i]
+	}
+	return dst[:k]
 }

@@ -47,7 +47,10 @@ func trainCommand() *cli.Command {
 			"decay 5e-4 on the first layer, 200 epochs, window-10 early stopping, row-normalised\n" +
 			"features), Veličković et al.'s for gat (8 heads x 8, dropout 0.6, lr 0.005, patience 100)\n" +
 			"and Xu et al.'s for graph classification (3 layers of 64, sum readout for gin, batch 32,\n" +
-			"lr 0.01, 100 epochs, best validation epoch kept). --runs R trains with seeds S..S+R-1 and\n" +
+			"lr 0.01, 100 epochs, best validation epoch kept). Xu et al.'s own GIN (BatchNorm, a\n" +
+			"jumping-knowledge sum over all layers, lr halved every 50 epochs) is --model gin --layers 4\n" +
+			"--batch-norm --head jk-sum --epochs 350 --lr-step 50 --lr-gamma 0.5 (--steps-per-epoch 50 for\n" +
+			"their 50 random batches per epoch). --runs R trains with seeds S..S+R-1 and\n" +
 			"reports mean ± std. With --checkpoint DIR every run is checkpointed; Ctrl-C saves and\n" +
 			"exits, and the same command resumes bit for bit.\n\n" +
 			"Online mode (--graphon): online SGD of the one-hidden-layer network y = N^-gamma sum_k c_k sigma(w_k.x + v_k.m)\n" +
@@ -121,8 +124,16 @@ func trainDatasetFlags() []cli.Flag {
 		&cli.StringFlag{Name: "split-per-class", Usage: "node datasets: random split of `TRAIN,VAL` nodes per class, the rest test (datasets.PerClassSplit; needed when the dataset ships no split)"},
 		&cli.Uint64Flag{Name: "split-seed", Value: 0, Usage: "seed of the cross-validation folds or of --split-per-class"},
 		&cli.StringFlag{Name: "pool", Usage: "graph readout sum, mean or max", DefaultText: "sum for gin, mean otherwise"},
+		&cli.BoolFlag{Name: "batch-norm", Usage: "gin on graph datasets: BatchNorm inside every GIN MLP and after every GIN layer (Xu et al.'s code)"},
+		&cli.StringFlag{Name: "head", Usage: "graph head: mlp (pool, Linear, ReLU, Dropout, Linear) or jk-sum (Xu et al.'s sum over all layers, input included, of pool, Linear, Dropout; --dropout then acts only there)", DefaultText: "mlp"},
+		&cli.IntFlag{Name: "lr-step", Usage: "graph datasets: multiply the learning rate by --lr-gamma every `N` epochs (StepLR; 0: constant)"},
+		&cli.Float64Flag{Name: "lr-gamma", Value: 0.5, Usage: "graph datasets: learning-rate factor of --lr-step, in (0,1]"},
+		&cli.IntFlag{Name: "steps-per-epoch", Usage: "graph datasets: `N` steps per epoch on random batches (Xu et al.: 50) instead of one pass over the training graphs", DefaultText: "one pass"},
 	}
 }
+
+// graphOnlyFlags are the dataset-mode flags only graph datasets read.
+var graphOnlyFlags = []string{"batch-size", "folds", "pool", "batch-norm", "head", "lr-step", "lr-gamma", "steps-per-epoch"}
 
 // trainReport is what --out writes and what the text summary prints.
 type trainReport struct {
@@ -302,8 +313,10 @@ func nodeConfig(c *cli.Context, kind string) (gnn.NodeTrainConfig, error) {
 	setFloat(c, "lr", &cfg.LR)
 	setFloat(c, "weight-decay", &cfg.WeightDecay)
 	setInt(c, "epochs", &cfg.Epochs)
-	if c.IsSet("batch-size") || c.IsSet("folds") || c.IsSet("pool") {
-		return cfg, usagef("train: --batch-size, --folds and --pool are for graph datasets")
+	for _, name := range graphOnlyFlags {
+		if c.IsSet(name) {
+			return cfg, usagef("train: --%s is for graph datasets (--%s)", name, strings.Join(graphOnlyFlags, ", --"))
+		}
 	}
 	err := stopFlags(c, &cfg.Stop, &cfg.Window, &cfg.Patience, &cfg.Select, &cfg.RestoreBest)
 	return cfg, err
@@ -327,8 +340,50 @@ func graphConfig(c *cli.Context, kind string) (gnn.GraphTrainConfig, error) {
 		}
 		cfg.Model.Pool = p
 	}
+	if err := xuFlags(c, &cfg); err != nil {
+		return cfg, err
+	}
 	err := stopFlags(c, &cfg.Stop, &cfg.Window, &cfg.Patience, &cfg.Select, &cfg.RestoreBest)
 	return cfg, err
+}
+
+// xuFlags reads --batch-norm, --head, --lr-step, --lr-gamma and
+// --steps-per-epoch, the options of Xu et al.'s GIN and training, refusing
+// values the library would reject with a flag-level message.
+func xuFlags(c *cli.Context, cfg *gnn.GraphTrainConfig) error {
+	if c.IsSet("steps-per-epoch") {
+		if cfg.StepsPerEpoch = c.Int("steps-per-epoch"); cfg.StepsPerEpoch < 0 {
+			return usagef("train: --steps-per-epoch=%d: must be at least 0 (0: one pass over the training graphs)", cfg.StepsPerEpoch)
+		}
+	}
+	if c.Bool("batch-norm") {
+		if cfg.Kind != gnn.KindGIN {
+			return usagef("train: --batch-norm is for --model gin, not %s", cfg.Kind)
+		}
+		cfg.Model.BatchNorm = true
+	}
+	if c.IsSet("head") {
+		h, err := gnn.ParseHead(c.String("head"))
+		if err != nil {
+			return usagef("train: --head=%q: not mlp or jk-sum", c.String("head"))
+		}
+		cfg.Model.Head = h
+	}
+	if c.IsSet("lr-gamma") && !c.IsSet("lr-step") {
+		return usagef("train: --lr-gamma needs --lr-step N")
+	}
+	if c.IsSet("lr-step") {
+		step, gamma := c.Int("lr-step"), c.Float64("lr-gamma")
+		switch {
+		case step < 0:
+			return usagef("train: --lr-step=%d: must be at least 0 (0: constant learning rate)", step)
+		case !(gamma > 0 && gamma <= 1):
+			return usagef("train: --lr-gamma=%v: not in (0,1]", gamma)
+		case step > 0:
+			cfg.LRStep, cfg.LRGamma = step, gamma
+		}
+	}
+	return nil
 }
 
 func modelFlags(c *cli.Context, hidden *int, m *gnn.ModelOptions) error {
@@ -402,6 +457,11 @@ type configJSON struct {
 	NormalizeFeatures bool    `json:"normalize_features,omitempty"`
 	BatchSize         int     `json:"batch_size,omitempty"`
 	Pool              string  `json:"pool,omitempty"`
+	BatchNorm         bool    `json:"batch_norm,omitempty"`
+	Head              string  `json:"head,omitempty"` // only when not the default mlp
+	LRStep            int     `json:"lr_step,omitempty"`
+	LRGamma           float64 `json:"lr_gamma,omitempty"`
+	StepsPerEpoch     int     `json:"steps_per_epoch,omitempty"`
 }
 
 func stopString(s gnn.StopRule, window, patience int) string {
@@ -447,6 +507,12 @@ func graphConfigJSON(cfg gnn.GraphTrainConfig) configJSON {
 	j.LR, j.WeightDecay, j.Epochs, j.Seed = cfg.LR, cfg.WeightDecay, cfg.Epochs, cfg.Seed
 	j.Stop, j.Select, j.RestoreBest = stopString(cfg.Stop, cfg.Window, cfg.Patience), selectString(cfg.Select), cfg.RestoreBest
 	j.BatchSize, j.Pool = cfg.BatchSize, cfg.Model.Pool.String()
+	// Defaults are left out, so that the settings.json of checkpoint
+	// directories written before these options still match.
+	j.BatchNorm, j.LRStep, j.LRGamma, j.StepsPerEpoch = cfg.Model.BatchNorm, cfg.LRStep, cfg.LRGamma, cfg.StepsPerEpoch
+	if cfg.Model.Head != gnn.HeadMLP {
+		j.Head = cfg.Model.Head.String()
+	}
 	return j
 }
 

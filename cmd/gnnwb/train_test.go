@@ -274,3 +274,58 @@ func TestTrainPerClassSplit(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainXuFlags: the options of Xu et al.'s GIN reach the configuration
+// and the report, and nonsensical values are refused with exit 2.
+func TestTrainXuFlags(t *testing.T) {
+	root := tinyTU(t)
+	out := filepath.Join(t.TempDir(), "xu.json")
+	base := []string{"train", "--dataset", "mutag", "--root", root, "--model", "gin", "--folds", "2", "--epochs", "3", "--batch-size", "4", "--hidden", "8"}
+	code, stdout, stderr := gnnwb(t, append(base, "--layers", "2", "--batch-norm", "--head", "jk-sum", "--lr-step", "2", "--lr-gamma", "0.25", "--steps-per-epoch", "3", "--out", out)...)
+	if code != 0 || stderr != "" || !strings.Contains(stdout, "mutag gin: test accuracy") {
+		t.Fatalf("code %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	r := readReport(t, out)
+	if r.Config["batch_norm"] != true || r.Config["head"] != "jk-sum" || r.Config["lr_step"] != 2.0 || r.Config["lr_gamma"] != 0.25 || r.Config["steps_per_epoch"] != 3.0 ||
+		!strings.Contains(r.Command, "--head=jk-sum") {
+		t.Fatalf("config %v, command %q", r.Config, r.Command)
+	}
+	// Without the flags the report keeps its former keys only.
+	if code, _, stderr := gnnwb(t, append(base, "--out", out)...); code != 0 {
+		t.Fatalf("plain: code %d, %s", code, stderr)
+	}
+	r = readReport(t, out)
+	for _, key := range []string{"batch_norm", "head", "lr_step", "lr_gamma", "steps_per_epoch"} {
+		if _, ok := r.Config[key]; ok {
+			t.Errorf("plain run reports %s=%v", key, r.Config[key])
+		}
+	}
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"batch-norm-gcn", []string{"--model", "gcn", "--batch-norm"}, "--batch-norm is for --model gin"},
+		{"head", []string{"--head", "jk"}, `--head="jk"`},
+		{"negative-step", []string{"--lr-step", "-5"}, "--lr-step=-5"},
+		{"gamma-zero", []string{"--lr-step", "5", "--lr-gamma", "0"}, "--lr-gamma=0"},
+		{"gamma-above-1", []string{"--lr-step", "5", "--lr-gamma", "2"}, "--lr-gamma=2"},
+		{"gamma-without-step", []string{"--lr-gamma", "0.5"}, "--lr-gamma needs --lr-step"},
+		{"negative-steps-per-epoch", []string{"--steps-per-epoch", "-1"}, "--steps-per-epoch=-1"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := gnnwb(t, append(append([]string(nil), base...), tt.args...)...)
+			if code != 2 || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tt.want) {
+				t.Fatalf("code %d, stdout %q, stderr %q (want exit 2, one line with %q)", code, stdout, stderr, tt.want)
+			}
+		})
+	}
+	// Node tasks refuse the graph-only flags.
+	for _, flag := range [][]string{{"--batch-norm"}, {"--head", "jk-sum"}, {"--lr-step", "10"}, {"--steps-per-epoch", "5"}} {
+		args := append([]string{"train", "--generate", "sbm:10,10:0.5,0.1;0.1,0.5", "--model", "gin", "--epochs", "1"}, flag...)
+		code, _, stderr := gnnwb(t, args...)
+		if code != 2 || !strings.Contains(stderr, "for graph datasets") {
+			t.Errorf("%v: code %d, stderr %q", flag, code, stderr)
+		}
+	}
+}
