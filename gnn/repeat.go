@@ -26,6 +26,9 @@ type Run struct {
 	Epochs    int     `json:"epochs"`     // epochs run
 	BestEpoch int     `json:"best_epoch"` // by the configuration's Select
 	Stopped   bool    `json:"stopped"`    // early stopping triggered
+	// TestCurve is the test accuracy after every epoch (CrossValidate
+	// only), for Summary.CurveMax.
+	TestCurve []float64 `json:"test_curve,omitempty"`
 }
 
 // Summary aggregates the runs of RepeatNodes or CrossValidate.
@@ -46,6 +49,17 @@ type Summary struct {
 	ValMean  float64 `json:"val_mean"`
 	ValStd   float64 `json:"val_std"`
 	SeedStd  float64 `json:"seed_std"`
+
+	// CurveMax is the protocol of Xu et al. (2019) for cross-validation
+	// (runs with a TestCurve): the test accuracy averaged over all runs
+	// epoch by epoch, at the epoch CurveEpoch (0-based) where that mean is
+	// largest, over the epochs every run reached; CurveStd is its std over
+	// folds, as TestStd. The epoch is chosen on the test folds, so CurveMax
+	// is an optimistic estimate (Errica et al. 2020), reported only to
+	// compare with published numbers obtained this way.
+	CurveMax   float64 `json:"curve_max,omitempty"`
+	CurveStd   float64 `json:"curve_std,omitempty"`
+	CurveEpoch int     `json:"curve_epoch,omitempty"`
 }
 
 // meanStd returns the mean and the sample standard deviation of x.
@@ -107,7 +121,40 @@ func summarise(runs []Run) Summary {
 		per[k] = sum[sd] / float64(cnt[sd])
 	}
 	_, s.SeedStd = meanStd(per)
+	s.CurveMax, s.CurveStd, s.CurveEpoch = curveMax(runs)
 	return s
+}
+
+// curveMax returns Summary.CurveMax, CurveStd and CurveEpoch of runs
+// (zeros unless every run has a TestCurve).
+func curveMax(runs []Run) (best, std float64, epoch int) {
+	length := -1
+	for _, r := range runs {
+		if len(r.TestCurve) == 0 {
+			return 0, 0, 0
+		}
+		if length < 0 || len(r.TestCurve) < length {
+			length = len(r.TestCurve)
+		}
+	}
+	if length <= 0 {
+		return 0, 0, 0
+	}
+	best = math.Inf(-1)
+	for e := range length {
+		var m float64
+		for _, r := range runs {
+			m += r.TestCurve[e]
+		}
+		if m /= float64(len(runs)); m > best {
+			best, epoch = m, e
+		}
+	}
+	at := make([]Run, len(runs))
+	for k, r := range runs {
+		at[k] = Run{Fold: r.Fold, Seed: r.Seed, TestAcc: r.TestCurve[epoch]}
+	}
+	return best, summarise(at).TestStd, epoch
 }
 
 // progressOf maps the progress of run r of m onto the whole job.
@@ -195,7 +242,11 @@ func CrossValidate(ctx context.Context, cfg GraphTrainConfig, folds []Split, run
 			if err != nil {
 				return Summary{}, fmt.Errorf("gnn: CrossValidate: fold %d seed %d: %w", f, c.Seed, err)
 			}
-			out = append(out, Run{Fold: f, Seed: c.Seed, TestAcc: res.TestAcc, ValAcc: res.ValAcc, Epochs: res.Epochs, BestEpoch: res.BestEpoch, Stopped: res.Stopped})
+			curve := make([]float64, len(res.History))
+			for e, h := range res.History {
+				curve[e] = h.TestAcc
+			}
+			out = append(out, Run{Fold: f, Seed: c.Seed, TestAcc: res.TestAcc, ValAcc: res.ValAcc, Epochs: res.Epochs, BestEpoch: res.BestEpoch, Stopped: res.Stopped, TestCurve: curve})
 		}
 	}
 	return summarise(out), nil

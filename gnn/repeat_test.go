@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -93,7 +94,7 @@ func TestRepeatNodesEqualsSingleRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	for r := range a.Runs {
-		if a.Runs[r] != sum.Runs[r] || b.Runs[r] != sum.Runs[r] {
+		if !reflect.DeepEqual(a.Runs[r], sum.Runs[r]) || !reflect.DeepEqual(b.Runs[r], sum.Runs[r]) {
 			t.Fatalf("run %d: %+v, resumed %+v, want %+v", r, a.Runs[r], b.Runs[r], sum.Runs[r])
 		}
 	}
@@ -126,6 +127,7 @@ func TestCrossValidateEqualsSingleRuns(t *testing.T) {
 		t.Fatalf("%d runs", len(sum.Runs))
 	}
 	var foldMeans []float64
+	curve := make([]float64, cfg.Epochs) // mean test curve over the 6 runs
 	for f := range folds {
 		var m float64
 		for r := range 2 {
@@ -140,11 +142,51 @@ func TestCrossValidateEqualsSingleRuns(t *testing.T) {
 				t.Fatalf("fold %d seed %d: %+v, TrainGraphs gives %+v", f, c.Seed, got, res)
 			}
 			m += res.TestAcc / 2
+			for e, h := range res.History {
+				curve[e] += h.TestAcc / 6
+				if got.TestCurve[e] != h.TestAcc {
+					t.Fatalf("fold %d seed %d: test curve %v, history epoch %d %v", f, c.Seed, got.TestCurve, e, h.TestAcc)
+				}
+			}
 		}
 		foldMeans = append(foldMeans, m)
 	}
 	if _, s := meanStd(foldMeans); math.Abs(sum.TestStd-s) > 1e-15 {
 		t.Fatalf("std over folds %v, want %v", sum.TestStd, s)
+	}
+	best := 0
+	for e := range curve {
+		if curve[e] > curve[best] {
+			best = e
+		}
+	}
+	if sum.CurveEpoch != best || math.Abs(sum.CurveMax-curve[best]) > 1e-15 {
+		t.Fatalf("curve max %v at %d, want %v at %d (curve %v)", sum.CurveMax, sum.CurveEpoch, curve[best], best, curve)
+	}
+}
+
+// TestCurveMax: Xu et al.'s protocol on hand-made curves: the epoch of the
+// largest mean over the epochs all runs reached, its std over folds.
+func TestCurveMax(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		runs      []Run
+		best, std float64
+		epoch     int
+	}{
+		{"two folds", []Run{{Fold: 0, TestCurve: []float64{0.5, 0.7, 0.6}}, {Fold: 1, TestCurve: []float64{0.7, 0.6, 0.9}}},
+			0.75, math.Sqrt(0.045), 2},
+		{"common prefix", []Run{{Fold: 0, TestCurve: []float64{0.5, 0.9}}, {Fold: 1, TestCurve: []float64{0.7, 0.6, 0.99}}},
+			0.75, math.Sqrt(0.045), 1},
+		{"seeds within folds", []Run{{Fold: 0, Seed: 1, TestCurve: []float64{1, 0}}, {Fold: 0, Seed: 2, TestCurve: []float64{0.5, 0}},
+			{Fold: 1, Seed: 1, TestCurve: []float64{0.25, 1}}, {Fold: 1, Seed: 2, TestCurve: []float64{0.25, 1}}},
+			0.5, 0.5 / math.Sqrt2, 0},
+		{"no curves", []Run{{Fold: 0, TestAcc: 1}}, 0, 0, 0},
+	} {
+		best, std, epoch := curveMax(tc.runs)
+		if math.Abs(best-tc.best) > 1e-15 || math.Abs(std-tc.std) > 1e-15 || epoch != tc.epoch {
+			t.Errorf("%s: %v ± %v at %d, want %v ± %v at %d", tc.name, best, std, epoch, tc.best, tc.std, tc.epoch)
+		}
 	}
 }
 

@@ -545,6 +545,10 @@ func writeReportText(w io.Writer, r trainReport) error {
 	}
 	_, err := fmt.Fprintf(w, "%s %s: test accuracy %.2f ± %.2f %%  (validation %.2f ± %.2f %%; mean ± std over %s)\n",
 		r.Dataset, r.Model, 100*s.TestMean, 100*s.TestStd, 100*s.ValMean, 100*s.ValStd, over)
+	if err == nil && r.Folds > 0 && s.CurveMax > 0 {
+		_, err = fmt.Fprintf(w, "%s %s: best epoch of the mean test curve (Xu et al.'s protocol, chosen on the test folds, optimistic): %.2f ± %.2f %% at epoch %d\n",
+			r.Dataset, r.Model, 100*s.CurveMax, 100*s.CurveStd, s.CurveEpoch)
+	}
 	return err
 }
 
