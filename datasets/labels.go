@@ -197,6 +197,47 @@ func DegreeFeatures(g graphs.Graph) []float64 {
 	return X
 }
 
+// OneHotDegree returns one-hot node degrees, the features Xu et al. (2019)
+// give social graphs that come without any (IMDB-BINARY, IMDB-MULTI) and
+// PyTorch Geometric's OneHotDegree transform: the nodes of gs in order,
+// graph after graph, node i of degree k (entries of its row: the in-degree
+// of a directed graph) a row with a 1 in column k, of d = maxDegree+1
+// columns. maxDegree 0 takes the largest degree in gs. Errors wrap
+// graphs.ErrParameter when maxDegree is negative or a degree exceeds it,
+// graphs.ErrTooLarge when the matrix would exceed 2³¹ elements. Cost
+// O(n·d).
+func OneHotDegree(gs []graphs.Graph, maxDegree int) (X []float64, d int, err error) {
+	if maxDegree < 0 {
+		return nil, 0, fmt.Errorf("datasets: OneHotDegree: maxDegree=%d: %w", maxDegree, graphs.ErrParameter)
+	}
+	n, top := 0, 0
+	for _, g := range gs {
+		n += g.NumNodes()
+		for i := range g.NumNodes() {
+			top = max(top, g.Degree(i))
+		}
+	}
+	if maxDegree == 0 {
+		maxDegree = top
+	}
+	if top > maxDegree {
+		return nil, 0, fmt.Errorf("datasets: OneHotDegree: a node has degree %d > maxDegree=%d: %w", top, maxDegree, graphs.ErrParameter)
+	}
+	d = maxDegree + 1
+	if int64(n)*int64(d) > maxDense {
+		return nil, 0, fmt.Errorf("datasets: OneHotDegree: %d nodes × %d degrees exceed %d elements: %w", n, d, maxDense, graphs.ErrTooLarge)
+	}
+	X = make([]float64, n*d)
+	row := 0
+	for _, g := range gs {
+		for i := range g.NumNodes() {
+			X[row*d+g.Degree(i)] = 1
+			row++
+		}
+	}
+	return X, d, nil
+}
+
 // openUserFile opens a file the user named; a missing one gives an error
 // wrapping ErrMissing and fs.ErrNotExist.
 func openUserFile(path string) (*os.File, error) {

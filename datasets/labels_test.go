@@ -150,3 +150,39 @@ func ExampleReadNodeLabels() {
 	// [1 0 -1 1] <nil>
 	// labels.txt:2: node id 7 not in [0,4): node id out of range
 }
+
+func TestOneHotDegree(t *testing.T) {
+	// A path 0-1-2 and a star with centre 0 and 3 leaves.
+	path, _ := graphs.FromEdges(3, []graphs.Edge{{U: 0, V: 1}, {U: 1, V: 2}}, graphs.Undirected)
+	star, _ := graphs.FromEdges(4, []graphs.Edge{{U: 0, V: 1}, {U: 0, V: 2}, {U: 0, V: 3}}, graphs.Undirected)
+	X, d, err := OneHotDegree([]graphs.Graph{path, star}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	degrees := []int{1, 2, 1, 3, 1, 1, 1}
+	if d != 4 || len(X) != 7*4 {
+		t.Fatalf("d = %d, len(X) = %d; want 4, 28", d, len(X))
+	}
+	for i, k := range degrees {
+		for j := range d {
+			if want := float64(b2i(j == k)); X[i*d+j] != want {
+				t.Fatalf("row %d = %v, want a 1 in column %d", i, X[i*d:(i+1)*d], k)
+			}
+		}
+	}
+	if _, d, _ := OneHotDegree([]graphs.Graph{path}, 5); d != 6 {
+		t.Errorf("maxDegree 5: d = %d, want 6", d)
+	}
+	for _, m := range []int{-1, 2} {
+		if _, _, err := OneHotDegree([]graphs.Graph{star}, m); !errors.Is(err, graphs.ErrParameter) {
+			t.Errorf("maxDegree %d: err = %v, want ErrParameter", m, err)
+		}
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -12,7 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func init() { commands = append(commands, datasetsCommand()) }
+func init() { commands = append(commands, datasetsCommand) }
 
 // rootFlag is the --root flag every dataset-reading command shares.
 func rootFlag() cli.Flag {

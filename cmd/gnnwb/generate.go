@@ -11,7 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func init() { commands = append(commands, generateCommand()) }
+func init() { commands = append(commands, generateCommand) }
 
 // Flags every generator shares.
 func generatorFlags(extra ...cli.Flag) []cli.Flag {

@@ -16,7 +16,7 @@ import (
 	"github.com/gnnwb/gnnwb/limits"
 )
 
-func init() { commands = append(commands, limitsCommand()) }
+func init() { commands = append(commands, limitsCommand) }
 
 func limitsCommand() *cli.Command {
 	return &cli.Command{

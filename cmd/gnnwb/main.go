@@ -24,8 +24,10 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// commands is filled by each command's file (one file per command) in init.
-var commands []*cli.Command
+// commands is filled by each command's file (one file per command) in
+// init with the function that builds the command: newApp builds them
+// afresh, since urfave/cli keeps state in a command as it runs.
+var commands []func() *cli.Command
 
 // usageError is a bad flag or value: exit status 2.
 type usageError struct{ msg string }
@@ -38,7 +40,10 @@ func usagef(format string, args ...any) error {
 }
 
 func newApp(stdout, stderr io.Writer) *cli.App {
-	cmds := append([]*cli.Command(nil), commands...)
+	cmds := make([]*cli.Command, len(commands))
+	for k, build := range commands {
+		cmds[k] = build()
+	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].Name < cmds[j].Name })
 	app := &cli.App{
 		Name:      "gnnwb",

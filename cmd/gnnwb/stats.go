@@ -7,7 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func init() { commands = append(commands, statsCommand()) }
+func init() { commands = append(commands, statsCommand) }
 
 func statsCommand() *cli.Command {
 	return &cli.Command{

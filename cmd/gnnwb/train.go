@@ -14,12 +14,13 @@ import (
 	"strings"
 
 	"github.com/gnnwb/gnnwb/datasets"
+	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/gnn"
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
 	"github.com/urfave/cli/v2"
 )
 
-func init() { commands = append(commands, trainCommand()) }
+func init() { commands = append(commands, trainCommand) }
 
 // The train command has one mode per source of data, chosen by which of
 // --dataset, --graphon, or --graph/--generate is given; each mode has its
@@ -119,6 +120,7 @@ func trainDatasetFlags() []cli.Flag {
 		&cli.StringFlag{Name: "select", Usage: "best-epoch criterion val-acc or val-loss", DefaultText: "val-acc; gat val-loss"},
 		&cli.BoolFlag{Name: "restore-best", Usage: "report the test accuracy of the best epoch, not the last", DefaultText: "for gat and graphs"},
 		&cli.BoolFlag{Name: "normalize-features", Value: true, Usage: "row-normalise node features (node datasets; Kipf & Welling, PyG NormalizeFeatures)"},
+		&cli.StringFlag{Name: "degree-features", Usage: "for datasets without node features (IMDB, email-eu-core, ...): onehot (one-hot degree, Xu et al.; PyG OneHotDegree) or log (1 and log(1+degree) scaled to [0,1]; node datasets)"},
 		&cli.IntFlag{Name: "batch-size", Usage: "graphs per mini-batch (graph datasets)", DefaultText: "32"},
 		&cli.IntFlag{Name: "folds", Usage: "stratified k-fold cross-validation with a 10% validation holdout (graph datasets)", DefaultText: "10, or the shipped split (OGB)"},
 		&cli.StringFlag{Name: "split-per-class", Usage: "node datasets: random split of `TRAIN,VAL` nodes per class, the rest test (datasets.PerClassSplit; needed when the dataset ships no split)"},
@@ -143,6 +145,7 @@ type trainReport struct {
 	Folds     int         `json:"folds,omitempty"`
 	SplitSeed uint64      `json:"split_seed,omitempty"`
 	Config    any         `json:"config"`
+	Features  string      `json:"features,omitempty"` // node features made by --degree-features
 	Summary   gnn.Summary `json:"summary"`
 	Command   string      `json:"command"`
 }
@@ -185,8 +188,16 @@ func trainDataset(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		if d.NumFeatures == 0 {
-			return usagef("train: dataset %s has no node features (not yet supported)", d.Name)
+		normalize := c.Bool("normalize-features")
+		X, dim, made, err := degreeFeatures(c, d.Name, d.NumFeatures, []graphs.Graph{d.Graph}, true)
+		if err != nil {
+			return err
+		}
+		if made != "" {
+			d.X, d.SparseX, d.NumFeatures, rep.Features = X, nil, dim, made
+		}
+		if rep.Features != "" && !c.IsSet("normalize-features") {
+			normalize = false // made features are not bags of words
 		}
 		split := gnn.Split{Train: d.Train, Val: d.Val, Test: d.Test}
 		if c.IsSet("split-per-class") {
@@ -204,16 +215,16 @@ func trainDataset(c *cli.Context) error {
 		} else if len(d.Train) == 0 {
 			return usagef("train: dataset %s ships no split: give --split-per-class TRAIN,VAL (e.g. 20,30 as Shchur et al. 2018)", d.Name)
 		}
-		X, err := modelFeatures(d, c.Bool("normalize-features"))
+		feats, err := modelFeatures(d, normalize)
 		if err != nil {
 			return err
 		}
 		cfg.Progress = bar.Update
-		rep.Task, rep.Config = "node", nodeConfigJSON(cfg, c.Bool("normalize-features"))
+		rep.Task, rep.Config = "node", nodeConfigJSON(cfg, normalize)
 		if err := checkpointSettings(ckpt, rep); err != nil {
 			return err
 		}
-		rep.Summary, err = gnn.RepeatNodes(c.Context, cfg, c.Int("runs"), ckpt, d.Graph, X, d.Y, split)
+		rep.Summary, err = gnn.RepeatNodes(c.Context, cfg, c.Int("runs"), ckpt, d.Graph, feats, d.Y, split)
 		bar.Done()
 		if err != nil {
 			return trainErr(c, err)
@@ -223,8 +234,12 @@ func trainDataset(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		if d.NumFeatures == 0 {
-			return usagef("train: dataset %s has no node features (not yet supported)", d.Name)
+		X, dim, made, err := degreeFeatures(c, d.Name, d.NumFeatures, d.Graphs, false)
+		if err != nil {
+			return err
+		}
+		if made != "" {
+			d.X, d.NumFeatures, rep.Features = X, dim, made
 		}
 		var splits []gnn.Split
 		k := c.Int("folds")
@@ -606,4 +621,30 @@ func modelFeatures(d *datasets.NodeDataset, normalize bool) (gnn.Features, error
 		return gnn.Features{Dense: X}, err
 	}
 	return gnn.Features{Dense: d.X}, nil
+}
+
+// degreeFeatures makes node features from degrees when the dataset has
+// none (features = 0) as --degree-features asks, for the graphs gs (one
+// for a node dataset): it returns them, their width and a description for
+// the report. Without the flag, a dataset with features gets (nil,
+// features, "": keep them) and one without a usage error.
+func degreeFeatures(c *cli.Context, name string, features int, gs []graphs.Graph, node bool) ([]float64, int, string, error) {
+	kind := c.String("degree-features")
+	switch {
+	case kind == "" && features > 0:
+		return nil, features, "", nil
+	case kind == "":
+		return nil, 0, "", usagef("train: dataset %s has no node features: give --degree-features onehot (one-hot degree, as Xu et al.)%s", name, map[bool]string{true: " or log", false: ""}[node])
+	case features > 0:
+		return nil, 0, "", usagef("train: --degree-features is for datasets without node features; %s has %d", name, features)
+	case kind == "onehot":
+		X, d, err := datasets.OneHotDegree(gs, 0)
+		if err != nil {
+			return nil, 0, "", err
+		}
+		return X, d, fmt.Sprintf("one-hot degree 0..%d", d-1), nil
+	case kind == "log" && node:
+		return datasets.DegreeFeatures(gs[0]), 2, "1, log(1+degree)/log(1+max degree)", nil
+	}
+	return nil, 0, "", usagef("train: --degree-features=%q: want onehot%s", kind, map[bool]string{true: " or log", false: " (log is for node datasets)"}[node])
 }

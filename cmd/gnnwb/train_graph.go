@@ -87,6 +87,8 @@ func trainGraph(c *cli.Context) error {
 		return usagef("train: give one of --dataset, --graphon, --graph or --generate")
 	case c.IsSet("root"):
 		return usagef("train: --root is a dataset-mode flag, not for --graph or --generate")
+	case c.IsSet("degree-features"):
+		return usagef("train: --degree-features is a dataset-mode flag; --graph without --features uses degree features already")
 	}
 	for _, f := range trainOnlineFlags() {
 		if name := f.Names()[0]; c.IsSet(name) {

@@ -329,3 +329,56 @@ func TestTrainXuFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainDegreeFeatures: a dataset without node features trains only
+// with --degree-features (one-hot degrees for graphs), recorded in the
+// report; the flag is refused where it makes no sense.
+func TestTrainDegreeFeatures(t *testing.T) {
+	// The tiny TU data set without node (and edge) labels, laid out as
+	// IMDB-BINARY, which has none.
+	withLabels := tinyTU(t)
+	root := t.TempDir()
+	dir := filepath.Join(root, "tu", "IMDB-BINARY")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, part := range []string{"A", "graph_indicator", "graph_labels"} {
+		b, err := os.ReadFile(filepath.Join(withLabels, "tu", "MUTAG", "MUTAG_"+part+".txt"))
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, "IMDB-BINARY_"+part+".txt"), b, 0o644)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	base := []string{"train", "--model", "gin", "--folds", "2", "--epochs", "2", "--batch-size", "4", "--hidden", "4", "--dataset"}
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"featureless without flag", []string{"imdb-binary", "--root", root}, "--degree-features onehot"},
+		{"log on graphs", []string{"imdb-binary", "--root", root, "--degree-features", "log"}, "log is for node datasets"},
+		{"unknown", []string{"imdb-binary", "--root", root, "--degree-features", "pagerank"}, `--degree-features="pagerank"`},
+		{"dataset with features", []string{"mutag", "--root", withLabels, "--degree-features", "onehot"}, "has 2"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := gnnwb(t, append(base, tt.args...)...)
+			if code != 2 || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tt.want) {
+				t.Fatalf("code %d, stdout %q, stderr %q (want one line with %q)", code, stdout, stderr, tt.want)
+			}
+		})
+	}
+	out := filepath.Join(t.TempDir(), "r.json")
+	code, _, stderr := gnnwb(t, append(base, "imdb-binary", "--root", root, "--degree-features", "onehot", "--out", out)...)
+	if code != 0 || stderr != "" {
+		t.Fatalf("code %d, stderr %q", code, stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"features": "one-hot degree 0..2"`) {
+		t.Fatalf("report lacks the degree features:\n%.300s", b)
+	}
+}
