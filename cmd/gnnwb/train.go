@@ -14,8 +14,8 @@ import (
 	"strings"
 
 	"github.com/gnnwb/gnnwb/datasets"
-	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/gnn"
+	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
 	"github.com/urfave/cli/v2"
 )
