@@ -84,6 +84,32 @@ func (b *sparseBuilder) add(col int32, v float64) {
 	b.s.Values = append(b.s.Values, v)
 }
 
+// addRows adds the rows of the CSR arrays (ptr, cols, vals) as complete
+// rows, each ended as by endRow: in one copy when they are canonical
+// already (scipy's usual output), else row by row.
+func (b *sparseBuilder) addRows(ptr []int, cols []int32, vals []float64) {
+	for r := 0; r+1 < len(ptr); r++ {
+		for e := ptr[r]; e < ptr[r+1]; e++ {
+			if vals[e] == 0 || (e > ptr[r] && cols[e] <= cols[e-1]) {
+				for r := 0; r+1 < len(ptr); r++ {
+					b.addRow(cols[ptr[r]:ptr[r+1]], vals[ptr[r]:ptr[r+1]])
+					b.endRow()
+				}
+				return
+			}
+		}
+	}
+	if len(ptr) < 2 {
+		return
+	}
+	base := len(b.s.Index) - ptr[0]
+	b.s.Index = append(b.s.Index, cols[ptr[0]:ptr[len(ptr)-1]]...)
+	b.s.Values = append(b.s.Values, vals[ptr[0]:ptr[len(ptr)-1]]...)
+	for _, p := range ptr[1:] {
+		b.s.Offsets = append(b.s.Offsets, base+p)
+	}
+}
+
 // addRow adds the entries (cols[k], vals[k]).
 func (b *sparseBuilder) addRow(cols []int32, vals []float64) {
 	b.s.Index = append(b.s.Index, cols...)

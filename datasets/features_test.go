@@ -76,3 +76,40 @@ func ExampleSparse() {
 	fmt.Println(s.NNZ(), x)
 	// Output: 3 [0 1 0 1 1 0 0 0]
 }
+
+// TestSparseBuilderAddRows: whole CSR blocks, canonical (one copy) or not
+// (row by row), after a first row, give what adding row by row gives.
+func TestSparseBuilderAddRows(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ptr  []int
+		cols []int32
+		vals []float64
+	}{
+		{"canonical", []int{2, 4, 4, 5}, []int32{9, 9, 0, 3, 1}, []float64{9, 9, 1, 2, 3}},
+		{"unsorted", []int{0, 2, 2, 3}, []int32{3, 0, 1}, []float64{1, 2, 3}},
+		{"zero", []int{0, 1, 2}, []int32{0, 1}, []float64{0, 5}},
+		{"empty", []int{0}, nil, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bulk := newSparseBuilder(len(tc.ptr), 4, 0)
+			rows := newSparseBuilder(len(tc.ptr), 4, 0)
+			for _, b := range []*sparseBuilder{bulk, rows} {
+				b.add(2, 7)
+				b.endRow()
+			}
+			bulk.addRows(tc.ptr, tc.cols, tc.vals)
+			for r := 0; r+1 < len(tc.ptr); r++ {
+				rows.addRow(tc.cols[tc.ptr[r]:tc.ptr[r+1]], tc.vals[tc.ptr[r]:tc.ptr[r+1]])
+				rows.endRow()
+			}
+			a, b := bulk.done(), rows.done()
+			if err := validSparse(a, len(tc.ptr), 4); err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(a.Offsets, b.Offsets) || !slices.Equal(a.Index, b.Index) || !slices.Equal(a.Values, b.Values) {
+				t.Fatalf("addRows %+v, row by row %+v", a, b)
+			}
+		})
+	}
+}

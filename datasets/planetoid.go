@@ -192,15 +192,20 @@ func ReadPlanetoid(dir, name string) (*NodeDataset, error) {
 		testRow[int(t)-nAll] = int32(k)
 	}
 	fb := newSparseBuilder(n, d, len(mats["allx"].col)+len(mats["tx"].col))
+	allx, tx := mats["allx"], mats["tx"]
+	fb.addRows(allx.ptr, allx.col, allx.val) // nodes 0..nAll−1 in order
 	ds.Y = make([]int32, n)
 	for node := range n {
-		m, lab, r := mats["allx"], labs["ally"], node
+		lab, r := labs["ally"], node
 		if node >= nAll {
-			m, lab, r = mats["tx"], labs["ty"], int(testRow[node-nAll])
+			lab, r = labs["ty"], int(testRow[node-nAll])
+			if r >= 0 {
+				lo, hi := tx.ptr[r], tx.ptr[r+1]
+				fb.addRow(tx.col[lo:hi], tx.val[lo:hi])
+			}
+			fb.endRow()
 		}
 		if r >= 0 {
-			lo, hi := m.ptr[r], m.ptr[r+1]
-			fb.addRow(m.col[lo:hi], m.val[lo:hi])
 			best := int64(0)
 			for c := range C {
 				if v := lab.int(r*C + c); v > best {
@@ -209,7 +214,6 @@ func ReadPlanetoid(dir, name string) (*NodeDataset, error) {
 				}
 			}
 		}
-		fb.endRow()
 	}
 	ds.SparseX = fb.done()
 	ds.Train = make([]int32, nTrain)
