@@ -4,9 +4,11 @@
 // # Data model
 //
 // A node-classification dataset is a *NodeDataset: one graphs.Graph on
-// nodes 0..n−1, features X as a flat row-major n×d []float64 (row i is
-// X[i*d:(i+1)*d], the h_i^(0) of MATH.md), labels Y []int32 in 0..C−1 and
-// a split Train/Val/Test of node ids (sorted). A graph-classification
+// nodes 0..n−1, features as a flat row-major n×d []float64 X (row i is
+// X[i*d:(i+1)*d], the h_i^(0) of MATH.md) or, for sources that store them
+// sparse (Planetoid, npz), as the CSR matrix SparseX (Cora: 49,216 stored
+// entries instead of 2708·1433; DenseX gives the dense copy), labels Y
+// []int32 in 0..C−1 and a split Train/Val/Test of node ids (sorted). A graph-classification
 // dataset is a *GraphDataset: graphs G_1..G_N with their node features
 // concatenated (rows NodeOffsets[g]..NodeOffsets[g+1]−1 of X belong to
 // graph g, with local ids 0..n_g−1), optional edge features EdgeX[g]
@@ -52,7 +54,9 @@
 //     text. Pickles are decoded by gopickle after an opcode whitelist scan
 //     (every length fits in the file) with only these classes: csr_matrix,
 //     numpy ndarray/_reconstruct/dtype, defaultdict(list); anything else is
-//     refused. The public split is PyG's: Train = 0..|y|−1, Val = the next
+//     refused. The graph pickle, when it has the exact opcode shape
+//     cPickle writes, is read directly into flat arrays instead (the same
+//     result, checked by a differential fuzzer against gopickle). The public split is PyG's: Train = 0..|y|−1, Val = the next
 //     500, Test = test.index sorted; node test.index[k] takes row k of
 //     tx/ty.
 //   - LINQS text (ReadLINQS): <name>.content "id f_1 … f_d class",
