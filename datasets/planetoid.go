@@ -57,27 +57,24 @@ func missing(path string) error {
 func ReadPlanetoid(dir, name string) (*NodeDataset, error) {
 	name = strings.ToLower(name)
 	path := func(part string) string { return filepath.Join(dir, "ind."+name+"."+part) }
-	raw := make(map[string][]byte, len(planetoidParts))
-	for _, p := range planetoidParts {
-		b, err := readAll(path(p))
-		if err != nil {
-			return nil, err
-		}
-		raw[p] = b
-	}
-	// Decode the seven pickles concurrently (fixed one-file chunks; the
-	// reported error is that of the first file in planetoidParts order).
-	objs := make([]any, 7)
-	err := parallel.ForErr(7, func(c int) error {
+	// Read the eight files and decode the seven pickles concurrently
+	// (fixed one-file chunks; the reported error is that of the first file
+	// in planetoidParts order).
+	objs := make([]any, len(planetoidParts))
+	err := parallel.ForErr(len(planetoidParts), func(c int) error {
 		part := planetoidParts[c]
-		var o any
-		var err error
-		if part == "graph" {
-			o, err = decodeAdjacency(path(part), raw[part])
-		} else {
-			o, err = decodePickle(path(part), raw[part])
+		b, err := readAll(path(part))
+		if err != nil {
+			return err
 		}
-		objs[c] = o
+		switch part {
+		case "test.index":
+			objs[c] = b
+		case "graph":
+			objs[c], err = decodeAdjacency(path(part), b)
+		default:
+			objs[c], err = decodePickle(path(part), b)
+		}
 		return err
 	})
 	if err != nil {
@@ -134,7 +131,7 @@ func ReadPlanetoid(dir, name string) (*NodeDataset, error) {
 	// test.index: one integer per line.
 	tiFile := path("test.index")
 	test := make([]int32, 0, nTest)
-	lr := newLineReader(bytes.NewReader(raw["test.index"]), tiFile)
+	lr := newLineReader(bytes.NewReader(objs[7].([]byte)), tiFile)
 	for {
 		line, ok := lr.next()
 		if !ok {
@@ -182,40 +179,6 @@ func ReadPlanetoid(dir, name string) (*NodeDataset, error) {
 		ds.Meta.Files = append(ds.Meta.Files, path(p))
 	}
 	ds.Meta.PaddedNodes = n - nAll - nTest
-	// Features in node order: node i < nAll is row i of allx, node test[k]
-	// row k of tx, padded nodes have none.
-	testRow := make([]int32, n-nAll)
-	for i := range testRow {
-		testRow[i] = -1
-	}
-	for k, t := range test {
-		testRow[int(t)-nAll] = int32(k)
-	}
-	fb := newSparseBuilder(n, d, len(mats["allx"].col)+len(mats["tx"].col))
-	allx, tx := mats["allx"], mats["tx"]
-	fb.addRows(allx.ptr, allx.col, allx.val) // nodes 0..nAll−1 in order
-	ds.Y = make([]int32, n)
-	for node := range n {
-		lab, r := labs["ally"], node
-		if node >= nAll {
-			lab, r = labs["ty"], int(testRow[node-nAll])
-			if r >= 0 {
-				lo, hi := tx.ptr[r], tx.ptr[r+1]
-				fb.addRow(tx.col[lo:hi], tx.val[lo:hi])
-			}
-			fb.endRow()
-		}
-		if r >= 0 {
-			best := int64(0)
-			for c := range C {
-				if v := lab.int(r*C + c); v > best {
-					best = v
-					ds.Y[node] = int32(c)
-				}
-			}
-		}
-	}
-	ds.SparseX = fb.done()
 	ds.Train = make([]int32, nTrain)
 	for i := range ds.Train {
 		ds.Train[i] = int32(i)
@@ -227,26 +190,70 @@ func ReadPlanetoid(dir, name string) (*NodeDataset, error) {
 	ds.Test = slices.Clone(test)
 	slices.Sort(ds.Test)
 
-	// Edges from the adjacency lists.
-	gFile := path("graph")
-	for i, u := range adj.Keys {
-		if u < 0 || u >= int64(n) {
-			return nil, perr(gFile, 0, graphs.ErrNodeID, "key %d of item %d is not a node id in [0,%d)", u, i, n)
+	// The features and labels, and the graph, are built concurrently
+	// (they write different fields of ds).
+	if err := parallel.ForErr(2, func(c int) error {
+		if c == 0 {
+			// Features in node order: node i < nAll is row i of allx,
+			// node test[k] row k of tx, padded nodes have none.
+			testRow := make([]int32, n-nAll)
+			for i := range testRow {
+				testRow[i] = -1
+			}
+			for k, t := range test {
+				testRow[int(t)-nAll] = int32(k)
+			}
+			fb := newSparseBuilder(n, d, len(mats["allx"].col)+len(mats["tx"].col))
+			allx, tx := mats["allx"], mats["tx"]
+			fb.addRows(allx.ptr, allx.col, allx.val) // nodes 0..nAll−1 in order
+			ds.Y = make([]int32, n)
+			for node := range n {
+				lab, r := labs["ally"], node
+				if node >= nAll {
+					lab, r = labs["ty"], int(testRow[node-nAll])
+					if r >= 0 {
+						lo, hi := tx.ptr[r], tx.ptr[r+1]
+						fb.addRow(tx.col[lo:hi], tx.val[lo:hi])
+					}
+					fb.endRow()
+				}
+				if r >= 0 {
+					best := int64(0)
+					for c := range C {
+						if v := lab.int(r*C + c); v > best {
+							best = v
+							ds.Y[node] = int32(c)
+						}
+					}
+				}
+			}
+			ds.SparseX = fb.done()
+			return nil
 		}
-	}
-	src := make([]int32, len(adj.Src))
-	dst := make([]int32, len(adj.Dst))
-	for k, v := range adj.Dst {
-		if v < 0 || v >= int64(n) {
-			return nil, perr(gFile, 0, graphs.ErrNodeID, "neighbour %d of node %d is not a node id in [0,%d)", v, adj.Src[k], n)
+		// Edges from the adjacency lists.
+		gFile := path("graph")
+		for i, u := range adj.Keys {
+			if u < 0 || u >= int64(n) {
+				return perr(gFile, 0, graphs.ErrNodeID, "key %d of item %d is not a node id in [0,%d)", u, i, n)
+			}
 		}
-		src[k], dst[k] = int32(adj.Src[k]), int32(v)
+		src := make([]int32, len(adj.Src))
+		dst := make([]int32, len(adj.Dst))
+		for k, v := range adj.Dst {
+			if v < 0 || v >= int64(n) {
+				return perr(gFile, 0, graphs.ErrNodeID, "neighbour %d of node %d is not a node id in [0,%d)", v, adj.Src[k], n)
+			}
+			src[k], dst[k] = int32(adj.Src[k]), int32(v)
+		}
+		ds.Meta.LinesRead = len(src)
+		var err error
+		ds.Graph, _, err = buildGraph(n, src, dst, false, &ds.Meta, false)
+		if err != nil {
+			return &ParseError{File: gFile, Err: err}
+		}
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	ds.Meta.LinesRead = len(src)
-	g, _, err := buildGraph(n, src, dst, false, &ds.Meta, false)
-	if err != nil {
-		return nil, &ParseError{File: gFile, Err: err}
-	}
-	ds.Graph = g
 	return ds, nil
 }
