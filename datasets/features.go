@@ -85,28 +85,40 @@ func (b *sparseBuilder) add(col int32, v float64) {
 }
 
 // addRows adds the rows of the CSR arrays (ptr, cols, vals) as complete
-// rows, each ended as by endRow: in one copy when they are canonical
-// already (scipy's usual output), else row by row.
+// rows, each ended as by endRow (see endRows).
 func (b *sparseBuilder) addRows(ptr []int, cols []int32, vals []float64) {
+	if len(ptr) < 2 {
+		return
+	}
+	b.addRow(cols[ptr[0]:ptr[len(ptr)-1]], vals[ptr[0]:ptr[len(ptr)-1]])
+	b.endRows(ptr)
+}
+
+// endRows ends the entries added since the last row as the rows of ptr
+// (row r holds entries ptr[r]−ptr[0] .. ptr[r+1]−ptr[0] of them), each as
+// by endRow: in place when they are canonical already (scipy's usual
+// output), else row by row from a copy.
+func (b *sparseBuilder) endRows(ptr []int) {
+	if len(ptr) < 2 {
+		return
+	}
+	base, shift := b.s.Offsets[len(b.s.Offsets)-1], ptr[0]
+	idx, val := b.s.Index[base:], b.s.Values[base:]
 	for r := 0; r+1 < len(ptr); r++ {
-		for e := ptr[r]; e < ptr[r+1]; e++ {
-			if vals[e] == 0 || (e > ptr[r] && cols[e] <= cols[e-1]) {
+		for e := ptr[r] - shift; e < ptr[r+1]-shift; e++ {
+			if val[e] == 0 || (e > ptr[r]-shift && idx[e] <= idx[e-1]) {
+				cols, vals := slices.Clone(idx), slices.Clone(val)
+				b.s.Index, b.s.Values = b.s.Index[:base], b.s.Values[:base]
 				for r := 0; r+1 < len(ptr); r++ {
-					b.addRow(cols[ptr[r]:ptr[r+1]], vals[ptr[r]:ptr[r+1]])
+					b.addRow(cols[ptr[r]-shift:ptr[r+1]-shift], vals[ptr[r]-shift:ptr[r+1]-shift])
 					b.endRow()
 				}
 				return
 			}
 		}
 	}
-	if len(ptr) < 2 {
-		return
-	}
-	base := len(b.s.Index) - ptr[0]
-	b.s.Index = append(b.s.Index, cols[ptr[0]:ptr[len(ptr)-1]]...)
-	b.s.Values = append(b.s.Values, vals[ptr[0]:ptr[len(ptr)-1]]...)
 	for _, p := range ptr[1:] {
-		b.s.Offsets = append(b.s.Offsets, base+p)
+		b.s.Offsets = append(b.s.Offsets, base+p-shift)
 	}
 }
 

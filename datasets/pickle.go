@@ -270,11 +270,34 @@ type csrClass struct{}
 type csrMatrix struct {
 	rows, cols            int
 	indptr, indices, data *ndarray
-	// ptr, col and val are indptr, indices and data decoded (by
-	// PySetState, which checks them).
+	// ptr is indptr decoded (by PySetState, which checks it and the
+	// column indices).
 	ptr []int
-	col []int32
-	val []float64
+}
+
+// appendEntries appends the column indices and values of the stored
+// entries lo..hi−1 of m to b's current row(s), with typed loops for
+// scipy's int32 indices and the float32 Planetoid features.
+func (m *csrMatrix) appendEntries(b *sparseBuilder, lo, hi int) {
+	ix, dx := m.indices, m.data
+	if ix.dt.kind == 'i' && ix.dt.size == 4 {
+		for e := lo; e < hi; e++ {
+			b.s.Index = append(b.s.Index, int32(le32(ix.raw[4*e:])))
+		}
+	} else {
+		for e := lo; e < hi; e++ {
+			b.s.Index = append(b.s.Index, int32(ix.int(e)))
+		}
+	}
+	if dx.dt.kind == 'f' && dx.dt.size == 4 {
+		for e := lo; e < hi; e++ {
+			b.s.Values = append(b.s.Values, float64(math.Float32frombits(le32(dx.raw[4*e:]))))
+		}
+	} else {
+		for e := lo; e < hi; e++ {
+			b.s.Values = append(b.s.Values, dx.float(e))
+		}
+	}
 }
 
 // PyNew is csr_matrix.__new__(csr_matrix).
@@ -338,33 +361,17 @@ func (m *csrMatrix) PySetState(state any) error {
 		m.ptr[i] = int(p)
 		prev = p
 	}
-	m.col = make([]int32, nnz)
 	if ix := m.indices; ix.dt.kind == 'i' && ix.dt.size == 4 { // scipy's int32 indices
-		for k := range m.col {
-			m.col[k] = int32(le32(ix.raw[4*k:]))
-		}
-	} else {
-		for k := range m.col {
-			c := ix.int(k)
-			if c < 0 || c >= int64(m.cols) {
+		for k := range nnz {
+			if c := int32(le32(ix.raw[4*k:])); c < 0 || int(c) >= m.cols {
 				return fmt.Errorf("pickle: csr_matrix column %d not in [0,%d): %w", c, m.cols, graphs.ErrNodeID)
 			}
-			m.col[k] = int32(c)
-		}
-	}
-	for _, c := range m.col {
-		if c < 0 || int(c) >= m.cols {
-			return fmt.Errorf("pickle: csr_matrix column %d not in [0,%d): %w", c, m.cols, graphs.ErrNodeID)
-		}
-	}
-	m.val = make([]float64, nnz)
-	if d := m.data; d.dt.kind == 'f' && d.dt.size == 4 { // the float32 features
-		for k := range m.val {
-			m.val[k] = float64(math.Float32frombits(le32(d.raw[4*k:])))
 		}
 	} else {
-		for k := range m.val {
-			m.val[k] = d.float(k)
+		for k := range nnz {
+			if c := ix.int(k); c < 0 || c >= int64(m.cols) {
+				return fmt.Errorf("pickle: csr_matrix column %d not in [0,%d): %w", c, m.cols, graphs.ErrNodeID)
+			}
 		}
 	}
 	return nil

@@ -203,17 +203,17 @@ func ReadPlanetoid(dir, name string) (*NodeDataset, error) {
 			for k, t := range test {
 				testRow[int(t)-nAll] = int32(k)
 			}
-			fb := newSparseBuilder(n, d, len(mats["allx"].col)+len(mats["tx"].col))
 			allx, tx := mats["allx"], mats["tx"]
-			fb.addRows(allx.ptr, allx.col, allx.val) // nodes 0..nAll−1 in order
+			fb := newSparseBuilder(n, d, allx.indices.len()+tx.indices.len())
+			allx.appendEntries(fb, 0, allx.indices.len()) // nodes 0..nAll−1 in order
+			fb.endRows(allx.ptr)
 			ds.Y = make([]int32, n)
 			for node := range n {
 				lab, r := labs["ally"], node
 				if node >= nAll {
 					lab, r = labs["ty"], int(testRow[node-nAll])
 					if r >= 0 {
-						lo, hi := tx.ptr[r], tx.ptr[r+1]
-						fb.addRow(tx.col[lo:hi], tx.val[lo:hi])
+						tx.appendEntries(fb, tx.ptr[r], tx.ptr[r+1])
 					}
 					fb.endRow()
 				}
