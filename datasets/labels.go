@@ -238,6 +238,24 @@ func OneHotDegree(gs []graphs.Graph, maxDegree int) (X []float64, d int, err err
 	return X, d, nil
 }
 
+// ScalarDegree returns one feature per node, its degree (entries of its
+// row), for the nodes of gs in order, graph after graph: the node feature
+// Errica et al. (2020) give the social datasets (use_node_degree in their
+// code). Cost O(n).
+func ScalarDegree(gs []graphs.Graph) []float64 {
+	n := 0
+	for _, g := range gs {
+		n += g.NumNodes()
+	}
+	X := make([]float64, 0, n)
+	for _, g := range gs {
+		for i := range g.NumNodes() {
+			X = append(X, float64(g.Degree(i)))
+		}
+	}
+	return X
+}
+
 // openUserFile opens a file the user named; a missing one gives an error
 // wrapping ErrMissing and fs.ErrNotExist.
 func openUserFile(path string) (*os.File, error) {

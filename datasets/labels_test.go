@@ -170,6 +170,9 @@ func TestOneHotDegree(t *testing.T) {
 			}
 		}
 	}
+	if got := ScalarDegree([]graphs.Graph{path, star}); !slices.Equal(got, []float64{1, 2, 1, 3, 1, 1, 1}) {
+		t.Errorf("ScalarDegree = %v", got)
+	}
 	if _, d, _ := OneHotDegree([]graphs.Graph{path}, 5); d != 6 {
 		t.Errorf("maxDegree 5: d = %d, want 6", d)
 	}

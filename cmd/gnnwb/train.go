@@ -120,7 +120,7 @@ func trainDatasetFlags() []cli.Flag {
 		&cli.StringFlag{Name: "select", Usage: "best-epoch criterion val-acc or val-loss", DefaultText: "val-acc; gat val-loss"},
 		&cli.BoolFlag{Name: "restore-best", Usage: "report the test accuracy of the best epoch, not the last", DefaultText: "for gat and graphs"},
 		&cli.BoolFlag{Name: "normalize-features", Value: true, Usage: "row-normalise node features (node datasets; Kipf & Welling, PyG NormalizeFeatures)"},
-		&cli.StringFlag{Name: "degree-features", Usage: "for datasets without node features (IMDB, email-eu-core, ...): onehot (one-hot degree, Xu et al.; PyG OneHotDegree) or log (1 and log(1+degree) scaled to [0,1]; node datasets)"},
+		&cli.StringFlag{Name: "degree-features", Usage: "for datasets without node features (IMDB, email-eu-core, ...): onehot (one-hot degree, Xu et al.; PyG OneHotDegree), raw (the degree as one feature, Errica et al.) or log (1 and log(1+degree) scaled to [0,1]; node datasets)"},
 		&cli.IntFlag{Name: "batch-size", Usage: "graphs per mini-batch (graph datasets)", DefaultText: "32"},
 		&cli.IntFlag{Name: "folds", Usage: "stratified k-fold cross-validation with a 10% validation holdout (graph datasets)", DefaultText: "10, or the shipped split (OGB)"},
 		&cli.StringFlag{Name: "split-per-class", Usage: "node datasets: random split of `TRAIN,VAL` nodes per class, the rest test (datasets.PerClassSplit; needed when the dataset ships no split)"},
@@ -643,8 +643,10 @@ func degreeFeatures(c *cli.Context, name string, features int, gs []graphs.Graph
 			return nil, 0, "", err
 		}
 		return X, d, fmt.Sprintf("one-hot degree 0..%d", d-1), nil
+	case kind == "raw":
+		return datasets.ScalarDegree(gs), 1, "degree", nil
 	case kind == "log" && node:
 		return datasets.DegreeFeatures(gs[0]), 2, "1, log(1+degree)/log(1+max degree)", nil
 	}
-	return nil, 0, "", usagef("train: --degree-features=%q: want onehot%s", kind, map[bool]string{true: " or log", false: " (log is for node datasets)"}[node])
+	return nil, 0, "", usagef("train: --degree-features=%q: want onehot or raw%s", kind, map[bool]string{true: " or log", false: " (log is for node datasets)"}[node])
 }
