@@ -100,6 +100,9 @@ func FuzzDecodePickle(f *testing.F) {
 	seed(f, 1, arrayPickle(2, 3, []int32{0, 1, 0, 1, 0, 0}))
 	seed(f, 2, dictPickle([][]int{{1, 2}, {0}, {0, 300}}))
 	seed(f, 3, []byte("\x80\x02cos\nsystem\nq\x00X\x02\x00\x00\x00ls\x85R."))
+	// Arrays long enough to be detached (detachPayloads).
+	long := make([]int32, 1100)
+	seed(f, 4, csrPickle(1, 1100, []int32{0, 1100}, long, make([]float32, 1100)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		o, err := decodePickle("p", data)
 		checkErr(t, err)

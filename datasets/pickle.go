@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/nlpodyssey/gopickle/pickle"
@@ -144,24 +146,28 @@ func (d *dtype) PySetState(state any) error {
 
 type ndarrayClass struct{}
 
-type reconstructFunc struct{}
+// reconstructFunc is numpy's _reconstruct for one decodePickle call: its
+// arrays resolve payload markers against payloads.
+type reconstructFunc struct{ payloads [][]byte }
 
-// ndarray is a decoded numpy array: its shape and raw little-endian bytes.
+// ndarray is a decoded numpy array: its shape and raw little-endian bytes
+// (for a detached payload, a subslice of the file's bytes, not a copy).
 type ndarray struct {
-	shape []int
-	dt    *dtype
-	raw   string
+	shape    []int
+	dt       *dtype
+	raw      []byte
+	payloads [][]byte
 }
 
 // Call is numpy.core.multiarray._reconstruct(ndarray, (0,), 'b').
-func (reconstructFunc) Call(args ...any) (any, error) {
+func (f reconstructFunc) Call(args ...any) (any, error) {
 	if len(args) < 1 {
 		return nil, fmt.Errorf("pickle: _reconstruct: no arguments")
 	}
 	if _, ok := args[0].(ndarrayClass); !ok {
 		return nil, fmt.Errorf("pickle: _reconstruct of %T refused (only numpy.ndarray)", args[0])
 	}
-	return &ndarray{}, nil
+	return &ndarray{payloads: f.payloads}, nil
 }
 
 // PySetState reads (version, shape, dtype, is_fortran, rawdata).
@@ -199,8 +205,14 @@ func (a *ndarray) PySetState(state any) error {
 	if f, ok := s[2].(bool); !ok || (f && len(a.shape) > 1) {
 		return fmt.Errorf("pickle: ndarray is_fortran=%v not supported", s[2])
 	}
-	if a.raw, ok = s[3].(string); !ok {
+	raw, ok := s[3].(string)
+	if !ok {
 		return fmt.Errorf("pickle: ndarray data %T is not a byte string", s[3])
+	}
+	if k, ok := payloadIndex(raw); ok && k < len(a.payloads) {
+		a.raw = a.payloads[k]
+	} else {
+		a.raw = []byte(raw)
 	}
 	if len(a.raw) != total*a.dt.size {
 		return fmt.Errorf("pickle: ndarray shape %v of %c%d needs %d bytes, has %d: %w", a.shape, a.dt.kind, a.dt.size, total*a.dt.size, len(a.raw), graphs.ErrShape)
@@ -226,13 +238,13 @@ func (a *ndarray) float(k int) float64 {
 	return float64(a.int(k))
 }
 
-func le32(b string) uint32 {
+func le32(b []byte) uint32 {
 	return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
 }
 
-func le64(b string) uint64 { return uint64(le32(b)) | uint64(le32(b[4:]))<<32 }
+func le64(b []byte) uint64 { return uint64(le32(b)) | uint64(le32(b[4:]))<<32 }
 
-func (a *ndarray) uint(b string) uint64 {
+func (a *ndarray) uint(b []byte) uint64 {
 	switch a.dt.size {
 	case 1:
 		return uint64(b[0])
@@ -423,6 +435,81 @@ func findClass(module, name string) (any, error) {
 	return nil, fmt.Errorf("pickle: class %s.%s refused (only csr_matrix, ndarray, dtype, defaultdict(list))", module, name)
 }
 
+// payloadMarker starts the short strings that stand for detached payloads.
+const payloadMarker = "\x00gnnwb-payload\x00"
+
+// minDetach is the smallest BINSTRING that detachPayloads detaches.
+const minDetach = 1 << 12
+
+// detachPayloads returns data (already checked by scanPickle) with every
+// BINSTRING of at least minDetach bytes replaced by a SHORT_BINSTRING
+// holding payloadMarker and the payload's index, and the payloads: the
+// subslices of data they stand for. gopickle copies a string twice as it
+// reads it; the arrays of Planetoid's matrices are most of a file, and the
+// ndarrays resolve their markers to these subslices instead. When no
+// string is that long, or a string of the file itself starts with the
+// marker, data is returned as it is with no payloads. Cost O(len(data)).
+func detachPayloads(data []byte) ([]byte, [][]byte) {
+	var payloads [][]byte
+	var out []byte
+	last := 0 // data[last:] is not yet copied to out
+	p := 0
+	for p < len(data) {
+		op := data[p]
+		start := p
+		p++
+		switch n := pickleArg[op]; {
+		case op == '.':
+			p = len(data)
+		case n >= 0:
+			p += int(n)
+		case n == -1:
+			length := 0
+			if op == 'U' || op == 0x8a {
+				length = int(data[p])
+				p++
+			} else {
+				length = int(int32(binary.LittleEndian.Uint32(data[p:])))
+				p += 4
+			}
+			body := data[p : p+length]
+			p += length
+			if (op == 'U' || op == 'T' || op == 'X') && bytes.HasPrefix(body, []byte(payloadMarker)) {
+				return data, nil
+			}
+			if op == 'T' && length >= minDetach {
+				out = append(out, data[last:start]...)
+				marker := fmt.Sprintf("%s%d", payloadMarker, len(payloads))
+				out = append(out, 'U', byte(len(marker)))
+				out = append(out, marker...)
+				payloads = append(payloads, body)
+				last = p
+			}
+		case n == -2:
+			for range 2 {
+				for p < len(data) && data[p] != '\n' {
+					p++
+				}
+				p++
+			}
+		}
+	}
+	if payloads == nil {
+		return data, nil
+	}
+	return append(out, data[last:]...), payloads
+}
+
+// payloadIndex returns k when s is payloadMarker followed by k.
+func payloadIndex(s string) (int, bool) {
+	rest, ok := strings.CutPrefix(s, payloadMarker)
+	if !ok || rest == "" {
+		return 0, false
+	}
+	k, err := strconv.Atoi(rest)
+	return k, err == nil && k >= 0
+}
+
 // decodePickle unpickles data (the content of file) and returns the top
 // object: *csrMatrix, *ndarray or *defaultDict. Errors are *ParseError.
 func decodePickle(file string, data []byte) (out any, err error) {
@@ -434,8 +521,15 @@ func decodePickle(file string, data []byte) (out any, err error) {
 			out, err = nil, &ParseError{File: file, Err: fmt.Errorf("pickle: malformed stream (%v): %w", r, graphs.ErrFormat)}
 		}
 	}()
-	u := pickle.NewUnpickler(bytes.NewReader(data))
-	u.FindClass = findClass
+	stream, payloads := detachPayloads(data)
+	u := pickle.NewUnpickler(bytes.NewReader(stream))
+	u.FindClass = func(module, name string) (any, error) {
+		c, err := findClass(module, name)
+		if _, ok := c.(reconstructFunc); ok {
+			c = reconstructFunc{payloads: payloads}
+		}
+		return c, err
+	}
 	obj, err := u.Load()
 	if err != nil {
 		return nil, &ParseError{File: file, Err: fmt.Errorf("pickle: %w: %w", err, graphs.ErrFormat)}

@@ -215,3 +215,57 @@ func TestDecodePickleRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestDetachPayloads: a matrix whose arrays are long enough to be detached
+// decodes to the same values; the stream handed to gopickle is short; a
+// file whose own string starts with the marker is left as it is.
+func TestDetachPayloads(t *testing.T) {
+	const rows, cols, per = 400, 50, 5 // 2000 entries: 8000-byte index and value arrays
+	indptr := make([]int32, rows+1)
+	var indices []int32
+	var vals []float32
+	for r := range rows {
+		for k := range per {
+			indices = append(indices, int32((r+7*k)%cols))
+			vals = append(vals, float32(r)+float32(k)/8)
+		}
+		slices.Sort(indices[len(indices)-per:])
+		indptr[r+1] = int32(len(indices))
+	}
+	b := csrPickle(rows, cols, indptr, indices, vals)
+	stream, payloads := detachPayloads(b)
+	if len(payloads) != 2 || len(stream) > len(b)-2*8000+200 {
+		t.Fatalf("%d payloads, stream %d of %d bytes", len(payloads), len(stream), len(b))
+	}
+	o, err := decodePickle("m", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := o.(*csrMatrix)
+	for e := range indices {
+		if m.indices.int(e) != int64(indices[e]) || m.data.float(e) != float64(vals[e]) {
+			t.Fatalf("entry %d: (%d, %v), want (%d, %v)", e, m.indices.int(e), m.data.float(e), indices[e], vals[e])
+		}
+	}
+	if &m.data.raw[0] != &payloads[1][0] { // both subslices of b
+		t.Error("values copied, not a subslice of the file")
+	}
+	// A string of the file starting with the marker: nothing is detached.
+	var p py2
+	p.op(0x80, 2)
+	p.str(payloadMarker + "0")
+	p.op('.')
+	withMarker := append(p.Bytes()[:len(p.Bytes())-1:len(p.Bytes())-1], b[2:]...)
+	if s, pl := detachPayloads(withMarker); pl != nil || !bytes.Equal(s, withMarker) {
+		t.Errorf("marker in the file: %d payloads detached", len(pl))
+	}
+	for _, tc := range []struct {
+		s  string
+		k  int
+		ok bool
+	}{{payloadMarker + "12", 12, true}, {payloadMarker, 0, false}, {payloadMarker + "x", 0, false}, {"12", 0, false}} {
+		if k, ok := payloadIndex(tc.s); k != tc.k || ok != tc.ok {
+			t.Errorf("payloadIndex(%q) = %d, %v", tc.s, k, ok)
+		}
+	}
+}
