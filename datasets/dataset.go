@@ -105,11 +105,14 @@ type Stats struct {
 	Entries  int    `json:"entries"` // stored directed entries (PyG's edge_index columns)
 	Directed bool   `json:"directed"`
 	Features int    `json:"features"`
-	Classes  int    `json:"classes"`
-	Graphs   int    `json:"graphs,omitempty"`
-	Train    int    `json:"train"`
-	Val      int    `json:"val"`
-	Test     int    `json:"test"`
+	// SparseEntries is the number of stored feature entries when the
+	// features are kept sparse (NodeDataset.SparseX), else 0.
+	SparseEntries int `json:"sparse_entries,omitempty"`
+	Classes       int `json:"classes"`
+	Graphs        int `json:"graphs,omitempty"`
+	Train         int `json:"train"`
+	Val           int `json:"val"`
+	Test          int `json:"test"`
 }
 
 // Stats summarises d. Cost O(1).
@@ -117,7 +120,7 @@ func (d *NodeDataset) Stats() Stats {
 	return Stats{
 		Name: d.Name, Nodes: d.Graph.NumNodes(), Edges: d.Graph.NumEdges(), Entries: d.Graph.NumEntries(),
 		Directed: d.Graph.Directed(), Features: d.NumFeatures, Classes: d.NumClasses,
-		Train: len(d.Train), Val: len(d.Val), Test: len(d.Test),
+		Train: len(d.Train), Val: len(d.Val), Test: len(d.Test), SparseEntries: d.SparseX.nnz(),
 	}
 }
 

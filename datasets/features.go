@@ -29,6 +29,14 @@ type Sparse struct {
 // NNZ returns the number of stored entries.
 func (s *Sparse) NNZ() int { return len(s.Index) }
 
+// nnz is NNZ, 0 for a nil s.
+func (s *Sparse) nnz() int {
+	if s == nil {
+		return 0
+	}
+	return len(s.Index)
+}
+
 // Dense returns s as a new row-major Rows×Cols slice. Errors wrap
 // graphs.ErrTooLarge when Rows·Cols exceeds 2³¹ elements (16 GiB) and
 // graphs.ErrShape when the arrays are inconsistent. Cost O(Rows·Cols).

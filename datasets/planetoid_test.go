@@ -43,6 +43,15 @@ func TestReadPlanetoidCounts(t *testing.T) {
 			if len(ds.Y) != tc.nodes {
 				t.Fatalf("len(Y)=%d", len(ds.Y))
 			}
+			all := 0
+			for _, v := range X {
+				if v != 0 {
+					all++
+				}
+			}
+			if s.SparseEntries != all {
+				t.Errorf("Stats().SparseEntries = %d, dense features have %d nonzeros", s.SparseEntries, all)
+			}
 			nnz := 0
 			for _, v := range X[:tc.train*tc.feats] {
 				if v != 0 {

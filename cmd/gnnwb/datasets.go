@@ -161,7 +161,14 @@ func datasetsInfo(c *cli.Context) error {
 	}
 	fmt.Fprintf(w, "nodes     %d\n", s.Nodes)
 	fmt.Fprintf(w, "edges     %d (%s; %d stored entries)\n", s.Edges, dir, s.Entries)
-	fmt.Fprintf(w, "features  %d\n", s.Features)
+	switch {
+	case s.SparseEntries > 0:
+		fmt.Fprintf(w, "features  %d (sparse: %d stored entries, %.2f%%)\n", s.Features, s.SparseEntries, 100*float64(s.SparseEntries)/(float64(s.Nodes)*float64(s.Features)))
+	case s.Features == 0:
+		fmt.Fprintf(w, "features  0 (gnnwb train --degree-features makes some)\n")
+	default:
+		fmt.Fprintf(w, "features  %d\n", s.Features)
+	}
 	fmt.Fprintf(w, "classes   %d\n", s.Classes)
 	if s.Train+s.Val+s.Test > 0 {
 		fmt.Fprintf(w, "split     train %d, val %d, test %d\n", s.Train, s.Val, s.Test)
