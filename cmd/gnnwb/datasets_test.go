@@ -24,13 +24,14 @@ func sharedData(t testing.TB) string {
 
 func TestDatasetsInfo(t *testing.T) {
 	root := sharedData(t)
-	// Counts from PROVENANCE.md (sections 1 and 3) and PyG.
+	// Counts from PROVENANCE.md (sections 1 and 3) and PyG; the stored
+	// feature entries equal the LINQS files' word counts (section 2a).
 	for _, tt := range []struct {
 		name string
 		want string
 	}{
-		{"cora", `"nodes":2708,"edges":5278,"entries":10556,"directed":false,"features":1433,"classes":7,"train":140,"val":500,"test":1000`},
-		{"CiteSeer", `"nodes":3327,"edges":4552,"entries":9104,"directed":false,"features":3703,"classes":6,"train":120,"val":500,"test":1000`},
+		{"cora", `"nodes":2708,"edges":5278,"entries":10556,"directed":false,"features":1433,"sparse_entries":49216,"classes":7,"train":140,"val":500,"test":1000`},
+		{"CiteSeer", `"nodes":3327,"edges":4552,"entries":9104,"directed":false,"features":3703,"sparse_entries":105165,"classes":6,"train":120,"val":500,"test":1000`},
 		{"MUTAG", `"nodes":3371,"edges":3721,"entries":7442,"directed":false,"features":7,"classes":2,"graphs":188,"train":0,"val":0,"test":0`},
 		{"proteins", `"nodes":43471,"edges":81044,"entries":162088,"directed":false,"features":3,"classes":2,"graphs":1113`},
 		{"karate", `"nodes":34,"edges":78`},
