@@ -634,7 +634,8 @@ func degreeFeatures(c *cli.Context, name string, features int, gs []graphs.Graph
 	case kind == "" && features > 0:
 		return nil, features, "", nil
 	case kind == "":
-		return nil, 0, "", usagef("train: dataset %s has no node features: give --degree-features onehot (one-hot degree, as Xu et al.)%s", name, map[bool]string{true: " or log", false: ""}[node])
+		return nil, 0, "", usagef("train: dataset %s has no node features: give --degree-features onehot (one-hot degree, as Xu et al.)%s raw (the degree, as Errica et al.)%s", name,
+			map[bool]string{true: ",", false: " or"}[node], map[bool]string{true: " or log", false: ""}[node])
 	case features > 0:
 		return nil, 0, "", usagef("train: --degree-features is for datasets without node features; %s has %d", name, features)
 	case kind == "onehot":
