@@ -51,8 +51,9 @@ func missing(path string) error {
 //
 // The features are kept sparse (SparseX, float64; the files hold float32
 // scipy CSR matrices; duplicate entries summed as scipy's todense does).
-// The files are read, never kept. Errors: a missing file wraps ErrMissing; malformed content is a
-// *ParseError naming the file (and line, for test.index). Cost
+// The files are read, never kept. Errors: a missing file wraps
+// ErrMissing; malformed content is a *ParseError naming the file (and
+// line, for test.index). Cost
 // O(n + nnz + m log d_max) time and memory, nnz the stored features.
 func ReadPlanetoid(dir, name string) (*NodeDataset, error) {
 	name = strings.ToLower(name)
@@ -131,7 +132,7 @@ func ReadPlanetoid(dir, name string) (*NodeDataset, error) {
 	// test.index: one integer per line.
 	tiFile := path("test.index")
 	test := make([]int32, 0, nTest)
-	lr := newLineReader(bytes.NewReader(objs[7].([]byte)), tiFile)
+	lr := newLineReader(bytes.NewReader(objs[slices.Index(planetoidParts, "test.index")].([]byte)), tiFile)
 	for {
 		line, ok := lr.next()
 		if !ok {
