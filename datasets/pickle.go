@@ -42,16 +42,22 @@ var pickleArg = func() [256]int8 {
 	return t
 }()
 
+// pickleString is a string argument of the stream: the opcode at data[at]
+// ('U', 'T' or 'X') and its bytes data[body:end].
+type pickleString struct{ at, body, end int }
+
 // scanPickle checks the opcode stream of data against the whitelist and
-// returns an error naming the offending byte offset.
-func scanPickle(data []byte) error {
+// returns the string arguments up to STOP (for detachPayloads), or an
+// error naming the offending byte offset.
+func scanPickle(data []byte) ([]pickleString, error) {
+	var strs []pickleString
 	p := 0
 	for p < len(data) {
-		op := data[p]
+		at, op := p, data[p]
 		p++
 		switch n := pickleArg[op]; {
 		case op == '.':
-			return nil
+			return strs, nil
 		case n >= 0:
 			p += int(n)
 		case n == -1:
@@ -59,22 +65,25 @@ func scanPickle(data []byte) error {
 			switch op {
 			case 'U', 0x8a:
 				if p+1 > len(data) {
-					return fmt.Errorf("pickle: truncated at byte %d", p)
+					return nil, fmt.Errorf("pickle: truncated at byte %d", p)
 				}
 				length = int(data[p])
 				p++
 			default:
 				if p+4 > len(data) {
-					return fmt.Errorf("pickle: truncated at byte %d", p)
+					return nil, fmt.Errorf("pickle: truncated at byte %d", p)
 				}
 				length = int(int32(binary.LittleEndian.Uint32(data[p:])))
 				p += 4
 				if length < 0 {
-					return fmt.Errorf("pickle: negative length %d at byte %d", length, p-4)
+					return nil, fmt.Errorf("pickle: negative length %d at byte %d", length, p-4)
 				}
 			}
 			if length > len(data)-p {
-				return fmt.Errorf("pickle: length %d at byte %d runs past the end (%d bytes)", length, p, len(data))
+				return nil, fmt.Errorf("pickle: length %d at byte %d runs past the end (%d bytes)", length, p, len(data))
+			}
+			if op != 0x8a {
+				strs = append(strs, pickleString{at: at, body: p, end: p + length})
 			}
 			p += length
 		case n == -2:
@@ -84,15 +93,15 @@ func scanPickle(data []byte) error {
 					k++
 				}
 				if k == len(data) {
-					return fmt.Errorf("pickle: GLOBAL at byte %d not terminated", p-1)
+					return nil, fmt.Errorf("pickle: GLOBAL at byte %d not terminated", p-1)
 				}
 				p = k + 1
 			}
 		default:
-			return fmt.Errorf("pickle: opcode 0x%02x at byte %d is not used by the Planetoid files (refused)", op, p-1)
+			return nil, fmt.Errorf("pickle: opcode 0x%02x at byte %d is not used by the Planetoid files (refused)", op, p-1)
 		}
 	}
-	return fmt.Errorf("pickle: no STOP opcode (truncated file?)")
+	return nil, fmt.Errorf("pickle: no STOP opcode (truncated file?)")
 }
 
 // dtype is a decoded numpy dtype: kind ('i', 'u', 'f', 'b') and item size.
@@ -441,57 +450,30 @@ const payloadMarker = "\x00gnnwb-payload\x00"
 // minDetach is the smallest BINSTRING that detachPayloads detaches.
 const minDetach = 1 << 12
 
-// detachPayloads returns data (already checked by scanPickle) with every
-// BINSTRING of at least minDetach bytes replaced by a SHORT_BINSTRING
-// holding payloadMarker and the payload's index, and the payloads: the
-// subslices of data they stand for. gopickle copies a string twice as it
-// reads it; the arrays of Planetoid's matrices are most of a file, and the
-// ndarrays resolve their markers to these subslices instead. When no
-// string is that long, or a string of the file itself starts with the
-// marker, data is returned as it is with no payloads. Cost O(len(data)).
-func detachPayloads(data []byte) ([]byte, [][]byte) {
+// detachPayloads returns data with every BINSTRING of at least minDetach
+// bytes among strs (its string arguments, from scanPickle) replaced by a
+// SHORT_BINSTRING holding payloadMarker and the payload's index, and the
+// payloads: the subslices of data they stand for. gopickle copies a string
+// twice as it reads it; the arrays of Planetoid's matrices are most of a
+// file, and the ndarrays resolve their markers to these subslices instead.
+// When no string is that long, or a string of the file itself starts with
+// the marker, data is returned as it is with no payloads. Cost O(len(data)).
+func detachPayloads(data []byte, strs []pickleString) ([]byte, [][]byte) {
 	var payloads [][]byte
 	var out []byte
 	last := 0 // data[last:] is not yet copied to out
-	p := 0
-	for p < len(data) {
-		op := data[p]
-		start := p
-		p++
-		switch n := pickleArg[op]; {
-		case op == '.':
-			p = len(data)
-		case n >= 0:
-			p += int(n)
-		case n == -1:
-			length := 0
-			if op == 'U' || op == 0x8a {
-				length = int(data[p])
-				p++
-			} else {
-				length = int(int32(binary.LittleEndian.Uint32(data[p:])))
-				p += 4
-			}
-			body := data[p : p+length]
-			p += length
-			if (op == 'U' || op == 'T' || op == 'X') && bytes.HasPrefix(body, []byte(payloadMarker)) {
-				return data, nil
-			}
-			if op == 'T' && length >= minDetach {
-				out = append(out, data[last:start]...)
-				marker := fmt.Sprintf("%s%d", payloadMarker, len(payloads))
-				out = append(out, 'U', byte(len(marker)))
-				out = append(out, marker...)
-				payloads = append(payloads, body)
-				last = p
-			}
-		case n == -2:
-			for range 2 {
-				for p < len(data) && data[p] != '\n' {
-					p++
-				}
-				p++
-			}
+	for _, s := range strs {
+		body := data[s.body:s.end]
+		if bytes.HasPrefix(body, []byte(payloadMarker)) {
+			return data, nil
+		}
+		if data[s.at] == 'T' && len(body) >= minDetach {
+			out = append(out, data[last:s.at]...)
+			marker := fmt.Sprintf("%s%d", payloadMarker, len(payloads))
+			out = append(out, 'U', byte(len(marker)))
+			out = append(out, marker...)
+			payloads = append(payloads, body)
+			last = s.end
 		}
 	}
 	if payloads == nil {
@@ -513,7 +495,8 @@ func payloadIndex(s string) (int, bool) {
 // decodePickle unpickles data (the content of file) and returns the top
 // object: *csrMatrix, *ndarray or *defaultDict. Errors are *ParseError.
 func decodePickle(file string, data []byte) (out any, err error) {
-	if err := scanPickle(data); err != nil {
+	strs, err := scanPickle(data)
+	if err != nil {
 		return nil, &ParseError{File: file, Err: fmt.Errorf("%w: %w", err, graphs.ErrFormat)}
 	}
 	defer func() {
@@ -521,7 +504,7 @@ func decodePickle(file string, data []byte) (out any, err error) {
 			out, err = nil, &ParseError{File: file, Err: fmt.Errorf("pickle: malformed stream (%v): %w", r, graphs.ErrFormat)}
 		}
 	}()
-	stream, payloads := detachPayloads(data)
+	stream, payloads := detachPayloads(data, strs)
 	u := pickle.NewUnpickler(bytes.NewReader(stream))
 	u.FindClass = func(module, name string) (any, error) {
 		c, err := findClass(module, name)

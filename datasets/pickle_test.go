@@ -233,7 +233,11 @@ func TestDetachPayloads(t *testing.T) {
 		indptr[r+1] = int32(len(indices))
 	}
 	b := csrPickle(rows, cols, indptr, indices, vals)
-	stream, payloads := detachPayloads(b)
+	strs, err := scanPickle(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream, payloads := detachPayloads(b, strs)
 	if len(payloads) != 2 || len(stream) > len(b)-2*8000+200 {
 		t.Fatalf("%d payloads, stream %d of %d bytes", len(payloads), len(stream), len(b))
 	}
@@ -256,7 +260,11 @@ func TestDetachPayloads(t *testing.T) {
 	p.str(payloadMarker + "0")
 	p.op('.')
 	withMarker := append(p.Bytes()[:len(p.Bytes())-1:len(p.Bytes())-1], b[2:]...)
-	if s, pl := detachPayloads(withMarker); pl != nil || !bytes.Equal(s, withMarker) {
+	strs, err = scanPickle(withMarker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, pl := detachPayloads(withMarker, strs); pl != nil || !bytes.Equal(s, withMarker) {
 		t.Errorf("marker in the file: %d payloads detached", len(pl))
 	}
 	for _, tc := range []struct {
