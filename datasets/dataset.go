@@ -120,7 +120,7 @@ func (d *NodeDataset) Stats() Stats {
 	return Stats{
 		Name: d.Name, Nodes: d.Graph.NumNodes(), Edges: d.Graph.NumEdges(), Entries: d.Graph.NumEntries(),
 		Directed: d.Graph.Directed(), Features: d.NumFeatures, Classes: d.NumClasses,
-		Train: len(d.Train), Val: len(d.Val), Test: len(d.Test), SparseEntries: d.SparseX.nnz(),
+		Train: len(d.Train), Val: len(d.Val), Test: len(d.Test), SparseEntries: d.SparseX.NNZ(),
 	}
 }
 

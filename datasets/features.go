@@ -26,11 +26,8 @@ type Sparse struct {
 	Values     []float64
 }
 
-// NNZ returns the number of stored entries.
-func (s *Sparse) NNZ() int { return len(s.Index) }
-
-// nnz is NNZ, 0 for a nil s.
-func (s *Sparse) nnz() int {
+// NNZ returns the number of stored entries (0 for a nil s).
+func (s *Sparse) NNZ() int {
 	if s == nil {
 		return 0
 	}
