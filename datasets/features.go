@@ -64,10 +64,11 @@ func (s *Sparse) Dense() ([]float64, error) {
 	return d, nil
 }
 
-// sparseBuilder assembles a Sparse row by row: add (or addRow) the entries of a row in
-// any order (columns already checked to lie in [0, Cols)), then endRow
-// sorts them, sums duplicate columns (in the order added, as scipy's
-// todense does) and drops zeros.
+// sparseBuilder assembles a Sparse row by row: add (or addRow) the
+// entries of a row in any order (columns already checked to lie in
+// [0, Cols)), then endRow sorts them, sums duplicate columns (in the order
+// added, as scipy's todense does) and drops zeros; endRows ends a block of
+// rows at once.
 type sparseBuilder struct {
 	s   Sparse
 	buf []sparseEntry
@@ -87,16 +88,6 @@ func newSparseBuilder(rows, cols, nnz int) *sparseBuilder {
 func (b *sparseBuilder) add(col int32, v float64) {
 	b.s.Index = append(b.s.Index, col)
 	b.s.Values = append(b.s.Values, v)
-}
-
-// addRows adds the rows of the CSR arrays (ptr, cols, vals) as complete
-// rows, each ended as by endRow (see endRows).
-func (b *sparseBuilder) addRows(ptr []int, cols []int32, vals []float64) {
-	if len(ptr) < 2 {
-		return
-	}
-	b.addRow(cols[ptr[0]:ptr[len(ptr)-1]], vals[ptr[0]:ptr[len(ptr)-1]])
-	b.endRows(ptr)
 }
 
 // endRows ends the entries added since the last row as the rows of ptr
