@@ -2,6 +2,7 @@ package gnn
 
 import (
 	"fmt"
+	"github.com/gnnwb/gnnwb/internal/asm"
 	"math"
 
 	"github.com/gnnwb/gnnwb/graphs"
@@ -268,15 +269,15 @@ func gather(dst, h []float64, d, n int, off []int, idx []int32, coef []float64, 
 			}
 			e0, e1 := off[i], off[i+1]
 			q := 0
-			if useFMA && e1 > e0 {
+			if asm.UseFMA && e1 > e0 {
 				for ; q+16 <= d; q += 16 {
-					gather16FMA(&o[q], &idx[e0], &coef[e0], e1-e0, &h[q], d)
+					asm.Gather16FMA(&o[q], &idx[e0], &coef[e0], e1-e0, &h[q], d)
 				}
 				for ; q+8 <= d; q += 8 {
-					gather8FMA(&o[q], &idx[e0], &coef[e0], e1-e0, &h[q], d)
+					asm.Gather8FMA(&o[q], &idx[e0], &coef[e0], e1-e0, &h[q], d)
 				}
 				if r := d - q; r > 0 {
-					gatherMaskFMA(&o[q], &idx[e0], &coef[e0], e1-e0, &h[q], d, &laneMask[r][0])
+					asm.GatherMaskFMA(&o[q], &idx[e0], &coef[e0], e1-e0, &h[q], d, &asm.LaneMask[r][0])
 					q = d
 				}
 			}

@@ -1,6 +1,7 @@
 package gnn
 
 import (
+	"github.com/gnnwb/gnnwb/internal/asm"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -92,10 +93,10 @@ func TestOperatorGoPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old := useFMA
-	defer setFMA(old)
+	old := asm.UseFMA
+	defer asm.SetFMA(old)
 	for _, fma := range []bool{false, old} {
-		setFMA(fma)
+		asm.SetFMA(fma)
 		got := make([]float64, len(h))
 		op.ApplyT(got, h, d)
 		S := denseNorm(g, Mean, 1)

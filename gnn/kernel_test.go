@@ -1,6 +1,7 @@
 package gnn
 
 import (
+	"github.com/gnnwb/gnnwb/internal/asm"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -12,11 +13,11 @@ import (
 func TestKernelsReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	for _, fma := range []bool{false, true} {
-		if fma && !useFMA {
+		if fma && !asm.UseFMA {
 			continue
 		}
-		old := useFMA
-		setFMA(fma)
+		old := asm.UseFMA
+		asm.SetFMA(fma)
 		for _, sh := range [][3]int{{5, 3, 1}, {300, 37, 16}, {41, 9, 35}, {33, 17, 24}, {600, 70, 13}, {7, 1, 8}, {0, 4, 3}, {0, 12, 3}, {50, 20, 7}, {9, 8, 3}, {260, 33, 5}} {
 			n, k, m := sh[0], sh[1], sh[2]
 			a, b, g := randSlice(rng, n*k, 1), randSlice(rng, k*m, 1), randSlice(rng, n*m, 1)
@@ -65,7 +66,7 @@ func TestKernelsReference(t *testing.T) {
 			matMulBT(gotB, g, b, n, m, k, false)
 			near(t, "matMulBT", gotB, wantB, m)
 		}
-		setFMA(old)
+		asm.SetFMA(old)
 	}
 }
 
@@ -92,9 +93,9 @@ func BenchmarkMatMul(b *testing.B) {
 			name = "fma"
 		}
 		b.Run("forward-"+name, func(b *testing.B) {
-			old := useFMA
-			setFMA(fma && old)
-			defer setFMA(old)
+			old := asm.UseFMA
+			asm.SetFMA(fma && old)
+			defer asm.SetFMA(old)
 			start := cpuClock()
 			for b.Loop() {
 				matMul(out, a, w, n, k, m, false)
@@ -102,9 +103,9 @@ func BenchmarkMatMul(b *testing.B) {
 			reportCPU(b, start)
 		})
 		b.Run("gradW-"+name, func(b *testing.B) {
-			old := useFMA
-			setFMA(fma && old)
-			defer setFMA(old)
+			old := asm.UseFMA
+			asm.SetFMA(fma && old)
+			defer asm.SetFMA(old)
 			start := cpuClock()
 			for b.Loop() {
 				matMulTA(dw, a, g, n, k, m)
@@ -115,8 +116,8 @@ func BenchmarkMatMul(b *testing.B) {
 }
 
 func BenchmarkAggregateGo(b *testing.B) {
-	old := useFMA
-	setFMA(false)
-	defer setFMA(old)
+	old := asm.UseFMA
+	asm.SetFMA(false)
+	defer asm.SetFMA(old)
 	BenchmarkAggregate(b)
 }

@@ -2,6 +2,7 @@ package gnn
 
 import (
 	"fmt"
+	"github.com/gnnwb/gnnwb/internal/asm"
 	"sync"
 
 	"github.com/gnnwb/gnnwb/graphs"
@@ -25,7 +26,7 @@ func matMul(out, a, b []float64, n, k, m int, acc bool) {
 	parallel.For(parallel.Chunks(n, rowBlock), func(c int) {
 		lo, hi := parallel.Range(c, rowBlock, n)
 		i := lo
-		if useFMA && k > 0 && m >= 8 {
+		if asm.UseFMA && k > 0 && m >= 8 {
 			// 4×8 register tiles: each load of a row of b serves four rows.
 			_ = b[k*m-1]
 			for ; i+4 <= hi; i += 4 {
@@ -36,7 +37,7 @@ func matMul(out, a, b []float64, n, k, m int, acc bool) {
 				_ = a[(i+4)*k-1]
 				q := 0
 				for ; q+8 <= m; q += 8 {
-					rows4x8FMA(&o[q], m, &a[i*k], k, 1, &b[q], m, k)
+					asm.Rows4x8FMA(&o[q], m, &a[i*k], k, 1, &b[q], m, k)
 				}
 				for r := range 4 {
 					if q < m {
@@ -53,34 +54,34 @@ func matMul(out, a, b []float64, n, k, m int, acc bool) {
 
 // rowTail adds x·b to the columns q.. of o (fewer than 8) with the masked kernel.
 func rowTail(o, x, b []float64, m, q int) {
-	tileMaskFMA(&o[q], &x[0], 1, &b[q], m, len(x), &laneMask[m-q][0])
+	asm.TileMaskFMA(&o[q], &x[0], 1, &b[q], m, len(x), &asm.LaneMask[m-q][0])
 }
 
 // rowTimes sets o = x·b (acc: o += x·b) for a row x of length k and b k×m.
 func rowTimes(o, x, b []float64, m int, acc bool) {
 	q := 0
-	if useFMA && len(x) > 0 {
+	if asm.UseFMA && len(x) > 0 {
 		_ = b[(len(x)-1)*m+m-1] // every tile below stays inside b
 		for ; q+16 <= m; q += 16 {
 			t := o[q : q+16 : q+16]
 			if !acc {
 				clear(t)
 			}
-			tile16FMA(&t[0], &x[0], 1, &b[q], m, len(x))
+			asm.Tile16FMA(&t[0], &x[0], 1, &b[q], m, len(x))
 		}
 		for ; q+8 <= m; q += 8 {
 			t := o[q : q+8 : q+8]
 			if !acc {
 				clear(t)
 			}
-			tile8FMA(&t[0], &x[0], 1, &b[q], m, len(x))
+			asm.Tile8FMA(&t[0], &x[0], 1, &b[q], m, len(x))
 		}
 		if r := m - q; r > 0 {
 			t := o[q:m]
 			if !acc {
 				clear(t)
 			}
-			tileMaskFMA(&t[0], &x[0], 1, &b[q], m, len(x), &laneMask[r][0])
+			asm.TileMaskFMA(&t[0], &x[0], 1, &b[q], m, len(x), &asm.LaneMask[r][0])
 			q = m
 		}
 	}
@@ -154,7 +155,7 @@ const tileRows = 256
 // out entry in register tiles: no partial buffers, the same bits for any
 // number of workers.
 func matMulTA(out, a, g []float64, n, k, m int) {
-	if useFMA && m < 8 && k >= 8 && n > 0 {
+	if asm.UseFMA && m < 8 && k >= 8 && n > 0 {
 		// Narrow outputs: compute outᵀ = gᵀ·a with the kernel running
 		// along the columns of a.
 		parallel.For(parallel.Chunks(k, colBlock), func(c int) {
@@ -164,7 +165,7 @@ func matMulTA(out, a, g []float64, n, k, m int) {
 				p := lo
 				for ; p+8 <= hi; p += 8 {
 					s = [8]float64{}
-					tile8FMA(&s[0], &g[q], m, &a[p], k, n)
+					asm.Tile8FMA(&s[0], &g[q], m, &a[p], k, n)
 					for t, v := range s {
 						out[(p+t)*m+q] += v
 					}
@@ -185,18 +186,18 @@ func matMulTA(out, a, g []float64, n, k, m int) {
 		for r0 := 0; r0 < n; r0 += tileRows {
 			r1 := min(r0+tileRows, n)
 			p := lo
-			if useFMA && m >= 8 && r1 > r0 {
+			if asm.UseFMA && m >= 8 && r1 > r0 {
 				// 4×8 register tiles over (columns p of a) × (columns q of g).
 				_ = a[(r1-1)*k+hi-1]
 				_ = g[(r1-1)*m+m-1]
 				for ; p+4 <= hi; p += 4 {
 					q := 0
 					for ; q+8 <= m; q += 8 {
-						rows4x8FMA(&out[p*m+q], m, &a[r0*k+p], 1, k, &g[r0*m+q], m, r1-r0)
+						asm.Rows4x8FMA(&out[p*m+q], m, &a[r0*k+p], 1, k, &g[r0*m+q], m, r1-r0)
 					}
 					if r := m - q; r > 0 {
 						for pp := p; pp < p+4; pp++ {
-							tileMaskFMA(&out[pp*m+q], &a[r0*k+pp], k, &g[r0*m+q], m, r1-r0, &laneMask[r][0])
+							asm.TileMaskFMA(&out[pp*m+q], &a[r0*k+pp], k, &g[r0*m+q], m, r1-r0, &asm.LaneMask[r][0])
 						}
 					}
 				}
@@ -204,17 +205,17 @@ func matMulTA(out, a, g []float64, n, k, m int) {
 			for ; p < hi; p++ {
 				o := out[p*m : p*m+m]
 				q := 0
-				if useFMA && r1 > r0 {
+				if asm.UseFMA && r1 > r0 {
 					_ = a[(r1-1)*k+p]
 					_ = g[(r1-1)*m+m-1]
 					for ; q+16 <= m; q += 16 {
-						tile16FMA(&o[q], &a[r0*k+p], k, &g[r0*m+q], m, r1-r0)
+						asm.Tile16FMA(&o[q], &a[r0*k+p], k, &g[r0*m+q], m, r1-r0)
 					}
 					for ; q+8 <= m; q += 8 {
-						tile8FMA(&o[q], &a[r0*k+p], k, &g[r0*m+q], m, r1-r0)
+						asm.Tile8FMA(&o[q], &a[r0*k+p], k, &g[r0*m+q], m, r1-r0)
 					}
 					if r := m - q; r > 0 {
-						tileMaskFMA(&o[q], &a[r0*k+p], k, &g[r0*m+q], m, r1-r0, &laneMask[r][0])
+						asm.TileMaskFMA(&o[q], &a[r0*k+p], k, &g[r0*m+q], m, r1-r0, &asm.LaneMask[r][0])
 						q = m
 					}
 				}
@@ -273,7 +274,7 @@ func matMulTA(out, a, g []float64, n, k, m int) {
 // matMulBT sets out = g·bᵀ (acc: out += g·bᵀ) for g n×m, b k×m, out n×k: the
 // input gradient dout·Θᵀ of h·Θ. Parallel over fixed row blocks.
 func matMulBT(out, g, b []float64, n, m, k int, acc bool) {
-	if useFMA && k >= 8 {
+	if asm.UseFMA && k >= 8 {
 		// out = g·(bᵀ) with bᵀ m×k materialised: the 8-wide kernel then
 		// runs along k.
 		sp := scratchPool.Get().(*[]float64)
@@ -495,15 +496,15 @@ func spMul(out []float64, x *Sparse, b []float64, m int) {
 			clear(o)
 			e0, e1 := x.Offsets[i], x.Offsets[i+1]
 			q := 0
-			if useFMA && e1 > e0 {
+			if asm.UseFMA && e1 > e0 {
 				for ; q+16 <= m; q += 16 {
-					gather16FMA(&o[q], &x.Index[e0], &x.Values[e0], e1-e0, &b[q], m)
+					asm.Gather16FMA(&o[q], &x.Index[e0], &x.Values[e0], e1-e0, &b[q], m)
 				}
 				for ; q+8 <= m; q += 8 {
-					gather8FMA(&o[q], &x.Index[e0], &x.Values[e0], e1-e0, &b[q], m)
+					asm.Gather8FMA(&o[q], &x.Index[e0], &x.Values[e0], e1-e0, &b[q], m)
 				}
 				if r := m - q; r > 0 {
-					gatherMaskFMA(&o[q], &x.Index[e0], &x.Values[e0], e1-e0, &b[q], m, &laneMask[r][0])
+					asm.GatherMaskFMA(&o[q], &x.Index[e0], &x.Values[e0], e1-e0, &b[q], m, &asm.LaneMask[r][0])
 					q = m
 				}
 			}
@@ -543,15 +544,15 @@ func spMulTA(out []float64, x *Sparse, g []float64, m int) {
 			o := out[p*m : p*m+m]
 			e0, e1 := t.off[p], t.off[p+1]
 			q := 0
-			if useFMA && e1 > e0 {
+			if asm.UseFMA && e1 > e0 {
 				for ; q+16 <= m; q += 16 {
-					gather16FMA(&o[q], &t.rows[e0], &tv[e0], e1-e0, &g[q], m)
+					asm.Gather16FMA(&o[q], &t.rows[e0], &tv[e0], e1-e0, &g[q], m)
 				}
 				for ; q+8 <= m; q += 8 {
-					gather8FMA(&o[q], &t.rows[e0], &tv[e0], e1-e0, &g[q], m)
+					asm.Gather8FMA(&o[q], &t.rows[e0], &tv[e0], e1-e0, &g[q], m)
 				}
 				if r := m - q; r > 0 {
-					gatherMaskFMA(&o[q], &t.rows[e0], &tv[e0], e1-e0, &g[q], m, &laneMask[r][0])
+					asm.GatherMaskFMA(&o[q], &t.rows[e0], &tv[e0], e1-e0, &g[q], m, &asm.LaneMask[r][0])
 					q = m
 				}
 			}

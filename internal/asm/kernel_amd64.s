@@ -1,11 +1,11 @@
 #include "textflag.h"
 
-// func tile8FMA(s *float64, x *float64, xstride int, b *float64, bstride int, count int)
+// func Tile8FMA(s *float64, x *float64, xstride int, b *float64, bstride int, count int)
 //
 // s[q] += Σ_{t<count} x[t*xstride] * b[t*bstride+q] for q = 0..7, with
 // four pairs of AVX2 accumulators (iteration t goes to pair t mod 4),
 // combined as ((s + P0) + P1) + (P2 + P3) at the end. Requires AVX2 and FMA.
-TEXT ·tile8FMA(SB), NOSPLIT, $0-48
+TEXT ·Tile8FMA(SB), NOSPLIT, $0-48
 	MOVQ s+0(FP), DI
 	MOVQ x+8(FP), SI
 	MOVQ xstride+16(FP), R8
@@ -77,12 +77,12 @@ done:
 	VZEROUPPER
 	RET
 
-// func gather8FMA(s *float64, idx *int32, vals *float64, count int, b *float64, bstride int)
+// func Gather8FMA(s *float64, idx *int32, vals *float64, count int, b *float64, bstride int)
 //
 // s[q] += Σ_{t<count} vals[t] * b[idx[t]*bstride+q] for q = 0..7, with two
 // pairs of AVX2 accumulators (iteration t goes to pair t mod 2), combined as
 // (s + P0) + P1. Requires AVX2 and FMA.
-TEXT ·gather8FMA(SB), NOSPLIT, $0-48
+TEXT ·Gather8FMA(SB), NOSPLIT, $0-48
 	MOVQ s+0(FP), DI
 	MOVQ idx+8(FP), SI
 	MOVQ vals+16(FP), R10
@@ -135,12 +135,12 @@ gdone:
 	VZEROUPPER
 	RET
 
-// func tile16FMA(s *float64, x *float64, xstride int, b *float64, bstride int, count int)
+// func Tile16FMA(s *float64, x *float64, xstride int, b *float64, bstride int, count int)
 //
 // s[q] += Σ_{t<count} x[t*xstride] * b[t*bstride+q] for q = 0..15, with two
 // sets of four AVX2 accumulators (iteration t goes to set t mod 2),
 // combined as (s + S0) + S1. Requires AVX2 and FMA.
-TEXT ·tile16FMA(SB), NOSPLIT, $0-48
+TEXT ·Tile16FMA(SB), NOSPLIT, $0-48
 	MOVQ s+0(FP), DI
 	MOVQ x+8(FP), SI
 	MOVQ xstride+16(FP), R8
@@ -208,12 +208,12 @@ t16done:
 	VZEROUPPER
 	RET
 
-// func tileMaskFMA(s *float64, x *float64, xstride int, b *float64, bstride int, count int, mask *int64)
+// func TileMaskFMA(s *float64, x *float64, xstride int, b *float64, bstride int, count int, mask *int64)
 //
-// tile8FMA restricted to the lanes q < w whose mask[q] is −1 (w ≤ 8): lanes
+// Tile8FMA restricted to the lanes q < w whose mask[q] is −1 (w ≤ 8): lanes
 // beyond w are neither read from b nor written to s. Two accumulator pairs
 // (iteration t goes to pair t mod 2), combined as (s + P0) + P1.
-TEXT ·tileMaskFMA(SB), NOSPLIT, $0-56
+TEXT ·TileMaskFMA(SB), NOSPLIT, $0-56
 	MOVQ s+0(FP), DI
 	MOVQ x+8(FP), SI
 	MOVQ xstride+16(FP), R8
@@ -272,10 +272,10 @@ mdone:
 	VZEROUPPER
 	RET
 
-// func gatherMaskFMA(s *float64, idx *int32, vals *float64, count int, b *float64, bstride int, mask *int64)
+// func GatherMaskFMA(s *float64, idx *int32, vals *float64, count int, b *float64, bstride int, mask *int64)
 //
-// gather8FMA restricted to the lanes whose mask is −1 (see tileMaskFMA).
-TEXT ·gatherMaskFMA(SB), NOSPLIT, $0-56
+// Gather8FMA restricted to the lanes whose mask is −1 (see TileMaskFMA).
+TEXT ·GatherMaskFMA(SB), NOSPLIT, $0-56
 	MOVQ s+0(FP), DI
 	MOVQ idx+8(FP), SI
 	MOVQ vals+16(FP), R10
@@ -337,11 +337,11 @@ gmdone:
 	VZEROUPPER
 	RET
 
-// func gather16FMA(s *float64, idx *int32, vals *float64, count int, b *float64, bstride int)
+// func Gather16FMA(s *float64, idx *int32, vals *float64, count int, b *float64, bstride int)
 //
-// gather8FMA for q = 0..15: two sets of four accumulators (iteration t goes
+// Gather8FMA for q = 0..15: two sets of four accumulators (iteration t goes
 // to set t mod 2), combined as (s + S0) + S1.
-TEXT ·gather16FMA(SB), NOSPLIT, $0-48
+TEXT ·Gather16FMA(SB), NOSPLIT, $0-48
 	MOVQ s+0(FP), DI
 	MOVQ idx+8(FP), SI
 	MOVQ vals+16(FP), R10
@@ -412,12 +412,12 @@ g16done:
 	VZEROUPPER
 	RET
 
-// func rows4x8FMA(o *float64, ostride int, x *float64, xstride, xtstride int, b *float64, bstride int, count int)
+// func Rows4x8FMA(o *float64, ostride int, x *float64, xstride, xtstride int, b *float64, bstride int, count int)
 //
 // o[r*ostride+q] += Σ_{t<count} x[r*xstride+t*xtstride] * b[t*bstride+q] for rows
 // r = 0..3 and q = 0..7: a 4×8 register tile (one accumulator pair per
 // row, summed over t in order, then added to o). Requires AVX2 and FMA.
-TEXT ·rows4x8FMA(SB), NOSPLIT, $0-64
+TEXT ·Rows4x8FMA(SB), NOSPLIT, $0-64
 	MOVQ o+0(FP), DI
 	MOVQ ostride+8(FP), R12
 	SHLQ $3, R12

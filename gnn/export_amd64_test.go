@@ -1,3 +1,0 @@
-package gnn
-
-func setFMA(v bool) { useFMA = v }

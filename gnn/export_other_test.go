@@ -1,5 +1,0 @@
-//go:build !amd64
-
-package gnn
-
-func setFMA(v bool) {}
