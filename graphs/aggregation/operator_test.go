@@ -1,0 +1,338 @@
+package aggregation
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"testing"
+
+	"github.com/gnnwb/gnnwb/graphs"
+	"gonum.org/v1/gonum/mat"
+)
+
+// testGraph returns a graph on n nodes with random edges (probability p),
+// loops on the nodes 0, 3, 6, … (weight in [0.5, 2] when weighted) and an
+// isolated last node.
+func testGraph(t testing.TB, n int, p float64, directed, weighted bool, seed uint64) graphs.Graph {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, 7))
+	var es []graphs.Edge
+	for u := 0; u < n-1; u++ {
+		for v := 0; v < n-1; v++ {
+			if (!directed && v < u) || (u == v && u%3 != 0) {
+				continue
+			}
+			if u == v || rng.Float64() < p {
+				es = append(es, graphs.Edge{U: u, V: v, W: 0.5 + 1.5*rng.Float64()})
+			}
+		}
+	}
+	f := graphs.KeepSelfLoops
+	if directed {
+		f |= graphs.Directed
+	}
+	if weighted {
+		f |= graphs.Weighted
+	}
+	g, err := graphs.FromEdges(n, es, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+func randSlice(rng *rand.Rand, n int) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = 2*rng.Float64() - 1
+	}
+	return x
+}
+
+// denseReference builds S from the definitions of the package documentation,
+// independently of Operator: a dense A (A_ij = weight of j→i), the loop
+// policy applied to its diagonal, degrees as row sums, then the
+// normalisation entry by entry.
+func denseReference(g graphs.Graph, a Aggregation, rho float64) *mat.Dense {
+	n := g.NumNodes()
+	A := mat.NewDense(n, n, nil)
+	for i := range n {
+		for j := range n {
+			if w, ok := g.Weight(j, i); ok {
+				A.Set(i, j, w)
+			}
+		}
+	}
+	for i := range n {
+		switch {
+		case a.Loops == AddLoops:
+			A.Set(i, i, A.At(i, i)+1)
+		case a.Loops == AddMissingLoops && A.At(i, i) == 0:
+			A.Set(i, i, 1)
+		}
+	}
+	deg := make([]float64, n)
+	for i := range n {
+		deg[i] = mat.Sum(A.RowView(i))
+	}
+	S := mat.NewDense(n, n, nil)
+	S.Apply(func(i, j int, x float64) float64 {
+		switch a.Norm {
+		case Mean:
+			if deg[i] == 0 {
+				return 0
+			}
+			return x / deg[i]
+		case Symmetric:
+			if x == 0 {
+				return 0
+			}
+			return x / math.Sqrt(deg[i]*deg[j])
+		case Graphon:
+			return x / (float64(n) * rho)
+		}
+		return x
+	}, A)
+	return S
+}
+
+var graphCases = []struct {
+	name               string
+	directed, weighted bool
+}{
+	{"undirected", false, false},
+	{"directed", true, false},
+	{"undirected-weighted", false, true},
+	{"directed-weighted", true, true},
+}
+
+func allAggregations() []Aggregation {
+	var as []Aggregation
+	for _, k := range []Norm{Sum, Mean, Symmetric, Graphon} {
+		for _, l := range []Loops{NoLoops, AddLoops, AddMissingLoops} {
+			as = append(as, Aggregation{Norm: k, Loops: l})
+		}
+	}
+	return as
+}
+
+func TestOperatorDenseReference(t *testing.T) {
+	const n = 13
+	for _, gc := range graphCases {
+		for _, a := range allAggregations() {
+			for _, d := range []int{5, 19} { // 19 = two 8-column kernel tiles + 3
+				t.Run(fmt.Sprintf("%s/%s/d=%d", gc.name, a, d), func(t *testing.T) {
+					g := testGraph(t, n, 0.3, gc.directed, gc.weighted, 1)
+					if g.NumSelfLoops() == 0 || g.Degree(n-1) != 0 {
+						t.Fatalf("fixture lacks self loops or the isolated node")
+					}
+					const rho = 0.4
+					op, err := a.Operator(g, rho)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if op.Aggregation() != a || op.NumNodes() != n {
+						t.Fatalf("Aggregation() = %v, NumNodes() = %d", op.Aggregation(), op.NumNodes())
+					}
+					S := denseReference(g, a, rho)
+					compareDense(t, "Dense", op.Dense(), S.RawMatrix().Data)
+					rng := rand.New(rand.NewPCG(2, 2))
+					h := randSlice(rng, n*d)
+					H := mat.NewDense(n, d, h)
+					var want, wantT mat.Dense
+					want.Mul(S, H)
+					wantT.Mul(S.T(), H)
+					got := make([]float64, n*d)
+					op.Apply(got, h, d)
+					compareDense(t, "S·h", got, want.RawMatrix().Data)
+					op.ApplyT(got, h, d)
+					compareDense(t, "Sᵀ·h", got, wantT.RawMatrix().Data)
+					acc := slices.Clone(h)
+					op.ApplyAdd(acc, h, d)
+					for e := range acc {
+						w := h[e] + want.RawMatrix().Data[e]
+						if math.Abs(acc[e]-w) > 1e-12*(1+math.Abs(w)) {
+							t.Fatalf("ApplyAdd[%d] = %v, want %v", e, acc[e], w)
+						}
+					}
+					acc = slices.Clone(h)
+					op.ApplyTAdd(acc, h, d)
+					for e := range acc {
+						w := h[e] + wantT.RawMatrix().Data[e]
+						if math.Abs(acc[e]-w) > 1e-12*(1+math.Abs(w)) {
+							t.Fatalf("ApplyTAdd[%d] = %v, want %v", e, acc[e], w)
+						}
+					}
+					// Row i gives the nonzero entries of row i of S.
+					for i := range n {
+						cols, coef := op.Row(i)
+						row := make([]float64, n)
+						for e, j := range cols {
+							row[j] += coef[e]
+						}
+						compareDense(t, fmt.Sprintf("Row(%d)", i), row, S.RawRowView(i))
+					}
+				})
+			}
+		}
+	}
+}
+
+func compareDense(t *testing.T, what string, got, want []float64) {
+	t.Helper()
+	for e := range want {
+		// Both sides sum at most n products of O(1) terms: rounding ≤ n·ε.
+		if math.Abs(got[e]-want[e]) > 1e-13*(1+math.Abs(want[e])) {
+			t.Fatalf("%s[%d] = %.17g, dense reference %.17g", what, e, got[e], want[e])
+		}
+	}
+}
+
+// TestLoopPolicies: on a weighted graph with a loop of weight 3 at node 0,
+// AddMissingLoops keeps it (PyG's add_remaining_self_loops), AddLoops adds
+// 1 (A + I) and NoLoops keeps A; node 1 has no loop.
+func TestLoopPolicies(t *testing.T) {
+	g, err := graphs.FromEdges(2, []graphs.Edge{{U: 0, V: 0, W: 3}, {U: 0, V: 1, W: 1}}, graphs.Weighted|graphs.KeepSelfLoops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s8, s15 := 1/math.Sqrt(8), 1/math.Sqrt(5)
+	for _, tc := range []struct {
+		loops Loops
+		want  []float64
+	}{
+		// degrees 4, 1: S = [[3/4, 1/√4], [1/√4, 0]]
+		{NoLoops, []float64{3.0 / 4, 1.0 / 2, 1.0 / 2, 0}},
+		// degrees 5, 2
+		{AddLoops, []float64{4.0 / 5, s15 / math.Sqrt(2), s15 / math.Sqrt(2), 1.0 / 2}},
+		// degrees 4, 2
+		{AddMissingLoops, []float64{3.0 / 4, s8, s8, 1.0 / 2}},
+	} {
+		a := Aggregation{Norm: Symmetric, Loops: tc.loops}
+		op, err := a.Operator(g, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := op.Dense()
+		for e := range tc.want {
+			if math.Abs(got[e]-tc.want[e]) > 1e-15 {
+				t.Fatalf("%v: S = %v, want %v", a, got, tc.want)
+			}
+		}
+	}
+	// An unweighted graph with a stored loop: AddLoops gives it weight 2.
+	g, err = graphs.FromEdges(2, []graphs.Edge{{U: 0, V: 0}, {U: 0, V: 1}}, graphs.KeepSelfLoops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, err := Aggregation{Norm: Sum, Loops: AddLoops}.Operator(g, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := op.Dense(), []float64{2, 1, 1, 1}; !slices.Equal(got, want) {
+		t.Fatalf("sum:add on a looped unweighted graph: S = %v, want %v", got, want)
+	}
+}
+
+func TestOperatorErrors(t *testing.T) {
+	g := testGraph(t, 4, 0.5, false, false, 1)
+	for _, tc := range []struct {
+		name string
+		a    Aggregation
+		rho  float64
+	}{
+		{"bad norm", Aggregation{Norm: 9}, 1},
+		{"bad loops", Aggregation{Loops: 7}, 1},
+		{"rho zero", Aggregation{Norm: Graphon}, 0},
+		{"rho NaN", Aggregation{Norm: Graphon}, math.NaN()},
+		{"rho big", Aggregation{Norm: Graphon}, 1.5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := tc.a.Operator(g, tc.rho); !errors.Is(err, graphs.ErrParameter) {
+				t.Fatalf("err = %v, want ErrParameter", err)
+			}
+		})
+	}
+	// rho is ignored by the normalisations that do not use it.
+	if _, err := GCN.Operator(g, math.NaN()); err != nil {
+		t.Fatal(err)
+	}
+	// The empty graph works.
+	for _, a := range allAggregations() {
+		op, err := a.Operator(graphs.Graph{}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		op.Apply(nil, nil, 3)
+	}
+}
+
+// TestOperatorDeterminism: the same bits with 1 and 2 workers on a graph
+// large enough to span many chunks.
+func TestOperatorDeterminism(t *testing.T) {
+	g := testGraph(t, 1500, 0.01, true, true, 3)
+	rng := rand.New(rand.NewPCG(1, 1))
+	const d = 7
+	h := randSlice(rng, g.NumNodes()*d)
+	run := func(procs int) []float64 {
+		old := runtime.GOMAXPROCS(procs)
+		defer runtime.GOMAXPROCS(old)
+		op, err := GCN.Operator(g, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := make([]float64, len(h))
+		op.Apply(out, h, d)
+		op.ApplyTAdd(out, h, d)
+		return out
+	}
+	if a, b := run(1), run(2); !slices.Equal(a, b) {
+		t.Fatal("GOMAXPROCS=1 and 2 differ")
+	}
+}
+
+func TestParse(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want Aggregation
+	}{
+		{"sum", Aggregation{Norm: Sum}},
+		{" Mean ", Aggregation{Norm: Mean}},
+		{"symmetric", GCNNoLoops},
+		{"symmetric:add", Aggregation{Norm: Symmetric, Loops: AddLoops}},
+		{"symmetric:add-missing", GCN},
+		{"gcn", GCN},
+		{"GRAPHON:none", Aggregation{Norm: Graphon}},
+		{"mean:add", Aggregation{Norm: Mean, Loops: AddLoops}},
+	} {
+		got, err := Parse(tc.in)
+		if err != nil || got != tc.want {
+			t.Errorf("Parse(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+		}
+	}
+	for _, a := range allAggregations() {
+		got, err := Parse(a.String())
+		if err != nil || got != a {
+			t.Errorf("Parse(%q) = %v, %v; want %v", a.String(), got, err, a)
+		}
+		text, err := a.MarshalText()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b Aggregation
+		if err := b.UnmarshalText(text); err != nil || b != a {
+			t.Errorf("UnmarshalText(%q) = %v, %v", text, b, err)
+		}
+	}
+	for _, bad := range []string{"", "max", "sum:", "sum:both", "symmetric+loops", "gcn:add", ":add"} {
+		if _, err := Parse(bad); !errors.Is(err, graphs.ErrParameter) {
+			t.Errorf("Parse(%q): err = %v, want ErrParameter", bad, err)
+		}
+	}
+	if _, err := (Aggregation{Norm: 4}).MarshalText(); !errors.Is(err, graphs.ErrParameter) {
+		t.Errorf("MarshalText of an invalid value: err = %v", err)
+	}
+}
