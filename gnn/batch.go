@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/graphs/aggregation"
 )
 
 // Batch is what a forward pass runs on: one graph, or many small graphs
@@ -11,7 +12,7 @@ import (
 // jraph's GraphsTuple), together with the per-step settings that layers read.
 //
 // Graph k of a joined batch owns nodes Offsets[k]:Offsets[k+1] of G; a
-// single graph has Offsets = {0, n}. Operators (one per Norm) and the GAT
+// single graph has Offsets = {0, n}. Aggregation operators and the GAT
 // neighbourhoods are built on first use and cached, so a Batch reused for
 // every epoch pays for them once. A Batch is not safe for concurrent use.
 type Batch struct {
@@ -26,11 +27,11 @@ type Batch struct {
 	// from streams derived from (Key, s, chunk). Trainers set Key from
 	// (seed, step), so a resumed run repeats its draws.
 	Key uint64
-	// Rho is ρ of the Graphon normalisation; 0 means 1. Set it before the
-	// first pass: the Graphon operator is built once.
+	// Rho is ρ of the graphon normalisation 1/(nρ); 0 means 1. Set it
+	// before the first pass: the operator is built once.
 	Rho float64
 
-	ops [4]*Operator
+	ops [numAggregations]*aggregation.Operator
 	gat *gatGraph
 }
 
@@ -101,22 +102,27 @@ func (b *Batch) NumGraphs() int {
 	return len(b.Offsets) - 1
 }
 
-// Operator returns the cached aggregation operator for norm, building it on
-// first use (see NewOperator for cost and errors).
-func (b *Batch) Operator(norm Norm) (*Operator, error) {
-	if norm < Sum || norm > Graphon {
-		return nil, fmt.Errorf("gnn: Batch.Operator: norm=%d: %w", int(norm), graphs.ErrParameter)
+// numAggregations is the number of (normalisation, loop policy) pairs.
+const numAggregations = 4 * 3
+
+// Operator returns the cached operator of the aggregation a on G, building
+// it on first use (see aggregation.Aggregation.Operator for cost and
+// errors).
+func (b *Batch) Operator(a aggregation.Aggregation) (*aggregation.Operator, error) {
+	if err := a.Validate(); err != nil {
+		return nil, fmt.Errorf("gnn: Batch.Operator: %w", err)
 	}
-	if b.ops[norm] == nil {
+	k := int(a.Norm)*3 + int(a.Loops)
+	if b.ops[k] == nil {
 		rho := b.Rho
 		if rho == 0 {
 			rho = 1
 		}
-		o, err := NewOperator(b.G, norm, rho)
+		o, err := a.Operator(b.G, rho)
 		if err != nil {
 			return nil, err
 		}
-		b.ops[norm] = o
+		b.ops[k] = o
 	}
-	return b.ops[norm], nil
+	return b.ops[k], nil
 }

@@ -1,7 +1,6 @@
 package gnn
 
 import (
-	"github.com/gnnwb/gnnwb/internal/asm"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -78,39 +77,6 @@ func sameBits(t *testing.T, what string, a, b []float64) {
 	for e := range a {
 		if math.Float64bits(a[e]) != math.Float64bits(b[e]) {
 			t.Fatalf("%s[%d]: %v vs %v", what, e, a[e], b[e])
-		}
-	}
-}
-
-// TestOperatorGoPath runs the aggregation with the pure-Go kernel against
-// the assembly one (or itself) and the dense reference.
-func TestOperatorGoPath(t *testing.T) {
-	g := testGraph(t, 40, 0.2, true, true, 4)
-	rng := rand.New(rand.NewPCG(4, 4))
-	const d = 21
-	h := randSlice(rng, g.NumNodes()*d, 1)
-	op, err := NewOperator(g, Mean, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := asm.UseFMA
-	defer asm.SetFMA(old)
-	for _, fma := range []bool{false, old} {
-		asm.SetFMA(fma)
-		got := make([]float64, len(h))
-		op.ApplyT(got, h, d)
-		S := denseNorm(g, Mean, 1)
-		n := g.NumNodes()
-		for i := range n {
-			for k := range d {
-				var want float64
-				for j := range n {
-					want += S.At(j, i) * h[j*d+k]
-				}
-				if math.Abs(got[i*d+k]-want) > 1e-13 {
-					t.Fatalf("fma=%v: Sᵀh[%d,%d] = %v, want %v", fma, i, k, got[i*d+k], want)
-				}
-			}
 		}
 	}
 }

@@ -9,23 +9,6 @@ import (
 	"github.com/gnnwb/gnnwb/graphs"
 )
 
-// The symmetric GCN operator of a path 0–1–2: S = D̃^{-1/2}(A+I)D̃^{-1/2}.
-func ExampleNewOperator() {
-	g, err := graphs.FromEdges(3, []graphs.Edge{{U: 0, V: 1}, {U: 1, V: 2}}, graphs.Undirected)
-	if err != nil {
-		log.Fatal(err)
-	}
-	op, err := gnn.NewOperator(g, gnn.Symmetric, 1)
-	if err != nil {
-		log.Fatal(err)
-	}
-	h := []float64{1, 0, 0} // one feature per node
-	out := make([]float64, 3)
-	op.Apply(out, h, 1)
-	fmt.Printf("%.4f %.4f %.4f\n", out[0], out[1], out[2])
-	// Output: 0.5000 0.4082 0.0000
-}
-
 // A two-layer GCN on a 4-cycle: forward pass and parameter count.
 func ExampleNewModel() {
 	g, err := graphs.FromEdges(4, []graphs.Edge{{U: 0, V: 1}, {U: 1, V: 2}, {U: 2, V: 3}, {U: 3, V: 0}}, graphs.Undirected)

@@ -1,6 +1,8 @@
 package gnn
 
 import (
+	"github.com/gnnwb/gnnwb/graphs/aggregation"
+
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -26,8 +28,19 @@ func (b *Batch) gatStructure() *gatGraph {
 		return b.gat
 	}
 	n := b.NumNodes()
-	off, idx, _ := b.G.CSR()
-	loff, lidx, _ := withSelfLoops(n, off, idx, nil)
+	// The neighbourhoods N(i) ∪ {i}: the rows of A with a loop added where
+	// missing, as the GCN aggregation's (weights are not used).
+	looped, err := aggregation.GCN.Operator(b.G, 1)
+	if err != nil {
+		panic(fmt.Sprintf("gnn: GAT neighbourhoods: %v", err)) // GCN is valid and ignores ρ
+	}
+	loff := make([]int, n+1)
+	lidx := make([]int32, 0, looped.NumEntries())
+	for i := range n {
+		cols, _ := looped.Row(i)
+		lidx = append(lidx, cols...)
+		loff[i+1] = len(lidx)
+	}
 	g := &gatGraph{off: loff, idx: lidx}
 	g.toff = make([]int, n+1)
 	for _, j := range lidx {

@@ -4,19 +4,27 @@ import (
 	"fmt"
 
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/graphs/aggregation"
 )
 
 // GCNConv is the graph convolution of Kipf & Welling (2017, eq. 2):
 //
-//	h' = S_sym (h Θ) + b,   S_sym = D̃^{-1/2} Ã D̃^{-1/2},  Ã = A + I,
+//	h' = S_sym (h Θ) + b,   S_sym = D̃^{-1/2} Ã D̃^{-1/2},
 //
 // with Θ In×Out (W[p*Out+q]) and bias b, applied to the batch's graph with
-// the Symmetric operator (self loops added where missing). No activation:
-// follow it with an Activation. Forward costs O(n·In·Out + entries·Out).
+// the symmetric aggregation under the self-loop policy Loops: Ã = A with
+// a unit loop added where a node has none (aggregation.AddMissingLoops,
+// NewGCNConv's default, as PyTorch Geometric's GCNConv), A + I
+// (aggregation.AddLoops) or A itself (aggregation.NoLoops, the GCN of
+// Keriven, Bietti & Vaiter 2020, PyTorch Geometric's add_self_loops=False).
+// No activation: follow it with an Activation. Forward costs
+// O(n·In·Out + entries·Out).
 type GCNConv struct {
 	In, Out      int
 	W, B         []float64
 	GradW, GradB []float64
+	// Loops is the self-loop policy of the aggregation.
+	Loops aggregation.Loops
 
 	h  []float64
 	x  *Sparse
@@ -24,10 +32,16 @@ type GCNConv struct {
 	dt []float64
 }
 
-// NewGCNConv returns a GCNConv with zero parameters (see InitParams).
+// NewGCNConv returns a GCNConv with zero parameters (see InitParams) and
+// self loops added where missing (Loops = aggregation.AddMissingLoops).
 func NewGCNConv(in, out int) *GCNConv {
 	return &GCNConv{In: in, Out: out, W: make([]float64, in*out), GradW: make([]float64, in*out),
-		B: make([]float64, out), GradB: make([]float64, out)}
+		B: make([]float64, out), GradB: make([]float64, out), Loops: aggregation.AddMissingLoops}
+}
+
+// Aggregation returns the layer's aggregation: symmetric, under Loops.
+func (l *GCNConv) Aggregation() aggregation.Aggregation {
+	return aggregation.Aggregation{Norm: aggregation.Symmetric, Loops: l.Loops}
 }
 
 // Dims returns (In, Out).
@@ -48,7 +62,7 @@ func (l *GCNConv) Forward(out, h []float64, b *Batch) error {
 	if err := checkLen("GCNConv.Forward", "out", len(out), n*l.Out); err != nil {
 		return err
 	}
-	op, err := b.Operator(Symmetric)
+	op, err := b.Operator(l.Aggregation())
 	if err != nil {
 		return err
 	}
@@ -72,7 +86,7 @@ func (l *GCNConv) ForwardSparse(out []float64, x *Sparse, b *Batch) error {
 	if err := checkLen("GCNConv.ForwardSparse", "out", len(out), n*l.Out); err != nil {
 		return err
 	}
-	op, err := b.Operator(Symmetric)
+	op, err := b.Operator(l.Aggregation())
 	if err != nil {
 		return err
 	}
@@ -93,7 +107,7 @@ func (l *GCNConv) Backward(dh, dout []float64, b *Batch) error {
 	if l.h == nil && l.x == nil {
 		return fmt.Errorf("gnn: GCNConv.Backward: called before Forward: %w", graphs.ErrShape)
 	}
-	op, err := b.Operator(Symmetric)
+	op, err := b.Operator(l.Aggregation())
 	if err != nil {
 		return err
 	}

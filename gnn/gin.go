@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/graphs/aggregation"
 )
 
 // GINConv is the graph isomorphism network layer (Xu, Hu, Leskovec &
@@ -29,6 +30,9 @@ func NewGINConv(in int, mlp Module, eps float64, trainEps bool) *GINConv {
 	return &GINConv{In: in, MLP: mlp, Eps: []float64{eps}, GradEps: make([]float64, 1), TrainEps: trainEps}
 }
 
+// Aggregation returns the layer's aggregation, the plain sum over the neighbours (aggregation.GIN).
+func (l *GINConv) Aggregation() aggregation.Aggregation { return aggregation.GIN }
+
 // Dims returns (In, MLP's out).
 func (l *GINConv) Dims() (int, int) {
 	_, o := l.MLP.Dims()
@@ -51,7 +55,7 @@ func (l *GINConv) Forward(out, h []float64, b *Batch) error {
 	if err != nil {
 		return err
 	}
-	op, err := b.Operator(Sum)
+	op, err := b.Operator(l.Aggregation())
 	if err != nil {
 		return err
 	}
@@ -89,7 +93,7 @@ func (l *GINConv) Backward(dh, dout []float64, b *Batch) error {
 	if err := checkLen("GINConv.Backward", "dh", len(dh), n*l.In); err != nil {
 		return err
 	}
-	op, err := b.Operator(Sum)
+	op, err := b.Operator(l.Aggregation())
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 package gnn
 
 import (
+	"github.com/gnnwb/gnnwb/graphs/aggregation"
+
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -44,6 +46,8 @@ func TestGradLayers(t *testing.T) {
 		{"linear", func() Module { return NewLinear(in, out, true) }},
 		{"linear-nobias", func() Module { return NewLinear(in, out, false) }},
 		{"gcn", func() Module { return NewGCNConv(in, out) }},
+		{"gcn-no-loops", func() Module { l := NewGCNConv(in, out); l.Loops = aggregation.NoLoops; return l }},
+		{"gcn-add-loops", func() Module { l := NewGCNConv(in, out); l.Loops = aggregation.AddLoops; return l }},
 	}
 	for _, gc := range graphCases {
 		for _, lc := range layers {

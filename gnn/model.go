@@ -1,6 +1,8 @@
 package gnn
 
 import (
+	"github.com/gnnwb/gnnwb/graphs/aggregation"
+
 	"fmt"
 	"math/rand/v2"
 
@@ -33,6 +35,11 @@ type ModelOptions struct {
 	// Act is the activation between layers; Identity means the default
 	// (ReLU; ELU for GAT). Use Tanh, Sigmoid or Erf explicitly.
 	Act Act
+	// NoSelfLoops (gcn only) aggregates with D^−½ A D^−½ instead of adding
+	// a self loop where a node lacks one, as PyTorch Geometric's
+	// GCNConv(add_self_loops=False) and the GCN of Keriven, Bietti & Vaiter
+	// (2020).
+	NoSelfLoops bool
 	// TrainEps makes GIN's ε learnable (GIN-ε); otherwise ε = 0 (GIN-0).
 	TrainEps bool
 	// DecayAll applies weight decay to every parameter; by default only the
@@ -135,6 +142,9 @@ func newModel(kind string, in, hidden, out int, opt ModelOptions, graphLevel boo
 	if graphLevel && (opt.Pool < SumPool || opt.Pool > MaxPool) {
 		return nil, fmt.Errorf("gnn: NewGraphModel: Pool=%d: %w", int(opt.Pool), graphs.ErrParameter)
 	}
+	if opt.NoSelfLoops && kind != KindGCN {
+		return nil, fmt.Errorf("gnn: NewModel: NoSelfLoops with kind=%q (gcn only): %w", kind, graphs.ErrParameter)
+	}
 	if opt.BatchNorm && kind != KindGIN {
 		return nil, fmt.Errorf("gnn: NewModel: BatchNorm with kind=%q (gin only): %w", kind, graphs.ErrParameter)
 	}
@@ -164,7 +174,11 @@ func newModel(kind string, in, hidden, out int, opt ModelOptions, graphLevel boo
 		var conv Module
 		switch kind {
 		case KindGCN:
-			conv = NewGCNConv(d, o)
+			c := NewGCNConv(d, o)
+			if opt.NoSelfLoops {
+				c.Loops = aggregation.NoLoops
+			}
+			conv = c
 		case KindSAGE:
 			conv = NewSAGEConv(d, o)
 		case KindGIN:

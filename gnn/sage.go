@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/graphs/aggregation"
 )
 
 // SAGEConv is GraphSAGE with the mean aggregator (Hamilton, Ying & Leskovec
@@ -33,6 +34,9 @@ func NewSAGEConv(in, out int) *SAGEConv {
 		GradW1: make([]float64, in*out), GradW2: make([]float64, in*out), GradB: make([]float64, out)}
 }
 
+// Aggregation returns the layer's aggregation, the mean over the neighbours (aggregation.SAGE).
+func (l *SAGEConv) Aggregation() aggregation.Aggregation { return aggregation.SAGE }
+
 // Dims returns (In, Out).
 func (l *SAGEConv) Dims() (int, int) { return l.In, l.Out }
 
@@ -52,7 +56,7 @@ func (l *SAGEConv) Forward(out, h []float64, b *Batch) error {
 	if err := checkLen("SAGEConv.Forward", "out", len(out), n*l.Out); err != nil {
 		return err
 	}
-	op, err := b.Operator(Mean)
+	op, err := b.Operator(l.Aggregation())
 	if err != nil {
 		return err
 	}
@@ -77,7 +81,7 @@ func (l *SAGEConv) ForwardSparse(out []float64, x *Sparse, b *Batch) error {
 	if err := checkLen("SAGEConv.ForwardSparse", "out", len(out), n*l.Out); err != nil {
 		return err
 	}
-	op, err := b.Operator(Mean)
+	op, err := b.Operator(l.Aggregation())
 	if err != nil {
 		return err
 	}
@@ -104,7 +108,7 @@ func (l *SAGEConv) Backward(dh, dout []float64, b *Batch) error {
 	if err := checkLen("SAGEConv.Backward", "dout", len(dout), n*l.Out); err != nil {
 		return err
 	}
-	op, err := b.Operator(Mean)
+	op, err := b.Operator(l.Aggregation())
 	if err != nil {
 		return err
 	}

@@ -114,6 +114,7 @@ func trainDatasetFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "lr", Usage: "Adam learning rate", DefaultText: "0.01; gat 0.005"},
 		&cli.Float64Flag{Name: "weight-decay", Usage: "L2 weight decay", DefaultText: "5e-4 node, 0 graph"},
 		&cli.BoolFlag{Name: "decay-all", Usage: "weight decay on every layer", DefaultText: "first layer only for gcn/sage/gin node models, as Kipf & Welling"},
+		&cli.BoolFlag{Name: "no-self-loops", Usage: "gcn: aggregate with D^-1/2 A D^-1/2, without the self loops GCNConv adds by default (PyG add_self_loops=False)"},
 		&cli.IntFlag{Name: "epochs", Usage: "maximum epochs", DefaultText: "200 node / 100 graph"},
 		&cli.IntFlag{Name: "patience", Usage: "stop when the selection criterion has not improved for N epochs", DefaultText: "window-10 rule for gcn/sage/gin node models, 100 for gat, none for graphs"},
 		&cli.IntFlag{Name: "window", Usage: "Kipf & Welling's rule: stop when the validation loss exceeds the mean of the previous N (0: no early stopping)", DefaultText: "10 for gcn/sage/gin node models"},
@@ -410,6 +411,9 @@ func modelFlags(c *cli.Context, hidden *int, m *gnn.ModelOptions) error {
 	if c.Bool("decay-all") {
 		m.DecayAll = true
 	}
+	if c.Bool("no-self-loops") {
+		m.NoSelfLoops = true
+	}
 	return nil
 }
 
@@ -462,6 +466,7 @@ type configJSON struct {
 	AttnDropout       float64 `json:"attn_dropout,omitempty"`
 	Heads             int     `json:"heads,omitempty"`
 	DecayAll          bool    `json:"decay_all"`
+	NoSelfLoops       bool    `json:"no_self_loops,omitempty"`
 	LR                float64 `json:"lr"`
 	WeightDecay       float64 `json:"weight_decay"`
 	Epochs            int     `json:"epochs"`
@@ -497,7 +502,7 @@ func selectString(s gnn.Select) string {
 }
 
 func modelJSON(kind string, hidden int, m gnn.ModelOptions) configJSON {
-	j := configJSON{Hidden: hidden, Layers: m.Layers, Dropout: m.Dropout, DecayAll: m.DecayAll}
+	j := configJSON{Hidden: hidden, Layers: m.Layers, Dropout: m.Dropout, DecayAll: m.DecayAll, NoSelfLoops: m.NoSelfLoops}
 	if j.Layers == 0 {
 		j.Layers = 2
 	}
