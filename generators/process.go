@@ -1,6 +1,8 @@
 package generators
 
 import (
+	"github.com/gnnwb/gnnwb/graphs/aggregation"
+
 	"cmp"
 	"context"
 	"fmt"
@@ -8,7 +10,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/gnnwb/gnnwb/graphs"
@@ -18,15 +19,11 @@ import (
 // Process is the data-generating process of MATH.md section 3: a node of
 // G(n, W, ρ) with latent u has features x = X(u) + ε_x, target
 // y = Y(u) + ε_y (ε_x ~ N(0, NoiseX² I_d), ε_y ~ N(0, NoiseY²), i.i.d. over
-// nodes) and aggregated features m = (S x)_i, S one of
-//
-//	graphon    m_i = (1/(nρ)) Σ_j A_ij x_j            (the default)
-//	sum        m_i = Σ_j A_ij x_j
-//	mean       m_i = (1/deg_i) Σ_j A_ij x_j           (0 for an isolated node)
-//	symmetric  m_i = Σ_j Ã_ij x_j / sqrt(d̃_i d̃_j),   Ã = A + I, d̃ = 1 + deg
-//
-// (the names of gnn/asymptotic's ParseAggregation; m aggregates the noisy
-// features). The sample of a training step is φ_i = (x_i, m_i) ∈ ℝ^{2d} and
+// nodes) and aggregated features m = (S x)_i, S the aggregation of the
+// process (package graphs/aggregation; the zero value is the graphon
+// normalisation m_i = (1/(nρ)) Σ_j A_ij x_j, the others are the sum, the
+// mean and the symmetric one, each with a self-loop policy; m aggregates
+// the noisy features). The sample of a training step is φ_i = (x_i, m_i) ∈ ℝ^{2d} and
 // y_i. NewEgoSampler and NewWholeGraphSampler draw it exactly. A Process is
 // plain data; the samplers copy it.
 type Process struct {
@@ -37,30 +34,7 @@ type Process struct {
 	Y           Target  // Y: [0,1] → ℝ
 	NoiseX      float64 // standard deviation of the noise on each feature, ≥ 0
 	NoiseY      float64 // standard deviation of the noise on y, ≥ 0
-	Aggregation string  // "graphon" (or ""), "sum", "mean", "symmetric" (or "gcn"); case-insensitive
-}
-
-type aggKind int
-
-const (
-	aggGraphon aggKind = iota
-	aggSum
-	aggMean
-	aggSymmetric
-)
-
-func parseAgg(fn, name string) (aggKind, error) {
-	switch strings.ToLower(strings.TrimSpace(name)) {
-	case "", "graphon":
-		return aggGraphon, nil
-	case "sum":
-		return aggSum, nil
-	case "mean":
-		return aggMean, nil
-	case "symmetric", "gcn":
-		return aggSymmetric, nil
-	}
-	return 0, fmt.Errorf("generators: %s: Aggregation=%q not one of graphon, sum, mean, symmetric: %w", fn, name, graphs.ErrParameter)
+	Aggregation aggregation.Aggregation
 }
 
 // Validate checks the process. Errors (graphs.ErrParameter unless noted): the
@@ -72,29 +46,33 @@ func (p Process) Validate() error {
 	return err
 }
 
-func (p Process) check(fn string) (aggKind, error) {
+func (p Process) check(fn string) (aggregation.Aggregation, error) {
+	var none aggregation.Aggregation
 	if err := p.W.valid(fn); err != nil {
-		return 0, err
+		return none, err
 	}
 	if !(p.Rho > 0 && p.Rho <= 1) {
-		return 0, fmt.Errorf("generators: %s: Rho=%v not in (0,1]: %w", fn, p.Rho, graphs.ErrParameter)
+		return none, fmt.Errorf("generators: %s: Rho=%v not in (0,1]: %w", fn, p.Rho, graphs.ErrParameter)
 	}
 	if p.N < 1 {
-		return 0, fmt.Errorf("generators: %s: N=%d, need at least one node: %w", fn, p.N, graphs.ErrParameter)
+		return none, fmt.Errorf("generators: %s: N=%d, need at least one node: %w", fn, p.N, graphs.ErrParameter)
 	}
 	if p.N > graphs.MaxNodes {
-		return 0, fmt.Errorf("generators: %s: N=%d exceeds graphs.MaxNodes=%d: %w", fn, p.N, graphs.MaxNodes, graphs.ErrTooLarge)
+		return none, fmt.Errorf("generators: %s: N=%d exceeds graphs.MaxNodes=%d: %w", fn, p.N, graphs.MaxNodes, graphs.ErrTooLarge)
 	}
 	if err := p.X.valid(fn); err != nil {
-		return 0, err
+		return none, err
 	}
 	if err := p.Y.valid(fn); err != nil {
-		return 0, err
+		return none, err
 	}
 	if !(p.NoiseX >= 0 && p.NoiseX <= math.MaxFloat64) || !(p.NoiseY >= 0 && p.NoiseY <= math.MaxFloat64) {
-		return 0, fmt.Errorf("generators: %s: NoiseX=%v, NoiseY=%v must be finite and ≥ 0: %w", fn, p.NoiseX, p.NoiseY, graphs.ErrParameter)
+		return none, fmt.Errorf("generators: %s: NoiseX=%v, NoiseY=%v must be finite and ≥ 0: %w", fn, p.NoiseX, p.NoiseY, graphs.ErrParameter)
 	}
-	return parseAgg(fn, p.Aggregation)
+	if err := p.Aggregation.Validate(); err != nil {
+		return none, fmt.Errorf("generators: %s: %w", fn, err)
+	}
+	return p.Aggregation, nil
 }
 
 func checkBatch(fn string, batch, limit int) error {
@@ -114,8 +92,12 @@ const maxBatch = 1 << 30
 //
 // One sample with latent u: K ~ Binomial(n−1, ρ d_W(u)) neighbours with
 // latents v_1..v_K i.i.d. of density W(u,·)/d_W(u) (Ego.DrawAt); x = X(u) + ε,
-// x_j = X(v_j) + ε_j; m = (1/(nρ)) Σ_j x_j (graphon), Σ_j x_j (sum) or
-// (1/K) Σ_j x_j (mean; m = 0 when K = 0). Given u, the edges of the node
+// x_j = X(v_j) + ε_j; m = r·Σ_j x_j with the row factor r of the
+// aggregation at degree K (aggregation.Norm.Factors): 1/(nρ) (graphon), 1
+// (sum) or 1/K (mean; m = 0 when K = 0). With a loop policy other than
+// none the node's own x is added after its neighbours' and the degree is
+// K + 1 (a W-random graph stores no loops, so add and add-missing agree).
+// Given u, the edges of the node
 // and its neighbours' latents and noises are independent of everything
 // else, so this is exactly the graph's law.
 //
@@ -132,11 +114,11 @@ const maxBatch = 1 << 30
 // with its own rng.
 type EgoSampler struct {
 	p     Process
-	agg   aggKind
+	agg   aggregation.Aggregation
 	ego   *Ego
 	batch int
 	d     int
-	scale float64 // 1/(nρ)
+	nrho  float64 // nρ
 
 	scratch sync.Pool // *egoScratch: buffers only, no state carried between calls
 }
@@ -152,7 +134,7 @@ func NewEgoSampler(p Process, batch int) (*EgoSampler, error) {
 	if err != nil {
 		return nil, err
 	}
-	if agg == aggSymmetric {
+	if agg.Norm == aggregation.Symmetric {
 		return nil, fmt.Errorf("generators: %s: the symmetric aggregation needs the neighbours' joint degrees, which the ego sampler cannot draw exactly; use the whole-graph sampler: %w", fn, graphs.ErrUnsupported)
 	}
 	if err := checkBatch(fn, batch, maxBatch); err != nil {
@@ -162,7 +144,7 @@ func NewEgoSampler(p Process, batch int) (*EgoSampler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &EgoSampler{p: p, agg: agg, ego: ego, batch: batch, d: p.X.Dim(), scale: 1 / (float64(p.N) * p.Rho)}, nil
+	return &EgoSampler{p: p, agg: agg, ego: ego, batch: batch, d: p.X.Dim(), nrho: float64(p.N) * p.Rho}, nil
 }
 
 // Dim returns d, the dimension of X; a sample φ has 2d entries.
@@ -228,17 +210,14 @@ func (s *EgoSampler) one(rng *rand.Rand, u float64, nbr, phi, xj []float64) floa
 			m[k] += a
 		}
 	}
-	var c float64
-	switch s.agg {
-	case aggGraphon:
-		c = s.scale
-	case aggSum:
-		c = 1
-	case aggMean:
-		if len(nbr) > 0 {
-			c = 1 / float64(len(nbr))
+	deg := float64(len(nbr))
+	if s.agg.Loops != aggregation.NoLoops {
+		for k, a := range x {
+			m[k] += a
 		}
+		deg++
 	}
+	c, _ := s.agg.Norm.Factors(deg, s.nrho)
 	for k := range m {
 		m[k] *= c
 	}
@@ -272,7 +251,7 @@ func addNoise(rng *rand.Rand, x []float64, sd float64) {
 // with its own rng; each call allocates the graph (O(n + |E|) memory).
 type WholeGraphSampler struct {
 	p     Process
-	agg   aggKind
+	agg   aggregation.Aggregation
 	batch int
 	d     int
 	// envelope cells for the candidate SBM (see Sample in sample.go)
@@ -322,13 +301,11 @@ func (s *WholeGraphSampler) Batch() int { return s.batch }
 // wholeGraph is one step's graph with its nodes sorted by latent.
 type wholeGraph struct {
 	g     graphs.Graph
-	pos   []int     // pos[b]: the sorted index of the node with the b-th latent drawn
-	lat   []float64 // sorted latents
-	x, m  []float64 // n×d, sorted order
-	row   []float64 // ω_ij = A_ij·row[i]·col[j] (col nil: 1)
-	col   []float64
-	self  []float64 // symmetric: ω_ii = 1/d̃_i
-	focal []float64 // u_b, b < B
+	pos   []int                 // pos[b]: the sorted index of the node with the b-th latent drawn
+	lat   []float64             // sorted latents
+	x, m  []float64             // n×d, sorted order
+	op    *aggregation.Operator // the aggregation S on g
+	focal []float64             // u_b, b < B
 }
 
 // draw builds one step's graph. Order of the draws from rng: the n latents
@@ -375,7 +352,9 @@ func (s *WholeGraphSampler) draw(fn string, rng *rand.Rand) (*wholeGraph, error)
 			addNoise(rng, wg.x[wg.pos[i]*d:(wg.pos[i]+1)*d], p.NoiseX)
 		}
 	}
-	s.norm(wg)
+	if wg.op, err = s.agg.Operator(g, p.Rho); err != nil {
+		return nil, fmt.Errorf("generators: %s: %w", fn, err)
+	}
 	wg.m = make([]float64, n*d)
 	aggregateRows(wg, d)
 	return wg, nil
@@ -411,68 +390,23 @@ func (s *WholeGraphSampler) graph(fn string, u []float64, base uint64) (graphs.G
 	return pl.run(ctx, fn, base, nil)
 }
 
-// norm sets the aggregation weights of wg.
-func (s *WholeGraphSampler) norm(wg *wholeGraph) {
-	n := s.p.N
-	wg.row = make([]float64, n)
-	switch s.agg {
-	case aggGraphon:
-		c := 1 / (float64(n) * s.p.Rho)
-		for i := range wg.row {
-			wg.row[i] = c
-		}
-	case aggSum:
-		for i := range wg.row {
-			wg.row[i] = 1
-		}
-	case aggMean:
-		for i := range wg.row {
-			if k := wg.g.Degree(i); k > 0 {
-				wg.row[i] = 1 / float64(k)
-			}
-		}
-	case aggSymmetric:
-		wg.col = make([]float64, n)
-		wg.self = make([]float64, n)
-		for i := range wg.row {
-			dt := 1 + float64(wg.g.Degree(i))
-			r := 1 / math.Sqrt(dt)
-			wg.row[i], wg.col[i], wg.self[i] = r, r, 1/dt
-		}
-	}
-}
-
-func (wg *wholeGraph) weight(i int, j int32) float64 {
-	w := wg.row[i]
-	if wg.col != nil {
-		w *= wg.col[j]
-	}
-	return w
-}
-
 const aggChunk = 1024 // rows per parallel chunk
 
-// aggregateRows sets wg.m = S wg.x, parallel over fixed row chunks.
+// aggregateRows sets wg.m = S wg.x, parallel over fixed row chunks, with
+// the operator's coefficients summed in row order (multiply, then add: the
+// samplers' m is the same bits on every processor).
 func aggregateRows(wg *wholeGraph, d int) {
 	n := wg.g.NumNodes()
-	off, nbr, _ := wg.g.CSR()
 	parallel.For(parallel.Chunks(n, aggChunk), func(c int) {
 		lo, hi := parallel.Range(c, aggChunk, n)
 		for i := lo; i < hi; i++ {
 			mi := wg.m[i*d : (i+1)*d]
-			for e := off[i]; e < off[i+1]; e++ {
-				j := nbr[e]
-				w := wg.weight(i, j)
+			cols, coef := wg.op.Row(i)
+			for e, j := range cols {
+				w := coef[e]
 				xj := wg.x[int(j)*d : int(j+1)*d]
 				for k := range mi {
 					mi[k] += w * xj[k]
-				}
-			}
-			if wg.self != nil {
-				w := wg.self[i]
-				xi := wg.x[i*d : (i+1)*d]
-				for k := range mi {
-					mi[k] += w * xi[k]
 				}
 			}
 		}
@@ -522,11 +456,10 @@ func (s *WholeGraphSampler) Sample(rng *rand.Rand, phi, y []float64) error {
 // it draws a fresh graph as Sample does (the same draws in the same order,
 // so the same graph, features and targets for the same rng) and, for each
 // sampled node i = b in turn, appends its row's entries to w and phi: the
-// weight ω_ij of the aggregation (1/(nρ), 1, 1/deg_i or 1/sqrt(d̃_i d̃_j))
-// and φ_j = (x_j, m_j), the neighbour's features and its own aggregated
-// features, then, for the symmetric aggregation, the self entry
-// ω_ii = 1/d̃_i with φ_i; end[b] = len(w) after node b. So
-// Σ_{e of b} ω_e x_e = m_b. Returns the extended slices.
+// coefficient S_ij of the aggregation (a loop, where the policy adds one,
+// is the entry j = i in its sorted place) and φ_j = (x_j, m_j), the
+// neighbour's features and its own aggregated features; end[b] = len(w)
+// after node b. So Σ_{e of b} ω_e x_e = m_b. Returns the extended slices.
 //
 // Cost as Sample plus O(Σ_b deg_b·d). Errors: len(end) ≠ len(y) or
 // len(y) ≠ B (graphs.ErrShape), and Sample's.
@@ -540,20 +473,13 @@ func (s *WholeGraphSampler) SampleNeighbours(rng *rand.Rand, y []float64, end []
 		return w, phi, err
 	}
 	d := s.d
-	off, nbr, _ := wg.g.CSR()
-	appendPhi := func(j int) {
-		phi = append(phi, wg.x[j*d:(j+1)*d]...)
-		phi = append(phi, wg.m[j*d:(j+1)*d]...)
-	}
 	for b := range s.batch {
 		i := wg.pos[b]
-		for e := off[i]; e < off[i+1]; e++ {
-			w = append(w, wg.weight(i, nbr[e]))
-			appendPhi(int(nbr[e]))
-		}
-		if wg.self != nil {
-			w = append(w, wg.self[i])
-			appendPhi(i)
+		cols, coef := wg.op.Row(i)
+		w = append(w, coef...)
+		for _, j := range cols {
+			phi = append(phi, wg.x[int(j)*d:int(j+1)*d]...)
+			phi = append(phi, wg.m[int(j)*d:int(j+1)*d]...)
 		}
 		end[b] = len(w)
 	}

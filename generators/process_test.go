@@ -1,6 +1,8 @@
 package generators
 
 import (
+	"github.com/gnnwb/gnnwb/graphs/aggregation"
+
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -69,7 +71,7 @@ func TestProcessValidate(t *testing.T) {
 		{"zero target", func(p *Process) { p.Y = Target{} }, graphs.ErrParameter},
 		{"noise negative", func(p *Process) { p.NoiseX = -1 }, graphs.ErrParameter},
 		{"noise Inf", func(p *Process) { p.NoiseY = math.Inf(1) }, graphs.ErrParameter},
-		{"aggregation", func(p *Process) { p.Aggregation = "max" }, graphs.ErrParameter},
+		{"aggregation", func(p *Process) { p.Aggregation = aggregation.Aggregation{Norm: 9} }, graphs.ErrParameter},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,9 +82,9 @@ func TestProcessValidate(t *testing.T) {
 			}
 		})
 	}
-	for _, a := range []string{"", "graphon", "SUM", " mean ", "symmetric", "gcn"} {
+	for _, a := range []string{"graphon", "SUM", " mean ", "symmetric", "gcn", "mean:add"} {
 		p := good
-		p.Aggregation = a
+		p.Aggregation = mustAgg(t, a)
 		if err := p.Validate(); err != nil {
 			t.Errorf("Aggregation %q: %v", a, err)
 		}
@@ -92,7 +94,7 @@ func TestProcessValidate(t *testing.T) {
 func TestSamplerErrors(t *testing.T) {
 	p := Process{W: Product(), Rho: 0.5, N: 10, X: mustSignal(t, "poly:1"), Y: mustTarget(t, "sin:1")}
 	sym := p
-	sym.Aggregation = "symmetric"
+	sym.Aggregation = aggregation.GCNNoLoops
 	if _, err := NewEgoSampler(sym, 1); !errors.Is(err, graphs.ErrUnsupported) {
 		t.Errorf("NewEgoSampler(symmetric) = %v, want ErrUnsupported", err)
 	}
@@ -208,7 +210,7 @@ func TestEgoConditionalMoments(t *testing.T) {
 	for ti, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := Process{W: Product(), Rho: rho, N: n, X: mustSignal(t, "poly:2"), Y: mustTarget(t, "poly:0,1"),
-				NoiseX: tt.noise, Aggregation: tt.agg}
+				NoiseX: tt.noise, Aggregation: mustAgg(t, tt.agg)}
 			s, err := NewEgoSampler(p, 1)
 			if err != nil {
 				t.Fatal(err)
@@ -247,10 +249,15 @@ func TestEgoMatchesWholeGraph(t *testing.T) {
 	c := 2.75 * math.Sqrt(2.0/R)
 	tests := []struct {
 		name, agg, w string
+		n            int
 	}{
-		{"exponential graphon", "graphon", "exponential"},
-		{"uniform attachment mean", "mean", "uniform-attachment"},
-		{"sbm sum", "sum", "sbm:0.3,0.7:0.9,0.1;0.1,0.5"},
+		{"exponential graphon", "graphon", "exponential", 60},
+		{"uniform attachment mean", "mean", "uniform-attachment", 60},
+		{"sbm sum", "sum", "sbm:0.3,0.7:0.9,0.1;0.1,0.5", 60},
+		// Few nodes, so that the loop's weight 1/(nρ) or 1/(deg+1) moves m
+		// visibly (the test fails with the ego's loop removed).
+		{"exponential graphon with loops", "graphon:add", "exponential", 5},
+		{"uniform attachment mean with loops", "mean:add-missing", "uniform-attachment", 5},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -258,8 +265,8 @@ func TestEgoMatchesWholeGraph(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p := Process{W: w, Rho: 0.8, N: 60, X: mustSignal(t, "fourier:1"), Y: mustTarget(t, "poly:0,1"),
-				NoiseX: 0.2, NoiseY: 0.1, Aggregation: tt.agg}
+			p := Process{W: w, Rho: 0.8, N: tt.n, X: mustSignal(t, "fourier:1"), Y: mustTarget(t, "poly:0,1"),
+				NoiseX: 0.2, NoiseY: 0.1, Aggregation: mustAgg(t, tt.agg)}
 			ego, err := NewEgoSampler(p, 1)
 			if err != nil {
 				t.Fatal(err)
@@ -297,7 +304,7 @@ func TestEgoMatchesWholeGraph(t *testing.T) {
 // B = n, no noise) against closed forms: with S the sum of all x,
 // graphon m_i = (S − x_i)/n, sum S − x_i, mean (S − x_i)/(n−1), symmetric
 // (d̃ = n for all, Ã has the self loop) S/n. SampleNeighbours must give the
-// same targets, n−1 entries per node (n for symmetric) and Σ_e ω_e x_e = m.
+// same targets, n−1 entries per node (n with loops) and Σ_e ω_e x_e = m.
 func TestWholeGraphComplete(t *testing.T) {
 	const n = 7
 	one, err := Constant(1)
@@ -311,11 +318,15 @@ func TestWholeGraphComplete(t *testing.T) {
 		{"graphon", func(s, x float64) float64 { return (s - x) / n }},
 		{"sum", func(s, x float64) float64 { return s - x }},
 		{"mean", func(s, x float64) float64 { return (s - x) / (n - 1) }},
-		{"symmetric", func(s, x float64) float64 { return s / n }},
+		{"symmetric", func(s, x float64) float64 { return (s - x) / (n - 1) }},
+		{"symmetric:add", func(s, x float64) float64 { return s / n }},
+		{"graphon:add", func(s, x float64) float64 { return s / n }},
+		{"sum:add-missing", func(s, x float64) float64 { return s }},
+		{"mean:add", func(s, x float64) float64 { return s / n }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.agg, func(t *testing.T) {
-			p := Process{W: one, Rho: 1, N: n, X: mustSignal(t, "poly:1"), Y: mustTarget(t, "poly:0,1"), Aggregation: tt.agg}
+			p := Process{W: one, Rho: 1, N: n, X: mustSignal(t, "poly:1"), Y: mustTarget(t, "poly:0,1"), Aggregation: mustAgg(t, tt.agg)}
 			s, err := NewWholeGraphSampler(p, n)
 			if err != nil {
 				t.Fatal(err)
@@ -345,7 +356,7 @@ func TestWholeGraphComplete(t *testing.T) {
 				t.Fatalf("SampleNeighbours: y %v vs %v, %d weights, %d phi", y2, y, len(w), len(nphi))
 			}
 			per := n - 1
-			if tt.agg == "symmetric" {
+			if mustAgg(t, tt.agg).Loops != aggregation.NoLoops {
 				per = n
 			}
 			prev := 0
@@ -385,7 +396,7 @@ func TestCoupling(t *testing.T) {
 		}
 		samplers = append(samplers, s)
 	}
-	whole, err := NewWholeGraphSampler(Process{W: Product(), Rho: 1, N: 50, X: X, Y: Y, Aggregation: "symmetric"}, B)
+	whole, err := NewWholeGraphSampler(Process{W: Product(), Rho: 1, N: 50, X: X, Y: Y, Aggregation: aggregation.GCN}, B)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -470,4 +481,13 @@ func TestGraphonBreaks(t *testing.T) {
 	if got := (Graphon{}).Breaks(); got != nil {
 		t.Errorf("zero graphon breaks %v", got)
 	}
+}
+
+func mustAgg(t testing.TB, name string) aggregation.Aggregation {
+	t.Helper()
+	a, err := aggregation.Parse(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }

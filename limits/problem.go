@@ -19,6 +19,7 @@ import (
 	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/gnn/asymptotic"
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/graphs/aggregation"
 )
 
 // Problem is one learning problem of MATH.md sections 3–5: the data-generating
@@ -96,11 +97,10 @@ type resolved struct {
 	x    generators.Signal
 	y    generators.Target
 	act  activation.Kind
-	agg  asymptotic.Aggregation
+	agg  aggregation.Aggregation
 	d    int
 	pi   []float64 // SBM block proportions (nil: not an SBM spec)
 	ego  bool
-	norm int // quadrature normalisation
 }
 
 func perr(format string, a ...any) error {
@@ -130,16 +130,11 @@ func (p Problem) resolve() (resolved, error) {
 	if !(p.Rho > 0 && p.Rho <= 1) {
 		return r, perr("rho=%v not in (0,1]", p.Rho)
 	}
-	if r.agg, err = asymptotic.ParseAggregation(strings.ToLower(cmpOr(p.Aggregation, "graphon"))); err != nil {
+	if r.agg, err = aggregation.Parse(cmpOr(p.Aggregation, "graphon")); err != nil {
 		return r, fmt.Errorf("limits: Problem: %w", err)
 	}
-	switch r.agg {
-	case asymptotic.Sum:
-		return r, perr("aggregation=sum grows with nρ and has no graphon limit; use graphon, mean or symmetric")
-	case asymptotic.Mean:
-		r.norm = 1
-	case asymptotic.Symmetric:
-		r.norm = 2
+	if r.agg.Norm == aggregation.Sum {
+		return r, perr("aggregation=%s grows with nρ and has no graphon limit; use graphon, mean or symmetric", r.agg)
 	}
 	for _, v := range []struct {
 		name string
@@ -175,8 +170,8 @@ func (p Problem) resolve() (resolved, error) {
 		if p.Batch < 1 {
 			return r, perr("batch=%d < 1 (the ego sampler draws B ≥ 1 nodes per step)", p.Batch)
 		}
-		if r.agg == asymptotic.Symmetric {
-			return r, perr("aggregation=symmetric needs sampler=whole (the ego sampler cannot draw it exactly)")
+		if r.agg.Norm == aggregation.Symmetric {
+			return r, perr("aggregation=%s needs sampler=whole (the ego sampler cannot draw it exactly)", r.agg)
 		}
 	case "whole":
 		if p.Batch < 0 {

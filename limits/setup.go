@@ -33,7 +33,6 @@ type Setup struct {
 	r    resolved
 	rule quadrature.Rule
 	op   *quadrature.GraphonOperator
-	norm quadrature.Normalisation
 	xs   []float64 // Q×d: X(u_q)
 
 	phi []float64 // Q×2d evaluation features
@@ -57,7 +56,7 @@ func NewSetup(p Problem) (*Setup, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Setup{p: p.canonical(), r: r, norm: quadrature.Normalisation(r.norm)}
+	s := &Setup{p: p.canonical(), r: r}
 	if r.pi != nil {
 		s.rule, err = quadrature.SBM(r.pi, (p.Quadrature+len(r.pi)-1)/len(r.pi))
 	} else {
@@ -75,7 +74,7 @@ func NewSetup(p Problem) (*Setup, error) {
 	if err != nil {
 		return nil, fmt.Errorf("limits: NewSetup: signal %s: %w", r.x, err)
 	}
-	s.phi, err = s.op.Features(r.x.Eval, d, s.norm)
+	s.phi, err = s.op.Features(r.x.Eval, d, s.r.agg)
 	if err != nil {
 		return nil, fmt.Errorf("limits: NewSetup: %w", err)
 	}
@@ -178,13 +177,13 @@ func (s *Setup) Features() (phi, y []float64) {
 // FeaturesAt writes the graphon features φ(u) = (X(u), (T_W X)(u)) into dst
 // (len 2d), T_W X by quadrature. Errors as quadrature's FeaturesAt.
 func (s *Setup) FeaturesAt(dst []float64, u float64) error {
-	return s.op.FeaturesAt(dst, u, s.r.x.Eval, s.xs, s.norm)
+	return s.op.FeaturesAt(dst, u, s.r.x.Eval, s.xs, s.r.agg)
 }
 
 // process returns the generators.Process of the problem on n nodes.
 func (s *Setup) process(n int) generators.Process {
 	return generators.Process{W: s.r.w, Rho: s.p.Rho, N: n, X: s.r.x, Y: s.r.y,
-		NoiseX: s.p.NoiseX, NoiseY: s.p.NoiseY, Aggregation: s.r.agg.String()}
+		NoiseX: s.p.NoiseX, NoiseY: s.p.NoiseY, Aggregation: s.r.agg}
 }
 
 // batch returns B for a network on n nodes (whole sampler, B = 0: all n).

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"github.com/gnnwb/gnnwb/graphs/aggregation"
+	"github.com/gnnwb/gnnwb/limits"
+
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,16 +23,6 @@ import (
 // The online mode of gnnwb train (--graphon): online SGD of the
 // one-hidden-layer network of gnn/asymptotic (MATH.md section 3) on fresh
 // samples of a generators.Process, each step one library sampler call.
-
-// onlineInnerPanels and onlineInnerOrder define the inner quadrature rule
-// that computes (T_W X)(u) for the evaluation set: a composite
-// Gauss–Legendre rule of 64 equal panels (further split at an SBM graphon's
-// block boundaries, Graphon.Breaks) of 8 nodes each, exact for piecewise
-// polynomials of degree ≤ 15 on the panels.
-const (
-	onlineInnerPanels = 64
-	onlineInnerOrder  = 8
-)
 
 // trainOnlineFlags are the flags of the online mode (--seed, --runs, --out
 // and --checkpoint are the common ones of trainCommonFlags).
@@ -130,8 +122,8 @@ func trainOnline(c *cli.Context) error {
 	var sampler asymptotic.Sampler
 	switch strings.ToLower(c.String("sampler")) {
 	case "ego":
-		if agg := strings.ToLower(strings.TrimSpace(p.Aggregation)); agg == "symmetric" || agg == "gcn" {
-			return usagef("train: --aggregation=%s needs --sampler=graph (the neighbours' degrees are dependent; the ego sampler cannot draw them exactly)", agg)
+		if p.Aggregation.Norm == aggregation.Symmetric {
+			return usagef("train: --aggregation=%s needs --sampler=graph (the neighbours' degrees are dependent; the ego sampler cannot draw them exactly)", p.Aggregation)
 		}
 		if cfg.Variant == asymptotic.ModelB {
 			return usagef("train: --variant=b needs --sampler=graph (the ego sampler draws one hop; model B needs the neighbours' own m_j)")
@@ -148,14 +140,14 @@ func trainOnline(c *cli.Context) error {
 	var evalU, evalW []float64
 	if q := c.Int("eval-points"); q != 0 {
 		var rule quadrature.Rule
-		if cfg.Eval, rule, err = onlineEval(p, cfg.Variant, q); err != nil {
-			return err
+		if cfg.Eval, rule, err = limits.EvalSet(p, cfg.Variant, q); err != nil {
+			return fmt.Errorf("train: --eval-points=%d: %w", q, err)
 		}
 		evalU, evalW = rule.U, rule.Omega
 		cfg.EvalWeights = evalW
 	}
 	settings := onlineSettings{Graphon: p.W.String(), N: p.N, Rho: p.Rho, Signal: p.X.String(), Target: p.Y.String(),
-		NoiseX: p.NoiseX, NoiseY: p.NoiseY, Aggregation: strings.ToLower(p.Aggregation), Sampler: strings.ToLower(c.String("sampler")),
+		NoiseX: p.NoiseX, NoiseY: p.NoiseY, Aggregation: p.Aggregation.String(), Sampler: strings.ToLower(c.String("sampler")),
 		Batch: cfg.Batch, Width: cfg.Width, Gamma: cfg.Gamma, Alpha: cfg.Alpha, Activation: cfg.Activation.String(),
 		Variant: cfg.Variant.String(), Sc: cfg.Sc, Sw: cfg.Sw, Symmetric: cfg.Symmetric, Seed: cfg.Seed}
 	if dir := c.String("checkpoint"); dir != "" {
@@ -207,115 +199,13 @@ func onlineProcess(c *cli.Context) (generators.Process, error) {
 	}
 	p.N, p.Rho = c.Int("n"), c.Float64("rho")
 	p.NoiseX, p.NoiseY = c.Float64("noise-x"), c.Float64("noise-y")
-	p.Aggregation = c.String("aggregation")
+	if p.Aggregation, err = aggregation.Parse(c.String("aggregation")); err != nil {
+		return p, usagef("train: --aggregation: %v", err)
+	}
 	if err := p.Validate(); err != nil {
 		return p, fmt.Errorf("train: %w", err)
 	}
 	return p, nil
-}
-
-// onlineEval builds the evaluation set of the function error (MATH.md
-// section 5): the q Gauss–Legendre latents u_q with weights ω_q (the
-// returned rule) and targets Y(u_q) without noise. Model A gets the graphon features
-// φ(u_q) = (X(u_q), (T X)(u_q)); model B gets, for each u_q, the entries
-// v_r of the inner rule with weight ω_r W(u_q, v_r)·c and inputs φ(v_r),
-// where T and c follow the aggregation's limit: graphon T_W (c = 1), mean
-// T_W/d_W(u) (c = 1/d_W(u_q)), symmetric (c = 1/sqrt(d_W(u_q) d_W(v_r))),
-// and sum (n−1)ρ T_W, the mean of the finite-n sum (c = (n−1)ρ).
-func onlineEval(p generators.Process, v asymptotic.Variant, q int) (*asymptotic.Batch, quadrature.Rule, error) {
-	outer, err := quadrature.Legendre(q)
-	if err != nil {
-		return nil, quadrature.Rule{}, usagef("train: --eval-points=%d: %v", q, err)
-	}
-	breaks := p.W.Breaks() // SBM block boundaries: exact for block-constant W
-	for i := 1; i < onlineInnerPanels; i++ {
-		breaks = append(breaks, float64(i)/onlineInnerPanels)
-	}
-	slices.Sort(breaks)
-	breaks = slices.Compact(breaks)
-	inner, err := quadrature.Piecewise(breaks, onlineInnerOrder)
-	if err != nil {
-		return nil, quadrature.Rule{}, err
-	}
-	op, err := quadrature.NewGraphonOperator(p.W.Func(), inner)
-	if err != nil {
-		return nil, quadrature.Rule{}, fmt.Errorf("train: evaluation set: %w", err)
-	}
-	d := p.X.Dim()
-	norm, scale := quadrature.None, 1.0
-	switch strings.ToLower(strings.TrimSpace(p.Aggregation)) {
-	case "mean":
-		norm = quadrature.Mean
-	case "symmetric", "gcn":
-		norm = quadrature.Symmetric
-	case "sum":
-		scale = float64(p.N-1) * p.Rho
-	}
-	xs, err := op.Signal(p.X.Eval, d)
-	if err != nil {
-		return nil, quadrature.Rule{}, fmt.Errorf("train: evaluation set: %w", err)
-	}
-	phiAt := func(u float64, dst []float64) error {
-		if err := op.FeaturesAt(dst, u, p.X.Eval, xs, norm); err != nil {
-			return fmt.Errorf("train: evaluation set: %w", err)
-		}
-		for k := d; k < 2*d; k++ {
-			dst[k] *= scale
-		}
-		return nil
-	}
-	b := &asymptotic.Batch{Dim: d, Y: make([]float64, q)}
-	for i, u := range outer.U {
-		b.Y[i] = p.Y.Eval(u)
-	}
-	switch v {
-	case asymptotic.ModelA:
-		b.Phi = make([]float64, q*2*d)
-		for i, u := range outer.U {
-			if err := phiAt(u, b.Phi[i*2*d:(i+1)*2*d]); err != nil {
-				return nil, quadrature.Rule{}, err
-			}
-		}
-	case asymptotic.ModelB:
-		deg := op.Degree()
-		nbr := make([]float64, len(inner.U)*2*d)
-		for r, u := range inner.U {
-			if err := phiAt(u, nbr[r*2*d:(r+1)*2*d]); err != nil {
-				return nil, quadrature.Rule{}, err
-			}
-		}
-		b.End = make([]int, q)
-		wf := p.W.Func()
-		for i, u := range outer.U {
-			du := op.DegreeAt(u)
-			for r, vr := range inner.U {
-				w := inner.Omega[r] * wf(u, vr)
-				switch norm {
-				case quadrature.Mean:
-					w = safeDiv(w, du)
-				case quadrature.Symmetric:
-					w = safeDiv(w, math.Sqrt(du*deg[r]))
-				default:
-					w *= scale
-				}
-				if w == 0 {
-					continue
-				}
-				b.Weight = append(b.Weight, w)
-				b.NbrPhi = append(b.NbrPhi, nbr[r*2*d:(r+1)*2*d]...)
-			}
-			b.End[i] = len(b.Weight)
-		}
-	}
-	return b, outer, nil
-}
-
-// safeDiv returns a/b, 0 when b is 0 (a node of degree 0 aggregates nothing).
-func safeDiv(a, b float64) float64 {
-	if b == 0 {
-		return 0
-	}
-	return a / b
 }
 
 // parseFloatList parses "0,0.5,1".

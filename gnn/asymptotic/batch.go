@@ -15,8 +15,8 @@ import (
 //
 // Model B (activate then aggregate) reads the neighbourhoods instead: sample
 // b owns the entries e in [End[b−1], End[b]) (End[−1] = 0), entry e being a
-// neighbour j of the node with weight Weight[e] = ω_ij (the aggregation's
-// normalisation times A_ij, see Aggregation) and input
+// neighbour j of the node with weight Weight[e] = ω_ij (the coefficient S_ij
+// of the aggregation operator, see package graphs/aggregation) and input
 // φ_j = NbrPhi[e*p:(e+1)*p] = (x_j, m_j), the neighbour's own features and
 // its own aggregated features. Then
 //

@@ -6,8 +6,8 @@
 //
 // A node i has features x_i ∈ ℝ^d and aggregated features
 // m_i = (S x)_i ∈ ℝ^d, by default the graphon aggregation
-// m_i = (1/(nρ)) Σ_j A_ij x_j (Aggregation lists sum, mean and symmetric as
-// well). Its input is φ_i = (x_i, m_i) ∈ ℝ^{2d}. Unit k has parameters
+// m_i = (1/(nρ)) Σ_j A_ij x_j (package graphs/aggregation has the sum, the
+// mean and the symmetric one as well, each with a self-loop policy). Its input is φ_i = (x_i, m_i) ∈ ℝ^{2d}. Unit k has parameters
 // θ^k = (c^k, a^k), a^k = (w^k, v^k) ∈ ℝ^{2d}, and
 //
 //	F(θ; φ) = c σ(a·φ) = c σ(w·x + v·m),

@@ -6,7 +6,6 @@ import (
 	"log"
 
 	"github.com/gnnwb/gnnwb/gnn/asymptotic"
-	"github.com/gnnwb/gnnwb/graphs"
 )
 
 func ExampleParseActivation() {
@@ -31,20 +30,6 @@ func ExampleNewModel() {
 	big, _ := asymptotic.NewModel(cfg)
 	fmt.Println(len(small.C), len(small.A), small.C[3] == big.C[3], small.A[7] == big.A[7])
 	// Output: 4 8 true true
-}
-
-func ExampleAggregate() {
-	// path 0 – 1 – 2, x = (1, 2, 4): mean aggregation averages the neighbours
-	g, err := graphs.FromEdges(3, []graphs.Edge{{U: 0, V: 1}, {U: 1, V: 2}}, graphs.Undirected)
-	if err != nil {
-		log.Fatal(err)
-	}
-	m := make([]float64, 3)
-	if err := asymptotic.Aggregate(m, g, []float64{1, 2, 4}, 1, asymptotic.Mean, 0); err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(m)
-	// Output: [2 2.5 2]
 }
 
 // Online SGD of a linear network on the graphon-limit sampler with

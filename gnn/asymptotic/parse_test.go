@@ -33,24 +33,13 @@ func TestParse(t *testing.T) {
 			}
 		})
 	}
-	for _, a := range allAggregations() {
-		if got, err := ParseAggregation(a.String()); err != nil || got != a {
-			t.Errorf("ParseAggregation(%q) = %v, %v", a.String(), got, err)
-		}
-	}
-	if got, err := ParseAggregation("GCN"); err != nil || got != Symmetric {
-		t.Errorf("gcn: %v %v", got, err)
-	}
-	if _, err := ParseAggregation("max"); !errors.Is(err, graphs.ErrParameter) {
-		t.Errorf("max: %v", err)
-	}
 	if v, err := ParseVariant("b"); err != nil || v != ModelB {
 		t.Errorf("variant b: %v %v", v, err)
 	}
 	if _, err := ParseVariant("C"); !errors.Is(err, graphs.ErrParameter) {
 		t.Errorf("variant C: %v", err)
 	}
-	if Activation(9).String() != "Activation(9)" || Aggregation(-1).String() != "Aggregation(-1)" || Variant(3).String() != "Variant(3)" {
+	if Activation(9).String() != "Activation(9)" || Variant(3).String() != "Variant(3)" {
 		t.Error("String of unknown values")
 	}
 }
@@ -71,22 +60,6 @@ func FuzzParseActivation(f *testing.F) {
 			t.Fatalf("%q → %v does not round-trip", s, a)
 		}
 		_ = a.Eval(0.5) + a.Deriv(0.5)
-	})
-}
-
-func FuzzParseAggregation(f *testing.F) {
-	f.Add("graphon")
-	f.Fuzz(func(t *testing.T, s string) {
-		a, err := ParseAggregation(s)
-		if err != nil {
-			if !errors.Is(err, graphs.ErrParameter) {
-				t.Fatalf("error kind: %v", err)
-			}
-			return
-		}
-		if b, err := ParseAggregation(a.String()); err != nil || b != a {
-			t.Fatalf("%q → %v does not round-trip", s, a)
-		}
 	})
 }
 

@@ -1,6 +1,8 @@
 package asymptotic
 
 import (
+	"github.com/gnnwb/gnnwb/graphs/aggregation"
+
 	"fmt"
 	"math/rand/v2"
 
@@ -109,25 +111,27 @@ func (s *FuncSampler) check(fn string, nbr bool) error {
 // GraphSampler is the fixed-graph sampler of MATH.md section 3: each sample is
 // a node i drawn uniformly (with replacement) from one given graph, with
 // φ_i = (x_i, m_i), m = S x computed once by NewGraphSampler, and y_i. For
-// model B its neighbourhood is row i of the graph with the aggregation's
-// weights ω_ij (plus the self entry ω_ii = 1/d̃_i for Symmetric) and inputs
-// φ_j = (x_j, m_j). It is immutable and safe for concurrent use.
+// model B its neighbourhood is row i of the aggregation operator S (the
+// graph's row, with the loop where the aggregation adds one) with weights
+// S_ij and inputs φ_j = (x_j, m_j). It is immutable and safe for concurrent
+// use.
 type GraphSampler struct {
 	g  graphs.Graph
 	d  int
 	x  []float64 // n×d, kept
 	m  []float64 // n×d
 	y  []float64 // n, kept
-	nm norm
+	op *aggregation.Operator
 }
 
 // NewGraphSampler prepares the sampler for graph g, features x (n×d,
-// row-major) and targets y (n), with aggregation agg (rho: ρ of Graphon).
-// x, y and g are kept, not copied: don't modify them while the sampler is in
-// use. Cost O((n + entries)·d) for m, parallel. Errors (graphs.ErrShape,
-// graphs.ErrParameter): empty graph, len(x) ≠ n·d, len(y) ≠ n, d < 1, and
-// Aggregate's.
-func NewGraphSampler(g graphs.Graph, x []float64, d int, y []float64, agg Aggregation, rho float64) (*GraphSampler, error) {
+// row-major) and targets y (n), with the aggregation agg (rho: ρ of the
+// graphon normalisation 1/(nρ)). x, y and g are kept, not copied: don't
+// modify them while the sampler is in use. Cost O((n + entries)·d) for m,
+// parallel. Errors (graphs.ErrShape, graphs.ErrParameter): empty graph,
+// len(x) ≠ n·d, len(y) ≠ n, d < 1, and those of
+// aggregation.Aggregation.Operator.
+func NewGraphSampler(g graphs.Graph, x []float64, d int, y []float64, agg aggregation.Aggregation, rho float64) (*GraphSampler, error) {
 	n := g.NumNodes()
 	if n == 0 {
 		return nil, fmt.Errorf("asymptotic: NewGraphSampler: graph has n=0 nodes: %w", graphs.ErrParameter)
@@ -138,12 +142,12 @@ func NewGraphSampler(g graphs.Graph, x []float64, d int, y []float64, agg Aggreg
 	if len(x) != n*d || len(y) != n {
 		return nil, fmt.Errorf("asymptotic: NewGraphSampler: len(x)=%d, len(y)=%d, want n·d=%d and n=%d: %w", len(x), len(y), n*d, n, graphs.ErrShape)
 	}
-	nm, err := newNorm("NewGraphSampler", g, agg, rho)
+	op, err := agg.Operator(g, rho)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("asymptotic: NewGraphSampler: %w", err)
 	}
-	s := &GraphSampler{g: g, d: d, x: x, y: y, m: make([]float64, n*d), nm: nm}
-	aggregate(s.m, g, x, d, &s.nm)
+	s := &GraphSampler{g: g, d: d, x: x, y: y, m: make([]float64, n*d), op: op}
+	op.Apply(s.m, x, d)
 	return s, nil
 }
 
@@ -162,26 +166,16 @@ func (s *GraphSampler) Phi(i int, dst []float64) {
 	copy(dst[d:2*d], s.m[i*d:(i+1)*d])
 }
 
-// neighbourhood appends node i's entries: row i with weights ω_ij and inputs
-// φ_j, then the Symmetric self entry.
+// neighbourhood appends node i's entries: row i of S with weights S_ij and
+// inputs φ_j.
 func (s *GraphSampler) neighbourhood(i int, w, phi []float64) ([]float64, []float64) {
 	p := 2 * s.d
-	off, nbr, wts := s.g.CSR()
-	for e := off[i]; e < off[i+1]; e++ {
-		a := 1.0
-		if wts != nil {
-			a = wts[e]
-		}
-		w = append(w, s.nm.weight(i, nbr[e], a))
+	cols, coef := s.op.Row(i)
+	w = append(w, coef...)
+	for _, j := range cols {
 		k := len(phi)
 		phi = append(phi, make([]float64, p)...)
-		s.Phi(int(nbr[e]), phi[k:k+p])
-	}
-	if s.nm.self != nil {
-		w = append(w, s.nm.self[i])
-		k := len(phi)
-		phi = append(phi, make([]float64, p)...)
-		s.Phi(i, phi[k:k+p])
+		s.Phi(int(j), phi[k:k+p])
 	}
 	return w, phi
 }

@@ -1,6 +1,8 @@
 package asymptotic
 
 import (
+	"github.com/gnnwb/gnnwb/graphs/aggregation"
+
 	"errors"
 	"fmt"
 	"math"
@@ -29,9 +31,11 @@ func testGraphs(t *testing.T) map[string]graphs.Graph {
 	return map[string]graphs.Graph{"undirected-weighted": und, "directed": dir}
 }
 
-// denseS builds the aggregation operator of MATH.md section 2 as a dense
-// matrix: A_ij = weight of the edge j→i (row i receives from j).
-func denseS(g graphs.Graph, agg Aggregation, rho float64) *mat.Dense {
+// denseS builds the aggregation operator as a dense matrix from its
+// definition, independently of the aggregation package: A_ij = weight of
+// the edge j→i (row i receives from j), the loop policy on the diagonal,
+// degrees as row sums, then the normalisation.
+func denseS(g graphs.Graph, agg aggregation.Aggregation, rho float64) *mat.Dense {
 	n := g.NumNodes()
 	A := mat.NewDense(n, n, nil)
 	for i := range n {
@@ -41,31 +45,37 @@ func denseS(g graphs.Graph, agg Aggregation, rho float64) *mat.Dense {
 			}
 		}
 	}
+	for i := range n {
+		if agg.Loops == aggregation.AddLoops || (agg.Loops == aggregation.AddMissingLoops && A.At(i, i) == 0) {
+			A.Set(i, i, A.At(i, i)+1)
+		}
+	}
+	d := make([]float64, n)
+	for i := range n {
+		d[i] = mat.Sum(A.RowView(i))
+	}
 	S := mat.NewDense(n, n, nil)
-	switch agg {
-	case Graphon:
+	switch agg.Norm {
+	case aggregation.Graphon:
 		S.Scale(1/(float64(n)*rho), A)
-	case Sum:
+	case aggregation.Sum:
 		S.Copy(A)
-	case Mean:
+	case aggregation.Mean:
 		for i := range n {
-			deg := mat.Sum(A.RowView(i))
 			for j := range n {
-				if deg > 0 {
-					S.Set(i, j, A.At(i, j)/deg)
+				if d[i] > 0 {
+					S.Set(i, j, A.At(i, j)/d[i])
 				}
 			}
 		}
-	case Symmetric:
-		var At mat.Dense
-		At.Add(A, eye(n))
-		d := make([]float64, n)
-		for i := range n {
-			d[i] = mat.Sum(At.RowView(i))
-		}
+	case aggregation.Symmetric:
 		for i := range n {
 			for j := range n {
-				S.Set(i, j, At.At(i, j)/math.Sqrt(d[i]*d[j]))
+				// A node of degree 0 sends and receives nothing (PyTorch
+				// Geometric's deg_inv_sqrt[deg == 0] = 0).
+				if A.At(i, j) != 0 && d[i] > 0 && d[j] > 0 {
+					S.Set(i, j, A.At(i, j)/math.Sqrt(d[i]*d[j]))
+				}
 			}
 		}
 	}
@@ -80,34 +90,14 @@ func eye(n int) *mat.Dense {
 	return I
 }
 
-func allAggregations() []Aggregation { return []Aggregation{Graphon, Sum, Mean, Symmetric} }
-
-func TestAggregateDense(t *testing.T) {
-	const d, rho = 2, 0.4
-	for name, g := range testGraphs(t) {
-		n := g.NumNodes()
-		x := make([]float64, n*d)
-		for i := range x {
-			x[i] = float64(i%5) - 1.5 + 0.1*float64(i)
-		}
-		for _, agg := range allAggregations() {
-			t.Run(fmt.Sprintf("%s/%v", name, agg), func(t *testing.T) {
-				m := make([]float64, n*d)
-				if err := Aggregate(m, g, x, d, agg, rho); err != nil {
-					t.Fatal(err)
-				}
-				var want mat.Dense
-				want.Mul(denseS(g, agg, rho), mat.NewDense(n, d, x))
-				for i := range n {
-					for k := range d {
-						if math.Abs(m[i*d+k]-want.At(i, k)) > 1e-14 {
-							t.Errorf("m[%d][%d] = %v, dense %v", i, k, m[i*d+k], want.At(i, k))
-						}
-					}
-				}
-			})
+func allAggregations() []aggregation.Aggregation {
+	var as []aggregation.Aggregation
+	for _, k := range []aggregation.Norm{aggregation.Graphon, aggregation.Sum, aggregation.Mean, aggregation.Symmetric} {
+		for _, l := range []aggregation.Loops{aggregation.NoLoops, aggregation.AddLoops, aggregation.AddMissingLoops} {
+			as = append(as, aggregation.Aggregation{Norm: k, Loops: l})
 		}
 	}
+	return as
 }
 
 // TestGraphSamplerDense: the samples of both variants against the dense
@@ -209,13 +199,15 @@ func TestSamplerErrors(t *testing.T) {
 		err  error
 		kind error
 	}{
-		{"empty graph", func() error { _, err := NewGraphSampler(graphs.Graph{}, nil, 1, nil, Sum, 1); return err }(), graphs.ErrParameter},
-		{"d 0", func() error { _, err := NewGraphSampler(g, x, 0, y, Sum, 1); return err }(), graphs.ErrParameter},
-		{"short x", func() error { _, err := NewGraphSampler(g, x[:9], 2, y, Sum, 1); return err }(), graphs.ErrShape},
-		{"rho 0", func() error { _, err := NewGraphSampler(g, x, 2, y, Graphon, 0); return err }(), graphs.ErrParameter},
-		{"rho NaN", func() error { return Aggregate(make([]float64, 10), g, x, 2, Graphon, math.NaN()) }(), graphs.ErrParameter},
-		{"aggregation", func() error { return Aggregate(make([]float64, 10), g, x, 2, Aggregation(7), 1) }(), graphs.ErrParameter},
-		{"dst shape", func() error { return Aggregate(make([]float64, 9), g, x, 2, Sum, 1) }(), graphs.ErrShape},
+		{"empty graph", func() error { _, err := NewGraphSampler(graphs.Graph{}, nil, 1, nil, aggregation.GIN, 1); return err }(), graphs.ErrParameter},
+		{"d 0", func() error { _, err := NewGraphSampler(g, x, 0, y, aggregation.GIN, 1); return err }(), graphs.ErrParameter},
+		{"short x", func() error { _, err := NewGraphSampler(g, x[:9], 2, y, aggregation.GIN, 1); return err }(), graphs.ErrShape},
+		{"rho 0", func() error { _, err := NewGraphSampler(g, x, 2, y, aggregation.Aggregation{}, 0); return err }(), graphs.ErrParameter},
+		{"rho NaN", func() error { _, err := NewGraphSampler(g, x, 2, y, aggregation.Aggregation{}, math.NaN()); return err }(), graphs.ErrParameter},
+		{"aggregation", func() error {
+			_, err := NewGraphSampler(g, x, 2, y, aggregation.Aggregation{Norm: 7}, 1)
+			return err
+		}(), graphs.ErrParameter},
 		{"func unset", (&FuncSampler{D: 1}).Sample(rand.New(rand.NewPCG(1, 1)), make([]float64, 2), make([]float64, 1)), graphs.ErrParameter},
 		{"func no W", func() error {
 			_, _, err := legendreSamplerNoW().SampleNeighbours(rand.New(rand.NewPCG(1, 1)), make([]float64, 1), make([]int, 1), nil, nil)
@@ -281,7 +273,7 @@ func TestFuncSamplerAt(t *testing.T) {
 		t.Errorf("model B entries %d, want %d (8 nodes, W > 0)", len(bb.Weight), nb*8)
 	}
 	g := testGraphs(t)["directed"]
-	gs, err := NewGraphSampler(g, make([]float64, 5), 1, make([]float64, 5), Sum, 1)
+	gs, err := NewGraphSampler(g, make([]float64, 5), 1, make([]float64, 5), aggregation.GIN, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,23 +14,24 @@ type Norm uint8
 
 // The normalisations.
 const (
+	// Graphon is (S h)_i = (1/(nρ)) Σ_j A_ij h_j, the normalisation under
+	// which a W-random graph's aggregation converges to the integral
+	// operator T_W (the one-hidden-layer model's default).
+	Graphon Norm = iota
 	// Sum is (S h)_i = Σ_j A_ij h_j (GIN).
-	Sum Norm = iota
+	Sum
 	// Mean is (S h)_i = (1/deg_i) Σ_j A_ij h_j; an isolated node gets 0
 	// (GraphSAGE-mean).
 	Mean
 	// Symmetric is (S h)_i = Σ_j A_ij h_j / sqrt(deg_i deg_j) (GCN); a
-	// node of degree 0 gets 0.
+	// node of degree 0 neither sends nor receives (PyTorch Geometric's
+	// gcn_norm sets deg^−½ to 0 there).
 	Symmetric
-	// Graphon is (S h)_i = (1/(nρ)) Σ_j A_ij h_j, the normalisation under
-	// which a W-random graph's aggregation converges to the integral
-	// operator T_W.
-	Graphon
 )
 
-var normNames = [...]string{"sum", "mean", "symmetric", "graphon"}
+var normNames = [...]string{"graphon", "sum", "mean", "symmetric"}
 
-// String returns "sum", "mean", "symmetric" or "graphon".
+// String returns "graphon", "sum", "mean" or "symmetric".
 func (k Norm) String() string {
 	if int(k) < len(normNames) {
 		return normNames[k]
@@ -71,7 +72,8 @@ func (l Loops) String() string {
 // realisation on a graphon (the n → ∞ limit) is Integral, both computed by
 // the one coefficient rule of this package.
 //
-// The zero value is the plain sum Σ_j A_ij h_j.
+// The zero value is the graphon normalisation (1/(nρ)) Σ_j A_ij h_j
+// without loops.
 type Aggregation struct {
 	Norm  Norm
 	Loops Loops
@@ -113,8 +115,8 @@ func (a Aggregation) Validate() error {
 	return nil
 }
 
-// Parse reads an aggregation name: a normalisation (sum, mean, symmetric,
-// graphon), optionally followed by a colon and a loop policy (none, add,
+// Parse reads an aggregation name: a normalisation (graphon, sum, mean,
+// symmetric), optionally followed by a colon and a loop policy (none, add,
 // add-missing; see ParseLoops): "symmetric" is D^−½ A D^−½,
 // "symmetric:add" uses A + I. "gcn" is symmetric:add-missing, PyTorch
 // Geometric's GCNConv. Case and surrounding spaces are ignored. Anything
@@ -139,7 +141,7 @@ func Parse(name string) (Aggregation, error) {
 		}
 		return a, nil
 	}
-	return Aggregation{}, fmt.Errorf("aggregation: Parse: name=%q not one of sum, mean, symmetric, graphon (each optionally :none, :add or :add-missing) or gcn: %w", name, graphs.ErrParameter)
+	return Aggregation{}, fmt.Errorf("aggregation: Parse: name=%q not one of graphon, sum, mean, symmetric (each optionally :none, :add or :add-missing) or gcn: %w", name, graphs.ErrParameter)
 }
 
 // ParseLoops reads a self-loop policy: "none", "add" or "add-missing" (case
@@ -173,16 +175,21 @@ func (a *Aggregation) UnmarshalText(text []byte) error {
 	return nil
 }
 
-// factors is the one coefficient rule of the package: given the degree deg
-// of a node (of the looped matrix) and the scale nρ, it returns the row
-// factor r and the column factor c with S_ij = r_i · A_ij · c_j.
+// Factors is the one coefficient rule of the package: given the degree deg
+// of a node (a weighted row sum of the looped matrix) and the scale nρ, it
+// returns the row factor r and the column factor c with S_ij = r_i·Ã_ij·c_j:
+// (1/nρ, 1) for Graphon, (1, 1) for Sum, (1/deg, 1) for Mean and
+// (deg^−½, deg^−½) for Symmetric, with 0 in place of 1/deg and deg^−½ when
+// deg = 0.
 //
-// The finite operator uses the graph's degrees and nρ = n·ρ. The graphon
-// realisation uses the same rule on the kernel W with d_W in place of the
-// degree and nρ = 1: on G(n, W, ρ), deg_i ≈ nρ d_W(u_i), and every
-// normalisation but Sum is invariant under A → A/(nρ), deg → deg/(nρ), so
-// the finite operator tends to the graphon one.
-func (k Norm) factors(deg, nrho float64) (r, c float64) {
+// Operator uses it with the graph's degrees and nρ = n·ρ; samplers that
+// draw one node's neighbourhood without building the graph use it the same
+// way. The graphon realisation (Integral) uses the same rule on the kernel
+// W with d_W in place of the degree and nρ = 1: on G(n, W, ρ),
+// deg_i ≈ nρ d_W(u_i), and every normalisation but Sum is invariant under
+// A → A/(nρ), deg → deg/(nρ), so the finite operator tends to the graphon
+// one.
+func (k Norm) Factors(deg, nrho float64) (r, c float64) {
 	switch k {
 	case Mean:
 		if deg > 0 {

@@ -74,7 +74,7 @@ func (a Aggregation) Integral(w, omega []float64, nrho float64) (*Integral, erro
 		t.deg[i] = d
 	}
 	for r := range q {
-		ri, c := a.Norm.factors(t.deg[r], 1)
+		ri, c := a.Norm.Factors(t.deg[r], 1)
 		t.row[r], t.col[r] = t.scale*ri, c
 	}
 	for i := range q {
@@ -130,7 +130,7 @@ func (t *Integral) At(dst, wrow, f, fu []float64) error {
 	for r, x := range wrow {
 		du += t.omega[r] * x
 	}
-	ru, _ := t.agg.Norm.factors(du, 1)
+	ru, _ := t.agg.Norm.Factors(du, 1)
 	clear(dst)
 	for r, x := range wrow {
 		c := t.omega[r] * x * t.col[r]
@@ -144,6 +144,28 @@ func (t *Integral) At(dst, wrow, f, fu []float64) error {
 	}
 	finish(dst, t.scale*ru, t.self, fu)
 	return nil
+}
+
+// RowAt writes into dst (length Q) the coefficients of the operator's row at
+// a point u off the grid, given wrow_r = W(u, u_r): (T f)(u) =
+// Σ_r dst[r] f(u_r) + self·f(u), dst[r] = s·r(u)·(ω_r W(u, u_r))·c(u_r), and
+// returns self (1 for a sum with loops, 0 otherwise). Cost O(Q), no
+// allocation. Errors: len(dst) or len(wrow) ≠ Q (graphs.ErrShape).
+func (t *Integral) RowAt(dst, wrow []float64) (self float64, err error) {
+	q := len(t.omega)
+	if len(dst) != q || len(wrow) != q {
+		return 0, fmt.Errorf("aggregation: Integral.RowAt: len(dst)=%d len(wrow)=%d Q=%d: %w", len(dst), len(wrow), q, graphs.ErrShape)
+	}
+	var du float64
+	for r, x := range wrow {
+		du += t.omega[r] * x
+	}
+	ru, _ := t.agg.Norm.Factors(du, 1)
+	rf := t.scale * ru
+	for r, x := range wrow {
+		dst[r] = t.omega[r] * x * t.col[r] * rf
+	}
+	return t.self, nil
 }
 
 // combine computes one output row: dst = rf·Σ_r coef[r] f_r (+ self·fi).

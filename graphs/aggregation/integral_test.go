@@ -92,6 +92,18 @@ func TestIntegralClosedForm(t *testing.T) {
 				if w := tc.want(x); math.Abs(dst[0]-w) > 1e-13*(1+math.Abs(w)) || dst[1] != dst[0] {
 					t.Fatalf("At(%v) = %v, want %.16g", x, dst, w)
 				}
+				row := make([]float64, q)
+				self, err := in.RowAt(row, wrow)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sum := self
+				for _, c := range row {
+					sum += c
+				}
+				if w := tc.want(x); math.Abs(sum-w) > 1e-13*(1+math.Abs(w)) {
+					t.Fatalf("RowAt(%v): Σ coefficients + self = %.16g, want %.16g", x, sum, w)
+				}
 			}
 		})
 	}

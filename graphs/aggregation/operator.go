@@ -2,6 +2,7 @@ package aggregation
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/asm"
@@ -23,10 +24,16 @@ type Operator struct {
 	n   int
 	agg Aggregation
 	// S: row i has columns idx[off[i]:off[i+1]] with coefficients coef[...].
-	off  []int
-	idx  []int32
-	coef []float64
-	// Sᵀ in the same form (toff/tidx alias off/idx for undirected graphs).
+	off      []int
+	idx      []int32
+	coef     []float64
+	directed bool
+	r, c     []float64 // the row and column factors
+	w        []float64 // the looped graph's weights (nil: all 1)
+
+	// Sᵀ in the same form (toff/tidx alias off/idx for undirected graphs),
+	// built on the first use of ApplyT or ApplyTAdd.
+	once  sync.Once
 	toff  []int
 	tidx  []int32
 	tcoef []float64
@@ -36,8 +43,8 @@ type Operator struct {
 // the nodes i receives from; A_ij is the stored weight, 1 when unweighted).
 // rho is ρ of the Graphon normalisation 1/(nρ) and must lie in (0, 1]
 // there; the other normalisations ignore it. Cost O(n + entries) time and
-// memory (twice for a directed graph, which also stores the transposed
-// rows). Errors wrap graphs.ErrParameter for an invalid a or a bad rho.
+// memory; the first ApplyT or ApplyTAdd adds the transposed coefficients
+// (and, for a directed graph, the transposed rows). Errors wrap graphs.ErrParameter for an invalid a or a bad rho.
 func (a Aggregation) Operator(g graphs.Graph, rho float64) (*Operator, error) {
 	if err := a.Validate(); err != nil {
 		return nil, fmt.Errorf("aggregation: Operator: %w", err)
@@ -50,9 +57,9 @@ func (a Aggregation) Operator(g graphs.Graph, rho float64) (*Operator, error) {
 	if a.Loops != NoLoops {
 		off, idx, w = withLoops(n, off, idx, w, a.Loops == AddLoops)
 	}
-	o := &Operator{n: n, agg: a, off: off, idx: idx}
 	r := make([]float64, n) // row factor
 	c := make([]float64, n) // column factor
+	o := &Operator{n: n, agg: a, off: off, idx: idx, directed: g.Directed(), r: r, c: c, w: w}
 	nrho := float64(n) * rho
 	for i := range n {
 		var d float64
@@ -63,7 +70,7 @@ func (a Aggregation) Operator(g graphs.Graph, rho float64) (*Operator, error) {
 				d += x
 			}
 		}
-		r[i], c[i] = a.Norm.factors(d, nrho)
+		r[i], c[i] = a.Norm.Factors(d, nrho)
 	}
 	o.coef = make([]float64, len(idx))
 	for i := range n {
@@ -75,7 +82,17 @@ func (a Aggregation) Operator(g graphs.Graph, rho float64) (*Operator, error) {
 			o.coef[e] = x * r[i] * c[idx[e]]
 		}
 	}
-	if !g.Directed() {
+	return o, nil
+}
+
+// transpose builds Sᵀ once.
+func (o *Operator) transpose() {
+	o.once.Do(o.buildTranspose)
+}
+
+func (o *Operator) buildTranspose() {
+	n, off, idx, w, r, c := o.n, o.off, o.idx, o.w, o.r, o.c
+	if !o.directed {
 		// Sᵀ_ij = S_ji = A_ij·r_j·c_i on the same rows.
 		o.toff, o.tidx = off, idx
 		o.tcoef = make([]float64, len(idx))
@@ -88,7 +105,7 @@ func (a Aggregation) Operator(g graphs.Graph, rho float64) (*Operator, error) {
 				o.tcoef[e] = x * r[idx[e]] * c[i]
 			}
 		}
-		return o, nil
+		return
 	}
 	// Directed: counting sort of the entries by column; row i of Sᵀ lists the
 	// j with i in row j, ascending (rows are visited in order).
@@ -110,7 +127,6 @@ func (a Aggregation) Operator(g graphs.Graph, rho float64) (*Operator, error) {
 			next[j]++
 		}
 	}
-	return o, nil
 }
 
 // withLoops returns CSR arrays of A with self loops: every row without a
@@ -212,6 +228,7 @@ func (o *Operator) Apply(dst, h []float64, d int) {
 // ApplyT sets dst = Sᵀ·h, the adjoint used by backward passes. Same
 // contract as Apply.
 func (o *Operator) ApplyT(dst, h []float64, d int) {
+	o.transpose()
 	gather(dst, h, d, o.n, o.toff, o.tidx, o.tcoef, false)
 }
 
@@ -222,6 +239,7 @@ func (o *Operator) ApplyAdd(dst, h []float64, d int) {
 
 // ApplyTAdd adds Sᵀ·h to dst.
 func (o *Operator) ApplyTAdd(dst, h []float64, d int) {
+	o.transpose()
 	gather(dst, h, d, o.n, o.toff, o.tidx, o.tcoef, true)
 }
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/internal/asm"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -87,7 +88,9 @@ func denseReference(g graphs.Graph, a Aggregation, rho float64) *mat.Dense {
 			}
 			return x / deg[i]
 		case Symmetric:
-			if x == 0 {
+			// A node of degree 0 sends and receives nothing (PyTorch
+			// Geometric's deg_inv_sqrt[deg == 0] = 0).
+			if x == 0 || deg[i] == 0 || deg[j] == 0 {
 				return 0
 			}
 			return x / math.Sqrt(deg[i]*deg[j])
@@ -119,63 +122,71 @@ func allAggregations() []Aggregation {
 	return as
 }
 
+// TestOperatorDenseReference checks every aggregation on every kind of
+// graph against the dense reference, with the assembly kernels and with the
+// pure-Go loop.
 func TestOperatorDenseReference(t *testing.T) {
 	const n = 13
-	for _, gc := range graphCases {
-		for _, a := range allAggregations() {
-			for _, d := range []int{5, 19} { // 19 = two 8-column kernel tiles + 3
-				t.Run(fmt.Sprintf("%s/%s/d=%d", gc.name, a, d), func(t *testing.T) {
-					g := testGraph(t, n, 0.3, gc.directed, gc.weighted, 1)
-					if g.NumSelfLoops() == 0 || g.Degree(n-1) != 0 {
-						t.Fatalf("fixture lacks self loops or the isolated node")
-					}
-					const rho = 0.4
-					op, err := a.Operator(g, rho)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if op.Aggregation() != a || op.NumNodes() != n {
-						t.Fatalf("Aggregation() = %v, NumNodes() = %d", op.Aggregation(), op.NumNodes())
-					}
-					S := denseReference(g, a, rho)
-					compareDense(t, "Dense", op.Dense(), S.RawMatrix().Data)
-					rng := rand.New(rand.NewPCG(2, 2))
-					h := randSlice(rng, n*d)
-					H := mat.NewDense(n, d, h)
-					var want, wantT mat.Dense
-					want.Mul(S, H)
-					wantT.Mul(S.T(), H)
-					got := make([]float64, n*d)
-					op.Apply(got, h, d)
-					compareDense(t, "S·h", got, want.RawMatrix().Data)
-					op.ApplyT(got, h, d)
-					compareDense(t, "Sᵀ·h", got, wantT.RawMatrix().Data)
-					acc := slices.Clone(h)
-					op.ApplyAdd(acc, h, d)
-					for e := range acc {
-						w := h[e] + want.RawMatrix().Data[e]
-						if math.Abs(acc[e]-w) > 1e-12*(1+math.Abs(w)) {
-							t.Fatalf("ApplyAdd[%d] = %v, want %v", e, acc[e], w)
+	old := asm.UseFMA
+	defer asm.SetFMA(old)
+	for _, fma := range []bool{false, true} {
+		asm.SetFMA(fma)
+		for _, gc := range graphCases {
+			for _, a := range allAggregations() {
+				for _, d := range []int{5, 19} { // 19 = two 8-column kernel tiles + 3
+					t.Run(fmt.Sprintf("fma=%v/%s/%s/d=%d", asm.UseFMA, gc.name, a, d), func(t *testing.T) {
+						g := testGraph(t, n, 0.3, gc.directed, gc.weighted, 1)
+						if g.NumSelfLoops() == 0 || g.Degree(n-1) != 0 {
+							t.Fatalf("fixture lacks self loops or the isolated node")
 						}
-					}
-					acc = slices.Clone(h)
-					op.ApplyTAdd(acc, h, d)
-					for e := range acc {
-						w := h[e] + wantT.RawMatrix().Data[e]
-						if math.Abs(acc[e]-w) > 1e-12*(1+math.Abs(w)) {
-							t.Fatalf("ApplyTAdd[%d] = %v, want %v", e, acc[e], w)
+						const rho = 0.4
+						op, err := a.Operator(g, rho)
+						if err != nil {
+							t.Fatal(err)
 						}
-					}
-					// Row i gives the nonzero entries of row i of S.
-					for i := range n {
-						cols, coef := op.Row(i)
-						row := make([]float64, n)
-						for e, j := range cols {
-							row[j] += coef[e]
+						if op.Aggregation() != a || op.NumNodes() != n {
+							t.Fatalf("Aggregation() = %v, NumNodes() = %d", op.Aggregation(), op.NumNodes())
 						}
-						compareDense(t, fmt.Sprintf("Row(%d)", i), row, S.RawRowView(i))
-					}
-				})
+						S := denseReference(g, a, rho)
+						compareDense(t, "Dense", op.Dense(), S.RawMatrix().Data)
+						rng := rand.New(rand.NewPCG(2, 2))
+						h := randSlice(rng, n*d)
+						H := mat.NewDense(n, d, h)
+						var want, wantT mat.Dense
+						want.Mul(S, H)
+						wantT.Mul(S.T(), H)
+						got := make([]float64, n*d)
+						op.Apply(got, h, d)
+						compareDense(t, "S·h", got, want.RawMatrix().Data)
+						op.ApplyT(got, h, d)
+						compareDense(t, "Sᵀ·h", got, wantT.RawMatrix().Data)
+						acc := slices.Clone(h)
+						op.ApplyAdd(acc, h, d)
+						for e := range acc {
+							w := h[e] + want.RawMatrix().Data[e]
+							if math.Abs(acc[e]-w) > 1e-12*(1+math.Abs(w)) {
+								t.Fatalf("ApplyAdd[%d] = %v, want %v", e, acc[e], w)
+							}
+						}
+						acc = slices.Clone(h)
+						op.ApplyTAdd(acc, h, d)
+						for e := range acc {
+							w := h[e] + wantT.RawMatrix().Data[e]
+							if math.Abs(acc[e]-w) > 1e-12*(1+math.Abs(w)) {
+								t.Fatalf("ApplyTAdd[%d] = %v, want %v", e, acc[e], w)
+							}
+						}
+						// Row i gives the nonzero entries of row i of S.
+						for i := range n {
+							cols, coef := op.Row(i)
+							row := make([]float64, n)
+							for e, j := range cols {
+								row[j] += coef[e]
+							}
+							compareDense(t, fmt.Sprintf("Row(%d)", i), row, S.RawRowView(i))
+						}
+					})
+				}
 			}
 		}
 	}

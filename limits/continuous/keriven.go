@@ -9,6 +9,7 @@ import (
 	"github.com/gnnwb/gnnwb/generators"
 	"github.com/gnnwb/gnnwb/gnn"
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/graphs/aggregation"
 	"github.com/gnnwb/gnnwb/internal/parallel"
 	"github.com/gnnwb/gnnwb/limits/plots"
 	"github.com/gnnwb/gnnwb/limits/rates"
@@ -25,6 +26,12 @@ type KerivenConfig struct {
 	Widths []int
 	// Act is σ; Identity means the default ReLU (as gnn.ModelOptions).
 	Act gnn.Act
+	// Loops is the self-loop policy of every GCNConv. The zero value,
+	// aggregation.NoLoops, is the paper's GCN, D^−½ A D^−½, whose graphon
+	// limit is T_sym; with loops (AddMissingLoops, PyTorch Geometric's
+	// default) the finite network's limit is the same T_sym, approached with
+	// an extra O(1/(nρ)) bias per layer.
+	Loops aggregation.Loops
 	// Exponents a give the sparsity ρ_n = n^{−a}, one curve each
 	// (nil: 0, 1/4, 1/2, that is ρ ∈ {1, n^{−1/4}, n^{−1/2}}). Each in [0,1).
 	Exponents []float64
@@ -59,14 +66,16 @@ type KerivenConfig struct {
 
 // KerivenResult is the outcome of KerivenExperiment.
 type KerivenResult struct {
-	Sizes   []int           `json:"sizes"`
-	Reps    int             `json:"reps"`
-	Q       int             `json:"quadrature_nodes"` // nodes of the limit's rule
-	Seed    uint64          `json:"seed"`
-	Graphon string          `json:"graphon"`
-	Widths  []int           `json:"widths"`
-	Act     string          `json:"activation"`
-	Regimes []KerivenRegime `json:"regimes"`
+	Sizes   []int  `json:"sizes"`
+	Reps    int    `json:"reps"`
+	Q       int    `json:"quadrature_nodes"` // nodes of the limit's rule
+	Seed    uint64 `json:"seed"`
+	Graphon string `json:"graphon"`
+	Widths  []int  `json:"widths"`
+	Act     string `json:"activation"`
+	// Aggregation is the GCN layers' aggregation (aggregation.String).
+	Aggregation string          `json:"aggregation"`
+	Regimes     []KerivenRegime `json:"regimes"`
 	// LimitErr is the largest change, over repetitions, of the limit when its
 	// quadrature is refined to twice the panels: NodeRMS is the L² distance
 	// (∫ (g_Q − g_2Q)²)^{1/2} and Readout |∫ g_Q − ∫ g_2Q|. It must sit well
@@ -125,6 +134,9 @@ func (cfg KerivenConfig) withDefaults() (KerivenConfig, error) {
 	if cfg.Act == gnn.Identity {
 		cfg.Act = gnn.ReLU
 	}
+	if err := (aggregation.Aggregation{Norm: aggregation.Symmetric, Loops: cfg.Loops}).Validate(); err != nil {
+		return cfg, fmt.Errorf("%s: Loops: %w", fn, err)
+	}
 	if !cfg.Act.Valid() {
 		return cfg, fmt.Errorf("%s: Act=%d: %w", fn, int(cfg.Act), graphs.ErrParameter)
 	}
@@ -175,14 +187,17 @@ func (cfg KerivenConfig) withDefaults() (KerivenConfig, error) {
 }
 
 // gcnStack builds the experiment's network for repetition r:
-// [GCNConv, σ]×(L−1), GCNConv, initialised from rand.NewPCG(seed, Mix(r)).
-func gcnStack(widths []int, act gnn.Act, seed uint64, r int) *gnn.Sequential {
+// [GCNConv, σ]×(L−1), GCNConv with the self-loop policy loops, initialised
+// from rand.NewPCG(seed, Mix(r)).
+func gcnStack(widths []int, act gnn.Act, loops aggregation.Loops, seed uint64, r int) *gnn.Sequential {
 	var ms []gnn.Module
 	for k := 0; k+1 < len(widths); k++ {
 		if k > 0 {
 			ms = append(ms, gnn.NewActivation(act, 0))
 		}
-		ms = append(ms, gnn.NewGCNConv(widths[k], widths[k+1]))
+		c := gnn.NewGCNConv(widths[k], widths[k+1])
+		c.Loops = loops
+		ms = append(ms, c)
 	}
 	s := gnn.NewSequential(ms...)
 	rng := rand.New(rand.NewPCG(seed, parallel.Mix(uint64(r))))
@@ -204,8 +219,8 @@ func gcnStack(widths []int, act gnn.Act, seed uint64, r int) *gnn.Sequential {
 // KerivenExperiment measures how fast a random untrained GCN on G(n, W, ρ_n)
 // approaches its graphon limit: for every exponent a (ρ_n = n^{−a}), size n
 // and repetition r it samples a graph with generators.Sample, runs
-// repetition r's network on it with x_i = X(u_i) (symmetric normalisation,
-// self loops added) and compares with the same network's limit (New, on the
+// repetition r's network on it with x_i = X(u_i) (symmetric normalisation
+// under cfg.Loops, none by default) and compares with the same network's limit (New, on the
 // quadrature grid, evaluated at the sampled latents) by Compare. Each curve
 // is then fitted by rates.BootstrapFit (log mean error against log n, 95%
 // interval from resampling repetitions).
@@ -240,7 +255,7 @@ func KerivenExperiment(ctx context.Context, cfg KerivenConfig) (KerivenResult, e
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("continuous: KerivenExperiment: %w", err)
 		}
-		m := gcnStack(cfg.Widths, cfg.Act, cfg.Seed, r)
+		m := gcnStack(cfg.Widths, cfg.Act, cfg.Loops, cfg.Seed, r)
 		net, err := New(m, cfg.W, cfg.Input, Options{Rule: rule})
 		if err != nil {
 			return err
@@ -257,7 +272,8 @@ func KerivenExperiment(ctx context.Context, cfg KerivenConfig) (KerivenResult, e
 		return KerivenResult{}, err
 	}
 	res := KerivenResult{Sizes: append([]int(nil), cfg.Sizes...), Reps: R, Q: rule.Len(), Seed: cfg.Seed,
-		Graphon: cfg.W.String(), Widths: append([]int(nil), cfg.Widths...), Act: cfg.Act.String()}
+		Graphon: cfg.W.String(), Widths: append([]int(nil), cfg.Widths...), Act: cfg.Act.String(),
+		Aggregation: aggregation.Aggregation{Norm: aggregation.Symmetric, Loops: cfg.Loops}.String()}
 	for _, e := range limErr {
 		res.LimitErr.NodeRMS = math.Max(res.LimitErr.NodeRMS, e.NodeRMS)
 		res.LimitErr.Readout = math.Max(res.LimitErr.Readout, e.Readout)
@@ -327,7 +343,7 @@ func kerivenCell(ctx context.Context, cfg KerivenConfig, net *Network, a, i, r, 
 	if err != nil {
 		return Errors{}, fmt.Errorf("continuous: KerivenExperiment: n=%d rho=%v: %w", n, rho, err)
 	}
-	m := gcnStack(cfg.Widths, cfg.Act, cfg.Seed, r)
+	m := gcnStack(cfg.Widths, cfg.Act, cfg.Loops, cfg.Seed, r)
 	yhat, err := runFinite(m, g, u, cfg.Input, net.in, net.out, false, rho)
 	if err != nil {
 		return Errors{}, fmt.Errorf("continuous: KerivenExperiment: n=%d: %w", n, err)

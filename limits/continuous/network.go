@@ -9,6 +9,7 @@ import (
 	"github.com/gnnwb/gnnwb/gnn"
 	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/graphs/aggregation"
 	"github.com/gnnwb/gnnwb/internal/parallel"
 	"github.com/gnnwb/gnnwb/limits/quadrature"
 )
@@ -87,7 +88,10 @@ type op struct {
 	b       []float64 // out, or nil
 	act     activation.Kind
 	eps     float64 // GIN: 1+ε
-	scale   float64 // GIN: SumScale
+	// agg is the layer's own aggregation (GCN, SAGE, GIN), and lim its
+	// graphon realisation on the grid (with nρ = SumScale for a sum).
+	agg aggregation.Aggregation
+	lim *aggregation.Integral
 }
 
 // Network is the graphon limit of a message-passing network with fixed
@@ -103,8 +107,6 @@ type Network struct {
 	wf    func(u, v float64) float64
 	top   *quadrature.GraphonOperator
 	rule  quadrature.Rule
-	deg   []float64 // d_W(u_q)
-	isd   []float64 // 1/sqrt(d_W(u_q)) (0 where d_W = 0)
 	x     Signal
 	in    int
 	grid  [][]float64 // grid[k]: input of op k on the grid (Q×in_k); grid[len(ops)]: output
@@ -199,10 +201,17 @@ func New(m gnn.Module, w generators.Graphon, x Signal, opt Options) (*Network, e
 	if err != nil {
 		return nil, fmt.Errorf("continuous: New: %w", err)
 	}
-	net := &Network{ops: ops, w: w, wf: wf, top: top, rule: top.Rule(), deg: top.Degree(), x: x, in: in, pool: pool, out: d}
-	net.isd = make([]float64, len(net.deg))
-	for q, dq := range net.deg {
-		net.isd[q] = invSqrt(dq)
+	net := &Network{ops: ops, w: w, wf: wf, top: top, rule: top.Rule(), x: x, in: in, pool: pool, out: d}
+	for k := range ops {
+		o := &ops[k]
+		if o.kind != opGCN && o.kind != opSAGE && o.kind != opGIN {
+			continue
+		}
+		// The limit of the layer's own aggregation: its loops vanish for a
+		// normalised one; a sum grows as nρ·T_W.
+		if o.lim, err = top.Integral(o.agg, opt.SumScale); err != nil {
+			return nil, fmt.Errorf("continuous: New: layer %d: %w", k, err)
+		}
 	}
 	xs, err := top.Signal(x, in)
 	if err != nil {
@@ -240,9 +249,9 @@ func compile(ops *[]op, m gnn.Module, sumScale float64) error {
 	case *gnn.Dropout:
 		// identity in evaluation mode
 	case *gnn.GCNConv:
-		*ops = append(*ops, op{kind: opGCN, in: l.In, out: l.Out, w: clone(l.W), b: clone(l.B)})
+		*ops = append(*ops, op{kind: opGCN, in: l.In, out: l.Out, w: clone(l.W), b: clone(l.B), agg: l.Aggregation()})
 	case *gnn.SAGEConv:
-		*ops = append(*ops, op{kind: opSAGE, in: l.In, out: l.Out, w: clone(l.W1), w2: clone(l.W2), b: clone(l.B)})
+		*ops = append(*ops, op{kind: opSAGE, in: l.In, out: l.Out, w: clone(l.W1), w2: clone(l.W2), b: clone(l.B), agg: l.Aggregation()})
 	case *gnn.GINConv:
 		if !(sumScale > 0) {
 			return fmt.Errorf("continuous: New: GINConv sums over neighbours; set Options.SumScale (nρ): %w", graphs.ErrParameter)
@@ -250,7 +259,7 @@ func compile(ops *[]op, m gnn.Module, sumScale float64) error {
 		if len(l.Eps) != 1 {
 			return fmt.Errorf("continuous: New: GINConv len(Eps)=%d: %w", len(l.Eps), graphs.ErrShape)
 		}
-		*ops = append(*ops, op{kind: opGIN, in: l.In, out: l.In, eps: 1 + l.Eps[0], scale: sumScale})
+		*ops = append(*ops, op{kind: opGIN, in: l.In, out: l.In, eps: 1 + l.Eps[0], agg: l.Aggregation()})
 		return compile(ops, l.MLP, sumScale)
 	case *gnn.Readout:
 		if l.Kind != gnn.MeanPool {
@@ -268,13 +277,6 @@ func clone(s []float64) []float64 {
 		return nil
 	}
 	return append([]float64(nil), s...)
-}
-
-func invSqrt(d float64) float64 {
-	if d > 0 {
-		return 1 / math.Sqrt(d)
-	}
-	return 0
 }
 
 // forwardGrid evaluates every op on the grid from the input xs (Q×in).
@@ -301,14 +303,14 @@ func (net *Network) forwardGrid(xs []float64) error {
 				affine(t[r*o.out:(r+1)*o.out], h[r*o.in:(r+1)*o.in], o.w, nil, false)
 			}
 			var err error
-			if y, err = net.top.Apply(nil, t, quadrature.Symmetric); err != nil {
+			if y, err = o.lim.Apply(nil, t, o.out); err != nil {
 				return fmt.Errorf("continuous: New: layer %d: %w", k, err)
 			}
 			for r := range q {
 				addTo(y[r*o.out:(r+1)*o.out], o.b)
 			}
 		case opSAGE:
-			mh, err := net.top.Apply(nil, h, quadrature.Mean)
+			mh, err := o.lim.Apply(nil, h, o.in)
 			if err != nil {
 				return fmt.Errorf("continuous: New: layer %d: %w", k, err)
 			}
@@ -319,13 +321,13 @@ func (net *Network) forwardGrid(xs []float64) error {
 				affine(yr, mh[r*o.in:(r+1)*o.in], o.w2, nil, true)
 			}
 		case opGIN:
-			th, err := net.top.Apply(nil, h, quadrature.None)
+			th, err := o.lim.Apply(nil, h, o.in) // nρ·T_W h
 			if err != nil {
 				return fmt.Errorf("continuous: New: layer %d: %w", k, err)
 			}
 			y = make([]float64, len(h))
 			for e := range y {
-				y[e] = o.eps*h[e] + o.scale*th[e]
+				y[e] = o.eps*h[e] + th[e]
 			}
 		case opMeanPool:
 			y = make([]float64, o.out)
@@ -456,7 +458,7 @@ func (net *Network) at(ctx context.Context, u []float64) ([]float64, error) {
 }
 
 type scratch struct {
-	wrow    []float64 // ω_r W(u, u_r)
+	wrow    []float64 // W(u, u_r)
 	a, b, t []float64
 }
 
@@ -471,33 +473,12 @@ func (net *Network) newScratch() *scratch {
 
 // point writes g^∞(u) into dst.
 func (net *Network) point(dst []float64, u float64, s *scratch) error {
-	var du float64
 	for r, v := range net.rule.U {
 		x := net.wf(u, v)
 		if !(x >= 0 && x <= 1) {
 			return fmt.Errorf("continuous: At: W(%v, %v)=%v not in [0,1]: %w", u, v, x, graphs.ErrParameter)
 		}
-		s.wrow[r] = net.rule.Omega[r] * x
-		du += s.wrow[r]
-	}
-	// integrate writes (Σ_r wrow_r c_r f_r)·f into agg, f = grid field of width d.
-	integrate := func(agg, f []float64, sym bool, factor float64) {
-		clear(agg)
-		d := len(agg)
-		for r, c := range s.wrow {
-			if sym {
-				c *= net.isd[r]
-			}
-			if c == 0 {
-				continue
-			}
-			for i, v := range f[r*d : (r+1)*d] {
-				agg[i] += c * v
-			}
-		}
-		for i := range agg {
-			agg[i] *= factor
-		}
+		s.wrow[r] = x
 	}
 	h := s.a[:net.in]
 	if net.start == 0 && net.ops[0].kind != opGCN {
@@ -519,16 +500,22 @@ func (net *Network) point(dst []float64, u float64, s *scratch) error {
 		case opGCN:
 			// T_sym(hΘ)(u) + b = (T_sym h)(u) Θ + b: integrate the grid input.
 			t := s.t[:o.in]
-			integrate(t, net.grid[k], true, invSqrt(du))
+			if err := o.lim.At(t, s.wrow, net.grid[k], nil); err != nil {
+				return err
+			}
 			affine(y, t, o.w, o.b, false)
 		case opSAGE:
 			t := s.t[:o.in]
-			integrate(t, net.grid[k], false, inv(du))
+			if err := o.lim.At(t, s.wrow, net.grid[k], h); err != nil {
+				return err
+			}
 			affine(y, h, o.w, o.b, false)
 			affine(y, t, o.w2, nil, true)
 		case opGIN:
 			t := s.t[:o.in]
-			integrate(t, net.grid[k], false, o.scale)
+			if err := o.lim.At(t, s.wrow, net.grid[k], h); err != nil {
+				return err
+			}
 			for i := range y {
 				y[i] = o.eps*h[i] + t[i]
 			}
@@ -537,11 +524,4 @@ func (net *Network) point(dst []float64, u float64, s *scratch) error {
 	}
 	copy(dst, h)
 	return nil
-}
-
-func inv(d float64) float64 {
-	if d > 0 {
-		return 1 / d
-	}
-	return 0
 }

@@ -3,6 +3,7 @@ package continuous
 import (
 	"context"
 	"errors"
+	"github.com/gnnwb/gnnwb/graphs/aggregation"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -136,7 +137,7 @@ func TestAtReproducesGrid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := gcnStack([]int{1, 10, 10, 10, 1}, gnn.ReLU, 3, 0)
+	m := gcnStack([]int{1, 10, 10, 10, 1}, gnn.ReLU, aggregation.NoLoops, 3, 0)
 	net, err := New(m, w, Latent, Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"github.com/gnnwb/gnnwb/graphs/aggregation"
 	"math"
 	"testing"
 
@@ -27,7 +28,7 @@ func TestLinearKernelFlowReduces(t *testing.T) {
 		t.Fatal(err)
 	}
 	x := func(u float64, dst []float64) { dst[0] = u }
-	phi, err := op.Features(x, 1, quadrature.None)
+	phi, err := op.Features(x, 1, aggregation.Aggregation{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +62,7 @@ func TestLinearKernelFlowReduces(t *testing.T) {
 	}
 	xs, _ := op.Signal(x, 1)
 	off := make([]float64, 2)
-	if err := op.FeaturesAt(off, 0.37, x, xs, quadrature.None); err != nil {
+	if err := op.FeaturesAt(off, 0.37, x, xs, aggregation.Aggregation{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, tt := range []float64{0.1, 1, 5} {

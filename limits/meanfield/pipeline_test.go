@@ -3,6 +3,7 @@ package meanfield
 import (
 	"context"
 	"fmt"
+	"github.com/gnnwb/gnnwb/graphs/aggregation"
 	"math"
 	"testing"
 
@@ -27,7 +28,7 @@ func TestGraphonPipeline(t *testing.T) {
 		t.Fatal(err)
 	}
 	x := func(u float64, dst []float64) { dst[0] = u }
-	phi, err := op.Features(x, 1, quadrature.None)
+	phi, err := op.Features(x, 1, aggregation.Aggregation{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,35 +1,15 @@
 package quadrature
 
 import (
+	"sync"
+
+	"github.com/gnnwb/gnnwb/graphs/aggregation"
+
 	"fmt"
 	"math"
 
 	"github.com/gnnwb/gnnwb/graphs"
 )
-
-// Normalisation selects the graphon operator: None is T_W, Mean divides by
-// d_W(u), Symmetric by sqrt(d_W(u) d_W(v)) (see the package documentation).
-type Normalisation int
-
-// The normalisations of shared/MATH.md section 2 in the graphon limit.
-const (
-	None Normalisation = iota
-	Mean
-	Symmetric
-)
-
-// String returns "none", "mean" or "symmetric".
-func (n Normalisation) String() string {
-	switch n {
-	case None:
-		return "none"
-	case Mean:
-		return "mean"
-	case Symmetric:
-		return "symmetric"
-	}
-	return fmt.Sprintf("normalisation(%d)", int(n))
-}
 
 // GraphonOperator is T_W on a quadrature grid. It keeps W (for off-grid
 // evaluation) and a copy of the rule; it is immutable and safe for
@@ -39,6 +19,14 @@ type GraphonOperator struct {
 	w    func(u, v float64) float64
 	mat  []float64 // Q×Q, W(u_q, u_r)
 	deg  []float64 // d_W(u_q)
+
+	// limit caches the realisations of the normalised aggregations, index
+	// Norm·3 + Loops, built on first use by Apply and FeaturesAt.
+	limit [4 * 3]struct {
+		once sync.Once
+		in   *aggregation.Integral
+		err  error
+	}
 }
 
 // NewGraphonOperator evaluates the graphon W on the grid of rule (Q² calls)
@@ -134,79 +122,45 @@ func (op *GraphonOperator) TriangleDensity() float64 {
 	return s
 }
 
-func invSqrt(d float64) float64 {
-	if d > 0 {
-		return 1 / math.Sqrt(d)
-	}
-	return 0
+// Integral returns the realisation of the aggregation agg on this grid
+// (aggregation.Aggregation.Integral with the grid's W values and weights):
+// T_W for the graphon normalisation, T_W/d_W for the mean, T_sym for the
+// symmetric one; nrho is needed by the sum only. Cost O(Q²). Errors: those
+// of aggregation.Aggregation.Integral.
+func (op *GraphonOperator) Integral(agg aggregation.Aggregation, nrho float64) (*aggregation.Integral, error) {
+	return agg.Integral(op.mat, op.rule.Omega, nrho)
 }
 
-func inv(d float64) float64 {
-	if d > 0 {
-		return 1 / d
+// limitOf returns the cached realisation of a normalised aggregation (the
+// sum is refused: it needs nρ).
+func (op *GraphonOperator) limitOf(agg aggregation.Aggregation) (*aggregation.Integral, error) {
+	if err := agg.Validate(); err != nil {
+		return nil, err
 	}
-	return 0
-}
-
-// apply computes dst_i = Σ_r ω_r K(u, u_r) f_{r,i} for one row, given the
-// kernel row wrow (W(u, u_r)) and the degree du at u.
-func (op *GraphonOperator) apply(dst, f, wrow []float64, du float64, norm Normalisation) {
-	k := len(dst)
-	clear(dst)
-	for r, wr := range wrow {
-		c := op.rule.Omega[r] * wr
-		if norm == Symmetric {
-			c *= invSqrt(op.deg[r])
-		}
-		if c == 0 {
-			continue
-		}
-		fr := f[r*k : (r+1)*k]
-		for i := range dst {
-			dst[i] += c * fr[i]
-		}
+	if agg.Norm == aggregation.Sum {
+		return op.Integral(agg, 0) // the error: the sum needs nρ
 	}
-	var s float64
-	switch norm {
-	case None:
-		return
-	case Mean:
-		s = inv(du)
-	case Symmetric:
-		s = invSqrt(du)
-	}
-	for i := range dst {
-		dst[i] *= s
-	}
-}
-
-func (op *GraphonOperator) checkNorm(fn string, norm Normalisation) error {
-	if norm < None || norm > Symmetric {
-		return fmt.Errorf("quadrature: %s: normalisation=%v: %w", fn, norm, graphs.ErrParameter)
-	}
-	return nil
+	c := &op.limit[int(agg.Norm)*3+int(agg.Loops)]
+	c.once.Do(func() { c.in, c.err = op.Integral(agg, 0) })
+	return c.in, c.err
 }
 
 // Apply writes (T f)(u_q) for the field f (Q×k row-major, k = len(f)/Q) into
-// dst (same shape; nil: allocated) and returns it. dst must not alias f.
-// Cost O(Q² k). Errors: len(f) not a positive multiple of Q or len(dst) !=
-// len(f) (graphs.ErrShape), an unknown normalisation (graphs.ErrParameter).
-func (op *GraphonOperator) Apply(dst, f []float64, norm Normalisation) ([]float64, error) {
+// dst (same shape; nil: allocated) and returns it, T the graphon
+// realisation of agg (see Integral; the sum has no limit without nρ and is
+// refused). dst must not alias f. Cost O(Q² k). Errors: len(f) not a
+// positive multiple of Q or len(dst) != len(f) (graphs.ErrShape), an invalid
+// aggregation or the sum (graphs.ErrParameter).
+func (op *GraphonOperator) Apply(dst, f []float64, agg aggregation.Aggregation) ([]float64, error) {
 	q := len(op.deg)
 	if len(f) == 0 || len(f)%q != 0 || (dst != nil && len(dst) != len(f)) {
 		return nil, fmt.Errorf("quadrature: Apply: len(f)=%d len(dst)=%d Q=%d: %w", len(f), len(dst), q, graphs.ErrShape)
 	}
-	if err := op.checkNorm("Apply", norm); err != nil {
-		return nil, err
+	in, err := op.limitOf(agg)
+	if err != nil {
+		return nil, fmt.Errorf("quadrature: Apply: %w", err)
 	}
-	if dst == nil {
-		dst = make([]float64, len(f))
-	}
-	k := len(f) / q
-	for i := 0; i < q; i++ {
-		op.apply(dst[i*k:(i+1)*k], f, op.mat[i*q:(i+1)*q], op.deg[i], norm)
-	}
-	return dst, nil
+	return in.Apply(dst, f, len(f)/q)
 }
 
 // Signal evaluates X: [0,1] → ℝ^d on the grid: Q×d row-major. X writes X(u)
@@ -231,14 +185,14 @@ func (op *GraphonOperator) Signal(x func(u float64, dst []float64), d int) ([]fl
 }
 
 // Features returns the graphon features φ(u_q) = (X(u_q), (T X)(u_q)) on the
-// grid, Q×2d row-major, with T the operator of the normalisation norm.
-// Cost Q calls of X plus O(Q² d). Errors: those of Signal and Apply.
-func (op *GraphonOperator) Features(x func(u float64, dst []float64), d int, norm Normalisation) ([]float64, error) {
+// grid, Q×2d row-major, with T the graphon realisation of agg. Cost Q calls
+// of X plus O(Q² d). Errors: those of Signal and Apply.
+func (op *GraphonOperator) Features(x func(u float64, dst []float64), d int, agg aggregation.Aggregation) ([]float64, error) {
 	xs, err := op.Signal(x, d)
 	if err != nil {
 		return nil, err
 	}
-	tx, err := op.Apply(nil, xs, norm)
+	tx, err := op.Apply(nil, xs, agg)
 	if err != nil {
 		return nil, err
 	}
@@ -252,11 +206,12 @@ func (op *GraphonOperator) Features(x func(u float64, dst []float64), d int, nor
 }
 
 // FeaturesAt writes φ(u) = (X(u), (T X)(u)) at any u ∈ [0,1] into dst
-// (length 2d), with (T X)(u) = Σ_r ω_r W(u, u_r) X(u_r) (normalised as norm)
-// computed from xs = Signal(X, d). Cost Q calls of W plus O(Q d). Errors:
-// u outside [0,1] or NaN, a W value outside [0,1] (graphs.ErrParameter),
-// shapes (graphs.ErrShape).
-func (op *GraphonOperator) FeaturesAt(dst []float64, u float64, x func(u float64, dst []float64), xs []float64, norm Normalisation) error {
+// (length 2d), with (T X)(u) = Σ_r ω_r W(u, u_r) X(u_r) normalised as agg
+// (aggregation.Integral.At) computed from xs = Signal(X, d). Cost Q calls
+// of W plus O(Q²) for the aggregation's factors and O(Q d). Errors: u
+// outside [0,1] or NaN, a W value outside [0,1], an invalid aggregation or
+// the sum (graphs.ErrParameter), shapes (graphs.ErrShape).
+func (op *GraphonOperator) FeaturesAt(dst []float64, u float64, x func(u float64, dst []float64), xs []float64, agg aggregation.Aggregation) error {
 	q := len(op.deg)
 	if len(dst) == 0 || len(dst)%2 != 0 || len(xs) != q*len(dst)/2 {
 		return fmt.Errorf("quadrature: FeaturesAt: len(dst)=%d len(xs)=%d Q=%d: %w", len(dst), len(xs), q, graphs.ErrShape)
@@ -264,21 +219,19 @@ func (op *GraphonOperator) FeaturesAt(dst []float64, u float64, x func(u float64
 	if !(u >= 0 && u <= 1) {
 		return fmt.Errorf("quadrature: FeaturesAt: u=%v not in [0,1]: %w", u, graphs.ErrParameter)
 	}
-	if err := op.checkNorm("FeaturesAt", norm); err != nil {
-		return err
+	in, err := op.limitOf(agg)
+	if err != nil {
+		return fmt.Errorf("quadrature: FeaturesAt: %w", err)
 	}
 	d := len(dst) / 2
 	wrow := make([]float64, q)
-	var du float64
 	for r, v := range op.rule.U {
 		w := op.w(u, v)
 		if !(w >= 0 && w <= 1) {
 			return fmt.Errorf("quadrature: FeaturesAt: W(%v, %v)=%v not in [0,1]: %w", u, v, w, graphs.ErrParameter)
 		}
 		wrow[r] = w
-		du += op.rule.Omega[r] * w
 	}
 	x(u, dst[:d])
-	op.apply(dst[d:], xs, wrow, du, norm)
-	return nil
+	return in.At(dst[d:], wrow, xs, nil)
 }

@@ -1,6 +1,8 @@
 package quadrature
 
 import (
+	"github.com/gnnwb/gnnwb/graphs/aggregation"
+
 	"errors"
 	"fmt"
 	"math"
@@ -200,9 +202,9 @@ func TestGraphonOperator(t *testing.T) {
 				t.Errorf("t(K3) = %v want %v", op.TriangleDensity(), c.t3)
 			}
 			for _, nc := range []struct {
-				norm Normalisation
+				norm aggregation.Aggregation
 				want func(u float64) float64
-			}{{None, c.tx}, {Mean, c.mean}, {Symmetric, c.sym}} {
+			}{{aggregation.Aggregation{}, c.tx}, {aggregation.SAGE, c.mean}, {aggregation.GCNNoLoops, c.sym}} {
 				if nc.want == nil {
 					continue
 				}
@@ -251,17 +253,20 @@ func TestOperatorErrors(t *testing.T) {
 		t.Errorf("empty rule: %v", err)
 	}
 	op, _ := NewGraphonOperator(func(u, v float64) float64 { return 1 }, r)
-	if _, err := op.Apply(nil, make([]float64, 4), None); !errors.Is(err, graphs.ErrShape) {
+	if _, err := op.Apply(nil, make([]float64, 4), aggregation.Aggregation{}); !errors.Is(err, graphs.ErrShape) {
 		t.Errorf("Apply shape: %v", err)
 	}
-	if _, err := op.Apply(nil, make([]float64, 3), Normalisation(7)); !errors.Is(err, graphs.ErrParameter) {
+	if _, err := op.Apply(nil, make([]float64, 3), aggregation.Aggregation{Norm: 7}); !errors.Is(err, graphs.ErrParameter) {
 		t.Errorf("Apply norm: %v", err)
 	}
-	if _, err := op.Features(func(u float64, dst []float64) { dst[0] = math.Inf(1) }, 1, None); !errors.Is(err, graphs.ErrParameter) {
+	if _, err := op.Apply(nil, make([]float64, 3), aggregation.GIN); !errors.Is(err, graphs.ErrParameter) {
+		t.Errorf("Apply of the sum, which needs nρ: %v", err)
+	}
+	if _, err := op.Features(func(u float64, dst []float64) { dst[0] = math.Inf(1) }, 1, aggregation.Aggregation{}); !errors.Is(err, graphs.ErrParameter) {
 		t.Errorf("Features with Inf: %v", err)
 	}
 	xs, _ := op.Signal(xIdentity, 1)
-	if err := op.FeaturesAt(make([]float64, 2), 1.5, xIdentity, xs, None); !errors.Is(err, graphs.ErrParameter) {
+	if err := op.FeaturesAt(make([]float64, 2), 1.5, xIdentity, xs, aggregation.Aggregation{}); !errors.Is(err, graphs.ErrParameter) {
 		t.Errorf("FeaturesAt u=1.5: %v", err)
 	}
 }
@@ -278,7 +283,7 @@ func TestZeroDegree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, norm := range []Normalisation{Mean, Symmetric} {
+	for _, norm := range []aggregation.Aggregation{aggregation.SAGE, aggregation.GCNNoLoops} {
 		phi, err := op.Features(xIdentity, 1, norm)
 		if err != nil {
 			t.Fatal(err)
@@ -299,7 +304,7 @@ func ExampleGraphonOperator_Features() {
 		fmt.Println(err)
 		return
 	}
-	phi, _ := op.Features(func(u float64, dst []float64) { dst[0] = u }, 1, None)
+	phi, _ := op.Features(func(u float64, dst []float64) { dst[0] = u }, 1, aggregation.Aggregation{})
 	for q := range r.U {
 		fmt.Printf("u=%.4f X=%.4f TX=%.4f u/3=%.4f\n", phi[2*q], phi[2*q], phi[2*q+1], phi[2*q]/3)
 	}
