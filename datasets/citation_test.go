@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// Expected values from /work/shared/datasets/PROVENANCE.md §2a and §2b.
+// Expected values from the test data's PROVENANCE.md §2a and §2b.
 func TestReadLINQSAndNPZCounts(t *testing.T) {
 	root := sharedDir(t)
 	tests := []struct {

@@ -82,14 +82,14 @@
 // # Registry and cache
 //
 // Names lists the registered datasets; Info(name) describes one (files,
-// canonical URLs, SHA-256 from the shared folder's PROVENANCE manifest);
+// canonical URLs, SHA-256 from the embedded manifest);
 // Load(name, root) reads it offline; Fetch(ctx, name, root) downloads the
 // missing files; FetchAndLoad does both, touching the network only when a
 // file is missing. Names are case-insensitive and "_" equals "-".
 //
 // The root is the root argument, else $GNNWB_DATA, else
-// os.UserCacheDir()/gnnwb. Its layout is that of the shared datasets
-// folder, so GNNWB_DATA=/work/shared/datasets works with no copying:
+// os.UserCacheDir()/gnnwb. Fetch writes, and Load reads, this layout under
+// it, so any folder laid out this way works as GNNWB_DATA with no copying:
 //
 //	planetoid/raw/ind.<name>.<part>
 //	linqs/<name>/<name>.{content,cites}

@@ -38,7 +38,7 @@ func Fetch(ctx context.Context, name, root string) error {
 }
 
 // Fetch makes every file of dataset name present and verified under root
-// (see Root), in the layout of the shared datasets folder. A file already
+// (see Root), in the layout of the package documentation. A file already
 // there is checked against its SHA-256 (or git blob id) and kept; a file
 // that fails the check is an error wrapping ErrChecksum (it is never
 // overwritten: delete it to fetch again). Missing files are downloaded from

@@ -1,4 +1,4 @@
-// Code generated from the manifest of /work/shared/datasets/PROVENANCE.md; DO NOT EDIT by hand.
+// Code generated from the manifest of the data sets' PROVENANCE.md; DO NOT EDIT by hand.
 
 package datasets
 

@@ -12,7 +12,7 @@ import (
 	"github.com/gnnwb/gnnwb/graphs"
 )
 
-// Expected values from /work/shared/datasets/PROVENANCE.md §6.
+// Expected values from the test data's PROVENANCE.md §6.
 func TestReadOGBGraphMolbace(t *testing.T) {
 	dir := filepath.Join(sharedDir(t), "ogb", "ogbg_molbace")
 	ds, err := ReadOGBGraph(dir, "")

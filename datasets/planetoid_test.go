@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// Expected values from /work/shared/datasets/PROVENANCE.md §1 (counted there
+// Expected values from the test data's PROVENANCE.md §1 (counted there
 // with Python) and PyTorch Geometric's Planetoid STATS table (edges =
 // 2 × undirected pairs).
 func TestReadPlanetoidCounts(t *testing.T) {

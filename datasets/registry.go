@@ -22,7 +22,7 @@ type fileSum struct {
 // and where Fetch gets it.
 type RemoteFile struct {
 	// Path is the file's place under the root, slash-separated, in the
-	// layout of the shared datasets folder (e.g. "planetoid/raw/ind.cora.x").
+	// layout of the data root (e.g. "planetoid/raw/ind.cora.x").
 	Path string `json:"path"`
 	// URL is the canonical public address of the file or of the archive
 	// holding it.

@@ -3,19 +3,33 @@ package datasets
 import (
 	"fmt"
 	"os"
+	"path/filepath"
+	"slices"
 	"testing"
 
-	"github.com/gnnwb/gnnwb/internal/shared"
+	"github.com/gnnwb/gnnwb/internal/dataroot"
 )
 
-// sharedDir returns the shared datasets folder (GNNWB_SHARED, else a
-// "shared/datasets" found beside an ancestor of the working directory), or
-// skips the test with a message saying where it was looked for.
+// sharedDir returns the data root (dataroot.Find: $GNNWB_DATA, else the
+// folder continuous integration provides), or skips the test with a message
+// saying which variable to set. It also skips when the root lacks a file of
+// the manifest (a root the user filled with only some datasets), naming one.
 func sharedDir(t testing.TB) string {
 	t.Helper()
-	d, err := shared.Datasets()
+	d, err := dataroot.Find()
 	if err != nil {
 		t.Skip(err)
+	}
+	var missing []string
+	for p := range manifest {
+		if _, err := os.Stat(filepath.Join(d, filepath.FromSlash(p))); err != nil {
+			missing = append(missing, p)
+		}
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		t.Skipf("the data root %s lacks %d of the %d files the tests read, such as %s (run `gnnwb datasets fetch NAME` for every dataset with %s set to the root); skipping",
+			d, len(missing), len(manifest), missing[0], dataroot.Env)
 	}
 	return d
 }

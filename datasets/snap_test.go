@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// Expected values from /work/shared/datasets/PROVENANCE.md §4 and §5.
+// Expected values from the test data's PROVENANCE.md §4 and §5.
 func TestReadSNAPAndGMLCounts(t *testing.T) {
 	root := sharedDir(t)
 	email := filepath.Join(root, "snap", "email-Eu-core")

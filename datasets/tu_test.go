@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// Expected counts from /work/shared/datasets/PROVENANCE.md §3 (graphs, nodes,
+// Expected counts from the test data's PROVENANCE.md §3 (graphs, nodes,
 // undirected edges, classes); features are the one-hot widths of the node
 // labels (distinct values listed there: 7, 3, 3, 37, 38, 18, none), edge
 // features those of the edge labels (4 for MUTAG and PTC_MR).

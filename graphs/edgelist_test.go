@@ -14,23 +14,23 @@ import (
 	"testing"
 
 	"github.com/gnnwb/gnnwb/graphs"
-	"github.com/gnnwb/gnnwb/internal/shared"
+	"github.com/gnnwb/gnnwb/internal/dataroot"
 )
 
-// sharedDatasets returns the shared datasets folder, or skips the test when
-// it is absent: $GNNWB_SHARED/datasets, else the first "shared/datasets"
-// found walking up from the working directory (the repository's sibling).
+// sharedDatasets returns the data root (dataroot.Find: $GNNWB_DATA, else the
+// folder continuous integration provides), or skips the test when it is
+// absent, saying which variable to set.
 func sharedDatasets(t testing.TB) string {
 	t.Helper()
-	d, err := shared.Datasets()
+	d, err := dataroot.Find()
 	if err != nil {
 		t.Skipf("%v; skipping real-data test", err)
 	}
 	return d
 }
 
-// datasetFile returns the path of a file under shared/datasets, skipping
-// the test if it is missing.
+// datasetFile returns the path of a file under the data root, skipping the
+// test if it is missing.
 func datasetFile(t testing.TB, rel ...string) string {
 	t.Helper()
 	p := filepath.Join(append([]string{sharedDatasets(t)}, rel...)...)

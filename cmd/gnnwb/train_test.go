@@ -86,7 +86,7 @@ func readReport(t *testing.T, path string) reportJSON {
 }
 
 func TestTrainNodeDataset(t *testing.T) {
-	root := sharedData(t)
+	root := sharedData(t, "cora")
 	out := filepath.Join(t.TempDir(), "cora.json")
 	args := []string{"train", "--dataset", "Cora", "--root", root, "--epochs", "3", "--runs", "2", "--seed", "5", "--out", out}
 	code, stdout, stderr := gnnwb(t, args...)
@@ -241,7 +241,7 @@ func TestTrainErrors(t *testing.T) {
 }
 
 func TestTrainNodeFlagsOnGraphDataset(t *testing.T) {
-	root := sharedData(t)
+	root := sharedData(t, "cora")
 	code, _, stderr := gnnwb(t, "train", "--dataset", "cora", "--root", root, "--folds", "10")
 	if code != 2 || !strings.Contains(stderr, "graph datasets") {
 		t.Fatalf("code %d, stderr %q", code, stderr)
@@ -249,7 +249,7 @@ func TestTrainNodeFlagsOnGraphDataset(t *testing.T) {
 }
 
 func TestTrainPerClassSplit(t *testing.T) {
-	root := sharedData(t)
+	root := sharedData(t, "karate", "email-eu-core")
 	out := filepath.Join(t.TempDir(), "karate.json")
 	code, stdout, stderr := gnnwb(t, "train", "--dataset", "karate", "--root", root, "--split-per-class", "2,3", "--split-seed", "4", "--epochs", "5", "--out", out)
 	if code != 0 || !strings.Contains(stdout, "karate gcn: test accuracy") {
