@@ -26,6 +26,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gnnwb/gnnwb/graphs/aggregation"
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
 	"github.com/gnnwb/gnnwb/limits/continuous"
 )
@@ -46,7 +47,12 @@ func run() error {
 	flag.IntVar(&cfg.Nodes, "nodes", continuous.DefaultNodes, "Gauss–Legendre nodes per panel")
 	sizes := flag.String("sizes", "", "comma-separated sizes n (default: 10 log-spaced from 10² to 10^3.5)")
 	exps := flag.String("exponents", "", "comma-separated sparsity exponents a, ρ = n^-a (default: 0,0.25,0.5)")
+	loops := flag.String("loops", "none", "self-loop policy of the GCN layers: none (the paper's D^-1/2 A D^-1/2), add or add-missing")
 	flag.Parse()
+	var err error
+	if cfg.Loops, err = aggregation.ParseLoops(*loops); err != nil {
+		return fmt.Errorf("-loops: %w", err)
+	}
 	if *sizes != "" {
 		for _, f := range strings.Split(*sizes, ",") {
 			n, err := strconv.Atoi(strings.TrimSpace(f))
