@@ -1,6 +1,8 @@
 package gnn
 
 import (
+	"github.com/gnnwb/gnnwb/graphs/graphstest"
+
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -10,45 +12,14 @@ import (
 
 // testGraph builds a random graph on n nodes: edges with probability p, a
 // few self loops, the last node isolated; weights in [0.5, 2) if weighted.
+// testGraph is graphstest.Random: loops on nodes 0, 3, 6, … and an
+// isolated last node.
 func testGraph(t testing.TB, n int, p float64, directed, weighted bool, seed uint64) graphs.Graph {
 	t.Helper()
-	rng := rand.New(rand.NewPCG(seed, 7))
-	var es []graphs.Edge
-	for u := 0; u < n-1; u++ {
-		for v := 0; v < n-1; v++ {
-			if (!directed && v < u) || (u == v && u%3 != 0) {
-				continue
-			}
-			if u == v || rng.Float64() < p {
-				es = append(es, graphs.Edge{U: u, V: v, W: 0.5 + 1.5*rng.Float64()})
-			}
-		}
-	}
-	f := graphs.KeepSelfLoops
-	if directed {
-		f |= graphs.Directed
-	}
-	if weighted {
-		f |= graphs.Weighted
-	}
-	g, err := graphs.FromEdges(n, es, f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return g
+	return graphstest.Random(t, n, p, graphstest.Kind{Directed: directed, Weighted: weighted}, seed)
 }
 
-type graphCase struct {
-	name               string
-	directed, weighted bool
-}
-
-var graphCases = []graphCase{
-	{"undirected", false, false},
-	{"directed", true, false},
-	{"undirected-weighted", false, true},
-	{"directed-weighted", true, true},
-}
+var graphCases = graphstest.Kinds()
 
 func randSlice(rng *rand.Rand, n int, s float64) []float64 {
 	x := make([]float64, n)

@@ -31,7 +31,7 @@ func TestGradGraphLayers(t *testing.T) {
 	}
 	for _, gc := range graphCases {
 		for _, lc := range layers {
-			t.Run(gc.name+"/"+lc.name, func(t *testing.T) {
+			t.Run(gc.Name+"/"+lc.name, func(t *testing.T) {
 				b, h := smallInput(t, gc, n, in, 11)
 				b.Train, b.Key = lc.train, 77
 				m := lc.make()

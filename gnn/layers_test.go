@@ -1,6 +1,8 @@
 package gnn
 
 import (
+	"github.com/gnnwb/gnnwb/graphs/graphstest"
+
 	"github.com/gnnwb/gnnwb/graphs/aggregation"
 
 	"fmt"
@@ -10,8 +12,8 @@ import (
 
 // smallInput returns a batch on a test graph and an n×d input away from
 // ReLU kinks (entries in ±[0.1, 1]).
-func smallInput(t *testing.T, gc graphCase, n, d int, seed uint64) (*Batch, []float64) {
-	g := testGraph(t, n, 0.3, gc.directed, gc.weighted, seed)
+func smallInput(t *testing.T, gc graphstest.Kind, n, d int, seed uint64) (*Batch, []float64) {
+	g := testGraph(t, n, 0.3, gc.Directed, gc.Weighted, seed)
 	rng := rand.New(rand.NewPCG(seed, 5))
 	h := randSlice(rng, n*d, 1)
 	for e, x := range h {
@@ -51,7 +53,7 @@ func TestGradLayers(t *testing.T) {
 	}
 	for _, gc := range graphCases {
 		for _, lc := range layers {
-			t.Run(gc.name+"/"+lc.name, func(t *testing.T) {
+			t.Run(gc.Name+"/"+lc.name, func(t *testing.T) {
 				b, h := smallInput(t, gc, n, in, 11)
 				m := lc.make()
 				initRandom(m, 4)

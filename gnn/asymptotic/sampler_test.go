@@ -1,6 +1,8 @@
 package asymptotic
 
 import (
+	"github.com/gnnwb/gnnwb/graphs/graphstest"
+
 	"github.com/gnnwb/gnnwb/graphs/aggregation"
 
 	"errors"
@@ -31,64 +33,6 @@ func testGraphs(t *testing.T) map[string]graphs.Graph {
 	return map[string]graphs.Graph{"undirected-weighted": und, "directed": dir}
 }
 
-// denseS builds the aggregation operator as a dense matrix from its
-// definition, independently of the aggregation package: A_ij = weight of
-// the edge j→i (row i receives from j), the loop policy on the diagonal,
-// degrees as row sums, then the normalisation.
-func denseS(g graphs.Graph, agg aggregation.Aggregation, rho float64) *mat.Dense {
-	n := g.NumNodes()
-	A := mat.NewDense(n, n, nil)
-	for i := range n {
-		for j := range n {
-			if w, ok := g.Weight(j, i); ok {
-				A.Set(i, j, w)
-			}
-		}
-	}
-	for i := range n {
-		if agg.Loops == aggregation.AddLoops || (agg.Loops == aggregation.AddMissingLoops && A.At(i, i) == 0) {
-			A.Set(i, i, A.At(i, i)+1)
-		}
-	}
-	d := make([]float64, n)
-	for i := range n {
-		d[i] = mat.Sum(A.RowView(i))
-	}
-	S := mat.NewDense(n, n, nil)
-	switch agg.Norm {
-	case aggregation.Graphon:
-		S.Scale(1/(float64(n)*rho), A)
-	case aggregation.Sum:
-		S.Copy(A)
-	case aggregation.Mean:
-		for i := range n {
-			for j := range n {
-				if d[i] > 0 {
-					S.Set(i, j, A.At(i, j)/d[i])
-				}
-			}
-		}
-	case aggregation.Symmetric:
-		for i := range n {
-			for j := range n {
-				// A node of degree 0 sends and receives nothing (PyTorch
-				// Geometric's deg_inv_sqrt[deg == 0] = 0).
-				if A.At(i, j) != 0 && d[i] > 0 && d[j] > 0 {
-					S.Set(i, j, A.At(i, j)/math.Sqrt(d[i]*d[j]))
-				}
-			}
-		}
-	}
-	return S
-}
-
-func eye(n int) *mat.Dense {
-	I := mat.NewDense(n, n, nil)
-	for i := range n {
-		I.Set(i, i, 1)
-	}
-	return I
-}
 
 func allAggregations() []aggregation.Aggregation {
 	var as []aggregation.Aggregation
@@ -121,7 +65,7 @@ func TestGraphSamplerDense(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				S := denseS(g, agg, rho)
+				S := graphstest.Aggregation(g, agg, rho)
 				var M mat.Dense
 				M.Mul(S, mat.NewDense(n, d, x))
 				phi := func(j int) []float64 {

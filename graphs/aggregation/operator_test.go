@@ -1,6 +1,9 @@
-package aggregation
+package aggregation_test
 
 import (
+	"github.com/gnnwb/gnnwb/graphs/aggregation"
+	"github.com/gnnwb/gnnwb/graphs/graphstest"
+
 	"errors"
 	"fmt"
 	"math"
@@ -14,37 +17,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// testGraph returns a graph on n nodes with random edges (probability p),
-// loops on the nodes 0, 3, 6, … (weight in [0.5, 2] when weighted) and an
-// isolated last node.
-func testGraph(t testing.TB, n int, p float64, directed, weighted bool, seed uint64) graphs.Graph {
-	t.Helper()
-	rng := rand.New(rand.NewPCG(seed, 7))
-	var es []graphs.Edge
-	for u := 0; u < n-1; u++ {
-		for v := 0; v < n-1; v++ {
-			if (!directed && v < u) || (u == v && u%3 != 0) {
-				continue
-			}
-			if u == v || rng.Float64() < p {
-				es = append(es, graphs.Edge{U: u, V: v, W: 0.5 + 1.5*rng.Float64()})
-			}
-		}
-	}
-	f := graphs.KeepSelfLoops
-	if directed {
-		f |= graphs.Directed
-	}
-	if weighted {
-		f |= graphs.Weighted
-	}
-	g, err := graphs.FromEdges(n, es, f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return g
-}
-
 func randSlice(rng *rand.Rand, n int) []float64 {
 	x := make([]float64, n)
 	for i := range x {
@@ -53,70 +25,11 @@ func randSlice(rng *rand.Rand, n int) []float64 {
 	return x
 }
 
-// denseReference builds S from the definitions of the package documentation,
-// independently of Operator: a dense A (A_ij = weight of j→i), the loop
-// policy applied to its diagonal, degrees as row sums, then the
-// normalisation entry by entry.
-func denseReference(g graphs.Graph, a Aggregation, rho float64) *mat.Dense {
-	n := g.NumNodes()
-	A := mat.NewDense(n, n, nil)
-	for i := range n {
-		for j := range n {
-			if w, ok := g.Weight(j, i); ok {
-				A.Set(i, j, w)
-			}
-		}
-	}
-	for i := range n {
-		switch {
-		case a.Loops == AddLoops:
-			A.Set(i, i, A.At(i, i)+1)
-		case a.Loops == AddMissingLoops && A.At(i, i) == 0:
-			A.Set(i, i, 1)
-		}
-	}
-	deg := make([]float64, n)
-	for i := range n {
-		deg[i] = mat.Sum(A.RowView(i))
-	}
-	S := mat.NewDense(n, n, nil)
-	S.Apply(func(i, j int, x float64) float64 {
-		switch a.Norm {
-		case Mean:
-			if deg[i] == 0 {
-				return 0
-			}
-			return x / deg[i]
-		case Symmetric:
-			// A node of degree 0 sends and receives nothing (PyTorch
-			// Geometric's deg_inv_sqrt[deg == 0] = 0).
-			if x == 0 || deg[i] == 0 || deg[j] == 0 {
-				return 0
-			}
-			return x / math.Sqrt(deg[i]*deg[j])
-		case Graphon:
-			return x / (float64(n) * rho)
-		}
-		return x
-	}, A)
-	return S
-}
-
-var graphCases = []struct {
-	name               string
-	directed, weighted bool
-}{
-	{"undirected", false, false},
-	{"directed", true, false},
-	{"undirected-weighted", false, true},
-	{"directed-weighted", true, true},
-}
-
-func allAggregations() []Aggregation {
-	var as []Aggregation
-	for _, k := range []Norm{Sum, Mean, Symmetric, Graphon} {
-		for _, l := range []Loops{NoLoops, AddLoops, AddMissingLoops} {
-			as = append(as, Aggregation{Norm: k, Loops: l})
+func allAggregations() []aggregation.Aggregation {
+	var as []aggregation.Aggregation
+	for _, k := range []aggregation.Norm{aggregation.Sum, aggregation.Mean, aggregation.Symmetric, aggregation.Graphon} {
+		for _, l := range []aggregation.Loops{aggregation.NoLoops, aggregation.AddLoops, aggregation.AddMissingLoops} {
+			as = append(as, aggregation.Aggregation{Norm: k, Loops: l})
 		}
 	}
 	return as
@@ -131,11 +44,11 @@ func TestOperatorDenseReference(t *testing.T) {
 	defer asm.SetFMA(old)
 	for _, fma := range []bool{false, true} {
 		asm.SetFMA(fma)
-		for _, gc := range graphCases {
+		for _, gc := range graphstest.Kinds() {
 			for _, a := range allAggregations() {
 				for _, d := range []int{5, 19} { // 19 = two 8-column kernel tiles + 3
-					t.Run(fmt.Sprintf("fma=%v/%s/%s/d=%d", asm.UseFMA, gc.name, a, d), func(t *testing.T) {
-						g := testGraph(t, n, 0.3, gc.directed, gc.weighted, 1)
+					t.Run(fmt.Sprintf("fma=%v/%s/%s/d=%d", asm.UseFMA, gc.Name, a, d), func(t *testing.T) {
+						g := graphstest.Random(t, n, 0.3, gc, 1)
 						if g.NumSelfLoops() == 0 || g.Degree(n-1) != 0 {
 							t.Fatalf("fixture lacks self loops or the isolated node")
 						}
@@ -147,7 +60,7 @@ func TestOperatorDenseReference(t *testing.T) {
 						if op.Aggregation() != a || op.NumNodes() != n {
 							t.Fatalf("Aggregation() = %v, NumNodes() = %d", op.Aggregation(), op.NumNodes())
 						}
-						S := denseReference(g, a, rho)
+						S := graphstest.Aggregation(g, a, rho)
 						compareDense(t, "Dense", op.Dense(), S.RawMatrix().Data)
 						rng := rand.New(rand.NewPCG(2, 2))
 						h := randSlice(rng, n*d)
@@ -203,8 +116,8 @@ func compareDense(t *testing.T, what string, got, want []float64) {
 }
 
 // TestLoopPolicies: on a weighted graph with a loop of weight 3 at node 0,
-// AddMissingLoops keeps it (PyG's add_remaining_self_loops), AddLoops adds
-// 1 (A + I) and NoLoops keeps A; node 1 has no loop.
+// aggregation.AddMissingLoops keeps it (PyG's add_remaining_self_loops), aggregation.AddLoops adds
+// 1 (A + I) and aggregation.NoLoops keeps A; node 1 has no loop.
 func TestLoopPolicies(t *testing.T) {
 	g, err := graphs.FromEdges(2, []graphs.Edge{{U: 0, V: 0, W: 3}, {U: 0, V: 1, W: 1}}, graphs.Weighted|graphs.KeepSelfLoops)
 	if err != nil {
@@ -212,17 +125,17 @@ func TestLoopPolicies(t *testing.T) {
 	}
 	s8, s15 := 1/math.Sqrt(8), 1/math.Sqrt(5)
 	for _, tc := range []struct {
-		loops Loops
+		loops aggregation.Loops
 		want  []float64
 	}{
 		// degrees 4, 1: S = [[3/4, 1/√4], [1/√4, 0]]
-		{NoLoops, []float64{3.0 / 4, 1.0 / 2, 1.0 / 2, 0}},
+		{aggregation.NoLoops, []float64{3.0 / 4, 1.0 / 2, 1.0 / 2, 0}},
 		// degrees 5, 2
-		{AddLoops, []float64{4.0 / 5, s15 / math.Sqrt(2), s15 / math.Sqrt(2), 1.0 / 2}},
+		{aggregation.AddLoops, []float64{4.0 / 5, s15 / math.Sqrt(2), s15 / math.Sqrt(2), 1.0 / 2}},
 		// degrees 4, 2
-		{AddMissingLoops, []float64{3.0 / 4, s8, s8, 1.0 / 2}},
+		{aggregation.AddMissingLoops, []float64{3.0 / 4, s8, s8, 1.0 / 2}},
 	} {
-		a := Aggregation{Norm: Symmetric, Loops: tc.loops}
+		a := aggregation.Aggregation{Norm: aggregation.Symmetric, Loops: tc.loops}
 		op, err := a.Operator(g, 1)
 		if err != nil {
 			t.Fatal(err)
@@ -234,12 +147,12 @@ func TestLoopPolicies(t *testing.T) {
 			}
 		}
 	}
-	// An unweighted graph with a stored loop: AddLoops gives it weight 2.
+	// An unweighted graph with a stored loop: aggregation.AddLoops gives it weight 2.
 	g, err = graphs.FromEdges(2, []graphs.Edge{{U: 0, V: 0}, {U: 0, V: 1}}, graphs.KeepSelfLoops)
 	if err != nil {
 		t.Fatal(err)
 	}
-	op, err := Aggregation{Norm: Sum, Loops: AddLoops}.Operator(g, 1)
+	op, err := aggregation.Aggregation{Norm: aggregation.Sum, Loops: aggregation.AddLoops}.Operator(g, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,17 +162,17 @@ func TestLoopPolicies(t *testing.T) {
 }
 
 func TestOperatorErrors(t *testing.T) {
-	g := testGraph(t, 4, 0.5, false, false, 1)
+	g := graphstest.Random(t, 4, 0.5, graphstest.Kind{}, 1)
 	for _, tc := range []struct {
 		name string
-		a    Aggregation
+		a    aggregation.Aggregation
 		rho  float64
 	}{
-		{"bad norm", Aggregation{Norm: 9}, 1},
-		{"bad loops", Aggregation{Loops: 7}, 1},
-		{"rho zero", Aggregation{Norm: Graphon}, 0},
-		{"rho NaN", Aggregation{Norm: Graphon}, math.NaN()},
-		{"rho big", Aggregation{Norm: Graphon}, 1.5},
+		{"bad norm", aggregation.Aggregation{Norm: 9}, 1},
+		{"bad loops", aggregation.Aggregation{Loops: 7}, 1},
+		{"rho zero", aggregation.Aggregation{Norm: aggregation.Graphon}, 0},
+		{"rho NaN", aggregation.Aggregation{Norm: aggregation.Graphon}, math.NaN()},
+		{"rho big", aggregation.Aggregation{Norm: aggregation.Graphon}, 1.5},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := tc.a.Operator(g, tc.rho); !errors.Is(err, graphs.ErrParameter) {
@@ -268,7 +181,7 @@ func TestOperatorErrors(t *testing.T) {
 		})
 	}
 	// rho is ignored by the normalisations that do not use it.
-	if _, err := GCN.Operator(g, math.NaN()); err != nil {
+	if _, err := aggregation.GCN.Operator(g, math.NaN()); err != nil {
 		t.Fatal(err)
 	}
 	// The empty graph works.
@@ -284,14 +197,14 @@ func TestOperatorErrors(t *testing.T) {
 // TestOperatorDeterminism: the same bits with 1 and 2 workers on a graph
 // large enough to span many chunks.
 func TestOperatorDeterminism(t *testing.T) {
-	g := testGraph(t, 1500, 0.01, true, true, 3)
+	g := graphstest.Random(t, 1500, 0.01, graphstest.Kind{Directed: true, Weighted: true}, 3)
 	rng := rand.New(rand.NewPCG(1, 1))
 	const d = 7
 	h := randSlice(rng, g.NumNodes()*d)
 	run := func(procs int) []float64 {
 		old := runtime.GOMAXPROCS(procs)
 		defer runtime.GOMAXPROCS(old)
-		op, err := GCN.Operator(g, 1)
+		op, err := aggregation.GCN.Operator(g, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -308,24 +221,24 @@ func TestOperatorDeterminism(t *testing.T) {
 func TestParse(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
-		want Aggregation
+		want aggregation.Aggregation
 	}{
-		{"sum", Aggregation{Norm: Sum}},
-		{" Mean ", Aggregation{Norm: Mean}},
-		{"symmetric", GCNNoLoops},
-		{"symmetric:add", Aggregation{Norm: Symmetric, Loops: AddLoops}},
-		{"symmetric:add-missing", GCN},
-		{"gcn", GCN},
-		{"GRAPHON:none", Aggregation{Norm: Graphon}},
-		{"mean:add", Aggregation{Norm: Mean, Loops: AddLoops}},
+		{"sum", aggregation.Aggregation{Norm: aggregation.Sum}},
+		{" Mean ", aggregation.Aggregation{Norm: aggregation.Mean}},
+		{"symmetric", aggregation.GCNNoLoops},
+		{"symmetric:add", aggregation.Aggregation{Norm: aggregation.Symmetric, Loops: aggregation.AddLoops}},
+		{"symmetric:add-missing", aggregation.GCN},
+		{"gcn", aggregation.GCN},
+		{"GRAPHON:none", aggregation.Aggregation{Norm: aggregation.Graphon}},
+		{"mean:add", aggregation.Aggregation{Norm: aggregation.Mean, Loops: aggregation.AddLoops}},
 	} {
-		got, err := Parse(tc.in)
+		got, err := aggregation.Parse(tc.in)
 		if err != nil || got != tc.want {
 			t.Errorf("Parse(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
 		}
 	}
 	for _, a := range allAggregations() {
-		got, err := Parse(a.String())
+		got, err := aggregation.Parse(a.String())
 		if err != nil || got != a {
 			t.Errorf("Parse(%q) = %v, %v; want %v", a.String(), got, err, a)
 		}
@@ -333,17 +246,17 @@ func TestParse(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var b Aggregation
+		var b aggregation.Aggregation
 		if err := b.UnmarshalText(text); err != nil || b != a {
 			t.Errorf("UnmarshalText(%q) = %v, %v", text, b, err)
 		}
 	}
 	for _, bad := range []string{"", "max", "sum:", "sum:both", "symmetric+loops", "gcn:add", ":add"} {
-		if _, err := Parse(bad); !errors.Is(err, graphs.ErrParameter) {
+		if _, err := aggregation.Parse(bad); !errors.Is(err, graphs.ErrParameter) {
 			t.Errorf("Parse(%q): err = %v, want ErrParameter", bad, err)
 		}
 	}
-	if _, err := (Aggregation{Norm: 4}).MarshalText(); !errors.Is(err, graphs.ErrParameter) {
+	if _, err := (aggregation.Aggregation{Norm: 4}).MarshalText(); !errors.Is(err, graphs.ErrParameter) {
 		t.Errorf("MarshalText of an invalid value: err = %v", err)
 	}
 }
