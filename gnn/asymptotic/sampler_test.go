@@ -33,7 +33,6 @@ func testGraphs(t *testing.T) map[string]graphs.Graph {
 	return map[string]graphs.Graph{"undirected-weighted": und, "directed": dir}
 }
 
-
 func allAggregations() []aggregation.Aggregation {
 	var as []aggregation.Aggregation
 	for _, k := range []aggregation.Norm{aggregation.Graphon, aggregation.Sum, aggregation.Mean, aggregation.Symmetric} {
