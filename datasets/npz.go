@@ -248,7 +248,9 @@ func readNPZ(r io.ReaderAt, size int64, path string) (*NodeDataset, error) {
 		}
 		fb.endRow()
 	}
-	ds.SparseX = fb.done()
+	if ds.SparseX, err = fb.done(); err != nil {
+		return nil, &ParseError{File: path, Err: err}
+	}
 	gp, gi := m["adj_indptr"].ints, m["adj_indices"].ints
 	src := make([]int32, len(gi))
 	dst := make([]int32, len(gi))

@@ -303,20 +303,20 @@ func (m *csrMatrix) appendEntries(b *sparseBuilder, lo, hi int) {
 	ix, dx := m.indices, m.data
 	if ix.dt.kind == 'i' && ix.dt.size == 4 {
 		for e := lo; e < hi; e++ {
-			b.s.Index = append(b.s.Index, int32(le32(ix.raw[4*e:])))
+			b.index = append(b.index, int32(le32(ix.raw[4*e:])))
 		}
 	} else {
 		for e := lo; e < hi; e++ {
-			b.s.Index = append(b.s.Index, int32(ix.int(e)))
+			b.index = append(b.index, int32(ix.int(e)))
 		}
 	}
 	if dx.dt.kind == 'f' && dx.dt.size == 4 {
 		for e := lo; e < hi; e++ {
-			b.s.Values = append(b.s.Values, float64(math.Float32frombits(le32(dx.raw[4*e:]))))
+			b.values = append(b.values, float64(math.Float32frombits(le32(dx.raw[4*e:]))))
 		}
 	} else {
 		for e := lo; e < hi; e++ {
-			b.s.Values = append(b.s.Values, dx.float(e))
+			b.values = append(b.values, dx.float(e))
 		}
 	}
 }

@@ -228,7 +228,10 @@ func ReadPlanetoid(dir, name string) (*NodeDataset, error) {
 					}
 				}
 			}
-			ds.SparseX = fb.done()
+			var err error
+			if ds.SparseX, err = fb.done(); err != nil {
+				return &ParseError{File: path("allx"), Err: err}
+			}
 			return nil
 		}
 		// Edges from the adjacency lists.

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/graphs/sparse"
 )
 
 // Kinds of model NewModel builds.
@@ -256,7 +257,7 @@ func (m *Model) Sparse() bool {
 // Sparse. Set one of the two.
 type Features struct {
 	Dense  []float64
-	Sparse *Sparse
+	Sparse *sparse.Matrix
 }
 
 // columns checks that x holds features of n ≥ 1 rows in exactly one form
@@ -266,13 +267,10 @@ func (x Features) columns(fn string, n int) (int, error) {
 	case x.Sparse != nil && x.Dense != nil:
 		return 0, fmt.Errorf("gnn: %s: features given both dense and sparse: %w", fn, graphs.ErrShape)
 	case x.Sparse != nil:
-		if err := x.Sparse.check(); err != nil {
-			return 0, fmt.Errorf("gnn: %s: %w", fn, err)
+		if n == 0 || x.Sparse.Rows() != n || x.Sparse.Cols() == 0 {
+			return 0, fmt.Errorf("gnn: %s: n=%d but sparse features are %d×%d: %w", fn, n, x.Sparse.Rows(), x.Sparse.Cols(), graphs.ErrShape)
 		}
-		if n == 0 || x.Sparse.Rows != n || x.Sparse.Cols == 0 {
-			return 0, fmt.Errorf("gnn: %s: n=%d but sparse features are %d×%d: %w", fn, n, x.Sparse.Rows, x.Sparse.Cols, graphs.ErrShape)
-		}
-		return x.Sparse.Cols, nil
+		return x.Sparse.Cols(), nil
 	}
 	if n == 0 || len(x.Dense) == 0 || len(x.Dense)%n != 0 {
 		return 0, fmt.Errorf("gnn: %s: n=%d len(X)=%d: %w", fn, n, len(x.Dense), graphs.ErrShape)
@@ -288,7 +286,8 @@ func (x Features) columns(fn string, n int) (int, error) {
 func (x Features) input(n, d, mode int, canSparse bool) (Features, error) {
 	if mode < 0 || !canSparse {
 		if x.Sparse != nil {
-			return Features{Dense: x.Sparse.Dense()}, nil
+			d, err := x.Sparse.Dense()
+			return Features{Dense: d}, err
 		}
 		return x, nil
 	}
@@ -306,7 +305,7 @@ func (x Features) input(n, d, mode int, canSparse bool) (Features, error) {
 			return x, nil
 		}
 	}
-	s, err := NewSparse(n, d, x.Dense)
+	s, err := sparse.FromDense(n, d, x.Dense)
 	return Features{Sparse: s}, err
 }
 
