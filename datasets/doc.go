@@ -74,7 +74,7 @@
 //   - OGB raw CSV (ReadOGBNode, ReadOGBGraph): raw/*.csv.gz and
 //     split/<scheme>/*.csv.gz, streamed line by line.
 //
-// Malformed input gives a *ParseError{File, Line, Err} ("file:line: msg")
+// Malformed input gives a *graphs.ParseError{Path, Line, Err} ("path:line: msg")
 // wrapping graphs.ErrFormat, ErrShape, ErrNodeID or ErrTooLarge; a missing
 // file wraps ErrMissing and says where it belongs. No loader panics or
 // returns a partial dataset with an error; every parser is fuzzed.

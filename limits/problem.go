@@ -263,7 +263,7 @@ func decodeStrict(r io.Reader, v any) error {
 }
 
 // ReadProblem reads a problem file (.json, .yaml or .yml) with DecodeProblem.
-// Errors name the file.
+// Errors in the content are a *graphs.ParseError naming the file.
 func ReadProblem(path string) (Problem, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -272,7 +272,7 @@ func ReadProblem(path string) (Problem, error) {
 	defer f.Close()
 	p, err := DecodeProblem(f)
 	if err != nil {
-		return Problem{}, fmt.Errorf("limits: ReadProblem: %s: %w", filepath.Base(path), err)
+		return Problem{}, fmt.Errorf("limits: ReadProblem: %w", &graphs.ParseError{Path: filepath.Base(path), Err: err})
 	}
 	return p, nil
 }
