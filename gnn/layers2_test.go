@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/graphs/sparse"
 )
@@ -20,14 +21,14 @@ func TestGradGraphLayers(t *testing.T) {
 	layers := []layerCase{
 		{"sage", false, func() Module { return NewSAGEConv(in, out) }},
 		{"gin-trainable-eps", false, func() Module {
-			return NewGINConv(in, NewSequential(NewLinear(in, 5, true), NewActivation(Tanh, 0), NewLinear(5, out, true)), 0.3, true)
+			return NewGINConv(in, NewSequential(NewLinear(in, 5, true), NewActivation(activation.Tanh, 0), NewLinear(5, out, true)), 0.3, true)
 		}},
 		{"gin-fixed-eps", false, func() Module { return NewGINConv(in, NewLinear(in, out, true), 0, false) }},
 		{"gat-concat", false, func() Module { return NewGATConv(in, out, 2, true) }},
 		{"gat-mean", false, func() Module { return NewGATConv(in, out, 3, false) }},
 		{"gat-attn-dropout", true, func() Module { l := NewGATConv(in, out, 2, true); l.AttnDropout = 0.3; return l }},
 		{"sequential", true, func() Module {
-			return NewSequential(NewDropout(0.5, 1), NewGCNConv(in, 5), NewActivation(Tanh, 0), NewDropout(0.2, 2), NewSAGEConv(5, out))
+			return NewSequential(NewDropout(0.5, 1), NewGCNConv(in, 5), NewActivation(activation.Tanh, 0), NewDropout(0.2, 2), NewSAGEConv(5, out))
 		}},
 	}
 	for _, gc := range graphCases {
@@ -80,7 +81,7 @@ func TestGradReadout(t *testing.T) {
 		})
 	}
 	t.Run("graph-model", func(t *testing.T) {
-		m := NewSequential(NewGINConv(d, NewLinear(d, 4, true), 0.1, true), NewActivation(Tanh, 0), NewReadout(MeanPool, 4), NewLinear(4, 2, true))
+		m := NewSequential(NewGINConv(d, NewLinear(d, 4, true), 0.1, true), NewActivation(activation.Tanh, 0), NewReadout(MeanPool, 4), NewLinear(4, 2, true))
 		initRandom(m, 5)
 		checkModule(t, m, b, h, b.NumGraphs()*2, 3)
 	})
@@ -137,7 +138,7 @@ func TestSparseInput(t *testing.T) {
 		func() SparseModule { return NewGATConv(in, 3, 2, true) },
 	} {
 		mk := func() *Sequential {
-			m := NewSequential(NewDropout(0.5, 1), first(), NewActivation(ReLU, 0), NewGCNConv(6, out))
+			m := NewSequential(NewDropout(0.5, 1), first(), NewActivation(activation.ReLU, 0), NewGCNConv(6, out))
 			initRandom(m, 1)
 			return m
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/graphs/sparse"
 )
@@ -31,9 +32,9 @@ type ModelOptions struct {
 	// Heads is the number of GAT heads of the hidden layers (0: 8); the
 	// output layer has one head (Veličković et al. 2018, Cora setting).
 	Heads int
-	// Act is the activation between layers; Identity means the default
-	// (ReLU; ELU for GAT). Use Tanh, Sigmoid or Erf explicitly.
-	Act Act
+	// Act is the activation between layers; activation.Identity means the
+	// default (ReLU; ELU for GAT). Use Tanh, Sigmoid or Erf explicitly.
+	Act activation.Kind
 	// TrainEps makes GIN's ε learnable (GIN-ε); otherwise ε = 0 (GIN-0).
 	TrainEps bool
 	// DecayAll applies weight decay to every parameter; by default only the
@@ -124,13 +125,13 @@ func newModel(kind string, in, hidden, out int, opt ModelOptions, graphLevel boo
 		return nil, fmt.Errorf("gnn: NewModel: Heads=%d: %w", opt.Heads, graphs.ErrParameter)
 	}
 	act := opt.Act
-	if act == Identity {
-		act = ReLU
+	if act == activation.Identity {
+		act = activation.ReLU
 		if kind == KindGAT {
-			act = ELU
+			act = activation.ELU
 		}
 	}
-	if act < Identity || act > ELU {
+	if act < activation.Identity || act > activation.ELU {
 		return nil, fmt.Errorf("gnn: NewModel: Act=%d: %w", int(act), graphs.ErrParameter)
 	}
 	if graphLevel && (opt.Pool < SumPool || opt.Pool > MaxPool) {
@@ -169,9 +170,9 @@ func newModel(kind string, in, hidden, out int, opt ModelOptions, graphLevel boo
 		case KindSAGE:
 			conv = NewSAGEConv(d, o)
 		case KindGIN:
-			mlp := NewSequential(NewLinear(d, hidden, true), NewActivation(ReLU, 0), NewLinear(hidden, o, true))
+			mlp := NewSequential(NewLinear(d, hidden, true), NewActivation(activation.ReLU, 0), NewLinear(hidden, o, true))
 			if opt.BatchNorm {
-				mlp = NewSequential(NewLinear(d, hidden, true), NewBatchNorm(hidden), NewActivation(ReLU, 0), NewLinear(hidden, o, true))
+				mlp = NewSequential(NewLinear(d, hidden, true), NewBatchNorm(hidden), NewActivation(activation.ReLU, 0), NewLinear(hidden, o, true))
 			}
 			conv = NewGINConv(d, mlp, 0, opt.TrainEps)
 		case KindGAT:
@@ -209,7 +210,7 @@ func newModel(kind string, in, hidden, out int, opt ModelOptions, graphLevel boo
 		}
 		ms = []Module{j}
 	case graphLevel:
-		ms = append(ms, NewReadout(opt.Pool, d), NewLinear(d, hidden, true), NewActivation(ReLU, 0))
+		ms = append(ms, NewReadout(opt.Pool, d), NewLinear(d, hidden, true), NewActivation(activation.ReLU, 0))
 		dropout()
 		ms = append(ms, NewLinear(hidden, out, true))
 	}

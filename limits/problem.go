@@ -149,8 +149,11 @@ func (p Problem) resolve() (resolved, error) {
 			return r, perr("%s=%v not a finite number ≥ 0", v.name, v.x)
 		}
 	}
-	if r.act, err = asymptotic.ParseActivation(p.Activation); err != nil {
+	if r.act, err = activation.Parse(p.Activation); err != nil {
 		return r, fmt.Errorf("limits: Problem: %w", err)
+	}
+	if r.act == activation.ELU {
+		return r, perr("activation=%q: the one-hidden-layer model takes identity, tanh, relu, sigmoid or erf", p.Activation)
 	}
 	if !(p.Gamma >= 0.5 && p.Gamma <= 1) {
 		return r, perr("gamma=%v not in [0.5, 1]", p.Gamma)

@@ -15,8 +15,8 @@
 //
 // with γ ∈ [½, 1]: γ = 1 is the mean-field scaling (Sirignano & Spiliopoulos
 // 2020), γ = ½ the kernel scaling, and the range between is that of
-// Spiliopoulos & Yu (2021). σ is one of Identity, Tanh, ReLU, Sigmoid, Erf;
-// ReLU is covered by the theory of Chizat & Bach (2018) rather than by the
+// Spiliopoulos & Yu (2021). σ is an activation.Kind (package gnn/activation):
+// Identity, Tanh, ReLU, Sigmoid or Erf; ReLU is covered by the theory of Chizat & Bach (2018) rather than by the
 // smooth-σ theorems.
 //
 // Model B, "activate then aggregate" (Aminian et al., ICML 2024), applies σ

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/parallel"
 )
@@ -47,15 +48,15 @@ func ParseVariant(name string) (Variant, error) {
 
 // ModelConfig describes a network and its initialisation μ_0.
 type ModelConfig struct {
-	Width      int        // N ≥ 1 hidden units
-	Dim        int        // d ≥ 1 node features; φ = (x, m) has 2d entries
-	Gamma      float64    // γ ∈ [½, 1]: output scale N^{−γ}
-	Activation Activation // σ
-	Variant    Variant    // ModelA or ModelB
-	Sc         float64    // c ~ N(0, Sc²)
-	Sw         float64    // each entry of a = (w, v) ~ N(0, Sw²/d)
-	Symmetric  bool       // units in pairs (c, a), (−c, a): g_0 ≡ 0; Width must be even
-	Seed       uint64     // μ_0 is drawn from rand.NewPCG(Seed, 0)
+	Width      int             // N ≥ 1 hidden units
+	Dim        int             // d ≥ 1 node features; φ = (x, m) has 2d entries
+	Gamma      float64         // γ ∈ [½, 1]: output scale N^{−γ}
+	Activation activation.Kind // σ: Identity, Tanh, ReLU, Sigmoid or Erf
+	Variant    Variant         // ModelA or ModelB
+	Sc         float64         // c ~ N(0, Sc²)
+	Sw         float64         // each entry of a = (w, v) ~ N(0, Sw²/d)
+	Symmetric  bool            // units in pairs (c, a), (−c, a): g_0 ≡ 0; Width must be even
+	Seed       uint64          // μ_0 is drawn from rand.NewPCG(Seed, 0)
 }
 
 // maxParams bounds N·2d (8 bytes each): 2^32 values is 32 GiB.
@@ -94,7 +95,7 @@ type Model struct {
 	N       int // width
 	D       int // d
 	Gamma   float64
-	Act     Activation
+	Act     activation.Kind
 	Variant Variant
 	C       []float64 // N
 	A       []float64 // N×2d
@@ -283,7 +284,7 @@ func (m *Model) backward(v view, coef, sig []float64, fn func(k int, gc float64,
 		as := m.A[lo*p : hi*p]
 		for e := range ne {
 			phi := v.phi[e*p : (e+1)*p]
-			if sig == nil || m.Act == Erf {
+			if sig == nil || m.Act == activation.Erf {
 				for i := range z {
 					z[i] = dot(as[i*p:(i+1)*p], phi)
 				}

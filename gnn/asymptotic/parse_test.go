@@ -8,31 +8,6 @@ import (
 )
 
 func TestParse(t *testing.T) {
-	tests := []struct {
-		name, in string
-		want     int
-		ok       bool
-	}{
-		{"tanh", "tanh", int(Tanh), true},
-		{"upper relu", " ReLU ", int(ReLU), true},
-		{"linear alias", "linear", int(Identity), true},
-		{"erf", "erf", int(Erf), true},
-		{"sigmoid", "sigmoid", int(Sigmoid), true},
-		{"unknown", "softplus", 0, false},
-		{"empty", "", 0, false},
-		{"elu not in the model", "elu", 0, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			a, err := ParseActivation(tt.in)
-			if tt.ok != (err == nil) || (tt.ok && int(a) != tt.want) {
-				t.Errorf("ParseActivation(%q) = %v, %v", tt.in, a, err)
-			}
-			if err != nil && !errors.Is(err, graphs.ErrParameter) {
-				t.Errorf("error kind: %v", err)
-			}
-		})
-	}
 	for _, a := range allAggregations() {
 		if got, err := ParseAggregation(a.String()); err != nil || got != a {
 			t.Errorf("ParseAggregation(%q) = %v, %v", a.String(), got, err)
@@ -50,30 +25,13 @@ func TestParse(t *testing.T) {
 	if _, err := ParseVariant("C"); !errors.Is(err, graphs.ErrParameter) {
 		t.Errorf("variant C: %v", err)
 	}
-	if Activation(9).String() != "Activation(9)" || Aggregation(-1).String() != "Aggregation(-1)" || Variant(3).String() != "Variant(3)" {
+	if Aggregation(-1).String() != "Aggregation(-1)" || Variant(3).String() != "Variant(3)" {
 		t.Error("String of unknown values")
 	}
 }
 
 // Fuzz the parsers: an error wrapping ErrParameter, or a value whose name
-// parses back to itself; never a panic.
-func FuzzParseActivation(f *testing.F) {
-	f.Add("tanh")
-	f.Fuzz(func(t *testing.T, s string) {
-		a, err := ParseActivation(s)
-		if err != nil {
-			if !errors.Is(err, graphs.ErrParameter) {
-				t.Fatalf("error kind: %v", err)
-			}
-			return
-		}
-		if b, err := ParseActivation(a.String()); err != nil || b != a {
-			t.Fatalf("%q → %v does not round-trip", s, a)
-		}
-		_ = a.Eval(0.5) + a.Deriv(0.5)
-	})
-}
-
+// parses back to itself; never a panic. (Activations: activation.FuzzParse.)
 func FuzzParseAggregation(f *testing.F) {
 	f.Add("graphon")
 	f.Fuzz(func(t *testing.T, s string) {

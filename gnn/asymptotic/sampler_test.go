@@ -9,6 +9,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 )
 
@@ -173,7 +174,7 @@ func TestGraphSamplerDense(t *testing.T) {
 						t.Errorf("At(%v, %v) differs from the sampled batch", ids, v)
 					}
 				}
-				m, err := NewModel(ModelConfig{Width: 3, Dim: d, Gamma: 1, Activation: Tanh, Variant: ModelB, Sc: 1, Sw: 1, Seed: 2})
+				m, err := NewModel(ModelConfig{Width: 3, Dim: d, Gamma: 1, Activation: activation.Tanh, Variant: ModelB, Sc: 1, Sw: 1, Seed: 2})
 				if err != nil {
 					t.Fatal(err)
 				}

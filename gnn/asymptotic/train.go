@@ -13,6 +13,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
 	"github.com/gnnwb/gnnwb/internal/parallel"
@@ -48,7 +49,7 @@ type Config struct {
 // t = 0 and T.
 func DefaultConfig() Config {
 	return Config{
-		ModelConfig: ModelConfig{Width: 1000, Dim: 1, Gamma: 1, Activation: Tanh, Variant: ModelA, Sc: 1, Sw: 1, Seed: 1},
+		ModelConfig: ModelConfig{Width: 1000, Dim: 1, Gamma: 1, Activation: activation.Tanh, Variant: ModelA, Sc: 1, Sw: 1, Seed: 1},
 		Alpha:       1, Batch: 1, Time: 1, Times: []float64{0, 1},
 	}
 }

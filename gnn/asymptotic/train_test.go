@@ -17,6 +17,7 @@ import (
 	"gonum.org/v1/gonum/integrate/quad"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 )
 
@@ -60,7 +61,7 @@ func evalSet(t *testing.T, s *FuncSampler, q int, v Variant) (*Batch, []float64)
 
 func smallConfig(v Variant, s *FuncSampler, t *testing.T) Config {
 	cfg := DefaultConfig()
-	cfg.Width, cfg.Dim, cfg.Variant, cfg.Activation = 300, 1, v, Tanh
+	cfg.Width, cfg.Dim, cfg.Variant, cfg.Activation = 300, 1, v, activation.Tanh
 	cfg.Gamma, cfg.Alpha, cfg.Batch, cfg.Time = 0.75, 0.8, 2, 1
 	cfg.Seed = 21
 	cfg.Times = []float64{0, 0.25, 0.5, 1}
@@ -214,7 +215,7 @@ func TestLatentCoupling(t *testing.T) {
 func TestLinearConvergesToLeastSquares(t *testing.T) {
 	s := legendreSampler()
 	cfg := DefaultConfig()
-	cfg.Width, cfg.Dim, cfg.Gamma, cfg.Activation, cfg.Alpha, cfg.Batch = 200, 1, 1, Identity, 1, 1
+	cfg.Width, cfg.Dim, cfg.Gamma, cfg.Activation, cfg.Alpha, cfg.Batch = 200, 1, 1, activation.Identity, 1, 1
 	cfg.Seed, cfg.Time = 5, 120
 	cfg.Times = []float64{0}
 	const nrec = 201
@@ -320,7 +321,7 @@ func TestTrainErrors(t *testing.T) {
 			c.Eval, c.EvalWeights = &Batch{Dim: 1, Y: []float64{1}, Phi: []float64{1, 1}}, []float64{1, 2}
 		}, graphs.ErrShape},
 		{"checkpoint steps", func(c *Config) { c.CheckpointSteps = -1 }, graphs.ErrParameter},
-		{"diverges", func(c *Config) { c.Alpha, c.Activation, c.Time = 1e6, Identity, 5 }, graphs.ErrParameter},
+		{"diverges", func(c *Config) { c.Alpha, c.Activation, c.Time = 1e6, activation.Identity, 5 }, graphs.ErrParameter},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -428,7 +429,7 @@ func TestLinearModelBIsModelAOnAggregatedInputs(t *testing.T) {
 			s = sb
 		}
 		cfg := smallConfig(v, s, t)
-		cfg.Activation, cfg.Gamma = Identity, 1
+		cfg.Activation, cfg.Gamma = activation.Identity, 1
 		r, err := Train(context.Background(), cfg, s)
 		if err != nil {
 			t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gnnwb/gnnwb/generators"
 	"github.com/gnnwb/gnnwb/gnn"
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/parallel"
 	"github.com/gnnwb/gnnwb/limits/plots"
@@ -24,7 +25,7 @@ type KerivenConfig struct {
 	// and none after the last (nil: 1, 10, 10, 10, 10, 10, 1).
 	Widths []int
 	// Act is σ; Identity means the default ReLU (as gnn.ModelOptions).
-	Act gnn.Act
+	Act activation.Kind
 	// Exponents a give the sparsity ρ_n = n^{−a}, one curve each
 	// (nil: 0, 1/4, 1/2, that is ρ ∈ {1, n^{−1/4}, n^{−1/2}}). Each in [0,1).
 	Exponents []float64
@@ -122,8 +123,8 @@ func (cfg KerivenConfig) withDefaults() (KerivenConfig, error) {
 			return cfg, fmt.Errorf("%s: Widths[%d]=%d not in [1, 4096]: %w", fn, k, d, graphs.ErrParameter)
 		}
 	}
-	if cfg.Act == gnn.Identity {
-		cfg.Act = gnn.ReLU
+	if cfg.Act == activation.Identity {
+		cfg.Act = activation.ReLU
 	}
 	if !cfg.Act.Valid() {
 		return cfg, fmt.Errorf("%s: Act=%d: %w", fn, int(cfg.Act), graphs.ErrParameter)
@@ -176,7 +177,7 @@ func (cfg KerivenConfig) withDefaults() (KerivenConfig, error) {
 
 // gcnStack builds the experiment's network for repetition r:
 // [GCNConv, σ]×(L−1), GCNConv, initialised from rand.NewPCG(seed, Mix(r)).
-func gcnStack(widths []int, act gnn.Act, seed uint64, r int) *gnn.Sequential {
+func gcnStack(widths []int, act activation.Kind, seed uint64, r int) *gnn.Sequential {
 	var ms []gnn.Module
 	for k := 0; k+1 < len(widths); k++ {
 		if k > 0 {
