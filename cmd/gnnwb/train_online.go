@@ -226,7 +226,7 @@ func onlineProcess(c *cli.Context) (generators.Process, error) {
 // where T and c follow the aggregation's limit: graphon T_W (c = 1), mean
 // T_W/d_W(u) (c = 1/d_W(u_q)), symmetric (c = 1/sqrt(d_W(u_q) d_W(v_r))),
 // and sum (n−1)ρ T_W, the mean of the finite-n sum (c = (n−1)ρ).
-func onlineEval(p generators.Process, v asymptotic.Variant, q int) (*asymptotic.Batch, quadrature.Rule, error) {
+func onlineEval(p generators.Process, v asymptotic.Variant, q int) (*asymptotic.Samples, quadrature.Rule, error) {
 	outer, err := quadrature.Legendre(q)
 	if err != nil {
 		return nil, quadrature.Rule{}, usagef("train: --eval-points=%d: %v", q, err)
@@ -268,7 +268,7 @@ func onlineEval(p generators.Process, v asymptotic.Variant, q int) (*asymptotic.
 		}
 		return nil
 	}
-	b := &asymptotic.Batch{Dim: d, Y: make([]float64, q)}
+	b := &asymptotic.Samples{Dim: d, Y: make([]float64, q)}
 	for i, u := range outer.U {
 		b.Y[i] = p.Y.Eval(u)
 	}

@@ -61,7 +61,7 @@ func BenchmarkStep(b *testing.B) {
 				b.Fatal(err)
 			}
 			s := egoBench{k: 100}
-			batch := &Batch{Dim: 2, Y: make([]float64, 1), Phi: make([]float64, 4), End: make([]int, 1)}
+			batch := &Samples{Dim: 2, Y: make([]float64, 1), Phi: make([]float64, 4), End: make([]int, 1)}
 			if v == ModelB {
 				batch.Phi = nil
 			}

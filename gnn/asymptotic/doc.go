@@ -28,7 +28,7 @@
 // aggregated features computed with the same S (as MATH.md writes it). Its
 // graphon limit is Σ_k c^k (T_W σ(a^k·φ))(u) with φ(v) = (X(v), (T_W X)(v)).
 // A model-B sample therefore carries its neighbours' φ_j and weights ω_ij
-// (see Batch); an ego sampler must draw two hops to supply m_j.
+// (see Samples); an ego sampler must draw two hops to supply m_j.
 //
 // Parameters are stored flat: Model.C (N values c^k) and Model.A (N×2d,
 // row k is a^k). Gradients are written out: ∂F/∂c = σ(a·φ),

@@ -185,7 +185,7 @@ func grow[T any](s []T, n int) []T {
 	return s[:n]
 }
 
-func (m *Model) view(b *Batch, nb int) view {
+func (m *Model) view(b *Samples, nb int) view {
 	ws := &m.ws
 	if m.Variant == ModelA {
 		if len(ws.ones) < nb {
@@ -353,7 +353,7 @@ func (m *Model) residuals(v view, y []float64) float64 {
 // b and dst are not kept. Errors wrap graphs.ErrShape when b does not match
 // the model (Dim, Phi for model A, End/Weight/NbrPhi for model B) or
 // len(dst) ≠ B.
-func (m *Model) Predict(dst []float64, b *Batch) error {
+func (m *Model) Predict(dst []float64, b *Samples) error {
 	nb, err := b.check("Predict", m.D, m.Variant)
 	if err != nil {
 		return err
@@ -369,7 +369,7 @@ func (m *Model) Predict(dst []float64, b *Batch) error {
 // gradient: gc[k] = ∂ℓ/∂c^k (len N) and ga[k*2d+j] = ∂ℓ/∂a^k_j (len N·2d).
 // Cost two passes of Predict. Errors: as Predict, plus len(b.Y) = 0 and
 // wrong gc, ga lengths (graphs.ErrShape).
-func (m *Model) LossGrad(gc, ga []float64, b *Batch) (float64, error) {
+func (m *Model) LossGrad(gc, ga []float64, b *Samples) (float64, error) {
 	nb, err := b.check("LossGrad", m.D, m.Variant)
 	if err != nil {
 		return 0, err
@@ -400,7 +400,7 @@ func (m *Model) LossGrad(gc, ga []float64, b *Batch) (float64, error) {
 // which is gradient descent with η = α N^{2γ−2} on ℓ = ½(1/B)Σ(y − ŷ)². It
 // returns ℓ before the step. Cost as LossGrad, no allocation after the first
 // call with a batch of this size. Errors: as LossGrad, or alpha not finite.
-func (m *Model) Step(b *Batch, alpha float64) (float64, error) {
+func (m *Model) Step(b *Samples, alpha float64) (float64, error) {
 	nb, err := b.check("Step", m.D, m.Variant)
 	if err != nil {
 		return 0, err
@@ -440,14 +440,34 @@ func (m *Model) update(v view, alpha float64) {
 	})
 }
 
-// Moments are empirical moments of the units, E_N[f] = (1/N) Σ_k f(θ^k):
-// in MATH.md 4.2's symbols, MeanCA is b = E[c a], MeanAA is Q = E[a aᵀ] and
-// MeanC2 is q = E[c²]. With σ the identity the network is ŷ = N^{1−γ} b·φ.
+// Moments are moments of the distribution μ of the units θ = (c, a): the
+// empirical measure of a network's N units, E_N[f] = (1/N) Σ_k f(θ^k)
+// (Model.Moments), or the mean-field limit μ_t (limits/meanfield). In
+// MATH.md 4.2's symbols, MeanCA is b = E[c a], MeanAA is Q = E[a aᵀ] and
+// MeanC2 is q = E[c²], the state of the moment ODE of linear σ; with σ the
+// identity the network is ŷ = N^{1−γ} b·φ.
 type Moments struct {
-	MeanC  float64   `json:"mean_c"`  // E_N[c]
-	MeanC2 float64   `json:"mean_c2"` // q = E_N[c²]
-	MeanCA []float64 `json:"mean_ca"` // b = E_N[c a], 2d
-	MeanAA []float64 `json:"mean_aa"` // Q = E_N[a aᵀ], 2d×2d row-major
+	MeanC  float64   `json:"mean_c"`  // E[c]
+	MeanC2 float64   `json:"mean_c2"` // q = E[c²]
+	MeanCA []float64 `json:"mean_ca"` // b = E[c a], dim = 2d
+	MeanAA []float64 `json:"mean_aa"` // Q = E[a aᵀ], dim×dim row-major
+}
+
+// Dim returns dim = len(MeanCA), the length 2d of a.
+func (mo Moments) Dim() int { return len(mo.MeanCA) }
+
+// Output returns g(φ) = b·φ, the output of a network with linear σ in the
+// mean-field scaling (N^{γ−1} times its output otherwise). len(phi) must
+// be Dim() (a mismatch panics: the caller controls the shape). Cost O(dim).
+func (mo Moments) Output(phi []float64) float64 {
+	if len(phi) != len(mo.MeanCA) {
+		panic(fmt.Sprintf("asymptotic: Moments.Output: len(phi)=%d != dim=%d", len(phi), len(mo.MeanCA)))
+	}
+	var s float64
+	for i, b := range mo.MeanCA {
+		s += b * phi[i]
+	}
+	return s
 }
 
 // Moments computes the unit moments in fixed chunks summed in chunk order.

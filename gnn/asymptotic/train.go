@@ -33,7 +33,7 @@ type Config struct {
 	// e.g. quadrature nodes u_q with φ(u_q) = (X(u_q), (T_W X)(u_q)). When it
 	// has targets Y the record also holds EvalLoss = ½ Σ_q ω_q (y_q − ŷ_q)²
 	// with ω = EvalWeights (nil: 1/Q each).
-	Eval        *Batch
+	Eval        *Samples
 	EvalWeights []float64
 
 	Checkpoint      string        // checkpoint file ("" : none)
@@ -255,7 +255,7 @@ func Train(ctx context.Context, cfg Config, sampler Sampler) (*Run, error) {
 
 	p := 2 * cfg.Dim
 	nb := cfg.Batch
-	batch := &Batch{Dim: cfg.Dim, Y: make([]float64, nb)}
+	batch := &Samples{Dim: cfg.Dim, Y: make([]float64, nb)}
 	if cfg.Variant == ModelA {
 		batch.Phi = make([]float64, nb*p)
 	} else {

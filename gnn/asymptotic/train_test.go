@@ -49,7 +49,7 @@ func gaussLegendre(n int) (x, w []float64) {
 
 // evalSet returns the sampler's inputs at the Gauss–Legendre nodes with their
 // targets, as a batch for variant v, and the weights.
-func evalSet(t *testing.T, s *FuncSampler, q int, v Variant) (*Batch, []float64) {
+func evalSet(t *testing.T, s *FuncSampler, q int, v Variant) (*Samples, []float64) {
 	t.Helper()
 	u, w := gaussLegendre(q)
 	b, err := s.At(u, v)
@@ -316,9 +316,9 @@ func TestTrainErrors(t *testing.T) {
 		{"time huge", func(c *Config) { c.Time = 1e300 }, graphs.ErrParameter},
 		{"record after T", func(c *Config) { c.Times = []float64{2} }, graphs.ErrParameter},
 		{"dim mismatch", func(c *Config) { c.Dim = 2 }, graphs.ErrShape},
-		{"eval shape", func(c *Config) { c.Eval = &Batch{Dim: 1, Y: []float64{1}, Phi: []float64{1}} }, graphs.ErrShape},
+		{"eval shape", func(c *Config) { c.Eval = &Samples{Dim: 1, Y: []float64{1}, Phi: []float64{1}} }, graphs.ErrShape},
 		{"eval weights", func(c *Config) {
-			c.Eval, c.EvalWeights = &Batch{Dim: 1, Y: []float64{1}, Phi: []float64{1, 1}}, []float64{1, 2}
+			c.Eval, c.EvalWeights = &Samples{Dim: 1, Y: []float64{1}, Phi: []float64{1, 1}}, []float64{1, 2}
 		}, graphs.ErrShape},
 		{"checkpoint steps", func(c *Config) { c.CheckpointSteps = -1 }, graphs.ErrParameter},
 		{"diverges", func(c *Config) { c.Alpha, c.Activation, c.Time = 1e6, activation.Identity, 5 }, graphs.ErrParameter},
