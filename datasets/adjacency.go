@@ -21,7 +21,7 @@ type adjacency struct {
 // stream Python 2's cPickle writes for a defaultdict of int lists is read
 // directly into flat slices (adjacencyFast); any other stream goes through
 // decodePickle and gopickle, which give the same result for every stream
-// both accept (FuzzAdjacency). Errors are *ParseError.
+// both accept (FuzzAdjacency). Errors are *graphs.ParseError.
 func decodeAdjacency(file string, data []byte) (*adjacency, error) {
 	if a, ok := adjacencyFast(data); ok {
 		return a, nil
@@ -38,7 +38,7 @@ func adjacencyGeneral(file string, data []byte) (*adjacency, error) {
 	}
 	dict, ok := obj.(*defaultDict)
 	if !ok {
-		return nil, &ParseError{File: file, Err: fmt.Errorf("holds %T, want a defaultdict(list): %w", obj, graphs.ErrShape)}
+		return nil, &graphs.ParseError{Path: file, Err: fmt.Errorf("holds %T, want a defaultdict(list): %w", obj, graphs.ErrShape)}
 	}
 	a := &adjacency{Keys: make([]int64, len(dict.keys))}
 	for i, k := range dict.keys {

@@ -19,7 +19,7 @@ func openText(path string) (*os.File, error) {
 		return nil, fmt.Errorf("%w (%w)", missing(path), fs.ErrNotExist)
 	}
 	if err != nil {
-		return nil, &ParseError{File: path, Err: err}
+		return nil, &graphs.ParseError{Path: path, Err: err}
 	}
 	return f, nil
 }
@@ -70,7 +70,7 @@ func (t *table[T]) rows() int {
 // readTable reads comma-separated (comma) or whitespace-separated numbers
 // from r, one row per non-blank line, every row with the same number of
 // columns (wantCols when > 0). With comments, lines starting with '#' or
-// '%' are skipped; room for rowsHint rows is reserved up front. Errors are *ParseError with the line.
+// '%' are skipped; room for rowsHint rows is reserved up front. Errors are *graphs.ParseError with the line.
 func readTable[T number](r io.Reader, file string, comma bool, wantCols int, comments bool, rowsHint int) (*table[T], error) {
 	return readLines[T](newLineReader(r, file), comma, wantCols, comments, rowsHint)
 }
@@ -161,7 +161,7 @@ func readLines[T number](lr *lineReader, comma bool, wantCols int, comments bool
 			if isInt {
 				v, err := atoi(f)
 				if err != nil {
-					return nil, &ParseError{File: file, Line: lr.line, Err: err}
+					return nil, &graphs.ParseError{Path: file, Line: lr.line, Err: err}
 				}
 				if i32 != nil && v != int64(int32(v)) {
 					return nil, perr(file, lr.line, graphs.ErrFormat, "integer %d out of range [%d, %d]", v, math.MinInt32, math.MaxInt32)
@@ -170,7 +170,7 @@ func readLines[T number](lr *lineReader, comma bool, wantCols int, comments bool
 			} else {
 				v, err := atof(f)
 				if err != nil {
-					return nil, &ParseError{File: file, Line: lr.line, Err: err}
+					return nil, &graphs.ParseError{Path: file, Line: lr.line, Err: err}
 				}
 				t.vals = append(t.vals, T(v))
 			}

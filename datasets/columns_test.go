@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/gnnwb/gnnwb/graphs"
 )
 
 // TestReadTableFileWindows: a file several read windows long, with blank
@@ -62,8 +64,8 @@ func TestReadTableFileWindows(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = readTableFile[int64](path, true, 2, false)
-	var pe *ParseError
-	if !errors.As(err, &pe) || pe.Line != 30001 || pe.File != path {
+	var pe *graphs.ParseError
+	if !errors.As(err, &pe) || pe.Line != 30001 || pe.Path != path {
 		t.Fatalf("err = %v, want a ParseError at %s:30001", err, path)
 	}
 }

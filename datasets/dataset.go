@@ -1,7 +1,10 @@
 package datasets
 
 import (
+	"fmt"
+
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/graphs/sparse"
 )
 
 // NodeDataset is one graph with per-node features, labels and a standard
@@ -17,7 +20,7 @@ type NodeDataset struct {
 	Name        string
 	Graph       graphs.Graph
 	X           []float64
-	SparseX     *Sparse
+	SparseX     *sparse.Matrix
 	NumFeatures int
 	Y           []int32
 	NumClasses  int
@@ -89,10 +92,14 @@ type Meta struct {
 
 // DenseX returns the features as a row-major n×NumFeatures slice: X itself
 // (not a copy) when the features are dense, else a new dense copy of
-// SparseX, else nil. Errors are those of Sparse.Dense.
+// SparseX, else nil. Errors wrap graphs.ErrTooLarge when the dense copy
+// would exceed 2³¹ elements (16 GiB).
 func (d *NodeDataset) DenseX() ([]float64, error) {
 	if d.X != nil || d.SparseX == nil {
 		return d.X, nil
+	}
+	if r, c := d.SparseX.Rows(), d.SparseX.Cols(); int64(r)*int64(c) > maxDense {
+		return nil, fmt.Errorf("datasets: NodeDataset.DenseX: %d×%d exceeds %d elements: %w", r, c, maxDense, graphs.ErrTooLarge)
 	}
 	return d.SparseX.Dense()
 }

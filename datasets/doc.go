@@ -6,7 +6,7 @@
 // A node-classification dataset is a *NodeDataset: one graphs.Graph on
 // nodes 0..n−1, features as a flat row-major n×d []float64 X (row i is
 // X[i*d:(i+1)*d], the h_i^(0) of MATH.md) or, for sources that store them
-// sparse (Planetoid, npz), as the CSR matrix SparseX (Cora: 49,216 stored
+// sparse (Planetoid, npz), as the sparse.Matrix SparseX (Cora: 49,216 stored
 // entries instead of 2708·1433; DenseX gives the dense copy), labels Y
 // []int32 in 0..C−1 and a split Train/Val/Test of node ids (sorted). A graph-classification
 // dataset is a *GraphDataset: graphs G_1..G_N with their node features
@@ -74,7 +74,7 @@
 //   - OGB raw CSV (ReadOGBNode, ReadOGBGraph): raw/*.csv.gz and
 //     split/<scheme>/*.csv.gz, streamed line by line.
 //
-// Malformed input gives a *ParseError{File, Line, Err} ("file:line: msg")
+// Malformed input gives a *graphs.ParseError{Path, Line, Err} ("path:line: msg")
 // wrapping graphs.ErrFormat, ErrShape, ErrNodeID or ErrTooLarge; a missing
 // file wraps ErrMissing and says where it belongs. No loader panics or
 // returns a partial dataset with an error; every parser is fuzzed.

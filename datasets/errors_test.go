@@ -24,29 +24,19 @@ func writeFiles(t testing.TB, dir string, files map[string]string) {
 	}
 }
 
-// wantParseError checks that err is a *ParseError for file base at line
+// wantParseError checks that err is a *graphs.ParseError for file base at line
 // (line < 0: any line) wrapping kind.
 func wantParseError(t *testing.T, err error, base string, line int, kind error) {
 	t.Helper()
-	var pe *ParseError
+	var pe *graphs.ParseError
 	if !errors.As(err, &pe) {
-		t.Fatalf("err = %v, want *ParseError", err)
+		t.Fatalf("err = %v, want *graphs.ParseError", err)
 	}
-	if filepath.Base(pe.File) != base || (line >= 0 && pe.Line != line) || !errors.Is(err, kind) {
+	if filepath.Base(pe.Path) != base || (line >= 0 && pe.Line != line) || !errors.Is(err, kind) {
 		t.Errorf("err = %v, want %s:%d wrapping %v", err, base, line, kind)
 	}
 	if line > 0 && !strings.Contains(err.Error(), fmt.Sprintf("%s:%d: ", base, line)) {
 		t.Errorf("message %q lacks file:line", err)
-	}
-}
-
-func TestParseErrorFormat(t *testing.T) {
-	e := &ParseError{File: "a.txt", Line: 3, Err: graphs.ErrFormat}
-	if e.Error() != "a.txt:3: malformed input" || !errors.Is(e, graphs.ErrFormat) {
-		t.Errorf("%q", e.Error())
-	}
-	if (&ParseError{File: "b", Err: graphs.ErrShape}).Error() != "b: shape mismatch" {
-		t.Error("line 0 format")
 	}
 }
 

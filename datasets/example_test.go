@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/gnnwb/gnnwb/datasets"
+	"github.com/gnnwb/gnnwb/graphs"
 )
 
 func ExampleStratifiedFolds() {
@@ -50,7 +51,8 @@ func ExampleInfo() {
 	// Output: mutag graph tu 5 tu/MUTAG/MUTAG_A.txt
 }
 
-func ExampleParseError() {
+// A malformed line gives a *graphs.ParseError naming the file and line.
+func ExampleReadSNAP_parseError() {
 	dir, err := os.MkdirTemp("", "snap")
 	if err != nil {
 		log.Fatal(err)
@@ -59,7 +61,10 @@ func ExampleParseError() {
 	p := filepath.Join(dir, "edges.txt")
 	os.WriteFile(p, []byte("0 1\n1 x\n"), 0o644)
 	_, err = datasets.ReadSNAP(p, "", false)
-	fmt.Println(err.(*datasets.ParseError).Line, filepath.Base(err.(*datasets.ParseError).File))
+	var pe *graphs.ParseError
+	if errors.As(err, &pe) {
+		fmt.Println(pe.Line, filepath.Base(pe.Path))
+	}
 	// Output: 2 edges.txt
 }
 

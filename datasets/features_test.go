@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/graphs/sparse"
 )
 
 // TestSparseBuilder: rows given out of order, with duplicate columns
@@ -35,7 +36,10 @@ func TestSparseBuilder(t *testing.T) {
 		}
 		b.endRow()
 	}
-	s := b.done()
+	s, err := b.done()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := validSparse(s, len(rows), cols); err != nil {
 		t.Fatal(err)
 	}
@@ -51,29 +55,25 @@ func TestSparseBuilder(t *testing.T) {
 	}
 }
 
-func TestSparseDenseErrors(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		s    Sparse
-		err  error
-	}{
-		{"offsets", Sparse{Rows: 2, Cols: 2, Offsets: []int{0, 1}}, graphs.ErrShape},
-		{"values", Sparse{Rows: 1, Cols: 2, Offsets: []int{0, 1}, Index: []int32{0}}, graphs.ErrShape},
-		{"column", Sparse{Rows: 1, Cols: 2, Offsets: []int{0, 1}, Index: []int32{2}, Values: []float64{1}}, graphs.ErrShape},
-		{"decreasing", Sparse{Rows: 2, Cols: 2, Offsets: []int{0, 2, 1}, Index: []int32{0}, Values: []float64{1}}, graphs.ErrShape},
-		{"huge", Sparse{Rows: 1 << 20, Cols: 1 << 20, Offsets: make([]int, 1<<20+1)}, graphs.ErrTooLarge},
-	} {
-		if _, err := tc.s.Dense(); !errors.Is(err, tc.err) {
-			t.Errorf("%s: err = %v, want %v", tc.name, err, tc.err)
-		}
+// TestDenseXTooLarge: DenseX refuses a dense copy beyond 2³¹ elements.
+func TestDenseXTooLarge(t *testing.T) {
+	const n = 1 << 20
+	x, err := sparse.FromCSR(n, n, make([]int, n+1), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := &NodeDataset{SparseX: x, NumFeatures: n}
+	if _, err := ds.DenseX(); !errors.Is(err, graphs.ErrTooLarge) {
+		t.Errorf("err = %v, want ErrTooLarge", err)
 	}
 }
 
-func ExampleSparse() {
+func ExampleNodeDataset_DenseX() {
 	// Two nodes, four features: node 0 has words 1 and 3, node 1 word 0.
-	s := &Sparse{Rows: 2, Cols: 4, Offsets: []int{0, 2, 3}, Index: []int32{1, 3, 0}, Values: []float64{1, 1, 1}}
-	x, _ := s.Dense()
-	fmt.Println(s.NNZ(), x)
+	x, _ := sparse.FromCSR(2, 4, []int{0, 2, 3}, []int32{1, 3, 0}, []float64{1, 1, 1})
+	ds := &NodeDataset{SparseX: x, NumFeatures: 4}
+	d, _ := ds.DenseX()
+	fmt.Println(ds.Stats().SparseEntries, d)
 	// Output: 3 [0 1 0 1 1 0 0 0]
 }
 
@@ -107,12 +107,21 @@ func TestSparseBuilderAddRows(t *testing.T) {
 				rows.addRow(tc.cols[tc.ptr[r]:tc.ptr[r+1]], tc.vals[tc.ptr[r]:tc.ptr[r+1]])
 				rows.endRow()
 			}
-			a, b := bulk.done(), rows.done()
+			a, err := bulk.done()
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := rows.done()
+			if err != nil {
+				t.Fatal(err)
+			}
 			if err := validSparse(a, len(tc.ptr), 4); err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Equal(a.Offsets, b.Offsets) || !slices.Equal(a.Index, b.Index) || !slices.Equal(a.Values, b.Values) {
-				t.Fatalf("endRows %+v, row by row %+v", a, b)
+			ao, ai, av := a.CSR()
+			bo, bi, bv := b.CSR()
+			if !slices.Equal(ao, bo) || !slices.Equal(ai, bi) || !slices.Equal(av, bv) {
+				t.Fatalf("endRows %v %v %v, row by row %v %v %v", ao, ai, av, bo, bi, bv)
 			}
 		})
 	}

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/gnnwb/gnnwb/graphs"
 )
 
 // Seed corpora live in testdata/fuzz/<FuzzName>/. They were written from the
@@ -50,13 +52,13 @@ func seed(f *testing.F, k int, args ...any) {
 	os.WriteFile(filepath.Join(dir, fmt.Sprintf("seed-%02d", k)), []byte(b.String()), 0o644)
 }
 
-// noPanicFile runs fn and checks that an error is a *ParseError or wraps
+// noPanicFile runs fn and checks that an error is a *graphs.ParseError or wraps
 // ErrMissing (never a panic, never a dataset together with an error).
 func checkErr(t *testing.T, err error) {
 	t.Helper()
-	var pe *ParseError
+	var pe *graphs.ParseError
 	if err != nil && !errors.As(err, &pe) && !errors.Is(err, ErrMissing) {
-		t.Fatalf("error is neither *ParseError nor ErrMissing: %T %v", err, err)
+		t.Fatalf("error is neither *graphs.ParseError nor ErrMissing: %T %v", err, err)
 	}
 }
 

@@ -95,7 +95,7 @@ func (l *gmlLexer) next() (gmlTok, error) {
 // used; other keys (label, value, graphics, ...) are parsed and ignored.
 // Node ids are integers, numbered 0..n−1 in ascending order (IDs keeps
 // them, Meta.Relabelled says whether they changed). Self loops are dropped
-// and duplicates merged (counted in Meta). Errors are *ParseError with file
+// and duplicates merged (counted in Meta). Errors are *graphs.ParseError with file
 // and line: unknown endpoint ids, repeated node ids, unbalanced brackets,
 // non-integer ids. Cost O(size + m log m).
 func ReadGML(path string) (*NodeDataset, error) {
@@ -129,10 +129,10 @@ func readGML(r io.Reader, path string) (*NodeDataset, error) {
 			break
 		}
 		if err != nil {
-			if pe, ok := err.(*ParseError); ok {
+			if pe, ok := err.(*graphs.ParseError); ok {
 				return nil, pe
 			}
-			return nil, &ParseError{File: path, Line: lx.line, Err: err}
+			return nil, &graphs.ParseError{Path: path, Line: lx.line, Err: err}
 		}
 		switch t.kind {
 		case 'k':
@@ -201,7 +201,7 @@ func readGML(r io.Reader, path string) (*NodeDataset, error) {
 			}
 			v, err := atoi([]byte(t.text))
 			if err != nil {
-				return nil, &ParseError{File: path, Line: t.line, Err: fmt.Errorf("%s: %w", k, err)}
+				return nil, &graphs.ParseError{Path: path, Line: t.line, Err: fmt.Errorf("%s: %w", k, err)}
 			}
 			if depth == 1 {
 				directed = v != 0
@@ -250,7 +250,7 @@ func readGML(r io.Reader, path string) (*NodeDataset, error) {
 	ds.Meta.LinesRead = len(edges)
 	g, _, err := buildGraph(n, src, dst, directed, &ds.Meta, false)
 	if err != nil {
-		return nil, &ParseError{File: path, Err: err}
+		return nil, &graphs.ParseError{Path: path, Err: err}
 	}
 	ds.Graph = g
 	return ds, nil

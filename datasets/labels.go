@@ -24,7 +24,7 @@ import (
 // n classes), used as given: not renumbered, so a label value missing from
 // the file is an empty class.
 //
-// Errors are *ParseError naming path and line: a line without exactly two
+// Errors are *graphs.ParseError naming path and line: a line without exactly two
 // integer fields (graphs.ErrShape or ErrFormat), a node id outside [0, n)
 // (graphs.ErrNodeID), a label outside [0, n) (ErrFormat), a node listed
 // twice (ErrFormat), no labelled node at all (ErrFormat, line 0); a missing
@@ -64,11 +64,11 @@ func parseNodeLabels(r io.Reader, path string, n int) ([]int32, error) {
 		}
 		node, err := nodeID(flds[0], n)
 		if err != nil {
-			return nil, &ParseError{File: path, Line: lr.line, Err: err}
+			return nil, &graphs.ParseError{Path: path, Line: lr.line, Err: err}
 		}
 		c, err := atoi(flds[1])
 		if err != nil {
-			return nil, &ParseError{File: path, Line: lr.line, Err: err}
+			return nil, &graphs.ParseError{Path: path, Line: lr.line, Err: err}
 		}
 		if c < 0 || c >= int64(n) {
 			return nil, perr(path, lr.line, graphs.ErrFormat, "label %d of node %d not in [0,%d) (labels are class ids, at most n classes)", c, node, n)
@@ -94,7 +94,7 @@ func parseNodeLabels(r io.Reader, path string, n int) ([]int32, error) {
 // syntax). It returns X, n×d row-major (X[i*d+k] = feature k of node i),
 // and d.
 //
-// Errors are *ParseError naming path and line: a line with another number
+// Errors are *graphs.ParseError naming path and line: a line with another number
 // of fields than the first (graphs.ErrShape), a malformed or non-finite
 // number (ErrFormat), a node id outside [0, n) (graphs.ErrNodeID), a node
 // listed twice (ErrFormat), n×d beyond the dense limit of the loaders
@@ -144,7 +144,7 @@ func parseNodeFeatures(r io.Reader, path string, n int) ([]float64, int, error) 
 		}
 		node, err := nodeID(flds[0], n)
 		if err != nil {
-			return nil, 0, &ParseError{File: path, Line: lr.line, Err: err}
+			return nil, 0, &graphs.ParseError{Path: path, Line: lr.line, Err: err}
 		}
 		if seen[node] {
 			return nil, 0, perr(path, lr.line, graphs.ErrFormat, "node %d listed twice", node)
@@ -264,7 +264,7 @@ func openUserFile(path string) (*os.File, error) {
 		return nil, fmt.Errorf("datasets: %s does not exist: %w (%w)", path, ErrMissing, fs.ErrNotExist)
 	}
 	if err != nil {
-		return nil, &ParseError{File: path, Err: err}
+		return nil, &graphs.ParseError{Path: path, Err: err}
 	}
 	return f, nil
 }

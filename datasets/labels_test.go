@@ -54,11 +54,11 @@ func TestReadNodeLabelsErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := writeTemp(t, "l.txt", tc.text)
 			y, err := ReadNodeLabels(p, tc.n)
-			var pe *ParseError
+			var pe *graphs.ParseError
 			if y != nil || !errors.As(err, &pe) || !errors.Is(err, tc.kind) {
-				t.Fatalf("y=%v err=%v, want a *ParseError wrapping %v", y, err, tc.kind)
+				t.Fatalf("y=%v err=%v, want a *graphs.ParseError wrapping %v", y, err, tc.kind)
 			}
-			if pe.File != p || pe.Line != tc.line || !strings.Contains(err.Error(), tc.msg) {
+			if pe.Path != p || pe.Line != tc.line || !strings.Contains(err.Error(), tc.msg) {
 				t.Fatalf("err %q (line %d), want %s:%d ... %q", err, pe.Line, p, tc.line, tc.msg)
 			}
 		})
@@ -100,11 +100,11 @@ func TestReadNodeFeaturesErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := writeTemp(t, "x.txt", tc.text)
 			X, _, err := ReadNodeFeatures(p, tc.n)
-			var pe *ParseError
+			var pe *graphs.ParseError
 			if X != nil || !errors.As(err, &pe) || !errors.Is(err, tc.kind) {
-				t.Fatalf("X=%v err=%v, want a *ParseError wrapping %v", X, err, tc.kind)
+				t.Fatalf("X=%v err=%v, want a *graphs.ParseError wrapping %v", X, err, tc.kind)
 			}
-			if pe.File != p || pe.Line != tc.line || !strings.Contains(err.Error(), tc.msg) {
+			if pe.Path != p || pe.Line != tc.line || !strings.Contains(err.Error(), tc.msg) {
 				t.Fatalf("err %q (line %d), want %s:%d ... %q", err, pe.Line, p, tc.line, tc.msg)
 			}
 		})

@@ -16,7 +16,7 @@ import (
 // paper absent from the content file are dropped (Meta.UnknownEndpoints;
 // 17 in CiteSeer), self citations dropped, duplicates merged and reverse
 // entries added, each counted in Meta. There is no split. Errors are
-// *ParseError with file and line (a repeated paper id, rows of unequal
+// *graphs.ParseError with file and line (a repeated paper id, rows of unequal
 // width, non-numeric features). Cost O(n·d + m log d_max).
 func ReadLINQS(dir, name string) (*NodeDataset, error) {
 	content := filepath.Join(dir, name+".content")
@@ -68,7 +68,7 @@ func ReadLINQS(dir, name string) (*NodeDataset, error) {
 			}
 			v, err := atof(fv)
 			if err != nil {
-				return nil, &ParseError{File: content, Line: lr.line, Err: err}
+				return nil, &graphs.ParseError{Path: content, Line: lr.line, Err: err}
 			}
 			ds.X = append(ds.X, v)
 		}
@@ -126,7 +126,7 @@ func ReadLINQS(dir, name string) (*NodeDataset, error) {
 	}
 	gr, _, err := buildGraph(n, src, dst, false, &ds.Meta, false)
 	if err != nil {
-		return nil, &ParseError{File: cites, Err: err}
+		return nil, &graphs.ParseError{Path: cites, Err: err}
 	}
 	ds.Graph = gr
 	return ds, nil

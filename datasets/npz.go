@@ -28,7 +28,7 @@ type npzArray struct {
 // Integer dtypes go to ints, floats to reals, unicode to strs.
 func readNPZMember(path string, f *zip.File) (a *npzArray, err error) {
 	bad := func(format string, args ...any) error {
-		return &ParseError{File: path, Err: fmt.Errorf("member %s: %s: %w", f.Name, fmt.Sprintf(format, args...), graphs.ErrFormat)}
+		return &graphs.ParseError{Path: path, Err: fmt.Errorf("member %s: %s: %w", f.Name, fmt.Sprintf(format, args...), graphs.ErrFormat)}
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -168,7 +168,7 @@ func csrParts(path, prefix string, m map[string]*npzArray) (rows, cols int, err 
 // class_names. The adjacency (directed citations) is made undirected, self
 // loops dropped and duplicates merged (counted in Meta); attributes stay
 // sparse in SparseX (duplicates summed, zeros dropped); ClassNames comes
-// from class_names. There is no split. Errors are *ParseError naming the
+// from class_names. There is no split. Errors are *graphs.ParseError naming the
 // file (and member). Cost O(n + nnz + m log d_max), nnz the stored
 // attributes.
 func ReadNPZ(path string) (*NodeDataset, error) {
@@ -177,12 +177,12 @@ func ReadNPZ(path string) (*NodeDataset, error) {
 		if os.IsNotExist(err) {
 			return nil, missing(path)
 		}
-		return nil, &ParseError{File: path, Err: err}
+		return nil, &graphs.ParseError{Path: path, Err: err}
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, &ParseError{File: path, Err: err}
+		return nil, &graphs.ParseError{Path: path, Err: err}
 	}
 	return readNPZ(f, st.Size(), path)
 }
@@ -190,7 +190,7 @@ func ReadNPZ(path string) (*NodeDataset, error) {
 func readNPZ(r io.ReaderAt, size int64, path string) (*NodeDataset, error) {
 	z, err := zip.NewReader(r, size)
 	if err != nil {
-		return nil, &ParseError{File: path, Err: fmt.Errorf("%w: %w", err, graphs.ErrFormat)}
+		return nil, &graphs.ParseError{Path: path, Err: fmt.Errorf("%w: %w", err, graphs.ErrFormat)}
 	}
 	m := map[string]*npzArray{}
 	for _, zf := range z.File {
@@ -248,7 +248,9 @@ func readNPZ(r io.ReaderAt, size int64, path string) (*NodeDataset, error) {
 		}
 		fb.endRow()
 	}
-	ds.SparseX = fb.done()
+	if ds.SparseX, err = fb.done(); err != nil {
+		return nil, &graphs.ParseError{Path: path, Err: err}
+	}
 	gp, gi := m["adj_indptr"].ints, m["adj_indices"].ints
 	src := make([]int32, len(gi))
 	dst := make([]int32, len(gi))
@@ -260,7 +262,7 @@ func readNPZ(r io.ReaderAt, size int64, path string) (*NodeDataset, error) {
 	ds.Meta.LinesRead = len(gi)
 	g, _, err := buildGraph(n, src, dst, false, &ds.Meta, false)
 	if err != nil {
-		return nil, &ParseError{File: path, Err: err}
+		return nil, &graphs.ParseError{Path: path, Err: err}
 	}
 	ds.Graph = g
 	return ds, nil

@@ -26,14 +26,14 @@ func readGzTable[T int64 | float64](path string, cols, hint int, optional bool) 
 	defer f.Close()
 	z, err := gzip.NewReader(f)
 	if err != nil {
-		return nil, &ParseError{File: path, Err: fmt.Errorf("gzip: %w: %w", err, graphs.ErrFormat)}
+		return nil, &graphs.ParseError{Path: path, Err: fmt.Errorf("gzip: %w: %w", err, graphs.ErrFormat)}
 	}
 	defer z.Close()
 	t, err := readTable[T](z, path, true, cols, false, hint)
 	if err != nil {
-		var pe *ParseError
+		var pe *graphs.ParseError
 		if !errors.As(err, &pe) {
-			err = &ParseError{File: path, Err: err}
+			err = &graphs.ParseError{Path: path, Err: err}
 		}
 		return nil, err
 	}
@@ -87,7 +87,7 @@ func ogbSplit(dir, scheme string, n int) (train, val, test []int32, err error) {
 // added; ogbn-arxiv is directed. Self loops are dropped and duplicates
 // merged (counted in Meta). Files are streamed (gzip, line by line) into
 // arrays reserved from the row counts, so peak memory is a small multiple
-// of the result. Errors are *ParseError with file and line.
+// of the result. Errors are *graphs.ParseError with file and line.
 func ReadOGBNode(dir, scheme string, directed bool) (*NodeDataset, error) {
 	raw := func(name string) string { return filepath.Join(dir, "raw", name+".csv.gz") }
 	n := -1
@@ -147,7 +147,7 @@ func ReadOGBNode(dir, scheme string, directed bool) (*NodeDataset, error) {
 	et = nil
 	ds.Meta.LinesRead = m
 	if ds.Graph, _, err = buildGraph(n, src, dst, directed, &ds.Meta, false); err != nil {
-		return nil, &ParseError{File: raw("edge"), Err: err}
+		return nil, &graphs.ParseError{Path: raw("edge"), Err: err}
 	}
 	if ds.Train, ds.Val, ds.Test, err = ogbSplit(dir, scheme, n); err != nil {
 		return nil, err
@@ -169,7 +169,7 @@ func ReadOGBNode(dir, scheme string, directed bool) (*NodeDataset, error) {
 // refused), split/<scheme>/{train,valid,test}.csv.gz. Graphs are
 // undirected (OGB's add_inverse_edge): each stored CSR entry gets the
 // features of its edge in EdgeX. Node features are the raw integer
-// categories as float64 (no one-hot). Errors are *ParseError.
+// categories as float64 (no one-hot). Errors are *graphs.ParseError.
 func ReadOGBGraph(dir, scheme string) (*GraphDataset, error) {
 	raw := func(name string) string { return filepath.Join(dir, "raw", name+".csv.gz") }
 	nn, err := readGzTable[int64](raw("num-node-list"), 1, 0, false)
@@ -261,7 +261,7 @@ func ReadOGBGraph(dir, scheme string) (*GraphDataset, error) {
 		}
 		gr, origin, err := buildGraph(ng, src, dst, false, &ds.Meta, efeat != nil)
 		if err != nil {
-			return nil, &ParseError{File: raw("edge"), Err: fmt.Errorf("graph %d: %w", g, err)}
+			return nil, &graphs.ParseError{Path: raw("edge"), Err: fmt.Errorf("graph %d: %w", g, err)}
 		}
 		ds.Graphs[g] = gr
 		if efeat != nil {

@@ -128,8 +128,8 @@ func TestReadOGBNodeErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := ogbNodeFixture(t, tc.edges)
 			_, err := ReadOGBNode(dir, "time", false)
-			var pe *ParseError
-			if !errors.As(err, &pe) || pe.Line != tc.line || !errors.Is(err, tc.kind) || filepath.Base(pe.File) != "edge.csv.gz" {
+			var pe *graphs.ParseError
+			if !errors.As(err, &pe) || pe.Line != tc.line || !errors.Is(err, tc.kind) || filepath.Base(pe.Path) != "edge.csv.gz" {
 				t.Errorf("err = %v, want edge.csv.gz:%d wrapping %v", err, tc.line, tc.kind)
 			}
 		})

@@ -303,20 +303,20 @@ func (m *csrMatrix) appendEntries(b *sparseBuilder, lo, hi int) {
 	ix, dx := m.indices, m.data
 	if ix.dt.kind == 'i' && ix.dt.size == 4 {
 		for e := lo; e < hi; e++ {
-			b.s.Index = append(b.s.Index, int32(le32(ix.raw[4*e:])))
+			b.index = append(b.index, int32(le32(ix.raw[4*e:])))
 		}
 	} else {
 		for e := lo; e < hi; e++ {
-			b.s.Index = append(b.s.Index, int32(ix.int(e)))
+			b.index = append(b.index, int32(ix.int(e)))
 		}
 	}
 	if dx.dt.kind == 'f' && dx.dt.size == 4 {
 		for e := lo; e < hi; e++ {
-			b.s.Values = append(b.s.Values, float64(math.Float32frombits(le32(dx.raw[4*e:]))))
+			b.values = append(b.values, float64(math.Float32frombits(le32(dx.raw[4*e:]))))
 		}
 	} else {
 		for e := lo; e < hi; e++ {
-			b.s.Values = append(b.s.Values, dx.float(e))
+			b.values = append(b.values, dx.float(e))
 		}
 	}
 }
@@ -493,15 +493,15 @@ func payloadIndex(s string) (int, bool) {
 }
 
 // decodePickle unpickles data (the content of file) and returns the top
-// object: *csrMatrix, *ndarray or *defaultDict. Errors are *ParseError.
+// object: *csrMatrix, *ndarray or *defaultDict. Errors are *graphs.ParseError.
 func decodePickle(file string, data []byte) (out any, err error) {
 	strs, err := scanPickle(data)
 	if err != nil {
-		return nil, &ParseError{File: file, Err: fmt.Errorf("%w: %w", err, graphs.ErrFormat)}
+		return nil, &graphs.ParseError{Path: file, Err: fmt.Errorf("%w: %w", err, graphs.ErrFormat)}
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			out, err = nil, &ParseError{File: file, Err: fmt.Errorf("pickle: malformed stream (%v): %w", r, graphs.ErrFormat)}
+			out, err = nil, &graphs.ParseError{Path: file, Err: fmt.Errorf("pickle: malformed stream (%v): %w", r, graphs.ErrFormat)}
 		}
 	}()
 	stream, payloads := detachPayloads(data, strs)
@@ -515,16 +515,16 @@ func decodePickle(file string, data []byte) (out any, err error) {
 	}
 	obj, err := u.Load()
 	if err != nil {
-		return nil, &ParseError{File: file, Err: fmt.Errorf("pickle: %w: %w", err, graphs.ErrFormat)}
+		return nil, &graphs.ParseError{Path: file, Err: fmt.Errorf("pickle: %w: %w", err, graphs.ErrFormat)}
 	}
 	switch obj.(type) {
 	case *csrMatrix, *defaultDict:
 		return obj, nil
 	case *ndarray:
 		if obj.(*ndarray).dt == nil {
-			return nil, &ParseError{File: file, Err: fmt.Errorf("pickle: ndarray without state: %w", graphs.ErrFormat)}
+			return nil, &graphs.ParseError{Path: file, Err: fmt.Errorf("pickle: ndarray without state: %w", graphs.ErrFormat)}
 		}
 		return obj, nil
 	}
-	return nil, &ParseError{File: file, Err: fmt.Errorf("pickle: top-level object %T refused: %w", obj, graphs.ErrFormat)}
+	return nil, &graphs.ParseError{Path: file, Err: fmt.Errorf("pickle: top-level object %T refused: %w", obj, graphs.ErrFormat)}
 }

@@ -208,7 +208,7 @@ func TestDecodePickleRefuses(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			o, err := decodePickle("p", tc.data)
-			var pe *ParseError
+			var pe *graphs.ParseError
 			if err == nil || !errors.As(err, &pe) || !errors.Is(err, graphs.ErrFormat) {
 				t.Errorf("decodePickle = %T, %v; want a ParseError wrapping ErrFormat", o, err)
 			}

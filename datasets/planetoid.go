@@ -25,7 +25,7 @@ func readAll(path string) ([]byte, error) {
 		return nil, missing(path)
 	}
 	if err != nil {
-		return nil, &ParseError{File: path, Err: err}
+		return nil, &graphs.ParseError{Path: path, Err: err}
 	}
 	return b, nil
 }
@@ -52,7 +52,7 @@ func missing(path string) error {
 // The features are kept sparse (SparseX, float64; the files hold float32
 // scipy CSR matrices; duplicate entries summed as scipy's todense does).
 // The files are read, never kept. Errors: a missing file wraps
-// ErrMissing; malformed content is a *ParseError naming the file (and
+// ErrMissing; malformed content is a *graphs.ParseError naming the file (and
 // line, for test.index). Cost
 // O(n + nnz + m log d_max) time and memory, nnz the stored features.
 func ReadPlanetoid(dir, name string) (*NodeDataset, error) {
@@ -86,7 +86,7 @@ func ReadPlanetoid(dir, name string) (*NodeDataset, error) {
 		obj[p] = objs[c]
 	}
 	bad := func(part, format string, args ...any) error {
-		return &ParseError{File: path(part), Err: fmt.Errorf(format+": %w", append(args, graphs.ErrShape)...)}
+		return &graphs.ParseError{Path: path(part), Err: fmt.Errorf(format+": %w", append(args, graphs.ErrShape)...)}
 	}
 	mats := make(map[string]*csrMatrix, 3)
 	for _, p := range []string{"x", "tx", "allx"} {
@@ -143,7 +143,7 @@ func ReadPlanetoid(dir, name string) (*NodeDataset, error) {
 		}
 		v, err := atoi(trimSpace(line))
 		if err != nil {
-			return nil, &ParseError{File: tiFile, Line: lr.line, Err: err}
+			return nil, &graphs.ParseError{Path: tiFile, Line: lr.line, Err: err}
 		}
 		if v < int64(nAll) || v >= graphs.MaxNodes {
 			return nil, perr(tiFile, lr.line, graphs.ErrNodeID, "test id %d not in [%d, %d) (ids below rows(allx) belong to allx)", v, nAll, int64(graphs.MaxNodes))
@@ -228,7 +228,10 @@ func ReadPlanetoid(dir, name string) (*NodeDataset, error) {
 					}
 				}
 			}
-			ds.SparseX = fb.done()
+			var err error
+			if ds.SparseX, err = fb.done(); err != nil {
+				return &graphs.ParseError{Path: path("allx"), Err: err}
+			}
 			return nil
 		}
 		// Edges from the adjacency lists.
@@ -250,7 +253,7 @@ func ReadPlanetoid(dir, name string) (*NodeDataset, error) {
 		var err error
 		ds.Graph, _, err = buildGraph(n, src, dst, false, &ds.Meta, false)
 		if err != nil {
-			return &ParseError{File: gFile, Err: err}
+			return &graphs.ParseError{Path: gFile, Err: err}
 		}
 		return nil
 	}); err != nil {

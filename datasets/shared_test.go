@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/gnnwb/gnnwb/graphs/sparse"
 	"github.com/gnnwb/gnnwb/internal/dataroot"
 )
 
@@ -67,18 +68,19 @@ func denseX(t testing.TB, ds *NodeDataset) []float64 {
 // validSparse checks that s is rows×cols in canonical CSR form: offsets
 // from 0 to nnz, nondecreasing; columns ascending within rows, in range; no
 // stored zeros.
-func validSparse(s *Sparse, rows, cols int) error {
-	if s.Rows != rows || s.Cols != cols || len(s.Offsets) != rows+1 || s.Offsets[0] != 0 ||
-		s.Offsets[rows] != len(s.Index) || len(s.Values) != len(s.Index) {
-		return fmt.Errorf("sparse %d×%d, %d offsets, %d indices, %d values; want %d×%d", s.Rows, s.Cols, len(s.Offsets), len(s.Index), len(s.Values), rows, cols)
+func validSparse(s *sparse.Matrix, rows, cols int) error {
+	offsets, index, values := s.CSR()
+	if s.Rows() != rows || s.Cols() != cols || len(offsets) != rows+1 || offsets[0] != 0 ||
+		offsets[rows] != len(index) || len(values) != len(index) {
+		return fmt.Errorf("sparse %d×%d, %d offsets, %d indices, %d values; want %d×%d", s.Rows(), s.Cols(), len(offsets), len(index), len(values), rows, cols)
 	}
 	for i := range rows {
-		if s.Offsets[i+1] < s.Offsets[i] {
+		if offsets[i+1] < offsets[i] {
 			return fmt.Errorf("offsets decrease at row %d", i)
 		}
-		for e := s.Offsets[i]; e < s.Offsets[i+1]; e++ {
-			if s.Index[e] < 0 || int(s.Index[e]) >= cols || (e > s.Offsets[i] && s.Index[e] <= s.Index[e-1]) || s.Values[e] == 0 {
-				return fmt.Errorf("row %d entry %d: column %d value %v", i, e, s.Index[e], s.Values[e])
+		for e := offsets[i]; e < offsets[i+1]; e++ {
+			if index[e] < 0 || int(index[e]) >= cols || (e > offsets[i] && index[e] <= index[e-1]) || values[e] == 0 {
+				return fmt.Errorf("row %d entry %d: column %d value %v", i, e, index[e], values[e])
 			}
 		}
 	}

@@ -21,7 +21,7 @@ import (
 // email-Eu-core-department-labels.txt); every node must get exactly one
 // label, and labels are renumbered 0..C−1 in ascending order
 // (Meta.LabelValues). There are no features and no split. Errors are
-// *ParseError with file and line. Cost O(m log m).
+// *graphs.ParseError with file and line. Cost O(m log m).
 func ReadSNAP(path, labels string, directed bool) (*NodeDataset, error) {
 	et, err := readTableFileComments(path, 2)
 	if err != nil {
@@ -73,7 +73,7 @@ func ReadSNAP(path, labels string, directed bool) (*NodeDataset, error) {
 	ds.Meta.LinesRead = m
 	g, _, err := buildGraph(n, src, dst, directed, &ds.Meta, false)
 	if err != nil {
-		return nil, &ParseError{File: path, Err: err}
+		return nil, &graphs.ParseError{Path: path, Err: err}
 	}
 	ds.Graph = g
 	if lt != nil {

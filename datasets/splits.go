@@ -119,15 +119,15 @@ func WriteSplits(path string, s Splits) error {
 }
 
 // ReadSplits reads a file written by WriteSplits and checks that every fold
-// is a partition of 0..n−1 for one n. Errors are *ParseError.
+// is a partition of 0..n−1 for one n. Errors are *graphs.ParseError.
 func ReadSplits(path string) (Splits, error) {
 	var s Splits
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return s, &ParseError{File: path, Err: err}
+		return s, &graphs.ParseError{Path: path, Err: err}
 	}
 	if err := json.Unmarshal(b, &s); err != nil {
-		return s, &ParseError{File: path, Err: fmt.Errorf("%w: %w", err, graphs.ErrFormat)}
+		return s, &graphs.ParseError{Path: path, Err: fmt.Errorf("%w: %w", err, graphs.ErrFormat)}
 	}
 	n := -1
 	for f, fd := range s.Folds {

@@ -121,8 +121,8 @@ func TestWriteReadSplits(t *testing.T) {
 	}
 	// A corrupt file is a ParseError.
 	os.WriteFile(p, []byte(`{"folds":[{"train":[0,0],"val":[],"test":[1]}]}`), 0o644)
-	var pe *ParseError
+	var pe *graphs.ParseError
 	if _, err := ReadSplits(p); !errors.As(err, &pe) {
-		t.Errorf("ReadSplits(corrupt) = %v, want *ParseError", err)
+		t.Errorf("ReadSplits(corrupt) = %v, want *graphs.ParseError", err)
 	}
 }

@@ -82,7 +82,7 @@ func (l *lineReader) fill() bool {
 			return l.filled > 0
 		}
 		if err != nil {
-			l.err = &ParseError{File: l.file, Line: l.line + 1, Err: err}
+			l.err = &graphs.ParseError{Path: l.file, Line: l.line + 1, Err: err}
 			return false
 		}
 		if i := bytes.LastIndexByte(l.win[:l.filled], '\n'); i >= 0 {
@@ -147,7 +147,7 @@ func (l *lineReader) next() ([]byte, bool) {
 		b = l.buf
 	}
 	if err != nil && err != io.EOF {
-		l.err = &ParseError{File: l.file, Line: l.line + 1, Err: err}
+		l.err = &graphs.ParseError{Path: l.file, Line: l.line + 1, Err: err}
 		return nil, false
 	}
 	if len(b) == 0 && err == io.EOF {

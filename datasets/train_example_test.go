@@ -18,11 +18,7 @@ func Example_trainCora() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	s := ds.SparseX // Planetoid features stay sparse: 49,216 entries
-	x := &gnn.Sparse{Rows: s.Rows, Cols: s.Cols, Offsets: s.Offsets, Index: s.Index, Values: s.Values}
-	if x, err = x.RowNormalized(); err != nil { // Kipf & Welling's preprocessing
-		log.Fatal(err)
-	}
+	x := ds.SparseX.RowNormalized() // sparse (49,216 entries) and row-normalised as Kipf & Welling
 	cfg := gnn.DefaultNodeTrainConfig(gnn.KindGCN)
 	split := gnn.Split{Train: ds.Train, Val: ds.Val, Test: ds.Test}
 	sum, err := gnn.RepeatNodes(context.Background(), cfg, 10, "", ds.Graph, gnn.Features{Sparse: x}, ds.Y, split)

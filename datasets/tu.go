@@ -39,7 +39,7 @@ type TUOptions struct {
 //
 // An A entry whose endpoints lie in different graphs, ids outside
 // [1, nodes], rows of unequal width and files whose row counts disagree
-// are errors (*ParseError with file and line). Cost O(m log d_max + n·d).
+// are errors (*graphs.ParseError with file and line). Cost O(m log d_max + n·d).
 func ReadTU(dir, prefix string, opts TUOptions) (*GraphDataset, error) {
 	path := func(part string) string { return filepath.Join(dir, prefix+"_"+part+".txt") }
 	ind, err := readTableFile[int64](path("graph_indicator"), true, 1, false)
@@ -139,7 +139,7 @@ func ReadTU(dir, prefix string, opts TUOptions) (*GraphDataset, error) {
 	}
 	off, nb, origin, err := buildCSR(n, src, dst, false, &ds.Meta, edgeLab != nil)
 	if err != nil {
-		return nil, &ParseError{File: path("A"), Err: err}
+		return nil, &graphs.ParseError{Path: path("A"), Err: err}
 	}
 	src, dst = nil, nil
 
@@ -216,7 +216,7 @@ func ReadTU(dir, prefix string, opts TUOptions) (*GraphDataset, error) {
 		}
 		gr, err := graphs.FromCSR(goff, local[a:b:b], nil, false)
 		if err != nil {
-			return nil, &ParseError{File: path("A"), Err: fmt.Errorf("graph %d: %w", g+1, err)}
+			return nil, &graphs.ParseError{Path: path("A"), Err: fmt.Errorf("graph %d: %w", g+1, err)}
 		}
 		ds.Graphs[g] = gr
 		if edgeLab != nil {

@@ -183,9 +183,10 @@ func relabel(g graphs.Graph, perm []int) (graphs.Graph, error) {
 
 // ReadWeights reads Chung–Lu weights (expected degrees) from a text file:
 // one number per line; '#' starts a comment that runs to the end of the
-// line; blank lines are skipped. Errors name the file and line: a token that
-// is not a number or two tokens on a line (ErrFormat), a weight negative,
-// NaN or infinite (ErrParameter), or the file's own read error.
+// line; blank lines are skipped. Errors in the content are a
+// *graphs.ParseError naming the file and line: a token that is not a
+// number or two tokens on a line (ErrFormat), a weight negative, NaN or
+// infinite (ErrParameter), or the file's own read error.
 func ReadWeights(path string) ([]float64, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -197,6 +198,9 @@ func ReadWeights(path string) ([]float64, error) {
 
 // parseWeights is ReadWeights on a reader; name labels errors.
 func parseWeights(r io.Reader, name string) ([]float64, error) {
+	fail := func(line int, err error) ([]float64, error) {
+		return nil, fmt.Errorf("generators: ReadWeights: %w", &graphs.ParseError{Path: name, Line: line, Err: err})
+	}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
 	var out []float64
@@ -209,22 +213,22 @@ func parseWeights(r io.Reader, name string) ([]float64, error) {
 		case len(fields) == 0:
 			continue
 		case len(fields) > 1:
-			return nil, fmt.Errorf("generators: ReadWeights: %s:%d: %d tokens, want one weight per line: %w", name, line, len(fields), graphs.ErrFormat)
+			return fail(line, fmt.Errorf("%d tokens, want one weight per line: %w", len(fields), graphs.ErrFormat))
 		}
 		w, err := strconv.ParseFloat(fields[0], 64)
 		if err != nil {
-			return nil, fmt.Errorf("generators: ReadWeights: %s:%d: %q is not a number: %w", name, line, fields[0], graphs.ErrFormat)
+			return fail(line, fmt.Errorf("%q is not a number: %w", fields[0], graphs.ErrFormat))
 		}
 		if !(w >= 0 && w <= math.MaxFloat64) {
-			return nil, fmt.Errorf("generators: ReadWeights: %s:%d: weight %v is not finite and ≥ 0: %w", name, line, w, graphs.ErrParameter)
+			return fail(line, fmt.Errorf("weight %v is not finite and ≥ 0: %w", w, graphs.ErrParameter))
 		}
 		out = append(out, w)
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return nil, fmt.Errorf("generators: ReadWeights: %s:%d: line longer than 1 MiB: %w", name, line+1, graphs.ErrFormat)
+			return fail(line+1, fmt.Errorf("line longer than 1 MiB: %w", graphs.ErrFormat))
 		}
-		return nil, fmt.Errorf("generators: ReadWeights: %s:%d: %w", name, line+1, err)
+		return fail(line+1, err)
 	}
 	return out, nil
 }

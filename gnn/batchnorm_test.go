@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 )
 
@@ -145,7 +146,7 @@ func TestGradXuGraphModel(t *testing.T) {
 		{"xu-trainable-eps-mean", ModelOptions{Layers: 2, BatchNorm: true, Head: HeadJumpSum, TrainEps: true, Pool: MeanPool}},
 		{"xu-score-dropout", ModelOptions{Layers: 2, BatchNorm: true, Head: HeadJumpSum, Dropout: 0.5}},
 		{"batchnorm-mlp-head", ModelOptions{Layers: 2, BatchNorm: true}},
-		{"jk-without-batchnorm", ModelOptions{Layers: 2, Head: HeadJumpSum, Act: Tanh}},
+		{"jk-without-batchnorm", ModelOptions{Layers: 2, Head: HeadJumpSum, Act: activation.Tanh}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, err := NewGraphModel(KindGIN, in, hidden, classes, tc.opt)

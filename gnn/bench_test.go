@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/graphs/sparse"
 )
 
 // randomCSR builds a graph with n nodes and about entries stored entries:
@@ -101,7 +102,7 @@ func gcnSetup(tb testing.TB, s gcnShape) (*Model, *Batch, Features, []int32, []i
 	m.Init(1)
 	f := Features{Dense: X}
 	if s.sparseFeatures {
-		if f.Sparse, err = NewSparse(s.n, s.d, X); err != nil {
+		if f.Sparse, err = sparse.FromDense(s.n, s.d, X); err != nil {
 			tb.Fatal(err)
 		}
 	}

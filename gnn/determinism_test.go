@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 )
 
@@ -23,7 +24,7 @@ func TestLayersDeterminism(t *testing.T) {
 		"gcn":  func() Module { return NewGCNConv(in, out) },
 		"sage": func() Module { return NewSAGEConv(in, out) },
 		"gin": func() Module {
-			return NewGINConv(in, NewSequential(NewLinear(in, 12, true), NewActivation(Erf, 0), NewLinear(12, out, true)), 0.1, true)
+			return NewGINConv(in, NewSequential(NewLinear(in, 12, true), NewActivation(activation.Erf, 0), NewLinear(12, out, true)), 0.1, true)
 		},
 		"gat": func() Module {
 			l := NewGATConv(in, out, 3, true)
@@ -32,11 +33,11 @@ func TestLayersDeterminism(t *testing.T) {
 		},
 		"batchnorm": func() Module { return NewBatchNorm(in) },
 		"gin-batchnorm": func() Module {
-			return NewSequential(NewGINConv(in, NewSequential(NewLinear(in, 12, true), NewBatchNorm(12), NewActivation(ReLU, 0), NewLinear(12, out, true)), 0, false),
-				NewBatchNorm(out), NewActivation(ReLU, 0))
+			return NewSequential(NewGINConv(in, NewSequential(NewLinear(in, 12, true), NewBatchNorm(12), NewActivation(activation.ReLU, 0), NewLinear(12, out, true)), 0, false),
+				NewBatchNorm(out), NewActivation(activation.ReLU, 0))
 		},
 		"sequential": func() Module {
-			return NewSequential(NewDropout(0.3, 1), NewGCNConv(in, 16), NewActivation(Sigmoid, 0), NewDropout(0.5, 2), NewGCNConv(16, out))
+			return NewSequential(NewDropout(0.3, 1), NewGCNConv(in, 16), NewActivation(activation.Sigmoid, 0), NewDropout(0.5, 2), NewGCNConv(16, out))
 		},
 	}
 	for name, mk := range makers {

@@ -50,8 +50,9 @@
 // Backward passes need Sᵀ: an undirected graph reuses its rows with
 // transposed coefficients; a directed graph gets a precomputed transposed
 // CSR, so the scatter is again a gather. Sparse input features (bag of
-// words) use the CSR type Sparse, and the first layer multiplies them
-// without densifying.
+// words) are a graphs/sparse Matrix, and the first layer multiplies them
+// without densifying; its weight gradient xᵀ·dout is a gather over the rows
+// of the transpose xᵀ (sparse.Matrix.TransposeTo).
 //
 // # Modules and training
 //

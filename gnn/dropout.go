@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/graphs/sparse"
 	"github.com/gnnwb/gnnwb/internal/parallel"
 )
 
@@ -33,7 +34,7 @@ type Dropout struct {
 	active bool
 	n      int
 	vals   []float64
-	sp     *Sparse
+	sp     sparse.Matrix
 }
 
 const dropBlock = 4096 // entries per random stream (64 words)
@@ -155,19 +156,22 @@ func (d *Dropout) Backward(dh, dout []float64, b *Batch) error {
 }
 
 // Sparse applies dropout to the stored entries of x (Kipf's sparse_dropout):
-// in training it returns a matrix with x's structure whose values are
-// dropped or scaled (valid until the next call; x is not modified);
-// otherwise it returns x itself.
-func (d *Dropout) Sparse(x *Sparse, b *Batch) (*Sparse, error) {
+// in training it returns a matrix with x's pattern whose values are
+// dropped (stored zeros) or scaled (valid until the next call; x is not
+// modified); otherwise it returns x itself.
+func (d *Dropout) Sparse(x *sparse.Matrix, b *Batch) (*sparse.Matrix, error) {
 	d.active = b.Train && d.P > 0
 	if !d.active {
 		return x, nil
 	}
-	if err := d.draw(len(x.Values), b.Key); err != nil {
+	_, _, values := x.CSR()
+	if err := d.draw(len(values), b.Key); err != nil {
 		return nil, err
 	}
-	d.vals = grow(d.vals, len(x.Values))
-	d.applyMask(d.vals, x.Values)
-	d.sp = x.withValues(d.sp, d.vals)
-	return d.sp, nil
+	d.vals = grow(d.vals, len(values))
+	d.applyMask(d.vals, values)
+	if err := x.WithValuesTo(&d.sp, d.vals); err != nil {
+		return nil, fmt.Errorf("gnn: Dropout.Sparse: %w", err)
+	}
+	return &d.sp, nil
 }

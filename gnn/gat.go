@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/graphs/sparse"
 	"github.com/gnnwb/gnnwb/internal/parallel"
 )
 
@@ -88,7 +89,8 @@ type GATConv struct {
 	GradW, GradAttSrc, GradAttDst, GradB []float64
 
 	h, z, as, ad, pre, alpha, drop []float64
-	x                              *Sparse
+	x                              *sparse.Matrix
+	xt                             sparse.Matrix // storage of xᵀ for the weight gradient
 	dz, dO, dE, das, dad           []float64
 	dropOn                         bool
 }
@@ -135,17 +137,14 @@ func (l *GATConv) Forward(out, h []float64, b *Batch) error {
 }
 
 // ForwardSparse is Forward for sparse input features x (n×In); it keeps x.
-func (l *GATConv) ForwardSparse(out []float64, x *Sparse, b *Batch) error {
-	if err := x.check(); err != nil {
-		return err
-	}
-	if x.Cols != l.In || x.Rows != b.NumNodes() {
+func (l *GATConv) ForwardSparse(out []float64, x *sparse.Matrix, b *Batch) error {
+	if x.Cols() != l.In || x.Rows() != b.NumNodes() {
 		return fmt.Errorf("gnn: GATConv.ForwardSparse: sparse input is not nodes×In=%d×%d: %w", b.NumNodes(), l.In, graphs.ErrShape)
 	}
-	return l.forward(out, nil, x, x.Rows, b)
+	return l.forward(out, nil, x, x.Rows(), b)
 }
 
-func (l *GATConv) forward(out, h []float64, x *Sparse, n int, b *Batch) error {
+func (l *GATConv) forward(out, h []float64, x *sparse.Matrix, n int, b *Batch) error {
 	_, od := l.Dims()
 	if err := checkLen("GATConv.Forward", "out", len(out), n*od); err != nil {
 		return err
@@ -165,7 +164,7 @@ func (l *GATConv) forward(out, h []float64, x *Sparse, n int, b *Batch) error {
 	l.as, l.ad = grow(l.as, n*H), grow(l.ad, n*H)
 	l.pre, l.alpha = grow(l.pre, E*H), grow(l.alpha, E*H)
 	if x != nil {
-		spMul(l.z, x, l.W, hc)
+		spMul(l.z, x, l.W, hc, false, rowBlock)
 	} else {
 		matMul(l.z, h, l.W, n, l.In, hc, false)
 	}
@@ -268,7 +267,7 @@ func (l *GATConv) outCols() int {
 // Backward accumulates the gradients of Θ, a_src, a_dst, b and sets dh.
 func (l *GATConv) Backward(dh, dout []float64, b *Batch) error {
 	n := b.NumNodes()
-	if (l.h == nil || len(l.h) != n*l.In) && (l.x == nil || l.x.Rows != n) {
+	if (l.h == nil || len(l.h) != n*l.In) && (l.x == nil || l.x.Rows() != n) {
 		return fmt.Errorf("gnn: GATConv.Backward: no matching Forward: %w", graphs.ErrShape)
 	}
 	oc := l.outCols()
@@ -373,5 +372,5 @@ func (l *GATConv) Backward(dh, dout []float64, b *Batch) error {
 			}
 		}
 	}
-	return linearBackward("GATConv.Backward", l.In, hc, l.W, l.GradW, nil, l.h, l.x, dh, l.dz)
+	return linearBackward("GATConv.Backward", l.In, hc, l.W, l.GradW, nil, l.h, l.x, &l.xt, dh, l.dz)
 }

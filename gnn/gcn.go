@@ -5,6 +5,7 @@ import (
 
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/graphs/aggregation"
+	"github.com/gnnwb/gnnwb/graphs/sparse"
 )
 
 // GCNConv is the graph convolution of Kipf & Welling (2017, eq. 2):
@@ -27,8 +28,9 @@ type GCNConv struct {
 	Loops aggregation.Loops
 
 	h  []float64
-	x  *Sparse
-	t  []float64 // hΘ
+	x  *sparse.Matrix
+	xt sparse.Matrix // storage of xᵀ for the weight gradient
+	t  []float64     // hΘ
 	dt []float64
 }
 
@@ -75,14 +77,11 @@ func (l *GCNConv) Forward(out, h []float64, b *Batch) error {
 }
 
 // ForwardSparse is Forward for sparse input features x (n×In); it keeps x.
-func (l *GCNConv) ForwardSparse(out []float64, x *Sparse, b *Batch) error {
-	if err := x.check(); err != nil {
-		return err
-	}
-	if x.Cols != l.In || x.Rows != b.NumNodes() {
+func (l *GCNConv) ForwardSparse(out []float64, x *sparse.Matrix, b *Batch) error {
+	if x.Cols() != l.In || x.Rows() != b.NumNodes() {
 		return fmt.Errorf("gnn: GCNConv.ForwardSparse: sparse input is not nodes×In=%d×%d: %w", b.NumNodes(), l.In, graphs.ErrShape)
 	}
-	n := x.Rows
+	n := x.Rows()
 	if err := checkLen("GCNConv.ForwardSparse", "out", len(out), n*l.Out); err != nil {
 		return err
 	}
@@ -92,7 +91,7 @@ func (l *GCNConv) ForwardSparse(out []float64, x *Sparse, b *Batch) error {
 	}
 	l.h, l.x = nil, x
 	l.t = grow(l.t, n*l.Out)
-	spMul(l.t, x, l.W, l.Out)
+	spMul(l.t, x, l.W, l.Out, false, rowBlock)
 	op.Apply(out, l.t, l.Out)
 	addBias(out, l.B, l.Out)
 	return nil
@@ -114,5 +113,5 @@ func (l *GCNConv) Backward(dh, dout []float64, b *Batch) error {
 	l.dt = grow(l.dt, n*l.Out)
 	op.ApplyT(l.dt, dout, l.Out)
 	colSum(l.GradB, dout, l.Out)
-	return linearBackward("GCNConv.Backward", l.In, l.Out, l.W, l.GradW, nil, l.h, l.x, dh, l.dt)
+	return linearBackward("GCNConv.Backward", l.In, l.Out, l.W, l.GradW, nil, l.h, l.x, &l.xt, dh, l.dt)
 }

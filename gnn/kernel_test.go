@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/gnnwb/gnnwb/graphs/sparse"
 )
 
 // TestKernelsReference checks the dense and sparse kernels against naive
@@ -37,8 +39,8 @@ func TestKernelsReference(t *testing.T) {
 			got := randSlice(rng, n*m, 1)
 			matMul(got, a, b, n, k, m, false)
 			near(t, "matMul", got, want, k)
-			sp, _ := NewSparse(n, k, a)
-			spMul(got, sp, b, m)
+			sp, _ := sparse.FromDense(n, k, a)
+			spMul(got, sp, b, m, false, rowBlock)
 			near(t, "spMul", got, want, k)
 			wantT := make([]float64, k*m)
 			for p := range k {
@@ -52,7 +54,7 @@ func TestKernelsReference(t *testing.T) {
 			matMulTA(gotT, a, g, n, k, m)
 			near(t, "matMulTA", gotT, wantT, n)
 			clear(gotT)
-			spMulTA(gotT, sp, g, m)
+			spMul(gotT, sp.TransposeTo(nil), g, m, true, colBlock)
 			near(t, "spMulTA", gotT, wantT, n)
 			wantB := make([]float64, n*k)
 			for i := range n {

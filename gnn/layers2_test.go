@@ -6,7 +6,9 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/graphs/sparse"
 )
 
 func TestGradGraphLayers(t *testing.T) {
@@ -19,14 +21,14 @@ func TestGradGraphLayers(t *testing.T) {
 	layers := []layerCase{
 		{"sage", false, func() Module { return NewSAGEConv(in, out) }},
 		{"gin-trainable-eps", false, func() Module {
-			return NewGINConv(in, NewSequential(NewLinear(in, 5, true), NewActivation(Tanh, 0), NewLinear(5, out, true)), 0.3, true)
+			return NewGINConv(in, NewSequential(NewLinear(in, 5, true), NewActivation(activation.Tanh, 0), NewLinear(5, out, true)), 0.3, true)
 		}},
 		{"gin-fixed-eps", false, func() Module { return NewGINConv(in, NewLinear(in, out, true), 0, false) }},
 		{"gat-concat", false, func() Module { return NewGATConv(in, out, 2, true) }},
 		{"gat-mean", false, func() Module { return NewGATConv(in, out, 3, false) }},
 		{"gat-attn-dropout", true, func() Module { l := NewGATConv(in, out, 2, true); l.AttnDropout = 0.3; return l }},
 		{"sequential", true, func() Module {
-			return NewSequential(NewDropout(0.5, 1), NewGCNConv(in, 5), NewActivation(Tanh, 0), NewDropout(0.2, 2), NewSAGEConv(5, out))
+			return NewSequential(NewDropout(0.5, 1), NewGCNConv(in, 5), NewActivation(activation.Tanh, 0), NewDropout(0.2, 2), NewSAGEConv(5, out))
 		}},
 	}
 	for _, gc := range graphCases {
@@ -79,7 +81,7 @@ func TestGradReadout(t *testing.T) {
 		})
 	}
 	t.Run("graph-model", func(t *testing.T) {
-		m := NewSequential(NewGINConv(d, NewLinear(d, 4, true), 0.1, true), NewActivation(Tanh, 0), NewReadout(MeanPool, 4), NewLinear(4, 2, true))
+		m := NewSequential(NewGINConv(d, NewLinear(d, 4, true), 0.1, true), NewActivation(activation.Tanh, 0), NewReadout(MeanPool, 4), NewLinear(4, 2, true))
 		initRandom(m, 5)
 		checkModule(t, m, b, h, b.NumGraphs()*2, 3)
 	})
@@ -122,12 +124,12 @@ func TestSparseInput(t *testing.T) {
 			x[e] = 1
 		}
 	}
-	sp, err := NewSparse(n, in, x)
+	sp, err := sparse.FromDense(n, in, x)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(sp.Dense(), x) {
-		t.Fatal("Dense(NewSparse(x)) != x")
+	if d, err := sp.Dense(); err != nil || !slices.Equal(d, x) {
+		t.Fatal("Dense(FromDense(x)) != x")
 	}
 	for _, first := range []func() SparseModule{
 		func() SparseModule { return NewGCNConv(in, 6) },
@@ -136,7 +138,7 @@ func TestSparseInput(t *testing.T) {
 		func() SparseModule { return NewGATConv(in, 3, 2, true) },
 	} {
 		mk := func() *Sequential {
-			m := NewSequential(NewDropout(0.5, 1), first(), NewActivation(ReLU, 0), NewGCNConv(6, out))
+			m := NewSequential(NewDropout(0.5, 1), first(), NewActivation(activation.ReLU, 0), NewGCNConv(6, out))
 			initRandom(m, 1)
 			return m
 		}
@@ -177,11 +179,13 @@ func TestSparseInput(t *testing.T) {
 			t.Fatal(err)
 		}
 		kept := 0
-		for e, v := range xs.Values {
+		_, _, xv := xs.CSR()
+		_, _, spv := sp.CSR()
+		for e, v := range xv {
 			if v != 0 {
 				kept++
-				if v != 2*sp.Values[e] {
-					t.Fatalf("kept value %v, want %v", v, 2*sp.Values[e])
+				if v != 2*spv[e] {
+					t.Fatalf("kept value %v, want %v", v, 2*spv[e])
 				}
 			}
 		}

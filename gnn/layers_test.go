@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/gnnwb/gnnwb/gnn/activation"
 )
 
 // smallInput returns a batch on a test graph and an n×d input away from
@@ -65,7 +67,7 @@ func TestGradLayers(t *testing.T) {
 }
 
 func TestGradActivations(t *testing.T) {
-	for _, kind := range []Act{Identity, ReLU, Tanh, Sigmoid, Erf, ELU} {
+	for _, kind := range []activation.Kind{activation.Identity, activation.ReLU, activation.Tanh, activation.Sigmoid, activation.Erf, activation.ELU} {
 		t.Run(kind.String(), func(t *testing.T) {
 			b, h := smallInput(t, graphCases[0], 6, 3, 2)
 			checkModule(t, NewActivation(kind, 3), b, h, len(h), 2)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/graphs/sparse"
 )
 
 // Linear is out_i = h_i Θ + b for every row i (node or graph), with Θ in×out
@@ -14,8 +15,9 @@ type Linear struct {
 	W, B         []float64
 	GradW, GradB []float64
 
-	h []float64
-	x *Sparse
+	h  []float64
+	x  *sparse.Matrix
+	xt sparse.Matrix // storage of xᵀ for the weight gradient
 }
 
 // NewLinear returns a Linear with zero parameters (see InitParams).
@@ -57,18 +59,15 @@ func (l *Linear) Forward(out, h []float64, b *Batch) error {
 }
 
 // ForwardSparse sets out = xΘ + b for a sparse x; it keeps x.
-func (l *Linear) ForwardSparse(out []float64, x *Sparse, b *Batch) error {
-	if err := x.check(); err != nil {
-		return err
-	}
-	if x.Cols != l.In {
+func (l *Linear) ForwardSparse(out []float64, x *sparse.Matrix, b *Batch) error {
+	if x.Cols() != l.In {
 		return fmt.Errorf("gnn: Linear.ForwardSparse: sparse input columns do not match In=%d: %w", l.In, graphs.ErrShape)
 	}
-	if err := checkLen("Linear.ForwardSparse", "out", len(out), x.Rows*l.Out); err != nil {
+	if err := checkLen("Linear.ForwardSparse", "out", len(out), x.Rows()*l.Out); err != nil {
 		return err
 	}
 	l.h, l.x = nil, x
-	spMul(out, x, l.W, l.Out)
+	spMul(out, x, l.W, l.Out, false, rowBlock)
 	if l.B != nil {
 		addBias(out, l.B, l.Out)
 	}
@@ -78,17 +77,18 @@ func (l *Linear) ForwardSparse(out []float64, x *Sparse, b *Batch) error {
 // Backward adds hᵀ·dout to GradW and the column sums of dout to GradB, and
 // sets dh = dout·Θᵀ unless dh is nil.
 func (l *Linear) Backward(dh, dout []float64, b *Batch) error {
-	return linearBackward("Linear.Backward", l.In, l.Out, l.W, l.GradW, l.GradB, l.h, l.x, dh, dout)
+	return linearBackward("Linear.Backward", l.In, l.Out, l.W, l.GradW, l.GradB, l.h, l.x, &l.xt, dh, dout)
 }
 
-// linearBackward is the backward pass of out = hΘ (+ b) shared by the layers.
-func linearBackward(fn string, in, outd int, w, gw, gb, h []float64, x *Sparse, dh, dout []float64) error {
+// linearBackward is the backward pass of out = hΘ (+ b) shared by the
+// layers; for a sparse input x, xt receives xᵀ (its storage is reused).
+func linearBackward(fn string, in, outd int, w, gw, gb, h []float64, x, xt *sparse.Matrix, dh, dout []float64) error {
 	if h == nil && x == nil {
 		return fmt.Errorf("gnn: %s: called before Forward: %w", fn, graphs.ErrShape)
 	}
 	var rows int
 	if x != nil {
-		rows = x.Rows
+		rows = x.Rows()
 		if dh != nil {
 			return fmt.Errorf("gnn: %s: no input gradient for a sparse input (dh must be nil): %w", fn, graphs.ErrShape)
 		}
@@ -104,7 +104,7 @@ func linearBackward(fn string, in, outd int, w, gw, gb, h []float64, x *Sparse, 
 		}
 	}
 	if x != nil {
-		spMulTA(gw, x, dout, outd)
+		spMul(gw, x.TransposeTo(xt), dout, outd, true, colBlock)
 	} else {
 		matMulTA(gw, h, dout, rows, in, outd)
 	}

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/graphs/sparse"
 )
 
 // Kinds of model NewModel builds.
@@ -32,9 +34,9 @@ type ModelOptions struct {
 	// Heads is the number of GAT heads of the hidden layers (0: 8); the
 	// output layer has one head (Veličković et al. 2018, Cora setting).
 	Heads int
-	// Act is the activation between layers; Identity means the default
-	// (ReLU; ELU for GAT). Use Tanh, Sigmoid or Erf explicitly.
-	Act Act
+	// Act is the activation between layers; activation.Identity means the
+	// default (ReLU; ELU for GAT). Use Tanh, Sigmoid or Erf explicitly.
+	Act activation.Kind
 	// NoSelfLoops (gcn only) aggregates with D^−½ A D^−½ instead of adding
 	// a self loop where a node lacks one, as PyTorch Geometric's
 	// GCNConv(add_self_loops=False) and the GCN of Keriven, Bietti & Vaiter
@@ -130,13 +132,13 @@ func newModel(kind string, in, hidden, out int, opt ModelOptions, graphLevel boo
 		return nil, fmt.Errorf("gnn: NewModel: Heads=%d: %w", opt.Heads, graphs.ErrParameter)
 	}
 	act := opt.Act
-	if act == Identity {
-		act = ReLU
+	if act == activation.Identity {
+		act = activation.ReLU
 		if kind == KindGAT {
-			act = ELU
+			act = activation.ELU
 		}
 	}
-	if act < Identity || act > ELU {
+	if act < activation.Identity || act > activation.ELU {
 		return nil, fmt.Errorf("gnn: NewModel: Act=%d: %w", int(act), graphs.ErrParameter)
 	}
 	if graphLevel && (opt.Pool < SumPool || opt.Pool > MaxPool) {
@@ -182,9 +184,9 @@ func newModel(kind string, in, hidden, out int, opt ModelOptions, graphLevel boo
 		case KindSAGE:
 			conv = NewSAGEConv(d, o)
 		case KindGIN:
-			mlp := NewSequential(NewLinear(d, hidden, true), NewActivation(ReLU, 0), NewLinear(hidden, o, true))
+			mlp := NewSequential(NewLinear(d, hidden, true), NewActivation(activation.ReLU, 0), NewLinear(hidden, o, true))
 			if opt.BatchNorm {
-				mlp = NewSequential(NewLinear(d, hidden, true), NewBatchNorm(hidden), NewActivation(ReLU, 0), NewLinear(hidden, o, true))
+				mlp = NewSequential(NewLinear(d, hidden, true), NewBatchNorm(hidden), NewActivation(activation.ReLU, 0), NewLinear(hidden, o, true))
 			}
 			conv = NewGINConv(d, mlp, 0, opt.TrainEps)
 		case KindGAT:
@@ -222,7 +224,7 @@ func newModel(kind string, in, hidden, out int, opt ModelOptions, graphLevel boo
 		}
 		ms = []Module{j}
 	case graphLevel:
-		ms = append(ms, NewReadout(opt.Pool, d), NewLinear(d, hidden, true), NewActivation(ReLU, 0))
+		ms = append(ms, NewReadout(opt.Pool, d), NewLinear(d, hidden, true), NewActivation(activation.ReLU, 0))
 		dropout()
 		ms = append(ms, NewLinear(hidden, out, true))
 	}
@@ -270,7 +272,7 @@ func (m *Model) Sparse() bool {
 // Sparse. Set one of the two.
 type Features struct {
 	Dense  []float64
-	Sparse *Sparse
+	Sparse *sparse.Matrix
 }
 
 // columns checks that x holds features of n ≥ 1 rows in exactly one form
@@ -280,13 +282,10 @@ func (x Features) columns(fn string, n int) (int, error) {
 	case x.Sparse != nil && x.Dense != nil:
 		return 0, fmt.Errorf("gnn: %s: features given both dense and sparse: %w", fn, graphs.ErrShape)
 	case x.Sparse != nil:
-		if err := x.Sparse.check(); err != nil {
-			return 0, fmt.Errorf("gnn: %s: %w", fn, err)
+		if n == 0 || x.Sparse.Rows() != n || x.Sparse.Cols() == 0 {
+			return 0, fmt.Errorf("gnn: %s: n=%d but sparse features are %d×%d: %w", fn, n, x.Sparse.Rows(), x.Sparse.Cols(), graphs.ErrShape)
 		}
-		if n == 0 || x.Sparse.Rows != n || x.Sparse.Cols == 0 {
-			return 0, fmt.Errorf("gnn: %s: n=%d but sparse features are %d×%d: %w", fn, n, x.Sparse.Rows, x.Sparse.Cols, graphs.ErrShape)
-		}
-		return x.Sparse.Cols, nil
+		return x.Sparse.Cols(), nil
 	}
 	if n == 0 || len(x.Dense) == 0 || len(x.Dense)%n != 0 {
 		return 0, fmt.Errorf("gnn: %s: n=%d len(X)=%d: %w", fn, n, len(x.Dense), graphs.ErrShape)
@@ -302,7 +301,8 @@ func (x Features) columns(fn string, n int) (int, error) {
 func (x Features) input(n, d, mode int, canSparse bool) (Features, error) {
 	if mode < 0 || !canSparse {
 		if x.Sparse != nil {
-			return Features{Dense: x.Sparse.Dense()}, nil
+			d, err := x.Sparse.Dense()
+			return Features{Dense: d}, err
 		}
 		return x, nil
 	}
@@ -320,7 +320,7 @@ func (x Features) input(n, d, mode int, canSparse bool) (Features, error) {
 			return x, nil
 		}
 	}
-	s, err := NewSparse(n, d, x.Dense)
+	s, err := sparse.FromDense(n, d, x.Dense)
 	return Features{Sparse: s}, err
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/graphs/sparse"
 )
 
 // Module is a differentiable layer over row-major matrices: Forward maps an
@@ -30,7 +31,7 @@ type Module interface {
 // computes parameter gradients only; dh must be nil.
 type SparseModule interface {
 	Module
-	ForwardSparse(out []float64, x *Sparse, b *Batch) error
+	ForwardSparse(out []float64, x *sparse.Matrix, b *Batch) error
 }
 
 // Init says how a parameter is initialised by InitParams.

@@ -17,8 +17,9 @@ type Split struct {
 	Train, Val, Test []int32
 }
 
-// Run is one training run of RepeatNodes or CrossValidate.
-type Run struct {
+// RunStats is the outcome of one training run of RepeatNodes or
+// CrossValidate: its fold, seed, accuracies and epochs.
+type RunStats struct {
 	Fold      int     `json:"fold"` // outer fold (0 for RepeatNodes)
 	Seed      uint64  `json:"seed"`
 	TestAcc   float64 `json:"test_acc"`
@@ -43,12 +44,12 @@ type Run struct {
 // test accuracy over the folds: the spread due to initialisation and
 // dropout alone (equal to TestStd for RepeatNodes).
 type Summary struct {
-	Runs     []Run   `json:"runs"`
-	TestMean float64 `json:"test_mean"`
-	TestStd  float64 `json:"test_std"`
-	ValMean  float64 `json:"val_mean"`
-	ValStd   float64 `json:"val_std"`
-	SeedStd  float64 `json:"seed_std"`
+	Runs     []RunStats `json:"runs"`
+	TestMean float64    `json:"test_mean"`
+	TestStd  float64    `json:"test_std"`
+	ValMean  float64    `json:"val_mean"`
+	ValStd   float64    `json:"val_std"`
+	SeedStd  float64    `json:"seed_std"`
 
 	// CurveMax is the protocol of Xu et al. (2019) for cross-validation
 	// (runs with a TestCurve): the test accuracy averaged over all runs
@@ -82,7 +83,7 @@ func meanStd(x []float64) (mean, std float64) {
 }
 
 // summarise groups runs by fold (groups consecutive runs of equal Fold).
-func summarise(runs []Run) Summary {
+func summarise(runs []RunStats) Summary {
 	s := Summary{Runs: runs}
 	var test, val []float64
 	var gt, gv []float64
@@ -127,7 +128,7 @@ func summarise(runs []Run) Summary {
 
 // curveMax returns Summary.CurveMax, CurveStd and CurveEpoch of runs
 // (zeros unless every run has a TestCurve).
-func curveMax(runs []Run) (best, std float64, epoch int) {
+func curveMax(runs []RunStats) (best, std float64, epoch int) {
 	length := -1
 	for _, r := range runs {
 		if len(r.TestCurve) == 0 {
@@ -150,9 +151,9 @@ func curveMax(runs []Run) (best, std float64, epoch int) {
 			best, epoch = m, e
 		}
 	}
-	at := make([]Run, len(runs))
+	at := make([]RunStats, len(runs))
 	for k, r := range runs {
-		at[k] = Run{Fold: r.Fold, Seed: r.Seed, TestAcc: r.TestCurve[epoch]}
+		at[k] = RunStats{Fold: r.Fold, Seed: r.Seed, TestAcc: r.TestCurve[epoch]}
 	}
 	return best, summarise(at).TestStd, epoch
 }
@@ -196,7 +197,7 @@ func RepeatNodes(ctx context.Context, cfg NodeTrainConfig, runs int, checkpointD
 		return Summary{}, err
 	}
 	progress := cfg.Progress
-	out := make([]Run, 0, runs)
+	out := make([]RunStats, 0, runs)
 	for r := range runs {
 		c := cfg
 		c.Seed = cfg.Seed + uint64(r)
@@ -206,7 +207,7 @@ func RepeatNodes(ctx context.Context, cfg NodeTrainConfig, runs int, checkpointD
 		if err != nil {
 			return Summary{}, fmt.Errorf("gnn: RepeatNodes: seed %d: %w", c.Seed, err)
 		}
-		out = append(out, Run{Seed: c.Seed, TestAcc: res.TestAcc, ValAcc: res.ValAcc, Epochs: res.Epochs, BestEpoch: res.BestEpoch, Stopped: res.Stopped})
+		out = append(out, RunStats{Seed: c.Seed, TestAcc: res.TestAcc, ValAcc: res.ValAcc, Epochs: res.Epochs, BestEpoch: res.BestEpoch, Stopped: res.Stopped})
 	}
 	return summarise(out), nil
 }
@@ -231,7 +232,7 @@ func CrossValidate(ctx context.Context, cfg GraphTrainConfig, folds []Split, run
 	}
 	progress := cfg.Progress
 	m := len(folds) * runs
-	out := make([]Run, 0, m)
+	out := make([]RunStats, 0, m)
 	for f, sp := range folds {
 		for r := range runs {
 			c := cfg
@@ -246,7 +247,7 @@ func CrossValidate(ctx context.Context, cfg GraphTrainConfig, folds []Split, run
 			for e, h := range res.History {
 				curve[e] = h.TestAcc
 			}
-			out = append(out, Run{Fold: f, Seed: c.Seed, TestAcc: res.TestAcc, ValAcc: res.ValAcc, Epochs: res.Epochs, BestEpoch: res.BestEpoch, Stopped: res.Stopped, TestCurve: curve})
+			out = append(out, RunStats{Fold: f, Seed: c.Seed, TestAcc: res.TestAcc, ValAcc: res.ValAcc, Epochs: res.Epochs, BestEpoch: res.BestEpoch, Stopped: res.Stopped, TestCurve: curve})
 		}
 	}
 	return summarise(out), nil

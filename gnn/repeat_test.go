@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/graphs/sparse"
 )
 
 func TestMeanStdAndSummarise(t *testing.T) {
@@ -25,7 +26,7 @@ func TestMeanStdAndSummarise(t *testing.T) {
 	}
 	// Two folds of two seeds: fold means 0.6 and 0.9, so the std over folds
 	// is |0.9−0.6|/sqrt(2); the overall mean is the mean of all four runs.
-	runs := []Run{{Fold: 0, TestAcc: 0.5, ValAcc: 1}, {Fold: 0, TestAcc: 0.7, ValAcc: 1}, {Fold: 1, TestAcc: 0.8, ValAcc: 0.5}, {Fold: 1, TestAcc: 1, ValAcc: 0.5}}
+	runs := []RunStats{{Fold: 0, TestAcc: 0.5, ValAcc: 1}, {Fold: 0, TestAcc: 0.7, ValAcc: 1}, {Fold: 1, TestAcc: 0.8, ValAcc: 0.5}, {Fold: 1, TestAcc: 1, ValAcc: 0.5}}
 	// Seeds 1 and 2 over both folds: test means (0.5+0.8)/2 and (0.7+1)/2.
 	runs[0].Seed, runs[2].Seed, runs[1].Seed, runs[3].Seed = 1, 1, 2, 2
 	s2 := summarise(runs)
@@ -170,18 +171,18 @@ func TestCrossValidateEqualsSingleRuns(t *testing.T) {
 func TestCurveMax(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
-		runs      []Run
+		runs      []RunStats
 		best, std float64
 		epoch     int
 	}{
-		{"two folds", []Run{{Fold: 0, TestCurve: []float64{0.5, 0.7, 0.6}}, {Fold: 1, TestCurve: []float64{0.7, 0.6, 0.9}}},
+		{"two folds", []RunStats{{Fold: 0, TestCurve: []float64{0.5, 0.7, 0.6}}, {Fold: 1, TestCurve: []float64{0.7, 0.6, 0.9}}},
 			0.75, math.Sqrt(0.045), 2},
-		{"common prefix", []Run{{Fold: 0, TestCurve: []float64{0.5, 0.9}}, {Fold: 1, TestCurve: []float64{0.7, 0.6, 0.99}}},
+		{"common prefix", []RunStats{{Fold: 0, TestCurve: []float64{0.5, 0.9}}, {Fold: 1, TestCurve: []float64{0.7, 0.6, 0.99}}},
 			0.75, math.Sqrt(0.045), 1},
-		{"seeds within folds", []Run{{Fold: 0, Seed: 1, TestCurve: []float64{1, 0}}, {Fold: 0, Seed: 2, TestCurve: []float64{0.5, 0}},
+		{"seeds within folds", []RunStats{{Fold: 0, Seed: 1, TestCurve: []float64{1, 0}}, {Fold: 0, Seed: 2, TestCurve: []float64{0.5, 0}},
 			{Fold: 1, Seed: 1, TestCurve: []float64{0.25, 1}}, {Fold: 1, Seed: 2, TestCurve: []float64{0.25, 1}}},
 			0.5, 0.5 / math.Sqrt2, 0},
-		{"no curves", []Run{{Fold: 0, TestAcc: 1}}, 0, 0, 0},
+		{"no curves", []RunStats{{Fold: 0, TestAcc: 1}}, 0, 0, 0},
 	} {
 		best, std, epoch := curveMax(tc.runs)
 		if math.Abs(best-tc.best) > 1e-15 || math.Abs(std-tc.std) > 1e-15 || epoch != tc.epoch {
@@ -293,23 +294,21 @@ func ExampleCrossValidate() {
 // shares the structure of its input.
 func TestRowNormalized(t *testing.T) {
 	X := []float64{1, 1, 2, 0, 0, 0, 0, 3, 0, 0.5, 0, -0.5}
-	s, err := NewSparse(4, 3, X)
+	s, err := sparse.FromDense(4, 3, X)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.RowNormalized()
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := s.RowNormalized()
 	want, _ := RowNormalize(X, 3)
-	if d := got.Dense(); !slices.Equal(d, want) {
+	if d, err := got.Dense(); err != nil || !slices.Equal(d, want) {
 		t.Fatalf("RowNormalized = %v, want %v", d, want)
 	}
-	if &got.Index[0] != &s.Index[0] || s.Values[0] != 1 {
+	_, gi, _ := got.CSR()
+	_, si, sv := s.CSR()
+	if &gi[0] != &si[0] || sv[0] != 1 {
 		t.Fatal("structure copied or input modified")
 	}
-	bad := &Sparse{Rows: 2, Cols: 3, Offsets: []int{0, 1}}
-	if _, err := bad.RowNormalized(); !errors.Is(err, graphs.ErrShape) {
-		t.Fatalf("inconsistent: %v", err)
+	if _, err := sparse.FromCSR(2, 3, []int{0, 1}, nil, nil); !errors.Is(err, graphs.ErrShape) {
+		t.Fatalf("inconsistent: %v", err) // such a matrix cannot be built
 	}
 }

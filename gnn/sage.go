@@ -5,6 +5,7 @@ import (
 
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/graphs/aggregation"
+	"github.com/gnnwb/gnnwb/graphs/sparse"
 )
 
 // SAGEConv is GraphSAGE with the mean aggregator (Hamilton, Ying & Leskovec
@@ -23,7 +24,8 @@ type SAGEConv struct {
 	GradW1, GradW2, GradB []float64
 
 	h     []float64
-	x     *Sparse
+	x     *sparse.Matrix
+	xt    sparse.Matrix // storage of xᵀ for the weight gradients
 	t, dt []float64
 }
 
@@ -70,14 +72,11 @@ func (l *SAGEConv) Forward(out, h []float64, b *Batch) error {
 }
 
 // ForwardSparse is Forward for sparse input features x (n×In); it keeps x.
-func (l *SAGEConv) ForwardSparse(out []float64, x *Sparse, b *Batch) error {
-	if err := x.check(); err != nil {
-		return err
-	}
-	if x.Cols != l.In || x.Rows != b.NumNodes() {
+func (l *SAGEConv) ForwardSparse(out []float64, x *sparse.Matrix, b *Batch) error {
+	if x.Cols() != l.In || x.Rows() != b.NumNodes() {
 		return fmt.Errorf("gnn: SAGEConv.ForwardSparse: sparse input is not nodes×In=%d×%d: %w", b.NumNodes(), l.In, graphs.ErrShape)
 	}
-	n := x.Rows
+	n := x.Rows()
 	if err := checkLen("SAGEConv.ForwardSparse", "out", len(out), n*l.Out); err != nil {
 		return err
 	}
@@ -87,10 +86,10 @@ func (l *SAGEConv) ForwardSparse(out []float64, x *Sparse, b *Batch) error {
 	}
 	l.h, l.x = nil, x
 	l.t = grow(l.t, n*l.Out)
-	spMul(l.t, x, l.W2, l.Out)
+	spMul(l.t, x, l.W2, l.Out, false, rowBlock)
 	op.Apply(out, l.t, l.Out)
 	l.dt = grow(l.dt, n*l.Out)
-	spMul(l.dt, x, l.W1, l.Out)
+	spMul(l.dt, x, l.W1, l.Out, false, rowBlock)
 	for e, v := range l.dt {
 		out[e] += v
 	}
@@ -115,10 +114,10 @@ func (l *SAGEConv) Backward(dh, dout []float64, b *Batch) error {
 	l.dt = grow(l.dt, n*l.Out)
 	op.ApplyT(l.dt, dout, l.Out)
 	// GradW1, GradB and dh = dout Θ1ᵀ; then GradW2 and dh += dt Θ2ᵀ.
-	if err := linearBackward("SAGEConv.Backward", l.In, l.Out, l.W1, l.GradW1, l.GradB, l.h, l.x, dh, dout); err != nil {
+	if err := linearBackward("SAGEConv.Backward", l.In, l.Out, l.W1, l.GradW1, l.GradB, l.h, l.x, &l.xt, dh, dout); err != nil {
 		return err
 	}
-	if err := linearBackward("SAGEConv.Backward", l.In, l.Out, l.W2, l.GradW2, nil, l.h, l.x, nil, l.dt); err != nil {
+	if err := linearBackward("SAGEConv.Backward", l.In, l.Out, l.W2, l.GradW2, nil, l.h, l.x, &l.xt, nil, l.dt); err != nil {
 		return err
 	}
 	if dh != nil {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/graphs/sparse"
 )
 
 // rowMapper is implemented by modules whose output has a different number of
@@ -126,10 +127,7 @@ func (s *Sequential) run(out, h []float64, b *Batch, from int) error {
 // drop stored entries of x, and the first other module must be a
 // SparseModule (Linear or GCNConv). Backward then computes no input
 // gradient (dh must be nil).
-func (s *Sequential) ForwardSparse(out []float64, x *Sparse, b *Batch) error {
-	if err := x.check(); err != nil {
-		return err
-	}
+func (s *Sequential) ForwardSparse(out []float64, x *sparse.Matrix, b *Batch) error {
 	k := 0
 	for ; k < len(s.Modules); k++ {
 		d, ok := s.Modules[k].(*Dropout)
@@ -149,10 +147,10 @@ func (s *Sequential) ForwardSparse(out []float64, x *Sparse, b *Batch) error {
 		return fmt.Errorf("gnn: Sequential.ForwardSparse: module %d (%T) takes no sparse input: %w", k, s.Modules[k], graphs.ErrShape)
 	}
 	in, _ := sm.Dims()
-	if x.Cols != in {
-		return fmt.Errorf("gnn: Sequential.ForwardSparse: input has %d columns, module %d takes %d: %w", x.Cols, k, in, graphs.ErrShape)
+	if x.Cols() != in {
+		return fmt.Errorf("gnn: Sequential.ForwardSparse: input has %d columns, module %d takes %d: %w", x.Cols(), k, in, graphs.ErrShape)
 	}
-	if err := s.plan(x.Rows, in, b, k); err != nil {
+	if err := s.plan(x.Rows(), in, b, k); err != nil {
 		return err
 	}
 	s.start = k

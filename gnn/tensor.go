@@ -1,11 +1,10 @@
 package gnn
 
 import (
-	"fmt"
 	"github.com/gnnwb/gnnwb/internal/asm"
 	"sync"
 
-	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/graphs/sparse"
 	"github.com/gnnwb/gnnwb/internal/parallel"
 )
 
@@ -338,237 +337,22 @@ func colSum(out, g []float64, m int) {
 	}
 }
 
-// Sparse is a sparse matrix in compressed sparse row form, used for sparse
-// node features (bag-of-words inputs such as Cora's): row i holds the
-// entries Values[Offsets[i]:Offsets[i+1]] in the columns
-// Index[Offsets[i]:Offsets[i+1]] (ascending, no duplicates).
-//
-// A Sparse is read-only once built. The first backward pass through a layer
-// that reads it builds and caches its transpose (O(nnz)), so a Sparse must
-// not be used by two goroutines at once before that.
-type Sparse struct {
-	Rows, Cols int
-	Offsets    []int
-	Index      []int32
-	Values     []float64
-
-	t       *sparseT  // transpose structure, built on demand, shared by masks
-	tv      []float64 // Values in transposed order (scratch of spMulTA)
-	checked bool      // check passed
-}
-
-// sparseT is the transpose of a Sparse's structure: column p holds the
-// entries perm[tOff[p]:tOff[p+1]] of Values, in rows rows[...] (ascending).
-type sparseT struct {
-	off  []int
-	rows []int32
-	perm []int
-}
-
-// NewSparse converts a dense rows×cols matrix (row-major) to a Sparse holding
-// its nonzero entries. The input is copied. Cost O(rows·cols). It returns an
-// error wrapping graphs.ErrShape when len(dense) != rows·cols.
-func NewSparse(rows, cols int, dense []float64) (*Sparse, error) {
-	if rows < 0 || cols < 0 || len(dense) != rows*cols {
-		return nil, fmt.Errorf("gnn: NewSparse: rows=%d cols=%d len(dense)=%d: %w", rows, cols, len(dense), graphs.ErrShape)
-	}
-	s := &Sparse{Rows: rows, Cols: cols, Offsets: make([]int, rows+1)}
-	for i := range rows {
-		for p, x := range dense[i*cols : (i+1)*cols] {
-			if x != 0 {
-				s.Index = append(s.Index, int32(p))
-				s.Values = append(s.Values, x)
-			}
-		}
-		s.Offsets[i+1] = len(s.Index)
-	}
-	return s, nil
-}
-
-// Dense returns the sparse matrix as a new dense rows×cols slice.
-func (s *Sparse) Dense() []float64 {
-	d := make([]float64, s.Rows*s.Cols)
-	for i := range s.Rows {
-		for e := s.Offsets[i]; e < s.Offsets[i+1]; e++ {
-			d[i*s.Cols+int(s.Index[e])] = s.Values[e]
-		}
-	}
-	return d
-}
-
-// RowNormalized returns a Sparse with the structure of s (shared, not
-// copied) and every row divided by the sum of its entries (rows summing to
-// 0 are kept as they are): RowNormalize for sparse features. s is not
-// modified. Errors wrap graphs.ErrShape when s's arrays are inconsistent.
-// Cost O(rows + nnz).
-func (s *Sparse) RowNormalized() (*Sparse, error) {
-	if err := s.check(); err != nil {
-		return nil, err
-	}
-	v := make([]float64, len(s.Values))
-	for i := range s.Rows {
-		lo, hi := s.Offsets[i], s.Offsets[i+1]
-		var sum float64
-		for _, x := range s.Values[lo:hi] {
-			sum += x
-		}
-		if sum == 0 {
-			copy(v[lo:hi], s.Values[lo:hi])
-			continue
-		}
-		inv := 1 / sum
-		for e := lo; e < hi; e++ {
-			v[e] = s.Values[e] * inv
-		}
-	}
-	return &Sparse{Rows: s.Rows, Cols: s.Cols, Offsets: s.Offsets, Index: s.Index, Values: v, checked: true}, nil
-}
-
-// NNZ returns the number of stored entries.
-func (s *Sparse) NNZ() int { return len(s.Index) }
-
-func (s *Sparse) check() error {
-	if s != nil && s.checked && len(s.Offsets) == s.Rows+1 && len(s.Values) == len(s.Index) {
-		return nil
-	}
-	if s == nil || s.Rows < 0 || s.Cols < 0 || len(s.Offsets) != s.Rows+1 || s.Offsets[0] != 0 ||
-		s.Offsets[s.Rows] != len(s.Index) || len(s.Values) != len(s.Index) {
-		return fmt.Errorf("gnn: Sparse: inconsistent CSR arrays: %w", graphs.ErrShape)
-	}
-	for i := range s.Rows {
-		if s.Offsets[i+1] < s.Offsets[i] {
-			return fmt.Errorf("gnn: Sparse: offsets decrease at row %d: %w", i, graphs.ErrShape)
-		}
-		prev := int32(-1)
-		for _, p := range s.Index[s.Offsets[i]:s.Offsets[i+1]] {
-			if p <= prev || int(p) >= s.Cols {
-				return fmt.Errorf("gnn: Sparse: row %d column %d out of order or range [0,%d): %w", i, p, s.Cols, graphs.ErrShape)
-			}
-			prev = p
-		}
-	}
-	s.checked = true
-	return nil
-}
-
-// withValues returns a Sparse sharing s's structure (and transpose) with
-// the values v, reusing dst's storage when dst is not nil.
-func (s *Sparse) withValues(dst *Sparse, v []float64) *Sparse {
-	s.transpose()
-	if dst == nil {
-		dst = &Sparse{}
-	}
-	*dst = Sparse{Rows: s.Rows, Cols: s.Cols, Offsets: s.Offsets, Index: s.Index, Values: v, t: s.t, tv: dst.tv, checked: s.checked}
-	return dst
-}
-
-func (s *Sparse) transpose() *sparseT {
-	if s.t != nil {
-		return s.t
-	}
-	t := &sparseT{off: make([]int, s.Cols+1), rows: make([]int32, len(s.Index)), perm: make([]int, len(s.Index))}
-	for _, p := range s.Index {
-		t.off[p+1]++
-	}
-	for p := range s.Cols {
-		t.off[p+1] += t.off[p]
-	}
-	next := append([]int(nil), t.off[:s.Cols]...)
-	for i := range s.Rows {
-		for e := s.Offsets[i]; e < s.Offsets[i+1]; e++ {
-			p := s.Index[e]
-			t.rows[next[p]] = int32(i)
-			t.perm[next[p]] = e
-			next[p]++
-		}
-	}
-	s.t = t
-	return t
-}
-
-// spMul sets out = x·b for x n×k sparse, b k×m, out n×m.
-func spMul(out []float64, x *Sparse, b []float64, m int) {
-	n := x.Rows
-	parallel.For(parallel.Chunks(n, rowBlock), func(c int) {
-		lo, hi := parallel.Range(c, rowBlock, n)
+// spMul sets out = x·b (acc: out += x·b) for x n×k sparse, b k×m, out
+// n×m: each row of out gathers the rows of b that x's row names, entries
+// in order. Parallel over fixed blocks of block rows. The weight gradient
+// xᵀ·g is spMul over the transpose (sparse.Matrix.TransposeTo) with acc.
+func spMul(out []float64, x *sparse.Matrix, b []float64, m int, acc bool, block int) {
+	n := x.Rows()
+	parallel.For(parallel.Chunks(n, block), func(c int) {
+		lo, hi := parallel.Range(c, block, n)
+		offsets, index, values := x.CSR()
 		for i := lo; i < hi; i++ {
 			o := out[i*m : i*m+m]
-			clear(o)
-			e0, e1 := x.Offsets[i], x.Offsets[i+1]
-			q := 0
-			if asm.UseFMA && e1 > e0 {
-				for ; q+16 <= m; q += 16 {
-					asm.Gather16FMA(&o[q], &x.Index[e0], &x.Values[e0], e1-e0, &b[q], m)
-				}
-				for ; q+8 <= m; q += 8 {
-					asm.Gather8FMA(&o[q], &x.Index[e0], &x.Values[e0], e1-e0, &b[q], m)
-				}
-				if r := m - q; r > 0 {
-					asm.GatherMaskFMA(&o[q], &x.Index[e0], &x.Values[e0], e1-e0, &b[q], m, &asm.LaneMask[r][0])
-					q = m
-				}
+			if !acc {
+				clear(o)
 			}
-			if q == m {
-				continue
-			}
-			oq := o[q:]
-			for e := e0; e < e1; e++ {
-				v := x.Values[e]
-				p := int(x.Index[e])
-				bp := b[p*m+q : p*m+m]
-				bp = bp[:len(oq)]
-				for k := range oq {
-					oq[k] += v * bp[k]
-				}
-			}
-		}
-	})
-}
-
-// spMulTA adds xᵀ·g to out for x n×k sparse, g n×m, out k×m, by a gather
-// over the cached transpose: parallel over fixed blocks of columns of x.
-func spMulTA(out []float64, x *Sparse, g []float64, m int) {
-	t := x.transpose()
-	k := x.Cols
-	// Values in transposed order, so the kernel reads them contiguously.
-	if cap(x.tv) < len(x.Values) {
-		x.tv = make([]float64, len(x.Values))
-	}
-	tv := x.tv[:len(x.Values)]
-	for e, p := range t.perm {
-		tv[e] = x.Values[p]
-	}
-	parallel.For(parallel.Chunks(k, colBlock), func(c int) {
-		lo, hi := parallel.Range(c, colBlock, k)
-		for p := lo; p < hi; p++ {
-			o := out[p*m : p*m+m]
-			e0, e1 := t.off[p], t.off[p+1]
-			q := 0
-			if asm.UseFMA && e1 > e0 {
-				for ; q+16 <= m; q += 16 {
-					asm.Gather16FMA(&o[q], &t.rows[e0], &tv[e0], e1-e0, &g[q], m)
-				}
-				for ; q+8 <= m; q += 8 {
-					asm.Gather8FMA(&o[q], &t.rows[e0], &tv[e0], e1-e0, &g[q], m)
-				}
-				if r := m - q; r > 0 {
-					asm.GatherMaskFMA(&o[q], &t.rows[e0], &tv[e0], e1-e0, &g[q], m, &asm.LaneMask[r][0])
-					q = m
-				}
-			}
-			if q == m {
-				continue
-			}
-			oq := o[q:]
-			for e := e0; e < e1; e++ {
-				v := tv[e]
-				i := int(t.rows[e])
-				gi := g[i*m+q : i*m+m]
-				gi = gi[:len(oq)]
-				for r := range oq {
-					oq[r] += v * gi[r]
-				}
-			}
+			e0, e1 := offsets[i], offsets[i+1]
+			asm.Gather(o, index[e0:e1], values[e0:e1], b, m)
 		}
 	})
 }

@@ -84,5 +84,7 @@
 // option), ErrShape (CSR arrays that disagree), ErrTooLarge (more than
 // MaxNodes nodes), ErrNodeID (an id outside [0, n), negative or repeated),
 // ErrFormat (malformed text) and ErrUnsupported. Edge-list parse errors are
-// *ParseError{Path, Line, Err}, printed "path:line: message".
+// *ParseError{Path, Line, Err}, printed "path:line: message": the one
+// parse-error type of gnnwb, which the dataset loaders and the other file
+// readers return too.
 package graphs

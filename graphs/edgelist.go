@@ -37,26 +37,6 @@ type EdgeListOptions struct {
 	MergeMax, MergeMin bool
 }
 
-// ParseError is an error in an edge-list file at a given line (1-based; 0
-// when it concerns the whole input, such as a read failure). Err wraps
-// ErrFormat, ErrNodeID or ErrTooLarge, or is the reader's error.
-type ParseError struct {
-	Path string // file name, or the name given to ParseEdgeList
-	Line int
-	Err  error
-}
-
-// Error returns "path:line: message" ("path: message" when Line is 0).
-func (e *ParseError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %v", e.Path, e.Line, e.Err)
-	}
-	return fmt.Sprintf("%s: %v", e.Path, e.Err)
-}
-
-// Unwrap returns Err.
-func (e *ParseError) Unwrap() error { return e.Err }
-
 // sparseNodes is the number of nodes an edge list may always declare; more
 // need at least one edge line per denseFactor nodes (see ParseEdgeList).
 const (

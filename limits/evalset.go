@@ -37,7 +37,7 @@ const MaxEvalPoints = quadrature.MaxNodes
 // Cost O(q·Q·d + Q²) with Q = 512 inner nodes or more, and for model B
 // O(q·Q) entries. Errors: p invalid (generators.Process.Validate), q outside
 // [1, MaxEvalPoints] (graphs.ErrParameter), a graphon value outside [0,1].
-func EvalSet(p generators.Process, v asymptotic.Variant, q int) (*asymptotic.Batch, quadrature.Rule, error) {
+func EvalSet(p generators.Process, v asymptotic.Variant, q int) (*asymptotic.Samples, quadrature.Rule, error) {
 	const fn = "limits: EvalSet"
 	if err := p.Validate(); err != nil {
 		return nil, quadrature.Rule{}, fmt.Errorf("%s: %w", fn, err)
@@ -94,7 +94,7 @@ func EvalSet(p generators.Process, v asymptotic.Variant, q int) (*asymptotic.Bat
 		p.X.Eval(u, dst[:d])
 		return lim.At(dst[d:], wrow, xs, dst[:d])
 	}
-	b := &asymptotic.Batch{Dim: d, Y: make([]float64, q)}
+	b := &asymptotic.Samples{Dim: d, Y: make([]float64, q)}
 	for i, u := range outer.U {
 		b.Y[i] = p.Y.Eval(u)
 	}

@@ -254,7 +254,7 @@ func TestKernelFlowEuler(t *testing.T) {
 		g0 := make([]float64, q)
 		if !sym {
 			m, _ := asymptotic.NewModel(s.modelConfig(50, 3))
-			if err := m.Predict(g0, &asymptotic.Batch{Dim: s.Dim(), Phi: s.tPhi}); err != nil {
+			if err := m.Predict(g0, &asymptotic.Samples{Dim: s.Dim(), Phi: s.tPhi}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -352,7 +352,7 @@ func TestPopulationGD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &asymptotic.Batch{Dim: s.Dim(), Phi: s.tPhi, Y: s.tY}
+	b := &asymptotic.Samples{Dim: s.Dim(), Phi: s.tPhi, Y: s.tY}
 	got, want := make([]float64, q), make([]float64, q)
 	step := 0
 	for k, tk := range p.Times {
@@ -361,7 +361,7 @@ func TestPopulationGD(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if err := m.Predict(want, &asymptotic.Batch{Dim: s.Dim(), Phi: s.tPhi}); err != nil {
+		if err := m.Predict(want, &asymptotic.Samples{Dim: s.Dim(), Phi: s.tPhi}); err != nil {
 			t.Fatal(err)
 		}
 		if err := sol.Eval(got, k, s.tPhi); err != nil {
@@ -403,7 +403,7 @@ func TestNetworkIsTrain(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := asymptotic.Config{ModelConfig: s.modelConfig(width, seed), Alpha: p.Alpha, Batch: p.Batch, Time: 1.5, Times: p.Times,
-		Eval: &asymptotic.Batch{Dim: s.Dim(), Phi: s.phi}}
+		Eval: &asymptotic.Samples{Dim: s.Dim(), Phi: s.phi}}
 	run, err := asymptotic.Train(context.Background(), cfg, smp)
 	if err != nil {
 		t.Fatal(err)

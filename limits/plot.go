@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/limits/plots"
 )
 
@@ -38,7 +39,7 @@ func PlotSweep(dir string, exts []string) ([]string, error) {
 	if err == nil {
 		f = new(Fits)
 		if err := json.Unmarshal(data, f); err != nil {
-			return nil, fmt.Errorf("limits: PlotSweep: %s: %w", FitsFile, err)
+			return nil, fmt.Errorf("limits: PlotSweep: %w", &graphs.ParseError{Path: FitsFile, Err: err})
 		}
 	} else if f, err = FitSweep(dir); err != nil {
 		return nil, err

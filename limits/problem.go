@@ -17,7 +17,6 @@ import (
 
 	"github.com/gnnwb/gnnwb/generators"
 	"github.com/gnnwb/gnnwb/gnn/activation"
-	"github.com/gnnwb/gnnwb/gnn/asymptotic"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/graphs/aggregation"
 )
@@ -144,8 +143,11 @@ func (p Problem) resolve() (resolved, error) {
 			return r, perr("%s=%v not a finite number ≥ 0", v.name, v.x)
 		}
 	}
-	if r.act, err = asymptotic.ParseActivation(p.Activation); err != nil {
+	if r.act, err = activation.Parse(p.Activation); err != nil {
 		return r, fmt.Errorf("limits: Problem: %w", err)
+	}
+	if r.act == activation.ELU {
+		return r, perr("activation=%q: the one-hidden-layer model takes identity, tanh, relu, sigmoid or erf", p.Activation)
 	}
 	if !(p.Gamma >= 0.5 && p.Gamma <= 1) {
 		return r, perr("gamma=%v not in [0.5, 1]", p.Gamma)
@@ -258,7 +260,7 @@ func decodeStrict(r io.Reader, v any) error {
 }
 
 // ReadProblem reads a problem file (.json, .yaml or .yml) with DecodeProblem.
-// Errors name the file.
+// Errors in the content are a *graphs.ParseError naming the file.
 func ReadProblem(path string) (Problem, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -267,7 +269,7 @@ func ReadProblem(path string) (Problem, error) {
 	defer f.Close()
 	p, err := DecodeProblem(f)
 	if err != nil {
-		return Problem{}, fmt.Errorf("limits: ReadProblem: %s: %w", filepath.Base(path), err)
+		return Problem{}, fmt.Errorf("limits: ReadProblem: %w", &graphs.ParseError{Path: filepath.Base(path), Err: err})
 	}
 	return p, nil
 }

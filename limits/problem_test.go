@@ -23,6 +23,7 @@ func TestBadConfiguration(t *testing.T) {
 		{"decreasing times", func(w *Sweep) { w.Problem.Times = []float64{1, 0.5} }, graphs.ErrParameter, "strictly increasing"},
 		{"NaN time", func(w *Sweep) { w.Problem.Times = []float64{nan()} }, graphs.ErrParameter, "times[0]=NaN"},
 		{"unknown activation", func(w *Sweep) { w.Problem.Activation = "softplus" }, graphs.ErrParameter, `"softplus"`},
+		{"elu activation", func(w *Sweep) { w.Problem.Activation = "elu" }, graphs.ErrParameter, `activation="elu"`},
 		{"rho 0", func(w *Sweep) { w.Problem.Rho = 0 }, graphs.ErrParameter, "rho=0"},
 		{"gamma", func(w *Sweep) { w.Problem.Gamma = 2 }, graphs.ErrParameter, "gamma=2"},
 		{"alpha", func(w *Sweep) { w.Problem.Alpha = 0 }, graphs.ErrParameter, "alpha=0"},

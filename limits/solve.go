@@ -58,7 +58,7 @@ func (s *Solution) Eval(dst []float64, k int, phi []float64) error {
 
 func modelEval(snaps []*asymptotic.Model, d int) func(dst []float64, k int, phi []float64) error {
 	return func(dst []float64, k int, phi []float64) error {
-		return snaps[k].Predict(dst, &asymptotic.Batch{Dim: d, Phi: phi})
+		return snaps[k].Predict(dst, &asymptotic.Samples{Dim: d, Phi: phi})
 	}
 }
 
@@ -93,7 +93,7 @@ func (s *Setup) train(ctx context.Context, width int, seed uint64, sampler asymp
 		return nil, err
 	}
 	d := s.r.d
-	b := &asymptotic.Batch{Dim: d, Y: make([]float64, batch), Phi: make([]float64, batch*2*d)}
+	b := &asymptotic.Samples{Dim: d, Y: make([]float64, batch), Phi: make([]float64, batch*2*d)}
 	snaps := make([]*asymptotic.Model, len(recs))
 	next := 0
 	last := recs[len(recs)-1]
@@ -235,7 +235,7 @@ func (s *Setup) populationGD(ctx context.Context, width int, seed uint64) ([]*as
 		return nil, err
 	}
 	p := 2 * s.r.d
-	gb := &asymptotic.Batch{Dim: s.r.d, Phi: s.tPhi}
+	gb := &asymptotic.Samples{Dim: s.r.d, Phi: s.tPhi}
 	nq := len(s.tY)
 	g := make([]float64, nq)
 	lr := s.p.Alpha * math.Pow(float64(width), s.p.Gamma-2)
@@ -343,7 +343,7 @@ func (s *Setup) meanField(ctx context.Context, times []float64, opt SolveOptions
 }
 
 // moments solves the moment ODE of linear σ from the moments m0.
-func (s *Setup) moments(ctx context.Context, times []float64, m0 meanfield.Moments) (*Solution, error) {
+func (s *Setup) moments(ctx context.Context, times []float64, m0 asymptotic.Moments) (*Solution, error) {
 	dim := 2 * s.r.d
 	sigma, r, err := meanfield.SecondMoments(s.tOmega, s.tPhi, s.tY, dim)
 	if err != nil {
@@ -445,7 +445,7 @@ func (s *Setup) kernel(width int, seed uint64, times []float64) (*Solution, erro
 			return nil, fmt.Errorf("limits: %w", err)
 		}
 		g0 = make([]float64, len(s.tY))
-		if err := m0.Predict(g0, &asymptotic.Batch{Dim: s.r.d, Phi: s.tPhi}); err != nil {
+		if err := m0.Predict(g0, &asymptotic.Samples{Dim: s.r.d, Phi: s.tPhi}); err != nil {
 			return nil, err
 		}
 		method = fmt.Sprintf("eigendecomposition from the network's g_0 (N=%d seed=%d)", width, seed)
@@ -467,7 +467,7 @@ func (s *Setup) kernel(width int, seed uint64, times []float64) (*Solution, erro
 				return fmt.Errorf("limits: Solution.Eval: len(phi)=%d, want 2d·%d: %w", len(phi), len(dst), graphs.ErrShape)
 			}
 			if m0 != nil {
-				if err := m0.Predict(dst, &asymptotic.Batch{Dim: s.r.d, Phi: phi}); err != nil {
+				if err := m0.Predict(dst, &asymptotic.Samples{Dim: s.r.d, Phi: phi}); err != nil {
 					return err
 				}
 			} else {

@@ -130,6 +130,7 @@ func DecodeSweep(r io.Reader) (Sweep, error) {
 }
 
 // ReadSweep reads a sweep file (.yaml, .yml or .json) with DecodeSweep.
+// Errors in the content are a *graphs.ParseError naming the file.
 func ReadSweep(path string) (Sweep, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -138,7 +139,7 @@ func ReadSweep(path string) (Sweep, error) {
 	defer f.Close()
 	w, err := DecodeSweep(f)
 	if err != nil {
-		return Sweep{}, fmt.Errorf("limits: ReadSweep: %s: %w", filepath.Base(path), err)
+		return Sweep{}, fmt.Errorf("limits: ReadSweep: %w", &graphs.ParseError{Path: filepath.Base(path), Err: err})
 	}
 	return w, nil
 }
@@ -497,7 +498,7 @@ func readSweepDir(dir string) (Sweep, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&w); err != nil {
-		return Sweep{}, fmt.Errorf("limits: %s: %v: %w", filepath.Join(dir, SweepFile), err, graphs.ErrFormat)
+		return Sweep{}, fmt.Errorf("limits: %w", &graphs.ParseError{Path: filepath.Join(dir, SweepFile), Err: fmt.Errorf("%v: %w", err, graphs.ErrFormat)})
 	}
 	return w, nil
 }
@@ -684,8 +685,8 @@ func WriteRows(w io.Writer, rows []Row) error {
 	return cw.Error()
 }
 
-// ReadRows reads a CSV written by WriteRows. Errors wrap graphs.ErrFormat and
-// name the line.
+// ReadRows reads a CSV written by WriteRows. Errors wrap graphs.ErrFormat;
+// a bad header or row is a *graphs.ParseError with its line.
 func ReadRows(r io.Reader) ([]Row, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = len(CSVHeader)
@@ -693,8 +694,11 @@ func ReadRows(r io.Reader) ([]Row, error) {
 	if err != nil {
 		return nil, fmt.Errorf("limits: ReadRows: %v: %w", err, graphs.ErrFormat)
 	}
+	fail := func(line int, err error) ([]Row, error) {
+		return nil, fmt.Errorf("limits: ReadRows: %w", &graphs.ParseError{Line: line, Err: err})
+	}
 	if len(recs) == 0 || !slices.Equal(recs[0], CSVHeader) {
-		return nil, fmt.Errorf("limits: ReadRows: line 1: header %v, want %v: %w", recs, CSVHeader, graphs.ErrFormat)
+		return fail(1, fmt.Errorf("header %v, want %v: %w", recs, CSVHeader, graphs.ErrFormat))
 	}
 	out := make([]Row, 0, len(recs)-1)
 	for i, rec := range recs[1:] {
@@ -707,7 +711,7 @@ func ReadRows(r io.Reader) ([]Row, error) {
 		row.T, e[3] = strconv.ParseFloat(rec[4], 64)
 		row.Error, e[4] = strconv.ParseFloat(rec[6], 64)
 		if err := errors.Join(e[:]...); err != nil {
-			return nil, fmt.Errorf("limits: ReadRows: line %d: %v: %w", i+2, err, graphs.ErrFormat)
+			return fail(i+2, fmt.Errorf("%v: %w", err, graphs.ErrFormat))
 		}
 		out = append(out, row)
 	}

@@ -19,7 +19,6 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/gnnwb/gnnwb/datasets"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/urfave/cli/v2"
 )
@@ -109,8 +108,7 @@ func setUsageErrors(cmds []*cli.Command) {
 // exitCode maps an error to the process exit status.
 func exitCode(err error) int {
 	var ue usageError
-	var gpe *graphs.ParseError
-	var dpe *datasets.ParseError
+	var pe *graphs.ParseError
 	switch {
 	case err == nil:
 		return 0
@@ -118,7 +116,7 @@ func exitCode(err error) int {
 		return 2
 	case errors.Is(err, context.Canceled):
 		return 130
-	case errors.As(err, &gpe), errors.As(err, &dpe):
+	case errors.As(err, &pe):
 		return 1 // a bad file, not a bad flag, whatever its kind
 	case errors.Is(err, graphs.ErrParameter), errors.Is(err, graphs.ErrShape), errors.Is(err, graphs.ErrTooLarge):
 		return 2

@@ -611,13 +611,9 @@ func writeReport(path string, r trainReport) error {
 // modelFeatures hands d's features to gnn without copying them (sparse stays
 // sparse), row-normalised (a copy) when normalize is set.
 func modelFeatures(d *datasets.NodeDataset, normalize bool) (gnn.Features, error) {
-	if s := d.SparseX; s != nil {
-		x := &gnn.Sparse{Rows: s.Rows, Cols: s.Cols, Offsets: s.Offsets, Index: s.Index, Values: s.Values}
+	if x := d.SparseX; x != nil {
 		if normalize {
-			var err error
-			if x, err = x.RowNormalized(); err != nil {
-				return gnn.Features{}, err
-			}
+			x = x.RowNormalized()
 		}
 		return gnn.Features{Sparse: x}, nil
 	}

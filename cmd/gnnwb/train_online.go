@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gnnwb/gnnwb/generators"
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/gnn/asymptotic"
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
 	"github.com/gnnwb/gnnwb/limits/quadrature"
@@ -107,8 +108,11 @@ func trainOnline(c *cli.Context) error {
 	cfg.Width, cfg.Dim, cfg.Gamma, cfg.Alpha = c.Int("width"), p.X.Dim(), c.Float64("gamma"), c.Float64("alpha")
 	cfg.Sc, cfg.Sw, cfg.Symmetric, cfg.Seed = c.Float64("sc"), c.Float64("sw"), c.Bool("symmetric"), c.Uint64("seed")
 	cfg.Batch, cfg.Time = c.Int("batch"), c.Float64("time")
-	if cfg.Activation, err = asymptotic.ParseActivation(c.String("activation")); err != nil {
+	if cfg.Activation, err = activation.Parse(c.String("activation")); err != nil {
 		return usagef("train: --activation=%q: %v", c.String("activation"), err)
+	}
+	if cfg.Activation == activation.ELU {
+		return usagef("train: --activation=%q: the one-hidden-layer model takes identity, tanh, relu, sigmoid or erf", c.String("activation"))
 	}
 	if cfg.Variant, err = asymptotic.ParseVariant(c.String("variant")); err != nil {
 		return usagef("train: --variant=%q: %v", c.String("variant"), err)

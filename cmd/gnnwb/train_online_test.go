@@ -171,6 +171,7 @@ func TestTrainOnlineErrors(t *testing.T) {
 		{"bad target", onlineArgs("--target", "step:2"), 2, `--target="step:2"`},
 		{"bad sampler", onlineArgs("--sampler", "fixed"), 2, `--sampler="fixed"`},
 		{"bad activation", onlineArgs("--activation", "gelu"), 2, `--activation="gelu"`},
+		{"elu activation", onlineArgs("--activation", "elu"), 2, `--activation="elu"`},
 		{"bad variant", onlineArgs("--variant", "c"), 2, `--variant="c"`},
 		{"ego model b", onlineArgs("--variant", "b"), 2, "--sampler=graph"},
 		{"ego symmetric", onlineArgs("--aggregation", "symmetric"), 2, "--sampler=graph"},

@@ -3,6 +3,7 @@ package activation
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/gnnwb/gnnwb/graphs"
 )
@@ -38,11 +39,17 @@ func (k Kind) Valid() bool { return k >= 0 && int(k) < len(names) }
 // slice each call).
 func Names() []string { return append([]string(nil), names[:]...) }
 
-// Parse returns the Kind named s (exactly as printed by String); an unknown
-// name is an error quoting s and wrapping graphs.ErrParameter.
+// Parse returns the Kind named s: a name String prints (identity, tanh,
+// relu, sigmoid, erf, elu) or "linear" for Identity, in any case and with
+// surrounding spaces ignored. Any other s is an error quoting s and
+// wrapping graphs.ErrParameter.
 func Parse(s string) (Kind, error) {
+	name := strings.ToLower(strings.TrimSpace(s))
+	if name == "linear" {
+		return Identity, nil
+	}
 	for i, n := range names {
-		if n == s {
+		if n == name {
 			return Kind(i), nil
 		}
 	}

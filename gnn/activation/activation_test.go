@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -37,8 +38,31 @@ func TestParse(t *testing.T) {
 			t.Errorf("Parse(%q) = %v, %v", k.String(), got, err)
 		}
 	}
-	if _, err := Parse("softplus"); !errors.Is(err, graphs.ErrParameter) || !strings.Contains(err.Error(), `"softplus"`) {
-		t.Errorf("Parse(softplus) error %v", err)
+	tests := []struct {
+		name, in string
+		want     Kind
+		ok       bool
+	}{
+		{"tanh", "tanh", Tanh, true},
+		{"upper relu", " ReLU ", ReLU, true},
+		{"linear alias", "linear", Identity, true},
+		{"erf", "erf", Erf, true},
+		{"sigmoid", "sigmoid", Sigmoid, true},
+		{"elu", "ELU", ELU, true},
+		{"unknown", "softplus", 0, false},
+		{"empty", "", 0, false},
+		{"inner space", "re lu", 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			k, err := Parse(tt.in)
+			if tt.ok != (err == nil) || (tt.ok && k != tt.want) {
+				t.Errorf("Parse(%q) = %v, %v", tt.in, k, err)
+			}
+			if err != nil && (!errors.Is(err, graphs.ErrParameter) || !strings.Contains(err.Error(), fmt.Sprintf("%q", tt.in))) {
+				t.Errorf("Parse(%q) error %v", tt.in, err)
+			}
+		})
 	}
 	if got := Names(); len(got) != int(ELU)+1 || got[ELU] != "elu" {
 		t.Errorf("Names() = %v", got)
@@ -104,22 +128,32 @@ func TestApply(t *testing.T) {
 	}
 }
 
-// FuzzParse checks that Parse never panics, accepts exactly the names String
-// prints, and that every error names the input and wraps ErrParameter.
+// FuzzParse checks that Parse never panics and accepts exactly the names
+// String prints and "linear", in any case and with surrounding spaces; that
+// a parsed kind's name parses back to it; and that every error names the
+// input and wraps ErrParameter.
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{"identity", "elu", "Tanh", " relu", "", "softplus"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		name := strings.ToLower(strings.TrimSpace(s))
 		k, err := Parse(s)
 		if err != nil {
 			if !errors.Is(err, graphs.ErrParameter) || !strings.Contains(err.Error(), fmt.Sprintf("%q", s)) {
 				t.Fatalf("Parse(%q) error %v", s, err)
 			}
+			if name == "linear" || slices.Contains(Names(), name) {
+				t.Fatalf("Parse(%q) refused a name: %v", s, err)
+			}
 			return
 		}
-		if !k.Valid() || k.String() != s {
+		if !k.Valid() || (k.String() != name && !(name == "linear" && k == Identity)) {
 			t.Fatalf("Parse(%q) = %v", s, k)
 		}
+		if b, err := Parse(k.String()); err != nil || b != k {
+			t.Fatalf("%q → %v does not round-trip", s, k)
+		}
+		_ = k.Eval(0.5) + k.Deriv(0.5)
 	})
 }

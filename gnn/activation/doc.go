@@ -13,7 +13,9 @@
 //
 // ELU (α = 1, as in the GAT models of gnn) is C¹: σ'(0) = 1 from both sides.
 //
-// The packages gnn (type Act), gnn/asymptotic (type Activation) and limits
-// (limits/kernel, limits/meanfield, limits/continuous) all name this Kind;
-// their slice loops over a whole layer stay beside the code that runs them.
+// Kind is the one activation type of gnnwb and Parse its one parser: the
+// layer gnn.Activation, gnn.ModelOptions.Act, gnn/asymptotic's
+// ModelConfig.Activation and limits (limits/kernel, limits/meanfield,
+// limits/continuous) all take a Kind; their slice loops over a whole layer
+// stay beside the code that runs them.
 package activation

@@ -7,7 +7,7 @@ import (
 	"github.com/gnnwb/gnnwb/graphs"
 )
 
-// Batch holds B samples (φ_b, y_b) in flat row-major slices; p = 2·Dim is
+// Samples holds B samples (φ_b, y_b) in flat row-major slices; p = 2·Dim is
 // the length of one input φ = (x, m).
 //
 // Model A (aggregate then activate) reads Phi: φ_b = Phi[b*p:(b+1)*p], the
@@ -23,8 +23,8 @@ import (
 //	ŷ_b = N^{−γ} Σ_k c^k Σ_{e of b} Weight[e] σ(a^k·φ_e).
 //
 // Y holds the targets y_b (for an evaluation set it may be nil when only
-// outputs are wanted). A Batch is plain data: fields may be filled by hand.
-type Batch struct {
+// outputs are wanted). Samples is plain data: fields may be filled by hand.
+type Samples struct {
 	Dim    int       // d: features per node; φ has 2d entries
 	Y      []float64 // B targets
 	Phi    []float64 // B×2d inputs φ_b (model A)
@@ -68,7 +68,7 @@ type NeighbourSampler interface {
 
 // Len returns B = len(b.Y), or, when Y is nil, the number of samples implied
 // by Phi or End.
-func (b *Batch) Len() int {
+func (b *Samples) Len() int {
 	if b.Y != nil {
 		return len(b.Y)
 	}
@@ -82,7 +82,7 @@ func (b *Batch) Len() int {
 }
 
 // check validates the batch for variant v and returns B.
-func (b *Batch) check(fn string, dim int, v Variant) (int, error) {
+func (b *Samples) check(fn string, dim int, v Variant) (int, error) {
 	if b == nil {
 		return 0, fmt.Errorf("asymptotic: %s: nil batch: %w", fn, graphs.ErrParameter)
 	}

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/gnnwb/gnnwb/gnn/activation"
 )
 
 // egoBench is an ego-like sampler for the benchmark (generators' ego sampler
@@ -54,12 +56,12 @@ func (s egoBench) SampleNeighbours(rng *rand.Rand, y []float64, end []int, w, ph
 func BenchmarkStep(b *testing.B) {
 	for _, v := range []Variant{ModelA, ModelB} {
 		b.Run("model="+v.String(), func(b *testing.B) {
-			m, err := NewModel(ModelConfig{Width: 10000, Dim: 2, Gamma: 1, Activation: Tanh, Variant: v, Sc: 1, Sw: 1, Seed: 1})
+			m, err := NewModel(ModelConfig{Width: 10000, Dim: 2, Gamma: 1, Activation: activation.Tanh, Variant: v, Sc: 1, Sw: 1, Seed: 1})
 			if err != nil {
 				b.Fatal(err)
 			}
 			s := egoBench{k: 100}
-			batch := &Batch{Dim: 2, Y: make([]float64, 1), Phi: make([]float64, 4), End: make([]int, 1)}
+			batch := &Samples{Dim: 2, Y: make([]float64, 1), Phi: make([]float64, 4), End: make([]int, 1)}
 			if v == ModelB {
 				batch.Phi = nil
 			}

@@ -15,8 +15,8 @@
 //
 // with γ ∈ [½, 1]: γ = 1 is the mean-field scaling (Sirignano & Spiliopoulos
 // 2020), γ = ½ the kernel scaling, and the range between is that of
-// Spiliopoulos & Yu (2021). σ is one of Identity, Tanh, ReLU, Sigmoid, Erf;
-// ReLU is covered by the theory of Chizat & Bach (2018) rather than by the
+// Spiliopoulos & Yu (2021). σ is an activation.Kind (package gnn/activation):
+// Identity, Tanh, ReLU, Sigmoid or Erf; ReLU is covered by the theory of Chizat & Bach (2018) rather than by the
 // smooth-σ theorems.
 //
 // Model B, "activate then aggregate" (Aminian et al., ICML 2024), applies σ
@@ -28,7 +28,7 @@
 // aggregated features computed with the same S (as MATH.md writes it). Its
 // graphon limit is Σ_k c^k (T_W σ(a^k·φ))(u) with φ(v) = (X(v), (T_W X)(v)).
 // A model-B sample therefore carries its neighbours' φ_j and weights ω_ij
-// (see Batch); an ego sampler must draw two hops to supply m_j.
+// (see Samples); an ego sampler must draw two hops to supply m_j.
 //
 // Parameters are stored flat: Model.C (N values c^k) and Model.A (N×2d,
 // row k is a^k). Gradients are written out: ∂F/∂c = σ(a·φ),

@@ -5,26 +5,14 @@ import (
 	"fmt"
 	"log"
 
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/gnn/asymptotic"
 )
-
-func ExampleParseActivation() {
-	a, err := asymptotic.ParseActivation("Tanh")
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(a, a.Eval(0), a.Deriv(0))
-	_, err = asymptotic.ParseActivation("softplus")
-	fmt.Println(err)
-	// Output:
-	// tanh 0 1
-	// asymptotic: ParseActivation: name="softplus" not one of identity, tanh, relu, sigmoid, erf: invalid parameter
-}
 
 // A model of width N is the prefix of the model of width 2N with the same
 // seed (coupling).
 func ExampleNewModel() {
-	cfg := asymptotic.ModelConfig{Width: 4, Dim: 1, Gamma: 1, Activation: asymptotic.Tanh, Sc: 1, Sw: 1, Seed: 7}
+	cfg := asymptotic.ModelConfig{Width: 4, Dim: 1, Gamma: 1, Activation: activation.Tanh, Sc: 1, Sw: 1, Seed: 7}
 	small, _ := asymptotic.NewModel(cfg)
 	cfg.Width = 8
 	big, _ := asymptotic.NewModel(cfg)
@@ -43,7 +31,7 @@ func ExampleTrain() {
 		Y: func(u float64) float64 { return 3 * (2*u - 1) },
 	}
 	cfg := asymptotic.DefaultConfig()
-	cfg.Width, cfg.Activation, cfg.Time, cfg.Times = 100, asymptotic.Identity, 20, []float64{0, 20}
+	cfg.Width, cfg.Activation, cfg.Time, cfg.Times = 100, activation.Identity, 20, []float64{0, 20}
 	run, err := asymptotic.Train(context.Background(), cfg, s)
 	if err != nil {
 		log.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/parallel"
 )
@@ -47,15 +48,15 @@ func ParseVariant(name string) (Variant, error) {
 
 // ModelConfig describes a network and its initialisation μ_0.
 type ModelConfig struct {
-	Width      int        // N ≥ 1 hidden units
-	Dim        int        // d ≥ 1 node features; φ = (x, m) has 2d entries
-	Gamma      float64    // γ ∈ [½, 1]: output scale N^{−γ}
-	Activation Activation // σ
-	Variant    Variant    // ModelA or ModelB
-	Sc         float64    // c ~ N(0, Sc²)
-	Sw         float64    // each entry of a = (w, v) ~ N(0, Sw²/d)
-	Symmetric  bool       // units in pairs (c, a), (−c, a): g_0 ≡ 0; Width must be even
-	Seed       uint64     // μ_0 is drawn from rand.NewPCG(Seed, 0)
+	Width      int             // N ≥ 1 hidden units
+	Dim        int             // d ≥ 1 node features; φ = (x, m) has 2d entries
+	Gamma      float64         // γ ∈ [½, 1]: output scale N^{−γ}
+	Activation activation.Kind // σ: Identity, Tanh, ReLU, Sigmoid or Erf
+	Variant    Variant         // ModelA or ModelB
+	Sc         float64         // c ~ N(0, Sc²)
+	Sw         float64         // each entry of a = (w, v) ~ N(0, Sw²/d)
+	Symmetric  bool            // units in pairs (c, a), (−c, a): g_0 ≡ 0; Width must be even
+	Seed       uint64          // μ_0 is drawn from rand.NewPCG(Seed, 0)
 }
 
 // maxParams bounds N·2d (8 bytes each): 2^32 values is 32 GiB.
@@ -94,7 +95,7 @@ type Model struct {
 	N       int // width
 	D       int // d
 	Gamma   float64
-	Act     Activation
+	Act     activation.Kind
 	Variant Variant
 	C       []float64 // N
 	A       []float64 // N×2d
@@ -184,7 +185,7 @@ func grow[T any](s []T, n int) []T {
 	return s[:n]
 }
 
-func (m *Model) view(b *Batch, nb int) view {
+func (m *Model) view(b *Samples, nb int) view {
 	ws := &m.ws
 	if m.Variant == ModelA {
 		if len(ws.ones) < nb {
@@ -283,7 +284,7 @@ func (m *Model) backward(v view, coef, sig []float64, fn func(k int, gc float64,
 		as := m.A[lo*p : hi*p]
 		for e := range ne {
 			phi := v.phi[e*p : (e+1)*p]
-			if sig == nil || m.Act == Erf {
+			if sig == nil || m.Act == activation.Erf {
 				for i := range z {
 					z[i] = dot(as[i*p:(i+1)*p], phi)
 				}
@@ -352,7 +353,7 @@ func (m *Model) residuals(v view, y []float64) float64 {
 // b and dst are not kept. Errors wrap graphs.ErrShape when b does not match
 // the model (Dim, Phi for model A, End/Weight/NbrPhi for model B) or
 // len(dst) ≠ B.
-func (m *Model) Predict(dst []float64, b *Batch) error {
+func (m *Model) Predict(dst []float64, b *Samples) error {
 	nb, err := b.check("Predict", m.D, m.Variant)
 	if err != nil {
 		return err
@@ -368,7 +369,7 @@ func (m *Model) Predict(dst []float64, b *Batch) error {
 // gradient: gc[k] = ∂ℓ/∂c^k (len N) and ga[k*2d+j] = ∂ℓ/∂a^k_j (len N·2d).
 // Cost two passes of Predict. Errors: as Predict, plus len(b.Y) = 0 and
 // wrong gc, ga lengths (graphs.ErrShape).
-func (m *Model) LossGrad(gc, ga []float64, b *Batch) (float64, error) {
+func (m *Model) LossGrad(gc, ga []float64, b *Samples) (float64, error) {
 	nb, err := b.check("LossGrad", m.D, m.Variant)
 	if err != nil {
 		return 0, err
@@ -399,7 +400,7 @@ func (m *Model) LossGrad(gc, ga []float64, b *Batch) (float64, error) {
 // which is gradient descent with η = α N^{2γ−2} on ℓ = ½(1/B)Σ(y − ŷ)². It
 // returns ℓ before the step. Cost as LossGrad, no allocation after the first
 // call with a batch of this size. Errors: as LossGrad, or alpha not finite.
-func (m *Model) Step(b *Batch, alpha float64) (float64, error) {
+func (m *Model) Step(b *Samples, alpha float64) (float64, error) {
 	nb, err := b.check("Step", m.D, m.Variant)
 	if err != nil {
 		return 0, err
@@ -439,14 +440,34 @@ func (m *Model) update(v view, alpha float64) {
 	})
 }
 
-// Moments are empirical moments of the units, E_N[f] = (1/N) Σ_k f(θ^k):
-// in MATH.md 4.2's symbols, MeanCA is b = E[c a], MeanAA is Q = E[a aᵀ] and
-// MeanC2 is q = E[c²]. With σ the identity the network is ŷ = N^{1−γ} b·φ.
+// Moments are moments of the distribution μ of the units θ = (c, a): the
+// empirical measure of a network's N units, E_N[f] = (1/N) Σ_k f(θ^k)
+// (Model.Moments), or the mean-field limit μ_t (limits/meanfield). In
+// MATH.md 4.2's symbols, MeanCA is b = E[c a], MeanAA is Q = E[a aᵀ] and
+// MeanC2 is q = E[c²], the state of the moment ODE of linear σ; with σ the
+// identity the network is ŷ = N^{1−γ} b·φ.
 type Moments struct {
-	MeanC  float64   `json:"mean_c"`  // E_N[c]
-	MeanC2 float64   `json:"mean_c2"` // q = E_N[c²]
-	MeanCA []float64 `json:"mean_ca"` // b = E_N[c a], 2d
-	MeanAA []float64 `json:"mean_aa"` // Q = E_N[a aᵀ], 2d×2d row-major
+	MeanC  float64   `json:"mean_c"`  // E[c]
+	MeanC2 float64   `json:"mean_c2"` // q = E[c²]
+	MeanCA []float64 `json:"mean_ca"` // b = E[c a], dim = 2d
+	MeanAA []float64 `json:"mean_aa"` // Q = E[a aᵀ], dim×dim row-major
+}
+
+// Dim returns dim = len(MeanCA), the length 2d of a.
+func (mo Moments) Dim() int { return len(mo.MeanCA) }
+
+// Output returns g(φ) = b·φ, the output of a network with linear σ in the
+// mean-field scaling (N^{γ−1} times its output otherwise). len(phi) must
+// be Dim() (a mismatch panics: the caller controls the shape). Cost O(dim).
+func (mo Moments) Output(phi []float64) float64 {
+	if len(phi) != len(mo.MeanCA) {
+		panic(fmt.Sprintf("asymptotic: Moments.Output: len(phi)=%d != dim=%d", len(phi), len(mo.MeanCA)))
+	}
+	var s float64
+	for i, b := range mo.MeanCA {
+		s += b * phi[i]
+	}
+	return s
 }
 
 // Moments computes the unit moments in fixed chunks summed in chunk order.

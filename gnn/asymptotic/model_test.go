@@ -11,13 +11,13 @@ import (
 	"github.com/gnnwb/gnnwb/graphs"
 )
 
-var allActivations = []Activation{Identity, Tanh, ReLU, Sigmoid, Erf}
+var allActivations = []activation.Kind{activation.Identity, activation.Tanh, activation.ReLU, activation.Sigmoid, activation.Erf}
 
 // randomBatch returns a batch of nb samples for variant v with random
 // inputs; model B samples get 1 + (b mod 3) neighbour entries.
-func randomBatch(rng *rand.Rand, d, nb int, v Variant) *Batch {
+func randomBatch(rng *rand.Rand, d, nb int, v Variant) *Samples {
 	p := 2 * d
-	b := &Batch{Dim: d, Y: make([]float64, nb)}
+	b := &Samples{Dim: d, Y: make([]float64, nb)}
 	for i := range b.Y {
 		b.Y[i] = rng.NormFloat64()
 	}
@@ -42,8 +42,8 @@ func randomBatch(rng *rand.Rand, d, nb int, v Variant) *Batch {
 }
 
 // refOutput is ŷ_b written straight from MATH.md section 3, one unit and
-// one entry at a time, with Activation.Eval: the reference for forward.
-func refOutput(m *Model, b *Batch) []float64 {
+// one entry at a time, with activation.Kind.Eval: the reference for forward.
+func refOutput(m *Model, b *Samples) []float64 {
 	p := 2 * m.D
 	out := make([]float64, b.Len())
 	for i := range out {
@@ -69,7 +69,7 @@ func refOutput(m *Model, b *Batch) []float64 {
 	return out
 }
 
-func refLoss(m *Model, b *Batch) float64 {
+func refLoss(m *Model, b *Samples) float64 {
 	out := refOutput(m, b)
 	s := 0.0
 	for i, y := range b.Y {
@@ -80,7 +80,7 @@ func refLoss(m *Model, b *Batch) float64 {
 
 // minAbsPreact returns min |a^k·φ_e| over units and entries: the distance to
 // ReLU's kink.
-func minAbsPreact(m *Model, b *Batch) float64 {
+func minAbsPreact(m *Model, b *Samples) float64 {
 	p := 2 * m.D
 	phi := b.Phi
 	if m.Variant == ModelB {
@@ -108,7 +108,7 @@ func TestLossGradFiniteDifference(t *testing.T) {
 				rng := rand.New(rand.NewPCG(7, uint64(act)))
 				cfg := ModelConfig{Width: 5, Dim: 2, Gamma: 0.75, Activation: act, Variant: v, Sc: 1, Sw: 1}
 				var m *Model
-				var b *Batch
+				var b *Samples
 				for try := uint64(0); ; try++ {
 					cfg.Seed = try
 					var err error
@@ -116,7 +116,7 @@ func TestLossGradFiniteDifference(t *testing.T) {
 						t.Fatal(err)
 					}
 					b = randomBatch(rng, 2, 4, v)
-					if act != ReLU || minAbsPreact(m, b) > 1e-3 {
+					if act != activation.ReLU || minAbsPreact(m, b) > 1e-3 {
 						break
 					}
 				}
@@ -191,8 +191,8 @@ func TestPredictMatchesReference(t *testing.T) {
 //
 // All these numbers are exact in float64.
 func TestStepHandComputed(t *testing.T) {
-	m := &Model{N: 1, D: 1, Gamma: 1, Act: Identity, C: []float64{2}, A: []float64{1, -1}}
-	b := &Batch{Dim: 1, Y: []float64{1, 0}, Phi: []float64{1, 2, 3, 1}}
+	m := &Model{N: 1, D: 1, Gamma: 1, Act: activation.Identity, C: []float64{2}, A: []float64{1, -1}}
+	b := &Samples{Dim: 1, Y: []float64{1, 0}, Phi: []float64{1, 2, 3, 1}}
 	loss, err := m.Step(b, 0.5)
 	if err != nil {
 		t.Fatal(err)
@@ -204,8 +204,8 @@ func TestStepHandComputed(t *testing.T) {
 	// tanh, N = 1, γ = ½ (irrelevant at N = 1), α = 1, B = 1, c = 1,
 	// a = (0.5, 0), φ = (1, 1), y = 1: z = 0.5, ŷ = tanh 0.5, r = 1 − ŷ,
 	// c ← 1 + r tanh 0.5, a ← a + r·c·(1 − tanh² 0.5)·φ.
-	m = &Model{N: 1, D: 1, Gamma: 0.5, Act: Tanh, C: []float64{1}, A: []float64{0.5, 0}}
-	b = &Batch{Dim: 1, Y: []float64{1}, Phi: []float64{1, 1}}
+	m = &Model{N: 1, D: 1, Gamma: 0.5, Act: activation.Tanh, C: []float64{1}, A: []float64{0.5, 0}}
+	b = &Samples{Dim: 1, Y: []float64{1}, Phi: []float64{1, 1}}
 	if _, err := m.Step(b, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +223,7 @@ func TestStepIsScaledGradient(t *testing.T) {
 	for _, v := range []Variant{ModelA, ModelB} {
 		for _, gamma := range []float64{0.5, 0.8, 1} {
 			t.Run(fmt.Sprintf("%v/gamma=%v", v, gamma), func(t *testing.T) {
-				m, err := NewModel(ModelConfig{Width: 70, Dim: 2, Gamma: gamma, Activation: Erf, Variant: v, Sc: 1, Sw: 1, Seed: 9})
+				m, err := NewModel(ModelConfig{Width: 70, Dim: 2, Gamma: gamma, Activation: activation.Erf, Variant: v, Sc: 1, Sw: 1, Seed: 9})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -259,7 +259,7 @@ func TestStepIsScaledGradient(t *testing.T) {
 // (for a normal, Var(x²) = 2σ⁴).
 func TestInitCoupling(t *testing.T) {
 	for _, sym := range []bool{false, true} {
-		cfg := ModelConfig{Width: 2000, Dim: 2, Gamma: 1, Activation: Tanh, Sc: 1.5, Sw: 2, Symmetric: sym, Seed: 11}
+		cfg := ModelConfig{Width: 2000, Dim: 2, Gamma: 1, Activation: activation.Tanh, Sc: 1.5, Sw: 2, Symmetric: sym, Seed: 11}
 		small, err := NewModel(cfg)
 		if err != nil {
 			t.Fatal(err)
@@ -317,7 +317,7 @@ func sameBits(a, b []float64) bool {
 }
 
 func TestModelErrors(t *testing.T) {
-	ok := ModelConfig{Width: 4, Dim: 1, Gamma: 1, Activation: Tanh, Sc: 1, Sw: 1}
+	ok := ModelConfig{Width: 4, Dim: 1, Gamma: 1, Activation: activation.Tanh, Sc: 1, Sw: 1}
 	tests := []struct {
 		name string
 		edit func(c *ModelConfig)
@@ -345,20 +345,20 @@ func TestModelErrors(t *testing.T) {
 		})
 	}
 	m, _ := NewModel(ok)
-	b := &Batch{Dim: 2, Y: []float64{1}, Phi: []float64{1, 2, 3, 4}}
+	b := &Samples{Dim: 2, Y: []float64{1}, Phi: []float64{1, 2, 3, 4}}
 	if err := m.Predict(make([]float64, 1), b); !errors.Is(err, graphs.ErrShape) {
 		t.Errorf("Dim mismatch: %v", err)
 	}
-	b = &Batch{Dim: 1, Y: []float64{1}, Phi: []float64{1}}
+	b = &Samples{Dim: 1, Y: []float64{1}, Phi: []float64{1}}
 	if _, err := m.Step(b, 1); !errors.Is(err, graphs.ErrShape) {
 		t.Errorf("short Phi: %v", err)
 	}
-	b = &Batch{Dim: 1, Y: []float64{1}, Phi: []float64{1, 1}}
+	b = &Samples{Dim: 1, Y: []float64{1}, Phi: []float64{1, 1}}
 	if _, err := m.Step(b, math.NaN()); !errors.Is(err, graphs.ErrParameter) {
 		t.Errorf("alpha NaN: %v", err)
 	}
 	mb, _ := NewModel(ModelConfig{Width: 2, Dim: 1, Gamma: 1, Variant: ModelB})
-	b = &Batch{Dim: 1, Y: []float64{1, 2}, End: []int{2, 1}, Weight: []float64{1, 1}, NbrPhi: []float64{1, 1, 1, 1}}
+	b = &Samples{Dim: 1, Y: []float64{1, 2}, End: []int{2, 1}, Weight: []float64{1, 1}, NbrPhi: []float64{1, 1, 1, 1}}
 	if _, err := mb.Step(b, 1); !errors.Is(err, graphs.ErrShape) {
 		t.Errorf("decreasing End: %v", err)
 	}

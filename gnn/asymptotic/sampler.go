@@ -228,12 +228,12 @@ func (s *GraphSampler) SampleNeighbours(rng *rand.Rand, y []float64, end []int, 
 // set of the function error e_fun (MATH.md section 5). u is not kept. Cost
 // O(len(u)) function calls (times len(Nodes) for ModelB). Errors as Sample
 // and SampleNeighbours.
-func (s *FuncSampler) At(u []float64, v Variant) (*Batch, error) {
+func (s *FuncSampler) At(u []float64, v Variant) (*Samples, error) {
 	if err := s.check("At", v == ModelB); err != nil {
 		return nil, err
 	}
 	p := 2 * s.D
-	b := &Batch{Dim: s.D, Y: make([]float64, len(u))}
+	b := &Samples{Dim: s.D, Y: make([]float64, len(u))}
 	switch v {
 	case ModelA:
 		b.Phi = make([]float64, len(u)*p)
@@ -260,7 +260,7 @@ func (s *FuncSampler) At(u []float64, v Variant) (*Batch, error) {
 // all nodes 0..n−1 it is the evaluation set of the node error e_node
 // (MATH.md section 5). nodes is not kept. Errors: a node id outside [0, n)
 // (graphs.ErrNodeID), an unknown variant (graphs.ErrParameter).
-func (s *GraphSampler) At(nodes []int, v Variant) (*Batch, error) {
+func (s *GraphSampler) At(nodes []int, v Variant) (*Samples, error) {
 	n := s.g.NumNodes()
 	for _, i := range nodes {
 		if i < 0 || i >= n {
@@ -268,7 +268,7 @@ func (s *GraphSampler) At(nodes []int, v Variant) (*Batch, error) {
 		}
 	}
 	p := 2 * s.d
-	b := &Batch{Dim: s.d, Y: make([]float64, len(nodes))}
+	b := &Samples{Dim: s.d, Y: make([]float64, len(nodes))}
 	switch v {
 	case ModelA:
 		b.Phi = make([]float64, len(nodes)*p)

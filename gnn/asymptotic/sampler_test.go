@@ -13,6 +13,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 )
 
@@ -70,7 +71,7 @@ func TestGraphSamplerDense(t *testing.T) {
 				phi := func(j int) []float64 {
 					return []float64{x[j*d], x[j*d+1], M.At(j, 0), M.At(j, 1)}
 				}
-				ba := &Batch{Dim: d, Y: make([]float64, nb), Phi: make([]float64, nb*2*d)}
+				ba := &Samples{Dim: d, Y: make([]float64, nb), Phi: make([]float64, nb*2*d)}
 				if err := s.Sample(rand.New(rand.NewPCG(3, 3)), ba.Phi, ba.Y); err != nil {
 					t.Fatal(err)
 				}
@@ -81,7 +82,7 @@ func TestGraphSamplerDense(t *testing.T) {
 						}
 					}
 				}
-				bb := &Batch{Dim: d, Y: make([]float64, nb), End: make([]int, nb)}
+				bb := &Samples{Dim: d, Y: make([]float64, nb), End: make([]int, nb)}
 				bb.Weight, bb.NbrPhi, err = s.SampleNeighbours(rand.New(rand.NewPCG(3, 3)), bb.Y, bb.End, nil, nil)
 				if err != nil {
 					t.Fatal(err)
@@ -106,7 +107,7 @@ func TestGraphSamplerDense(t *testing.T) {
 						t.Errorf("At(%v, %v) differs from the sampled batch", ids, v)
 					}
 				}
-				m, err := NewModel(ModelConfig{Width: 3, Dim: d, Gamma: 1, Activation: Tanh, Variant: ModelB, Sc: 1, Sw: 1, Seed: 2})
+				m, err := NewModel(ModelConfig{Width: 3, Dim: d, Gamma: 1, Activation: activation.Tanh, Variant: ModelB, Sc: 1, Sw: 1, Seed: 2})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -171,7 +172,7 @@ func legendreSamplerNoW() *FuncSampler {
 	return s
 }
 
-func sameBatch(a, b *Batch) bool {
+func sameBatch(a, b *Samples) bool {
 	if a.Dim != b.Dim || len(a.End) != len(b.End) {
 		return false
 	}
@@ -193,17 +194,17 @@ func TestFuncSamplerAt(t *testing.T) {
 	for i := range u {
 		u[i] = rng.Float64()
 	}
-	ba := &Batch{Dim: 1, Y: make([]float64, nb), Phi: make([]float64, 2*nb)}
+	ba := &Samples{Dim: 1, Y: make([]float64, nb), Phi: make([]float64, 2*nb)}
 	if err := s.Sample(rand.New(rand.NewPCG(2, 9)), ba.Phi, ba.Y); err != nil {
 		t.Fatal(err)
 	}
-	bb := &Batch{Dim: 1, Y: make([]float64, nb), End: make([]int, nb)}
+	bb := &Samples{Dim: 1, Y: make([]float64, nb), End: make([]int, nb)}
 	var err error
 	bb.Weight, bb.NbrPhi, err = s.SampleNeighbours(rand.New(rand.NewPCG(2, 9)), bb.Y, bb.End, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for v, want := range map[Variant]*Batch{ModelA: ba, ModelB: bb} {
+	for v, want := range map[Variant]*Samples{ModelA: ba, ModelB: bb} {
 		got, err := s.At(u, v)
 		if err != nil {
 			t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
 	"github.com/gnnwb/gnnwb/internal/parallel"
@@ -32,7 +33,7 @@ type Config struct {
 	// e.g. quadrature nodes u_q with φ(u_q) = (X(u_q), (T_W X)(u_q)). When it
 	// has targets Y the record also holds EvalLoss = ½ Σ_q ω_q (y_q − ŷ_q)²
 	// with ω = EvalWeights (nil: 1/Q each).
-	Eval        *Batch
+	Eval        *Samples
 	EvalWeights []float64
 
 	Checkpoint      string        // checkpoint file ("" : none)
@@ -48,7 +49,7 @@ type Config struct {
 // t = 0 and T.
 func DefaultConfig() Config {
 	return Config{
-		ModelConfig: ModelConfig{Width: 1000, Dim: 1, Gamma: 1, Activation: Tanh, Variant: ModelA, Sc: 1, Sw: 1, Seed: 1},
+		ModelConfig: ModelConfig{Width: 1000, Dim: 1, Gamma: 1, Activation: activation.Tanh, Variant: ModelA, Sc: 1, Sw: 1, Seed: 1},
 		Alpha:       1, Batch: 1, Time: 1, Times: []float64{0, 1},
 	}
 }
@@ -254,7 +255,7 @@ func Train(ctx context.Context, cfg Config, sampler Sampler) (*Run, error) {
 
 	p := 2 * cfg.Dim
 	nb := cfg.Batch
-	batch := &Batch{Dim: cfg.Dim, Y: make([]float64, nb)}
+	batch := &Samples{Dim: cfg.Dim, Y: make([]float64, nb)}
 	if cfg.Variant == ModelA {
 		batch.Phi = make([]float64, nb*p)
 	} else {

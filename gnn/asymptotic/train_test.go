@@ -17,6 +17,7 @@ import (
 	"gonum.org/v1/gonum/integrate/quad"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 )
 
@@ -48,7 +49,7 @@ func gaussLegendre(n int) (x, w []float64) {
 
 // evalSet returns the sampler's inputs at the Gauss–Legendre nodes with their
 // targets, as a batch for variant v, and the weights.
-func evalSet(t *testing.T, s *FuncSampler, q int, v Variant) (*Batch, []float64) {
+func evalSet(t *testing.T, s *FuncSampler, q int, v Variant) (*Samples, []float64) {
 	t.Helper()
 	u, w := gaussLegendre(q)
 	b, err := s.At(u, v)
@@ -60,7 +61,7 @@ func evalSet(t *testing.T, s *FuncSampler, q int, v Variant) (*Batch, []float64)
 
 func smallConfig(v Variant, s *FuncSampler, t *testing.T) Config {
 	cfg := DefaultConfig()
-	cfg.Width, cfg.Dim, cfg.Variant, cfg.Activation = 300, 1, v, Tanh
+	cfg.Width, cfg.Dim, cfg.Variant, cfg.Activation = 300, 1, v, activation.Tanh
 	cfg.Gamma, cfg.Alpha, cfg.Batch, cfg.Time = 0.75, 0.8, 2, 1
 	cfg.Seed = 21
 	cfg.Times = []float64{0, 0.25, 0.5, 1}
@@ -214,7 +215,7 @@ func TestLatentCoupling(t *testing.T) {
 func TestLinearConvergesToLeastSquares(t *testing.T) {
 	s := legendreSampler()
 	cfg := DefaultConfig()
-	cfg.Width, cfg.Dim, cfg.Gamma, cfg.Activation, cfg.Alpha, cfg.Batch = 200, 1, 1, Identity, 1, 1
+	cfg.Width, cfg.Dim, cfg.Gamma, cfg.Activation, cfg.Alpha, cfg.Batch = 200, 1, 1, activation.Identity, 1, 1
 	cfg.Seed, cfg.Time = 5, 120
 	cfg.Times = []float64{0}
 	const nrec = 201
@@ -315,12 +316,12 @@ func TestTrainErrors(t *testing.T) {
 		{"time huge", func(c *Config) { c.Time = 1e300 }, graphs.ErrParameter},
 		{"record after T", func(c *Config) { c.Times = []float64{2} }, graphs.ErrParameter},
 		{"dim mismatch", func(c *Config) { c.Dim = 2 }, graphs.ErrShape},
-		{"eval shape", func(c *Config) { c.Eval = &Batch{Dim: 1, Y: []float64{1}, Phi: []float64{1}} }, graphs.ErrShape},
+		{"eval shape", func(c *Config) { c.Eval = &Samples{Dim: 1, Y: []float64{1}, Phi: []float64{1}} }, graphs.ErrShape},
 		{"eval weights", func(c *Config) {
-			c.Eval, c.EvalWeights = &Batch{Dim: 1, Y: []float64{1}, Phi: []float64{1, 1}}, []float64{1, 2}
+			c.Eval, c.EvalWeights = &Samples{Dim: 1, Y: []float64{1}, Phi: []float64{1, 1}}, []float64{1, 2}
 		}, graphs.ErrShape},
 		{"checkpoint steps", func(c *Config) { c.CheckpointSteps = -1 }, graphs.ErrParameter},
-		{"diverges", func(c *Config) { c.Alpha, c.Activation, c.Time = 1e6, Identity, 5 }, graphs.ErrParameter},
+		{"diverges", func(c *Config) { c.Alpha, c.Activation, c.Time = 1e6, activation.Identity, 5 }, graphs.ErrParameter},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -428,7 +429,7 @@ func TestLinearModelBIsModelAOnAggregatedInputs(t *testing.T) {
 			s = sb
 		}
 		cfg := smallConfig(v, s, t)
-		cfg.Activation, cfg.Gamma = Identity, 1
+		cfg.Activation, cfg.Gamma = activation.Identity, 1
 		r, err := Train(context.Background(), cfg, s)
 		if err != nil {
 			t.Fatal(err)

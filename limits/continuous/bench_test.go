@@ -7,14 +7,14 @@ import (
 	"testing"
 
 	"github.com/gnnwb/gnnwb/generators"
-	"github.com/gnnwb/gnnwb/gnn"
+	"github.com/gnnwb/gnnwb/gnn/activation"
 )
 
 // BenchmarkNew builds the limit of the Keriven network (Q² graphon
 // evaluations and 6 layers on the grid) for Q = 64 and 128.
 func BenchmarkNew(b *testing.B) {
 	w, _ := generators.Gaussian(0.15)
-	m := gcnStack([]int{1, 10, 10, 10, 10, 10, 1}, gnn.ReLU, aggregation.AddMissingLoops, 1, 0)
+	m := gcnStack([]int{1, 10, 10, 10, 10, 10, 1}, activation.ReLU, aggregation.AddMissingLoops, 1, 0)
 	for _, p := range []int{8, 16} {
 		rule, _ := PanelRule(p, DefaultNodes)
 		b.Run(fmt.Sprintf("Q=%d", rule.Len()), func(b *testing.B) {
@@ -32,7 +32,7 @@ func BenchmarkNew(b *testing.B) {
 // the Keriven experiment).
 func BenchmarkAt(b *testing.B) {
 	w, _ := generators.Gaussian(0.15)
-	net, err := New(gcnStack([]int{1, 10, 10, 10, 10, 10, 1}, gnn.ReLU, aggregation.AddMissingLoops, 1, 0), w, Latent, Options{})
+	net, err := New(gcnStack([]int{1, 10, 10, 10, 10, 10, 1}, activation.ReLU, aggregation.AddMissingLoops, 1, 0), w, Latent, Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gnnwb/gnnwb/generators"
 	"github.com/gnnwb/gnnwb/gnn"
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/graphs/aggregation"
 	"github.com/gnnwb/gnnwb/internal/parallel"
@@ -25,7 +26,7 @@ type KerivenConfig struct {
 	// and none after the last (nil: 1, 10, 10, 10, 10, 10, 1).
 	Widths []int
 	// Act is σ; Identity means the default ReLU (as gnn.ModelOptions).
-	Act gnn.Act
+	Act activation.Kind
 	// Loops is the self-loop policy of every GCNConv. The zero value,
 	// aggregation.NoLoops, is the paper's GCN, D^−½ A D^−½, whose graphon
 	// limit is T_sym; with loops (AddMissingLoops, PyTorch Geometric's
@@ -131,8 +132,8 @@ func (cfg KerivenConfig) withDefaults() (KerivenConfig, error) {
 			return cfg, fmt.Errorf("%s: Widths[%d]=%d not in [1, 4096]: %w", fn, k, d, graphs.ErrParameter)
 		}
 	}
-	if cfg.Act == gnn.Identity {
-		cfg.Act = gnn.ReLU
+	if cfg.Act == activation.Identity {
+		cfg.Act = activation.ReLU
 	}
 	if err := (aggregation.Aggregation{Norm: aggregation.Symmetric, Loops: cfg.Loops}).Validate(); err != nil {
 		return cfg, fmt.Errorf("%s: Loops: %w", fn, err)
@@ -189,7 +190,7 @@ func (cfg KerivenConfig) withDefaults() (KerivenConfig, error) {
 // gcnStack builds the experiment's network for repetition r:
 // [GCNConv, σ]×(L−1), GCNConv with the self-loop policy loops, initialised
 // from rand.NewPCG(seed, Mix(r)).
-func gcnStack(widths []int, act gnn.Act, loops aggregation.Loops, seed uint64, r int) *gnn.Sequential {
+func gcnStack(widths []int, act activation.Kind, loops aggregation.Loops, seed uint64, r int) *gnn.Sequential {
 	var ms []gnn.Module
 	for k := 0; k+1 < len(widths); k++ {
 		if k > 0 {

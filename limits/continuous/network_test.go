@@ -10,6 +10,7 @@ import (
 
 	"github.com/gnnwb/gnnwb/generators"
 	"github.com/gnnwb/gnnwb/gnn"
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 )
 
@@ -69,7 +70,7 @@ func TestClosedForms(t *testing.T) {
 			0, func(u float64) float64 { return 0.5*u + 2.0/3 }},
 		{"gin on a constant graphon", mustConstant(t, 0.4), gin, Latent,
 			10, func(u float64) float64 { return 2*(1.5*u+10*0.4*0.5) - 1 }},
-		{"gcn then linear then tanh", mustConstant(t, 1), gnn.NewSequential(gcn(1, 2, []float64{1, -2}, nil), linear(2, 1, []float64{1, 1}, []float64{0.1}), gnn.NewActivation(gnn.Tanh, 0)), square,
+		{"gcn then linear then tanh", mustConstant(t, 1), gnn.NewSequential(gcn(1, 2, []float64{1, -2}, nil), linear(2, 1, []float64{1, 1}, []float64{0.1}), gnn.NewActivation(activation.Tanh, 0)), square,
 			0, func(float64) float64 { return math.Tanh(-1.0/3 + 0.1) }},
 	}
 	for _, tc := range tests {
@@ -137,7 +138,7 @@ func TestAtReproducesGrid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := gcnStack([]int{1, 10, 10, 10, 1}, gnn.ReLU, aggregation.NoLoops, 3, 0)
+	m := gcnStack([]int{1, 10, 10, 10, 1}, activation.ReLU, aggregation.NoLoops, 3, 0)
 	net, err := New(m, w, Latent, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -157,8 +158,8 @@ func TestAtReproducesGrid(t *testing.T) {
 // mixedNet is GCN(1,4), ReLU, SAGE(4,3), tanh, GCN(3,2) with random
 // parameters.
 func mixedNet(seed uint64) *gnn.Sequential {
-	m := gnn.NewSequential(gnn.NewGCNConv(1, 4), gnn.NewActivation(gnn.ReLU, 0), gnn.NewSAGEConv(4, 3),
-		gnn.NewActivation(gnn.Tanh, 0), gnn.NewGCNConv(3, 2))
+	m := gnn.NewSequential(gnn.NewGCNConv(1, 4), gnn.NewActivation(activation.ReLU, 0), gnn.NewSAGEConv(4, 3),
+		gnn.NewActivation(activation.Tanh, 0), gnn.NewGCNConv(3, 2))
 	randomise(m, seed)
 	return m
 }
@@ -194,7 +195,7 @@ func TestCompleteGraphConstantInput(t *testing.T) {
 	}
 	// The same with a mean readout and a linear head: a graph-level model.
 	head := linear(2, 1, []float64{0.3, -1.2}, []float64{0.05})
-	gm := gnn.NewSequential(mixedNet(5), gnn.NewActivation(gnn.ReLU, 0), gnn.NewReadout(gnn.MeanPool, 2), head)
+	gm := gnn.NewSequential(mixedNet(5), gnn.NewActivation(activation.ReLU, 0), gnn.NewReadout(gnn.MeanPool, 2), head)
 	e, err = Distance(context.Background(), gm, mustConstant(t, 0.6), g, u, x, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -257,8 +258,8 @@ func weightedComplete(t *testing.T, n int, w generators.Graphon, loops bool) (gr
 // the GIN case) with random parameters.
 func TestWeightedCompleteGraphRates(t *testing.T) {
 	w := generators.Exponential()
-	m := gnn.NewSequential(gnn.NewGCNConv(1, 6), gnn.NewActivation(gnn.Tanh, 0), gnn.NewSAGEConv(6, 6),
-		gnn.NewActivation(gnn.Tanh, 0), gnn.NewGCNConv(6, 1))
+	m := gnn.NewSequential(gnn.NewGCNConv(1, 6), gnn.NewActivation(activation.Tanh, 0), gnn.NewSAGEConv(6, 6),
+		gnn.NewActivation(activation.Tanh, 0), gnn.NewGCNConv(6, 1))
 	randomise(m, 11)
 	rule, _ := PanelRule(4, 16)
 	fine, _ := PanelRule(8, 16)
@@ -392,7 +393,7 @@ func TestNewErrors(t *testing.T) {
 // FromModel compiles a gnn.Model (dropout skipped) to the same limit as its
 // Sequential.
 func TestFromModel(t *testing.T) {
-	m, err := gnn.NewModel(gnn.KindSAGE, 1, 5, 2, gnn.ModelOptions{Layers: 3, Dropout: 0.5, Act: gnn.Tanh})
+	m, err := gnn.NewModel(gnn.KindSAGE, 1, 5, 2, gnn.ModelOptions{Layers: 3, Dropout: 0.5, Act: activation.Tanh})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,7 @@ func (k NTK) Validate() error {
 	return nil
 }
 
-// ClosedForm reports whether the moments of k.Act have a closed form
+// ClosedForm reports whether the Expectations of k.Act have a closed form
 // (identity, ReLU, erf); tanh and sigmoid use nested Gaussian quadrature.
 func (k NTK) ClosedForm() bool {
 	switch k.Act {
@@ -57,14 +57,14 @@ func dot(a, b []float64) float64 {
 	return s
 }
 
-// Moments returns E[σ(a·φ)σ(a·ψ)] and E[σ'(a·φ)σ'(a·ψ)] under a ~ N(0,
+// Expectations returns E[σ(a·φ)σ(a·ψ)] and E[σ'(a·φ)σ'(a·ψ)] under a ~ N(0,
 // (Sw²/D) I). φ and ψ must have equal length (the caller's shape; a mismatch
 // panics). Cost O(len φ) for the closed forms; for tanh and sigmoid a
 // nested graded Gauss–Legendre rule of a few 10⁴ points (see gaussMoments).
 // Call Validate first: an invalid activation returns NaN, NaN.
-func (k NTK) Moments(phi, psi []float64) (ss, dd float64) {
+func (k NTK) Expectations(phi, psi []float64) (ss, dd float64) {
 	if len(phi) != len(psi) {
-		panic(fmt.Sprintf("kernel: Moments: len(phi)=%d != len(psi)=%d", len(phi), len(psi)))
+		panic(fmt.Sprintf("kernel: Expectations: len(phi)=%d != len(psi)=%d", len(phi), len(psi)))
 	}
 	v := k.Sw * k.Sw / float64(k.D)
 	s11, s22, s12 := v*dot(phi, phi), v*dot(psi, psi), v*dot(phi, psi)
@@ -91,16 +91,16 @@ func (k NTK) Moments(phi, psi []float64) (ss, dd float64) {
 }
 
 // Kernel returns K(φ, ψ) = E[σσ'] + Sc² E[σ'σ'] φ·ψ. Preconditions and cost
-// as Moments.
+// as Expectations.
 func (k NTK) Kernel(phi, psi []float64) float64 {
-	ss, dd := k.Moments(phi, psi)
+	ss, dd := k.Expectations(phi, psi)
 	return ss + k.Sc*k.Sc*dd*dot(phi, psi)
 }
 
 // GP returns the covariance E[c²] E[σ(a·φ)σ(a·ψ)] = Sc² E[σσ'] of the
-// Gaussian process g_0 of the kernel scaling. Preconditions as Moments.
+// Gaussian process g_0 of the kernel scaling. Preconditions as Expectations.
 func (k NTK) GP(phi, psi []float64) float64 {
-	ss, _ := k.Moments(phi, psi)
+	ss, _ := k.Expectations(phi, psi)
 	return k.Sc * k.Sc * ss
 }
 

@@ -87,7 +87,7 @@ func TestNTKMonteCarlo(t *testing.T) {
 				sd.s += partD[c][p].s
 				sd.s2 += partD[c][p].s2
 			}
-			mss, mdd := k.Moments(pr.phi, pr.psi)
+			mss, mdd := k.Expectations(pr.phi, pr.psi)
 			for _, chk := range []struct {
 				what  string
 				st    mcStats

@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/gnnwb/gnnwb/gnn/activation"
+	"github.com/gnnwb/gnnwb/gnn/asymptotic"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/limits/ode"
 )
@@ -53,19 +54,19 @@ func TestMomentLimit(t *testing.T) {
 	if err := bstar.SolveVec(mat.NewDense(2, 2, sigma), mat.NewVecDense(2, r)); err != nil {
 		t.Fatal(err)
 	}
-	c0 := m0.Q[0] + m0.Q[3] - m0.Q0
+	c0 := m0.MeanAA[0] + m0.MeanAA[3] - m0.MeanC2
 	for k, m := range ms {
-		if c := m.Q[0] + m.Q[3] - m.Q0; math.Abs(c-c0) > 1e-8 {
+		if c := m.MeanAA[0] + m.MeanAA[3] - m.MeanC2; math.Abs(c-c0) > 1e-8 {
 			t.Errorf("t=%v: tr Q − q = %v, initially %v", times[k], c, c0)
 		}
-		if m.Q[1] != m.Q[2] {
-			t.Errorf("t=%v: Q not symmetric: %v", times[k], m.Q)
+		if m.MeanAA[1] != m.MeanAA[2] {
+			t.Errorf("t=%v: Q not symmetric: %v", times[k], m.MeanAA)
 		}
 	}
 	last := ms[len(ms)-1]
 	for i := 0; i < 2; i++ {
-		if d := math.Abs(last.B[i] - bstar.AtVec(i)); d > 1e-6*math.Max(1, math.Abs(bstar.AtVec(i))) {
-			t.Errorf("b_∞[%d] = %v, Σ⁻¹r = %v", i, last.B[i], bstar.AtVec(i))
+		if d := math.Abs(last.MeanCA[i] - bstar.AtVec(i)); d > 1e-6*math.Max(1, math.Abs(bstar.AtVec(i))) {
+			t.Errorf("b_∞[%d] = %v, Σ⁻¹r = %v", i, last.MeanCA[i], bstar.AtVec(i))
 		}
 	}
 }
@@ -75,7 +76,7 @@ func TestMomentLimit(t *testing.T) {
 // RK4 at h = 1e-4 (global error ~1e-15).
 func TestMoments1D(t *testing.T) {
 	const s, r, alpha, T = 0.7, 0.9, 1.3, 2.0
-	m0 := Moments{B: []float64{0.1}, Q: []float64{0.5}, Q0: 0.8}
+	m0 := asymptotic.Moments{MeanCA: []float64{0.1}, MeanAA: []float64{0.5}, MeanC2: 0.8}
 	ms, _, err := SolveMoments(context.Background(), MomentProblem{Sigma: []float64{s}, R: []float64{r}, Alpha: alpha}, m0, []float64{T}, tight)
 	if err != nil {
 		t.Fatal(err)
@@ -106,11 +107,43 @@ func TestMoments1D(t *testing.T) {
 			y[i] += h / 6 * (k1[i] + 2*k2[i] + 2*k3[i] + k4[i])
 		}
 	}
-	got := []float64{ms[0].B[0], ms[0].Q[0], ms[0].Q0}
+	got := []float64{ms[0].MeanCA[0], ms[0].MeanAA[0], ms[0].MeanC2}
 	for i := range y {
 		if math.Abs(got[i]-y[i]) > 1e-9 {
 			t.Errorf("component %d: DP5 %v, RK4 %v", i, got[i], y[i])
 		}
+	}
+}
+
+// TestEmpiricalMomentsOfNetwork: the moments of a network's units as
+// particles (Model.Particles) are the network's own (Model.Moments): one
+// Moments type for the finite network and its limit. The two sum in
+// different orders, so they agree to rounding.
+func TestEmpiricalMomentsOfNetwork(t *testing.T) {
+	m, err := asymptotic.NewModel(asymptotic.ModelConfig{Width: 300, Dim: 2, Gamma: 1, Activation: activation.Tanh, Sc: 1.2, Sw: 0.8, Seed: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := m.Moments()
+	got, err := EmpiricalMoments(m.Particles(), 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	near := func(name string, a, b float64) {
+		if math.Abs(a-b) > 1e-13 {
+			t.Errorf("%s: EmpiricalMoments %v, Model.Moments %v", name, a, b)
+		}
+	}
+	near("MeanC", got.MeanC, want.MeanC)
+	near("MeanC2", got.MeanC2, want.MeanC2)
+	for i := range want.MeanCA {
+		near("MeanCA", got.MeanCA[i], want.MeanCA[i])
+	}
+	for i := range want.MeanAA {
+		near("MeanAA", got.MeanAA[i], want.MeanAA[i])
+	}
+	if got.Dim() != 4 || len(got.MeanAA) != 16 {
+		t.Errorf("Dim = %d, len(MeanAA) = %d", got.Dim(), len(got.MeanAA))
 	}
 }
 
@@ -141,13 +174,13 @@ func TestParticlesMatchMoments(t *testing.T) {
 	for k := range times {
 		emp, _ := EmpiricalMoments(tr.Theta[k], 2)
 		var maxd float64
-		for i := range emp.B {
-			maxd = math.Max(maxd, math.Abs(emp.B[i]-ms[k].B[i]))
+		for i := range emp.MeanCA {
+			maxd = math.Max(maxd, math.Abs(emp.MeanCA[i]-ms[k].MeanCA[i]))
 		}
-		for i := range emp.Q {
-			maxd = math.Max(maxd, math.Abs(emp.Q[i]-ms[k].Q[i]))
+		for i := range emp.MeanAA {
+			maxd = math.Max(maxd, math.Abs(emp.MeanAA[i]-ms[k].MeanAA[i]))
 		}
-		maxd = math.Max(maxd, math.Abs(emp.Q0-ms[k].Q0))
+		maxd = math.Max(maxd, math.Abs(emp.MeanC2-ms[k].MeanC2))
 		for j := 0; j < q; j++ {
 			maxd = math.Max(maxd, math.Abs(tr.G[k*q+j]-ms[k].Output(p.Phi[2*j:2*j+2])))
 		}
@@ -338,7 +371,7 @@ func TestErrors(t *testing.T) {
 	if _, err := EmpiricalMoments(theta[:5], 2); !errors.Is(err, graphs.ErrShape) {
 		t.Errorf("EmpiricalMoments shape: %v", err)
 	}
-	if _, _, err := SolveMoments(context.Background(), MomentProblem{Sigma: []float64{1}, R: []float64{1, 2}}, Moments{B: []float64{0}, Q: []float64{1}}, []float64{1}, ode.Options{}); !errors.Is(err, graphs.ErrShape) {
+	if _, _, err := SolveMoments(context.Background(), MomentProblem{Sigma: []float64{1}, R: []float64{1, 2}}, asymptotic.Moments{MeanCA: []float64{0}, MeanAA: []float64{1}}, []float64{1}, ode.Options{}); !errors.Is(err, graphs.ErrShape) {
 		t.Errorf("SolveMoments shape: %v", err)
 	}
 	if _, err := Solve(context.Background(), good, Init{Sc: 1, Sw: 1, D: 2}, 4, []float64{1}, ode.Options{}, false); !errors.Is(err, graphs.ErrShape) {
@@ -348,14 +381,14 @@ func TestErrors(t *testing.T) {
 
 func ExampleSolveMoments() {
 	// One feature (dim = 1): Σ = 1, r = 2, so b → Σ⁻¹r = 2.
-	m0 := Moments{B: []float64{0}, Q: []float64{1}, Q0: 1}
+	m0 := asymptotic.Moments{MeanCA: []float64{0}, MeanAA: []float64{1}, MeanC2: 1}
 	ms, _, err := SolveMoments(context.Background(), MomentProblem{Sigma: []float64{1}, R: []float64{2}, Alpha: 1},
 		m0, []float64{50}, ode.Options{RTol: 1e-10, ATol: 1e-12})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Printf("b = %.6f, tr Q − q = %.6f\n", ms[0].B[0], ms[0].Q[0]-ms[0].Q0)
+	fmt.Printf("b = %.6f, tr Q − q = %.6f\n", ms[0].MeanCA[0], ms[0].MeanAA[0]-ms[0].MeanC2)
 	// Output: b = 2.000000, tr Q − q = 0.000000
 }
 

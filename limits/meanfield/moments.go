@@ -5,33 +5,10 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/gnnwb/gnnwb/gnn/asymptotic"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/limits/ode"
 )
-
-// Moments are the moments of μ for linear σ: B = E[c a] (dim), Q = E[a aᵀ]
-// (dim×dim row-major) and Q0 = q = E[c²].
-type Moments struct {
-	B  []float64
-	Q  []float64
-	Q0 float64
-}
-
-// Dim returns dim = len(B).
-func (m Moments) Dim() int { return len(m.B) }
-
-// Output returns g(φ) = b·φ. len(phi) must be Dim() (a mismatch panics: the
-// caller controls the shape).
-func (m Moments) Output(phi []float64) float64 {
-	if len(phi) != len(m.B) {
-		panic(fmt.Sprintf("meanfield: Moments.Output: len(phi)=%d != dim=%d", len(phi), len(m.B)))
-	}
-	var s float64
-	for i, b := range m.B {
-		s += b * phi[i]
-	}
-	return s
-}
 
 func finiteParam(name string, v float64) error {
 	if !(v >= 0) || math.IsInf(v, 0) {
@@ -41,55 +18,58 @@ func finiteParam(name string, v float64) error {
 }
 
 // InitialMoments returns the moments of μ_0 (c ~ N(0, sc²), a ~ N(0, (sw²/d)
-// I_{2d})): b_0 = 0, Q_0 = (sw²/d) I, q_0 = sc², with dim = 2d. Errors:
-// sc, sw negative or not finite, d < 1 (graphs.ErrParameter).
-func InitialMoments(sc, sw float64, d int) (Moments, error) {
+// I_{2d})): E[c] = 0, b_0 = 0, Q_0 = (sw²/d) I, q_0 = sc², with dim = 2d.
+// Errors: sc, sw negative or not finite, d < 1 (graphs.ErrParameter).
+func InitialMoments(sc, sw float64, d int) (asymptotic.Moments, error) {
 	if err := finiteParam("sc", sc); err != nil {
-		return Moments{}, err
+		return asymptotic.Moments{}, err
 	}
 	if err := finiteParam("sw", sw); err != nil {
-		return Moments{}, err
+		return asymptotic.Moments{}, err
 	}
 	if d < 1 {
-		return Moments{}, fmt.Errorf("meanfield: InitialMoments: d=%d < 1: %w", d, graphs.ErrParameter)
+		return asymptotic.Moments{}, fmt.Errorf("meanfield: InitialMoments: d=%d < 1: %w", d, graphs.ErrParameter)
 	}
 	dim := 2 * d
-	m := Moments{B: make([]float64, dim), Q: make([]float64, dim*dim), Q0: sc * sc}
+	m := asymptotic.Moments{MeanCA: make([]float64, dim), MeanAA: make([]float64, dim*dim), MeanC2: sc * sc}
 	for i := 0; i < dim; i++ {
-		m.Q[i*dim+i] = sw * sw / float64(d)
+		m.MeanAA[i*dim+i] = sw * sw / float64(d)
 	}
 	return m, nil
 }
 
 // EmpiricalMoments returns the moments of the empirical measure of the
-// particles theta (rows (c, a), dim = len(a)): b = (1/M)Σ c a,
-// Q = (1/M)Σ a aᵀ, q = (1/M)Σ c². theta is not kept. Cost O(M dim²).
+// particles theta (rows (c, a), dim = len(a)): E[c] = (1/M)Σ c,
+// b = (1/M)Σ c a, Q = (1/M)Σ a aᵀ, q = (1/M)Σ c². theta is not kept.
+// Cost O(M dim²).
 // Errors: dim < 1, len(theta) not a positive multiple of 1+dim
 // (graphs.ErrShape).
-func EmpiricalMoments(theta []float64, dim int) (Moments, error) {
+func EmpiricalMoments(theta []float64, dim int) (asymptotic.Moments, error) {
 	if dim < 1 || len(theta) == 0 || len(theta)%(1+dim) != 0 {
-		return Moments{}, fmt.Errorf("meanfield: EmpiricalMoments: len(theta)=%d, dim=%d: %w", len(theta), dim, graphs.ErrShape)
+		return asymptotic.Moments{}, fmt.Errorf("meanfield: EmpiricalMoments: len(theta)=%d, dim=%d: %w", len(theta), dim, graphs.ErrShape)
 	}
 	m := len(theta) / (1 + dim)
-	out := Moments{B: make([]float64, dim), Q: make([]float64, dim*dim)}
+	out := asymptotic.Moments{MeanCA: make([]float64, dim), MeanAA: make([]float64, dim*dim)}
 	for k := 0; k < m; k++ {
 		row := theta[k*(1+dim) : (k+1)*(1+dim)]
 		c, a := row[0], row[1:]
-		out.Q0 += c * c
+		out.MeanC += c
+		out.MeanC2 += c * c
 		for i := range a {
-			out.B[i] += c * a[i]
+			out.MeanCA[i] += c * a[i]
 			for j := range a {
-				out.Q[i*dim+j] += a[i] * a[j]
+				out.MeanAA[i*dim+j] += a[i] * a[j]
 			}
 		}
 	}
 	inv := 1 / float64(m)
-	out.Q0 *= inv
-	for i := range out.B {
-		out.B[i] *= inv
+	out.MeanC *= inv
+	out.MeanC2 *= inv
+	for i := range out.MeanCA {
+		out.MeanCA[i] *= inv
 	}
-	for i := range out.Q {
-		out.Q[i] *= inv
+	for i := range out.MeanAA {
+		out.MeanAA[i] *= inv
 	}
 	return out, nil
 }
@@ -149,14 +129,16 @@ type MomentProblem struct {
 
 // SolveMoments integrates the moment ODE of the package documentation from m0
 // and returns the moments at each requested time (strictly increasing, ≥ 0;
-// t = 0 returns m0). p and m0 are not kept. The state has dim + dim² + 1
+// t = 0 returns m0's b, Q and q). p and m0 are not kept. The ODE is closed in
+// (b, Q, q) = (MeanCA, MeanAA, MeanC2); E[c] is not determined by them (its
+// derivative α e·E[a] needs E[a]), so MeanC is NaN in the results. The state has dim + dim² + 1
 // entries, each right-hand side costs O(dim²). Errors: shapes that disagree
 // (graphs.ErrShape); α or entries not finite (graphs.ErrParameter); those of
 // ode.Integrate.
-func SolveMoments(ctx context.Context, p MomentProblem, m0 Moments, times []float64, opt ode.Options) ([]Moments, ode.Stats, error) {
-	dim := len(m0.B)
-	if dim == 0 || len(m0.Q) != dim*dim || len(p.R) != dim || len(p.Sigma) != dim*dim {
-		return nil, ode.Stats{}, fmt.Errorf("meanfield: SolveMoments: dim=%d len(Q)=%d len(R)=%d len(Sigma)=%d: %w", dim, len(m0.Q), len(p.R), len(p.Sigma), graphs.ErrShape)
+func SolveMoments(ctx context.Context, p MomentProblem, m0 asymptotic.Moments, times []float64, opt ode.Options) ([]asymptotic.Moments, ode.Stats, error) {
+	dim := len(m0.MeanCA)
+	if dim == 0 || len(m0.MeanAA) != dim*dim || len(p.R) != dim || len(p.Sigma) != dim*dim {
+		return nil, ode.Stats{}, fmt.Errorf("meanfield: SolveMoments: dim=%d len(Q)=%d len(R)=%d len(Sigma)=%d: %w", dim, len(m0.MeanAA), len(p.R), len(p.Sigma), graphs.ErrShape)
 	}
 	if math.IsNaN(p.Alpha) || math.IsInf(p.Alpha, 0) {
 		return nil, ode.Stats{}, fmt.Errorf("meanfield: SolveMoments: alpha=%v not finite: %w", p.Alpha, graphs.ErrParameter)
@@ -167,7 +149,7 @@ func SolveMoments(ctx context.Context, p MomentProblem, m0 Moments, times []floa
 		}
 	}
 	y0 := make([]float64, 0, dim+dim*dim+1)
-	y0 = append(append(append(y0, m0.B...), m0.Q...), m0.Q0)
+	y0 = append(append(append(y0, m0.MeanCA...), m0.MeanAA...), m0.MeanC2)
 	sigma, r, alpha := append([]float64(nil), p.Sigma...), append([]float64(nil), p.R...), p.Alpha
 	e := make([]float64, dim)
 	f := func(_ float64, y, dst []float64) {
@@ -192,9 +174,10 @@ func SolveMoments(ctx context.Context, p MomentProblem, m0 Moments, times []floa
 		}
 		dst[dim+dim*dim] = 2 * alpha * be
 	}
-	out := make([]Moments, len(times))
+	out := make([]asymptotic.Moments, len(times))
 	st, err := ode.Integrate(ctx, f, 0, y0, times, opt, func(k int, _ float64, y []float64) error {
-		out[k] = Moments{B: append([]float64(nil), y[:dim]...), Q: append([]float64(nil), y[dim:dim+dim*dim]...), Q0: y[dim+dim*dim]}
+		out[k] = asymptotic.Moments{MeanC: math.NaN(), MeanC2: y[dim+dim*dim],
+			MeanCA: append([]float64(nil), y[:dim]...), MeanAA: append([]float64(nil), y[dim:dim+dim*dim]...)}
 		return nil
 	})
 	if err != nil {
