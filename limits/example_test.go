@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/limits"
 )
 
@@ -12,7 +13,7 @@ import (
 // the moment ODE, at the problem's times, on its quadrature nodes.
 func ExampleSetup_Limit() {
 	p := limits.DefaultProblem()
-	p.Activation = "identity"
+	p.Activation = activation.Identity
 	p.Quadrature = 4
 	s, err := limits.NewSetup(p)
 	if err != nil {

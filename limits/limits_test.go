@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gnnwb/gnnwb/generators"
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/gnn/asymptotic"
 	"github.com/gnnwb/gnnwb/limits/meanfield"
 	"github.com/gnnwb/gnnwb/limits/rates"
@@ -37,7 +38,7 @@ func onGrid(t testing.TB, s *Setup, sol *Solution, k int) []float64 {
 // on the evaluation grid to 1e-6 at t = 1 (tolerances 1e-7 relative: ~1e-8).
 func TestLinearParticlesMatchMoments(t *testing.T) {
 	p := DefaultProblem()
-	p.Activation = "identity"
+	p.Activation = activation.Identity
 	p.Times = []float64{1}
 	p.Quadrature = 16
 	s := mustSetup(t, p)
@@ -93,7 +94,7 @@ func slope(t *testing.T, x []float64, e [][]float64) rates.Bootstrap {
 // [−0.65, −0.35]. Short time t = 0.2 keeps the test cheap.
 func TestFiniteWidthRate(t *testing.T) {
 	p := DefaultProblem()
-	p.Activation = "identity"
+	p.Activation = activation.Identity
 	p.Times = []float64{0.2}
 	p.Quadrature = 16
 	s := mustSetup(t, p)
@@ -165,8 +166,8 @@ func TestGraphonRate(t *testing.T) {
 func TestConstantGraphon(t *testing.T) {
 	const pc = 0.3
 	p := DefaultProblem()
-	p.Graphon = "constant:0.3"
-	p.Signal = "poly:1"
+	p.Graphon = must(generators.ParseGraphon("constant:0.3"))
+	p.Signal = must(generators.ParseSignal("poly:1"))
 	p.Times = []float64{0.5, 1}
 	p.Quadrature = 12
 	s := mustSetup(t, p)
@@ -186,7 +187,7 @@ func TestConstantGraphon(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := meanfield.SolveParticles(ctx, meanfield.Problem{Act: s.r.act, Alpha: p.Alpha, Omega: omega, Phi: phi, Y: y, Dim: 2},
+	tr, err := meanfield.SolveParticles(ctx, meanfield.Problem{Act: s.p.Activation, Alpha: p.Alpha, Omega: omega, Phi: phi, Y: y, Dim: 2},
 		th, p.Times, particleTol, false)
 	if err != nil {
 		t.Fatal(err)
@@ -236,7 +237,7 @@ func TestKernelFlowEuler(t *testing.T) {
 	for _, sym := range []bool{true, false} {
 		p := DefaultProblem()
 		p.Gamma = 0.5
-		p.Activation = "erf"
+		p.Activation = activation.Erf
 		p.Symmetric = sym
 		p.Times = []float64{1}
 		p.Quadrature = 12
@@ -334,7 +335,7 @@ func TestNoiseGrid(t *testing.T) {
 // (1e-12) after round(t·N) steps.
 func TestPopulationGD(t *testing.T) {
 	p := DefaultProblem()
-	p.Sampler, p.Batch = "whole", 0
+	p.Sampler, p.Batch = WholeGraphSampling, 0
 	p.Times = []float64{0.5, 1}
 	p.Quadrature = 10
 	s := mustSetup(t, p)

@@ -6,53 +6,68 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gnnwb/gnnwb/generators"
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 )
 
 // TestBadConfiguration: every invalid field is refused with an error of the
-// right kind that names the field and its value.
+// right kind that names the field and its value: set on a Sweep and
+// refused by Validate (edit), or, for a name that no typed value can hold,
+// given in a sweep file and refused by DecodeSweep (yaml).
 func TestBadConfiguration(t *testing.T) {
 	tests := []struct {
 		name   string
 		edit   func(w *Sweep)
+		yaml   string
 		kind   error
 		substr string
 	}{
-		{"empty times", func(w *Sweep) { w.Problem.Times = nil }, graphs.ErrParameter, "times is empty"},
-		{"negative time", func(w *Sweep) { w.Problem.Times = []float64{-1, 1} }, graphs.ErrParameter, "times[0]=-1"},
-		{"decreasing times", func(w *Sweep) { w.Problem.Times = []float64{1, 0.5} }, graphs.ErrParameter, "strictly increasing"},
-		{"NaN time", func(w *Sweep) { w.Problem.Times = []float64{nan()} }, graphs.ErrParameter, "times[0]=NaN"},
-		{"unknown activation", func(w *Sweep) { w.Problem.Activation = "softplus" }, graphs.ErrParameter, `"softplus"`},
-		{"rho 0", func(w *Sweep) { w.Problem.Rho = 0 }, graphs.ErrParameter, "rho=0"},
-		{"gamma", func(w *Sweep) { w.Problem.Gamma = 2 }, graphs.ErrParameter, "gamma=2"},
-		{"alpha", func(w *Sweep) { w.Problem.Alpha = 0 }, graphs.ErrParameter, "alpha=0"},
-		{"sum aggregation", func(w *Sweep) { w.Problem.Aggregation = "sum" }, graphs.ErrParameter, "no graphon limit"},
-		{"symmetric with ego", func(w *Sweep) { w.Problem.Aggregation = "symmetric" }, graphs.ErrParameter, "sampler=whole"},
-		{"bad sampler", func(w *Sweep) { w.Problem.Sampler = "star" }, graphs.ErrParameter, `sampler="star"`},
-		{"batch 0 ego", func(w *Sweep) { w.Problem.Batch = 0 }, graphs.ErrParameter, "batch=0"},
-		{"quadrature", func(w *Sweep) { w.Problem.Quadrature = 1 }, graphs.ErrParameter, "quadrature=1"},
-		{"noise", func(w *Sweep) { w.Problem.NoiseX = -1 }, graphs.ErrParameter, "noise_x=-1"},
-		{"bad graphon", func(w *Sweep) { w.Problem.Graphon = "wiggly" }, graphs.ErrFormat, "wiggly"},
-		{"bad signal", func(w *Sweep) { w.Problem.Signal = "poly:0" }, graphs.ErrParameter, "poly:0"},
-		{"bad target", func(w *Sweep) { w.Problem.Target = "cos:1" }, graphs.ErrFormat, "cos"},
-		{"empty nodes", func(w *Sweep) { w.Nodes = nil }, graphs.ErrParameter, "nodes (n) is empty"},
-		{"empty widths", func(w *Sweep) { w.Widths = []int{} }, graphs.ErrParameter, "widths (N) is empty"},
-		{"N < 1", func(w *Sweep) { w.Widths = []int{10, 0} }, graphs.ErrParameter, "widths (N)[1]=0 < 1"},
-		{"n < 1", func(w *Sweep) { w.Nodes = []int{-5} }, graphs.ErrParameter, "nodes (n)[0]=-5"},
-		{"duplicate N", func(w *Sweep) { w.Widths = []int{10, 10} }, graphs.ErrParameter, "10 twice"},
-		{"odd N symmetric", func(w *Sweep) { w.Problem.Symmetric = true; w.Widths = []int{10, 15} }, graphs.ErrParameter, "even N"},
-		{"seeds", func(w *Sweep) { w.Seeds = 0 }, graphs.ErrParameter, "seeds=0"},
-		{"no limits", func(w *Sweep) { w.Limits = nil }, graphs.ErrParameter, "limits is empty"},
-		{"unknown limit", func(w *Sweep) { w.Limits = []string{"ntk"} }, graphs.ErrParameter, `"ntk"`},
-		{"kernel needs gamma 1/2", func(w *Sweep) { w.Limits = []string{Kernel} }, graphs.ErrParameter, "gamma=0.5"},
-		{"meanfield needs gamma 1", func(w *Sweep) { w.Problem.Gamma = 0.5 }, graphs.ErrParameter, "gamma=1"},
+		{"empty times", func(w *Sweep) { w.Problem.Times = nil }, "", graphs.ErrParameter, "times is empty"},
+		{"negative time", func(w *Sweep) { w.Problem.Times = []float64{-1, 1} }, "", graphs.ErrParameter, "times[0]=-1"},
+		{"decreasing times", func(w *Sweep) { w.Problem.Times = []float64{1, 0.5} }, "", graphs.ErrParameter, "strictly increasing"},
+		{"NaN time", func(w *Sweep) { w.Problem.Times = []float64{nan()} }, "", graphs.ErrParameter, "times[0]=NaN"},
+		{"unknown activation", nil, "problem: {activation: softplus}", graphs.ErrParameter, `"softplus"`},
+		{"activation the model lacks", func(w *Sweep) { w.Problem.Activation = activation.ELU }, "", graphs.ErrParameter, `"elu"`},
+		{"rho 0", func(w *Sweep) { w.Problem.Rho = 0 }, "", graphs.ErrParameter, "rho=0"},
+		{"gamma", func(w *Sweep) { w.Problem.Gamma = 2 }, "", graphs.ErrParameter, "gamma=2"},
+		{"alpha", func(w *Sweep) { w.Problem.Alpha = 0 }, "", graphs.ErrParameter, "alpha=0"},
+		{"sum aggregation", func(w *Sweep) { w.Problem.Aggregation = "sum" }, "", graphs.ErrParameter, "no graphon limit"},
+		{"symmetric with ego", func(w *Sweep) { w.Problem.Aggregation = "symmetric" }, "", graphs.ErrParameter, "sampler=whole"},
+		{"bad sampler", nil, "problem: {sampler: star}", graphs.ErrParameter, `sampler="star"`},
+		{"sampler out of range", func(w *Sweep) { w.Problem.Sampler = 7 }, "", graphs.ErrParameter, "sampler=Sampler(7)"},
+		{"batch 0 ego", func(w *Sweep) { w.Problem.Batch = 0 }, "", graphs.ErrParameter, "batch=0"},
+		{"quadrature", func(w *Sweep) { w.Problem.Quadrature = 1 }, "", graphs.ErrParameter, "quadrature=1"},
+		{"noise", func(w *Sweep) { w.Problem.NoiseX = -1 }, "", graphs.ErrParameter, "noise_x=-1"},
+		{"bad graphon", nil, "problem: {graphon: wiggly}", graphs.ErrFormat, "wiggly"},
+		{"zero graphon", func(w *Sweep) { w.Problem.Graphon = generators.Graphon{} }, "", graphs.ErrParameter, "zero Graphon"},
+		{"bad signal", nil, "problem: {signal: 'poly:0'}", graphs.ErrParameter, "poly:0"},
+		{"zero signal", func(w *Sweep) { w.Problem.Signal = generators.Signal{} }, "", graphs.ErrParameter, "signal"},
+		{"bad target", nil, "problem: {target: 'cos:1'}", graphs.ErrFormat, "cos"},
+		{"zero target", func(w *Sweep) { w.Problem.Target = generators.Target{} }, "", graphs.ErrParameter, "target"},
+		{"empty nodes", func(w *Sweep) { w.Nodes = nil }, "", graphs.ErrParameter, "nodes (n) is empty"},
+		{"empty widths", func(w *Sweep) { w.Widths = []int{} }, "", graphs.ErrParameter, "widths (N) is empty"},
+		{"N < 1", func(w *Sweep) { w.Widths = []int{10, 0} }, "", graphs.ErrParameter, "widths (N)[1]=0 < 1"},
+		{"n < 1", func(w *Sweep) { w.Nodes = []int{-5} }, "", graphs.ErrParameter, "nodes (n)[0]=-5"},
+		{"duplicate N", func(w *Sweep) { w.Widths = []int{10, 10} }, "", graphs.ErrParameter, "10 twice"},
+		{"odd N symmetric", func(w *Sweep) { w.Problem.Symmetric = true; w.Widths = []int{10, 15} }, "", graphs.ErrParameter, "even N"},
+		{"seeds", func(w *Sweep) { w.Seeds = 0 }, "", graphs.ErrParameter, "seeds=0"},
+		{"no limits", func(w *Sweep) { w.Limits = nil }, "", graphs.ErrParameter, "limits is empty"},
+		{"unknown limit", func(w *Sweep) { w.Limits = []string{"ntk"} }, "", graphs.ErrParameter, `"ntk"`},
+		{"kernel needs gamma 1/2", func(w *Sweep) { w.Limits = []string{Kernel} }, "", graphs.ErrParameter, "gamma=0.5"},
+		{"meanfield needs gamma 1", func(w *Sweep) { w.Problem.Gamma = 0.5 }, "", graphs.ErrParameter, "gamma=1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := DefaultSweep()
-			w.Problem.Times = append([]float64(nil), w.Problem.Times...)
-			tt.edit(&w)
-			err := w.Validate()
+			var err error
+			if tt.edit != nil {
+				w := DefaultSweep()
+				w.Problem.Times = append([]float64(nil), w.Problem.Times...)
+				tt.edit(&w)
+				err = w.Validate()
+			} else {
+				_, err = DecodeSweep(strings.NewReader(tt.yaml))
+			}
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -82,7 +97,7 @@ func TestDecode(t *testing.T) {
 	if sameSweep(a, b) != nil {
 		t.Errorf("YAML %+v != JSON %+v", a, b)
 	}
-	if a.Problem.Target != DefaultProblem().Target || a.Seeds != 3 || a.Problem.Times[0] != 0.25 {
+	if a.Problem.Target.String() != DefaultProblem().Target.String() || a.Seeds != 3 || a.Problem.Times[0] != 0.25 {
 		t.Errorf("decoded %+v", a)
 	}
 	_, err = DecodeSweep(strings.NewReader("problem:\n  graphon: product\n  wdith: 3\n"))
@@ -90,7 +105,7 @@ func TestDecode(t *testing.T) {
 		t.Errorf("unknown key: %v", err)
 	}
 	p, err := DecodeProblem(strings.NewReader("{}"))
-	if err != nil || p.Graphon != DefaultProblem().Graphon {
+	if err != nil || p.Graphon.String() != DefaultProblem().Graphon.String() {
 		t.Errorf("empty problem: %+v %v", p, err)
 	}
 	// round trip through MarshalIndent

@@ -63,7 +63,7 @@ func modelEval(snaps []*asymptotic.Model, d int) func(dst []float64, k int, phi 
 }
 
 func (s *Setup) modelConfig(width int, seed uint64) asymptotic.ModelConfig {
-	return asymptotic.ModelConfig{Width: width, Dim: s.r.d, Gamma: s.p.Gamma, Activation: s.r.act,
+	return asymptotic.ModelConfig{Width: width, Dim: s.r.d, Gamma: s.p.Gamma, Activation: s.p.Activation,
 		Variant: asymptotic.ModelA, Sc: s.p.Sc, Sw: s.p.Sw, Symmetric: s.p.Symmetric, Seed: seed}
 }
 
@@ -135,7 +135,7 @@ func (s *Setup) Network(ctx context.Context, n, width int, seed uint64) (*Soluti
 	var smp asymptotic.Sampler
 	var err error
 	b := s.batch(n)
-	if s.r.ego {
+	if s.p.Sampler == EgoSampling {
 		smp, err = generators.NewEgoSampler(s.process(n), b)
 	} else {
 		smp, err = generators.NewWholeGraphSampler(s.process(n), b)
@@ -197,7 +197,7 @@ func (s *Setup) Limit(ctx context.Context, limit string, width int, seed uint64,
 	times := append([]float64(nil), s.p.Times...)
 	switch limit {
 	case Graphon:
-		if s.r.ego || s.p.Batch > 0 {
+		if s.p.Sampler == EgoSampling || s.p.Batch > 0 {
 			snaps, err := s.train(ctx, width, seed, &limitSampler{s}, s.p.Batch)
 			if err != nil {
 				return nil, err
@@ -239,7 +239,7 @@ func (s *Setup) populationGD(ctx context.Context, width int, seed uint64) ([]*as
 	nq := len(s.tY)
 	g := make([]float64, nq)
 	lr := s.p.Alpha * math.Pow(float64(width), s.p.Gamma-2)
-	act := s.r.act
+	act := s.p.Activation
 	const chunk = 64
 	snaps := make([]*asymptotic.Model, len(recs))
 	next := 0
@@ -297,7 +297,7 @@ var (
 )
 
 func (s *Setup) meanField(ctx context.Context, times []float64, opt SolveOptions) (*Solution, error) {
-	if s.r.act == activation.Identity {
+	if s.p.Activation == activation.Identity {
 		m0, err := meanfield.InitialMoments(s.p.Sc, s.p.Sw, s.r.d)
 		if err != nil {
 			return nil, err
@@ -331,8 +331,8 @@ func (s *Setup) meanField(ctx context.Context, times []float64, opt SolveOptions
 		sol.ErrEstimate = make([]float64, len(times))
 		dim := 2 * s.r.d
 		for k := range times {
-			g1, err1 := meanfield.Output(s.r.act, tr.Theta[k], s.phi, dim)
-			g2, err2 := meanfield.Output(s.r.act, tr2.Theta[k], s.phi, dim)
+			g1, err1 := meanfield.Output(s.p.Activation, tr.Theta[k], s.phi, dim)
+			g2, err2 := meanfield.Output(s.p.Activation, tr2.Theta[k], s.phi, dim)
 			if err1 != nil || err2 != nil {
 				return nil, fmt.Errorf("limits: self-check: %v %v: %w", err1, err2, graphs.ErrShape)
 			}
@@ -391,7 +391,7 @@ func (s *Setup) particles(mm int) ([]float64, error) {
 // on the training grid.
 func (s *Setup) solveParticles(ctx context.Context, times, th []float64) (*Solution, *meanfield.Trajectory, error) {
 	dim := 2 * s.r.d
-	prob := meanfield.Problem{Act: s.r.act, Alpha: s.p.Alpha, Omega: s.tOmega, Phi: s.tPhi, Y: s.tY, Dim: dim}
+	prob := meanfield.Problem{Act: s.p.Activation, Alpha: s.p.Alpha, Omega: s.tOmega, Phi: s.tPhi, Y: s.tY, Dim: dim}
 	tr, err := meanfield.SolveParticles(ctx, prob, th, times, particleTol, true)
 	if err != nil {
 		return nil, nil, err
@@ -399,7 +399,7 @@ func (s *Setup) solveParticles(ctx context.Context, times, th []float64) (*Solut
 	m := len(th) / (1 + dim)
 	return &Solution{Name: MeanField, Method: fmt.Sprintf("particles M=%d (Halton)", m), Times: times, Stats: tr.Stats,
 		eval: func(dst []float64, k int, phi []float64) error {
-			g, err := meanfield.Output(s.r.act, tr.Theta[k], phi, dim)
+			g, err := meanfield.Output(s.p.Activation, tr.Theta[k], phi, dim)
 			if err != nil {
 				return err
 			}
@@ -423,7 +423,7 @@ func l2(omega, a, b []float64) float64 {
 
 // gram returns the NTK Gram matrix on the training grid, computed once.
 func (s *Setup) gram() ([]float64, kernel.NTK, error) {
-	k := kernel.NTK{Act: s.r.act, Sc: s.p.Sc, Sw: s.p.Sw, D: s.r.d}
+	k := kernel.NTK{Act: s.p.Activation, Sc: s.p.Sc, Sw: s.p.Sw, D: s.r.d}
 	s.gramOnce.Do(func() {
 		s.gramK, s.gramErr = k.Gram(s.tPhi, 2*s.r.d)
 	})

@@ -158,7 +158,7 @@ func (w Sweep) testNodes() int {
 }
 
 func (w Sweep) canonical() Sweep {
-	w.Problem = w.Problem.canonical()
+	w.Problem = w.Problem.clone()
 	w.Nodes = slices.Clone(w.Nodes)
 	w.Widths = slices.Clone(w.Widths)
 	w.Limits = slices.Clone(w.Limits)
@@ -482,10 +482,25 @@ func initDir(dir string, w Sweep) error {
 		return atomicfile.WriteBytes(path, want)
 	case err != nil:
 		return fmt.Errorf("limits: %w", err)
-	case !bytes.Equal(have, want):
+	case !bytes.Equal(have, want) && !sameCanonical(have, want):
 		return fmt.Errorf("limits: %s holds a different sweep (see its %s); use another output directory: %w", dir, SweepFile, graphs.ErrParameter)
 	}
 	return nil
+}
+
+// sameCanonical reports whether the sweep.json bytes have describe the sweep
+// whose bytes are want: a file written before specs were written in
+// canonical form may spell them otherwise (sbm:1,1:… for sbm:0.5,0.5:…,
+// TANH for tanh).
+func sameCanonical(have, want []byte) bool {
+	var w Sweep
+	dec := json.NewDecoder(bytes.NewReader(have))
+	dec.DisallowUnknownFields()
+	if dec.Decode(&w) != nil {
+		return false
+	}
+	again, err := json.MarshalIndent(w, "", "  ")
+	return err == nil && bytes.Equal(append(again, '\n'), want)
 }
 
 func readSweepDir(dir string) (Sweep, error) {

@@ -7,8 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
+	"github.com/gnnwb/gnnwb/generators"
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 )
 
@@ -145,7 +148,7 @@ func TestSweepKernel(t *testing.T) {
 	w := smallSweep()
 	w.Problem.Gamma = 0.5
 	w.Problem.Symmetric = true
-	w.Problem.Activation = "erf"
+	w.Problem.Activation = activation.Erf
 	w.Problem.Times = []float64{1}
 	w.Widths = []int{8, 256}
 	w.Nodes = []int{100}
@@ -162,5 +165,34 @@ func TestSweepKernel(t *testing.T) {
 	a := f.Find(Kernel, "fun", "N", 100)
 	if a == nil || a.Err != "" || !(a.Mean[1] < a.Mean[0]) {
 		t.Errorf("kernel fit: %+v", a)
+	}
+}
+
+// TestSweepDirSpelling: a sweep directory whose sweep.json spells a spec or
+// a name otherwise than its canonical form (as files written before specs
+// were typed could) holds the same sweep and is resumed; a directory
+// holding another sweep is still refused.
+func TestSweepDirSpelling(t *testing.T) {
+	w := smallSweep()
+	w.Problem.Graphon = must(generators.ParseGraphon("sbm:1,1:0.9,0.1;0.1,0.9"))
+	dir := t.TempDir()
+	if err := initDir(dir, w); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, SweepFile)
+	data := readFile(t, path)
+	old := strings.NewReplacer(`"sbm:0.5,0.5:`, `"sbm:1,1:`, `"tanh"`, `"TANH"`).Replace(string(data))
+	if old == string(data) {
+		t.Fatalf("sweep.json does not hold the canonical spec:\n%s", data)
+	}
+	if err := os.WriteFile(path, []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := initDir(dir, w); err != nil {
+		t.Errorf("same sweep, other spelling: %v", err)
+	}
+	w.Problem.Rho = 0.5
+	if err := initDir(dir, w); !errors.Is(err, graphs.ErrParameter) {
+		t.Errorf("another sweep: %v", err)
 	}
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gnnwb/gnnwb/generators"
+	"github.com/gnnwb/gnnwb/gnn/asymptotic"
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
 	"github.com/gnnwb/gnnwb/limits"
 )
@@ -33,14 +35,14 @@ func limitsCommand() *cli.Command {
 func problemFlags() []cli.Flag {
 	d := limits.DefaultProblem()
 	return []cli.Flag{
-		&cli.StringFlag{Name: "graphon", Value: d.Graphon, Usage: "graphon W: constant:p, product, uniform-attachment, exponential, gaussian:H, sbm:<sizes>:<probs>"},
+		&cli.StringFlag{Name: "graphon", Value: d.Graphon.String(), Usage: "graphon W: constant:p, product, uniform-attachment, exponential, gaussian:H, sbm:<sizes>:<probs>"},
 		&cli.Float64Flag{Name: "rho", Value: d.Rho, Usage: "sparsity ρ in (0,1]"},
 		&cli.StringFlag{Name: "aggregation", Value: d.Aggregation, Usage: "graphon, mean or symmetric"},
-		&cli.StringFlag{Name: "signal", Value: d.Signal, Usage: "feature signal X: fourier:K or poly:K"},
-		&cli.StringFlag{Name: "target", Value: d.Target, Usage: "target Y: poly:c0,c1,…, sin:k or step:a"},
+		&cli.StringFlag{Name: "signal", Value: d.Signal.String(), Usage: "feature signal X: fourier:K or poly:K"},
+		&cli.StringFlag{Name: "target", Value: d.Target.String(), Usage: "target Y: poly:c0,c1,…, sin:k or step:a"},
 		&cli.Float64Flag{Name: "noise-x", Usage: "sd of the Gaussian noise on each feature"},
 		&cli.Float64Flag{Name: "noise-y", Usage: "sd of the Gaussian noise on y"},
-		&cli.StringFlag{Name: "activation", Value: d.Activation, Usage: "σ: identity, tanh, relu, sigmoid, erf"},
+		&cli.StringFlag{Name: "activation", Value: d.Activation.String(), Usage: "σ: identity, tanh, relu, sigmoid, erf"},
 		&cli.Float64Flag{Name: "gamma", Value: d.Gamma, Usage: "output scaling γ in [0.5, 1] (1: mean field, 0.5: kernel)"},
 		&cli.Float64Flag{Name: "alpha", Value: d.Alpha, Usage: "learning-rate constant α"},
 		&cli.Float64Flag{Name: "sc", Value: d.Sc, Usage: "μ_0: c ~ N(0, sc²)"},
@@ -48,7 +50,7 @@ func problemFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "symmetric", Usage: "μ_0 in pairs (c, a), (−c, a), so g_0 ≡ 0"},
 		&cli.StringFlag{Name: "times", Value: "0.5,2", Usage: "evaluation times t = k/N, comma-separated, increasing"},
 		&cli.IntFlag{Name: "batch", Value: d.Batch, Usage: "samples per SGD step (whole sampler: 0 = all n nodes)"},
-		&cli.StringFlag{Name: "sampler", Value: d.Sampler, Usage: "ego or whole"},
+		&cli.StringFlag{Name: "sampler", Value: d.Sampler.String(), Usage: "ego or whole"},
 		&cli.IntFlag{Name: "quadrature", Value: d.Quadrature, Usage: "Gauss–Legendre nodes Q in u"},
 	}
 }
@@ -83,14 +85,37 @@ func intList(flag, s string) ([]int, error) {
 	return out, nil
 }
 
-// applyProblemFlags overrides p's fields with the flags that are set.
+// applyProblemFlags overrides p's fields with the flags that are set; names
+// are parsed by the library's parsers, as in a problem file.
 func applyProblemFlags(c *cli.Context, p *limits.Problem) error {
-	str := map[string]*string{"graphon": &p.Graphon, "aggregation": &p.Aggregation, "signal": &p.Signal,
-		"target": &p.Target, "activation": &p.Activation, "sampler": &p.Sampler}
-	for k, v := range str {
-		if c.IsSet(k) {
-			*v = c.String(k)
+	var err error
+	if c.IsSet("graphon") {
+		if p.Graphon, err = generators.ParseGraphon(c.String("graphon")); err != nil {
+			return fmt.Errorf("--graphon: %w", err)
 		}
+	}
+	if c.IsSet("signal") {
+		if p.Signal, err = generators.ParseSignal(c.String("signal")); err != nil {
+			return fmt.Errorf("--signal: %w", err)
+		}
+	}
+	if c.IsSet("target") {
+		if p.Target, err = generators.ParseTarget(c.String("target")); err != nil {
+			return fmt.Errorf("--target: %w", err)
+		}
+	}
+	if c.IsSet("activation") {
+		if p.Activation, err = asymptotic.ParseActivation(c.String("activation")); err != nil {
+			return fmt.Errorf("--activation: %w", err)
+		}
+	}
+	if c.IsSet("sampler") {
+		if p.Sampler, err = limits.ParseSampler(c.String("sampler")); err != nil {
+			return fmt.Errorf("--sampler: %w", err)
+		}
+	}
+	if c.IsSet("aggregation") {
+		p.Aggregation = c.String("aggregation")
 	}
 	flt := map[string]*float64{"rho": &p.Rho, "noise-x": &p.NoiseX, "noise-y": &p.NoiseY, "gamma": &p.Gamma,
 		"alpha": &p.Alpha, "sc": &p.Sc, "sw": &p.Sw}
