@@ -34,13 +34,13 @@
 // generators.NewEgoSampler or NewWholeGraphSampler, step k drawing from
 // asymptotic.StepRand(seed, k)) and solves the limits (Setup.Limit):
 //
-//   - Graphon (4.1, n → ∞ at fixed N): the same SGD from the same θ_0 driven
-//     by the same latents u_k with m_k replaced by (T_W X)(u_k); or, for the
-//     whole-graph sampler with all nodes per step, gradient descent on the
-//     population loss Σ_q ω_q ½(y_q − ŷ(φ_q))² with step α N^{γ−2};
-//   - MeanField (4.2, γ = 1): the moment ODE for σ the identity, the
+//   - GraphonLimit (4.1, n → ∞ at fixed N): the same SGD from the same θ_0
+//     driven by the same latents u_k with m_k replaced by (T_W X)(u_k); or,
+//     for the whole-graph sampler with all nodes per step, gradient descent
+//     on the population loss Σ_q ω_q ½(y_q − ŷ(φ_q))² with step α N^{γ−2};
+//   - MeanFieldLimit (4.2, γ = 1): the moment ODE for σ the identity, the
 //     particle solver (M Halton particles, self-check with 2M) otherwise;
-//   - Kernel (4.3, γ = ½): ġ = α K Ω (Y − g) by eigendecomposition, from
+//   - KernelLimit (4.3, γ = ½): ġ = α K Ω (Y − g) by eigendecomposition, from
 //     g_0 = 0 (symmetric μ_0) or from the network's own g_0.
 //
 // A Sweep (MATH.md section 5) runs the cells (n, N, seed) of a grid, each

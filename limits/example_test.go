@@ -20,7 +20,7 @@ func ExampleSetup_Limit() {
 		fmt.Println(err)
 		return
 	}
-	sol, err := s.Limit(context.Background(), limits.MeanField, 1, 1, limits.SolveOptions{})
+	sol, err := s.Limit(context.Background(), limits.MeanFieldLimit, 1, 1, limits.SolveOptions{})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -15,7 +15,7 @@ import (
 // 95% bootstrap interval of the slope over seeds (seeds resampled whole, so
 // each keeps its coupling along the axis).
 type AxisFit struct {
-	Limit     string    `json:"limit"`
+	Limit     Kind      `json:"limit"`
 	Kind      string    `json:"kind"` // fun or node
 	T         float64   `json:"t"`
 	Axis      string    `json:"axis"`  // "N" or "n"
@@ -36,7 +36,7 @@ type AxisFit struct {
 // seed means over the whole grid, with its residuals (log model − log data)
 // per grid point.
 type JointResult struct {
-	Limit     string    `json:"limit"`
+	Limit     Kind      `json:"limit"`
 	Kind      string    `json:"kind"`
 	T         float64   `json:"t"`
 	A         float64   `json:"a"`
@@ -75,9 +75,10 @@ func FitRows(w Sweep, rows []Row) *Fits {
 	t := w.Problem.Times[len(w.Problem.Times)-1]
 	// err[limit/kind][n][N][seed]
 	type key struct {
-		limit, kind string
-		n, m        int
-		seed        uint64
+		limit Kind
+		kind  string
+		n, m  int
+		seed  uint64
 	}
 	val := map[key]float64{}
 	for _, r := range rows {
@@ -198,7 +199,7 @@ func FitSweep(dir string) (*Fits, error) {
 }
 
 // Find returns the axis fit of (limit, kind, axis, fixed), or nil.
-func (f *Fits) Find(limit, kind, axis string, fixed int) *AxisFit {
+func (f *Fits) Find(limit Kind, kind, axis string, fixed int) *AxisFit {
 	i := slices.IndexFunc(f.Axis, func(a AxisFit) bool {
 		return a.Limit == limit && a.Kind == kind && a.Axis == axis && a.Fixed == fixed
 	})

@@ -67,7 +67,7 @@ func TestLinearParticlesMatchMoments(t *testing.T) {
 	}
 	// and the public limit (moments from μ_0 itself) is within the Halton
 	// error of 4096 points, far below the finite-N errors measured.
-	lim, err := s.Limit(ctx, MeanField, 1, 1, SolveOptions{})
+	lim, err := s.Limit(ctx, MeanFieldLimit, 1, 1, SolveOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestFiniteWidthRate(t *testing.T) {
 	p.Quadrature = 16
 	s := mustSetup(t, p)
 	ctx := context.Background()
-	lim, err := s.Limit(ctx, MeanField, 1, 1, SolveOptions{})
+	lim, err := s.Limit(ctx, MeanFieldLimit, 1, 1, SolveOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestGraphonRate(t *testing.T) {
 	x := []float64{100, 1000, 10000}
 	var e [][]float64
 	for seed := uint64(1); seed <= 12; seed++ {
-		lim, err := s.Limit(ctx, Graphon, width, seed, SolveOptions{})
+		lim, err := s.Limit(ctx, GraphonLimit, width, seed, SolveOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -172,7 +172,7 @@ func TestConstantGraphon(t *testing.T) {
 	p.Quadrature = 12
 	s := mustSetup(t, p)
 	ctx := context.Background()
-	mf, err := s.Limit(ctx, MeanField, 1, 1, SolveOptions{Particles: 256})
+	mf, err := s.Limit(ctx, MeanFieldLimit, 1, 1, SolveOptions{Particles: 256})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +201,7 @@ func TestConstantGraphon(t *testing.T) {
 		}
 	}
 	const width, seed = 40, 7
-	gr, err := s.Limit(ctx, Graphon, width, seed, SolveOptions{})
+	gr, err := s.Limit(ctx, GraphonLimit, width, seed, SolveOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +242,7 @@ func TestKernelFlowEuler(t *testing.T) {
 		p.Times = []float64{1}
 		p.Quadrature = 12
 		s := mustSetup(t, p)
-		sol, err := s.Limit(context.Background(), Kernel, 50, 3, SolveOptions{})
+		sol, err := s.Limit(context.Background(), KernelLimit, 50, 3, SolveOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -345,7 +345,7 @@ func TestPopulationGD(t *testing.T) {
 		s.tOmega[i] = 1 / float64(q)
 	}
 	const width, seed = 30, 4
-	sol, err := s.Limit(context.Background(), Graphon, width, seed, SolveOptions{})
+	sol, err := s.Limit(context.Background(), GraphonLimit, width, seed, SolveOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

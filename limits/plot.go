@@ -10,10 +10,10 @@ import (
 	"github.com/gnnwb/gnnwb/limits/plots"
 )
 
-var limitTitle = map[string]string{
-	Graphon:   "graphon limit (n → ∞, N fixed)",
-	MeanField: "mean-field limit (N → ∞)",
-	Kernel:    "kernel limit (N → ∞, γ = ½)",
+var limitTitle = map[Kind]string{
+	GraphonLimit:   "graphon limit (n → ∞, N fixed)",
+	MeanFieldLimit: "mean-field limit (N → ∞)",
+	KernelLimit:    "kernel limit (N → ∞, γ = ½)",
 }
 
 var kindLabel = map[string]string{
@@ -116,14 +116,14 @@ func ints(v []int) []float64 {
 
 // trajectories draws the network curves at the largest n, seed 1, against
 // the limit curve, when the limit was solved once for the sweep.
-func trajectories(dir string, w Sweep, l string, out func(string) string) error {
-	data, err := os.ReadFile(filepath.Join(dir, "limit_"+l+".json"))
+func trajectories(dir string, w Sweep, l Kind, out func(string) string) error {
+	data, err := os.ReadFile(filepath.Join(dir, "limit_"+l.String()+".json"))
 	if err != nil {
 		return nil // a limit that depends on the cell has no single curve
 	}
 	var info LimitInfo
 	if err := json.Unmarshal(data, &info); err != nil || len(info.G) == 0 {
-		return fmt.Errorf("limits: %s: %v", "limit_"+l+".json", err)
+		return fmt.Errorf("limits: %s: %v", "limit_"+l.String()+".json", err)
 	}
 	k := len(info.G) - 1
 	n := slices.Max(w.Nodes)
@@ -148,5 +148,5 @@ func trajectories(dir string, w Sweep, l string, out func(string) string) error 
 		return nil
 	}
 	lab := plots.Labels{Title: fmt.Sprintf("networks (n = %d, seed 1) against the %s, t = %g", n, limitTitle[l], info.Times[k]), X: "latent position u", Y: "output g_t(φ(u))"}
-	return plots.Trajectories(out("trajectories_"+l), info.U, curves, plots.Curve{Label: l + " limit", G: info.G[k]}, lab)
+	return plots.Trajectories(out("trajectories_"+l.String()), info.U, curves, plots.Curve{Label: l.String() + " limit", G: info.G[k]}, lab)
 }

@@ -53,8 +53,10 @@ func TestBadConfiguration(t *testing.T) {
 		{"odd N symmetric", func(w *Sweep) { w.Problem.Symmetric = true; w.Widths = []int{10, 15} }, "", graphs.ErrParameter, "even N"},
 		{"seeds", func(w *Sweep) { w.Seeds = 0 }, "", graphs.ErrParameter, "seeds=0"},
 		{"no limits", func(w *Sweep) { w.Limits = nil }, "", graphs.ErrParameter, "limits is empty"},
-		{"unknown limit", func(w *Sweep) { w.Limits = []string{"ntk"} }, "", graphs.ErrParameter, `"ntk"`},
-		{"kernel needs gamma 1/2", func(w *Sweep) { w.Limits = []string{Kernel} }, "", graphs.ErrParameter, "gamma=0.5"},
+		{"unknown limit", nil, "limits: [ntk]", graphs.ErrParameter, `"ntk"`},
+		{"limit out of range", func(w *Sweep) { w.Limits = []Kind{9} }, "", graphs.ErrParameter, `limits[0]="Kind(9)"`},
+		{"duplicate limit", func(w *Sweep) { w.Limits = []Kind{GraphonLimit, GraphonLimit} }, "", graphs.ErrParameter, `"graphon" twice`},
+		{"kernel needs gamma 1/2", func(w *Sweep) { w.Limits = []Kind{KernelLimit} }, "", graphs.ErrParameter, "gamma=0.5"},
 		{"meanfield needs gamma 1", func(w *Sweep) { w.Problem.Gamma = 0.5 }, "", graphs.ErrParameter, "gamma=1"},
 	}
 	for _, tt := range tests {

@@ -30,13 +30,13 @@ import (
 // function error e_fun (on the quadrature nodes) and the node error e_node
 // (on a fresh test graph of n nodes, at most TestNodes of them).
 type Sweep struct {
-	Problem   Problem  `json:"problem" yaml:"problem"`
-	Nodes     []int    `json:"nodes" yaml:"nodes"`           // n values
-	Widths    []int    `json:"widths" yaml:"widths"`         // N values
-	Seeds     int      `json:"seeds" yaml:"seeds"`           // R: seeds 1..R
-	Limits    []string `json:"limits" yaml:"limits"`         // graphon, meanfield, kernel
-	Particles int      `json:"particles" yaml:"particles"`   // M of the mean-field particle solver (0: 2048)
-	TestNodes int      `json:"test_nodes" yaml:"test_nodes"` // nodes of the test graph used by e_node (0: 1000)
+	Problem   Problem `json:"problem" yaml:"problem"`
+	Nodes     []int   `json:"nodes" yaml:"nodes"`           // n values
+	Widths    []int   `json:"widths" yaml:"widths"`         // N values
+	Seeds     int     `json:"seeds" yaml:"seeds"`           // R: seeds 1..R
+	Limits    []Kind  `json:"limits" yaml:"limits"`         // graphon, meanfield, kernel
+	Particles int     `json:"particles" yaml:"particles"`   // M of the mean-field particle solver (0: 2048)
+	TestNodes int     `json:"test_nodes" yaml:"test_nodes"` // nodes of the test graph used by e_node (0: 1000)
 }
 
 // DefaultSweep is the demonstration that `gnnwb limits sweep` runs with no
@@ -46,7 +46,7 @@ type Sweep struct {
 // (error along N and jointly), M = 2048 particles.
 func DefaultSweep() Sweep {
 	return Sweep{Problem: DefaultProblem(), Nodes: []int{100, 300, 1000, 3000}, Widths: []int{10, 30, 100, 300, 1000, 3000},
-		Seeds: 6, Limits: []string{Graphon, MeanField}, Particles: 2048, TestNodes: 1000}
+		Seeds: 6, Limits: []Kind{GraphonLimit, MeanFieldLimit}, Particles: 2048, TestNodes: 1000}
 }
 
 // MaxCells bounds the number of cells of a sweep.
@@ -90,19 +90,19 @@ func (w Sweep) Validate() error {
 		return serr("seeds=%d < 1", w.Seeds)
 	}
 	if len(w.Limits) == 0 {
-		return serr("limits is empty; name at least one of %v", Limits)
+		return serr("limits is empty; name at least one of %v", Kinds())
 	}
 	for i, l := range w.Limits {
-		if !slices.Contains(Limits, l) {
-			return serr("limits[%d]=%q not one of %v", i, l, Limits)
+		if !l.valid() {
+			return serr("limits[%d]=%q not one of %v", i, l, Kinds())
 		}
 		if slices.Contains(w.Limits[:i], l) {
 			return serr("limits has %q twice", l)
 		}
-		if l == MeanField && w.Problem.Gamma != 1 {
+		if l == MeanFieldLimit && w.Problem.Gamma != 1 {
 			return serr("limit meanfield needs problem.gamma=1, got %v", w.Problem.Gamma)
 		}
-		if l == Kernel && w.Problem.Gamma != 0.5 {
+		if l == KernelLimit && w.Problem.Gamma != 0.5 {
 			return serr("limit kernel needs problem.gamma=0.5, got %v", w.Problem.Gamma)
 		}
 	}
@@ -190,7 +190,7 @@ func (w Sweep) Cells() []Cell {
 // Row is one line of a sweep's tidy CSV: the error of kind "fun" or "node"
 // of the network of cell (n, N, seed) against a limit at time t.
 type Row struct {
-	Limit string  `json:"limit"`
+	Limit Kind    `json:"limit"`
 	Nodes int     `json:"n"`
 	Width int     `json:"N"`
 	Seed  uint64  `json:"seed"`
@@ -272,7 +272,7 @@ func RunSweep(ctx context.Context, w Sweep, dir string, opt RunOptions) (*Summar
 		}
 		todo = append(todo, c)
 	}
-	fixed := map[string]*Solution{}
+	fixed := map[Kind]*Solution{}
 	for _, l := range w.Limits {
 		if s.Coupled(l) || len(todo) == 0 {
 			continue
@@ -378,7 +378,7 @@ type sweepRun struct {
 	s       *Setup
 	w       Sweep
 	dir     string
-	fixed   map[string]*Solution
+	fixed   map[Kind]*Solution
 	mu      sync.Mutex
 	coupled map[string]*once[*Solution]
 	tests   map[[2]int]*once[testPoints]
@@ -559,7 +559,7 @@ func writeLimitInfo(dir string, s *Setup, sol *Solution) error {
 
 // Group is the mean over seeds of one error at one (limit, n, N, t, kind).
 type Group struct {
-	Limit  string   `json:"limit"`
+	Limit  Kind     `json:"limit"`
 	Nodes  int      `json:"n"`
 	Width  int      `json:"N"`
 	T      float64  `json:"t"`
@@ -621,7 +621,7 @@ func collect(dir string, w Sweep) ([]Row, *Summary, error) {
 	}
 	sum.Complete = sum.Done == sum.Cells
 	for _, l := range w.Limits {
-		data, err := os.ReadFile(filepath.Join(dir, "limit_"+l+".json"))
+		data, err := os.ReadFile(filepath.Join(dir, "limit_"+l.String()+".json"))
 		if err != nil {
 			continue
 		}
@@ -636,7 +636,7 @@ func collect(dir string, w Sweep) ([]Row, *Summary, error) {
 }
 
 type groupKey struct {
-	limit string
+	limit Kind
 	n, m  int
 	t     float64
 	kind  string
@@ -690,7 +690,7 @@ func WriteRows(w io.Writer, rows []Row) error {
 	}
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	for _, r := range rows {
-		if err := cw.Write([]string{r.Limit, strconv.Itoa(r.Nodes), strconv.Itoa(r.Width),
+		if err := cw.Write([]string{r.Limit.String(), strconv.Itoa(r.Nodes), strconv.Itoa(r.Width),
 			strconv.FormatUint(r.Seed, 10), f(r.T), r.Kind, f(r.Error)}); err != nil {
 			return err
 		}
@@ -714,13 +714,14 @@ func ReadRows(r io.Reader) ([]Row, error) {
 	out := make([]Row, 0, len(recs)-1)
 	for i, rec := range recs[1:] {
 		var row Row
-		var e [5]error
-		row.Limit, row.Kind = rec[0], rec[5]
-		row.Nodes, e[0] = strconv.Atoi(rec[1])
-		row.Width, e[1] = strconv.Atoi(rec[2])
-		row.Seed, e[2] = strconv.ParseUint(rec[3], 10, 64)
-		row.T, e[3] = strconv.ParseFloat(rec[4], 64)
-		row.Error, e[4] = strconv.ParseFloat(rec[6], 64)
+		var e [6]error
+		row.Kind = rec[5]
+		row.Limit, e[0] = ParseKind(rec[0])
+		row.Nodes, e[1] = strconv.Atoi(rec[1])
+		row.Width, e[2] = strconv.Atoi(rec[2])
+		row.Seed, e[3] = strconv.ParseUint(rec[3], 10, 64)
+		row.T, e[4] = strconv.ParseFloat(rec[4], 64)
+		row.Error, e[5] = strconv.ParseFloat(rec[6], 64)
 		if err := errors.Join(e[:]...); err != nil {
 			return nil, fmt.Errorf("limits: ReadRows: line %d: %v: %w", i+2, err, graphs.ErrFormat)
 		}
@@ -764,10 +765,10 @@ func MergeSweeps(dst string, srcs []string) (*Summary, error) {
 			}
 		}
 		for _, l := range sw.Limits {
-			p := filepath.Join(src, "limit_"+l+".json")
-			if data, err := os.ReadFile(p); err == nil {
-				if _, err := os.Stat(filepath.Join(dst, "limit_"+l+".json")); err != nil {
-					if err := atomicfile.WriteBytes(filepath.Join(dst, "limit_"+l+".json"), data); err != nil {
+			name := "limit_" + l.String() + ".json"
+			if data, err := os.ReadFile(filepath.Join(src, name)); err == nil {
+				if _, err := os.Stat(filepath.Join(dst, name)); err != nil {
+					if err := atomicfile.WriteBytes(filepath.Join(dst, name), data); err != nil {
 						return nil, err
 					}
 				}

@@ -127,7 +127,7 @@ func TestSweepResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a := f.Find(MeanField, "fun", "N", 80); a == nil || a.Err != "" || len(a.Mean) != 2 {
+	if a := f.Find(MeanFieldLimit, "fun", "N", 80); a == nil || a.Err != "" || len(a.Mean) != 2 {
 		t.Errorf("fit along N: %+v", a)
 	}
 	files, err := PlotSweep(full, []string{"png"})
@@ -153,7 +153,7 @@ func TestSweepKernel(t *testing.T) {
 	w.Widths = []int{8, 256}
 	w.Nodes = []int{100}
 	w.Seeds = 3
-	w.Limits = []string{Kernel, Graphon}
+	w.Limits = []Kind{KernelLimit, GraphonLimit}
 	dir := t.TempDir()
 	if _, err := RunSweep(context.Background(), w, dir, RunOptions{}); err != nil {
 		t.Fatal(err)
@@ -162,7 +162,7 @@ func TestSweepKernel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := f.Find(Kernel, "fun", "N", 100)
+	a := f.Find(KernelLimit, "fun", "N", 100)
 	if a == nil || a.Err != "" || !(a.Mean[1] < a.Mean[0]) {
 		t.Errorf("kernel fit: %+v", a)
 	}

@@ -146,7 +146,7 @@ func applyProblemFlags(c *cli.Context, p *limits.Problem) error {
 func limitsSolveCommand() *cli.Command {
 	flags := append([]cli.Flag{
 		&cli.StringFlag{Name: "config", Usage: "problem file (.yaml or .json); flags override it"},
-		&cli.StringFlag{Name: "limit", Value: limits.MeanField, Usage: "graphon, meanfield or kernel"},
+		&cli.StringFlag{Name: "limit", Value: limits.MeanFieldLimit.String(), Usage: "graphon, meanfield or kernel"},
 		&cli.IntFlag{Name: "width", Value: 1000, Usage: "N of the network a coupled limit (graphon; kernel without --symmetric) is computed for"},
 		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of that network"},
 		&cli.IntFlag{Name: "particles", Value: 2048, Usage: "M particles of the mean-field solver (σ not the identity)"},
@@ -172,12 +172,16 @@ func limitsSolveCommand() *cli.Command {
 			if err := applyProblemFlags(c, &p); err != nil {
 				return err
 			}
+			limit, err := limits.ParseKind(c.String("limit"))
+			if err != nil {
+				return fmt.Errorf("--limit: %w", err)
+			}
 			s, err := limits.NewSetup(p)
 			if err != nil {
 				return err
 			}
 			start := time.Now()
-			sol, err := s.Limit(c.Context, c.String("limit"), c.Int("width"), c.Uint64("seed"),
+			sol, err := s.Limit(c.Context, limit, c.Int("width"), c.Uint64("seed"),
 				limits.SolveOptions{Particles: c.Int("particles"), SelfCheck: c.Bool("self-check")})
 			if err != nil {
 				return err
@@ -232,7 +236,7 @@ func limitsSweepCommand() *cli.Command {
 		&cli.StringFlag{Name: "nodes", Usage: fmt.Sprintf("n values, comma-separated (default %s)", joinInts(d.Nodes))},
 		&cli.StringFlag{Name: "widths", Usage: fmt.Sprintf("N values, comma-separated (default %s)", joinInts(d.Widths))},
 		&cli.IntFlag{Name: "seeds", Value: d.Seeds, Usage: "R seeds per (n, N): 1..R"},
-		&cli.StringFlag{Name: "limits", Value: strings.Join(d.Limits, ","), Usage: "limits to compare with: graphon, meanfield, kernel"},
+		&cli.StringFlag{Name: "limits", Value: joinKinds(d.Limits), Usage: "limits to compare with: graphon, meanfield, kernel"},
 		&cli.IntFlag{Name: "particles", Value: d.Particles, Usage: "M particles of the mean-field solver"},
 		&cli.IntFlag{Name: "test-nodes", Value: d.TestNodes, Usage: "nodes of the test graph used for the node error"},
 		&cli.StringFlag{Name: "shard", Value: "0/1", Usage: "run shard i of k (i/k, 0-based): every k-th cell; combine with gnnwb limits merge"},
@@ -275,9 +279,13 @@ func limitsSweepCommand() *cli.Command {
 				w.Seeds = c.Int("seeds")
 			}
 			if c.IsSet("limits") {
-				w.Limits = strings.Split(c.String("limits"), ",")
-				for i := range w.Limits {
-					w.Limits[i] = strings.TrimSpace(w.Limits[i])
+				w.Limits = nil
+				for _, f := range strings.Split(c.String("limits"), ",") {
+					l, err := limits.ParseKind(strings.TrimSpace(f))
+					if err != nil {
+						return fmt.Errorf("--limits: %w", err)
+					}
+					w.Limits = append(w.Limits, l)
 				}
 			}
 			if c.IsSet("particles") {
@@ -310,6 +318,14 @@ func limitsSweepCommand() *cli.Command {
 			return fitAndPlot(c, out, c.String("formats"))
 		},
 	}
+}
+
+func joinKinds(v []limits.Kind) string {
+	s := make([]string, len(v))
+	for i, k := range v {
+		s[i] = k.String()
+	}
+	return strings.Join(s, ",")
 }
 
 func joinInts(v []int) string {
