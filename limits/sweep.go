@@ -199,8 +199,8 @@ type Row struct {
 	Error float64 `json:"error"`
 }
 
-// CSVHeader is the header of errors.csv.
-var CSVHeader = []string{"limit", "n", "N", "seed", "t", "kind", "error"}
+// CSVHeader returns the header of errors.csv (a new slice each call).
+func CSVHeader() []string { return []string{"limit", "n", "N", "seed", "t", "kind", "error"} }
 
 // cellResult is what a finished cell stores in cells/<key>.json.
 type cellResult struct {
@@ -685,7 +685,7 @@ func meanSE(v []float64) (float64, float64) {
 // form).
 func WriteRows(w io.Writer, rows []Row) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(CSVHeader); err != nil {
+	if err := cw.Write(CSVHeader()); err != nil {
 		return err
 	}
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
@@ -702,14 +702,15 @@ func WriteRows(w io.Writer, rows []Row) error {
 // ReadRows reads a CSV written by WriteRows. Errors wrap graphs.ErrFormat and
 // name the line.
 func ReadRows(r io.Reader) ([]Row, error) {
+	header := CSVHeader()
 	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = len(CSVHeader)
+	cr.FieldsPerRecord = len(header)
 	recs, err := cr.ReadAll()
 	if err != nil {
 		return nil, fmt.Errorf("limits: ReadRows: %v: %w", err, graphs.ErrFormat)
 	}
-	if len(recs) == 0 || !slices.Equal(recs[0], CSVHeader) {
-		return nil, fmt.Errorf("limits: ReadRows: line 1: header %v, want %v: %w", recs, CSVHeader, graphs.ErrFormat)
+	if len(recs) == 0 || !slices.Equal(recs[0], header) {
+		return nil, fmt.Errorf("limits: ReadRows: line 1: header %v, want %v: %w", recs, header, graphs.ErrFormat)
 	}
 	out := make([]Row, 0, len(recs)-1)
 	for i, rec := range recs[1:] {
