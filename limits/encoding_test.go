@@ -223,12 +223,12 @@ func TestProblemFuncs(t *testing.T) {
 		kind error
 		want string
 	}{
-		{"problem:\n  graphon: 'sbm:0.5,0.5:0.1'\n", graphs.ErrShape, "P has 1 rows"},
-		{"problem:\n  rho: x\n  wdith: 3\n", graphs.ErrFormat, "line 3: field wdith not found in type limits.Problem"},
-		{"problem:\n  rho: x\n", graphs.ErrFormat, "line 2: cannot unmarshal !!str `x` into float64"},
-		{"problem: [1]\n", graphs.ErrFormat, "into limits.Problem"},
+		{"graphon: 'sbm:0.5,0.5:0.1'\n", graphs.ErrShape, "P has 1 rows"},
+		{"rho: x\nwdith: 3\n", graphs.ErrFormat, "line 2: field wdith not found in type limits.Problem"},
+		{"quadrature: 8\nrho: x\n", graphs.ErrFormat, "line 2: cannot unmarshal !!str `x` into float64"},
+		{"[1]\n", graphs.ErrFormat, "into limits.Problem"},
 	} {
-		if _, err := DecodeSweep(strings.NewReader(tc.in)); !errors.Is(err, tc.kind) || !strings.Contains(err.Error(), tc.want) {
+		if _, err := DecodeProblem(strings.NewReader(tc.in)); !errors.Is(err, tc.kind) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: %v, want %v with %q", tc.in, err, tc.kind, tc.want)
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/gnnwb/gnnwb/gnn/asymptotic"
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
 	"github.com/gnnwb/gnnwb/limits"
+	"github.com/gnnwb/gnnwb/limits/sweep"
 )
 
 func init() { commands = append(commands, limitsCommand) }
@@ -229,7 +230,7 @@ func limitsSolveCommand() *cli.Command {
 func ff(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
 func limitsSweepCommand() *cli.Command {
-	d := limits.DefaultSweep()
+	d := sweep.Default()
 	flags := append([]cli.Flag{
 		&cli.StringFlag{Name: "config", Usage: "sweep file (.yaml or .json) with keys problem, nodes, widths, seeds, limits, particles, test_nodes; flags override it"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "limits-sweep", Usage: "output directory (rerun the same command to resume)"},
@@ -245,7 +246,7 @@ func limitsSweepCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "sweep",
 		Usage: "train finite networks over a grid of n, N and seeds, measure e_fun and e_node against limits, then fit and plot",
-		Description: "With no configuration it runs a small demonstration (DefaultSweep: tanh, γ = 1, exponential graphon, " +
+		Description: "With no configuration it runs a small demonstration (sweep.Default: tanh, γ = 1, exponential graphon, " +
 			"n ∈ {100,…,3000}, N ∈ {10,…,3000}, 6 seeds, graphon and mean-field limits). Finished cells are kept in OUT/cells; " +
 			"after Ctrl-C the same command continues. When all cells are done it writes OUT/errors.csv, summary.json, fits.json and the plots.",
 		UsageText: "gnnwb limits sweep [--config FILE] [--out DIR] [--shard i/k] [flags]",
@@ -254,10 +255,10 @@ func limitsSweepCommand() *cli.Command {
 			if c.NArg() != 0 {
 				return usagef("limits sweep: unexpected argument %q", c.Args().First())
 			}
-			w := limits.DefaultSweep()
+			w := sweep.Default()
 			if f := c.String("config"); f != "" {
 				var err error
-				if w, err = limits.ReadSweep(f); err != nil {
+				if w, err = sweep.Read(f); err != nil {
 					return err
 				}
 			}
@@ -301,7 +302,7 @@ func limitsSweepCommand() *cli.Command {
 			out := c.String("out")
 			bar := newProgress(c.App.ErrWriter, "limits sweep")
 			start := time.Now()
-			sum, err := limits.RunSweep(c.Context, w, out, limits.RunOptions{Shard: shard, Shards: shards, Progress: bar.Update})
+			sum, err := sweep.Run(c.Context, w, out, sweep.Options{Shard: shard, Shards: shards, Progress: bar.Update})
 			bar.Done()
 			if err != nil {
 				if c.Context.Err() != nil {
@@ -339,7 +340,7 @@ func joinInts(v []int) string {
 // fitAndPlot fits a complete sweep directory, prints the slopes, and draws
 // the plots in the given formats.
 func fitAndPlot(c *cli.Context, dir, formats string) error {
-	f, err := limits.FitSweep(dir)
+	f, err := sweep.Fit(dir)
 	if err != nil {
 		return err
 	}
@@ -347,7 +348,7 @@ func fitAndPlot(c *cli.Context, dir, formats string) error {
 	if strings.TrimSpace(formats) == "" {
 		return nil
 	}
-	files, err := limits.PlotSweep(dir, strings.Split(formats, ","))
+	files, err := sweep.Plot(dir, strings.Split(formats, ","))
 	if err != nil {
 		return err
 	}
@@ -357,11 +358,11 @@ func fitAndPlot(c *cli.Context, dir, formats string) error {
 
 // printFits prints, per limit and error kind at the last time, the slope
 // along N at the largest n and along n at the largest N, and the joint fit.
-func printFits(w io.Writer, f *limits.Fits) {
-	nmax, wmax := maxInt(f.Sweep.Nodes), maxInt(f.Sweep.Widths)
+func printFits(w io.Writer, f *sweep.Fits) {
+	nmax, wmax := maxInt(f.Config.Nodes), maxInt(f.Config.Widths)
 	for _, j := range f.Joint {
 		fmt.Fprintf(w, "%s %s t=%g:\n", j.Limit, j.Kind, j.T)
-		for _, a := range []*limits.AxisFit{f.Find(j.Limit, j.Kind, "N", nmax), f.Find(j.Limit, j.Kind, "n", wmax)} {
+		for _, a := range []*sweep.AxisFit{f.Find(j.Limit, j.Kind, "N", nmax), f.Find(j.Limit, j.Kind, "n", wmax)} {
 			if a == nil {
 				continue
 			}
@@ -401,7 +402,7 @@ func limitsMergeCommand() *cli.Command {
 			&cli.StringFlag{Name: "formats", Value: "png,svg", Usage: "plot formats when the merged sweep is complete (empty: none)"},
 		},
 		Action: func(c *cli.Context) error {
-			sum, err := limits.MergeSweeps(c.String("out"), c.Args().Slice())
+			sum, err := sweep.Merge(c.String("out"), c.Args().Slice())
 			if err != nil {
 				return err
 			}
@@ -423,7 +424,7 @@ func limitsFitCommand() *cli.Command {
 			if c.NArg() != 1 {
 				return usagef("limits fit: want exactly one sweep DIR, got %d arguments", c.NArg())
 			}
-			f, err := limits.FitSweep(c.Args().First())
+			f, err := sweep.Fit(c.Args().First())
 			if err != nil {
 				return err
 			}
@@ -445,10 +446,10 @@ func limitsPlotCommand() *cli.Command {
 			if c.NArg() != 1 {
 				return usagef("limits plot: want exactly one sweep DIR, got %d arguments", c.NArg())
 			}
-			if _, err := limits.FitSweep(c.Args().First()); err != nil {
+			if _, err := sweep.Fit(c.Args().First()); err != nil {
 				return err
 			}
-			files, err := limits.PlotSweep(c.Args().First(), strings.Split(c.String("formats"), ","))
+			files, err := sweep.Plot(c.Args().First(), strings.Split(c.String("formats"), ","))
 			if err != nil {
 				return err
 			}

@@ -1,4 +1,4 @@
-package limits_test
+package sweep_test
 
 import (
 	"bufio"
@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gnnwb/gnnwb/limits"
+	"github.com/gnnwb/gnnwb/limits/sweep"
 )
 
 // seconds matches the wall-clock fields of the cell files and summary.json,
@@ -50,18 +50,18 @@ func TestSweepGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		w, err := limits.DecodeSweep(strings.NewReader(string(cfg)))
+		w, err := sweep.Decode(strings.NewReader(string(cfg)))
 		if err != nil {
 			t.Fatal(err)
 		}
 		dir := filepath.Join(root, name)
-		if _, err := limits.RunSweep(context.Background(), w, dir, limits.RunOptions{}); err != nil {
+		if _, err := sweep.Run(context.Background(), w, dir, sweep.Options{}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := limits.FitSweep(dir); err != nil {
+		if _, err := sweep.Fit(dir); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := limits.PlotSweep(dir, []string{"png", "svg"}); err != nil {
+		if _, err := sweep.Plot(dir, []string{"png", "svg"}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,4 +1,4 @@
-package limits
+package sweep
 
 import (
 	"bytes"
@@ -13,10 +13,11 @@ import (
 	"github.com/gnnwb/gnnwb/generators"
 	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/limits"
 )
 
-func smallSweep() Sweep {
-	w := DefaultSweep()
+func smallSweep() Config {
+	w := Default()
 	w.Problem.Times = []float64{0.5, 1}
 	w.Problem.Quadrature = 8
 	w.Nodes = []int{40, 80}
@@ -45,7 +46,7 @@ func TestSweepResume(t *testing.T) {
 	w := smallSweep()
 	root := t.TempDir()
 	full := filepath.Join(root, "full")
-	sum, err := RunSweep(context.Background(), w, full, RunOptions{})
+	sum, err := Run(context.Background(), w, full, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +60,7 @@ func TestSweepResume(t *testing.T) {
 
 	prev := runtime.GOMAXPROCS(1)
 	one := filepath.Join(root, "one")
-	_, err = RunSweep(context.Background(), w, one, RunOptions{})
+	_, err = Run(context.Background(), w, one, Options{})
 	runtime.GOMAXPROCS(prev)
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +71,7 @@ func TestSweepResume(t *testing.T) {
 
 	part := filepath.Join(root, "part")
 	ctx, cancel := context.WithCancel(context.Background())
-	_, err = RunSweep(ctx, w, part, RunOptions{Progress: func(done, total int64) {
+	_, err = Run(ctx, w, part, Options{Progress: func(done, total int64) {
 		if done == 3 {
 			cancel()
 		}
@@ -83,7 +84,7 @@ func TestSweepResume(t *testing.T) {
 		t.Fatalf("%d cells after the interruption", len(have))
 	}
 	var todo int64
-	sum, err = RunSweep(context.Background(), w, part, RunOptions{Progress: func(done, total int64) { todo = total }})
+	sum, err = Run(context.Background(), w, part, Options{Progress: func(done, total int64) { todo = total }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +98,7 @@ func TestSweepResume(t *testing.T) {
 	var shards []string
 	for i := range 3 {
 		d := filepath.Join(root, "shard", string(rune('a'+i)))
-		sum, err := RunSweep(context.Background(), w, d, RunOptions{Shard: i, Shards: 3})
+		sum, err := Run(context.Background(), w, d, Options{Shard: i, Shards: 3})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -107,7 +108,7 @@ func TestSweepResume(t *testing.T) {
 		shards = append(shards, d)
 	}
 	merged := filepath.Join(root, "merged")
-	if sum, err = MergeSweeps(merged, shards); err != nil || !sum.Complete {
+	if sum, err = Merge(merged, shards); err != nil || !sum.Complete {
 		t.Fatalf("merge: %v", err)
 	}
 	if got := readFile(t, filepath.Join(merged, ErrorsFile)); !bytes.Equal(got, want) {
@@ -116,21 +117,21 @@ func TestSweepResume(t *testing.T) {
 
 	other := w
 	other.Seeds = 3
-	if _, err := RunSweep(context.Background(), other, full, RunOptions{}); !errors.Is(err, graphs.ErrParameter) {
+	if _, err := Run(context.Background(), other, full, Options{}); !errors.Is(err, graphs.ErrParameter) {
 		t.Errorf("other sweep in the same directory: %v", err)
 	}
-	if _, err := RunSweep(context.Background(), w, full, RunOptions{Shard: 2, Shards: 2}); !errors.Is(err, graphs.ErrParameter) {
+	if _, err := Run(context.Background(), w, full, Options{Shard: 2, Shards: 2}); !errors.Is(err, graphs.ErrParameter) {
 		t.Errorf("shard 2/2: %v", err)
 	}
 
-	f, err := FitSweep(full)
+	f, err := Fit(full)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a := f.Find(MeanFieldLimit, "fun", "N", 80); a == nil || a.Err != "" || len(a.Mean) != 2 {
+	if a := f.Find(limits.MeanFieldLimit, "fun", "N", 80); a == nil || a.Err != "" || len(a.Mean) != 2 {
 		t.Errorf("fit along N: %+v", a)
 	}
-	files, err := PlotSweep(full, []string{"png"})
+	files, err := Plot(full, []string{"png"})
 	if err != nil || len(files) == 0 {
 		t.Errorf("plots: %v %v", files, err)
 	}
@@ -153,16 +154,16 @@ func TestSweepKernel(t *testing.T) {
 	w.Widths = []int{8, 256}
 	w.Nodes = []int{100}
 	w.Seeds = 3
-	w.Limits = []Kind{KernelLimit, GraphonLimit}
+	w.Limits = []limits.Kind{limits.KernelLimit, limits.GraphonLimit}
 	dir := t.TempDir()
-	if _, err := RunSweep(context.Background(), w, dir, RunOptions{}); err != nil {
+	if _, err := Run(context.Background(), w, dir, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	f, err := FitSweep(dir)
+	f, err := Fit(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := f.Find(KernelLimit, "fun", "N", 100)
+	a := f.Find(limits.KernelLimit, "fun", "N", 100)
 	if a == nil || a.Err != "" || !(a.Mean[1] < a.Mean[0]) {
 		t.Errorf("kernel fit: %+v", a)
 	}
@@ -174,12 +175,15 @@ func TestSweepKernel(t *testing.T) {
 // holding another sweep is still refused.
 func TestSweepDirSpelling(t *testing.T) {
 	w := smallSweep()
-	w.Problem.Graphon = must(generators.ParseGraphon("sbm:1,1:0.9,0.1;0.1,0.9"))
+	var err error
+	if w.Problem.Graphon, err = generators.ParseGraphon("sbm:1,1:0.9,0.1;0.1,0.9"); err != nil {
+		t.Fatal(err)
+	}
 	dir := t.TempDir()
 	if err := initDir(dir, w); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, SweepFile)
+	path := filepath.Join(dir, ConfigFile)
 	data := readFile(t, path)
 	old := strings.NewReplacer(`"sbm:0.5,0.5:`, `"sbm:1,1:`, `"tanh"`, `"TANH"`).Replace(string(data))
 	if old == string(data) {
