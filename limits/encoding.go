@@ -54,8 +54,13 @@ func (p Problem) text() problemText {
 
 // setText sets p from t, a decoding of text over old = p.text(): a name
 // that did not change keeps its value (so a Go function survives a file
-// that does not mention it), a changed one is parsed. On error p is
-// unchanged.
+// that does not mention it), a changed one is parsed. A spec of W, X or Y
+// that does not parse gives a value with that name and no function
+// (generators.GraphonFunc(name, nil), SignalFunc(name, 0, nil),
+// TargetFunc(name, nil)): the name of a Go function recorded in an output
+// reads back so, and Validate refuses a misspelt spec with its parser's
+// error. A name of σ or of the sampler that does not parse is an error; on
+// error p is unchanged.
 func (p *Problem) setText(t, old problemText) error {
 	q := Problem{
 		Graphon: p.Graphon, Rho: t.Rho, Aggregation: t.Aggregation, Signal: p.Signal, Target: p.Target,
@@ -66,17 +71,17 @@ func (p *Problem) setText(t, old problemText) error {
 	var err error
 	if t.Graphon != old.Graphon {
 		if q.Graphon, err = generators.ParseGraphon(t.Graphon); err != nil {
-			return fmt.Errorf("limits: Problem: graphon: %w", err)
+			q.Graphon = generators.GraphonFunc(t.Graphon, nil)
 		}
 	}
 	if t.Signal != old.Signal {
 		if q.Signal, err = generators.ParseSignal(t.Signal); err != nil {
-			return fmt.Errorf("limits: Problem: signal: %w", err)
+			q.Signal = generators.SignalFunc(t.Signal, 0, nil)
 		}
 	}
 	if t.Target != old.Target {
 		if q.Target, err = generators.ParseTarget(t.Target); err != nil {
-			return fmt.Errorf("limits: Problem: target: %w", err)
+			q.Target = generators.TargetFunc(t.Target, nil)
 		}
 	}
 	if t.Activation != old.Activation {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -231,5 +232,67 @@ func TestProblemFuncs(t *testing.T) {
 		if _, err := DecodeProblem(strings.NewReader(tc.in)); !errors.Is(err, tc.kind) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: %v, want %v with %q", tc.in, err, tc.kind, tc.want)
 		}
+	}
+}
+
+// TestCheckFuncs: Validate names the value of W, X or Y that has no
+// function, with its parser's error when its name is not a spec (what
+// decoding a misspelt spec gives) and generators.Process's otherwise; and a
+// problem recorded with Go functions reads back by name, writes the same
+// JSON, and is refused by Validate.
+func TestCheckFuncs(t *testing.T) {
+	square := func(u float64, dst []float64) { dst[0] = u * u }
+	tests := []struct {
+		name   string
+		edit   func(p *Problem)
+		kind   error
+		substr string
+	}{
+		{"misspelt graphon", func(p *Problem) { p.Graphon = generators.GraphonFunc("wiggly", nil) }, graphs.ErrFormat, `unknown graphon "wiggly"`},
+		{"graphon without function", func(p *Problem) { p.Graphon = generators.GraphonFunc("product", nil) }, graphs.ErrParameter, `graphon "product" has a nil function`},
+		{"zero graphon", func(p *Problem) { p.Graphon = generators.Graphon{} }, graphs.ErrParameter, "zero Graphon"},
+		{"misspelt signal", func(p *Problem) { p.Signal = generators.SignalFunc("poly:0", 0, nil) }, graphs.ErrParameter, `"poly:0": K=0`},
+		{"signal without function", func(p *Problem) { p.Signal = generators.SignalFunc("sq", 2, nil) }, graphs.ErrParameter, `signal "sq" has d=2`},
+		{"zero signal", func(p *Problem) { p.Signal = generators.Signal{} }, graphs.ErrParameter, `signal "" has d=0`},
+		{"misspelt target", func(p *Problem) { p.Target = generators.TargetFunc("cos:1", nil) }, graphs.ErrFormat, `unknown target "cos"`},
+		{"target without function", func(p *Problem) { p.Target = generators.TargetFunc("sin:1", nil) }, graphs.ErrParameter, `target "sin:1" has a nil function`},
+		{"zero target", func(p *Problem) { p.Target = generators.Target{} }, graphs.ErrParameter, `target "" has a nil function`},
+		{"signal before target", func(p *Problem) {
+			p.Signal = generators.SignalFunc("sq", 1, nil)
+			p.Target = generators.TargetFunc("cos:1", nil)
+		}, graphs.ErrParameter, `signal "sq"`},
+		{"all set", func(p *Problem) {
+			p.Graphon = generators.GraphonFunc("band", func(u, v float64) float64 { return 0.5 })
+			p.Signal = generators.SignalFunc("sq", 1, square)
+			p.Target = generators.TargetFunc("half", func(u float64) float64 { return u / 2 })
+		}, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := DefaultProblem()
+			tt.edit(&p)
+			err := p.Validate()
+			if tt.kind == nil {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if !errors.Is(err, tt.kind) || !strings.Contains(fmt.Sprint(err), tt.substr) {
+				t.Errorf("error %v: want kind %v containing %q", err, tt.kind, tt.substr)
+			}
+		})
+	}
+	rec := `{"graphon":"band","signal":"square","target":"half"}`
+	p := DefaultProblem()
+	if err := json.Unmarshal([]byte(rec), &p); err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.Marshal(p)
+	if err != nil || !strings.Contains(string(data), `"graphon":"band","rho":1,"aggregation":"graphon","signal":"square","target":"half"`) {
+		t.Errorf("recorded names written back as %s, %v", data, err)
+	}
+	if err := p.Validate(); !errors.Is(err, graphs.ErrFormat) || !strings.Contains(err.Error(), `"band"`) {
+		t.Errorf("Validate of a recorded Go function: %v", err)
 	}
 }

@@ -37,7 +37,10 @@ import (
 // parse), activation a name of asymptotic.ParseActivation, sampler ego or
 // whole (Sampler), the others numbers. A spec is written in the canonical
 // form of its String method (numbers in their shortest exact form, SBM block
-// weights as proportions).
+// weights as proportions). A graphon, signal or target name that does not
+// parse reads as a value with that name and no function (as
+// generators.GraphonFunc(name, nil) builds), so that a problem recorded with
+// a Go function reads back; Validate refuses it.
 type Problem struct {
 	Graphon     generators.Graphon // graphon: W, e.g. exponential, sbm:0.5,0.5:0.8,0.2;0.2,0.8
 	Rho         float64            // rho: ρ ∈ (0,1]
@@ -144,9 +147,11 @@ const MaxQuadrature = 4096
 const maxGrid = 1 << 15
 
 // Validate checks every field without building anything heavy: W, X and Y
-// set (not the zero values, functions not nil), σ one of the five of
+// with functions (not the zero values), σ one of the five of
 // asymptotic.ParseActivation, the numbers in their ranges, the sampler
-// known. Errors wrap graphs.ErrParameter and name the field and its value.
+// known. Errors wrap graphs.ErrParameter and name the field and its value,
+// except for a spec read from a file that did not parse: that error is its
+// parser's (graphs.ErrFormat, ErrParameter or ErrShape).
 func (p Problem) Validate() error {
 	_, err := p.resolve()
 	return err
@@ -167,9 +172,8 @@ func perr(format string, a ...any) error {
 func (p Problem) resolve() (resolved, error) {
 	var r resolved
 	var err error
-	// W, X and Y set, with functions (the zero values and nil functions are refused)
-	if err := (generators.Process{W: p.Graphon, Rho: 1, N: 1, X: p.Signal, Y: p.Target}).Validate(); err != nil {
-		return r, fmt.Errorf("limits: Problem: %w", err)
+	if err := p.checkFuncs(); err != nil {
+		return r, err
 	}
 	if p.Graphon.Breaks() != nil {
 		r.pi = sbmProportions(p.Graphon.String())
@@ -239,6 +243,37 @@ func (p Problem) resolve() (resolved, error) {
 	return r, nil
 }
 
+// checkFuncs checks that W, X and Y have functions (generators.Process
+// refuses the zero values and nil functions). A value without a function
+// whose name its parser refuses — what decoding gives for a misspelt spec,
+// or for the recorded name of a Go function — is refused with the parser's
+// error, which says what is wrong with the name.
+func (p Problem) checkFuncs() error {
+	err := generators.Process{W: p.Graphon, Rho: 1, N: 1, X: p.Signal, Y: p.Target}.Validate()
+	if err == nil {
+		return nil
+	}
+	// Process checks W, then X, then Y: the first without a function failed.
+	switch {
+	case p.Graphon.Func() == nil:
+		if _, perr := generators.ParseGraphon(p.Graphon.String()); perr != nil && p.Graphon != (generators.Graphon{}) {
+			return fmt.Errorf("limits: Problem: graphon: %w", perr)
+		}
+	case p.Signal.Dim() == 0:
+		if _, perr := generators.ParseSignal(p.Signal.String()); perr != nil && p.Signal.String() != "" {
+			return fmt.Errorf("limits: Problem: signal: %w", perr)
+		}
+	case (generators.Process{W: p.Graphon, Rho: 1, N: 1, X: p.Signal, Y: anyTarget}).Validate() == nil: // Y failed
+		if _, perr := generators.ParseTarget(p.Target.String()); perr != nil && p.Target.String() != "" {
+			return fmt.Errorf("limits: Problem: target: %w", perr)
+		}
+	}
+	return fmt.Errorf("limits: Problem: %w", err)
+}
+
+// anyTarget is a valid Y, to tell whether Process.Validate refused X or Y.
+var anyTarget = must(generators.ParseTarget("sin:1"))
+
 func cmpOr(s, def string) string {
 	if s == "" {
 		return def
@@ -281,10 +316,11 @@ func sbmProportions(spec string) []float64 {
 // JSON: the YAML decoder is used for both) on top of DefaultProblem, so a
 // file names only what differs. Unknown keys are errors. Errors: syntax,
 // unknown keys and values of the wrong type wrap graphs.ErrFormat and carry
-// the decoder's line number; a spec or name that does not parse keeps the
-// kind of its parser's error (generators.ParseGraphon, ParseSignal,
-// ParseTarget, asymptotic.ParseActivation, ParseSampler); the result is
-// also validated.
+// the decoder's line number; an activation or sampler name that does not
+// parse keeps the kind of its parser's error (asymptotic.ParseActivation,
+// ParseSampler); the result is also validated, which refuses a graphon,
+// signal or target spec that does not parse with the error of
+// generators.ParseGraphon, ParseSignal or ParseTarget.
 func DecodeProblem(r io.Reader) (Problem, error) {
 	p := DefaultProblem()
 	if err := decodeStrict(r, &p); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -198,5 +199,37 @@ func TestSweepDirSpelling(t *testing.T) {
 	w.Problem.Rho = 0.5
 	if err := initDir(dir, w); !errors.Is(err, graphs.ErrParameter) {
 		t.Errorf("another sweep: %v", err)
+	}
+}
+
+// TestSweepFuncs: a sweep whose W, X and Y are Go functions runs, records
+// their names in sweep.json and summary.json, resumes, and fits and plots
+// from its directory, where the functions read back by name only.
+func TestSweepFuncs(t *testing.T) {
+	w := smallSweep()
+	w.Nodes = []int{40}
+	w.Problem.Graphon = generators.GraphonFunc("band", func(u, v float64) float64 { return 1 - math.Abs(u-v) })
+	w.Problem.Signal = generators.SignalFunc("square", 1, func(u float64, dst []float64) { dst[0] = u * u })
+	w.Problem.Target = generators.TargetFunc("half", func(u float64) float64 { return u / 2 })
+	dir := t.TempDir()
+	sum, err := Run(context.Background(), w, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sum.Complete || sum.Config.Problem.Graphon.String() != "band" {
+		t.Errorf("summary: complete %v, graphon %v", sum.Complete, sum.Config.Problem.Graphon)
+	}
+	for _, f := range []string{ConfigFile, SummaryFile} {
+		if data := readFile(t, filepath.Join(dir, f)); !strings.Contains(string(data), `"graphon": "band"`) ||
+			!strings.Contains(string(data), `"signal": "square"`) || !strings.Contains(string(data), `"target": "half"`) {
+			t.Errorf("%s does not name the functions:\n%s", f, data)
+		}
+	}
+	var todo int64 = -1
+	if _, err := Run(context.Background(), w, dir, Options{Progress: func(done, total int64) { todo = total }}); err != nil || todo != 0 {
+		t.Errorf("rerun: %d cells to do, %v", todo, err)
+	}
+	if _, err := Plot(dir, []string{"png"}); err != nil {
+		t.Errorf("fit and plot: %v", err)
 	}
 }
