@@ -21,7 +21,7 @@
 //   - limits/plots: the figures (error against n or N, (n, N) heat map,
 //     trajectories g_t(u)) as PNG or SVG.
 //
-// # Problems, limits and sweeps
+// # Problems and limits
 //
 // The root package wires these together. A Problem is one learning problem
 // (W, ρ, aggregation, X, Y, noise, σ, γ, α, μ_0 = (s_c, s_w, symmetric),
@@ -34,30 +34,18 @@
 // generators.NewEgoSampler or NewWholeGraphSampler, step k drawing from
 // asymptotic.StepRand(seed, k)) and solves the limits (Setup.Limit):
 //
-//   - Graphon (4.1, n → ∞ at fixed N): the same SGD from the same θ_0 driven
-//     by the same latents u_k with m_k replaced by (T_W X)(u_k); or, for the
-//     whole-graph sampler with all nodes per step, gradient descent on the
-//     population loss Σ_q ω_q ½(y_q − ŷ(φ_q))² with step α N^{γ−2};
-//   - MeanField (4.2, γ = 1): the moment ODE for σ the identity, the
+//   - GraphonLimit (4.1, n → ∞ at fixed N): the same SGD from the same θ_0
+//     driven by the same latents u_k with m_k replaced by (T_W X)(u_k); or,
+//     for the whole-graph sampler with all nodes per step, gradient descent
+//     on the population loss Σ_q ω_q ½(y_q − ŷ(φ_q))² with step α N^{γ−2};
+//   - MeanFieldLimit (4.2, γ = 1): the moment ODE for σ the identity, the
 //     particle solver (M Halton particles, self-check with 2M) otherwise;
-//   - Kernel (4.3, γ = ½): ġ = α K Ω (Y − g) by eigendecomposition, from
+//   - KernelLimit (4.3, γ = ½): ġ = α K Ω (Y − g) by eigendecomposition, from
 //     g_0 = 0 (symmetric μ_0) or from the network's own g_0.
 //
-// A Sweep (MATH.md section 5) runs the cells (n, N, seed) of a grid, each
-// compared with its limits at the problem's times through
-//
-//	e_fun  = (Σ_q ω_q (ŷ(φ(u_q)) − g^∞_t(φ(u_q)))²)^{1/2},
-//	e_node = ((1/B) Σ_i (ŷ_i − g^∞_t(x_i, (T_W X)(u_i)))²)^{1/2}
-//
-// on B = min(n, TestNodes) nodes of a fresh test graph G(n, W, ρ) (each
-// node's own noisy features; its aggregation replaced by the graphon
-// limit). RunSweep writes one JSON file per finished cell (atomically), so
-// a sweep resumes where it stopped and splits into shards (--shard i/k);
-// AssembleSweep and MergeSweeps write the tidy errors.csv (one row per
-// limit, n, N, seed, t, error kind) and summary.json. FitRows fits
-// log ē against log N and log n with bootstrap intervals over seeds and
-// the joint e ≈ a·N^{−p} + b·(nρ)^{−q} + floor (limits/rates); PlotSweep
-// draws them (limits/plots).
+// Package limits/sweep runs grids of finite networks (n, N, seed) against
+// these limits, resumably and in shards, measures their function and node
+// errors, and fits and plots the rates.
 //
 // Coupling (MATH.md section 5): seed s fixes θ_0 (the first N units of one
 // stream), the latents of training (StepRand(s, k), shared by every n and by

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/limits"
 )
 
@@ -12,14 +13,14 @@ import (
 // the moment ODE, at the problem's times, on its quadrature nodes.
 func ExampleSetup_Limit() {
 	p := limits.DefaultProblem()
-	p.Activation = "identity"
+	p.Activation = activation.Identity
 	p.Quadrature = 4
 	s, err := limits.NewSetup(p)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	sol, err := s.Limit(context.Background(), limits.MeanField, 1, 1, limits.SolveOptions{})
+	sol, err := s.Limit(context.Background(), limits.MeanFieldLimit, 1, 1, limits.SolveOptions{})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -49,15 +50,14 @@ func ExampleSetup_Limit() {
 	// target: Y(0.07)=0.423 Y(0.33)=0.876 Y(0.67)=-0.876 Y(0.93)=-0.423
 }
 
-// A problem read from YAML: unspecified fields keep DefaultProblem's values.
-func ExampleDecodeSweep() {
-	w, err := limits.DecodeSweep(stringsReader("problem:\n  graphon: constant:0.5\n  rho: 0.1\nnodes: [100, 1000]\nwidths: [10, 100]\nseeds: 4\n"))
+// A problem read from YAML: unspecified fields keep DefaultProblem's values;
+// W, X and Y are parsed from their specs and written back in canonical form.
+func ExampleDecodeProblem() {
+	p, err := limits.DecodeProblem(strings.NewReader("graphon: 'sbm:1,3:0.9,0.1;0.1,0.5'\nrho: 0.1\nactivation: relu\n"))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(w.Problem.Graphon, w.Problem.Rho, w.Problem.Activation, w.Nodes, w.Widths, w.Seeds, len(w.Cells()), w.Limits)
-	// Output: constant:0.5 0.1 tanh [100 1000] [10 100] 4 16 [graphon meanfield]
+	fmt.Println(p.Graphon, p.Rho, p.Activation, p.Signal, p.Target, p.Sampler)
+	// Output: sbm:0.25,0.75:0.9,0.1;0.1,0.5 0.1 relu fourier:1 sin:1 ego
 }
-
-func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }

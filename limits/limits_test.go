@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gnnwb/gnnwb/generators"
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/gnn/asymptotic"
 	"github.com/gnnwb/gnnwb/limits/meanfield"
 	"github.com/gnnwb/gnnwb/limits/rates"
@@ -37,7 +38,7 @@ func onGrid(t testing.TB, s *Setup, sol *Solution, k int) []float64 {
 // on the evaluation grid to 1e-6 at t = 1 (tolerances 1e-7 relative: ~1e-8).
 func TestLinearParticlesMatchMoments(t *testing.T) {
 	p := DefaultProblem()
-	p.Activation = "identity"
+	p.Activation = activation.Identity
 	p.Times = []float64{1}
 	p.Quadrature = 16
 	s := mustSetup(t, p)
@@ -66,7 +67,7 @@ func TestLinearParticlesMatchMoments(t *testing.T) {
 	}
 	// and the public limit (moments from μ_0 itself) is within the Halton
 	// error of 4096 points, far below the finite-N errors measured.
-	lim, err := s.Limit(ctx, MeanField, 1, 1, SolveOptions{})
+	lim, err := s.Limit(ctx, MeanFieldLimit, 1, 1, SolveOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,12 +94,12 @@ func slope(t *testing.T, x []float64, e [][]float64) rates.Bootstrap {
 // [−0.65, −0.35]. Short time t = 0.2 keeps the test cheap.
 func TestFiniteWidthRate(t *testing.T) {
 	p := DefaultProblem()
-	p.Activation = "identity"
+	p.Activation = activation.Identity
 	p.Times = []float64{0.2}
 	p.Quadrature = 16
 	s := mustSetup(t, p)
 	ctx := context.Background()
-	lim, err := s.Limit(ctx, MeanField, 1, 1, SolveOptions{})
+	lim, err := s.Limit(ctx, MeanFieldLimit, 1, 1, SolveOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +137,7 @@ func TestGraphonRate(t *testing.T) {
 	x := []float64{100, 1000, 10000}
 	var e [][]float64
 	for seed := uint64(1); seed <= 12; seed++ {
-		lim, err := s.Limit(ctx, Graphon, width, seed, SolveOptions{})
+		lim, err := s.Limit(ctx, GraphonLimit, width, seed, SolveOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -165,13 +166,13 @@ func TestGraphonRate(t *testing.T) {
 func TestConstantGraphon(t *testing.T) {
 	const pc = 0.3
 	p := DefaultProblem()
-	p.Graphon = "constant:0.3"
-	p.Signal = "poly:1"
+	p.Graphon = must(generators.ParseGraphon("constant:0.3"))
+	p.Signal = must(generators.ParseSignal("poly:1"))
 	p.Times = []float64{0.5, 1}
 	p.Quadrature = 12
 	s := mustSetup(t, p)
 	ctx := context.Background()
-	mf, err := s.Limit(ctx, MeanField, 1, 1, SolveOptions{Particles: 256})
+	mf, err := s.Limit(ctx, MeanFieldLimit, 1, 1, SolveOptions{Particles: 256})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +187,7 @@ func TestConstantGraphon(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := meanfield.SolveParticles(ctx, meanfield.Problem{Act: s.r.act, Alpha: p.Alpha, Omega: omega, Phi: phi, Y: y, Dim: 2},
+	tr, err := meanfield.SolveParticles(ctx, meanfield.Problem{Act: s.p.Activation, Alpha: p.Alpha, Omega: omega, Phi: phi, Y: y, Dim: 2},
 		th, p.Times, particleTol, false)
 	if err != nil {
 		t.Fatal(err)
@@ -200,7 +201,7 @@ func TestConstantGraphon(t *testing.T) {
 		}
 	}
 	const width, seed = 40, 7
-	gr, err := s.Limit(ctx, Graphon, width, seed, SolveOptions{})
+	gr, err := s.Limit(ctx, GraphonLimit, width, seed, SolveOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,12 +237,12 @@ func TestKernelFlowEuler(t *testing.T) {
 	for _, sym := range []bool{true, false} {
 		p := DefaultProblem()
 		p.Gamma = 0.5
-		p.Activation = "erf"
+		p.Activation = activation.Erf
 		p.Symmetric = sym
 		p.Times = []float64{1}
 		p.Quadrature = 12
 		s := mustSetup(t, p)
-		sol, err := s.Limit(context.Background(), Kernel, 50, 3, SolveOptions{})
+		sol, err := s.Limit(context.Background(), KernelLimit, 50, 3, SolveOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -334,7 +335,7 @@ func TestNoiseGrid(t *testing.T) {
 // (1e-12) after round(t·N) steps.
 func TestPopulationGD(t *testing.T) {
 	p := DefaultProblem()
-	p.Sampler, p.Batch = "whole", 0
+	p.Sampler, p.Batch = WholeGraphSampling, 0
 	p.Times = []float64{0.5, 1}
 	p.Quadrature = 10
 	s := mustSetup(t, p)
@@ -344,7 +345,7 @@ func TestPopulationGD(t *testing.T) {
 		s.tOmega[i] = 1 / float64(q)
 	}
 	const width, seed = 30, 4
-	sol, err := s.Limit(context.Background(), Graphon, width, seed, SolveOptions{})
+	sol, err := s.Limit(context.Background(), GraphonLimit, width, seed, SolveOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

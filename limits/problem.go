@@ -29,36 +29,93 @@ import (
 // cannot disagree about the problem. It is plain data: it reads from JSON or
 // YAML (ReadProblem, DecodeProblem) and is written into every output.
 //
-// Graphon, Signal and Target are specs in the syntax of
-// generators.ParseGraphon, ParseSignal and ParseTarget. Any Go function can
-// be used instead through the fields WFunc, XFunc and YFunc (built with
-// generators.GraphonFunc, SignalFunc, TargetFunc); when set they take
-// precedence (a Target is recognised as set by its non-empty name), are not
-// serialised, and their names are written into the spec fields by Setup so
-// outputs still say what produced them.
+// W, X and Y are generators values: built from a spec by
+// generators.ParseGraphon, ParseSignal and ParseTarget, or from any Go
+// function by generators.GraphonFunc, SignalFunc and TargetFunc. In JSON and
+// YAML every field is one key (the comments below): graphon, signal and
+// target hold the spec (a Go function is written by its name, which need not
+// parse), aggregation a name of aggregation.Parse, activation a name of
+// activation.Parse (not elu, which the model does not take), sampler ego or
+// whole (Sampler), the others numbers. A spec is written in the canonical
+// form of its String method (numbers in their shortest exact form, SBM block
+// weights as proportions). A graphon, signal or target name that does not
+// parse reads as a value with that name and no function (as
+// generators.GraphonFunc(name, nil) builds), so that a problem recorded with
+// a Go function reads back; Validate refuses it.
 type Problem struct {
-	Graphon     string  `json:"graphon" yaml:"graphon"`         // W, e.g. "exponential", "sbm:0.5,0.5:0.8,0.2;0.2,0.8"
-	Rho         float64 `json:"rho" yaml:"rho"`                 // ρ ∈ (0,1]
-	Aggregation string  `json:"aggregation" yaml:"aggregation"` // graphon, mean, symmetric (sum has no limit)
-	Signal      string  `json:"signal" yaml:"signal"`           // X: fourier:K or poly:K
-	Target      string  `json:"target" yaml:"target"`           // Y: poly:c0,c1,…, sin:k or step:a
-	NoiseX      float64 `json:"noise_x" yaml:"noise_x"`         // sd of the Gaussian noise on each feature
-	NoiseY      float64 `json:"noise_y" yaml:"noise_y"`         // sd of the Gaussian noise on y
+	Graphon     generators.Graphon      // graphon: W, e.g. exponential, sbm:0.5,0.5:0.8,0.2;0.2,0.8
+	Rho         float64                 // rho: ρ ∈ (0,1]
+	Aggregation aggregation.Aggregation // aggregation: graphon, mean, symmetric, with :add or :add-missing (sum has no limit)
+	Signal      generators.Signal       // signal: X, fourier:K or poly:K
+	Target      generators.Target       // target: Y, poly:c0,c1,…, sin:k or step:a
+	NoiseX      float64                 // noise_x: sd of the Gaussian noise on each feature
+	NoiseY      float64                 // noise_y: sd of the Gaussian noise on y
 
-	Activation string    `json:"activation" yaml:"activation"` // identity, tanh, relu, sigmoid, erf
-	Gamma      float64   `json:"gamma" yaml:"gamma"`           // γ ∈ [½, 1]
-	Alpha      float64   `json:"alpha" yaml:"alpha"`           // α > 0
-	Sc         float64   `json:"sc" yaml:"sc"`                 // c ~ N(0, s_c²)
-	Sw         float64   `json:"sw" yaml:"sw"`                 // a ~ N(0, s_w² I/d)
-	Symmetric  bool      `json:"symmetric" yaml:"symmetric"`   // units in pairs (c, a), (−c, a): g_0 ≡ 0
-	Times      []float64 `json:"times" yaml:"times"`           // evaluation times t ≥ 0, strictly increasing
-	Batch      int       `json:"batch" yaml:"batch"`           // B samples per SGD step (whole sampler: 0 means all n nodes)
-	Sampler    string    `json:"sampler" yaml:"sampler"`       // ego (default) or whole
-	Quadrature int       `json:"quadrature" yaml:"quadrature"` // Q Gauss–Legendre nodes in u
+	Activation activation.Kind // activation: σ, identity, tanh, relu, sigmoid or erf
+	Gamma      float64         // gamma: γ ∈ [½, 1]
+	Alpha      float64         // alpha: α > 0
+	Sc         float64         // sc: c ~ N(0, s_c²)
+	Sw         float64         // sw: a ~ N(0, s_w² I/d)
+	Symmetric  bool            // symmetric: units in pairs (c, a), (−c, a): g_0 ≡ 0
+	Times      []float64       // times: evaluation times t ≥ 0, strictly increasing
+	Batch      int             // batch: B samples per SGD step (whole sampler: 0 means all n nodes)
+	Sampler    Sampler         // sampler: ego (the zero value) or whole
+	Quadrature int             // quadrature: Q Gauss–Legendre nodes in u
+}
 
-	WFunc generators.Graphon `json:"-" yaml:"-"` // a Go graphon (overrides Graphon)
-	XFunc generators.Signal  `json:"-" yaml:"-"` // a Go signal (overrides Signal)
-	YFunc generators.Target  `json:"-" yaml:"-"` // a Go target (overrides Target)
+// Sampler is how a finite network draws the samples of its SGD steps from
+// G(n, W, ρ): EgoSampling (generators.NewEgoSampler, the zero value) or
+// WholeGraphSampling (generators.NewWholeGraphSampler). Its text form, in
+// files and flags, is "ego" or "whole".
+type Sampler int
+
+// The samplers.
+const (
+	EgoSampling        Sampler = iota // "ego"
+	WholeGraphSampling                // "whole"
+)
+
+var samplerNames = [...]string{"ego", "whole"}
+
+// String returns "ego" or "whole", or "Sampler(k)" for a value that is
+// neither.
+func (s Sampler) String() string {
+	if s < 0 || int(s) >= len(samplerNames) {
+		return fmt.Sprintf("Sampler(%d)", int(s))
+	}
+	return samplerNames[s]
+}
+
+// ParseSampler returns the sampler named s: "ego" or "whole", case
+// ignored; "" is ego. Any other name gives an error wrapping
+// graphs.ErrParameter that quotes it.
+func ParseSampler(s string) (Sampler, error) {
+	switch strings.ToLower(s) {
+	case "", "ego":
+		return EgoSampling, nil
+	case "whole":
+		return WholeGraphSampling, nil
+	}
+	return 0, fmt.Errorf("limits: ParseSampler: sampler=%q not ego or whole: %w", s, graphs.ErrParameter)
+}
+
+// MarshalText returns the name of s; a value that is not a sampler is an
+// error (graphs.ErrParameter).
+func (s Sampler) MarshalText() ([]byte, error) {
+	if s < 0 || int(s) >= len(samplerNames) {
+		return nil, fmt.Errorf("limits: Sampler.MarshalText: %v: %w", s, graphs.ErrParameter)
+	}
+	return []byte(s.String()), nil
+}
+
+// UnmarshalText sets s from its name, as ParseSampler.
+func (s *Sampler) UnmarshalText(text []byte) error {
+	v, err := ParseSampler(string(text))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
 }
 
 // DefaultProblem is the problem the CLI starts from: the smooth exponential
@@ -69,10 +126,18 @@ type Problem struct {
 // 0.06), B = 1, the ego sampler and Q = 48 quadrature nodes.
 func DefaultProblem() Problem {
 	return Problem{
-		Graphon: "exponential", Rho: 1, Aggregation: "graphon", Signal: "fourier:1", Target: "sin:1",
-		Activation: "tanh", Gamma: 1, Alpha: 3, Sc: 1, Sw: 1, Times: []float64{0.5, 2},
-		Batch: 1, Sampler: "ego", Quadrature: 48,
+		Graphon: generators.Exponential(), Rho: 1, Aggregation: aggregation.Aggregation{}, Signal: must(generators.ParseSignal("fourier:1")),
+		Target: must(generators.ParseTarget("sin:1")), Activation: activation.Tanh, Gamma: 1, Alpha: 3, Sc: 1, Sw: 1,
+		Times: []float64{0.5, 2}, Batch: 1, Sampler: EgoSampling, Quadrature: 48,
 	}
+}
+
+// must returns v of a parse of a constant spec, which cannot fail.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
 
 // MaxQuadrature bounds Problem.Quadrature (the kernel limit is O(Q³)).
@@ -82,24 +147,21 @@ const MaxQuadrature = 4096
 // noise nodes).
 const maxGrid = 1 << 15
 
-// Validate checks every field without building anything heavy. Errors wrap
-// graphs.ErrParameter (or graphs.ErrFormat for a spec that does not parse)
-// and name the field and its value.
+// Validate checks every field without building anything heavy: W, X and Y
+// with functions (not the zero values), the aggregation known and not the
+// sum, σ one of the five the model takes (not ELU), the numbers in their ranges, the sampler
+// known. Errors wrap graphs.ErrParameter and name the field and its value,
+// except for a spec read from a file that did not parse: that error is its
+// parser's (graphs.ErrFormat, ErrParameter or ErrShape).
 func (p Problem) Validate() error {
 	_, err := p.resolve()
 	return err
 }
 
-// resolved is a Problem with its specs parsed.
+// resolved is what a Problem implies beyond its fields.
 type resolved struct {
-	w    generators.Graphon
-	x    generators.Signal
-	y    generators.Target
-	act  activation.Kind
-	agg  aggregation.Aggregation
-	d    int
-	pi   []float64 // SBM block proportions (nil: not an SBM spec)
-	ego  bool
+	d  int
+	pi []float64 // SBM block proportions (nil: not an SBM)
 }
 
 func perr(format string, a ...any) error {
@@ -108,32 +170,21 @@ func perr(format string, a ...any) error {
 
 func (p Problem) resolve() (resolved, error) {
 	var r resolved
-	var err error
-	if r.w = p.WFunc; r.w.Func() == nil {
-		if r.w, err = generators.ParseGraphon(p.Graphon); err != nil {
-			return r, fmt.Errorf("limits: Problem: graphon: %w", err)
-		}
-		r.pi = sbmProportions(p.Graphon)
+	if err := p.checkFuncs(); err != nil {
+		return r, err
 	}
-	if r.x = p.XFunc; r.x.Dim() == 0 {
-		if r.x, err = generators.ParseSignal(p.Signal); err != nil {
-			return r, fmt.Errorf("limits: Problem: signal: %w", err)
-		}
+	if p.Graphon.Breaks() != nil {
+		r.pi = sbmProportions(p.Graphon.String())
 	}
-	r.d = r.x.Dim()
-	if r.y = p.YFunc; r.y.String() == "" {
-		if r.y, err = generators.ParseTarget(p.Target); err != nil {
-			return r, fmt.Errorf("limits: Problem: target: %w", err)
-		}
-	}
+	r.d = p.Signal.Dim()
 	if !(p.Rho > 0 && p.Rho <= 1) {
 		return r, perr("rho=%v not in (0,1]", p.Rho)
 	}
-	if r.agg, err = aggregation.Parse(cmpOr(p.Aggregation, "graphon")); err != nil {
+	if err := p.Aggregation.Validate(); err != nil {
 		return r, fmt.Errorf("limits: Problem: %w", err)
 	}
-	if r.agg.Norm == aggregation.Sum {
-		return r, perr("aggregation=%s grows with nρ and has no graphon limit; use graphon, mean or symmetric", r.agg)
+	if p.Aggregation.Norm == aggregation.Sum {
+		return r, perr("aggregation=%s grows with nρ and has no graphon limit; use graphon, mean or symmetric", p.Aggregation)
 	}
 	for _, v := range []struct {
 		name string
@@ -143,10 +194,10 @@ func (p Problem) resolve() (resolved, error) {
 			return r, perr("%s=%v not a finite number ≥ 0", v.name, v.x)
 		}
 	}
-	if r.act, err = activation.Parse(p.Activation); err != nil {
-		return r, fmt.Errorf("limits: Problem: %w", err)
+	if !p.Activation.Valid() {
+		return r, perr("activation=%v not a known activation", p.Activation)
 	}
-	if r.act == activation.ELU {
+	if p.Activation == activation.ELU {
 		return r, perr("activation=%q: the one-hidden-layer model takes identity, tanh, relu, sigmoid or erf", p.Activation)
 	}
 	if !(p.Gamma >= 0.5 && p.Gamma <= 1) {
@@ -166,27 +217,57 @@ func (p Problem) resolve() (resolved, error) {
 			return r, perr("times must be strictly increasing: times[%d]=%v after %v", i, t, p.Times[i-1])
 		}
 	}
-	switch strings.ToLower(cmpOr(p.Sampler, "ego")) {
-	case "ego":
-		r.ego = true
+	switch p.Sampler {
+	case EgoSampling:
 		if p.Batch < 1 {
 			return r, perr("batch=%d < 1 (the ego sampler draws B ≥ 1 nodes per step)", p.Batch)
 		}
-		if r.agg.Norm == aggregation.Symmetric {
-			return r, perr("aggregation=%s needs sampler=whole (the ego sampler cannot draw it exactly)", r.agg)
+		if p.Aggregation.Norm == aggregation.Symmetric {
+			return r, perr("aggregation=%s needs sampler=whole (the ego sampler cannot draw it exactly)", p.Aggregation)
 		}
-	case "whole":
+	case WholeGraphSampling:
 		if p.Batch < 0 {
 			return r, perr("batch=%d < 0 (0 means all n nodes)", p.Batch)
 		}
 	default:
-		return r, perr("sampler=%q not ego or whole", p.Sampler)
+		return r, perr("sampler=%v not ego or whole", p.Sampler)
 	}
 	if p.Quadrature < 2 || p.Quadrature > MaxQuadrature {
 		return r, perr("quadrature=%d not in [2, %d]", p.Quadrature, MaxQuadrature)
 	}
 	return r, nil
 }
+
+// checkFuncs checks that W, X and Y have functions (generators.Process
+// refuses the zero values and nil functions). A value without a function
+// whose name its parser refuses — what decoding gives for a misspelt spec,
+// or for the recorded name of a Go function — is refused with the parser's
+// error, which says what is wrong with the name.
+func (p Problem) checkFuncs() error {
+	err := generators.Process{W: p.Graphon, Rho: 1, N: 1, X: p.Signal, Y: p.Target}.Validate()
+	if err == nil {
+		return nil
+	}
+	// Process checks W, then X, then Y: the first without a function failed.
+	switch {
+	case p.Graphon.Func() == nil:
+		if _, perr := generators.ParseGraphon(p.Graphon.String()); perr != nil && p.Graphon != (generators.Graphon{}) {
+			return fmt.Errorf("limits: Problem: graphon: %w", perr)
+		}
+	case p.Signal.Dim() == 0:
+		if _, perr := generators.ParseSignal(p.Signal.String()); perr != nil && p.Signal.String() != "" {
+			return fmt.Errorf("limits: Problem: signal: %w", perr)
+		}
+	case (generators.Process{W: p.Graphon, Rho: 1, N: 1, X: p.Signal, Y: anyTarget}).Validate() == nil: // Y failed
+		if _, perr := generators.ParseTarget(p.Target.String()); perr != nil && p.Target.String() != "" {
+			return fmt.Errorf("limits: Problem: target: %w", perr)
+		}
+	}
+	return fmt.Errorf("limits: Problem: %w", err)
+}
+
+// anyTarget is a valid Y, to tell whether Process.Validate refused X or Y.
+var anyTarget = must(generators.ParseTarget("sin:1"))
 
 func cmpOr(s, def string) string {
 	if s == "" {
@@ -196,7 +277,8 @@ func cmpOr(s, def string) string {
 }
 
 // sbmProportions returns the normalised block weights of an "sbm:" spec (nil
-// otherwise), so that the quadrature integrates the SBM exactly.
+// otherwise), so that the quadrature integrates the SBM exactly. resolve
+// passes an SBM graphon's String, which lists its proportions exactly.
 func sbmProportions(spec string) []float64 {
 	s := strings.TrimSpace(spec)
 	rest, ok := strings.CutPrefix(s, "sbm:")
@@ -227,9 +309,13 @@ func sbmProportions(spec string) []float64 {
 
 // DecodeProblem reads a problem from JSON or YAML (YAML is a superset of
 // JSON: the YAML decoder is used for both) on top of DefaultProblem, so a
-// file names only what differs. Unknown keys are errors. Errors wrap
-// graphs.ErrFormat and carry the decoder's line number; the result is also
-// validated.
+// file names only what differs. Unknown keys are errors. Errors: syntax,
+// unknown keys and values of the wrong type wrap graphs.ErrFormat and carry
+// the decoder's line number; an activation or sampler name that does not
+// parse keeps the kind of its parser's error (aggregation.Parse,
+// activation.Parse, ParseSampler); the result is also validated, which refuses a graphon,
+// signal or target spec that does not parse with the error of
+// generators.ParseGraphon, ParseSignal or ParseTarget.
 func DecodeProblem(r io.Reader) (Problem, error) {
 	p := DefaultProblem()
 	if err := decodeStrict(r, &p); err != nil {
@@ -254,9 +340,22 @@ func decodeStrict(r io.Reader, v any) error {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+		if isKind(err) { // a value that does not parse, such as a graphon spec
+			return err
+		}
 		return fmt.Errorf("%v: %w", err, graphs.ErrFormat)
 	}
 	return nil
+}
+
+// isKind reports whether err wraps one of the error kinds of graphs.
+func isKind(err error) bool {
+	for _, k := range []error{graphs.ErrParameter, graphs.ErrShape, graphs.ErrTooLarge, graphs.ErrFormat} {
+		if errors.Is(err, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // ReadProblem reads a problem file (.json, .yaml or .yml) with DecodeProblem.
@@ -274,23 +373,13 @@ func ReadProblem(path string) (Problem, error) {
 	return p, nil
 }
 
-// canonical returns p with the names of its Go functions written into the
-// spec fields (so that JSON says what produced a result).
-func (p Problem) canonical() Problem {
-	if p.WFunc.Func() != nil {
-		p.Graphon = p.WFunc.String()
-	}
-	if p.XFunc.Dim() != 0 {
-		p.Signal = p.XFunc.String()
-	}
-	if p.YFunc.String() != "" {
-		p.Target = p.YFunc.String()
-	}
+// clone returns p with its own copy of Times.
+func (p Problem) clone() Problem {
 	p.Times = slices.Clone(p.Times)
 	return p
 }
 
 // MarshalIndent is the problem as indented JSON (Go functions by name).
 func (p Problem) MarshalIndent() ([]byte, error) {
-	return json.MarshalIndent(p.canonical(), "", "  ")
+	return json.MarshalIndent(p, "", "  ")
 }

@@ -56,7 +56,7 @@ func NewSetup(p Problem) (*Setup, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Setup{p: p.canonical(), r: r}
+	s := &Setup{p: p.clone(), r: r}
 	if r.pi != nil {
 		s.rule, err = quadrature.SBM(r.pi, (p.Quadrature+len(r.pi)-1)/len(r.pi))
 	} else {
@@ -65,25 +65,25 @@ func NewSetup(p Problem) (*Setup, error) {
 	if err != nil {
 		return nil, fmt.Errorf("limits: NewSetup: %w", err)
 	}
-	s.op, err = quadrature.NewGraphonOperator(r.w.Func(), s.rule)
+	s.op, err = quadrature.NewGraphonOperator(p.Graphon.Func(), s.rule)
 	if err != nil {
-		return nil, fmt.Errorf("limits: NewSetup: graphon %s: %w", r.w, err)
+		return nil, fmt.Errorf("limits: NewSetup: graphon %s: %w", p.Graphon, err)
 	}
 	d := r.d
-	s.xs, err = s.op.Signal(r.x.Eval, d)
+	s.xs, err = s.op.Signal(p.Signal.Eval, d)
 	if err != nil {
-		return nil, fmt.Errorf("limits: NewSetup: signal %s: %w", r.x, err)
+		return nil, fmt.Errorf("limits: NewSetup: signal %s: %w", p.Signal, err)
 	}
-	s.phi, err = s.op.Features(r.x.Eval, d, s.r.agg)
+	s.phi, err = s.op.Features(p.Signal.Eval, d, p.Aggregation)
 	if err != nil {
 		return nil, fmt.Errorf("limits: NewSetup: %w", err)
 	}
 	q := s.rule.Len()
 	s.y = make([]float64, q)
 	for i, u := range s.rule.U {
-		s.y[i] = r.y.Eval(u)
+		s.y[i] = p.Target.Eval(u)
 		if math.IsNaN(s.y[i]) || math.IsInf(s.y[i], 0) {
-			return nil, perr("target %s: Y(%v)=%v not finite", r.y, u, s.y[i])
+			return nil, perr("target %s: Y(%v)=%v not finite", p.Target, u, s.y[i])
 		}
 	}
 	if err := s.trainingGrid(); err != nil {
@@ -157,8 +157,8 @@ func (s *Setup) trainingGrid() error {
 	return nil
 }
 
-// Problem returns the problem (a copy, Go functions named in its specs).
-func (s *Setup) Problem() Problem { return s.p.canonical() }
+// Problem returns the problem (a copy; W, X and Y share their functions).
+func (s *Setup) Problem() Problem { return s.p.clone() }
 
 // Dim returns d, the dimension of X; φ has 2d entries.
 func (s *Setup) Dim() int { return s.r.d }
@@ -177,18 +177,18 @@ func (s *Setup) Features() (phi, y []float64) {
 // FeaturesAt writes the graphon features φ(u) = (X(u), (T_W X)(u)) into dst
 // (len 2d), T_W X by quadrature. Errors as quadrature's FeaturesAt.
 func (s *Setup) FeaturesAt(dst []float64, u float64) error {
-	return s.op.FeaturesAt(dst, u, s.r.x.Eval, s.xs, s.r.agg)
+	return s.op.FeaturesAt(dst, u, s.p.Signal.Eval, s.xs, s.p.Aggregation)
 }
 
 // process returns the generators.Process of the problem on n nodes.
 func (s *Setup) process(n int) generators.Process {
-	return generators.Process{W: s.r.w, Rho: s.p.Rho, N: n, X: s.r.x, Y: s.r.y,
-		NoiseX: s.p.NoiseX, NoiseY: s.p.NoiseY, Aggregation: s.r.agg}
+	return generators.Process{W: s.p.Graphon, Rho: s.p.Rho, N: n, X: s.p.Signal, Y: s.p.Target,
+		NoiseX: s.p.NoiseX, NoiseY: s.p.NoiseY, Aggregation: s.p.Aggregation}
 }
 
 // batch returns B for a network on n nodes (whole sampler, B = 0: all n).
 func (s *Setup) batch(n int) int {
-	if !s.r.ego && s.p.Batch == 0 {
+	if s.p.Sampler == WholeGraphSampling && s.p.Batch == 0 {
 		return n
 	}
 	return s.p.Batch
@@ -225,7 +225,7 @@ func (l *limitSampler) Sample(rng *rand.Rand, phi, y []float64) error {
 				f[j] += s.p.NoiseX * rng.NormFloat64()
 			}
 		}
-		y[b] = s.r.y.Eval(u)
+		y[b] = s.p.Target.Eval(u)
 		if s.p.NoiseY > 0 {
 			y[b] += s.p.NoiseY * rng.NormFloat64()
 		}

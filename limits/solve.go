@@ -17,22 +17,12 @@ import (
 	"github.com/gnnwb/gnnwb/limits/ode"
 )
 
-// The limits of MATH.md section 4, by the names the CLI and the sweep files use.
-const (
-	Graphon   = "graphon"   // n → ∞ at fixed N (4.1)
-	MeanField = "meanfield" // γ = 1, N → ∞ (4.2)
-	Kernel    = "kernel"    // γ = ½, N → ∞ (4.3)
-)
-
-// Limits lists the limit names in a fixed order.
-var Limits = []string{Graphon, MeanField, Kernel}
-
 // Solution is a network or a limit at the problem's evaluation times, as a
 // function of the input φ: Eval(dst, k, phi) writes g_{t_k}(φ_j) for the
 // points φ_j. It is safe for concurrent use (Eval calls are serialised: the
 // models behind it keep scratch space).
 type Solution struct {
-	Name   string    `json:"name"`   // "network" or a limit name
+	Name   string    `json:"name"`   // "network" or a limit's name (Kind.String)
 	Method string    `json:"method"` // how it was computed
 	Times  []float64 `json:"times"`
 	// ErrEstimate[k] is the solver's own error at t_k on the evaluation grid
@@ -63,7 +53,7 @@ func modelEval(snaps []*asymptotic.Model, d int) func(dst []float64, k int, phi 
 }
 
 func (s *Setup) modelConfig(width int, seed uint64) asymptotic.ModelConfig {
-	return asymptotic.ModelConfig{Width: width, Dim: s.r.d, Gamma: s.p.Gamma, Activation: s.r.act,
+	return asymptotic.ModelConfig{Width: width, Dim: s.r.d, Gamma: s.p.Gamma, Activation: s.p.Activation,
 		Variant: asymptotic.ModelA, Sc: s.p.Sc, Sw: s.p.Sw, Symmetric: s.p.Symmetric, Seed: seed}
 }
 
@@ -135,7 +125,7 @@ func (s *Setup) Network(ctx context.Context, n, width int, seed uint64) (*Soluti
 	var smp asymptotic.Sampler
 	var err error
 	b := s.batch(n)
-	if s.r.ego {
+	if s.p.Sampler == EgoSampling {
 		smp, err = generators.NewEgoSampler(s.process(n), b)
 	} else {
 		smp, err = generators.NewWholeGraphSampler(s.process(n), b)
@@ -155,8 +145,8 @@ func (s *Setup) Network(ctx context.Context, n, width int, seed uint64) (*Soluti
 // network it is compared with: the graphon limit always (same N, same θ_0),
 // the kernel limit when μ_0 is not symmetric (it starts from the network's
 // own g_0).
-func (s *Setup) Coupled(limit string) bool {
-	return limit == Graphon || (limit == Kernel && !s.p.Symmetric)
+func (s *Setup) Coupled(limit Kind) bool {
+	return limit == GraphonLimit || (limit == KernelLimit && !s.p.Symmetric)
 }
 
 // SolveOptions tune the limit solvers.
@@ -169,7 +159,7 @@ type SolveOptions struct {
 	SelfCheck bool
 }
 
-// Limit solves the named limit (Graphon, MeanField or Kernel) at the
+// Limit solves the limit (GraphonLimit, MeanFieldLimit or KernelLimit) at the
 // problem's times. width and seed are those of the network it is compared
 // with; they matter only when Coupled(limit) (otherwise pass any width ≥ 1).
 //
@@ -191,36 +181,36 @@ type SolveOptions struct {
 // for identity, ReLU and erf, about 2·10⁴ σ evaluations each for tanh and
 // sigmoid, which makes node errors against the kernel limit slow for those).
 //
-// Errors: an unknown limit name, γ ≠ 1 for meanfield or γ ≠ ½ for kernel
+// Errors: an unknown limit, γ ≠ 1 for meanfield or γ ≠ ½ for kernel
 // (graphs.ErrParameter), and the solvers' errors.
-func (s *Setup) Limit(ctx context.Context, limit string, width int, seed uint64, opt SolveOptions) (*Solution, error) {
+func (s *Setup) Limit(ctx context.Context, limit Kind, width int, seed uint64, opt SolveOptions) (*Solution, error) {
 	times := append([]float64(nil), s.p.Times...)
 	switch limit {
-	case Graphon:
-		if s.r.ego || s.p.Batch > 0 {
+	case GraphonLimit:
+		if s.p.Sampler == EgoSampling || s.p.Batch > 0 {
 			snaps, err := s.train(ctx, width, seed, &limitSampler{s}, s.p.Batch)
 			if err != nil {
 				return nil, err
 			}
-			return &Solution{Name: Graphon, Method: fmt.Sprintf("sgd π_∞ N=%d seed=%d", width, seed), Times: times, eval: modelEval(snaps, s.r.d)}, nil
+			return &Solution{Name: GraphonLimit.String(), Method: fmt.Sprintf("sgd π_∞ N=%d seed=%d", width, seed), Times: times, eval: modelEval(snaps, s.r.d)}, nil
 		}
 		snaps, err := s.populationGD(ctx, width, seed)
 		if err != nil {
 			return nil, err
 		}
-		return &Solution{Name: Graphon, Method: fmt.Sprintf("gd population N=%d seed=%d", width, seed), Times: times, eval: modelEval(snaps, s.r.d)}, nil
-	case MeanField:
+		return &Solution{Name: GraphonLimit.String(), Method: fmt.Sprintf("gd population N=%d seed=%d", width, seed), Times: times, eval: modelEval(snaps, s.r.d)}, nil
+	case MeanFieldLimit:
 		if s.p.Gamma != 1 {
 			return nil, perr("the mean-field limit needs gamma=1, got %v", s.p.Gamma)
 		}
 		return s.meanField(ctx, times, opt)
-	case Kernel:
+	case KernelLimit:
 		if s.p.Gamma != 0.5 {
 			return nil, perr("the kernel limit needs gamma=0.5, got %v", s.p.Gamma)
 		}
 		return s.kernel(width, seed, times)
 	}
-	return nil, perr("limit=%q not one of %v", limit, Limits)
+	return nil, perr("limit=%v not one of %v", limit, Kinds())
 }
 
 // populationGD is gradient descent on the population loss of the training
@@ -239,7 +229,7 @@ func (s *Setup) populationGD(ctx context.Context, width int, seed uint64) ([]*as
 	nq := len(s.tY)
 	g := make([]float64, nq)
 	lr := s.p.Alpha * math.Pow(float64(width), s.p.Gamma-2)
-	act := s.r.act
+	act := s.p.Activation
 	const chunk = 64
 	snaps := make([]*asymptotic.Model, len(recs))
 	next := 0
@@ -297,7 +287,7 @@ var (
 )
 
 func (s *Setup) meanField(ctx context.Context, times []float64, opt SolveOptions) (*Solution, error) {
-	if s.r.act == activation.Identity {
+	if s.p.Activation == activation.Identity {
 		m0, err := meanfield.InitialMoments(s.p.Sc, s.p.Sw, s.r.d)
 		if err != nil {
 			return nil, err
@@ -331,8 +321,8 @@ func (s *Setup) meanField(ctx context.Context, times []float64, opt SolveOptions
 		sol.ErrEstimate = make([]float64, len(times))
 		dim := 2 * s.r.d
 		for k := range times {
-			g1, err1 := meanfield.Output(s.r.act, tr.Theta[k], s.phi, dim)
-			g2, err2 := meanfield.Output(s.r.act, tr2.Theta[k], s.phi, dim)
+			g1, err1 := meanfield.Output(s.p.Activation, tr.Theta[k], s.phi, dim)
+			g2, err2 := meanfield.Output(s.p.Activation, tr2.Theta[k], s.phi, dim)
 			if err1 != nil || err2 != nil {
 				return nil, fmt.Errorf("limits: self-check: %v %v: %w", err1, err2, graphs.ErrShape)
 			}
@@ -353,7 +343,7 @@ func (s *Setup) moments(ctx context.Context, times []float64, m0 asymptotic.Mome
 	if err != nil {
 		return nil, err
 	}
-	return &Solution{Name: MeanField, Method: "moment ODE (linear σ)", Times: times, Stats: st,
+	return &Solution{Name: MeanFieldLimit.String(), Method: "moment ODE (linear σ)", Times: times, Stats: st,
 		eval: func(dst []float64, k int, phi []float64) error {
 			if len(phi) != dim*len(dst) {
 				return fmt.Errorf("limits: Solution.Eval: len(phi)=%d, want 2d·%d: %w", len(phi), len(dst), graphs.ErrShape)
@@ -391,15 +381,15 @@ func (s *Setup) particles(mm int) ([]float64, error) {
 // on the training grid.
 func (s *Setup) solveParticles(ctx context.Context, times, th []float64) (*Solution, *meanfield.Trajectory, error) {
 	dim := 2 * s.r.d
-	prob := meanfield.Problem{Act: s.r.act, Alpha: s.p.Alpha, Omega: s.tOmega, Phi: s.tPhi, Y: s.tY, Dim: dim}
+	prob := meanfield.Problem{Act: s.p.Activation, Alpha: s.p.Alpha, Omega: s.tOmega, Phi: s.tPhi, Y: s.tY, Dim: dim}
 	tr, err := meanfield.SolveParticles(ctx, prob, th, times, particleTol, true)
 	if err != nil {
 		return nil, nil, err
 	}
 	m := len(th) / (1 + dim)
-	return &Solution{Name: MeanField, Method: fmt.Sprintf("particles M=%d (Halton)", m), Times: times, Stats: tr.Stats,
+	return &Solution{Name: MeanFieldLimit.String(), Method: fmt.Sprintf("particles M=%d (Halton)", m), Times: times, Stats: tr.Stats,
 		eval: func(dst []float64, k int, phi []float64) error {
-			g, err := meanfield.Output(s.r.act, tr.Theta[k], phi, dim)
+			g, err := meanfield.Output(s.p.Activation, tr.Theta[k], phi, dim)
 			if err != nil {
 				return err
 			}
@@ -423,7 +413,7 @@ func l2(omega, a, b []float64) float64 {
 
 // gram returns the NTK Gram matrix on the training grid, computed once.
 func (s *Setup) gram() ([]float64, kernel.NTK, error) {
-	k := kernel.NTK{Act: s.r.act, Sc: s.p.Sc, Sw: s.p.Sw, D: s.r.d}
+	k := kernel.NTK{Act: s.p.Activation, Sc: s.p.Sc, Sw: s.p.Sw, D: s.r.d}
 	s.gramOnce.Do(func() {
 		s.gramK, s.gramErr = k.Gram(s.tPhi, 2*s.r.d)
 	})
@@ -461,7 +451,7 @@ func (s *Setup) kernel(width int, seed uint64, times []float64) (*Solution, erro
 		}
 	}
 	nq := len(s.tY)
-	return &Solution{Name: Kernel, Method: method, Times: times,
+	return &Solution{Name: KernelLimit.String(), Method: method, Times: times,
 		eval: func(dst []float64, k int, phi []float64) error {
 			if len(phi) != dim*len(dst) {
 				return fmt.Errorf("limits: Solution.Eval: len(phi)=%d, want 2d·%d: %w", len(phi), len(dst), graphs.ErrShape)

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"github.com/gnnwb/gnnwb/graphs/aggregation"
+
+	"github.com/gnnwb/gnnwb/gnn/activation"
+
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -12,8 +16,10 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gnnwb/gnnwb/generators"
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
 	"github.com/gnnwb/gnnwb/limits"
+	"github.com/gnnwb/gnnwb/limits/sweep"
 )
 
 func init() { commands = append(commands, limitsCommand) }
@@ -24,6 +30,7 @@ func limitsCommand() *cli.Command {
 		Usage: "the n → ∞ and N → ∞ limits of the one-hidden-layer GNN: solve them, sweep finite networks against them, fit rates, plot",
 		Subcommands: []*cli.Command{
 			limitsSolveCommand(), limitsSweepCommand(), limitsMergeCommand(), limitsFitCommand(), limitsPlotCommand(),
+			limitsKerivenCommand(),
 		},
 	}
 }
@@ -33,14 +40,14 @@ func limitsCommand() *cli.Command {
 func problemFlags() []cli.Flag {
 	d := limits.DefaultProblem()
 	return []cli.Flag{
-		&cli.StringFlag{Name: "graphon", Value: d.Graphon, Usage: "graphon W: constant:p, product, uniform-attachment, exponential, gaussian:H, sbm:<sizes>:<probs>"},
+		&cli.StringFlag{Name: "graphon", Value: d.Graphon.String(), Usage: "graphon W: constant:p, product, uniform-attachment, exponential, gaussian:H, sbm:<sizes>:<probs>"},
 		&cli.Float64Flag{Name: "rho", Value: d.Rho, Usage: "sparsity ρ in (0,1]"},
-		&cli.StringFlag{Name: "aggregation", Value: d.Aggregation, Usage: "graphon, mean or symmetric"},
-		&cli.StringFlag{Name: "signal", Value: d.Signal, Usage: "feature signal X: fourier:K or poly:K"},
-		&cli.StringFlag{Name: "target", Value: d.Target, Usage: "target Y: poly:c0,c1,…, sin:k or step:a"},
+		&cli.StringFlag{Name: "aggregation", Value: d.Aggregation.String(), Usage: "aggregation: graphon, mean or symmetric, optionally :add or :add-missing for self-loops (symmetric needs --sampler whole)"},
+		&cli.StringFlag{Name: "signal", Value: d.Signal.String(), Usage: "feature signal X: fourier:K or poly:K"},
+		&cli.StringFlag{Name: "target", Value: d.Target.String(), Usage: "target Y: poly:c0,c1,…, sin:k or step:a"},
 		&cli.Float64Flag{Name: "noise-x", Usage: "sd of the Gaussian noise on each feature"},
 		&cli.Float64Flag{Name: "noise-y", Usage: "sd of the Gaussian noise on y"},
-		&cli.StringFlag{Name: "activation", Value: d.Activation, Usage: "σ: identity, tanh, relu, sigmoid, erf"},
+		&cli.StringFlag{Name: "activation", Value: d.Activation.String(), Usage: "σ: identity, tanh, relu, sigmoid, erf"},
 		&cli.Float64Flag{Name: "gamma", Value: d.Gamma, Usage: "output scaling γ in [0.5, 1] (1: mean field, 0.5: kernel)"},
 		&cli.Float64Flag{Name: "alpha", Value: d.Alpha, Usage: "learning-rate constant α"},
 		&cli.Float64Flag{Name: "sc", Value: d.Sc, Usage: "μ_0: c ~ N(0, sc²)"},
@@ -48,7 +55,7 @@ func problemFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "symmetric", Usage: "μ_0 in pairs (c, a), (−c, a), so g_0 ≡ 0"},
 		&cli.StringFlag{Name: "times", Value: "0.5,2", Usage: "evaluation times t = k/N, comma-separated, increasing"},
 		&cli.IntFlag{Name: "batch", Value: d.Batch, Usage: "samples per SGD step (whole sampler: 0 = all n nodes)"},
-		&cli.StringFlag{Name: "sampler", Value: d.Sampler, Usage: "ego or whole"},
+		&cli.StringFlag{Name: "sampler", Value: d.Sampler.String(), Usage: "ego or whole"},
 		&cli.IntFlag{Name: "quadrature", Value: d.Quadrature, Usage: "Gauss–Legendre nodes Q in u"},
 	}
 }
@@ -83,13 +90,38 @@ func intList(flag, s string) ([]int, error) {
 	return out, nil
 }
 
-// applyProblemFlags overrides p's fields with the flags that are set.
+// applyProblemFlags overrides p's fields with the flags that are set; names
+// are parsed by the library's parsers, as in a problem file.
 func applyProblemFlags(c *cli.Context, p *limits.Problem) error {
-	str := map[string]*string{"graphon": &p.Graphon, "aggregation": &p.Aggregation, "signal": &p.Signal,
-		"target": &p.Target, "activation": &p.Activation, "sampler": &p.Sampler}
-	for k, v := range str {
-		if c.IsSet(k) {
-			*v = c.String(k)
+	var err error
+	if c.IsSet("graphon") {
+		if p.Graphon, err = generators.ParseGraphon(c.String("graphon")); err != nil {
+			return fmt.Errorf("--graphon: %w", err)
+		}
+	}
+	if c.IsSet("signal") {
+		if p.Signal, err = generators.ParseSignal(c.String("signal")); err != nil {
+			return fmt.Errorf("--signal: %w", err)
+		}
+	}
+	if c.IsSet("target") {
+		if p.Target, err = generators.ParseTarget(c.String("target")); err != nil {
+			return fmt.Errorf("--target: %w", err)
+		}
+	}
+	if c.IsSet("activation") {
+		if p.Activation, err = activation.Parse(c.String("activation")); err != nil {
+			return fmt.Errorf("--activation: %w", err)
+		}
+	}
+	if c.IsSet("sampler") {
+		if p.Sampler, err = limits.ParseSampler(c.String("sampler")); err != nil {
+			return fmt.Errorf("--sampler: %w", err)
+		}
+	}
+	if c.IsSet("aggregation") {
+		if p.Aggregation, err = aggregation.Parse(c.String("aggregation")); err != nil {
+			return fmt.Errorf("--aggregation: %w", err)
 		}
 	}
 	flt := map[string]*float64{"rho": &p.Rho, "noise-x": &p.NoiseX, "noise-y": &p.NoiseY, "gamma": &p.Gamma,
@@ -121,7 +153,7 @@ func applyProblemFlags(c *cli.Context, p *limits.Problem) error {
 func limitsSolveCommand() *cli.Command {
 	flags := append([]cli.Flag{
 		&cli.StringFlag{Name: "config", Usage: "problem file (.yaml or .json); flags override it"},
-		&cli.StringFlag{Name: "limit", Value: limits.MeanField, Usage: "graphon, meanfield or kernel"},
+		&cli.StringFlag{Name: "limit", Value: limits.MeanFieldLimit.String(), Usage: "graphon, meanfield or kernel"},
 		&cli.IntFlag{Name: "width", Value: 1000, Usage: "N of the network a coupled limit (graphon; kernel without --symmetric) is computed for"},
 		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of that network"},
 		&cli.IntFlag{Name: "particles", Value: 2048, Usage: "M particles of the mean-field solver (σ not the identity)"},
@@ -147,12 +179,16 @@ func limitsSolveCommand() *cli.Command {
 			if err := applyProblemFlags(c, &p); err != nil {
 				return err
 			}
+			limit, err := limits.ParseKind(c.String("limit"))
+			if err != nil {
+				return fmt.Errorf("--limit: %w", err)
+			}
 			s, err := limits.NewSetup(p)
 			if err != nil {
 				return err
 			}
 			start := time.Now()
-			sol, err := s.Limit(c.Context, c.String("limit"), c.Int("width"), c.Uint64("seed"),
+			sol, err := s.Limit(c.Context, limit, c.Int("width"), c.Uint64("seed"),
 				limits.SolveOptions{Particles: c.Int("particles"), SelfCheck: c.Bool("self-check")})
 			if err != nil {
 				return err
@@ -200,14 +236,14 @@ func limitsSolveCommand() *cli.Command {
 func ff(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
 func limitsSweepCommand() *cli.Command {
-	d := limits.DefaultSweep()
+	d := sweep.Default()
 	flags := append([]cli.Flag{
 		&cli.StringFlag{Name: "config", Usage: "sweep file (.yaml or .json) with keys problem, nodes, widths, seeds, limits, particles, test_nodes; flags override it"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "limits-sweep", Usage: "output directory (rerun the same command to resume)"},
 		&cli.StringFlag{Name: "nodes", Usage: fmt.Sprintf("n values, comma-separated (default %s)", joinInts(d.Nodes))},
 		&cli.StringFlag{Name: "widths", Usage: fmt.Sprintf("N values, comma-separated (default %s)", joinInts(d.Widths))},
 		&cli.IntFlag{Name: "seeds", Value: d.Seeds, Usage: "R seeds per (n, N): 1..R"},
-		&cli.StringFlag{Name: "limits", Value: strings.Join(d.Limits, ","), Usage: "limits to compare with: graphon, meanfield, kernel"},
+		&cli.StringFlag{Name: "limits", Value: joinKinds(d.Limits), Usage: "limits to compare with: graphon, meanfield, kernel"},
 		&cli.IntFlag{Name: "particles", Value: d.Particles, Usage: "M particles of the mean-field solver"},
 		&cli.IntFlag{Name: "test-nodes", Value: d.TestNodes, Usage: "nodes of the test graph used for the node error"},
 		&cli.StringFlag{Name: "shard", Value: "0/1", Usage: "run shard i of k (i/k, 0-based): every k-th cell; combine with gnnwb limits merge"},
@@ -216,7 +252,7 @@ func limitsSweepCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "sweep",
 		Usage: "train finite networks over a grid of n, N and seeds, measure e_fun and e_node against limits, then fit and plot",
-		Description: "With no configuration it runs a small demonstration (DefaultSweep: tanh, γ = 1, exponential graphon, " +
+		Description: "With no configuration it runs a small demonstration (sweep.Default: tanh, γ = 1, exponential graphon, " +
 			"n ∈ {100,…,3000}, N ∈ {10,…,3000}, 6 seeds, graphon and mean-field limits). Finished cells are kept in OUT/cells; " +
 			"after Ctrl-C the same command continues. When all cells are done it writes OUT/errors.csv, summary.json, fits.json and the plots.",
 		UsageText: "gnnwb limits sweep [--config FILE] [--out DIR] [--shard i/k] [flags]",
@@ -225,10 +261,10 @@ func limitsSweepCommand() *cli.Command {
 			if c.NArg() != 0 {
 				return usagef("limits sweep: unexpected argument %q", c.Args().First())
 			}
-			w := limits.DefaultSweep()
+			w := sweep.Default()
 			if f := c.String("config"); f != "" {
 				var err error
-				if w, err = limits.ReadSweep(f); err != nil {
+				if w, err = sweep.Read(f); err != nil {
 					return err
 				}
 			}
@@ -250,9 +286,13 @@ func limitsSweepCommand() *cli.Command {
 				w.Seeds = c.Int("seeds")
 			}
 			if c.IsSet("limits") {
-				w.Limits = strings.Split(c.String("limits"), ",")
-				for i := range w.Limits {
-					w.Limits[i] = strings.TrimSpace(w.Limits[i])
+				w.Limits = nil
+				for _, f := range strings.Split(c.String("limits"), ",") {
+					l, err := limits.ParseKind(strings.TrimSpace(f))
+					if err != nil {
+						return fmt.Errorf("--limits: %w", err)
+					}
+					w.Limits = append(w.Limits, l)
 				}
 			}
 			if c.IsSet("particles") {
@@ -268,7 +308,7 @@ func limitsSweepCommand() *cli.Command {
 			out := c.String("out")
 			bar := newProgress(c.App.ErrWriter, "limits sweep")
 			start := time.Now()
-			sum, err := limits.RunSweep(c.Context, w, out, limits.RunOptions{Shard: shard, Shards: shards, Progress: bar.Update})
+			sum, err := sweep.Run(c.Context, w, out, sweep.Options{Shard: shard, Shards: shards, Progress: bar.Update})
 			bar.Done()
 			if err != nil {
 				if c.Context.Err() != nil {
@@ -287,6 +327,14 @@ func limitsSweepCommand() *cli.Command {
 	}
 }
 
+func joinKinds(v []limits.Kind) string {
+	s := make([]string, len(v))
+	for i, k := range v {
+		s[i] = k.String()
+	}
+	return strings.Join(s, ",")
+}
+
 func joinInts(v []int) string {
 	s := make([]string, len(v))
 	for i, x := range v {
@@ -298,7 +346,7 @@ func joinInts(v []int) string {
 // fitAndPlot fits a complete sweep directory, prints the slopes, and draws
 // the plots in the given formats.
 func fitAndPlot(c *cli.Context, dir, formats string) error {
-	f, err := limits.FitSweep(dir)
+	f, err := sweep.Fit(dir)
 	if err != nil {
 		return err
 	}
@@ -306,7 +354,7 @@ func fitAndPlot(c *cli.Context, dir, formats string) error {
 	if strings.TrimSpace(formats) == "" {
 		return nil
 	}
-	files, err := limits.PlotSweep(dir, strings.Split(formats, ","))
+	files, err := sweep.Plot(dir, strings.Split(formats, ","))
 	if err != nil {
 		return err
 	}
@@ -316,11 +364,11 @@ func fitAndPlot(c *cli.Context, dir, formats string) error {
 
 // printFits prints, per limit and error kind at the last time, the slope
 // along N at the largest n and along n at the largest N, and the joint fit.
-func printFits(w io.Writer, f *limits.Fits) {
-	nmax, wmax := maxInt(f.Sweep.Nodes), maxInt(f.Sweep.Widths)
+func printFits(w io.Writer, f *sweep.Fits) {
+	nmax, wmax := maxInt(f.Config.Nodes), maxInt(f.Config.Widths)
 	for _, j := range f.Joint {
 		fmt.Fprintf(w, "%s %s t=%g:\n", j.Limit, j.Kind, j.T)
-		for _, a := range []*limits.AxisFit{f.Find(j.Limit, j.Kind, "N", nmax), f.Find(j.Limit, j.Kind, "n", wmax)} {
+		for _, a := range []*sweep.AxisFit{f.Find(j.Limit, j.Kind, "N", nmax), f.Find(j.Limit, j.Kind, "n", wmax)} {
 			if a == nil {
 				continue
 			}
@@ -360,7 +408,7 @@ func limitsMergeCommand() *cli.Command {
 			&cli.StringFlag{Name: "formats", Value: "png,svg", Usage: "plot formats when the merged sweep is complete (empty: none)"},
 		},
 		Action: func(c *cli.Context) error {
-			sum, err := limits.MergeSweeps(c.String("out"), c.Args().Slice())
+			sum, err := sweep.Merge(c.String("out"), c.Args().Slice())
 			if err != nil {
 				return err
 			}
@@ -382,7 +430,7 @@ func limitsFitCommand() *cli.Command {
 			if c.NArg() != 1 {
 				return usagef("limits fit: want exactly one sweep DIR, got %d arguments", c.NArg())
 			}
-			f, err := limits.FitSweep(c.Args().First())
+			f, err := sweep.Fit(c.Args().First())
 			if err != nil {
 				return err
 			}
@@ -404,10 +452,10 @@ func limitsPlotCommand() *cli.Command {
 			if c.NArg() != 1 {
 				return usagef("limits plot: want exactly one sweep DIR, got %d arguments", c.NArg())
 			}
-			if _, err := limits.FitSweep(c.Args().First()); err != nil {
+			if _, err := sweep.Fit(c.Args().First()); err != nil {
 				return err
 			}
-			files, err := limits.PlotSweep(c.Args().First(), strings.Split(c.String("formats"), ","))
+			files, err := sweep.Plot(c.Args().First(), strings.Split(c.String("formats"), ","))
 			if err != nil {
 				return err
 			}

@@ -48,7 +48,8 @@
 // Keriven, Bietti & Vaiter bound the node error by O((nρ)^{−1/2}) up to
 // logarithms: expected slopes in n of −½, −3/8, −¼ for ρ = 1, n^{−1/4},
 // n^{−1/2}. The readout averages node errors and can decay faster.
-// KerivenExperiment measures both, and cmd/keriven draws the figure.
+// KerivenExperiment measures both; RunKeriven (the command gnnwb limits
+// keriven) also draws the figures and writes the result as JSON.
 //
 // # Determinism
 //

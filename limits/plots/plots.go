@@ -36,16 +36,31 @@ import (
 	"github.com/gnnwb/gnnwb/limits/rates"
 )
 
-// Size of every figure.
-var (
-	Width  = 16 * vg.Centimeter
-	Height = 11 * vg.Centimeter
+// The size of a figure whose Labels leave Width or Height 0.
+const (
+	DefaultWidth  = 16 * vg.Centimeter
+	DefaultHeight = 11 * vg.Centimeter
 )
 
-// Labels are the texts of a figure. Axis labels should carry units, e.g.
-// "n (nodes)", "N (hidden units)", "RMS error e_fun".
+// Labels are the texts of a figure and its size. Axis labels should carry
+// units, e.g. "n (nodes)", "N (hidden units)", "RMS error e_fun".
 type Labels struct {
 	Title, X, Y string
+	// Width and Height are the size of the figure (0: DefaultWidth,
+	// DefaultHeight).
+	Width, Height vg.Length
+}
+
+// size returns the figure's width and height.
+func (l Labels) size() (w, h vg.Length) {
+	w, h = l.Width, l.Height
+	if w == 0 {
+		w = DefaultWidth
+	}
+	if h == 0 {
+		h = DefaultHeight
+	}
+	return w, h
 }
 
 // Series is one curve of a rate plot: sizes X (> 0), mean errors Mean (> 0)
@@ -68,8 +83,9 @@ func format(path string) (string, error) {
 	return "", fmt.Errorf("plots: path=%q: extension %q not png or svg: %w", path, ext, graphs.ErrParameter)
 }
 
-func save(p *plot.Plot, path, ext string) error {
-	wt, err := p.WriterTo(Width, Height, ext)
+func save(p *plot.Plot, path, ext string, l Labels) error {
+	w, h := l.size()
+	wt, err := p.WriterTo(w, h, ext)
 	if err != nil {
 		return fmt.Errorf("plots: render %s: %w", path, err)
 	}
@@ -277,7 +293,7 @@ func Rate(path string, series []Series, l Labels) error {
 	// entry), so that it never covers a point.
 	f := legendFraction(len(series))
 	p.Y.Min, p.Y.Max = ylo/1.05, yhi*math.Pow(yhi/ylo*1.05, f/(1-f))*1.05
-	return save(p, path, ext)
+	return save(p, path, ext, l)
 }
 
 var shapes = []draw.GlyphDrawer{draw.CircleGlyph{}, draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.PyramidGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{}}
@@ -382,7 +398,7 @@ func Heatmap(path string, rows, cols []float64, e [][]float64, l Labels) error {
 	p.X.Min, p.X.Max = -0.5, float64(len(cols))-0.5
 	p.Y.Min, p.Y.Max = -0.5, float64(len(rows))-0.5
 	p.Title.Text = strings.TrimSpace(l.Title + fmt.Sprintf("\n(colour: log10 e from %.2g, blue, to %.2g, red)", g.min, g.max))
-	return save(p, path, ext)
+	return save(p, path, ext, l)
 }
 
 func indexTicks(v []float64) plot.ConstantTicks {
@@ -468,15 +484,16 @@ func Trajectories(path string, u []float64, curves []Curve, limit Curve, l Label
 	span := yhi - ylo
 	p.Y.Min, p.Y.Max = ylo-0.03*span, yhi+0.03*span
 	p.X.Tick.Marker, p.Y.Tick.Marker = linearTicks{}, linearTicks{}
-	return saveLegendRight(p, &leg, path, ext)
+	return saveLegendRight(p, &leg, path, ext, l)
 }
 
 // saveLegendRight writes p with leg in a column to the right of the axes, so
 // that the legend covers no data: the title is centred over the whole
 // figure, the plot fills the rest of the width, and the legend's top is
 // level with the top of the data area.
-func saveLegendRight(p *plot.Plot, leg *plot.Legend, path, ext string) error {
-	c, err := draw.NewFormattedCanvas(Width, Height, ext)
+func saveLegendRight(p *plot.Plot, leg *plot.Legend, path, ext string, l Labels) error {
+	w, h := l.size()
+	c, err := draw.NewFormattedCanvas(w, h, ext)
 	if err != nil {
 		return fmt.Errorf("plots: render %s: %w", path, err)
 	}

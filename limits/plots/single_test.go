@@ -1,6 +1,9 @@
 package plots
 
 import (
+	"bytes"
+	"image"
+	"image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -69,5 +72,53 @@ func TestLinearTicks(t *testing.T) {
 				t.Errorf("[%v, %v]: uneven %v", tt.lo, tt.hi, vals)
 			}
 		}
+	}
+}
+
+// TestSize: Labels' zero Width and Height give DefaultWidth × DefaultHeight,
+// byte for byte the same file as those sizes given explicitly; a figure of
+// twice the width is twice as many pixels wide (to one pixel), for each
+// kind of figure.
+func TestSize(t *testing.T) {
+	dir := t.TempDir()
+	rows, cols, e := heatData()
+	draw := map[string]func(path string, l Labels) error{
+		"rate":    func(path string, l Labels) error { return Rate(path, rateSeries(), l) },
+		"heatmap": func(path string, l Labels) error { return Heatmap(path, rows, cols, e, l) },
+		"trajectories": func(path string, l Labels) error {
+			return Trajectories(path, []float64{0, 0.5, 1}, []Curve{{Label: "N = 8", G: []float64{0, 1, 0.5}}}, Curve{Label: "limit", G: []float64{0, 0.9, 0.6}}, l)
+		},
+	}
+	for name, fn := range draw {
+		t.Run(name, func(t *testing.T) {
+			files := map[string]Labels{
+				"zero.png":     {Title: name},
+				"explicit.png": {Title: name, Width: DefaultWidth, Height: DefaultHeight},
+				"wide.png":     {Title: name, Width: 2 * DefaultWidth},
+			}
+			cfg := map[string]image.Config{}
+			data := map[string][]byte{}
+			for f, l := range files {
+				path := filepath.Join(dir, name+"_"+f)
+				if err := fn(path, l); err != nil {
+					t.Fatal(err)
+				}
+				b, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				data[f] = b
+				if cfg[f], err = png.DecodeConfig(bytes.NewReader(b)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !bytes.Equal(data["zero.png"], data["explicit.png"]) {
+				t.Errorf("zero size and DefaultWidth × DefaultHeight give different files")
+			}
+			z, w := cfg["zero.png"], cfg["wide.png"]
+			if d := w.Width - 2*z.Width; d < -1 || d > 1 || w.Height != z.Height {
+				t.Errorf("default %d×%d, twice as wide %d×%d", z.Width, z.Height, w.Width, w.Height)
+			}
+		})
 	}
 }

@@ -1,4 +1,4 @@
-package limits
+package sweep
 
 import (
 	"encoding/json"
@@ -8,13 +8,14 @@ import (
 	"slices"
 
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/limits"
 	"github.com/gnnwb/gnnwb/limits/plots"
 )
 
-var limitTitle = map[string]string{
-	Graphon:   "graphon limit (n → ∞, N fixed)",
-	MeanField: "mean-field limit (N → ∞)",
-	Kernel:    "kernel limit (N → ∞, γ = ½)",
+var limitTitle = map[limits.Kind]string{
+	limits.GraphonLimit:   "graphon limit (n → ∞, N fixed)",
+	limits.MeanFieldLimit: "mean-field limit (N → ∞)",
+	limits.KernelLimit:    "kernel limit (N → ∞, γ = ½)",
 }
 
 var kindLabel = map[string]string{
@@ -22,8 +23,8 @@ var kindLabel = map[string]string{
 	"node": "node error e_node",
 }
 
-// PlotSweep draws the figures of dir's sweep from dir/fits.json (FitSweep
-// first if it is missing) into dir with each of the extensions exts ("png",
+// Plot draws the figures of dir's sweep from dir/fits.json (Fit first if it
+// is missing) into dir with each of the extensions exts ("png",
 // "svg"), and returns the files written. For every limit and error kind at
 // the last time: rate_N_<limit>_<kind> (error against N, one series per n,
 // fitted slopes in the legend), rate_n_<limit>_<kind> (against n, one series
@@ -33,18 +34,18 @@ var kindLabel = map[string]string{
 // curve. Rate
 // plots skip series that could not be fitted (a zero error). Errors: file
 // errors, plots' errors.
-func PlotSweep(dir string, exts []string) ([]string, error) {
+func Plot(dir string, exts []string) ([]string, error) {
 	var f *Fits
 	data, err := os.ReadFile(filepath.Join(dir, FitsFile))
 	if err == nil {
 		f = new(Fits)
 		if err := json.Unmarshal(data, f); err != nil {
-			return nil, fmt.Errorf("limits: PlotSweep: %w", &graphs.ParseError{Path: FitsFile, Err: err})
+			return nil, fmt.Errorf("sweep: Plot: %w", &graphs.ParseError{Path: FitsFile, Err: err})
 		}
-	} else if f, err = FitSweep(dir); err != nil {
+	} else if f, err = Fit(dir); err != nil {
 		return nil, err
 	}
-	w := f.Sweep
+	w := f.Config
 	t := w.Problem.Times[len(w.Problem.Times)-1]
 	var files []string
 	for _, ext := range exts {
@@ -117,14 +118,14 @@ func ints(v []int) []float64 {
 
 // trajectories draws the network curves at the largest n, seed 1, against
 // the limit curve, when the limit was solved once for the sweep.
-func trajectories(dir string, w Sweep, l string, out func(string) string) error {
-	data, err := os.ReadFile(filepath.Join(dir, "limit_"+l+".json"))
+func trajectories(dir string, w Config, l limits.Kind, out func(string) string) error {
+	data, err := os.ReadFile(filepath.Join(dir, "limit_"+l.String()+".json"))
 	if err != nil {
 		return nil // a limit that depends on the cell has no single curve
 	}
 	var info LimitInfo
 	if err := json.Unmarshal(data, &info); err != nil || len(info.G) == 0 {
-		return fmt.Errorf("limits: %s: %v", "limit_"+l+".json", err)
+		return fmt.Errorf("sweep: %s: %v", "limit_"+l.String()+".json", err)
 	}
 	k := len(info.G) - 1
 	n := slices.Max(w.Nodes)
@@ -149,5 +150,5 @@ func trajectories(dir string, w Sweep, l string, out func(string) string) error 
 		return nil
 	}
 	lab := plots.Labels{Title: fmt.Sprintf("networks (n = %d, seed 1) against the %s, t = %g", n, limitTitle[l], info.Times[k]), X: "latent position u", Y: "output g_t(φ(u))"}
-	return plots.Trajectories(out("trajectories_"+l), info.U, curves, plots.Curve{Label: l + " limit", G: info.G[k]}, lab)
+	return plots.Trajectories(out("trajectories_"+l.String()), info.U, curves, plots.Curve{Label: l.String() + " limit", G: info.G[k]}, lab)
 }

@@ -1,4 +1,4 @@
-package limits
+package sweep
 
 import (
 	"bytes"
@@ -19,34 +19,38 @@ import (
 	"sync"
 	"time"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
+	"github.com/gnnwb/gnnwb/limits"
 )
 
-// Sweep is a grid of finite networks measured against limits (MATH.md
-// section 5): every cell (n, N, seed) for n in Nodes, N in Widths and seeds
-// 1..Seeds trains the network of Problem on G(n, W, ρ) with width N and
-// compares it with each limit in Limits at the problem's times, through the
-// function error e_fun (on the quadrature nodes) and the node error e_node
-// (on a fresh test graph of n nodes, at most TestNodes of them).
-type Sweep struct {
-	Problem   Problem  `json:"problem" yaml:"problem"`
-	Nodes     []int    `json:"nodes" yaml:"nodes"`           // n values
-	Widths    []int    `json:"widths" yaml:"widths"`         // N values
-	Seeds     int      `json:"seeds" yaml:"seeds"`           // R: seeds 1..R
-	Limits    []string `json:"limits" yaml:"limits"`         // graphon, meanfield, kernel
-	Particles int      `json:"particles" yaml:"particles"`   // M of the mean-field particle solver (0: 2048)
-	TestNodes int      `json:"test_nodes" yaml:"test_nodes"` // nodes of the test graph used by e_node (0: 1000)
+// Config is a sweep: a grid of finite networks measured against limits
+// (MATH.md section 5). Every cell (n, N, seed) for n in Nodes, N in Widths
+// and seeds 1..Seeds trains the network of Problem on G(n, W, ρ) with width
+// N and compares it with each limit in Limits at the problem's times,
+// through the function error e_fun (on the quadrature nodes) and the node
+// error e_node (on a fresh test graph of n nodes, at most TestNodes of
+// them).
+type Config struct {
+	Problem   limits.Problem `json:"problem" yaml:"problem"`
+	Nodes     []int          `json:"nodes" yaml:"nodes"`           // n values
+	Widths    []int          `json:"widths" yaml:"widths"`         // N values
+	Seeds     int            `json:"seeds" yaml:"seeds"`           // R: seeds 1..R
+	Limits    []limits.Kind  `json:"limits" yaml:"limits"`         // graphon, meanfield, kernel
+	Particles int            `json:"particles" yaml:"particles"`   // M of the mean-field particle solver (0: 2048)
+	TestNodes int            `json:"test_nodes" yaml:"test_nodes"` // nodes of the test graph used by e_node (0: 1000)
 }
 
-// DefaultSweep is the demonstration that `gnnwb limits sweep` runs with no
-// configuration: DefaultProblem (tanh, γ = 1, the exponential graphon, dense)
-// on n ∈ {100, 300, 1000, 3000}, N ∈ {10, 30, 100, 300, 1000, 3000}, 6
-// seeds, against the graphon limit (error along n) and the mean-field limit
-// (error along N and jointly), M = 2048 particles.
-func DefaultSweep() Sweep {
-	return Sweep{Problem: DefaultProblem(), Nodes: []int{100, 300, 1000, 3000}, Widths: []int{10, 30, 100, 300, 1000, 3000},
-		Seeds: 6, Limits: []string{Graphon, MeanField}, Particles: 2048, TestNodes: 1000}
+// Default is the demonstration that `gnnwb limits sweep` runs with no
+// configuration: limits.DefaultProblem (tanh, γ = 1, the exponential
+// graphon, dense) on n ∈ {100, 300, 1000, 3000}, N ∈ {10, 30, 100, 300,
+// 1000, 3000}, 6 seeds, against the graphon limit (error along n) and the
+// mean-field limit (error along N and jointly), M = 2048 particles.
+func Default() Config {
+	return Config{Problem: limits.DefaultProblem(), Nodes: []int{100, 300, 1000, 3000}, Widths: []int{10, 30, 100, 300, 1000, 3000},
+		Seeds: 6, Limits: []limits.Kind{limits.GraphonLimit, limits.MeanFieldLimit}, Particles: 2048, TestNodes: 1000}
 }
 
 // MaxCells bounds the number of cells of a sweep.
@@ -55,13 +59,14 @@ const MaxCells = 1 << 20
 // Validate checks the sweep and its problem. Errors (graphs.ErrParameter)
 // name the field: empty grids, n < 1 or N < 1, duplicate values, an odd N
 // with a symmetric μ_0, R < 1, an unknown or duplicate limit, a limit whose
-// γ does not match, negative Particles or TestNodes.
-func (w Sweep) Validate() error {
+// γ does not match, negative Particles or TestNodes, and those of
+// limits.Problem.Validate.
+func (w Config) Validate() error {
 	if err := w.Problem.Validate(); err != nil {
 		return err
 	}
 	serr := func(format string, a ...any) error {
-		return fmt.Errorf("limits: Sweep: "+format+": %w", append(a, graphs.ErrParameter)...)
+		return fmt.Errorf("sweep: Config: "+format+": %w", append(a, graphs.ErrParameter)...)
 	}
 	for _, g := range []struct {
 		name string
@@ -90,19 +95,19 @@ func (w Sweep) Validate() error {
 		return serr("seeds=%d < 1", w.Seeds)
 	}
 	if len(w.Limits) == 0 {
-		return serr("limits is empty; name at least one of %v", Limits)
+		return serr("limits is empty; name at least one of %v", limits.Kinds())
 	}
 	for i, l := range w.Limits {
-		if !slices.Contains(Limits, l) {
-			return serr("limits[%d]=%q not one of %v", i, l, Limits)
+		if !slices.Contains(limits.Kinds(), l) {
+			return serr("limits[%d]=%q not one of %v", i, l, limits.Kinds())
 		}
 		if slices.Contains(w.Limits[:i], l) {
 			return serr("limits has %q twice", l)
 		}
-		if l == MeanField && w.Problem.Gamma != 1 {
+		if l == limits.MeanFieldLimit && w.Problem.Gamma != 1 {
 			return serr("limit meanfield needs problem.gamma=1, got %v", w.Problem.Gamma)
 		}
-		if l == Kernel && w.Problem.Gamma != 0.5 {
+		if l == limits.KernelLimit && w.Problem.Gamma != 0.5 {
 			return serr("limit kernel needs problem.gamma=0.5, got %v", w.Problem.Gamma)
 		}
 	}
@@ -115,51 +120,77 @@ func (w Sweep) Validate() error {
 	return nil
 }
 
-// DecodeSweep reads a sweep from YAML or JSON on top of DefaultSweep (a
-// problem key is read on top of DefaultProblem); unknown keys are errors
-// (graphs.ErrFormat). The result is validated.
-func DecodeSweep(r io.Reader) (Sweep, error) {
-	w := DefaultSweep()
+// Decode reads a sweep from YAML or JSON on top of Default (a problem key is
+// read on top of limits.DefaultProblem, as limits.DecodeProblem does);
+// unknown keys are errors (graphs.ErrFormat), a limit or a problem spec
+// that does not parse keeps its parser's error kind. The result is
+// validated.
+func Decode(r io.Reader) (Config, error) {
+	w := Default()
 	if err := decodeStrict(r, &w); err != nil {
-		return Sweep{}, fmt.Errorf("limits: DecodeSweep: %w", err)
+		return Config{}, fmt.Errorf("sweep: Decode: %w", err)
 	}
 	if err := w.Validate(); err != nil {
-		return Sweep{}, err
+		return Config{}, err
 	}
 	return w, nil
 }
 
-// ReadSweep reads a sweep file (.yaml, .yml or .json) with DecodeSweep.
-// Errors in the content are a *graphs.ParseError naming the file.
-func ReadSweep(path string) (Sweep, error) {
+// decodeStrict decodes YAML (or JSON) into v, refusing unknown keys; an
+// empty input leaves v unchanged. Errors of the decoder wrap
+// graphs.ErrFormat; those of a value's own parser keep their kind.
+func decodeStrict(r io.Reader, v any) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+		for _, k := range []error{graphs.ErrParameter, graphs.ErrShape, graphs.ErrTooLarge, graphs.ErrFormat} {
+			if errors.Is(err, k) { // a value that does not parse, such as a limit's name
+				return err
+			}
+		}
+		return fmt.Errorf("%v: %w", err, graphs.ErrFormat)
+	}
+	return nil
+}
+
+// Read reads a sweep file (.yaml, .yml or .json) with Decode. Errors in
+// the content are a *graphs.ParseError naming the file.
+func Read(path string) (Config, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return Sweep{}, fmt.Errorf("limits: ReadSweep: %w", err)
+		return Config{}, fmt.Errorf("sweep: Read: %w", err)
 	}
 	defer f.Close()
-	w, err := DecodeSweep(f)
+	w, err := Decode(f)
 	if err != nil {
-		return Sweep{}, fmt.Errorf("limits: ReadSweep: %w", &graphs.ParseError{Path: filepath.Base(path), Err: err})
+		return Config{}, fmt.Errorf("sweep: Read: %w", &graphs.ParseError{Path: filepath.Base(path), Err: err})
 	}
 	return w, nil
 }
 
-func (w Sweep) particles() int {
+func (w Config) particles() int {
 	if w.Particles == 0 {
 		return 2048
 	}
 	return w.Particles
 }
 
-func (w Sweep) testNodes() int {
+func (w Config) testNodes() int {
 	if w.TestNodes == 0 {
 		return 1000
 	}
 	return w.TestNodes
 }
 
-func (w Sweep) canonical() Sweep {
-	w.Problem = w.Problem.canonical()
+func (w Config) clone() Config {
+	w.Problem.Times = slices.Clone(w.Problem.Times)
 	w.Nodes = slices.Clone(w.Nodes)
 	w.Widths = slices.Clone(w.Widths)
 	w.Limits = slices.Clone(w.Limits)
@@ -176,7 +207,7 @@ type Cell struct {
 func (c Cell) key() string { return fmt.Sprintf("n%d_N%d_s%d", c.Nodes, c.Width, c.Seed) }
 
 // Cells lists the cells in their fixed order: n, then N, then seed.
-func (w Sweep) Cells() []Cell {
+func (w Config) Cells() []Cell {
 	var out []Cell
 	for _, n := range w.Nodes {
 		for _, m := range w.Widths {
@@ -191,17 +222,17 @@ func (w Sweep) Cells() []Cell {
 // Row is one line of a sweep's tidy CSV: the error of kind "fun" or "node"
 // of the network of cell (n, N, seed) against a limit at time t.
 type Row struct {
-	Limit string  `json:"limit"`
-	Nodes int     `json:"n"`
-	Width int     `json:"N"`
-	Seed  uint64  `json:"seed"`
-	T     float64 `json:"t"`
-	Kind  string  `json:"kind"`
-	Error float64 `json:"error"`
+	Limit limits.Kind `json:"limit"`
+	Nodes int         `json:"n"`
+	Width int         `json:"N"`
+	Seed  uint64      `json:"seed"`
+	T     float64     `json:"t"`
+	Kind  string      `json:"kind"`
+	Error float64     `json:"error"`
 }
 
-// CSVHeader is the header of errors.csv.
-var CSVHeader = []string{"limit", "n", "N", "seed", "t", "kind", "error"}
+// CSVHeader returns the header of errors.csv (a new slice each call).
+func CSVHeader() []string { return []string{"limit", "n", "N", "seed", "t", "kind", "error"} }
 
 // cellResult is what a finished cell stores in cells/<key>.json.
 type cellResult struct {
@@ -212,8 +243,8 @@ type cellResult struct {
 	Seconds float64     `json:"seconds"`
 }
 
-// RunOptions control RunSweep.
-type RunOptions struct {
+// Options control Run.
+type Options struct {
 	// Shard i of Shards (0 ≤ i < Shards; Shards 0 or 1: all cells) runs the
 	// cells whose index in Cells() is i modulo Shards.
 	Shard, Shards int
@@ -227,19 +258,19 @@ type RunOptions struct {
 
 // Directory layout of a sweep.
 const (
-	SweepFile   = "sweep.json"   // the sweep (problem included)
+	ConfigFile  = "sweep.json"   // the Config (problem included)
 	ErrorsFile  = "errors.csv"   // tidy rows of all finished cells
 	SummaryFile = "summary.json" // Summary
 	cellsDir    = "cells"
 )
 
-// RunSweep runs the cells of shard opt.Shard/opt.Shards of w into dir and
-// then assembles dir's outputs (AssembleSweep). Each finished cell is written
+// Run runs the cells of shard opt.Shard/opt.Shards of w into dir and then
+// assembles dir's outputs (Assemble). Each finished cell is written
 // atomically to dir/cells/<n,N,seed>.json and is never recomputed: rerunning
 // the same command after an interruption continues where it stopped, and
 // the outputs equal those of an uninterrupted run (each cell is
 // deterministic, for any GOMAXPROCS). Shards may share dir (a shared file
-// system) or use their own, combined later by MergeSweeps.
+// system) or use their own, combined later by Merge.
 //
 // Limits that do not depend on the cell (mean-field; kernel with a
 // symmetric μ_0) are solved once per run; the graphon limit (and the kernel
@@ -248,18 +279,19 @@ const (
 // Errors: an invalid sweep or shard, a dir holding a different sweep
 // (graphs.ErrParameter), solver and file errors, ctx cancellation (finished
 // cells stay on disk).
-func RunSweep(ctx context.Context, w Sweep, dir string, opt RunOptions) (*Summary, error) {
+func Run(ctx context.Context, w Config, dir string, opt Options) (*Summary, error) {
 	if err := w.Validate(); err != nil {
 		return nil, err
 	}
 	shards := max(opt.Shards, 1)
 	if opt.Shard < 0 || opt.Shard >= shards {
-		return nil, fmt.Errorf("limits: RunSweep: shard %d/%d: need 0 ≤ i < k: %w", opt.Shard, shards, graphs.ErrParameter)
+		return nil, fmt.Errorf("sweep: Run: shard %d/%d: need 0 ≤ i < k: %w", opt.Shard, shards, graphs.ErrParameter)
 	}
-	s, err := NewSetup(w.Problem)
+	s, err := limits.NewSetup(w.Problem)
 	if err != nil {
 		return nil, err
 	}
+	r := newRun(s, w, dir)
 	if err := initDir(dir, w); err != nil {
 		return nil, err
 	}
@@ -273,21 +305,19 @@ func RunSweep(ctx context.Context, w Sweep, dir string, opt RunOptions) (*Summar
 		}
 		todo = append(todo, c)
 	}
-	fixed := map[string]*Solution{}
 	for _, l := range w.Limits {
 		if s.Coupled(l) || len(todo) == 0 {
 			continue
 		}
-		sol, err := s.Limit(ctx, l, 2, 1, SolveOptions{Particles: w.particles(), SelfCheck: true})
+		sol, err := s.Limit(ctx, l, 2, 1, limits.SolveOptions{Particles: w.particles(), SelfCheck: true})
 		if err != nil {
 			return nil, err
 		}
-		fixed[l] = sol
-		if err := writeLimitInfo(dir, s, sol); err != nil {
+		r.fixed[l] = sol
+		if err := r.writeLimitInfo(sol); err != nil {
 			return nil, err
 		}
 	}
-	r := &sweepRun{s: s, w: w, dir: dir, fixed: fixed, coupled: map[string]*once[*Solution]{}, tests: map[[2]int]*once[testPoints]{}}
 	// costliest cells first (T·N steps of O(N + nρ) each) balance the workers
 	slices.SortStableFunc(todo, func(a, b Cell) int {
 		ca := float64(a.Width) * (float64(a.Width) + float64(a.Nodes)*w.Problem.Rho)
@@ -349,7 +379,7 @@ feed:
 	if opt.Progress != nil && len(todo) == 0 {
 		opt.Progress(0, 0)
 	}
-	return AssembleSweep(dir)
+	return Assemble(dir)
 }
 
 // once is a value computed once on first use, shared by the workers.
@@ -374,25 +404,38 @@ func get[T any](mu *sync.Mutex, m map[string]*once[T], key string, fn func() (T,
 
 type testPoints struct{ net, lim []float64 }
 
-// sweepRun is the state the workers of RunSweep share.
-type sweepRun struct {
-	s       *Setup
-	w       Sweep
-	dir     string
-	fixed   map[string]*Solution
-	mu      sync.Mutex
-	coupled map[string]*once[*Solution]
-	tests   map[[2]int]*once[testPoints]
-	tmu     sync.Mutex
+// run is the state the workers of Run share: the setup, its evaluation
+// grid (nodes u_q, weights ω_q, features φ(u_q), d) and the limits solved
+// so far.
+type run struct {
+	s        *limits.Setup
+	w        Config
+	dir      string
+	u, omega []float64
+	phi      []float64
+	d        int
+	fixed    map[limits.Kind]*limits.Solution
+	mu       sync.Mutex
+	coupled  map[string]*once[*limits.Solution]
+	tests    map[[2]int]*once[testPoints]
+	tmu      sync.Mutex
+}
+
+func newRun(s *limits.Setup, w Config, dir string) *run {
+	r := &run{s: s, w: w, dir: dir, d: s.Dim(), fixed: map[limits.Kind]*limits.Solution{},
+		coupled: map[string]*once[*limits.Solution]{}, tests: map[[2]int]*once[testPoints]{}}
+	r.u, r.omega = s.Nodes()
+	r.phi, _ = s.Features()
+	return r
 }
 
 // cell computes one cell and writes its file.
-func (r *sweepRun) cell(ctx context.Context, c Cell) error {
+func (r *run) cell(ctx context.Context, c Cell) error {
 	s, w := r.s, r.w
 	start := time.Now()
 	net, err := s.Network(ctx, c.Nodes, c.Width, c.Seed)
 	if err != nil {
-		return fmt.Errorf("limits: RunSweep: cell %s: %w", c.key(), err)
+		return fmt.Errorf("sweep: Run: cell %s: %w", c.key(), err)
 	}
 	tk := [2]int{c.Nodes, int(c.Seed)}
 	r.tmu.Lock()
@@ -406,16 +449,16 @@ func (r *sweepRun) cell(ctx context.Context, c Cell) error {
 		te.v.net, te.v.lim, _, te.err = s.TestGraph(c.Nodes, c.Seed, w.testNodes())
 	})
 	if te.err != nil {
-		return fmt.Errorf("limits: RunSweep: cell %s: %w", c.key(), te.err)
+		return fmt.Errorf("sweep: Run: cell %s: %w", c.key(), te.err)
 	}
 	tg := te.v
 	res := cellResult{Cell: c}
-	nq := s.rule.Len()
+	nq := len(r.u)
 	gn, gl := make([]float64, nq), make([]float64, nq)
-	nb := len(tg.net) / (2 * s.r.d)
+	nb := len(tg.net) / (2 * r.d)
 	yn, yl := make([]float64, nb), make([]float64, nb)
-	for k := range s.p.Times {
-		if err := net.Eval(gn, k, s.phi); err != nil {
+	for k := range w.Problem.Times {
+		if err := net.Eval(gn, k, r.phi); err != nil {
 			return err
 		}
 		res.Curves = append(res.Curves, slices.Clone(gn))
@@ -424,18 +467,18 @@ func (r *sweepRun) cell(ctx context.Context, c Cell) error {
 		sol := r.fixed[l]
 		if sol == nil {
 			key := fmt.Sprintf("%s/%d/%d", l, c.Width, c.Seed)
-			sol, err = get(&r.mu, r.coupled, key, func() (*Solution, error) {
-				return s.Limit(ctx, l, c.Width, c.Seed, SolveOptions{})
+			sol, err = get(&r.mu, r.coupled, key, func() (*limits.Solution, error) {
+				return s.Limit(ctx, l, c.Width, c.Seed, limits.SolveOptions{})
 			})
 			if err != nil {
-				return fmt.Errorf("limits: RunSweep: cell %s: %w", c.key(), err)
+				return fmt.Errorf("sweep: Run: cell %s: %w", c.key(), err)
 			}
 		}
-		for k, t := range s.p.Times {
-			if err := sol.Eval(gl, k, s.phi); err != nil {
+		for k, t := range w.Problem.Times {
+			if err := sol.Eval(gl, k, r.phi); err != nil {
 				return err
 			}
-			efun := l2(s.rule.Omega, res.Curves[k], gl)
+			efun := l2(r.omega, res.Curves[k], gl)
 			if err := net.Eval(yn, k, tg.net); err != nil {
 				return err
 			}
@@ -457,48 +500,73 @@ func (r *sweepRun) cell(ctx context.Context, c Cell) error {
 	return writeJSON(filepath.Join(r.dir, cellsDir, c.key()+".json"), res)
 }
 
+// l2 returns (Σ_q ω_q (a_q − b_q)²)^{1/2}.
+func l2(omega, a, b []float64) float64 {
+	s := 0.0
+	for q, w := range omega {
+		e := a[q] - b[q]
+		s += w * e * e
+	}
+	return math.Sqrt(s)
+}
+
 func writeJSON(path string, v any) error {
 	data, err := json.MarshalIndent(v, "", " ")
 	if err != nil {
-		return fmt.Errorf("limits: %s: %w", filepath.Base(path), err)
+		return fmt.Errorf("sweep: %s: %w", filepath.Base(path), err)
 	}
 	return atomicfile.WriteBytes(path, append(data, '\n'))
 }
 
 // initDir creates dir and dir/cells and writes dir/sweep.json, or checks
 // that an existing one describes the same sweep.
-func initDir(dir string, w Sweep) error {
+func initDir(dir string, w Config) error {
 	if err := os.MkdirAll(filepath.Join(dir, cellsDir), 0o755); err != nil {
-		return fmt.Errorf("limits: %w", err)
+		return fmt.Errorf("sweep: %w", err)
 	}
-	want, err := json.MarshalIndent(w.canonical(), "", "  ")
+	want, err := json.MarshalIndent(w.clone(), "", "  ")
 	if err != nil {
-		return fmt.Errorf("limits: %w", err)
+		return fmt.Errorf("sweep: %w", err)
 	}
 	want = append(want, '\n')
-	path := filepath.Join(dir, SweepFile)
+	path := filepath.Join(dir, ConfigFile)
 	have, err := os.ReadFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return atomicfile.WriteBytes(path, want)
 	case err != nil:
-		return fmt.Errorf("limits: %w", err)
-	case !bytes.Equal(have, want):
-		return fmt.Errorf("limits: %s holds a different sweep (see its %s); use another output directory: %w", dir, SweepFile, graphs.ErrParameter)
+		return fmt.Errorf("sweep: %w", err)
+	case !bytes.Equal(have, want) && !sameCanonical(have, want):
+		return fmt.Errorf("sweep: %s holds a different sweep (see its %s); use another output directory: %w", dir, ConfigFile, graphs.ErrParameter)
 	}
 	return nil
 }
 
-func readSweepDir(dir string) (Sweep, error) {
-	data, err := os.ReadFile(filepath.Join(dir, SweepFile))
-	if err != nil {
-		return Sweep{}, fmt.Errorf("limits: %s is not a sweep directory: %w", dir, err)
+// sameCanonical reports whether the sweep.json bytes have describe the sweep
+// whose bytes are want: a file written before specs were written in
+// canonical form may spell them otherwise (sbm:1,1:… for sbm:0.5,0.5:…,
+// TANH for tanh).
+func sameCanonical(have, want []byte) bool {
+	var w Config
+	dec := json.NewDecoder(bytes.NewReader(have))
+	dec.DisallowUnknownFields()
+	if dec.Decode(&w) != nil {
+		return false
 	}
-	var w Sweep
+	again, err := json.MarshalIndent(w, "", "  ")
+	return err == nil && bytes.Equal(append(again, '\n'), want)
+}
+
+func readDir(dir string) (Config, error) {
+	data, err := os.ReadFile(filepath.Join(dir, ConfigFile))
+	if err != nil {
+		return Config{}, fmt.Errorf("sweep: %s is not a sweep directory: %w", dir, err)
+	}
+	var w Config
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&w); err != nil {
-		return Sweep{}, fmt.Errorf("limits: %w", &graphs.ParseError{Path: filepath.Join(dir, SweepFile), Err: fmt.Errorf("%v: %w", err, graphs.ErrFormat)})
+		return Config{}, fmt.Errorf("sweep: %w", &graphs.ParseError{Path: filepath.Join(dir, ConfigFile), Err: fmt.Errorf("%v: %w", err, graphs.ErrFormat)})
 	}
 	return w, nil
 }
@@ -510,10 +578,10 @@ func readCell(dir string, c Cell) (cellResult, error) {
 	}
 	var r cellResult
 	if err := json.Unmarshal(data, &r); err != nil {
-		return cellResult{}, fmt.Errorf("limits: cell %s: %v: %w", c.key(), err, graphs.ErrFormat)
+		return cellResult{}, fmt.Errorf("sweep: cell %s: %v: %w", c.key(), err, graphs.ErrFormat)
 	}
 	if r.Cell != c {
-		return cellResult{}, fmt.Errorf("limits: cell file %s holds %+v: %w", c.key(), r.Cell, graphs.ErrFormat)
+		return cellResult{}, fmt.Errorf("sweep: cell file %s holds %+v: %w", c.key(), r.Cell, graphs.ErrFormat)
 	}
 	return r, nil
 }
@@ -530,35 +598,35 @@ type LimitInfo struct {
 	G           [][]float64 `json:"g,omitempty"` // G[k][q] = g_{t_k}(φ(u_q))
 }
 
-func writeLimitInfo(dir string, s *Setup, sol *Solution) error {
+func (r *run) writeLimitInfo(sol *limits.Solution) error {
 	info := LimitInfo{Name: sol.Name, Method: sol.Method, Times: sol.Times, ErrEstimate: sol.ErrEstimate,
-		ODESteps: sol.Stats.Steps, ODEEvals: sol.Stats.Evals, U: s.rule.U}
+		ODESteps: sol.Stats.Steps, ODEEvals: sol.Stats.Evals, U: r.u}
 	for k := range sol.Times {
-		g := make([]float64, s.rule.Len())
-		if err := sol.Eval(g, k, s.phi); err != nil {
+		g := make([]float64, len(r.u))
+		if err := sol.Eval(g, k, r.phi); err != nil {
 			return err
 		}
 		info.G = append(info.G, g)
 	}
-	return writeJSON(filepath.Join(dir, "limit_"+sol.Name+".json"), info)
+	return writeJSON(filepath.Join(r.dir, "limit_"+sol.Name+".json"), info)
 }
 
 // Group is the mean over seeds of one error at one (limit, n, N, t, kind).
 type Group struct {
-	Limit  string   `json:"limit"`
-	Nodes  int      `json:"n"`
-	Width  int      `json:"N"`
-	T      float64  `json:"t"`
-	Kind   string   `json:"kind"`
-	Mean   float64  `json:"mean"`
-	StdErr float64  `json:"stderr"`
-	Seeds  []uint64 `json:"seeds"`
+	Limit  limits.Kind `json:"limit"`
+	Nodes  int         `json:"n"`
+	Width  int         `json:"N"`
+	T      float64     `json:"t"`
+	Kind   string      `json:"kind"`
+	Mean   float64     `json:"mean"`
+	StdErr float64     `json:"stderr"`
+	Seeds  []uint64    `json:"seeds"`
 }
 
 // Summary is summary.json: what produced the sweep, how far it is, and the
 // errors averaged over seeds.
 type Summary struct {
-	Sweep    Sweep       `json:"sweep"`
+	Config   Config      `json:"sweep"`
 	Cells    int         `json:"cells"`
 	Done     int         `json:"done"`
 	Complete bool        `json:"complete"`
@@ -567,12 +635,12 @@ type Summary struct {
 	Groups   []Group     `json:"groups"`
 }
 
-// AssembleSweep reads dir's sweep and finished cells and writes, atomically,
+// Assemble reads dir's sweep and finished cells and writes, atomically,
 // errors.csv (the rows of the finished cells, in cell order; the same bytes
 // for the same cells however they were run) and summary.json. It is what
-// RunSweep ends with and what MergeSweeps runs after copying the shards.
-func AssembleSweep(dir string) (*Summary, error) {
-	w, err := readSweepDir(dir)
+// Run ends with and what Merge runs after copying the shards.
+func Assemble(dir string) (*Summary, error) {
+	w, err := readDir(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -589,8 +657,8 @@ func AssembleSweep(dir string) (*Summary, error) {
 	return sum, nil
 }
 
-func collect(dir string, w Sweep) ([]Row, *Summary, error) {
-	sum := &Summary{Sweep: w}
+func collect(dir string, w Config) ([]Row, *Summary, error) {
+	sum := &Summary{Config: w}
 	var rows []Row
 	for _, c := range w.Cells() {
 		sum.Cells++
@@ -607,7 +675,7 @@ func collect(dir string, w Sweep) ([]Row, *Summary, error) {
 	}
 	sum.Complete = sum.Done == sum.Cells
 	for _, l := range w.Limits {
-		data, err := os.ReadFile(filepath.Join(dir, "limit_"+l+".json"))
+		data, err := os.ReadFile(filepath.Join(dir, "limit_"+l.String()+".json"))
 		if err != nil {
 			continue
 		}
@@ -622,7 +690,7 @@ func collect(dir string, w Sweep) ([]Row, *Summary, error) {
 }
 
 type groupKey struct {
-	limit string
+	limit limits.Kind
 	n, m  int
 	t     float64
 	kind  string
@@ -671,12 +739,12 @@ func meanSE(v []float64) (float64, float64) {
 // form).
 func WriteRows(w io.Writer, rows []Row) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(CSVHeader); err != nil {
+	if err := cw.Write(CSVHeader()); err != nil {
 		return err
 	}
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	for _, r := range rows {
-		if err := cw.Write([]string{r.Limit, strconv.Itoa(r.Nodes), strconv.Itoa(r.Width),
+		if err := cw.Write([]string{r.Limit.String(), strconv.Itoa(r.Nodes), strconv.Itoa(r.Width),
 			strconv.FormatUint(r.Seed, 10), f(r.T), r.Kind, f(r.Error)}); err != nil {
 			return err
 		}
@@ -688,28 +756,30 @@ func WriteRows(w io.Writer, rows []Row) error {
 // ReadRows reads a CSV written by WriteRows. Errors wrap graphs.ErrFormat;
 // a bad header or row is a *graphs.ParseError with its line.
 func ReadRows(r io.Reader) ([]Row, error) {
+	header := CSVHeader()
 	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = len(CSVHeader)
+	cr.FieldsPerRecord = len(header)
 	recs, err := cr.ReadAll()
 	if err != nil {
-		return nil, fmt.Errorf("limits: ReadRows: %v: %w", err, graphs.ErrFormat)
+		return nil, fmt.Errorf("sweep: ReadRows: %v: %w", err, graphs.ErrFormat)
 	}
 	fail := func(line int, err error) ([]Row, error) {
-		return nil, fmt.Errorf("limits: ReadRows: %w", &graphs.ParseError{Line: line, Err: err})
+		return nil, fmt.Errorf("sweep: ReadRows: %w", &graphs.ParseError{Line: line, Err: err})
 	}
-	if len(recs) == 0 || !slices.Equal(recs[0], CSVHeader) {
-		return fail(1, fmt.Errorf("header %v, want %v: %w", recs, CSVHeader, graphs.ErrFormat))
+	if len(recs) == 0 || !slices.Equal(recs[0], header) {
+		return fail(1, fmt.Errorf("header %v, want %v: %w", recs, header, graphs.ErrFormat))
 	}
 	out := make([]Row, 0, len(recs)-1)
 	for i, rec := range recs[1:] {
 		var row Row
-		var e [5]error
-		row.Limit, row.Kind = rec[0], rec[5]
-		row.Nodes, e[0] = strconv.Atoi(rec[1])
-		row.Width, e[1] = strconv.Atoi(rec[2])
-		row.Seed, e[2] = strconv.ParseUint(rec[3], 10, 64)
-		row.T, e[3] = strconv.ParseFloat(rec[4], 64)
-		row.Error, e[4] = strconv.ParseFloat(rec[6], 64)
+		var e [6]error
+		row.Kind = rec[5]
+		row.Limit, e[0] = limits.ParseKind(rec[0])
+		row.Nodes, e[1] = strconv.Atoi(rec[1])
+		row.Width, e[2] = strconv.Atoi(rec[2])
+		row.Seed, e[3] = strconv.ParseUint(rec[3], 10, 64)
+		row.T, e[4] = strconv.ParseFloat(rec[4], 64)
+		row.Error, e[5] = strconv.ParseFloat(rec[6], 64)
 		if err := errors.Join(e[:]...); err != nil {
 			return fail(i+2, fmt.Errorf("%v: %w", err, graphs.ErrFormat))
 		}
@@ -718,14 +788,14 @@ func ReadRows(r io.Reader) ([]Row, error) {
 	return out, nil
 }
 
-// MergeSweeps copies the finished cells of the shard directories srcs into
-// dst (creating it with their sweep.json) and assembles dst. All must hold
+// Merge copies the finished cells of the shard directories srcs into dst
+// (creating it with their sweep.json) and assembles dst. All must hold
 // the same sweep. Cells already in dst are kept. Errors: a src that is not a
 // sweep directory or holds another sweep (graphs.ErrParameter), file errors.
-func MergeSweeps(dst string, srcs []string) (*Summary, error) {
-	var w *Sweep
+func Merge(dst string, srcs []string) (*Summary, error) {
+	var w *Config
 	for _, src := range srcs {
-		sw, err := readSweepDir(src)
+		sw, err := readDir(src)
 		if err != nil {
 			return nil, err
 		}
@@ -735,7 +805,7 @@ func MergeSweeps(dst string, srcs []string) (*Summary, error) {
 				return nil, err
 			}
 		} else if err := sameSweep(*w, sw); err != nil {
-			return nil, fmt.Errorf("limits: MergeSweeps: %s: %w", src, err)
+			return nil, fmt.Errorf("sweep: Merge: %s: %w", src, err)
 		}
 		for _, c := range sw.Cells() {
 			if _, err := readCell(dst, c); err == nil {
@@ -753,20 +823,20 @@ func MergeSweeps(dst string, srcs []string) (*Summary, error) {
 			}
 		}
 		for _, l := range sw.Limits {
-			p := filepath.Join(src, "limit_"+l+".json")
-			if data, err := os.ReadFile(p); err == nil {
-				if _, err := os.Stat(filepath.Join(dst, "limit_"+l+".json")); err != nil {
-					if err := atomicfile.WriteBytes(filepath.Join(dst, "limit_"+l+".json"), data); err != nil {
+			name := "limit_" + l.String() + ".json"
+			if data, err := os.ReadFile(filepath.Join(src, name)); err == nil {
+				if _, err := os.Stat(filepath.Join(dst, name)); err != nil {
+					if err := atomicfile.WriteBytes(filepath.Join(dst, name), data); err != nil {
 						return nil, err
 					}
 				}
 			}
 		}
 	}
-	return AssembleSweep(dst)
+	return Assemble(dst)
 }
 
-func sameSweep(a, b Sweep) error {
+func sameSweep(a, b Config) error {
 	ja, _ := json.Marshal(a)
 	jb, _ := json.Marshal(b)
 	if !bytes.Equal(ja, jb) {

@@ -1,4 +1,4 @@
-package limits
+package sweep
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/gnnwb/gnnwb/limits"
 	"github.com/gnnwb/gnnwb/limits/rates"
 )
 
@@ -15,48 +16,48 @@ import (
 // 95% bootstrap interval of the slope over seeds (seeds resampled whole, so
 // each keeps its coupling along the axis).
 type AxisFit struct {
-	Limit     string    `json:"limit"`
-	Kind      string    `json:"kind"` // fun or node
-	T         float64   `json:"t"`
-	Axis      string    `json:"axis"`  // "N" or "n"
-	Fixed     int       `json:"fixed"` // the other axis' value
-	X         []float64 `json:"x"`
-	Mean      []float64 `json:"mean"`
-	StdErr    []float64 `json:"stderr"`
-	Slope     float64   `json:"slope"`
-	SlopeLo   float64   `json:"slope_lo"`
-	SlopeHi   float64   `json:"slope_hi"`
-	Intercept float64   `json:"intercept"`
-	Residuals []float64 `json:"residuals"`
-	Seeds     int       `json:"seeds"`
-	Err       string    `json:"error,omitempty"` // why no fit (too few points, a zero error)
+	Limit     limits.Kind `json:"limit"`
+	Kind      string      `json:"kind"` // fun or node
+	T         float64     `json:"t"`
+	Axis      string      `json:"axis"`  // "N" or "n"
+	Fixed     int         `json:"fixed"` // the other axis' value
+	X         []float64   `json:"x"`
+	Mean      []float64   `json:"mean"`
+	StdErr    []float64   `json:"stderr"`
+	Slope     float64     `json:"slope"`
+	SlopeLo   float64     `json:"slope_lo"`
+	SlopeHi   float64     `json:"slope_hi"`
+	Intercept float64     `json:"intercept"`
+	Residuals []float64   `json:"residuals"`
+	Seeds     int         `json:"seeds"`
+	Err       string      `json:"error,omitempty"` // why no fit (too few points, a zero error)
 }
 
 // JointResult is the joint fit e(n, N) ≈ A·N^{−P} + B·(nρ)^{−Q} + Floor of the
 // seed means over the whole grid, with its residuals (log model − log data)
 // per grid point.
 type JointResult struct {
-	Limit     string    `json:"limit"`
-	Kind      string    `json:"kind"`
-	T         float64   `json:"t"`
-	A         float64   `json:"a"`
-	P         float64   `json:"p"`
-	B         float64   `json:"b"`
-	Q         float64   `json:"q"`
-	Floor     float64   `json:"floor"`
-	RMS       float64   `json:"rms_log_residual"`
-	N         []float64 `json:"N"`
-	NRho      []float64 `json:"nrho"`
-	E         []float64 `json:"e"`
-	Residuals []float64 `json:"residuals"`
-	Err       string    `json:"error,omitempty"`
+	Limit     limits.Kind `json:"limit"`
+	Kind      string      `json:"kind"`
+	T         float64     `json:"t"`
+	A         float64     `json:"a"`
+	P         float64     `json:"p"`
+	B         float64     `json:"b"`
+	Q         float64     `json:"q"`
+	Floor     float64     `json:"floor"`
+	RMS       float64     `json:"rms_log_residual"`
+	N         []float64   `json:"N"`
+	NRho      []float64   `json:"nrho"`
+	E         []float64   `json:"e"`
+	Residuals []float64   `json:"residuals"`
+	Err       string      `json:"error,omitempty"`
 }
 
 // Fits is fits.json.
 type Fits struct {
-	Sweep Sweep         `json:"sweep"`
-	Axis  []AxisFit     `json:"axis"`
-	Joint []JointResult `json:"joint"`
+	Config Config        `json:"sweep"`
+	Axis   []AxisFit     `json:"axis"`
+	Joint  []JointResult `json:"joint"`
 }
 
 // Bootstrap resamples of the slope intervals, and their seed.
@@ -70,14 +71,15 @@ const (
 // jointly. Cells missing from rows are skipped; a fit that cannot be made
 // (fewer than 2 sizes, a zero error) says why in its Err field. Deterministic
 // (bootstrap stream rand.NewPCG(1, 0) per fit).
-func FitRows(w Sweep, rows []Row) *Fits {
-	f := &Fits{Sweep: w}
+func FitRows(w Config, rows []Row) *Fits {
+	f := &Fits{Config: w}
 	t := w.Problem.Times[len(w.Problem.Times)-1]
 	// err[limit/kind][n][N][seed]
 	type key struct {
-		limit, kind string
-		n, m        int
-		seed        uint64
+		limit limits.Kind
+		kind  string
+		n, m  int
+		seed  uint64
 	}
 	val := map[key]float64{}
 	for _, r := range rows {
@@ -171,19 +173,19 @@ func FitRows(w Sweep, rows []Row) *Fits {
 	return f
 }
 
-// FitsFile is the name of the fits written by FitSweep.
+// FitsFile is the name of the fits written by Fit.
 const FitsFile = "fits.json"
 
-// FitSweep reads dir's sweep and errors.csv (AssembleSweep), fits them
-// (FitRows) and writes dir/fits.json atomically.
-func FitSweep(dir string) (*Fits, error) {
-	w, err := readSweepDir(dir)
+// Fit reads dir's sweep and errors.csv (Assemble), fits them (FitRows) and
+// writes dir/fits.json atomically.
+func Fit(dir string) (*Fits, error) {
+	w, err := readDir(dir)
 	if err != nil {
 		return nil, err
 	}
 	fh, err := os.Open(filepath.Join(dir, ErrorsFile))
 	if err != nil {
-		return nil, fmt.Errorf("limits: FitSweep: %w", err)
+		return nil, fmt.Errorf("sweep: Fit: %w", err)
 	}
 	defer fh.Close()
 	rows, err := ReadRows(fh)
@@ -198,7 +200,7 @@ func FitSweep(dir string) (*Fits, error) {
 }
 
 // Find returns the axis fit of (limit, kind, axis, fixed), or nil.
-func (f *Fits) Find(limit, kind, axis string, fixed int) *AxisFit {
+func (f *Fits) Find(limit limits.Kind, kind, axis string, fixed int) *AxisFit {
 	i := slices.IndexFunc(f.Axis, func(a AxisFit) bool {
 		return a.Limit == limit && a.Kind == kind && a.Axis == axis && a.Fixed == fixed
 	})

@@ -1,0 +1,42 @@
+// Package sweep measures how fast finite networks approach their limits:
+// it runs a grid of networks of package limits against its limits, writes
+// the errors as tidy CSV and JSON, fits the rates and draws them.
+//
+// # Cells and errors
+//
+// A Config names a limits.Problem, the numbers of nodes n (Nodes) and of
+// hidden units N (Widths), the seeds 1..R (Seeds) and the limits
+// (limits.Kind). Every cell (n, N, seed) trains the problem's network with
+// limits.Setup.Network and compares it with each limit (Setup.Limit) at the
+// problem's times t through
+//
+//	e_fun  = (Σ_q ω_q (ŷ(φ(u_q)) − g^∞_t(φ(u_q)))²)^{1/2},
+//	e_node = ((1/B) Σ_i (ŷ_i − g^∞_t(x_i, (T_W X)(u_i)))²)^{1/2}
+//
+// with (u_q, ω_q) the problem's quadrature rule, on B = min(n, TestNodes)
+// nodes of a fresh test graph G(n, W, ρ) (Setup.TestGraph: each node's own
+// noisy features x_i, its aggregation replaced by the graphon limit). Limits
+// that do not depend on the cell are solved once per run, the graphon limit
+// (and the kernel limit from the network's own g_0) once per (N, seed); the
+// seeds couple the cells as package limits describes.
+//
+// # Files
+//
+// Run writes one JSON file per finished cell (atomically) into DIR/cells,
+// so a sweep resumes where it stopped and splits into shards
+// (Options.Shard, Options.Shards); Assemble and Merge write the tidy
+// errors.csv (one row per limit, n, N, seed, t and error kind "fun" or
+// "node") and summary.json (the means over seeds). Each cell is the same
+// bits for any GOMAXPROCS and however the sweep was split, so errors.csv is
+// too.
+//
+// # Rates
+//
+// FitRows fits log ē against log N at each n and against log n at each N,
+// with bootstrap intervals over seeds, and the joint
+// e ≈ a·N^{−p} + b·(nρ)^{−q} + floor (limits/rates); Fit writes the fits
+// to fits.json and Plot draws them (limits/plots).
+//
+// Every error wraps one of the kinds of graphs (graphs.ErrParameter,
+// graphs.ErrFormat, ...).
+package sweep

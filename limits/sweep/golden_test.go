@@ -1,0 +1,97 @@
+package sweep_test
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/gnnwb/gnnwb/limits/sweep"
+)
+
+// seconds matches the wall-clock fields of the cell files and summary.json,
+// the only outputs of a sweep that are not deterministic.
+var seconds = regexp.MustCompile(`("(?:cell_)?seconds": )[-+0-9.eE]+`)
+
+// TestSweepGolden runs the tiny sweeps of testdata/golden/*.yaml (fit and
+// PNG and SVG plots included) and checks every output file, byte for byte
+// (wall-clock seconds set to 0), against the SHA-256 digests in
+// testdata/golden/sha256, which were written by the code of commit c925177
+// from the same configurations. Skipped off amd64: other architectures may
+// fuse multiply-adds and change the last bits.
+func TestSweepGolden(t *testing.T) {
+	if runtime.GOARCH != "amd64" {
+		t.Skip("golden digests are for amd64")
+	}
+	want := map[string]string{}
+	f, err := os.Open(filepath.Join("testdata", "golden", "sha256"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		sum, name, ok := strings.Cut(sc.Text(), "  ")
+		if !ok {
+			t.Fatalf("sha256: bad line %q", sc.Text())
+		}
+		want[name] = sum
+	}
+	root := t.TempDir()
+	for _, name := range []string{"default", "sbm"} {
+		cfg, err := os.ReadFile(filepath.Join("testdata", "golden", name+".yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := sweep.Decode(strings.NewReader(string(cfg)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := filepath.Join(root, name)
+		if _, err := sweep.Run(context.Background(), w, dir, sweep.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sweep.Fit(dir); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sweep.Plot(dir, []string{"png", "svg"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	have := map[string]bool{}
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		rel = filepath.ToSlash(rel)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		data = seconds.ReplaceAll(data, []byte("${1}0"))
+		sum := sha256.Sum256(data)
+		have[rel] = true
+		if w, ok := want[rel]; !ok {
+			t.Errorf("%s: not in the golden outputs", rel)
+		} else if got := hex.EncodeToString(sum[:]); got != w {
+			t.Errorf("%s: sha256 %s, want %s", rel, got, w)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range want {
+		if !have[name] {
+			t.Errorf("%s: not written", name)
+		}
+	}
+}

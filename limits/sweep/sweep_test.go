@@ -1,0 +1,235 @@
+package sweep
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/gnnwb/gnnwb/generators"
+	"github.com/gnnwb/gnnwb/gnn/activation"
+	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/limits"
+)
+
+func smallSweep() Config {
+	w := Default()
+	w.Problem.Times = []float64{0.5, 1}
+	w.Problem.Quadrature = 8
+	w.Nodes = []int{40, 80}
+	w.Widths = []int{8, 16}
+	w.Seeds = 2
+	w.Particles = 64
+	w.TestNodes = 30
+	return w
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestSweepResume: a sweep cancelled after 3 of its 8 cells and then rerun
+// writes the same errors.csv, byte for byte, as an uninterrupted sweep; the
+// rerun computes only the missing cells. Shards 0/3, 1/3, 2/3 in their own
+// directories, merged, give the same bytes too. A directory holding another
+// sweep is refused. GOMAXPROCS=1 gives the same bytes.
+func TestSweepResume(t *testing.T) {
+	w := smallSweep()
+	root := t.TempDir()
+	full := filepath.Join(root, "full")
+	sum, err := Run(context.Background(), w, full, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sum.Complete || sum.Done != 8 || len(sum.Groups) != 2*2*2*2*2 {
+		t.Fatalf("summary: done %d/%d, %d groups", sum.Done, sum.Cells, len(sum.Groups))
+	}
+	want := readFile(t, filepath.Join(full, ErrorsFile))
+	if rows, err := ReadRows(bytes.NewReader(want)); err != nil || len(rows) != 8*2*2*2 {
+		t.Fatalf("errors.csv: %d rows, %v", len(rows), err)
+	}
+
+	prev := runtime.GOMAXPROCS(1)
+	one := filepath.Join(root, "one")
+	_, err = Run(context.Background(), w, one, Options{})
+	runtime.GOMAXPROCS(prev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, filepath.Join(one, ErrorsFile)); !bytes.Equal(got, want) {
+		t.Errorf("GOMAXPROCS=1 errors.csv differs from GOMAXPROCS=%d", prev)
+	}
+
+	part := filepath.Join(root, "part")
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err = Run(ctx, w, part, Options{Progress: func(done, total int64) {
+		if done == 3 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted sweep: %v", err)
+	}
+	have, _ := os.ReadDir(filepath.Join(part, cellsDir))
+	if len(have) < 3 || len(have) >= 8 {
+		t.Fatalf("%d cells after the interruption", len(have))
+	}
+	var todo int64
+	sum, err = Run(context.Background(), w, part, Options{Progress: func(done, total int64) { todo = total }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if todo != int64(8-len(have)) || !sum.Complete {
+		t.Errorf("resumed run did %d cells, complete %v", todo, sum.Complete)
+	}
+	if got := readFile(t, filepath.Join(part, ErrorsFile)); !bytes.Equal(got, want) {
+		t.Errorf("resumed errors.csv differs:\n%s\nwant\n%s", got, want)
+	}
+
+	var shards []string
+	for i := range 3 {
+		d := filepath.Join(root, "shard", string(rune('a'+i)))
+		sum, err := Run(context.Background(), w, d, Options{Shard: i, Shards: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Complete {
+			t.Errorf("shard %d alone is complete", i)
+		}
+		shards = append(shards, d)
+	}
+	merged := filepath.Join(root, "merged")
+	if sum, err = Merge(merged, shards); err != nil || !sum.Complete {
+		t.Fatalf("merge: %v", err)
+	}
+	if got := readFile(t, filepath.Join(merged, ErrorsFile)); !bytes.Equal(got, want) {
+		t.Errorf("merged errors.csv differs")
+	}
+
+	other := w
+	other.Seeds = 3
+	if _, err := Run(context.Background(), other, full, Options{}); !errors.Is(err, graphs.ErrParameter) {
+		t.Errorf("other sweep in the same directory: %v", err)
+	}
+	if _, err := Run(context.Background(), w, full, Options{Shard: 2, Shards: 2}); !errors.Is(err, graphs.ErrParameter) {
+		t.Errorf("shard 2/2: %v", err)
+	}
+
+	f, err := Fit(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := f.Find(limits.MeanFieldLimit, "fun", "N", 80); a == nil || a.Err != "" || len(a.Mean) != 2 {
+		t.Errorf("fit along N: %+v", a)
+	}
+	files, err := Plot(full, []string{"png"})
+	if err != nil || len(files) == 0 {
+		t.Errorf("plots: %v %v", files, err)
+	}
+	for _, p := range files {
+		if st, err := os.Stat(p); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+}
+
+// TestSweepKernel: a sweep against the kernel limit (γ = ½, symmetric μ_0,
+// erf) and the graphon limit runs, and its function error against the
+// kernel limit falls with N.
+func TestSweepKernel(t *testing.T) {
+	w := smallSweep()
+	w.Problem.Gamma = 0.5
+	w.Problem.Symmetric = true
+	w.Problem.Activation = activation.Erf
+	w.Problem.Times = []float64{1}
+	w.Widths = []int{8, 256}
+	w.Nodes = []int{100}
+	w.Seeds = 3
+	w.Limits = []limits.Kind{limits.KernelLimit, limits.GraphonLimit}
+	dir := t.TempDir()
+	if _, err := Run(context.Background(), w, dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Fit(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := f.Find(limits.KernelLimit, "fun", "N", 100)
+	if a == nil || a.Err != "" || !(a.Mean[1] < a.Mean[0]) {
+		t.Errorf("kernel fit: %+v", a)
+	}
+}
+
+// TestSweepDirSpelling: a sweep directory whose sweep.json spells a spec or
+// a name otherwise than its canonical form (as files written before specs
+// were typed could) holds the same sweep and is resumed; a directory
+// holding another sweep is still refused.
+func TestSweepDirSpelling(t *testing.T) {
+	w := smallSweep()
+	var err error
+	if w.Problem.Graphon, err = generators.ParseGraphon("sbm:1,1:0.9,0.1;0.1,0.9"); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := initDir(dir, w); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, ConfigFile)
+	data := readFile(t, path)
+	old := strings.NewReplacer(`"sbm:0.5,0.5:`, `"sbm:1,1:`, `"tanh"`, `"TANH"`).Replace(string(data))
+	if old == string(data) {
+		t.Fatalf("sweep.json does not hold the canonical spec:\n%s", data)
+	}
+	if err := os.WriteFile(path, []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := initDir(dir, w); err != nil {
+		t.Errorf("same sweep, other spelling: %v", err)
+	}
+	w.Problem.Rho = 0.5
+	if err := initDir(dir, w); !errors.Is(err, graphs.ErrParameter) {
+		t.Errorf("another sweep: %v", err)
+	}
+}
+
+// TestSweepFuncs: a sweep whose W, X and Y are Go functions runs, records
+// their names in sweep.json and summary.json, resumes, and fits and plots
+// from its directory, where the functions read back by name only.
+func TestSweepFuncs(t *testing.T) {
+	w := smallSweep()
+	w.Nodes = []int{40}
+	w.Problem.Graphon = generators.GraphonFunc("band", func(u, v float64) float64 { return 1 - math.Abs(u-v) })
+	w.Problem.Signal = generators.SignalFunc("square", 1, func(u float64, dst []float64) { dst[0] = u * u })
+	w.Problem.Target = generators.TargetFunc("half", func(u float64) float64 { return u / 2 })
+	dir := t.TempDir()
+	sum, err := Run(context.Background(), w, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sum.Complete || sum.Config.Problem.Graphon.String() != "band" {
+		t.Errorf("summary: complete %v, graphon %v", sum.Complete, sum.Config.Problem.Graphon)
+	}
+	for _, f := range []string{ConfigFile, SummaryFile} {
+		if data := readFile(t, filepath.Join(dir, f)); !strings.Contains(string(data), `"graphon": "band"`) ||
+			!strings.Contains(string(data), `"signal": "square"`) || !strings.Contains(string(data), `"target": "half"`) {
+			t.Errorf("%s does not name the functions:\n%s", f, data)
+		}
+	}
+	var todo int64 = -1
+	if _, err := Run(context.Background(), w, dir, Options{Progress: func(done, total int64) { todo = total }}); err != nil || todo != 0 {
+		t.Errorf("rerun: %d cells to do, %v", todo, err)
+	}
+	if _, err := Plot(dir, []string{"png"}); err != nil {
+		t.Errorf("fit and plot: %v", err)
+	}
+}
