@@ -5,7 +5,7 @@
 //
 // A node-classification dataset is a *NodeDataset: one graphs.Graph on
 // nodes 0..n−1, features as a flat row-major n×d []float64 X (row i is
-// X[i*d:(i+1)*d], the h_i^(0) of MATH.md) or, for sources that store them
+// X[i*d:(i+1)*d], the h_i^(0) of docs/mathematics.md §2) or, for sources that store them
 // sparse (Planetoid, npz), as the sparse.Matrix SparseX (Cora: 49,216 stored
 // entries instead of 2708·1433; DenseX gives the dense copy), labels Y
 // []int32 in 0..C−1 and a split Train/Val/Test of node ids (sorted). A graph-classification

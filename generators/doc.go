@@ -1,8 +1,8 @@
 // Package generators samples random graphs exactly: Erdős–Rényi G(n,p) and
 // G(n,m), stochastic block models, W-random graphs G(n,W,ρ) and their
 // weighted variant, Chung–Lu expected-degree graphs, and the ego sampler of
-// a single node's neighbourhood. Symbols are those of MATH.md sections 1
-// and 3.
+// a single node's neighbourhood. Symbols are those of docs/mathematics.md
+// §1 and §3.
 //
 // # Models
 //
@@ -24,8 +24,8 @@
 //	E|E| = ρ·C(n,2)·t(K2,W),  E[triangles] = ρ³·C(n,3)·t(K3,W),  E[deg_i | u_i] = ρ(n−1)·d_W(u_i).
 //
 // The weighted variant (SampleWeighted) sets A_ij = ρ·W(u_i, u_j), the
-// conditional expectation of the Bernoulli adjacency given u (MATH.md's
-// A_ij = W(u_i,u_j) is the case ρ = 1), so that the graphon aggregation
+// conditional expectation of the Bernoulli adjacency given u (A_ij =
+// W(u_i,u_j) at ρ = 1), so that the graphon aggregation
 // (1/(nρ)) Σ_j A_ij h_j has the same limit for both.
 //
 // Shipped graphons (Graphon; ParseGraphon names in brackets), with the
@@ -42,7 +42,7 @@
 // Chung–Lu: weights w_i ≥ 0, S = Σ w_i, edge {i, j} with probability
 // min(1, w_i w_j / S): the product graphon evaluated at the weights.
 //
-// Ego sampler (MATH.md section 3): an exact draw of one node's latent
+// Ego sampler (docs/mathematics.md §3): an exact draw of one node's latent
 // u ~ U[0,1], its neighbour count K ~ Binomial(n−1, ρ·d_W(u)) and the K
 // neighbours' latents, i.i.d. with density W(u,·)/d_W(u), in O(nρ) without
 // building the graph; m = (1/(nρ)) Σ_{neighbours} X(v) then has exactly
@@ -50,7 +50,7 @@
 //
 // # Data-generating process
 //
-// Process (MATH.md section 3) adds node features x = X(u) + ε_x (Signal:
+// Process (docs/mathematics.md §3) adds node features x = X(u) + ε_x (Signal:
 // fourier:K, poly:K or a user function), targets y = Y(u) + ε_y (Target:
 // poly:c0,c1,…, sin:k, step:a or a user function) and an aggregation
 // m = S x (graphon 1/(nρ), sum, mean, symmetric) to G(n, W, ρ). Its
@@ -60,7 +60,7 @@
 // mean aggregations), WholeGraphSampler B nodes of a fresh graph per step
 // (every aggregation, and model B's neighbourhoods). Both draw the batch's
 // latents u_b = rng.Float64() first, so runs differing only in n share them
-// (MATH.md section 5).
+// (docs/mathematics.md §5).
 //
 // # Algorithms and costs
 //

@@ -15,7 +15,7 @@ import (
 // 1 − O(1/egoCells) for Lipschitz W.
 const egoCells = 32
 
-// Ego is the ego sampler of MATH.md section 3: an exact draw, under
+// Ego is the ego sampler of docs/mathematics.md §3: an exact draw, under
 // G(n, W, ρ), of one node's latent u ~ U[0,1], its number of neighbours
 // K ~ Binomial(n−1, ρ·d_W(u)), and the K neighbours' latents, i.i.d. with
 // density W(u,·)/d_W(u), without building the graph.
@@ -110,7 +110,7 @@ func (e *Ego) Err() error {
 // Draw samples one node: its latent u and its neighbours' latents, appended
 // to dst[:0] (dst may be nil; it is reused when its capacity allows). Then
 // len(neighbours) ~ Binomial(n−1, ρ·d_W(u)), and the aggregated feature of
-// MATH.md section 3 is m = (1/(nρ)) Σ_{v in neighbours} X(v). Draws are
+// docs/mathematics.md §3 is m = (1/(nρ)) Σ_{v in neighbours} X(v). Draws are
 // i.i.d. across calls. rng must not be nil. If a GraphonFunc returns a value
 // outside [0,1], Draw records the error (see Err) and returns the
 // neighbours found so far.
@@ -123,7 +123,7 @@ func (e *Ego) Draw(rng *rand.Rand, dst []float64) (u float64, neighbours []float
 // drawn): their latents are appended to dst[:0] and returned, with the law
 // of Draw's neighbours given u. Draw is u = rng.Float64() followed by
 // DrawAt; samplers that must draw a batch of latents first (the coupling of
-// MATH.md section 5) call DrawAt afterwards. Cost O(1 + nρ) expected.
+// docs/mathematics.md §5) call DrawAt afterwards. Cost O(1 + nρ) expected.
 // u must lie in [0,1] (it is not checked: a value outside is treated as
 // the nearest end's cell); rng must not be nil. Errors as Draw (see Err).
 func (e *Ego) DrawAt(rng *rand.Rand, u float64, dst []float64) []float64 {

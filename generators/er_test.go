@@ -10,7 +10,7 @@ import (
 )
 
 // TestErdosRenyiCounts checks |E|, the degree sums of four node ranges and
-// the triangle count of one G(n,p) draw per case against MATH.md section 1:
+// the triangle count of one G(n,p) draw per case against docs/mathematics.md §1:
 // E|E| = pN, Var|E| = p(1−p)N with N = C(n,2); for a node range R of size r,
 // S = Σ_{i∈R} deg_i = 2·E(R) + E(R, rest), so E[S] = p(r(r−1) + r(n−r)) and
 // Var S = p(1−p)(4·C(r,2) + r(n−r)); E[T] = p³C(n,3) and

@@ -31,7 +31,7 @@ func shippedGraphons(t *testing.T) []Graphon {
 		GraphonFunc("user-ua", func(u, v float64) float64 { return 1 - math.Max(u, v) })}
 }
 
-// exactDensities gives the closed forms of MATH.md section 1 for the
+// exactDensities gives the closed forms of docs/mathematics.md §1 for the
 // graphons of shippedGraphons (the user function is uniform attachment),
 // independently of the code under test where possible.
 func exactDensities(w Graphon) (t2, t3 float64, deg func(u float64) float64) {
@@ -57,7 +57,7 @@ func exactDensities(w Graphon) (t2, t3 float64, deg func(u float64) float64) {
 // ρ·C(n,2)·t(K2,W), the mean triangle count against ρ³·C(n,3)·t(K3,W), and,
 // in five latent bins, the mean of Σ_{i in bin} (deg_i − ρ(n−1)·d_W(u_i)),
 // which is exactly 0 since E[deg_i | u_i] = ρ(n−1)d_W(u_i). z uses the
-// standard error of the mean over replicates (MATH.md section 6, oracle 1).
+// standard error of the mean over replicates (docs/mathematics.md §6.1).
 func TestSampleExpectations(t *testing.T) {
 	const n, reps, bins = 90, 200, 5
 	for _, w := range shippedGraphons(t) {

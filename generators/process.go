@@ -16,7 +16,7 @@ import (
 	"github.com/gnnwb/gnnwb/internal/parallel"
 )
 
-// Process is the data-generating process of MATH.md section 3: a node of
+// Process is the data-generating process of docs/mathematics.md §3: a node of
 // G(n, W, ρ) with latent u has features x = X(u) + ε_x, target
 // y = Y(u) + ε_y (ε_x ~ N(0, NoiseX² I_d), ε_y ~ N(0, NoiseY²), i.i.d. over
 // nodes) and aggregated features m = (S x)_i, S the aggregation of the
@@ -87,7 +87,7 @@ const maxBatch = 1 << 30
 
 // EgoSampler draws training samples (φ_i, y_i) of a Process one node at a
 // time, without building the graph: each is an exact draw from π_n, the law
-// of a uniformly chosen node of G(n, W, ρ) (MATH.md section 3), i.i.d.
+// of a uniformly chosen node of G(n, W, ρ) (docs/mathematics.md §3), i.i.d.
 // across samples. It satisfies gnn/asymptotic's Sampler (model A).
 //
 // One sample with latent u: K ~ Binomial(n−1, ρ d_W(u)) neighbours with
@@ -156,7 +156,7 @@ func (s *EgoSampler) Batch() int { return s.batch }
 // Sample draws B samples: phi[b*2d:(b+1)*2d] = (x_b, m_b) and y[b].
 //
 // Order of the draws from rng (the coupling contract of gnn/asymptotic,
-// MATH.md section 5): first the B latents u_b = rng.Float64(), b = 0..B−1;
+// docs/mathematics.md §5): first the B latents u_b = rng.Float64(), b = 0..B−1;
 // then, for b = 0..B−1 in turn, the neighbours of node b (Ego.DrawAt), the d
 // normals of x_b's noise, the d normals of each neighbour's noise in turn,
 // and the normal of y_b's noise (noise draws only when its level is > 0).

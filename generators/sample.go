@@ -124,8 +124,7 @@ func sampleGraphon(ctx context.Context, n int, w Graphon, rho float64, rng *rand
 // with weight A_ij = ρ·W(u_i, u_j), omitted when that is 0. No Bernoulli
 // draw: A is the conditional expectation of Sample's adjacency given u, so
 // the graphon aggregation (1/(nρ)) Σ_j A_ij h_j has the same limit T_W h
-// for both (MATH.md section 1 states A_ij = W(u_i,u_j), which is the case
-// ρ = 1).
+// for both (docs/mathematics.md §1.3; A_ij = W(u_i,u_j) at ρ = 1).
 //
 // Cost O(n²) evaluations of W and O(n²) memory (a complete weighted graph
 // when W > 0), parallel over fixed row blocks; the result depends on rng

@@ -15,7 +15,7 @@ import (
 const maxSignalTerms = 4096
 
 // Signal is a node-feature signal X: [0,1] → ℝ^d on the latent space
-// (MATH.md section 0: x_i = X(u_i), plus optional noise). Build one with
+// (docs/mathematics.md §0: x_i = X(u_i), plus optional noise). Build one with
 // ParseSignal or SignalFunc. The zero Signal has Dim 0 and is refused by
 // Process.Validate. A Signal is immutable and safe for concurrent use when
 // its function is; copying it is cheap.
@@ -95,7 +95,7 @@ func (s Signal) valid(fn string) error {
 }
 
 // Target is a regression target Y: [0,1] → ℝ on the latent space
-// (MATH.md section 0: y_i = Y(u_i), plus optional noise). Build one with
+// (docs/mathematics.md §0: y_i = Y(u_i), plus optional noise). Build one with
 // ParseTarget or TargetFunc. Immutable; safe for concurrent use when its
 // function is.
 type Target struct {

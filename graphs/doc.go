@@ -56,7 +56,7 @@
 //	T = Σ_{a<b<c} A_ab A_bc A_ac,    C = 3·T / Σ_i d_i(d_i − 1)/2,
 //
 // with A the symmetric 0/1 adjacency without loops and d_i its row sums;
-// MATH.md section 1 gives E[T] = p³·C(n,3) for G(n, p). Transforms (Reverse,
+// docs/mathematics.md §1 gives E[T] = p³·C(n,3) for G(n, p). Transforms (Reverse,
 // Symmetrize, AddSelfLoops for Â = A + I, RemoveSelfLoops) return new
 // graphs.
 //

@@ -216,7 +216,7 @@ func TestTrianglesDeterministic(t *testing.T) {
 	}
 	// 400000 random pairs on 60000 nodes: after dropping ≈ 7 loops and ≈ 44
 	// duplicates, p ≈ 399949 / C(60000,2) = 2.2220e-4, and
-	// E[triangles] = p³·C(n,3) ≈ 395 (MATH.md section 1), with variance ≈ the
+	// E[triangles] = p³·C(n,3) ≈ 395 (docs/mathematics.md §1), with variance ≈ the
 	// mean for sparse graphs (almost independent rare triangles): sd ≈ 19.9.
 	mean := math.Pow(399949/(60000*59999/2.0), 3) * 60000 * 59999 * 59998 / 6
 	if z := (float64(t1) - mean) / math.Sqrt(mean); math.Abs(z) > 5 {

@@ -156,7 +156,7 @@ func unionSize(a, b []int32) int {
 // AddSelfLoops returns g with the self loop i→i, of weight w, added to every
 // node that lacks one; existing self loops keep their weight. If g is
 // unweighted the result is unweighted when w = 1, and otherwise weighted with
-// weight 1 on g's edges. This is the Â = A + I of GCN (MATH.md) when w = 1.
+// weight 1 on g's edges. This is the Â = A + I of GCN (docs/mathematics.md §2.1) when w = 1.
 //
 // The error wraps ErrParameter when w is NaN or ±Inf. Cost O(n + entries)
 // time and a new CSR of n more entries at most.

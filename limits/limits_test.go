@@ -31,7 +31,7 @@ func onGrid(t testing.TB, s *Setup, sol *Solution, k int) []float64 {
 	return g
 }
 
-// TestLinearParticlesMatchMoments (MATH.md 6.3, Problem level): for σ the
+// TestLinearParticlesMatchMoments (docs/mathematics.md §6.3, Problem level): for σ the
 // identity the particle system follows the moment ODE of its own empirical
 // moments exactly, so the particle solver driven by a Problem (M = 4096
 // Halton particles) and the moment ODE from those particles' moments agree
@@ -87,7 +87,7 @@ func slope(t *testing.T, x []float64, e [][]float64) rates.Bootstrap {
 	return bs
 }
 
-// TestFiniteWidthRate (MATH.md 4.2, 6.3): finite networks (σ identity, γ = 1,
+// TestFiniteWidthRate (docs/mathematics.md §4.2, 6.3): finite networks (σ identity, γ = 1,
 // ego sampler on n = 1000 nodes, whose graphon error ~1e-4 is far below the
 // width error) of N = 10², 10³, 10⁴ approach the exact moment-ODE limit with
 // e_fun ~ N^{−1/2} (the CLT): the fitted slope over 12 seeds lies in
@@ -122,7 +122,7 @@ func TestFiniteWidthRate(t *testing.T) {
 	}
 }
 
-// TestGraphonRate (MATH.md 4.1): in the dense regime (ρ = 1) with the smooth
+// TestGraphonRate (docs/mathematics.md §4.1): in the dense regime (ρ = 1) with the smooth
 // exponential graphon, networks of N = 10 units trained on n = 10², 10³, 10⁴
 // nodes approach their graphon limit (the same SGD from the same θ_0 on the
 // same latents with m replaced by T_W X) with a fitted slope of e_fun in n in
@@ -157,7 +157,7 @@ func TestGraphonRate(t *testing.T) {
 	}
 }
 
-// TestConstantGraphon (MATH.md 4.2, second oracle): with W ≡ p and the
+// TestConstantGraphon (docs/mathematics.md §4.2, second oracle): with W ≡ p and the
 // graphon aggregation, m(u) = p ∫X = p/2 for X(u) = u, a constant feature.
 // The limits of the problem must equal those of the same data without a
 // graph but with that constant appended — the mean-field particle solver on
@@ -227,7 +227,7 @@ func TestConstantGraphon(t *testing.T) {
 	}
 }
 
-// TestKernelFlowEuler (MATH.md 4.3): the kernel limit (eigendecomposition,
+// TestKernelFlowEuler (docs/mathematics.md §4.3): the kernel limit (eigendecomposition,
 // evaluated through the off-grid formula g_0 + Σ_r K(φ, φ_r) β_r) against a
 // direct Euler integration of ġ = α K Ω (Y − g) on the grid with steps h and
 // h/2: Euler's error is first order, so |g_{h/2} − g*| ≈ |g_h − g_{h/2}|;

@@ -21,7 +21,7 @@ import (
 	"github.com/gnnwb/gnnwb/graphs/aggregation"
 )
 
-// Problem is one learning problem of MATH.md sections 3–5: the data-generating
+// Problem is one learning problem of docs/mathematics.md §3–5: the data-generating
 // process (graphon W, sparsity ρ, aggregation, feature signal X, target Y,
 // noise), the network (σ, γ, α, μ_0, batch, sampler) and the evaluation
 // times. The same Problem drives the finite networks (gnn/asymptotic trained

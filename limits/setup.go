@@ -194,7 +194,7 @@ func (s *Setup) batch(n int) int {
 	return s.p.Batch
 }
 
-// limitSampler draws π_∞ (MATH.md 4.1) with the coupling contract of
+// limitSampler draws π_∞ (docs/mathematics.md §4.1) with the coupling contract of
 // gnn/asymptotic: the B latents u_b = rng.Float64() first, then, per sample,
 // the d normals of the noise on x and the normal of the noise on y:
 // φ = (X(u) + ε, (T_W X)(u)), y = Y(u) + ε_y. It is the ego and whole-graph

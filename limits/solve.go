@@ -118,7 +118,7 @@ func (s *Setup) train(ctx context.Context, width int, seed uint64, sampler asymp
 // problem's sampler (generators.NewEgoSampler or NewWholeGraphSampler) from
 // θ_0 ~ μ_0 drawn with seed, and returns it at the evaluation times. Runs
 // with the same seed share θ_0 (the first N units) and the latent sequence
-// (MATH.md section 5). Cost O(T·N·B·(N·d + nρ·d)) for the ego sampler.
+// (docs/mathematics.md §5). Cost O(T·N·B·(N·d + nρ·d)) for the ego sampler.
 // Errors: those of the samplers and asymptotic.NewModel (width < 1, an odd
 // width with Symmetric), divergence, ctx.
 func (s *Setup) Network(ctx context.Context, n, width int, seed uint64) (*Solution, error) {

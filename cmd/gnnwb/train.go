@@ -55,7 +55,7 @@ func trainCommand() *cli.Command {
 			"reports mean ± std. With --checkpoint DIR every run is checkpointed; Ctrl-C saves and\n" +
 			"exits, and the same command resumes bit for bit.\n\n" +
 			"Online mode (--graphon): online SGD of the one-hidden-layer network y = N^-gamma sum_k c_k sigma(w_k.x + v_k.m)\n" +
-			"(MATH.md section 3) on fresh exact samples of G(n, W, rho) with features X(u), aggregated features\n" +
+			"(docs/mathematics.md §3) on fresh exact samples of G(n, W, rho) with features X(u), aggregated features\n" +
 			"m = S x and targets Y(u); round(T*N) steps, records at --times, evaluation on --eval-points\n" +
 			"Gauss-Legendre latents with graphon features. --checkpoint DIR resumes bit for bit.\n\n" +
 			graphModeHelp,

@@ -22,7 +22,7 @@ import (
 )
 
 // The online mode of gnnwb train (--graphon): online SGD of the
-// one-hidden-layer network of gnn/asymptotic (MATH.md section 3) on fresh
+// one-hidden-layer network of gnn/asymptotic (docs/mathematics.md §3) on fresh
 // samples of a generators.Process, each step one library sampler call.
 
 // trainOnlineFlags are the flags of the online mode (--seed, --runs, --out

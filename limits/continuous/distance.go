@@ -14,7 +14,7 @@ import (
 // and its graphon limit.
 type Errors struct {
 	// NodeRMS is e_node = ((1/(n·Out)) Σ_i ‖ŷ_i − g^∞(u_i)‖²)^{1/2}
-	// (MATH.md section 5); NaN for a graph-level network.
+	// (docs/mathematics.md §5); NaN for a graph-level network.
 	NodeRMS float64
 	// Readout is ((1/Out) ‖r̂ − r^∞‖²)^{1/2} with r̂ = (1/n) Σ_i ŷ_i and
 	// r^∞ = ∫ g^∞(u) du (for a graph-level network, r̂ is its output and r^∞

@@ -2,7 +2,7 @@
 // with fixed parameters — the graphon neural network of Ruiz, Chamon &
 // Ribeiro (2020), the continuous GCN of Keriven, Bietti & Vaiter (2020) —
 // and measures how far a finite network on a graph is from it
-// (shared/MATH.md sections 2, 4 and 5; oracle 6 of section 6).
+// (docs/mathematics.md §2, §4, §5 and §7; check §6.6).
 //
 // # Mathematics
 //
@@ -42,7 +42,7 @@
 // For outputs ŷ_i of the finite network on a graph with latents u_i
 // (Compare, Distance):
 //
-//	e_node    = ((1/n) Σ_i ‖ŷ_i − g^∞(u_i)‖²)^{1/2}        (per output, MATH.md section 5)
+//	e_node    = ((1/n) Σ_i ‖ŷ_i − g^∞(u_i)‖²)^{1/2}        (per output, docs/mathematics.md §5)
 //	e_readout = ‖(1/n) Σ_i ŷ_i − ∫ g^∞(u) du‖
 //
 // Keriven, Bietti & Vaiter bound the node error by O((nρ)^{−1/2}) up to

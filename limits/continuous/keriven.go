@@ -17,7 +17,7 @@ import (
 )
 
 // KerivenConfig sets up the convergence experiment of Keriven, Bietti &
-// Vaiter (2020) in one latent dimension (MATH.md section 6, oracle 6). The
+// Vaiter (2020) in one latent dimension (docs/mathematics.md §6.6). The
 // zero value is the paper's setup, every field's default given below.
 type KerivenConfig struct {
 	// W is the graphon (zero: Gaussian(0.15), W(u,v) = exp(−(u−v)²/(2·0.15²))).

@@ -1,4 +1,4 @@
-// Package kernel is the kernel (NTK) limit of shared/MATH.md 4.3: γ = ½,
+// Package kernel is the kernel (NTK) limit of docs/mathematics.md §4.3: γ = ½,
 // N → ∞, where the network output g_t follows the linear ODE
 //
 //	d g_t(φ)/dt = α E_π[(y' − g_t(φ')) K(φ, φ')],

@@ -90,7 +90,7 @@ func TestFlowAgainstODE(t *testing.T) {
 }
 
 // TestFlowLinearExpm: for σ(z) = z, K = (s_w²/d + s_c²) φ φᵀ and
-// g_t = Y − exp(−α K Ω t)(Y − g_0) (shared/MATH.md 6.4), by gonum's Padé
+// g_t = Y − exp(−α K Ω t)(Y − g_0) (docs/mathematics.md §6.4), by gonum's Padé
 // matrix exponential.
 func TestFlowLinearExpm(t *testing.T) {
 	const q, alpha = 10, 0.9

@@ -14,7 +14,8 @@ import (
 
 // NTK is the neural tangent kernel of F(θ; φ) = c σ(a·φ) at initialisation
 // μ_0: c ~ N(0, Sc²), a ~ N(0, (Sw²/D) I). D is the feature dimension d of
-// shared/MATH.md (φ = (x, m) has length 2d, but the variance divides by d).
+// docs/mathematics.md (φ = (x, m) has length 2d, but the variance divides
+// by d).
 type NTK struct {
 	Act    activation.Kind
 	Sc, Sw float64 // s_c, s_w ≥ 0

@@ -115,7 +115,7 @@ func TestNTKMonteCarlo(t *testing.T) {
 }
 
 // TestLinearKernel: for σ(z) = z, K(φ, ψ) = (s_w²/d + s_c²) φ·ψ exactly
-// (shared/MATH.md 6.4).
+// (docs/mathematics.md §6.4).
 func TestLinearKernel(t *testing.T) {
 	k := NTK{Act: activation.Identity, Sc: 0.7, Sw: 1.1, D: 2}
 	for _, p := range pairs {

@@ -1,4 +1,4 @@
-// Package meanfield solves the mean-field width limit of shared/MATH.md 4.2
+// Package meanfield solves the mean-field width limit of docs/mathematics.md §4.2
 // (γ = 1, N → ∞) for the model F(θ; φ) = c σ(a·φ), θ = (c, a), a = (w, v),
 // φ = (x, m) ∈ ℝ^{2d}: the McKean–Vlasov equation
 //

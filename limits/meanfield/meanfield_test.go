@@ -148,7 +148,7 @@ func TestEmpiricalMomentsOfNetwork(t *testing.T) {
 }
 
 // TestParticlesMatchMoments is the first oracle of the particle solver
-// (shared/MATH.md 6.3): for linear σ the empirical moments of the particles
+// (docs/mathematics.md §6.3): for linear σ the empirical moments of the particles
 // follow the moment ODE exactly, so both solved at tolerance 1e-11 agree to
 // ≤ 1e-6 at t = 1 (in fact ~1e-9), as do the outputs g_t(φ_q) = b_t·φ_q.
 func TestParticlesMatchMoments(t *testing.T) {

@@ -6,7 +6,7 @@
 // embedded Runge–Kutta formulae", J. Comput. Appl. Math. 6 (1980) 19–26
 // (DOPRI5 in Hairer, Nørsett & Wanner, Solving Ordinary Differential
 // Equations I, 2nd ed., Section II.5 and II.4). It is the integrator of the
-// gnnwb limit solvers (shared/MATH.md 4.2 and 4.3): the mean-field moment ODE
+// gnnwb limit solvers (docs/mathematics.md §4.2 and 4.3): the mean-field moment ODE
 // and the particle system dθ/dt = V[μ](θ).
 //
 // # Method

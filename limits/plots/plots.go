@@ -4,7 +4,7 @@
 //   - Rate: error against n (or nρ, or N) on log-log axes, one series per
 //     setting, mean ± standard error over seeds as error bars, and the least
 //     squares line log ē ≈ c + s·log x of limits/rates with its slope s in the
-//     legend (shared/MATH.md section 5);
+//     legend (docs/mathematics.md §5);
 //   - Heatmap: the error over the (n, N) grid, one cell per measured pair,
 //     coloured by log10 e and labelled with its value;
 //   - Trajectories: g_t(u) against the latent position u for networks of

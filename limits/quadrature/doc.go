@@ -1,5 +1,5 @@
 // Package quadrature computes the integrals over the latent space [0,1] that
-// the limits of shared/MATH.md 4 need, by Gauss–Legendre quadrature:
+// the limits of docs/mathematics.md §4 need, by Gauss–Legendre quadrature:
 //
 //	∫_0^1 f(u) du ≈ Σ_q ω_q f(u_q),
 //

@@ -1,5 +1,5 @@
-// Package rates fits convergence rates to measured errors (shared/MATH.md
-// section 5).
+// Package rates fits convergence rates to measured errors
+// (docs/mathematics.md §5).
 //
 // # Per-axis fit
 //

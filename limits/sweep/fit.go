@@ -11,7 +11,7 @@ import (
 	"github.com/gnnwb/gnnwb/limits/rates"
 )
 
-// AxisFit is a per-axis rate fit of MATH.md section 5: log ē on log x along
+// AxisFit is a per-axis rate fit of docs/mathematics.md §5: log ē on log x along
 // one axis (Axis "N": x = N at fixed n; Axis "n": x = n at fixed N), with a
 // 95% bootstrap interval of the slope over seeds (seeds resampled whole, so
 // each keeps its coupling along the axis).

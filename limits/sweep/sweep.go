@@ -27,7 +27,7 @@ import (
 )
 
 // Config is a sweep: a grid of finite networks measured against limits
-// (MATH.md section 5). Every cell (n, N, seed) for n in Nodes, N in Widths
+// (docs/mathematics.md §5). Every cell (n, N, seed) for n in Nodes, N in Widths
 // and seeds 1..Seeds trains the network of Problem on G(n, W, ρ) with width
 // N and compares it with each limit in Limits at the problem's times,
 // through the function error e_fun (on the quadrature nodes) and the node
