@@ -300,12 +300,16 @@ func (s *WholeGraphSampler) Batch() int { return s.batch }
 
 // wholeGraph is one step's graph with its nodes sorted by latent.
 type wholeGraph struct {
-	g     graphs.Graph
-	pos   []int                 // pos[b]: the sorted index of the node with the b-th latent drawn
-	lat   []float64             // sorted latents
-	x, m  []float64             // n×d, sorted order
-	op    *aggregation.Operator // the aggregation S on g
-	focal []float64             // u_b, b < B
+	g    graphs.Graph
+	pos  []int     // pos[b]: the sorted index of the node with the b-th latent drawn
+	lat  []float64 // sorted latents
+	x, m []float64 // n×d, sorted order
+	// S_ij = row[i]·col[j] for an edge j → i of g (col nil: 1) and, when
+	// the aggregation adds loops (g has none), S_ii = row[i]·col[i]; the
+	// factors are aggregation.Norm.Factors of the looped degrees.
+	row, col []float64
+	loop     bool
+	focal    []float64 // u_b, b < B
 }
 
 // draw builds one step's graph. Order of the draws from rng: the n latents
@@ -352,9 +356,7 @@ func (s *WholeGraphSampler) draw(fn string, rng *rand.Rand) (*wholeGraph, error)
 			addNoise(rng, wg.x[wg.pos[i]*d:(wg.pos[i]+1)*d], p.NoiseX)
 		}
 	}
-	if wg.op, err = s.agg.Operator(g, p.Rho); err != nil {
-		return nil, fmt.Errorf("generators: %s: %w", fn, err)
-	}
+	s.factors(wg)
 	wg.m = make([]float64, n*d)
 	aggregateRows(wg, d)
 	return wg, nil
@@ -392,21 +394,62 @@ func (s *WholeGraphSampler) graph(fn string, u []float64, base uint64) (graphs.G
 
 const aggChunk = 1024 // rows per parallel chunk
 
-// aggregateRows sets wg.m = S wg.x, parallel over fixed row chunks, with
-// the operator's coefficients summed in row order (multiply, then add: the
+// factors sets the aggregation's row and column factors on wg's graph, a
+// W-random graph without loops: the looped degree is deg_i + 1 when the
+// aggregation adds loops (add and add-missing agree here).
+func (s *WholeGraphSampler) factors(wg *wholeGraph) {
+	n := wg.g.NumNodes()
+	nrho := float64(n) * s.p.Rho
+	wg.loop = s.agg.Loops != aggregation.NoLoops
+	wg.row = make([]float64, n)
+	if s.agg.Norm == aggregation.Symmetric {
+		wg.col = make([]float64, n)
+	}
+	for i := range n {
+		deg := float64(wg.g.Degree(i))
+		if wg.loop {
+			deg++
+		}
+		r, c := s.agg.Norm.Factors(deg, nrho)
+		wg.row[i] = r
+		if wg.col != nil {
+			wg.col[i] = c
+		}
+	}
+}
+
+// weight returns S_ij for an entry j of row i (or the loop, j = i).
+func (wg *wholeGraph) weight(i int, j int32) float64 {
+	w := wg.row[i]
+	if wg.col != nil {
+		w *= wg.col[j]
+	}
+	return w
+}
+
+// aggregateRows sets wg.m = S wg.x, parallel over fixed row chunks, the
+// entries of a row in order and then the loop (multiply, then add: the
 // samplers' m is the same bits on every processor).
 func aggregateRows(wg *wholeGraph, d int) {
 	n := wg.g.NumNodes()
+	off, nbr, _ := wg.g.CSR()
 	parallel.For(parallel.Chunks(n, aggChunk), func(c int) {
 		lo, hi := parallel.Range(c, aggChunk, n)
 		for i := lo; i < hi; i++ {
 			mi := wg.m[i*d : (i+1)*d]
-			cols, coef := wg.op.Row(i)
-			for e, j := range cols {
-				w := coef[e]
+			for e := off[i]; e < off[i+1]; e++ {
+				j := nbr[e]
+				w := wg.weight(i, j)
 				xj := wg.x[int(j)*d : int(j+1)*d]
 				for k := range mi {
 					mi[k] += w * xj[k]
+				}
+			}
+			if wg.loop {
+				w := wg.weight(i, int32(i))
+				xi := wg.x[i*d : (i+1)*d]
+				for k := range mi {
+					mi[k] += w * xi[k]
 				}
 			}
 		}
@@ -457,7 +500,7 @@ func (s *WholeGraphSampler) Sample(rng *rand.Rand, phi, y []float64) error {
 // so the same graph, features and targets for the same rng) and, for each
 // sampled node i = b in turn, appends its row's entries to w and phi: the
 // coefficient S_ij of the aggregation (a loop, where the policy adds one,
-// is the entry j = i in its sorted place) and φ_j = (x_j, m_j), the
+// comes last) and φ_j = (x_j, m_j), the
 // neighbour's features and its own aggregated features; end[b] = len(w)
 // after node b. So Σ_{e of b} ω_e x_e = m_b. Returns the extended slices.
 //
@@ -473,13 +516,20 @@ func (s *WholeGraphSampler) SampleNeighbours(rng *rand.Rand, y []float64, end []
 		return w, phi, err
 	}
 	d := s.d
+	off, nbr, _ := wg.g.CSR()
+	appendPhi := func(j int) {
+		phi = append(phi, wg.x[j*d:(j+1)*d]...)
+		phi = append(phi, wg.m[j*d:(j+1)*d]...)
+	}
 	for b := range s.batch {
 		i := wg.pos[b]
-		cols, coef := wg.op.Row(i)
-		w = append(w, coef...)
-		for _, j := range cols {
-			phi = append(phi, wg.x[int(j)*d:int(j+1)*d]...)
-			phi = append(phi, wg.m[int(j)*d:int(j+1)*d]...)
+		for e := off[i]; e < off[i+1]; e++ {
+			w = append(w, wg.weight(i, nbr[e]))
+			appendPhi(int(nbr[e]))
+		}
+		if wg.loop {
+			w = append(w, wg.weight(i, int32(i)))
+			appendPhi(i)
 		}
 		end[b] = len(w)
 	}
