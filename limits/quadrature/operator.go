@@ -125,23 +125,16 @@ func (op *GraphonOperator) TriangleDensity() float64 {
 // Integral returns the realisation of the aggregation agg on this grid
 // (aggregation.Aggregation.Integral with the grid's W values and weights):
 // T_W for the graphon normalisation, T_W/d_W for the mean, T_sym for the
-// symmetric one; nrho is needed by the sum only. Cost O(Q²). Errors: those
+// symmetric one; nrho is needed by the sum only. The realisation of a
+// normalised aggregation does not depend on nrho and is built once and
+// shared (it is immutable); a sum's is built anew. Cost O(Q²). Errors: those
 // of aggregation.Aggregation.Integral.
 func (op *GraphonOperator) Integral(agg aggregation.Aggregation, nrho float64) (*aggregation.Integral, error) {
-	return agg.Integral(op.mat, op.rule.Omega, nrho)
-}
-
-// limitOf returns the cached realisation of a normalised aggregation (the
-// sum is refused: it needs nρ).
-func (op *GraphonOperator) limitOf(agg aggregation.Aggregation) (*aggregation.Integral, error) {
-	if err := agg.Validate(); err != nil {
-		return nil, err
-	}
-	if agg.Norm == aggregation.Sum {
-		return op.Integral(agg, 0) // the error: the sum needs nρ
+	if err := agg.Validate(); err != nil || agg.Norm == aggregation.Sum {
+		return agg.Integral(op.mat, op.rule.Omega, nrho)
 	}
 	c := &op.limit[int(agg.Norm)*3+int(agg.Loops)]
-	c.once.Do(func() { c.in, c.err = op.Integral(agg, 0) })
+	c.once.Do(func() { c.in, c.err = agg.Integral(op.mat, op.rule.Omega, 0) })
 	return c.in, c.err
 }
 
@@ -156,7 +149,7 @@ func (op *GraphonOperator) Apply(dst, f []float64, agg aggregation.Aggregation) 
 	if len(f) == 0 || len(f)%q != 0 || (dst != nil && len(dst) != len(f)) {
 		return nil, fmt.Errorf("quadrature: Apply: len(f)=%d len(dst)=%d Q=%d: %w", len(f), len(dst), q, graphs.ErrShape)
 	}
-	in, err := op.limitOf(agg)
+	in, err := op.Integral(agg, 0)
 	if err != nil {
 		return nil, fmt.Errorf("quadrature: Apply: %w", err)
 	}
@@ -219,7 +212,7 @@ func (op *GraphonOperator) FeaturesAt(dst []float64, u float64, x func(u float64
 	if !(u >= 0 && u <= 1) {
 		return fmt.Errorf("quadrature: FeaturesAt: u=%v not in [0,1]: %w", u, graphs.ErrParameter)
 	}
-	in, err := op.limitOf(agg)
+	in, err := op.Integral(agg, 0)
 	if err != nil {
 		return fmt.Errorf("quadrature: FeaturesAt: %w", err)
 	}
