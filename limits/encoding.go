@@ -96,7 +96,7 @@ func (p *Problem) setText(t, old problemText) error {
 		}
 	}
 	if t.Sampler != old.Sampler {
-		if q.Sampler, err = ParseSampler(t.Sampler); err != nil {
+		if q.Sampler, err = ParseSampling(t.Sampler); err != nil {
 			return fmt.Errorf("limits: Problem: %w", err)
 		}
 	}

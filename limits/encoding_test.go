@@ -122,14 +122,14 @@ func quote(s string) string {
 	return string(b)
 }
 
-// TestSamplerText: Sampler's String, ParseSampler and the text methods
+// TestSamplingText: Sampling's String, ParseSampling and the text methods
 // agree; unknown names and values are refused with graphs.ErrParameter and
 // named.
-func TestSamplerText(t *testing.T) {
+func TestSamplingText(t *testing.T) {
 	tests := []struct {
 		name string
 		text string
-		want Sampler
+		want Sampling
 		err  string // substring of the error; "" for none
 	}{
 		{"ego", "ego", EgoSampling, ""},
@@ -141,8 +141,8 @@ func TestSamplerText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseSampler(tt.text)
-			var s Sampler
+			got, err := ParseSampling(tt.text)
+			var s Sampling
 			uerr := s.UnmarshalText([]byte(tt.text))
 			if tt.err != "" {
 				for _, e := range []error{err, uerr} {
@@ -153,19 +153,19 @@ func TestSamplerText(t *testing.T) {
 				return
 			}
 			if err != nil || uerr != nil || got != tt.want || s != tt.want {
-				t.Fatalf("ParseSampler(%q) = %v, %v; UnmarshalText: %v, %v", tt.text, got, err, s, uerr)
+				t.Fatalf("ParseSampling(%q) = %v, %v; UnmarshalText: %v, %v", tt.text, got, err, s, uerr)
 			}
 			text, err := got.MarshalText()
 			if err != nil || string(text) != got.String() {
 				t.Errorf("MarshalText = %q, %v; String %q", text, err, got.String())
 			}
-			if again, err := ParseSampler(got.String()); err != nil || again != got {
-				t.Errorf("ParseSampler(String) = %v, %v", again, err)
+			if again, err := ParseSampling(got.String()); err != nil || again != got {
+				t.Errorf("ParseSampling(String) = %v, %v", again, err)
 			}
 		})
 	}
-	if _, err := Sampler(5).MarshalText(); !errors.Is(err, graphs.ErrParameter) || !strings.Contains(err.Error(), "Sampler(5)") {
-		t.Errorf("MarshalText of Sampler(5): %v", err)
+	if _, err := Sampling(5).MarshalText(); !errors.Is(err, graphs.ErrParameter) || !strings.Contains(err.Error(), "Sampling(5)") {
+		t.Errorf("MarshalText of Sampling(5): %v", err)
 	}
 }
 

@@ -36,7 +36,7 @@ import (
 // target hold the spec (a Go function is written by its name, which need not
 // parse), aggregation a name of aggregation.Parse, activation a name of
 // activation.Parse (not elu, which the model does not take), sampler ego or
-// whole (Sampler), the others numbers. A spec is written in the canonical
+// whole (Sampling), the others numbers. A spec is written in the canonical
 // form of its String method (numbers in their shortest exact form, SBM block
 // weights as proportions). A graphon, signal or target name that does not
 // parse reads as a value with that name and no function (as
@@ -59,58 +59,58 @@ type Problem struct {
 	Symmetric  bool            // symmetric: units in pairs (c, a), (−c, a): g_0 ≡ 0
 	Times      []float64       // times: evaluation times t ≥ 0, strictly increasing
 	Batch      int             // batch: B samples per SGD step (whole sampler: 0 means all n nodes)
-	Sampler    Sampler         // sampler: ego (the zero value) or whole
+	Sampler    Sampling        // sampler: ego (the zero value) or whole
 	Quadrature int             // quadrature: Q Gauss–Legendre nodes in u
 }
 
-// Sampler is how a finite network draws the samples of its SGD steps from
+// Sampling is how a finite network draws the samples of its SGD steps from
 // G(n, W, ρ): EgoSampling (generators.NewEgoSampler, the zero value) or
 // WholeGraphSampling (generators.NewWholeGraphSampler). Its text form, in
 // files and flags, is "ego" or "whole".
-type Sampler int
+type Sampling int
 
 // The samplers.
 const (
-	EgoSampling        Sampler = iota // "ego"
-	WholeGraphSampling                // "whole"
+	EgoSampling        Sampling = iota // "ego"
+	WholeGraphSampling                 // "whole"
 )
 
 var samplerNames = [...]string{"ego", "whole"}
 
-// String returns "ego" or "whole", or "Sampler(k)" for a value that is
+// String returns "ego" or "whole", or "Sampling(k)" for a value that is
 // neither.
-func (s Sampler) String() string {
+func (s Sampling) String() string {
 	if s < 0 || int(s) >= len(samplerNames) {
-		return fmt.Sprintf("Sampler(%d)", int(s))
+		return fmt.Sprintf("Sampling(%d)", int(s))
 	}
 	return samplerNames[s]
 }
 
-// ParseSampler returns the sampler named s: "ego" or "whole", case
+// ParseSampling returns the sampler named s: "ego" or "whole", case
 // ignored; "" is ego. Any other name gives an error wrapping
 // graphs.ErrParameter that quotes it.
-func ParseSampler(s string) (Sampler, error) {
+func ParseSampling(s string) (Sampling, error) {
 	switch strings.ToLower(s) {
 	case "", "ego":
 		return EgoSampling, nil
 	case "whole":
 		return WholeGraphSampling, nil
 	}
-	return 0, fmt.Errorf("limits: ParseSampler: sampler=%q not ego or whole: %w", s, graphs.ErrParameter)
+	return 0, fmt.Errorf("limits: ParseSampling: sampler=%q not ego or whole: %w", s, graphs.ErrParameter)
 }
 
 // MarshalText returns the name of s; a value that is not a sampler is an
 // error (graphs.ErrParameter).
-func (s Sampler) MarshalText() ([]byte, error) {
+func (s Sampling) MarshalText() ([]byte, error) {
 	if s < 0 || int(s) >= len(samplerNames) {
-		return nil, fmt.Errorf("limits: Sampler.MarshalText: %v: %w", s, graphs.ErrParameter)
+		return nil, fmt.Errorf("limits: Sampling.MarshalText: %v: %w", s, graphs.ErrParameter)
 	}
 	return []byte(s.String()), nil
 }
 
-// UnmarshalText sets s from its name, as ParseSampler.
-func (s *Sampler) UnmarshalText(text []byte) error {
-	v, err := ParseSampler(string(text))
+// UnmarshalText sets s from its name, as ParseSampling.
+func (s *Sampling) UnmarshalText(text []byte) error {
+	v, err := ParseSampling(string(text))
 	if err != nil {
 		return err
 	}
@@ -313,7 +313,7 @@ func sbmProportions(spec string) []float64 {
 // unknown keys and values of the wrong type wrap graphs.ErrFormat and carry
 // the decoder's line number; an activation or sampler name that does not
 // parse keeps the kind of its parser's error (aggregation.Parse,
-// activation.Parse, ParseSampler); the result is also validated, which refuses a graphon,
+// activation.Parse, ParseSampling); the result is also validated, which refuses a graphon,
 // signal or target spec that does not parse with the error of
 // generators.ParseGraphon, ParseSignal or ParseTarget.
 func DecodeProblem(r io.Reader) (Problem, error) {

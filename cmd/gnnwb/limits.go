@@ -115,7 +115,7 @@ func applyProblemFlags(c *cli.Context, p *limits.Problem) error {
 		}
 	}
 	if c.IsSet("sampler") {
-		if p.Sampler, err = limits.ParseSampler(c.String("sampler")); err != nil {
+		if p.Sampler, err = limits.ParseSampling(c.String("sampler")); err != nil {
 			return fmt.Errorf("--sampler: %w", err)
 		}
 	}

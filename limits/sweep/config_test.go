@@ -39,7 +39,7 @@ func TestBadConfiguration(t *testing.T) {
 		{"sum aggregation", func(w *Config) { w.Problem.Aggregation = aggregation.GIN }, "", graphs.ErrParameter, "no graphon limit"},
 		{"symmetric with ego", func(w *Config) { w.Problem.Aggregation = aggregation.GCNNoLoops }, "", graphs.ErrParameter, "sampler=whole"},
 		{"bad sampler", nil, "problem: {sampler: star}", graphs.ErrParameter, `sampler="star"`},
-		{"sampler out of range", func(w *Config) { w.Problem.Sampler = 7 }, "", graphs.ErrParameter, "sampler=Sampler(7)"},
+		{"sampler out of range", func(w *Config) { w.Problem.Sampler = 7 }, "", graphs.ErrParameter, "sampler=Sampling(7)"},
 		{"batch 0 ego", func(w *Config) { w.Problem.Batch = 0 }, "", graphs.ErrParameter, "batch=0"},
 		{"quadrature", func(w *Config) { w.Problem.Quadrature = 1 }, "", graphs.ErrParameter, "quadrature=1"},
 		{"noise", func(w *Config) { w.Problem.NoiseX = -1 }, "", graphs.ErrParameter, "noise_x=-1"},
