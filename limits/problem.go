@@ -1,9 +1,7 @@
 package limits
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -13,12 +11,11 @@ import (
 	"strconv"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/gnnwb/gnnwb/generators"
 	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/graphs/aggregation"
+	"github.com/gnnwb/gnnwb/internal/strictyaml"
 )
 
 // Problem is one learning problem of docs/mathematics.md §3–5: the data-generating
@@ -327,35 +324,15 @@ func DecodeProblem(r io.Reader) (Problem, error) {
 	return p, nil
 }
 
-// decodeStrict decodes YAML (or JSON) into v, refusing unknown keys; an
-// empty input leaves v unchanged.
-func decodeStrict(r io.Reader, v any) error {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
-		if isKind(err) { // a value that does not parse, such as a graphon spec
-			return err
-		}
-		return fmt.Errorf("%v: %w", err, graphs.ErrFormat)
-	}
-	return nil
-}
+// errorKinds are the error kinds of graphs: an error of a value's own parser
+// (such as a graphon spec) that decoding passes on with its kind.
+var errorKinds = []error{graphs.ErrParameter, graphs.ErrShape, graphs.ErrTooLarge, graphs.ErrFormat}
 
-// isKind reports whether err wraps one of the error kinds of graphs.
-func isKind(err error) bool {
-	for _, k := range []error{graphs.ErrParameter, graphs.ErrShape, graphs.ErrTooLarge, graphs.ErrFormat} {
-		if errors.Is(err, k) {
-			return true
-		}
-	}
-	return false
+// decodeStrict decodes YAML (or JSON) into v, refusing unknown keys; an
+// empty input leaves v unchanged. Errors of the decoder wrap
+// graphs.ErrFormat; those of a value's own parser keep their kind.
+func decodeStrict(r io.Reader, v any) error {
+	return strictyaml.Decode(r, v, graphs.ErrFormat, errorKinds...)
 }
 
 // ReadProblem reads a problem file (.json, .yaml or .yml) with DecodeProblem.

@@ -19,10 +19,9 @@ import (
 	"sync"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
+	"github.com/gnnwb/gnnwb/internal/strictyaml"
 	"github.com/gnnwb/gnnwb/limits"
 )
 
@@ -140,24 +139,7 @@ func Decode(r io.Reader) (Config, error) {
 // empty input leaves v unchanged. Errors of the decoder wrap
 // graphs.ErrFormat; those of a value's own parser keep their kind.
 func decodeStrict(r io.Reader, v any) error {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
-		for _, k := range []error{graphs.ErrParameter, graphs.ErrShape, graphs.ErrTooLarge, graphs.ErrFormat} {
-			if errors.Is(err, k) { // a value that does not parse, such as a limit's name
-				return err
-			}
-		}
-		return fmt.Errorf("%v: %w", err, graphs.ErrFormat)
-	}
-	return nil
+	return strictyaml.Decode(r, v, graphs.ErrFormat, graphs.ErrParameter, graphs.ErrShape, graphs.ErrTooLarge, graphs.ErrFormat)
 }
 
 // Read reads a sweep file (.yaml, .yml or .json) with Decode. Errors in
