@@ -2,7 +2,7 @@
 // GCN, GraphSAGE, GIN and GAT — with hand-written backward passes, losses,
 // optimisers, and deterministic, checkpointed training on graphs.Graph.
 // The asymptotic one-hidden-layer model of MATH.md section 3 lives in
-// gnn/asymptotic.
+// gnn/shallow.
 //
 // # Mathematics
 //

@@ -1,4 +1,4 @@
-package asymptotic
+package shallow
 
 import (
 	"github.com/gnnwb/gnnwb/graphs/aggregation"
@@ -10,8 +10,9 @@ import (
 )
 
 // FuncSampler draws u ~ U[0,1] and returns φ = (X(u), M(u)), y = Y(u): with
-// M = T_W X it samples π_∞, the graphon limit of MATH.md 4.1. It satisfies
-// Sampler and, when W and a quadrature rule are set, NeighbourSampler.
+// M = T_W X it samples π_∞, the n → ∞ law of a sample (docs/mathematics.md
+// §4). It satisfies Sampler and, when W and a quadrature rule are set,
+// NeighbourSampler.
 //
 // For model B the neighbourhood of u is the quadrature rule itself: entries
 // v_q = Nodes[q] with weight Weights[q]·W(u, v_q) and input
@@ -50,7 +51,7 @@ func (s *FuncSampler) Sample(rng *rand.Rand, phi, y []float64) error {
 	}
 	p := 2 * s.D
 	if len(phi) != p*len(y) {
-		return fmt.Errorf("asymptotic: FuncSampler.Sample: len(phi)=%d, want 2d·B=%d: %w", len(phi), p*len(y), graphs.ErrShape)
+		return fmt.Errorf("shallow: FuncSampler.Sample: len(phi)=%d, want 2d·B=%d: %w", len(phi), p*len(y), graphs.ErrShape)
 	}
 	for b := range y {
 		y[b] = rng.Float64() // the latent, replaced by Y(u) below
@@ -69,7 +70,7 @@ func (s *FuncSampler) SampleNeighbours(rng *rand.Rand, y []float64, end []int, w
 		return w, phi, err
 	}
 	if len(end) != len(y) {
-		return w, phi, fmt.Errorf("asymptotic: FuncSampler.SampleNeighbours: len(end)=%d, len(y)=%d: %w", len(end), len(y), graphs.ErrShape)
+		return w, phi, fmt.Errorf("shallow: FuncSampler.SampleNeighbours: len(end)=%d, len(y)=%d: %w", len(end), len(y), graphs.ErrShape)
 	}
 	for b := range y {
 		y[b] = rng.Float64()
@@ -100,15 +101,15 @@ func (s *FuncSampler) neighbourhood(u float64, w, phi []float64) ([]float64, []f
 
 func (s *FuncSampler) check(fn string, nbr bool) error {
 	if s.D < 1 || s.X == nil || s.M == nil || s.Y == nil {
-		return fmt.Errorf("asymptotic: FuncSampler.%s: D=%d, X, M, Y must be set: %w", fn, s.D, graphs.ErrParameter)
+		return fmt.Errorf("shallow: FuncSampler.%s: D=%d, X, M, Y must be set: %w", fn, s.D, graphs.ErrParameter)
 	}
 	if nbr && (s.W == nil || len(s.Nodes) == 0 || len(s.Nodes) != len(s.Weights)) {
-		return fmt.Errorf("asymptotic: FuncSampler.%s: W, Nodes, Weights (len %d, %d) must be set and agree: %w", fn, len(s.Nodes), len(s.Weights), graphs.ErrParameter)
+		return fmt.Errorf("shallow: FuncSampler.%s: W, Nodes, Weights (len %d, %d) must be set and agree: %w", fn, len(s.Nodes), len(s.Weights), graphs.ErrParameter)
 	}
 	return nil
 }
 
-// GraphSampler is the fixed-graph sampler of MATH.md section 3: each sample is
+// GraphSampler is the fixed-graph sampler of docs/mathematics.md §3.2: each sample is
 // a node i drawn uniformly (with replacement) from one given graph, with
 // φ_i = (x_i, m_i), m = S x computed once by NewGraphSampler, and y_i. For
 // model B its neighbourhood is row i of the aggregation operator S (the
@@ -134,17 +135,17 @@ type GraphSampler struct {
 func NewGraphSampler(g graphs.Graph, x []float64, d int, y []float64, agg aggregation.Aggregation, rho float64) (*GraphSampler, error) {
 	n := g.NumNodes()
 	if n == 0 {
-		return nil, fmt.Errorf("asymptotic: NewGraphSampler: graph has n=0 nodes: %w", graphs.ErrParameter)
+		return nil, fmt.Errorf("shallow: NewGraphSampler: graph has n=0 nodes: %w", graphs.ErrParameter)
 	}
 	if d < 1 {
-		return nil, fmt.Errorf("asymptotic: NewGraphSampler: d=%d < 1: %w", d, graphs.ErrParameter)
+		return nil, fmt.Errorf("shallow: NewGraphSampler: d=%d < 1: %w", d, graphs.ErrParameter)
 	}
 	if len(x) != n*d || len(y) != n {
-		return nil, fmt.Errorf("asymptotic: NewGraphSampler: len(x)=%d, len(y)=%d, want n·d=%d and n=%d: %w", len(x), len(y), n*d, n, graphs.ErrShape)
+		return nil, fmt.Errorf("shallow: NewGraphSampler: len(x)=%d, len(y)=%d, want n·d=%d and n=%d: %w", len(x), len(y), n*d, n, graphs.ErrShape)
 	}
 	op, err := agg.Operator(g, rho)
 	if err != nil {
-		return nil, fmt.Errorf("asymptotic: NewGraphSampler: %w", err)
+		return nil, fmt.Errorf("shallow: NewGraphSampler: %w", err)
 	}
 	s := &GraphSampler{g: g, d: d, x: x, y: y, m: make([]float64, n*d), op: op}
 	op.Apply(s.m, x, d)
@@ -194,7 +195,7 @@ func (s *GraphSampler) nodes(rng *rand.Rand, y []float64) {
 func (s *GraphSampler) Sample(rng *rand.Rand, phi, y []float64) error {
 	p := 2 * s.d
 	if len(phi) != p*len(y) {
-		return fmt.Errorf("asymptotic: GraphSampler.Sample: len(phi)=%d, want 2d·B=%d: %w", len(phi), p*len(y), graphs.ErrShape)
+		return fmt.Errorf("shallow: GraphSampler.Sample: len(phi)=%d, want 2d·B=%d: %w", len(phi), p*len(y), graphs.ErrShape)
 	}
 	s.nodes(rng, y)
 	for b, f := range y {
@@ -210,7 +211,7 @@ func (s *GraphSampler) Sample(rng *rand.Rand, phi, y []float64) error {
 // O(Σ_b deg(i_b)·d).
 func (s *GraphSampler) SampleNeighbours(rng *rand.Rand, y []float64, end []int, w, phi []float64) ([]float64, []float64, error) {
 	if len(end) != len(y) {
-		return w, phi, fmt.Errorf("asymptotic: GraphSampler.SampleNeighbours: len(end)=%d, len(y)=%d: %w", len(end), len(y), graphs.ErrShape)
+		return w, phi, fmt.Errorf("shallow: GraphSampler.SampleNeighbours: len(end)=%d, len(y)=%d: %w", len(end), len(y), graphs.ErrShape)
 	}
 	s.nodes(rng, y)
 	for b, f := range y {
@@ -225,7 +226,7 @@ func (s *GraphSampler) SampleNeighbours(rng *rand.Rand, y []float64, end []int, 
 // At returns the batch of the latents u (no randomness): φ(u_q) for
 // ModelA, the quadrature neighbourhoods for ModelB (see the type's doc), and
 // y_q = Y(u_q); with u the nodes of a quadrature rule it is the evaluation
-// set of the function error e_fun (MATH.md section 5). u is not kept. Cost
+// set of the function error e_fun (docs/mathematics.md §5.2). u is not kept. Cost
 // O(len(u)) function calls (times len(Nodes) for ModelB). Errors as Sample
 // and SampleNeighbours.
 func (s *FuncSampler) At(u []float64, v Variant) (*Samples, error) {
@@ -247,7 +248,7 @@ func (s *FuncSampler) At(u []float64, v Variant) (*Samples, error) {
 			b.End[i] = len(b.Weight)
 		}
 	default:
-		return nil, fmt.Errorf("asymptotic: FuncSampler.At: variant=%v: %w", v, graphs.ErrParameter)
+		return nil, fmt.Errorf("shallow: FuncSampler.At: variant=%v: %w", v, graphs.ErrParameter)
 	}
 	for i, ui := range u {
 		b.Y[i] = s.Y(ui)
@@ -258,13 +259,13 @@ func (s *FuncSampler) At(u []float64, v Variant) (*Samples, error) {
 // At returns the batch of the given nodes (no randomness), as Sample
 // (ModelA) or SampleNeighbours (ModelB) would fill it for those nodes; for
 // all nodes 0..n−1 it is the evaluation set of the node error e_node
-// (MATH.md section 5). nodes is not kept. Errors: a node id outside [0, n)
+// (docs/mathematics.md §5.2). nodes is not kept. Errors: a node id outside [0, n)
 // (graphs.ErrNodeID), an unknown variant (graphs.ErrParameter).
 func (s *GraphSampler) At(nodes []int, v Variant) (*Samples, error) {
 	n := s.g.NumNodes()
 	for _, i := range nodes {
 		if i < 0 || i >= n {
-			return nil, fmt.Errorf("asymptotic: GraphSampler.At: node %d not in [0, %d): %w", i, n, graphs.ErrNodeID)
+			return nil, fmt.Errorf("shallow: GraphSampler.At: node %d not in [0, %d): %w", i, n, graphs.ErrNodeID)
 		}
 	}
 	p := 2 * s.d
@@ -282,7 +283,7 @@ func (s *GraphSampler) At(nodes []int, v Variant) (*Samples, error) {
 			b.End[q] = len(b.Weight)
 		}
 	default:
-		return nil, fmt.Errorf("asymptotic: GraphSampler.At: variant=%v: %w", v, graphs.ErrParameter)
+		return nil, fmt.Errorf("shallow: GraphSampler.At: variant=%v: %w", v, graphs.ErrParameter)
 	}
 	for q, i := range nodes {
 		b.Y[q] = s.y[i]

@@ -1,6 +1,7 @@
-// Package asymptotic is the one-hidden-layer message-passing network of
-// MATH.md section 3 and its online SGD, the finite-(n, N) object whose
-// n → ∞ and N → ∞ limits package limits computes.
+// Package shallow is the one-hidden-layer message-passing network of
+// docs/mathematics.md §3, the shallow network of Sirignano & Spiliopoulos,
+// and its online SGD: the finite-(n, N) object whose n → ∞ and N → ∞
+// limits package limits computes.
 //
 // # The model
 //
@@ -25,7 +26,7 @@
 //	ŷ_i = N^{−γ} Σ_k c^k Σ_j ω_ij σ(a^k·φ_j),   ω_ij = A_ij/(nρ) (graphon),
 //
 // where φ_j = (x_j, m_j) is neighbour j's own input, its features and its own
-// aggregated features computed with the same S (as MATH.md writes it). Its
+// aggregated features computed with the same S (as docs/mathematics.md §3 writes it). Its
 // graphon limit is Σ_k c^k (T_W σ(a^k·φ))(u) with φ(v) = (X(v), (T_W X)(v)).
 // A model-B sample therefore carries its neighbours' φ_j and weights ω_ij
 // (see Samples); an ego sampler must draw two hops to supply m_j.
@@ -41,7 +42,7 @@
 // μ_0: c ~ N(0, s_c²) and a ~ N(0, s_w² I/d) (variance s_w²/d per entry of
 // the 2d), i.i.d. over units, drawn in unit order from the stream
 // rand.NewPCG(seed, 0). A network of width N is thus the first N units of the
-// network of width 2N with the same seed (MATH.md section 5). The symmetric
+// network of width 2N with the same seed (docs/mathematics.md §5.1). The symmetric
 // option draws N/2 units and pairs each (c, a) with (−c, a), so g_0 ≡ 0.
 //
 // # Online SGD
@@ -55,7 +56,7 @@
 // which is SGD with learning rate η = α N^{2γ−2} on ℓ = ½ (1/B) Σ_b (y_b − ŷ_b)².
 // Rescaled time is t = k/N: under this scaling the output moves O(1) per
 // unit of t for every γ. Train records the outputs on an evaluation set and
-// the moments b = E_N[c a], Q = E_N[a aᵀ], q = E_N[c²] of MATH.md 4.2 at the
+// the moments b = E_N[c a], Q = E_N[a aᵀ], q = E_N[c²] of docs/mathematics.md §4.2 at the
 // requested t; with σ the identity, ŷ = N^{1−γ} b·φ.
 //
 // # Samplers
@@ -67,7 +68,7 @@
 // else; then runs that differ only in n (or only in N) share the latent
 // sequence, and a resumed run repeats its draws. This package provides
 // GraphSampler (B random nodes of one fixed graph) and FuncSampler (u ~ U[0,1],
-// φ = (X(u), M(u)), y = Y(u): π_∞ of MATH.md 4.1 when M = T_W X). The ego
+// φ = (X(u), M(u)), y = Y(u): π_∞ of docs/mathematics.md §4 when M = T_W X). The ego
 // and whole-graph samplers of G(n, W, ρ) belong to generators.
 //
 // # Checkpoints
@@ -86,4 +87,4 @@
 // error of graph neural networks in the mean-field regime, ICML 2024.
 // L. Chizat, F. Bach, On the global convergence of gradient descent for
 // over-parameterized models using optimal transport, NeurIPS 2018.
-package asymptotic
+package shallow

@@ -1,4 +1,4 @@
-package asymptotic
+package shallow
 
 import (
 	"fmt"
@@ -43,7 +43,7 @@ type Samples struct {
 //     trainer passes rand.New(rand.NewPCG(seed, parallel.Mix(k))) at step
 //     k), and a sampler keeps no state that changes across calls, so a
 //     resumed run repeats its draws.
-//   - Coupling (MATH.md section 5): the sampler draws the B latents first
+//   - Coupling (docs/mathematics.md §5.1): the sampler draws the B latents first
 //     — for a graphon sampler u_b = rng.Float64(), b = 0..B−1, for a
 //     fixed graph the node ids — and only then anything else (neighbours,
 //     edges, noise). Samplers of the same graphon that differ only in n,
@@ -84,34 +84,34 @@ func (b *Samples) Len() int {
 // check validates the batch for variant v and returns B.
 func (b *Samples) check(fn string, dim int, v Variant) (int, error) {
 	if b == nil {
-		return 0, fmt.Errorf("asymptotic: %s: nil batch: %w", fn, graphs.ErrParameter)
+		return 0, fmt.Errorf("shallow: %s: nil batch: %w", fn, graphs.ErrParameter)
 	}
 	if b.Dim != dim {
-		return 0, fmt.Errorf("asymptotic: %s: batch Dim=%d, model d=%d: %w", fn, b.Dim, dim, graphs.ErrShape)
+		return 0, fmt.Errorf("shallow: %s: batch Dim=%d, model d=%d: %w", fn, b.Dim, dim, graphs.ErrShape)
 	}
 	p := 2 * dim
 	nb := b.Len()
 	switch v {
 	case ModelA:
 		if len(b.Phi) != nb*p {
-			return 0, fmt.Errorf("asymptotic: %s: len(Phi)=%d, want B·2d=%d: %w", fn, len(b.Phi), nb*p, graphs.ErrShape)
+			return 0, fmt.Errorf("shallow: %s: len(Phi)=%d, want B·2d=%d: %w", fn, len(b.Phi), nb*p, graphs.ErrShape)
 		}
 	case ModelB:
 		if len(b.End) != nb {
-			return 0, fmt.Errorf("asymptotic: %s: len(End)=%d, want B=%d: %w", fn, len(b.End), nb, graphs.ErrShape)
+			return 0, fmt.Errorf("shallow: %s: len(End)=%d, want B=%d: %w", fn, len(b.End), nb, graphs.ErrShape)
 		}
 		prev := 0
 		for i, e := range b.End {
 			if e < prev {
-				return 0, fmt.Errorf("asymptotic: %s: End[%d]=%d < %d: %w", fn, i, e, prev, graphs.ErrShape)
+				return 0, fmt.Errorf("shallow: %s: End[%d]=%d < %d: %w", fn, i, e, prev, graphs.ErrShape)
 			}
 			prev = e
 		}
 		if len(b.Weight) != prev || len(b.NbrPhi) != prev*p {
-			return 0, fmt.Errorf("asymptotic: %s: len(Weight)=%d, len(NbrPhi)=%d, want %d and %d: %w", fn, len(b.Weight), len(b.NbrPhi), prev, prev*p, graphs.ErrShape)
+			return 0, fmt.Errorf("shallow: %s: len(Weight)=%d, len(NbrPhi)=%d, want %d and %d: %w", fn, len(b.Weight), len(b.NbrPhi), prev, prev*p, graphs.ErrShape)
 		}
 	default:
-		return 0, fmt.Errorf("asymptotic: %s: variant=%v: %w", fn, v, graphs.ErrParameter)
+		return 0, fmt.Errorf("shallow: %s: variant=%v: %w", fn, v, graphs.ErrParameter)
 	}
 	return nb, nil
 }

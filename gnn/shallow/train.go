@@ -1,4 +1,4 @@
-package asymptotic
+package shallow
 
 import (
 	"context"
@@ -90,6 +90,11 @@ type Run struct {
 
 const checkpointVersion = 1
 
+// checkpointMagic names the checkpoint format. It keeps the package's
+// former name, gnn/asymptotic, so that checkpoints written before the
+// rename stay readable.
+const checkpointMagic = "gnnwb/asymptotic checkpoint"
+
 type checkpoint struct {
 	Magic       string
 	Version     int
@@ -114,23 +119,23 @@ func (c *Config) check() (int64, []int64, error) {
 		return 0, nil, err
 	}
 	if !(math.Abs(c.Alpha) <= math.MaxFloat64) {
-		return 0, nil, fmt.Errorf("asymptotic: Train: Alpha=%v not finite: %w", c.Alpha, graphs.ErrParameter)
+		return 0, nil, fmt.Errorf("shallow: Train: Alpha=%v not finite: %w", c.Alpha, graphs.ErrParameter)
 	}
 	if c.Batch < 1 || c.Batch > 1<<30 {
-		return 0, nil, fmt.Errorf("asymptotic: Train: Batch=%d not in [1, 2^30]: %w", c.Batch, graphs.ErrParameter)
+		return 0, nil, fmt.Errorf("shallow: Train: Batch=%d not in [1, 2^30]: %w", c.Batch, graphs.ErrParameter)
 	}
 	if int64(c.Batch)*int64(2*c.Dim) > maxParams {
-		return 0, nil, fmt.Errorf("asymptotic: Train: Batch=%d × 2·Dim=%d inputs exceed %d: %w", c.Batch, 2*c.Dim, int64(maxParams), graphs.ErrTooLarge)
+		return 0, nil, fmt.Errorf("shallow: Train: Batch=%d × 2·Dim=%d inputs exceed %d: %w", c.Batch, 2*c.Dim, int64(maxParams), graphs.ErrTooLarge)
 	}
 	kf := math.Round(c.Time * float64(c.Width))
 	if !(c.Time >= 0 && kf <= maxSteps) {
-		return 0, nil, fmt.Errorf("asymptotic: Train: Time=%v: need 0 ≤ T and T·N ≤ 2^53: %w", c.Time, graphs.ErrParameter)
+		return 0, nil, fmt.Errorf("shallow: Train: Time=%v: need 0 ≤ T and T·N ≤ 2^53: %w", c.Time, graphs.ErrParameter)
 	}
 	steps := int64(kf)
 	var recs []int64
 	for _, t := range c.Times {
 		if !(t >= 0 && t <= c.Time) {
-			return 0, nil, fmt.Errorf("asymptotic: Train: Times value t=%v not in [0, T=%v]: %w", t, c.Time, graphs.ErrParameter)
+			return 0, nil, fmt.Errorf("shallow: Train: Times value t=%v not in [0, T=%v]: %w", t, c.Time, graphs.ErrParameter)
 		}
 		recs = append(recs, min(int64(math.Round(t*float64(c.Width))), steps))
 	}
@@ -142,11 +147,11 @@ func (c *Config) check() (int64, []int64, error) {
 			return 0, nil, err
 		}
 		if c.Eval.Y != nil && c.EvalWeights != nil && len(c.EvalWeights) != q {
-			return 0, nil, fmt.Errorf("asymptotic: Train: len(EvalWeights)=%d, want Q=%d: %w", len(c.EvalWeights), q, graphs.ErrShape)
+			return 0, nil, fmt.Errorf("shallow: Train: len(EvalWeights)=%d, want Q=%d: %w", len(c.EvalWeights), q, graphs.ErrShape)
 		}
 	}
 	if c.CheckpointSteps < 0 || c.CheckpointEvery < 0 {
-		return 0, nil, fmt.Errorf("asymptotic: Train: CheckpointSteps=%d, CheckpointEvery=%v must be ≥ 0: %w", c.CheckpointSteps, c.CheckpointEvery, graphs.ErrParameter)
+		return 0, nil, fmt.Errorf("shallow: Train: CheckpointSteps=%d, CheckpointEvery=%v must be ≥ 0: %w", c.CheckpointSteps, c.CheckpointEvery, graphs.ErrParameter)
 	}
 	return steps, recs, nil
 }
@@ -158,7 +163,7 @@ func StepRand(seed uint64, k int64) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, parallel.Mix(uint64(k))))
 }
 
-// Train runs online SGD (MATH.md section 3) from μ_0 for K = round(T·N)
+// Train runs online SGD (docs/mathematics.md §3.3) from μ_0 for K = round(T·N)
 // steps. Step k (k = 0..K−1) draws a batch of B samples from sampler with
 // StepRand(Seed, k) and applies Model.Step with α. At every requested step
 // k_t = round(t·N) it records, before that step's update, the batch loss,
@@ -193,13 +198,13 @@ func Train(ctx context.Context, cfg Config, sampler Sampler) (*Run, error) {
 		if sampler != nil {
 			d = sampler.Dim()
 		}
-		return nil, fmt.Errorf("asymptotic: Train: sampler Dim=%d, want d=%d: %w", d, cfg.Dim, graphs.ErrShape)
+		return nil, fmt.Errorf("shallow: Train: sampler Dim=%d, want d=%d: %w", d, cfg.Dim, graphs.ErrShape)
 	}
 	var nsampler NeighbourSampler
 	if cfg.Variant == ModelB {
 		ns, ok := sampler.(NeighbourSampler)
 		if !ok {
-			return nil, fmt.Errorf("asymptotic: Train: model B needs a NeighbourSampler, got %T: %w", sampler, graphs.ErrUnsupported)
+			return nil, fmt.Errorf("shallow: Train: model B needs a NeighbourSampler, got %T: %w", sampler, graphs.ErrUnsupported)
 		}
 		nsampler = ns
 	}
@@ -209,7 +214,7 @@ func Train(ctx context.Context, cfg Config, sampler Sampler) (*Run, error) {
 	}
 	run := &Run{Width: cfg.Width, Dim: cfg.Dim, Gamma: cfg.Gamma, Alpha: cfg.Alpha, Activation: cfg.Activation.String(),
 		Variant: cfg.Variant.String(), Batch: cfg.Batch, Sc: cfg.Sc, Sw: cfg.Sw, Symmetric: cfg.Symmetric, Seed: cfg.Seed, Model: m}
-	ck := checkpoint{Magic: "gnnwb/asymptotic checkpoint", Version: checkpointVersion, Fingerprint: cfg.fingerprint()}
+	ck := checkpoint{Magic: checkpointMagic, Version: checkpointVersion, Fingerprint: cfg.fingerprint()}
 	if cfg.Resume && cfg.Checkpoint != "" {
 		loaded, ok, err := readCheckpoint(cfg.Checkpoint)
 		if err != nil {
@@ -217,10 +222,10 @@ func Train(ctx context.Context, cfg Config, sampler Sampler) (*Run, error) {
 		}
 		if ok {
 			if loaded.Fingerprint != ck.Fingerprint || len(loaded.C) != m.N || len(loaded.A) != len(m.A) {
-				return nil, fmt.Errorf("asymptotic: Train: checkpoint %s is for %q, not %q: %w", cfg.Checkpoint, loaded.Fingerprint, ck.Fingerprint, graphs.ErrParameter)
+				return nil, fmt.Errorf("shallow: Train: checkpoint %s is for %q, not %q: %w", cfg.Checkpoint, loaded.Fingerprint, ck.Fingerprint, graphs.ErrParameter)
 			}
 			if loaded.Step > steps {
-				return nil, fmt.Errorf("asymptotic: Train: checkpoint %s is at step %d beyond K=%d: %w", cfg.Checkpoint, loaded.Step, steps, graphs.ErrParameter)
+				return nil, fmt.Errorf("shallow: Train: checkpoint %s is at step %d beyond K=%d: %w", cfg.Checkpoint, loaded.Step, steps, graphs.ErrParameter)
 			}
 			copy(m.C, loaded.C)
 			copy(m.A, loaded.A)
@@ -242,7 +247,7 @@ func Train(ctx context.Context, cfg Config, sampler Sampler) (*Run, error) {
 		ck.C, ck.A = m.C, m.A
 		return atomicfile.Write(cfg.Checkpoint, func(w io.Writer) error {
 			if err := gob.NewEncoder(w).Encode(&ck); err != nil {
-				return fmt.Errorf("asymptotic: Train: encode checkpoint: %w", err)
+				return fmt.Errorf("shallow: Train: encode checkpoint: %w", err)
 			}
 			return nil
 		})
@@ -270,9 +275,9 @@ func Train(ctx context.Context, cfg Config, sampler Sampler) (*Run, error) {
 	for k := ck.Step; k <= steps; k++ {
 		if err := ctx.Err(); err != nil {
 			if serr := save(); serr != nil {
-				return finish(), errors.Join(fmt.Errorf("asymptotic: Train: cancelled at step %d: %w", k, err), serr)
+				return finish(), errors.Join(fmt.Errorf("shallow: Train: cancelled at step %d: %w", k, err), serr)
 			}
-			return finish(), fmt.Errorf("asymptotic: Train: cancelled at step %d: %w", k, err)
+			return finish(), fmt.Errorf("shallow: Train: cancelled at step %d: %w", k, err)
 		}
 		if k == steps && next >= len(recSteps) {
 			break
@@ -284,7 +289,7 @@ func Train(ctx context.Context, cfg Config, sampler Sampler) (*Run, error) {
 			batch.Weight, batch.NbrPhi, err = nsampler.SampleNeighbours(rng, batch.Y, batch.End, batch.Weight[:0], batch.NbrPhi[:0])
 		}
 		if err != nil {
-			return finish(), fmt.Errorf("asymptotic: Train: sampler at step %d: %w", k, err)
+			return finish(), fmt.Errorf("shallow: Train: sampler at step %d: %w", k, err)
 		}
 		if _, err := batch.check("Train (sampler output)", cfg.Dim, cfg.Variant); err != nil {
 			return finish(), err
@@ -292,7 +297,7 @@ func Train(ctx context.Context, cfg Config, sampler Sampler) (*Run, error) {
 		v := m.view(batch, nb)
 		loss := m.residuals(v, batch.Y)
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			return finish(), fmt.Errorf("asymptotic: Train: loss=%v at step %d (diverged; lower alpha): %w", loss, k, graphs.ErrParameter)
+			return finish(), fmt.Errorf("shallow: Train: loss=%v at step %d (diverged; lower alpha): %w", loss, k, graphs.ErrParameter)
 		}
 		// The batch loss of step k joins the current window once: not when
 		// a resumed run repeats a step whose record was already taken, and
@@ -362,15 +367,15 @@ func readCheckpoint(path string) (checkpoint, bool, error) {
 		return checkpoint{}, false, nil
 	}
 	if err != nil {
-		return checkpoint{}, false, fmt.Errorf("asymptotic: Train: %w", err)
+		return checkpoint{}, false, fmt.Errorf("shallow: Train: %w", err)
 	}
 	defer f.Close()
 	var ck checkpoint
 	if err := gob.NewDecoder(f).Decode(&ck); err != nil {
-		return checkpoint{}, false, fmt.Errorf("asymptotic: Train: checkpoint %s: %v: %w", path, err, graphs.ErrFormat)
+		return checkpoint{}, false, fmt.Errorf("shallow: Train: checkpoint %s: %v: %w", path, err, graphs.ErrFormat)
 	}
-	if ck.Magic != "gnnwb/asymptotic checkpoint" || ck.Version != checkpointVersion {
-		return checkpoint{}, false, fmt.Errorf("asymptotic: Train: checkpoint %s: magic %q version %d, want version %d: %w", path, ck.Magic, ck.Version, checkpointVersion, graphs.ErrFormat)
+	if ck.Magic != checkpointMagic || ck.Version != checkpointVersion {
+		return checkpoint{}, false, fmt.Errorf("shallow: Train: checkpoint %s: magic %q version %d, want version %d: %w", path, ck.Magic, ck.Version, checkpointVersion, graphs.ErrFormat)
 	}
 	return ck, true, nil
 }

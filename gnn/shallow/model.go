@@ -1,4 +1,4 @@
-package asymptotic
+package shallow
 
 import (
 	"fmt"
@@ -14,7 +14,7 @@ import (
 type Variant int
 
 const (
-	// ModelA aggregates then activates (MATH.md section 3):
+	// ModelA aggregates then activates (docs/mathematics.md §3):
 	// ŷ_i = N^{−γ} Σ_k c^k σ(a^k·φ_i), φ_i = (x_i, m_i).
 	ModelA Variant = iota
 	// ModelB activates then aggregates (Aminian et al. 2024):
@@ -43,7 +43,7 @@ func ParseVariant(name string) (Variant, error) {
 	case "B", "b":
 		return ModelB, nil
 	}
-	return 0, fmt.Errorf("asymptotic: ParseVariant: name=%q not A or B: %w", name, graphs.ErrParameter)
+	return 0, fmt.Errorf("shallow: ParseVariant: name=%q not A or B: %w", name, graphs.ErrParameter)
 }
 
 // ModelConfig describes a network and its initialisation μ_0.
@@ -65,28 +65,28 @@ const maxParams = 1 << 32
 func (c *ModelConfig) check(fn string) error {
 	switch {
 	case c.Width < 1:
-		return fmt.Errorf("asymptotic: %s: Width=%d < 1: %w", fn, c.Width, graphs.ErrParameter)
+		return fmt.Errorf("shallow: %s: Width=%d < 1: %w", fn, c.Width, graphs.ErrParameter)
 	case c.Dim < 1:
-		return fmt.Errorf("asymptotic: %s: Dim=%d < 1: %w", fn, c.Dim, graphs.ErrParameter)
+		return fmt.Errorf("shallow: %s: Dim=%d < 1: %w", fn, c.Dim, graphs.ErrParameter)
 	case c.Dim > maxParams/2 || c.Width > maxParams/(2*c.Dim):
-		return fmt.Errorf("asymptotic: %s: Width=%d × 2·Dim=%d parameters exceed %d: %w", fn, c.Width, 2*c.Dim, maxParams, graphs.ErrTooLarge)
+		return fmt.Errorf("shallow: %s: Width=%d × 2·Dim=%d parameters exceed %d: %w", fn, c.Width, 2*c.Dim, maxParams, graphs.ErrTooLarge)
 	case !(c.Gamma >= 0.5 && c.Gamma <= 1):
-		return fmt.Errorf("asymptotic: %s: Gamma=%v not in [0.5,1]: %w", fn, c.Gamma, graphs.ErrParameter)
+		return fmt.Errorf("shallow: %s: Gamma=%v not in [0.5,1]: %w", fn, c.Gamma, graphs.ErrParameter)
 	case !validActivation(c.Activation):
-		return fmt.Errorf("asymptotic: %s: Activation=%v: %w", fn, c.Activation, graphs.ErrParameter)
+		return fmt.Errorf("shallow: %s: Activation=%v: %w", fn, c.Activation, graphs.ErrParameter)
 	case c.Variant != ModelA && c.Variant != ModelB:
-		return fmt.Errorf("asymptotic: %s: Variant=%v: %w", fn, c.Variant, graphs.ErrParameter)
+		return fmt.Errorf("shallow: %s: Variant=%v: %w", fn, c.Variant, graphs.ErrParameter)
 	case !(c.Sc >= 0 && c.Sc <= math.MaxFloat64):
-		return fmt.Errorf("asymptotic: %s: Sc=%v not finite and ≥ 0: %w", fn, c.Sc, graphs.ErrParameter)
+		return fmt.Errorf("shallow: %s: Sc=%v not finite and ≥ 0: %w", fn, c.Sc, graphs.ErrParameter)
 	case !(c.Sw >= 0 && c.Sw <= math.MaxFloat64):
-		return fmt.Errorf("asymptotic: %s: Sw=%v not finite and ≥ 0: %w", fn, c.Sw, graphs.ErrParameter)
+		return fmt.Errorf("shallow: %s: Sw=%v not finite and ≥ 0: %w", fn, c.Sw, graphs.ErrParameter)
 	case c.Symmetric && c.Width%2 != 0:
-		return fmt.Errorf("asymptotic: %s: Symmetric needs an even Width, got %d: %w", fn, c.Width, graphs.ErrParameter)
+		return fmt.Errorf("shallow: %s: Symmetric needs an even Width, got %d: %w", fn, c.Width, graphs.ErrParameter)
 	}
 	return nil
 }
 
-// Model is the one-hidden-layer network of MATH.md section 3 with its
+// Model is the one-hidden-layer network of docs/mathematics.md §3 with its
 // parameters stored flat: C[k] = c^k and A[k*2d:(k+1)*2d] = a^k = (w^k, v^k).
 // F(θ; φ) = c σ(a·φ), ŷ = N^{−γ} Σ_k F(θ^k; ·). A Model keeps scratch space
 // for its methods, so one Model must not be used by several goroutines at
@@ -117,7 +117,7 @@ type workspace struct {
 // rand.New(rand.NewPCG(cfg.Seed, 0)): unit k (pair k when Symmetric) takes
 // the k-th group of 1+2d normal draws, c first, then a. A model of width N is
 // therefore the first N units of the model of width 2N with the same seed
-// (coupling, MATH.md section 5). Cost O(N·d), serial. Errors wrap
+// (coupling, docs/mathematics.md §5.1). Cost O(N·d), serial. Errors wrap
 // graphs.ErrParameter or graphs.ErrTooLarge and name the field.
 func NewModel(cfg ModelConfig) (*Model, error) {
 	if err := cfg.check("NewModel"); err != nil {
@@ -359,7 +359,7 @@ func (m *Model) Predict(dst []float64, b *Samples) error {
 		return err
 	}
 	if len(dst) != nb {
-		return fmt.Errorf("asymptotic: Predict: len(dst)=%d, want B=%d: %w", len(dst), nb, graphs.ErrShape)
+		return fmt.Errorf("shallow: Predict: len(dst)=%d, want B=%d: %w", len(dst), nb, graphs.ErrShape)
 	}
 	m.forward(dst, m.view(b, nb), nil)
 	return nil
@@ -376,7 +376,7 @@ func (m *Model) LossGrad(gc, ga []float64, b *Samples) (float64, error) {
 	}
 	p := 2 * m.D
 	if nb == 0 || len(b.Y) != nb || len(gc) != m.N || len(ga) != m.N*p {
-		return 0, fmt.Errorf("asymptotic: LossGrad: B=%d, len(Y)=%d, len(gc)=%d, len(ga)=%d, want B ≥ 1, N=%d, N·2d=%d: %w",
+		return 0, fmt.Errorf("shallow: LossGrad: B=%d, len(Y)=%d, len(gc)=%d, len(ga)=%d, want B ≥ 1, N=%d, N·2d=%d: %w",
 			nb, len(b.Y), len(gc), len(ga), m.N, m.N*p, graphs.ErrShape)
 	}
 	v := m.view(b, nb)
@@ -392,7 +392,7 @@ func (m *Model) LossGrad(gc, ga []float64, b *Samples) (float64, error) {
 	return loss, nil
 }
 
-// Step takes one SGD step on the batch b (MATH.md section 3):
+// Step takes one SGD step on the batch b (docs/mathematics.md §3.3):
 //
 //	θ^k ← θ^k + (α / N^{2−γ}) (1/B) Σ_b (y_b − ŷ_b) ∇_θ F(θ^k; φ_b),
 //
@@ -406,10 +406,10 @@ func (m *Model) Step(b *Samples, alpha float64) (float64, error) {
 		return 0, err
 	}
 	if nb == 0 || len(b.Y) != nb {
-		return 0, fmt.Errorf("asymptotic: Step: B=%d, len(Y)=%d, want B ≥ 1 targets: %w", nb, len(b.Y), graphs.ErrShape)
+		return 0, fmt.Errorf("shallow: Step: B=%d, len(Y)=%d, want B ≥ 1 targets: %w", nb, len(b.Y), graphs.ErrShape)
 	}
 	if math.IsNaN(alpha) || math.IsInf(alpha, 0) {
-		return 0, fmt.Errorf("asymptotic: Step: alpha=%v not finite: %w", alpha, graphs.ErrParameter)
+		return 0, fmt.Errorf("shallow: Step: alpha=%v not finite: %w", alpha, graphs.ErrParameter)
 	}
 	v := m.view(b, nb)
 	loss := m.residuals(v, b.Y)
@@ -443,7 +443,7 @@ func (m *Model) update(v view, alpha float64) {
 // Moments are moments of the distribution μ of the units θ = (c, a): the
 // empirical measure of a network's N units, E_N[f] = (1/N) Σ_k f(θ^k)
 // (Model.Moments), or the mean-field limit μ_t (limits/meanfield). In
-// MATH.md 4.2's symbols, MeanCA is b = E[c a], MeanAA is Q = E[a aᵀ] and
+// docs/mathematics.md §4.2's symbols, MeanCA is b = E[c a], MeanAA is Q = E[a aᵀ] and
 // MeanC2 is q = E[c²], the state of the moment ODE of linear σ; with σ the
 // identity the network is ŷ = N^{1−γ} b·φ.
 type Moments struct {
@@ -461,7 +461,7 @@ func (mo Moments) Dim() int { return len(mo.MeanCA) }
 // be Dim() (a mismatch panics: the caller controls the shape). Cost O(dim).
 func (mo Moments) Output(phi []float64) float64 {
 	if len(phi) != len(mo.MeanCA) {
-		panic(fmt.Sprintf("asymptotic: Moments.Output: len(phi)=%d != dim=%d", len(phi), len(mo.MeanCA)))
+		panic(fmt.Sprintf("shallow: Moments.Output: len(phi)=%d != dim=%d", len(phi), len(mo.MeanCA)))
 	}
 	var s float64
 	for i, b := range mo.MeanCA {

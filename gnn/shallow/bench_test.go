@@ -1,4 +1,4 @@
-package asymptotic
+package shallow
 
 import (
 	"math"

@@ -1,4 +1,4 @@
-package asymptotic
+package shallow
 
 import (
 	"bufio"
@@ -18,7 +18,7 @@ func (r *Run) WriteJSON(path string) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", " ")
 		if err := enc.Encode(r); err != nil {
-			return fmt.Errorf("asymptotic: WriteJSON %s: %w", path, err)
+			return fmt.Errorf("shallow: WriteJSON %s: %w", path, err)
 		}
 		return nil
 	})
@@ -83,7 +83,7 @@ func (r *Run) writeCSV(w io.Writer) error {
 		bw.WriteByte('\n')
 	}
 	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("asymptotic: WriteCSV: %w", err)
+		return fmt.Errorf("shallow: WriteCSV: %w", err)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package asymptotic
+package shallow
 
 import (
 	"github.com/gnnwb/gnnwb/graphs/graphstest"

@@ -1,4 +1,4 @@
-package asymptotic
+package shallow
 
 import (
 	"math"
@@ -7,7 +7,7 @@ import (
 )
 
 // validActivation reports whether a is one of the five kinds the model runs
-// (the activations of MATH.md section 0; not activation.ELU).
+// (the activations of docs/mathematics.md §0; not activation.ELU).
 func validActivation(a activation.Kind) bool { return a.Valid() && a != activation.ELU }
 
 const twoOverSqrtPi = 2 / math.SqrtPi
@@ -35,7 +35,7 @@ func apply(a activation.Kind, z []float64) {
 			z[i] = math.Erf(v)
 		}
 	default:
-		panic("asymptotic: unknown activation " + a.String())
+		panic("shallow: unknown activation " + a.String())
 	}
 }
 
@@ -74,7 +74,7 @@ func applyDeriv(a activation.Kind, z, ds []float64) {
 			ds[i] = twoOverSqrtPi * math.Exp(-v*v)
 		}
 	default:
-		panic("asymptotic: unknown activation " + a.String())
+		panic("shallow: unknown activation " + a.String())
 	}
 }
 
@@ -108,6 +108,6 @@ func derivFromValue(a activation.Kind, s, z, ds []float64) {
 			ds[i] = twoOverSqrtPi * math.Exp(-v*v)
 		}
 	default:
-		panic("asymptotic: unknown activation " + a.String())
+		panic("shallow: unknown activation " + a.String())
 	}
 }

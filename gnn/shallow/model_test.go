@@ -1,4 +1,4 @@
-package asymptotic
+package shallow
 
 import (
 	"errors"
@@ -41,7 +41,7 @@ func randomBatch(rng *rand.Rand, d, nb int, v Variant) *Samples {
 	return b
 }
 
-// refOutput is ŷ_b written straight from MATH.md section 3, one unit and
+// refOutput is ŷ_b written straight from docs/mathematics.md §3, one unit and
 // one entry at a time, with activation.Kind.Eval: the reference for forward.
 func refOutput(m *Model, b *Samples) []float64 {
 	p := 2 * m.D
@@ -218,7 +218,7 @@ func TestStepHandComputed(t *testing.T) {
 }
 
 // TestStepIsScaledGradient: Step moves θ by −η ∇ℓ with η = α N^{2γ−2}
-// (MATH.md section 3), for γ = ½ and 1 and both variants.
+// (docs/mathematics.md §3.3), for γ = ½ and 1 and both variants.
 func TestStepIsScaledGradient(t *testing.T) {
 	for _, v := range []Variant{ModelA, ModelB} {
 		for _, gamma := range []float64{0.5, 0.8, 1} {

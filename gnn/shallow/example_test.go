@@ -1,4 +1,4 @@
-package asymptotic_test
+package shallow_test
 
 import (
 	"context"
@@ -6,16 +6,16 @@ import (
 	"log"
 
 	"github.com/gnnwb/gnnwb/gnn/activation"
-	"github.com/gnnwb/gnnwb/gnn/asymptotic"
+	"github.com/gnnwb/gnnwb/gnn/shallow"
 )
 
 // A model of width N is the prefix of the model of width 2N with the same
 // seed (coupling).
 func ExampleNewModel() {
-	cfg := asymptotic.ModelConfig{Width: 4, Dim: 1, Gamma: 1, Activation: activation.Tanh, Sc: 1, Sw: 1, Seed: 7}
-	small, _ := asymptotic.NewModel(cfg)
+	cfg := shallow.ModelConfig{Width: 4, Dim: 1, Gamma: 1, Activation: activation.Tanh, Sc: 1, Sw: 1, Seed: 7}
+	small, _ := shallow.NewModel(cfg)
 	cfg.Width = 8
-	big, _ := asymptotic.NewModel(cfg)
+	big, _ := shallow.NewModel(cfg)
 	fmt.Println(len(small.C), len(small.A), small.C[3] == big.C[3], small.A[7] == big.A[7])
 	// Output: 4 8 true true
 }
@@ -24,15 +24,15 @@ func ExampleNewModel() {
 // X(u) = 2u − 1, M(u) = 1 and Y(u) = 3(2u − 1): the least-squares optimum
 // is b = (3, 0) with zero loss.
 func ExampleTrain() {
-	s := &asymptotic.FuncSampler{
+	s := &shallow.FuncSampler{
 		D: 1,
 		X: func(u float64, dst []float64) { dst[0] = 2*u - 1 },
 		M: func(u float64, dst []float64) { dst[0] = 1 },
 		Y: func(u float64) float64 { return 3 * (2*u - 1) },
 	}
-	cfg := asymptotic.DefaultConfig()
+	cfg := shallow.DefaultConfig()
 	cfg.Width, cfg.Activation, cfg.Time, cfg.Times = 100, activation.Identity, 20, []float64{0, 20}
-	run, err := asymptotic.Train(context.Background(), cfg, s)
+	run, err := shallow.Train(context.Background(), cfg, s)
 	if err != nil {
 		log.Fatal(err)
 	}

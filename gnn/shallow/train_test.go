@@ -1,4 +1,4 @@
-package asymptotic
+package shallow
 
 import (
 	"context"
@@ -194,7 +194,7 @@ func TestLatentCoupling(t *testing.T) {
 }
 
 // TestLinearConvergesToLeastSquares: with σ = identity and γ = 1 the network
-// is ŷ = b·φ, b = E_N[c a] (MATH.md 4.2). For φ = (P1, P2)(u) and
+// is ŷ = b·φ, b = E_N[c a] (docs/mathematics.md §4.2). For φ = (P1, P2)(u) and
 // y = P1 + 2 P2 + P3, Σ = E[φφᵀ] = diag(1/3, 1/5), r = E[yφ] = (1/3, 2/5),
 // so b* = Σ⁻¹r = (1, 2) and the least-squares optimum is
 // L* = ½ E[P3²] = 1/14.
