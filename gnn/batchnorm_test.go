@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/gnnwb/gnnwb/gnn/activation"
+	"github.com/gnnwb/gnnwb/gnn/internal/gnntest"
 	"github.com/gnnwb/gnnwb/graphs"
 )
 
@@ -30,7 +31,7 @@ func TestGradBatchNorm(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(tc.n), 1))
-			h := randSlice(rng, tc.n*tc.d, 2)
+			h := gnntest.RandSlice(rng, tc.n*tc.d, 2)
 			bn := NewBatchNorm(tc.d)
 			initRandom(bn, 6) // γ, β random; running statistics kept
 			for k := range bn.RunVar {
@@ -130,7 +131,7 @@ func xuBatch(t *testing.T, d int) (*Batch, []float64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return b, randSlice(rand.New(rand.NewPCG(5, 5)), b.NumNodes()*d, 1)
+	return b, gnntest.RandSlice(rand.New(rand.NewPCG(5, 5)), b.NumNodes()*d, 1)
 }
 
 // TestGradXuGraphModel checks the whole graph model built with BatchNorm

@@ -1,60 +1,16 @@
 package gnn
 
 import (
+	"github.com/gnnwb/gnnwb/gnn/internal/gnntest"
 	"github.com/gnnwb/gnnwb/graphs/aggregation"
 
 	"github.com/gnnwb/gnnwb/internal/parallel"
 	"math/rand/v2"
-	"slices"
 	"testing"
 
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/graphs/sparse"
 )
-
-// randomCSR builds a graph with n nodes and about entries stored entries:
-// undirected graphs get entries/2 random pairs (duplicates and loops
-// dropped), directed ones exactly perRow = entries/n distinct senders per
-// row, built directly as CSR (for the 10^7-edge benchmark).
-func randomCSR(tb testing.TB, n, entries int, directed bool, seed uint64) graphs.Graph {
-	rng := rand.New(rand.NewPCG(seed, 11))
-	if !directed {
-		es := make([]graphs.Edge, entries/2)
-		for k := range es {
-			u, v := rng.IntN(n), rng.IntN(n)
-			for u == v {
-				v = rng.IntN(n)
-			}
-			es[k] = graphs.Edge{U: u, V: v}
-		}
-		g, err := graphs.FromEdges(n, es, graphs.Undirected|graphs.MergeMax)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		return g
-	}
-	per := entries / n
-	off := make([]int, n+1)
-	idx := make([]int32, 0, n*per)
-	row := make([]int32, 0, per)
-	for i := range n {
-		row = row[:0]
-		for len(row) < per {
-			j := int32(rng.IntN(n))
-			if !slices.Contains(row, j) {
-				row = append(row, j)
-			}
-		}
-		slices.Sort(row)
-		idx = append(idx, row...)
-		off[i+1] = len(idx)
-	}
-	g, err := graphs.FromCSR(off, idx, nil, true)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return g
-}
 
 type gcnShape struct {
 	name           string
@@ -77,7 +33,7 @@ var gcnShapes = []gcnShape{
 // GCN (hidden 16, ReLU, dropout 0.5, Adam lr 0.01, weight decay 5e-4 on all
 // parameters as the PyTorch peer bench/peers/gcn_torch.py).
 func gcnSetup(tb testing.TB, s gcnShape) (*Model, *Batch, Features, []int32, []int32, *Adam) {
-	g := randomCSR(tb, s.n, s.entries, false, 1)
+	g := gnntest.RandomCSR(tb, s.n, s.entries, false, 1)
 	rng := rand.New(rand.NewPCG(2, 2))
 	X := make([]float64, s.n*s.d)
 	for e := range X {
@@ -142,11 +98,11 @@ func BenchmarkGCNEpoch(b *testing.B) {
 			epoch() // warm-up: operators and buffers
 			b.ReportAllocs()
 			b.ResetTimer()
-			start := cpuClock()
+			start := gnntest.CPUClock()
 			for b.Loop() {
 				epoch()
 			}
-			reportCPU(b, start)
+			gnntest.ReportCPU(b, start)
 		})
 	}
 }
@@ -157,21 +113,21 @@ func BenchmarkGCNEpoch(b *testing.B) {
 // once.
 func BenchmarkAggregate(b *testing.B) {
 	const n, per, d = 1_000_000, 10, 64
-	g := randomCSR(b, n, n*per, true, 3)
+	g := gnntest.RandomCSR(b, n, n*per, true, 3)
 	op, err := aggregation.GCN.Operator(g, 1)
 	if err != nil {
 		b.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(4, 4))
-	h := randSlice(rng, n*d, 1)
+	h := gnntest.RandSlice(rng, n*d, 1)
 	dst := make([]float64, n*d)
 	b.SetBytes(int64(op.NumEntries())*(4+8+8*d) + int64(n)*8*d)
 	b.ReportAllocs()
-	start := cpuClock()
+	start := gnntest.CPUClock()
 	for b.Loop() {
 		op.Apply(dst, h, d)
 	}
-	reportCPU(b, start)
+	gnntest.ReportCPU(b, start)
 }
 
 // BenchmarkMemoryBandwidth measures the machine's sustainable memory
@@ -206,14 +162,14 @@ func BenchmarkGINGraphStep(b *testing.B) {
 	const graphsPer, nodes, d, hidden, classes = 32, 18, 7, 64, 2
 	gs := make([]graphs.Graph, graphsPer)
 	for k := range gs {
-		gs[k] = randomCSR(b, nodes, 2*nodes, false, uint64(k))
+		gs[k] = gnntest.RandomCSR(b, nodes, 2*nodes, false, uint64(k))
 	}
 	batch, err := Join(gs)
 	if err != nil {
 		b.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(1, 1))
-	x := randSlice(rng, batch.NumNodes()*d, 1)
+	x := gnntest.RandSlice(rng, batch.NumNodes()*d, 1)
 	y := make([]int32, graphsPer)
 	for k := range y {
 		y[k] = int32(k % classes)
@@ -257,11 +213,11 @@ func BenchmarkGINGraphStep(b *testing.B) {
 			run()
 			b.ReportAllocs()
 			b.ResetTimer()
-			start := cpuClock()
+			start := gnntest.CPUClock()
 			for b.Loop() {
 				run()
 			}
-			reportCPU(b, start)
+			gnntest.ReportCPU(b, start)
 		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gnnwb/gnnwb/gnn/activation"
+	"github.com/gnnwb/gnnwb/gnn/internal/gnntest"
 	"github.com/gnnwb/gnnwb/graphs"
 )
 
@@ -19,7 +20,7 @@ func TestLayersDeterminism(t *testing.T) {
 	g := testGraph(t, 1300, 0.004, true, true, 8)
 	const in, out = 40, 9
 	rng := rand.New(rand.NewPCG(8, 8))
-	h := randSlice(rng, g.NumNodes()*in, 1)
+	h := gnntest.RandSlice(rng, g.NumNodes()*in, 1)
 	makers := map[string]func() Module{
 		"gcn":  func() Module { return NewGCNConv(in, out) },
 		"sage": func() Module { return NewSAGEConv(in, out) },

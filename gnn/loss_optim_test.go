@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/gnnwb/gnnwb/gnn/internal/gnntest"
 	"github.com/gnnwb/gnnwb/graphs"
 )
 
@@ -16,13 +17,13 @@ func lossGradCheck(t *testing.T, name string, x []float64, f func(grad []float64
 	scratch := make([]float64, len(x))
 	for e := range x {
 		x0 := x[e]
-		x[e] = x0 + fdStep
+		x[e] = x0 + gnntest.FDStep
 		lp := f(scratch)
-		x[e] = x0 - fdStep
+		x[e] = x0 - gnntest.FDStep
 		lm := f(scratch)
 		x[e] = x0
-		num := (lp - lm) / (2 * fdStep)
-		if re := relErr(grad[e], num); re > fdTol {
+		num := (lp - lm) / (2 * gnntest.FDStep)
+		if re := gnntest.RelErr(grad[e], num); re > gnntest.FDTol {
 			t.Fatalf("%s: grad[%d] = %.12g, finite difference %.12g (rel err %.2g)", name, e, grad[e], num, re)
 		}
 	}
@@ -31,12 +32,12 @@ func lossGradCheck(t *testing.T, name string, x []float64, f func(grad []float64
 func TestLossGradients(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	const n, c = 7, 4
-	z := randSlice(rng, n*c, 3)
+	z := gnntest.RandSlice(rng, n*c, 3)
 	y := make([]int32, n)
 	for i := range y {
 		y[i] = int32(rng.IntN(c))
 	}
-	target := randSlice(rng, n*c, 1)
+	target := gnntest.RandSlice(rng, n*c, 1)
 	for _, tc := range []struct {
 		name string
 		rows []int32
