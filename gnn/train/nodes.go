@@ -1,10 +1,11 @@
-package gnn
+package train
 
 import (
 	"context"
 	"fmt"
 	"time"
 
+	"github.com/gnnwb/gnnwb/gnn"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/parallel"
 )
@@ -35,12 +36,12 @@ const (
 	SelectValLoss
 )
 
-// NodeTrainConfig configures TrainNodes. DefaultNodeTrainConfig gives Kipf
+// NodeConfig configures Nodes. DefaultNodeConfig gives Kipf
 // & Welling's settings.
-type NodeTrainConfig struct {
+type NodeConfig struct {
 	Kind        string // gcn, sage, gin, gat
 	Hidden      int
-	Model       ModelOptions
+	Model       gnn.ModelOptions
 	Epochs      int
 	LR          float64
 	WeightDecay float64
@@ -76,17 +77,17 @@ type NodeTrainConfig struct {
 	Progress func(done, total int64)
 }
 
-// DefaultNodeTrainConfig returns Kipf & Welling's (2017) settings for kind:
+// DefaultNodeConfig returns Kipf & Welling's (2017) settings for kind:
 // hidden 16, dropout 0.5, Adam lr 0.01, weight decay 5e-4 on the first
 // layer, 200 epochs, window early stopping 10, seed 1. For gat, Veličković
 // et al.'s: 8 heads of 8 channels, dropout and attention dropout 0.6, lr
 // 0.005, patience 100 on validation loss, best parameters restored.
-func DefaultNodeTrainConfig(kind string) NodeTrainConfig {
-	c := NodeTrainConfig{Kind: kind, Hidden: 16, Model: ModelOptions{Dropout: 0.5}, Epochs: 200, LR: 0.01,
+func DefaultNodeConfig(kind string) NodeConfig {
+	c := NodeConfig{Kind: kind, Hidden: 16, Model: gnn.ModelOptions{Dropout: 0.5}, Epochs: 200, LR: 0.01,
 		WeightDecay: 5e-4, Seed: 1, Stop: StopWindow, Window: 10}
-	if kind == KindGAT {
+	if kind == gnn.KindGAT {
 		c.Hidden, c.LR = 8, 0.005
-		c.Model = ModelOptions{Dropout: 0.6, AttnDropout: 0.6, Heads: 8, DecayAll: true}
+		c.Model = gnn.ModelOptions{Dropout: 0.6, AttnDropout: 0.6, Heads: 8, DecayAll: true}
 		c.Stop, c.Patience, c.Select, c.RestoreBest = StopPatience, 100, SelectValLoss, true
 	}
 	return c
@@ -101,15 +102,15 @@ type EpochStats struct {
 	TestLoss, TestAcc   float64
 }
 
-// Result is the outcome of TrainNodes or TrainGraphs.
+// Result is the outcome of Nodes or Graphs.
 type Result struct {
 	History   []EpochStats
 	BestEpoch int     // by Select
 	Epochs    int     // epochs run
 	Stopped   bool    // early stopping triggered
-	TestAcc   float64 // see NodeTrainConfig.RestoreBest
+	TestAcc   float64 // see NodeConfig.RestoreBest
 	ValAcc    float64
-	Model     *Model
+	Model     *gnn.Model
 }
 
 // stepKey is the randomness key of optimiser step t: stream (seed, t).
@@ -120,13 +121,13 @@ func stepKey(seed uint64, t int) uint64 {
 func checkIndex(fn, what string, idx []int32, n int) error {
 	for _, i := range idx {
 		if i < 0 || int(i) >= n {
-			return fmt.Errorf("gnn: %s: %s index %d not in [0,%d): %w", fn, what, i, n, graphs.ErrNodeID)
+			return fmt.Errorf("train: %s: %s index %d not in [0,%d): %w", fn, what, i, n, graphs.ErrNodeID)
 		}
 	}
 	return nil
 }
 
-// TrainNodes trains a node classifier full-batch on the fixed graph g with
+// Nodes trains a node classifier full-batch on the fixed graph g with
 // features x (dense n×d row-major, d = len(x.Dense)/n, or sparse n×d; kept,
 // not copied; cfg.SparseFeatures chooses the form the first layer reads)
 // and labels y
@@ -137,27 +138,27 @@ func checkIndex(fn, what string, idx []int32, n int) error {
 //
 // Step t (0-based epoch) draws its dropout masks from the stream (Seed, t),
 // so the run is bit-identical for any GOMAXPROCS and across checkpoint and
-// resume. When ctx is cancelled, TrainNodes writes a checkpoint (if
+// resume. When ctx is cancelled, Nodes writes a checkpoint (if
 // CheckpointPath is set) after the last completed epoch and returns an error
 // wrapping ctx.Err(). Without validation nodes, early stopping and the best
 // epoch are disabled (TestAcc is the last epoch's). Other errors wrap
 // graphs.ErrShape, ErrParameter,
 // ErrNodeID or ErrFormat (a bad checkpoint file). Cost per epoch: two
 // forward passes and one backward pass.
-func TrainNodes(ctx context.Context, cfg NodeTrainConfig, g graphs.Graph, x Features, y []int32, train, val, test []int32) (Result, error) {
-	const fn = "TrainNodes"
+func Nodes(ctx context.Context, cfg NodeConfig, g graphs.Graph, x gnn.Features, y []int32, train, val, test []int32) (Result, error) {
+	const fn = "Nodes"
 	n := g.NumNodes()
-	d, err := x.columns(fn, n)
+	d, err := x.Cols(n)
 	if err != nil {
-		return Result{}, err
+		return Result{}, fmt.Errorf("train: %s: %w", fn, err)
 	}
 	if len(y) != n {
-		return Result{}, fmt.Errorf("gnn: %s: n=%d len(y)=%d: %w", fn, n, len(y), graphs.ErrShape)
+		return Result{}, fmt.Errorf("train: %s: n=%d len(y)=%d: %w", fn, n, len(y), graphs.ErrShape)
 	}
 	C := 0
 	for i, c := range y {
 		if c < 0 {
-			return Result{}, fmt.Errorf("gnn: %s: y[%d]=%d is negative: %w", fn, i, c, graphs.ErrParameter)
+			return Result{}, fmt.Errorf("train: %s: y[%d]=%d is negative: %w", fn, i, c, graphs.ErrParameter)
 		}
 		C = max(C, int(c)+1)
 	}
@@ -170,33 +171,33 @@ func TrainNodes(ctx context.Context, cfg NodeTrainConfig, g graphs.Graph, x Feat
 		}
 	}
 	if len(train) == 0 {
-		return Result{}, fmt.Errorf("gnn: %s: empty training set: %w", fn, graphs.ErrParameter)
+		return Result{}, fmt.Errorf("train: %s: empty training set: %w", fn, graphs.ErrParameter)
 	}
 	if cfg.Epochs < 0 || !(cfg.LR > 0) || !(cfg.WeightDecay >= 0) {
-		return Result{}, fmt.Errorf("gnn: %s: Epochs=%d LR=%v WeightDecay=%v: %w", fn, cfg.Epochs, cfg.LR, cfg.WeightDecay, graphs.ErrParameter)
+		return Result{}, fmt.Errorf("train: %s: Epochs=%d LR=%v WeightDecay=%v: %w", fn, cfg.Epochs, cfg.LR, cfg.WeightDecay, graphs.ErrParameter)
 	}
 	if (cfg.Stop == StopWindow && cfg.Window <= 0) || (cfg.Stop == StopPatience && cfg.Patience <= 0) || cfg.Stop < StopNone || cfg.Stop > StopPatience {
-		return Result{}, fmt.Errorf("gnn: %s: Stop=%d Window=%d Patience=%d: %w", fn, cfg.Stop, cfg.Window, cfg.Patience, graphs.ErrParameter)
+		return Result{}, fmt.Errorf("train: %s: Stop=%d Window=%d Patience=%d: %w", fn, cfg.Stop, cfg.Window, cfg.Patience, graphs.ErrParameter)
 	}
 	if cfg.Resume && cfg.CheckpointPath == "" {
-		return Result{}, fmt.Errorf("gnn: %s: Resume without CheckpointPath: %w", fn, graphs.ErrParameter)
+		return Result{}, fmt.Errorf("train: %s: Resume without CheckpointPath: %w", fn, graphs.ErrParameter)
 	}
-	model, err := NewModel(cfg.Kind, d, cfg.Hidden, C, cfg.Model)
+	model, err := gnn.NewModel(cfg.Kind, d, cfg.Hidden, C, cfg.Model)
 	if err != nil {
 		return Result{}, err
 	}
 	model.Init(cfg.Seed)
-	feat, err := x.input(n, d, cfg.SparseFeatures, model.Sparse())
+	feat, err := model.Input(x, n, cfg.SparseFeatures)
 	if err != nil {
 		return Result{}, err
 	}
 	ps := model.Params()
-	opt := NewAdam(cfg.LR, cfg.WeightDecay)
+	opt := gnn.NewAdam(cfg.LR, cfg.WeightDecay)
 	st, save, err := startCheckpoint(cfg.CheckpointPath, cfg.Resume, "nodes", cfg.Kind, cfg.Seed, ps, opt)
 	if err != nil {
 		return Result{}, err
 	}
-	b := NewBatch(g)
+	b := gnn.NewBatch(g)
 	logits := make([]float64, n*C)
 	grad := make([]float64, n*C)
 	last := time.Now()
@@ -206,11 +207,11 @@ func TrainNodes(ctx context.Context, cfg NodeTrainConfig, g graphs.Graph, x Feat
 			if serr := save(); serr != nil {
 				return Result{}, serr
 			}
-			return Result{}, fmt.Errorf("gnn: %s: cancelled after epoch %d: %w", fn, st.Epoch, err)
+			return Result{}, fmt.Errorf("train: %s: cancelled after epoch %d: %w", fn, st.Epoch, err)
 		}
 		e := st.Epoch
 		b.Train, b.Key = true, stepKey(cfg.Seed, e)
-		ZeroGrad(ps)
+		gnn.ZeroGrad(ps)
 		if err := model.Forward(logits, feat, b); err != nil {
 			return Result{}, err
 		}
@@ -266,7 +267,7 @@ func TrainNodes(ctx context.Context, cfg NodeTrainConfig, g graphs.Graph, x Feat
 
 // update records epoch es: the best epoch, the early-stopping counters, and
 // whether to stop.
-func (st *checkpoint) update(es EpochStats, sel Select, stop StopRule, window, patience int, ps []Param, keep bool) bool {
+func (st *checkpoint) update(es EpochStats, sel Select, stop StopRule, window, patience int, ps []gnn.Param, keep bool) bool {
 	better := false
 	switch sel {
 	case SelectValAcc:
@@ -299,7 +300,7 @@ func (st *checkpoint) update(es EpochStats, sel Select, stop StopRule, window, p
 	return false
 }
 
-func (st *checkpoint) result(ps []Param, m *Model, restore, stopped bool) Result {
+func (st *checkpoint) result(ps []gnn.Param, m *gnn.Model, restore, stopped bool) Result {
 	r := Result{History: st.History, BestEpoch: st.BestEpoch, Epochs: st.Epoch, Stopped: stopped, Model: m}
 	if len(st.History) == 0 {
 		return r

@@ -1,4 +1,4 @@
-package gnn
+package train
 
 import (
 	"context"
@@ -9,11 +9,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"slices"
 	"testing"
 
+	"github.com/gnnwb/gnnwb/gnn"
 	"github.com/gnnwb/gnnwb/graphs"
-	"github.com/gnnwb/gnnwb/graphs/sparse"
 )
 
 func TestMeanStdAndSummarise(t *testing.T) {
@@ -45,7 +44,7 @@ func TestMeanStdAndSummarise(t *testing.T) {
 
 func TestRepeatNodesEqualsSingleRuns(t *testing.T) {
 	g, X, y, train, val, test := plantedPartition(t, 90, 3, 6, 0.2, 0.02, 1, 4)
-	cfg := DefaultNodeTrainConfig(KindGCN)
+	cfg := DefaultNodeConfig(gnn.KindGCN)
 	cfg.Epochs, cfg.Seed = 15, 7
 	var calls, last int64
 	cfg.Progress = func(done, total int64) {
@@ -54,7 +53,7 @@ func TestRepeatNodesEqualsSingleRuns(t *testing.T) {
 		}
 		calls, last = calls+1, done
 	}
-	sum, err := RepeatNodes(context.Background(), cfg, 3, "", g, Features{Dense: X}, y, Split{train, val, test})
+	sum, err := RepeatNodes(context.Background(), cfg, 3, "", g, gnn.Features{Dense: X}, y, Split{train, val, test})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,12 +64,12 @@ func TestRepeatNodesEqualsSingleRuns(t *testing.T) {
 	for r, run := range sum.Runs {
 		c := cfg
 		c.Seed, c.Progress = 7+uint64(r), nil
-		res, err := TrainNodes(context.Background(), c, g, Features{Dense: X}, y, train, val, test)
+		res, err := Nodes(context.Background(), c, g, gnn.Features{Dense: X}, y, train, val, test)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if run.Seed != c.Seed || run.TestAcc != res.TestAcc || run.ValAcc != res.ValAcc || run.Epochs != res.Epochs || run.BestEpoch != res.BestEpoch {
-			t.Fatalf("run %d = %+v, TrainNodes gives %+v", r, run, res)
+			t.Fatalf("run %d = %+v, Nodes gives %+v", r, run, res)
 		}
 		accs = append(accs, res.TestAcc)
 	}
@@ -82,7 +81,7 @@ func TestRepeatNodesEqualsSingleRuns(t *testing.T) {
 	// resumes the finished runs to the same summary.
 	dir := filepath.Join(t.TempDir(), "ck")
 	cfg.Progress = nil
-	a, err := RepeatNodes(context.Background(), cfg, 3, dir, g, Features{Dense: X}, y, Split{train, val, test})
+	a, err := RepeatNodes(context.Background(), cfg, 3, dir, g, gnn.Features{Dense: X}, y, Split{train, val, test})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +89,7 @@ func TestRepeatNodesEqualsSingleRuns(t *testing.T) {
 	if len(files) != 3 || files[0].Name() != "fold00-seed7.ckpt" {
 		t.Fatalf("checkpoint files %v", files)
 	}
-	b, err := RepeatNodes(context.Background(), cfg, 3, dir, g, Features{Dense: X}, y, Split{train, val, test})
+	b, err := RepeatNodes(context.Background(), cfg, 3, dir, g, gnn.Features{Dense: X}, y, Split{train, val, test})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +117,7 @@ func TestCrossValidateEqualsSingleRuns(t *testing.T) {
 			}
 		}
 	}
-	cfg := DefaultGraphTrainConfig(KindGIN)
+	cfg := DefaultGraphConfig(gnn.KindGIN)
 	cfg.Hidden, cfg.Epochs, cfg.BatchSize = 8, 3, 8
 	sum, err := CrossValidate(context.Background(), cfg, folds, 2, "", gs, X, y)
 	if err != nil {
@@ -134,13 +133,13 @@ func TestCrossValidateEqualsSingleRuns(t *testing.T) {
 		for r := range 2 {
 			c := cfg
 			c.Seed = cfg.Seed + uint64(r)
-			res, err := TrainGraphs(context.Background(), c, gs, X, y, folds[f].Train, folds[f].Val, folds[f].Test)
+			res, err := Graphs(context.Background(), c, gs, X, y, folds[f].Train, folds[f].Val, folds[f].Test)
 			if err != nil {
 				t.Fatal(err)
 			}
 			got := sum.Runs[2*f+r]
 			if got.Fold != f || got.Seed != c.Seed || got.TestAcc != res.TestAcc || got.BestEpoch != res.BestEpoch {
-				t.Fatalf("fold %d seed %d: %+v, TrainGraphs gives %+v", f, c.Seed, got, res)
+				t.Fatalf("fold %d seed %d: %+v, Graphs gives %+v", f, c.Seed, got, res)
 			}
 			m += res.TestAcc / 2
 			for e, h := range res.History {
@@ -193,52 +192,23 @@ func TestCurveMax(t *testing.T) {
 
 func TestRepeatErrors(t *testing.T) {
 	g, X, y, train, val, test := plantedPartition(t, 30, 3, 4, 0.2, 0.02, 1, 4)
-	cfg := DefaultNodeTrainConfig(KindGCN)
-	if _, err := RepeatNodes(context.Background(), cfg, 0, "", g, Features{Dense: X}, y, Split{train, val, test}); !errors.Is(err, graphs.ErrParameter) {
+	cfg := DefaultNodeConfig(gnn.KindGCN)
+	if _, err := RepeatNodes(context.Background(), cfg, 0, "", g, gnn.Features{Dense: X}, y, Split{train, val, test}); !errors.Is(err, graphs.ErrParameter) {
 		t.Fatalf("runs 0: %v", err)
 	}
 	cfg.LR = -1
-	if _, err := RepeatNodes(context.Background(), cfg, 1, "", g, Features{Dense: X}, y, Split{train, val, test}); !errors.Is(err, graphs.ErrParameter) {
+	if _, err := RepeatNodes(context.Background(), cfg, 1, "", g, gnn.Features{Dense: X}, y, Split{train, val, test}); !errors.Is(err, graphs.ErrParameter) {
 		t.Fatalf("bad LR: %v", err)
 	}
 	gs, GX, gy, _, _, _ := graphTask(t, 6, 1)
-	if _, err := CrossValidate(context.Background(), DefaultGraphTrainConfig(KindGIN), nil, 1, "", gs, GX, gy); !errors.Is(err, graphs.ErrParameter) {
+	if _, err := CrossValidate(context.Background(), DefaultGraphConfig(gnn.KindGIN), nil, 1, "", gs, GX, gy); !errors.Is(err, graphs.ErrParameter) {
 		t.Fatalf("no folds: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := RepeatNodes(ctx, DefaultNodeTrainConfig(KindGCN), 2, "", g, Features{Dense: X}, y, Split{train, val, test}); !errors.Is(err, context.Canceled) {
+	if _, err := RepeatNodes(ctx, DefaultNodeConfig(gnn.KindGCN), 2, "", g, gnn.Features{Dense: X}, y, Split{train, val, test}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled: %v", err)
 	}
-}
-
-func TestRowNormalize(t *testing.T) {
-	X := []float64{1, 1, 2, 0, 0, 0, 0, 3, 0}
-	got, err := RowNormalize(X, 3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []float64{0.25, 0.25, 0.5, 0, 0, 0, 0, 1, 0}
-	for k := range want {
-		if got[k] != want[k] {
-			t.Fatalf("RowNormalize = %v, want %v", got, want)
-		}
-	}
-	if X[0] != 1 {
-		t.Fatal("input modified")
-	}
-	for _, d := range []int{0, 2} {
-		if _, err := RowNormalize(X, d); !errors.Is(err, graphs.ErrShape) {
-			t.Fatalf("d=%d: %v", d, err)
-		}
-	}
-}
-
-func ExampleRowNormalize() {
-	// Two nodes with three binary features each.
-	X, _ := RowNormalize([]float64{1, 0, 1, 1, 1, 1}, 3)
-	fmt.Printf("%.3f\n", X)
-	// Output: [0.500 0.000 0.500 0.333 0.333 0.333]
 }
 
 func ExampleRepeatNodes() {
@@ -250,9 +220,9 @@ func ExampleRepeatNodes() {
 	}
 	X := []float64{1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1}
 	y := []int32{0, 0, 1, 1}
-	cfg := DefaultNodeTrainConfig(KindGCN)
+	cfg := DefaultNodeConfig(gnn.KindGCN)
 	cfg.Epochs = 5
-	sum, err := RepeatNodes(context.Background(), cfg, 3, "", g, Features{Dense: X}, y, Split{Train: []int32{0, 3}, Val: []int32{1}, Test: []int32{2}})
+	sum, err := RepeatNodes(context.Background(), cfg, 3, "", g, gnn.Features{Dense: X}, y, Split{Train: []int32{0, 3}, Val: []int32{1}, Test: []int32{2}})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -280,7 +250,7 @@ func ExampleCrossValidate() {
 		{Train: []int32{0, 1, 4, 5}, Test: []int32{2, 3}},
 		{Train: []int32{0, 1, 2, 3}, Test: []int32{4, 5}},
 	}
-	cfg := DefaultGraphTrainConfig(KindGIN)
+	cfg := DefaultGraphConfig(gnn.KindGIN)
 	cfg.Hidden, cfg.Epochs, cfg.BatchSize = 4, 2, 2
 	sum, err := CrossValidate(context.Background(), cfg, folds, 2, "", gs, X, y)
 	if err != nil {
@@ -288,27 +258,4 @@ func ExampleCrossValidate() {
 	}
 	fmt.Println(len(sum.Runs), "runs; last: fold", sum.Runs[5].Fold, "seed", sum.Runs[5].Seed)
 	// Output: 6 runs; last: fold 2 seed 2
-}
-
-// TestRowNormalized: the sparse row normalisation equals the dense one and
-// shares the structure of its input.
-func TestRowNormalized(t *testing.T) {
-	X := []float64{1, 1, 2, 0, 0, 0, 0, 3, 0, 0.5, 0, -0.5}
-	s, err := sparse.FromDense(4, 3, X)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := s.RowNormalized()
-	want, _ := RowNormalize(X, 3)
-	if d, err := got.Dense(); err != nil || !slices.Equal(d, want) {
-		t.Fatalf("RowNormalized = %v, want %v", d, want)
-	}
-	_, gi, _ := got.CSR()
-	_, si, sv := s.CSR()
-	if &gi[0] != &si[0] || sv[0] != 1 {
-		t.Fatal("structure copied or input modified")
-	}
-	if _, err := sparse.FromCSR(2, 3, []int{0, 1}, nil, nil); !errors.Is(err, graphs.ErrShape) {
-		t.Fatalf("inconsistent: %v", err) // such a matrix cannot be built
-	}
 }

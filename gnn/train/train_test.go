@@ -1,4 +1,4 @@
-package gnn
+package train
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/gnnwb/gnnwb/gnn"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/graphs/sparse"
 )
@@ -67,16 +68,16 @@ func plantedPartition(t testing.TB, n, k, d int, pin, pout, signal float64, seed
 
 func TestTrainNodesLearns(t *testing.T) {
 	g, X, y, train, val, test := plantedPartition(t, 300, 3, 16, 0.08, 0.005, 0.7, 1)
-	for _, kind := range []string{KindGCN, KindSAGE, KindGIN, KindGAT} {
+	for _, kind := range []string{gnn.KindGCN, gnn.KindSAGE, gnn.KindGIN, gnn.KindGAT} {
 		t.Run(kind, func(t *testing.T) {
-			cfg := DefaultNodeTrainConfig(kind)
+			cfg := DefaultNodeConfig(kind)
 			cfg.Epochs = 200
-			if kind == KindGAT {
+			if kind == gnn.KindGAT {
 				cfg.Model.Heads = 2
 				cfg.LR = 0.01
 			}
 			cfg.Stop = StopNone
-			res, err := TrainNodes(context.Background(), cfg, g, Features{Dense: X}, y, train, val, test)
+			res, err := Nodes(context.Background(), cfg, g, gnn.Features{Dense: X}, y, train, val, test)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -102,12 +103,12 @@ func TestTrainNodesResume(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	base := DefaultNodeTrainConfig(KindGCN)
+	base := DefaultNodeConfig(gnn.KindGCN)
 	base.Epochs, base.Stop = 20, StopNone
-	run := func(cfg NodeTrainConfig, procs int) (Result, error) {
+	run := func(cfg NodeConfig, procs int) (Result, error) {
 		old := runtime.GOMAXPROCS(procs)
 		defer runtime.GOMAXPROCS(old)
-		return TrainNodes(context.Background(), cfg, g, Features{Dense: X}, y, train, val, test)
+		return Nodes(context.Background(), cfg, g, gnn.Features{Dense: X}, y, train, val, test)
 	}
 	straight, err := run(base, 2)
 	if err != nil {
@@ -145,7 +146,7 @@ func TestTrainNodesResume(t *testing.T) {
 			cancel()
 		}
 	}
-	_, err = TrainNodes(ctx, cfg, g, Features{Dense: X}, y, train, val, test)
+	_, err = Nodes(ctx, cfg, g, gnn.Features{Dense: X}, y, train, val, test)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled run: err = %v, want context.Canceled", err)
 	}
@@ -157,13 +158,13 @@ func TestTrainNodesResume(t *testing.T) {
 	sameParams(t, "after cancel", resumed.Model.Params(), straight.Model.Params())
 
 	// A checkpoint of another model is refused.
-	cfg.Kind = KindSAGE
+	cfg.Kind = gnn.KindSAGE
 	if _, err := run(cfg, 1); !errors.Is(err, graphs.ErrParameter) {
 		t.Fatalf("mismatched checkpoint: err = %v", err)
 	}
 }
 
-func sameParams(t *testing.T, what string, a, b []Param) {
+func sameParams(t *testing.T, what string, a, b []gnn.Param) {
 	t.Helper()
 	for k := range a {
 		for e := range a[k].Value {
@@ -176,23 +177,23 @@ func sameParams(t *testing.T, what string, a, b []Param) {
 
 func TestTrainNodesErrors(t *testing.T) {
 	g, X, y, train, val, test := plantedPartition(t, 30, 3, 4, 0.3, 0.05, 1, 3)
-	ok := DefaultNodeTrainConfig(KindGCN)
+	ok := DefaultNodeConfig(gnn.KindGCN)
 	for _, tc := range []struct {
 		name string
-		mod  func(*NodeTrainConfig, *[]float64, *[]int32)
+		mod  func(*NodeConfig, *[]float64, *[]int32)
 		err  error
 	}{
-		{"kind", func(c *NodeTrainConfig, _ *[]float64, _ *[]int32) { c.Kind = "mlp" }, graphs.ErrParameter},
-		{"lr", func(c *NodeTrainConfig, _ *[]float64, _ *[]int32) { c.LR = math.NaN() }, graphs.ErrParameter},
-		{"dropout", func(c *NodeTrainConfig, _ *[]float64, _ *[]int32) { c.Model.Dropout = 1 }, graphs.ErrParameter},
-		{"X shape", func(_ *NodeTrainConfig, x *[]float64, _ *[]int32) { *x = (*x)[1:] }, graphs.ErrShape},
-		{"train index", func(_ *NodeTrainConfig, _ *[]float64, tr *[]int32) { *tr = []int32{30} }, graphs.ErrNodeID},
-		{"resume without path", func(c *NodeTrainConfig, _ *[]float64, _ *[]int32) { c.Resume = true }, graphs.ErrParameter},
+		{"kind", func(c *NodeConfig, _ *[]float64, _ *[]int32) { c.Kind = "mlp" }, graphs.ErrParameter},
+		{"lr", func(c *NodeConfig, _ *[]float64, _ *[]int32) { c.LR = math.NaN() }, graphs.ErrParameter},
+		{"dropout", func(c *NodeConfig, _ *[]float64, _ *[]int32) { c.Model.Dropout = 1 }, graphs.ErrParameter},
+		{"X shape", func(_ *NodeConfig, x *[]float64, _ *[]int32) { *x = (*x)[1:] }, graphs.ErrShape},
+		{"train index", func(_ *NodeConfig, _ *[]float64, tr *[]int32) { *tr = []int32{30} }, graphs.ErrNodeID},
+		{"resume without path", func(c *NodeConfig, _ *[]float64, _ *[]int32) { c.Resume = true }, graphs.ErrParameter},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg, x, tr := ok, slices.Clone(X), slices.Clone(train)
 			tc.mod(&cfg, &x, &tr)
-			if _, err := TrainNodes(context.Background(), cfg, g, Features{Dense: x}, y, tr, val, test); !errors.Is(err, tc.err) {
+			if _, err := Nodes(context.Background(), cfg, g, gnn.Features{Dense: x}, y, tr, val, test); !errors.Is(err, tc.err) {
 				t.Fatalf("err = %v, want %v", err, tc.err)
 			}
 		})
@@ -242,9 +243,9 @@ func graphTask(t testing.TB, count int, seed uint64) (gs []graphs.Graph, X []flo
 
 func TestTrainGraphs(t *testing.T) {
 	gs, X, y, train, val, test := graphTask(t, 120, 1)
-	cfg := DefaultGraphTrainConfig(KindGIN)
+	cfg := DefaultGraphConfig(gnn.KindGIN)
 	cfg.Hidden, cfg.Epochs, cfg.BatchSize = 16, 12, 16
-	res, err := TrainGraphs(context.Background(), cfg, gs, X, y, train, val, test)
+	res, err := Graphs(context.Background(), cfg, gs, X, y, train, val, test)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +258,7 @@ func TestTrainGraphs(t *testing.T) {
 	// Resume bit identity with a cancel in the middle of an epoch.
 	cfg.RestoreBest = false
 	cfg.Epochs = 4
-	straight, err := TrainGraphs(context.Background(), cfg, gs, X, y, train, val, test)
+	straight, err := Graphs(context.Background(), cfg, gs, X, y, train, val, test)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,12 +270,12 @@ func TestTrainGraphs(t *testing.T) {
 			cancel()
 		}
 	}
-	if _, err := TrainGraphs(ctx, c2, gs, X, y, train, val, test); !errors.Is(err, context.Canceled) {
+	if _, err := Graphs(ctx, c2, gs, X, y, train, val, test); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 	c2.Progress, c2.Resume = nil, true
 	old := runtime.GOMAXPROCS(1)
-	resumed, err := TrainGraphs(context.Background(), c2, gs, X, y, train, val, test)
+	resumed, err := Graphs(context.Background(), c2, gs, X, y, train, val, test)
 	runtime.GOMAXPROCS(old)
 	if err != nil {
 		t.Fatal(err)
@@ -289,9 +290,9 @@ func TestTrainGraphs(t *testing.T) {
 // end and reports the last epoch.
 func TestTrainNodesNoValidation(t *testing.T) {
 	g, X, y, train, _, test := plantedPartition(t, 60, 3, 8, 0.2, 0.02, 1, 4)
-	cfg := DefaultNodeTrainConfig(KindGCN)
+	cfg := DefaultNodeConfig(gnn.KindGCN)
 	cfg.Epochs, cfg.RestoreBest = 15, true
-	res, err := TrainNodes(context.Background(), cfg, g, Features{Dense: X}, y, train, nil, test)
+	res, err := Nodes(context.Background(), cfg, g, gnn.Features{Dense: X}, y, train, nil, test)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -339,12 +340,12 @@ func TestStopRules(t *testing.T) {
 // TestTrainGraphsKinds: every kind trains as a graph model.
 func TestTrainGraphsKinds(t *testing.T) {
 	gs, X, y, train, val, test := graphTask(t, 40, 5)
-	for _, kind := range []string{KindGCN, KindSAGE, KindGAT} {
-		for _, pool := range []Pool{SumPool, MeanPool, MaxPool} {
+	for _, kind := range []string{gnn.KindGCN, gnn.KindSAGE, gnn.KindGAT} {
+		for _, pool := range []gnn.Pool{gnn.SumPool, gnn.MeanPool, gnn.MaxPool} {
 			t.Run(kind+"/"+pool.String(), func(t *testing.T) {
-				cfg := DefaultGraphTrainConfig(kind)
+				cfg := DefaultGraphConfig(kind)
 				cfg.Hidden, cfg.Epochs, cfg.BatchSize, cfg.Model.Pool, cfg.Model.Heads = 8, 2, 8, pool, 2
-				res, err := TrainGraphs(context.Background(), cfg, gs, X, y, train, val, test)
+				res, err := Graphs(context.Background(), cfg, gs, X, y, train, val, test)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -377,16 +378,16 @@ func TestTrainNodesSparseInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, kind := range []string{KindGCN, KindGIN} {
+	for _, kind := range []string{gnn.KindGCN, gnn.KindGIN} {
 		for _, mode := range []int{-1, 0, 1} {
 			t.Run(fmt.Sprintf("%s/mode%d", kind, mode), func(t *testing.T) {
-				cfg := DefaultNodeTrainConfig(kind)
+				cfg := DefaultNodeConfig(kind)
 				cfg.Epochs, cfg.Stop, cfg.SparseFeatures = 5, StopNone, mode
-				dense, err := TrainNodes(context.Background(), cfg, g, Features{Dense: X}, y, train, val, test)
+				dense, err := Nodes(context.Background(), cfg, g, gnn.Features{Dense: X}, y, train, val, test)
 				if err != nil {
 					t.Fatal(err)
 				}
-				sparse, err := TrainNodes(context.Background(), cfg, g, Features{Sparse: sp}, y, train, val, test)
+				sparse, err := Nodes(context.Background(), cfg, g, gnn.Features{Sparse: sp}, y, train, val, test)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -397,7 +398,7 @@ func TestTrainNodesSparseInput(t *testing.T) {
 			})
 		}
 	}
-	ok := DefaultNodeTrainConfig(KindGCN)
+	ok := DefaultNodeConfig(gnn.KindGCN)
 	ok.Epochs = 1
 	short, _ := sparse.FromDense(g.NumNodes()-1, 20, X[:len(X)-20])
 	off, idx, vals := sp.CSR()
@@ -406,13 +407,13 @@ func TestTrainNodesSparseInput(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name string
-		x    Features
+		x    gnn.Features
 	}{
-		{"both", Features{Dense: X, Sparse: sp}},
-		{"rows", Features{Sparse: short}},
-		{"none", Features{}},
+		{"both", gnn.Features{Dense: X, Sparse: sp}},
+		{"rows", gnn.Features{Sparse: short}},
+		{"none", gnn.Features{}},
 	} {
-		if _, err := TrainNodes(context.Background(), ok, g, tc.x, y, train, val, test); !errors.Is(err, graphs.ErrShape) {
+		if _, err := Nodes(context.Background(), ok, g, tc.x, y, train, val, test); !errors.Is(err, graphs.ErrShape) {
 			t.Errorf("%s: err = %v, want ErrShape", tc.name, err)
 		}
 	}

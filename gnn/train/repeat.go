@@ -1,4 +1,4 @@
-package gnn
+package train
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/gnnwb/gnnwb/gnn"
 	"github.com/gnnwb/gnnwb/graphs"
 )
 
@@ -174,7 +175,7 @@ func runPath(dir string, fold int, seed uint64) string {
 	return filepath.Join(dir, fmt.Sprintf("fold%02d-seed%d.ckpt", fold, seed))
 }
 
-// RepeatNodes runs TrainNodes runs times on the same graph, features,
+// RepeatNodes runs Nodes runs times on the same graph, features,
 // labels and split, with seeds cfg.Seed, cfg.Seed+1, …, cfg.Seed+runs−1,
 // one after the other, and returns every run and the mean ± std of the
 // test and validation accuracies over seeds. x, y and the split are kept,
@@ -188,10 +189,10 @@ func runPath(dir string, fold int, seed uint64) string {
 // gives the same bits. cfg.Progress, if set, sees the progress of the
 // whole job. When ctx is cancelled the current run saves its checkpoint
 // and the error wraps ctx.Err(). Errors wrap graphs.ErrParameter for
-// runs < 1, else as TrainNodes. Cost: runs × TrainNodes.
-func RepeatNodes(ctx context.Context, cfg NodeTrainConfig, runs int, checkpointDir string, g graphs.Graph, x Features, y []int32, split Split) (Summary, error) {
+// runs < 1, else as Nodes. Cost: runs × Nodes.
+func RepeatNodes(ctx context.Context, cfg NodeConfig, runs int, checkpointDir string, g graphs.Graph, x gnn.Features, y []int32, split Split) (Summary, error) {
 	if runs < 1 {
-		return Summary{}, fmt.Errorf("gnn: RepeatNodes: runs=%d: %w", runs, graphs.ErrParameter)
+		return Summary{}, fmt.Errorf("train: RepeatNodes: runs=%d: %w", runs, graphs.ErrParameter)
 	}
 	if err := makeDir(checkpointDir); err != nil {
 		return Summary{}, err
@@ -203,29 +204,29 @@ func RepeatNodes(ctx context.Context, cfg NodeTrainConfig, runs int, checkpointD
 		c.Seed = cfg.Seed + uint64(r)
 		c.CheckpointPath, c.Resume = runPath(checkpointDir, 0, c.Seed), checkpointDir != ""
 		c.Progress = progressOf(progress, r, runs)
-		res, err := TrainNodes(ctx, c, g, x, y, split.Train, split.Val, split.Test)
+		res, err := Nodes(ctx, c, g, x, y, split.Train, split.Val, split.Test)
 		if err != nil {
-			return Summary{}, fmt.Errorf("gnn: RepeatNodes: seed %d: %w", c.Seed, err)
+			return Summary{}, fmt.Errorf("train: RepeatNodes: seed %d: %w", c.Seed, err)
 		}
 		out = append(out, RunStats{Seed: c.Seed, TestAcc: res.TestAcc, ValAcc: res.ValAcc, Epochs: res.Epochs, BestEpoch: res.BestEpoch, Stopped: res.Stopped})
 	}
 	return summarise(out), nil
 }
 
-// CrossValidate runs TrainGraphs on every split of folds (usually the
+// CrossValidate runs Graphs on every split of folds (usually the
 // k-fold splits of datasets.StratifiedFolds, converted with gnn.Split),
 // runs times per fold with seeds cfg.Seed … cfg.Seed+runs−1: each run
 // trains on the fold's Train graphs, selects the epoch on its Val graphs
 // (cfg.Select, cfg.RestoreBest) and reports the accuracy on its Test
 // graphs. The Summary's std is over folds. Graphs, X and y are as
-// TrainGraphs and are kept, not copied.
+// Graphs and are kept, not copied.
 //
 // checkpointDir works as in RepeatNodes (one file "fold<F>-seed<S>.ckpt"
 // per run). Errors wrap graphs.ErrParameter for no folds or runs < 1,
-// else as TrainGraphs. Cost: len(folds) × runs × TrainGraphs.
-func CrossValidate(ctx context.Context, cfg GraphTrainConfig, folds []Split, runs int, checkpointDir string, gs []graphs.Graph, X []float64, y []int32) (Summary, error) {
+// else as Graphs. Cost: len(folds) × runs × Graphs.
+func CrossValidate(ctx context.Context, cfg GraphConfig, folds []Split, runs int, checkpointDir string, gs []graphs.Graph, X []float64, y []int32) (Summary, error) {
 	if len(folds) == 0 || runs < 1 {
-		return Summary{}, fmt.Errorf("gnn: CrossValidate: %d folds, runs=%d: %w", len(folds), runs, graphs.ErrParameter)
+		return Summary{}, fmt.Errorf("train: CrossValidate: %d folds, runs=%d: %w", len(folds), runs, graphs.ErrParameter)
 	}
 	if err := makeDir(checkpointDir); err != nil {
 		return Summary{}, err
@@ -239,9 +240,9 @@ func CrossValidate(ctx context.Context, cfg GraphTrainConfig, folds []Split, run
 			c.Seed = cfg.Seed + uint64(r)
 			c.CheckpointPath, c.Resume = runPath(checkpointDir, f, c.Seed), checkpointDir != ""
 			c.Progress = progressOf(progress, f*runs+r, m)
-			res, err := TrainGraphs(ctx, c, gs, X, y, sp.Train, sp.Val, sp.Test)
+			res, err := Graphs(ctx, c, gs, X, y, sp.Train, sp.Val, sp.Test)
 			if err != nil {
-				return Summary{}, fmt.Errorf("gnn: CrossValidate: fold %d seed %d: %w", f, c.Seed, err)
+				return Summary{}, fmt.Errorf("train: CrossValidate: fold %d seed %d: %w", f, c.Seed, err)
 			}
 			curve := make([]float64, len(res.History))
 			for e, h := range res.History {
@@ -258,35 +259,7 @@ func makeDir(dir string) error {
 		return nil
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("gnn: checkpoint directory: %w", err)
+		return fmt.Errorf("train: checkpoint directory: %w", err)
 	}
 	return nil
-}
-
-// RowNormalize returns a copy of the n×d row-major features X with every
-// row divided by its sum of entries (rows summing to 0 are left as they
-// are), the preprocessing of Kipf & Welling's code (preprocess_features)
-// and PyTorch Geometric's NormalizeFeatures. X is not modified. Errors wrap
-// graphs.ErrShape when d ≤ 0 or len(X) is not a multiple of d. Cost O(n·d).
-func RowNormalize(X []float64, d int) ([]float64, error) {
-	if d <= 0 || len(X)%d != 0 {
-		return nil, fmt.Errorf("gnn: RowNormalize: len(X)=%d d=%d: %w", len(X), d, graphs.ErrShape)
-	}
-	out := make([]float64, len(X))
-	for lo := 0; lo < len(X); lo += d {
-		row := X[lo : lo+d]
-		var s float64
-		for _, v := range row {
-			s += v
-		}
-		if s == 0 {
-			copy(out[lo:lo+d], row)
-			continue
-		}
-		inv := 1 / s
-		for k, v := range row {
-			out[lo+k] = v * inv
-		}
-	}
-	return out, nil
 }

@@ -1,4 +1,4 @@
-package gnn
+package train
 
 import (
 	"fmt"
@@ -8,13 +8,14 @@ import (
 )
 
 // SquaredError returns ℓ = ½ (1/B) Σ_{i∈rows} Σ_k (ŷ_ik − y_ik)² over the B
-// rows listed in rows (nil: all rows), the loss of MATH.md section 3, and
+// rows listed in rows (nil: all rows), the squared error of
+// docs/mathematics.md §2.2 (and the loss ℓ of the online SGD of §3.3), and
 // sets grad = ∂ℓ/∂ŷ (zero outside rows). pred, target and grad have the
 // same length, a multiple of d. Cost O(len(pred)). Errors wrap
 // graphs.ErrShape or graphs.ErrNodeID (a row out of range).
 func SquaredError(grad, pred, target []float64, d int, rows []int32) (float64, error) {
 	if d <= 0 || len(pred)%d != 0 || len(target) != len(pred) || len(grad) != len(pred) {
-		return 0, fmt.Errorf("gnn: SquaredError: len(pred)=%d len(target)=%d len(grad)=%d d=%d: %w", len(pred), len(target), len(grad), d, graphs.ErrShape)
+		return 0, fmt.Errorf("train: SquaredError: len(pred)=%d len(target)=%d len(grad)=%d d=%d: %w", len(pred), len(target), len(grad), d, graphs.ErrShape)
 	}
 	n := len(pred) / d
 	clear(grad)
@@ -38,7 +39,7 @@ func SquaredError(grad, pred, target []float64, d int, rows []int32) (float64, e
 	var s float64
 	for _, i := range rows {
 		if i < 0 || int(i) >= n {
-			return 0, fmt.Errorf("gnn: SquaredError: row %d not in [0,%d): %w", i, n, graphs.ErrNodeID)
+			return 0, fmt.Errorf("train: SquaredError: row %d not in [0,%d): %w", i, n, graphs.ErrNodeID)
 		}
 		for e := int(i) * d; e < int(i+1)*d; e++ {
 			r := pred[e] - target[e]
@@ -58,7 +59,7 @@ func SquaredError(grad, pred, target []float64, d int, rows []int32) (float64, e
 // graphs.ErrParameter (a label out of range).
 func CrossEntropy(grad, logits []float64, classes int, y []int32, rows []int32) (float64, error) {
 	if classes <= 0 || len(logits)%classes != 0 || len(grad) != len(logits) || len(y) != len(logits)/classes {
-		return 0, fmt.Errorf("gnn: CrossEntropy: len(logits)=%d len(grad)=%d len(y)=%d classes=%d: %w", len(logits), len(grad), len(y), classes, graphs.ErrShape)
+		return 0, fmt.Errorf("train: CrossEntropy: len(logits)=%d len(grad)=%d len(y)=%d classes=%d: %w", len(logits), len(grad), len(y), classes, graphs.ErrShape)
 	}
 	n := len(y)
 	clear(grad)
@@ -76,12 +77,12 @@ func CrossEntropy(grad, logits []float64, classes int, y []int32, rows []int32) 
 		if rows != nil {
 			i = int(rows[r])
 			if i < 0 || i >= n {
-				return 0, fmt.Errorf("gnn: CrossEntropy: row %d not in [0,%d): %w", i, n, graphs.ErrNodeID)
+				return 0, fmt.Errorf("train: CrossEntropy: row %d not in [0,%d): %w", i, n, graphs.ErrNodeID)
 			}
 		}
 		c := int(y[i])
 		if c < 0 || c >= classes {
-			return 0, fmt.Errorf("gnn: CrossEntropy: label y[%d]=%d not in [0,%d): %w", i, c, classes, graphs.ErrParameter)
+			return 0, fmt.Errorf("train: CrossEntropy: label y[%d]=%d not in [0,%d): %w", i, c, classes, graphs.ErrParameter)
 		}
 		z := logits[i*classes : (i+1)*classes]
 		m := math.Inf(-1)

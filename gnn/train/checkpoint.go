@@ -1,4 +1,4 @@
-package gnn
+package train
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 
+	"github.com/gnnwb/gnnwb/gnn"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
 )
@@ -20,8 +21,8 @@ const checkpointVersion = 1
 // checkpoint is the whole state of a training run between two steps. The
 // random draws of step t come from the stream (Seed, t), so no generator
 // state is stored, and the learning rate of a schedule follows from Epoch.
-// Params holds every Param of the model, buffers (BatchNorm's running
-// statistics, Param.Buffer) included, so they need no field of their own
+// Params holds every gnn.Param of the model, buffers (gnn.BatchNorm's
+// running statistics, gnn.Param.Buffer) included, so they need no field of their own
 // and version 1 files stay readable; their Adam moments are empty.
 type checkpoint struct {
 	Version int
@@ -51,7 +52,7 @@ type checkpoint struct {
 	EpochSeen int
 }
 
-func paramShapes(ps []Param) []int {
+func paramShapes(ps []gnn.Param) []int {
 	s := make([]int, len(ps))
 	for k, p := range ps {
 		s[k] = len(p.Value)
@@ -59,7 +60,7 @@ func paramShapes(ps []Param) []int {
 	return s
 }
 
-func cloneParams(ps []Param) [][]float64 {
+func cloneParams(ps []gnn.Param) [][]float64 {
 	c := make([][]float64, len(ps))
 	for k, p := range ps {
 		c[k] = append([]float64(nil), p.Value...)
@@ -79,7 +80,7 @@ func saveCheckpoint(path string, c *checkpoint) error {
 	c.Version = checkpointVersion
 	err := atomicfile.Write(path, func(w io.Writer) error { return gob.NewEncoder(w).Encode(c) })
 	if err != nil {
-		return fmt.Errorf("gnn: checkpoint %s: %w", path, err)
+		return fmt.Errorf("train: checkpoint %s: %w", path, err)
 	}
 	return nil
 }
@@ -91,7 +92,7 @@ func loadCheckpoint(path string) (*checkpoint, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("gnn: checkpoint: %w", err)
+		return nil, fmt.Errorf("train: checkpoint: %w", err)
 	}
 	return decodeCheckpoint(data, path)
 }
@@ -100,16 +101,16 @@ func loadCheckpoint(path string) (*checkpoint, error) {
 func decodeCheckpoint(data []byte, path string) (*checkpoint, error) {
 	var c checkpoint
 	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&c); err != nil {
-		return nil, fmt.Errorf("gnn: checkpoint %s: %v: %w", path, err, graphs.ErrFormat)
+		return nil, fmt.Errorf("train: checkpoint %s: %v: %w", path, err, graphs.ErrFormat)
 	}
 	if c.Version != checkpointVersion {
-		return nil, fmt.Errorf("gnn: checkpoint %s: version %d, want %d: %w", path, c.Version, checkpointVersion, graphs.ErrFormat)
+		return nil, fmt.Errorf("train: checkpoint %s: version %d, want %d: %w", path, c.Version, checkpointVersion, graphs.ErrFormat)
 	}
 	return &c, nil
 }
 
 // matches checks that c belongs to this run.
-func (c *checkpoint) matches(path, task, kind string, seed uint64, ps []Param, opt *Adam) error {
+func (c *checkpoint) matches(path, task, kind string, seed uint64, ps []gnn.Param, opt *gnn.Adam) error {
 	shapes := paramShapes(ps)
 	ok := c.Task == task && c.Kind == kind && c.Seed == seed && len(c.Shapes) == len(shapes) &&
 		len(c.Params) == len(ps) && len(c.AdamM) == len(c.AdamV)
@@ -117,7 +118,7 @@ func (c *checkpoint) matches(path, task, kind string, seed uint64, ps []Param, o
 		ok = ok && c.Shapes[k] == shapes[k] && len(c.Params[k]) == shapes[k]
 	}
 	if !ok {
-		return fmt.Errorf("gnn: checkpoint %s: task %s kind %s seed %d does not match this run (task %s kind %s seed %d, %d parameters): %w",
+		return fmt.Errorf("train: checkpoint %s: task %s kind %s seed %d does not match this run (task %s kind %s seed %d, %d parameters): %w",
 			path, c.Task, c.Kind, c.Seed, task, kind, seed, len(ps), graphs.ErrParameter)
 	}
 	return nil
@@ -129,7 +130,7 @@ func (c *checkpoint) matches(path, task, kind string, seed uint64, ps []Param, o
 // parameters and Adam moments copied into ps and opt. save writes the
 // current parameters and optimiser state to path (atomically; a no-op
 // when path is empty).
-func startCheckpoint(path string, resume bool, task, kind string, seed uint64, ps []Param, opt *Adam) (st *checkpoint, save func() error, err error) {
+func startCheckpoint(path string, resume bool, task, kind string, seed uint64, ps []gnn.Param, opt *gnn.Adam) (st *checkpoint, save func() error, err error) {
 	st = &checkpoint{Task: task, Kind: kind, Seed: seed, Shapes: paramShapes(ps),
 		BestLoss: math.Inf(1), BestAcc: -1, BestEpoch: -1}
 	if resume {

@@ -1,21 +1,23 @@
-package gnn
+package train
 
 import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
+	"github.com/gnnwb/gnnwb/gnn"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/parallel"
 )
 
-// GraphTrainConfig configures TrainGraphs. DefaultGraphTrainConfig gives
+// GraphConfig configures Graphs. DefaultGraphConfig gives
 // the settings of Xu et al. (2019) for GIN.
-type GraphTrainConfig struct {
+type GraphConfig struct {
 	Kind        string
 	Hidden      int
-	Model       ModelOptions
+	Model       gnn.ModelOptions
 	Epochs      int
 	BatchSize   int
 	LR          float64
@@ -43,7 +45,7 @@ type GraphTrainConfig struct {
 	Select      Select
 	RestoreBest bool
 
-	// Checkpoints as NodeTrainConfig, counted in optimiser steps
+	// Checkpoints as NodeConfig, counted in optimiser steps
 	// (mini-batches) for CheckpointEvery.
 	CheckpointPath    string
 	CheckpointEvery   int
@@ -55,22 +57,22 @@ type GraphTrainConfig struct {
 	Progress func(done, total int64)
 }
 
-// DefaultGraphTrainConfig returns settings close to Xu et al. (2019) for
+// DefaultGraphConfig returns settings close to Xu et al. (2019) for
 // graph classification: hidden 64, 3 message-passing layers, dropout 0.5
 // before every message-passing layer and before the final linear layer (as
-// NewGraphModel builds it), sum readout for gin (mean otherwise), batch 32,
+// gnn.NewGraphModel builds it), sum readout for gin (mean otherwise), batch 32,
 // Adam lr 0.01 without weight decay, 100 epochs, seed 1, best validation
 // accuracy restored.
-func DefaultGraphTrainConfig(kind string) GraphTrainConfig {
-	pool := MeanPool
-	if kind == KindGIN {
-		pool = SumPool
+func DefaultGraphConfig(kind string) GraphConfig {
+	pool := gnn.MeanPool
+	if kind == gnn.KindGIN {
+		pool = gnn.SumPool
 	}
-	return GraphTrainConfig{Kind: kind, Hidden: 64, Model: ModelOptions{Layers: 3, Dropout: 0.5, Pool: pool, DecayAll: true, Heads: 4},
+	return GraphConfig{Kind: kind, Hidden: 64, Model: gnn.ModelOptions{Layers: 3, Dropout: 0.5, Pool: pool, DecayAll: true, Heads: 4},
 		Epochs: 100, BatchSize: 32, LR: 0.01, Seed: 1, Select: SelectValAcc, RestoreBest: true}
 }
 
-// graphSet is the input of TrainGraphs: graphs with their node-feature offsets.
+// graphSet is the input of Graphs: graphs with their node-feature offsets.
 type graphSet struct {
 	gs  []graphs.Graph
 	off []int // node offsets into X
@@ -81,12 +83,12 @@ type graphSet struct {
 }
 
 // batch joins graphs ids and gathers their features and labels.
-func (s *graphSet) batch(ids []int32, x []float64, y []int32) (*Batch, []float64, []int32, error) {
+func (s *graphSet) batch(ids []int32, x []float64, y []int32) (*gnn.Batch, []float64, []int32, error) {
 	sub := make([]graphs.Graph, len(ids))
 	for k, i := range ids {
 		sub[k] = s.gs[i]
 	}
-	b, err := Join(sub)
+	b, err := gnn.Join(sub)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -99,7 +101,7 @@ func (s *graphSet) batch(ids []int32, x []float64, y []int32) (*Batch, []float64
 }
 
 // evaluate returns the mean cross-entropy and accuracy over ids (dropout off).
-func (s *graphSet) evaluate(m *Model, ids []int32) (loss, acc float64, err error) {
+func (s *graphSet) evaluate(m *gnn.Model, ids []int32) (loss, acc float64, err error) {
 	if len(ids) == 0 {
 		return 0, 0, nil
 	}
@@ -109,13 +111,13 @@ func (s *graphSet) evaluate(m *Model, ids []int32) (loss, acc float64, err error
 	var sumLoss, hits float64
 	for lo := 0; lo < len(ids); lo += chunk {
 		part := ids[lo:min(lo+chunk, len(ids))]
-		var b *Batch
+		var b *gnn.Batch
 		b, x, y, err = s.batch(part, x, y)
 		if err != nil {
 			return 0, 0, err
 		}
 		logits := make([]float64, len(part)*s.C)
-		if err := m.Forward(logits, Features{Dense: x}, b); err != nil {
+		if err := m.Forward(logits, gnn.Features{Dense: x}, b); err != nil {
 			return 0, 0, err
 		}
 		l, err := CrossEntropy(make([]float64, len(logits)), logits, s.C, y, nil)
@@ -128,13 +130,13 @@ func (s *graphSet) evaluate(m *Model, ids []int32) (loss, acc float64, err error
 	return sumLoss / float64(len(ids)), hits / float64(len(ids)), nil
 }
 
-// TrainGraphs trains a graph classifier on the graphs gs (labels y in
+// Graphs trains a graph classifier on the graphs gs (labels y in
 // [0, C), C = max label + 1) with node features X: the rows of graph k's
 // nodes follow those of graphs 0..k−1 (Σ n_k rows of d = len(X)/Σ n_k
 // columns; kept, not copied; featureless data sets such as IMDB need
 // constant or degree features, as in PyTorch Geometric). Every epoch shuffles the training graphs with
 // the stream (Seed, epoch), joins mini-batches of BatchSize graphs
-// block-diagonally (Join) and takes one Adam step per mini-batch on the mean
+// block-diagonally (gnn.Join) and takes one Adam step per mini-batch on the mean
 // cross-entropy (or, with StepsPerEpoch, takes that many steps on random
 // batches); step t draws its dropout from the stream (Seed, t); epoch e
 // uses the learning rate of the schedule LRStep, LRGamma. After
@@ -144,21 +146,21 @@ func (s *graphSet) evaluate(m *Model, ids []int32) (loss, acc float64, err error
 // Checkpoints are written between mini-batches, so a cancelled run resumes
 // mid-epoch and finishes with the same bits as an uninterrupted one.
 // Without validation graphs, early stopping and the best epoch are
-// disabled. Errors as TrainNodes.
-func TrainGraphs(ctx context.Context, cfg GraphTrainConfig, gs []graphs.Graph, X []float64, y []int32, train, val, test []int32) (Result, error) {
-	const fn = "TrainGraphs"
+// disabled. Errors as Nodes.
+func Graphs(ctx context.Context, cfg GraphConfig, gs []graphs.Graph, X []float64, y []int32, train, val, test []int32) (Result, error) {
+	const fn = "Graphs"
 	s := &graphSet{gs: gs, off: make([]int, len(gs)+1), X: X, y: y}
 	for k, g := range gs {
 		s.off[k+1] = s.off[k] + g.NumNodes()
 	}
 	N := s.off[len(gs)]
 	if len(gs) == 0 || N == 0 || len(X) == 0 || len(X)%N != 0 || len(y) != len(gs) {
-		return Result{}, fmt.Errorf("gnn: %s: %d graphs with %d nodes, len(X)=%d, len(y)=%d: %w", fn, len(gs), N, len(X), len(y), graphs.ErrShape)
+		return Result{}, fmt.Errorf("train: %s: %d graphs with %d nodes, len(X)=%d, len(y)=%d: %w", fn, len(gs), N, len(X), len(y), graphs.ErrShape)
 	}
 	s.d = len(X) / N
 	for i, c := range y {
 		if c < 0 {
-			return Result{}, fmt.Errorf("gnn: %s: y[%d]=%d is negative: %w", fn, i, c, graphs.ErrParameter)
+			return Result{}, fmt.Errorf("train: %s: y[%d]=%d is negative: %w", fn, i, c, graphs.ErrParameter)
 		}
 		s.C = max(s.C, int(c)+1)
 	}
@@ -171,27 +173,27 @@ func TrainGraphs(ctx context.Context, cfg GraphTrainConfig, gs []graphs.Graph, X
 		}
 	}
 	if len(train) == 0 || cfg.BatchSize <= 0 || cfg.Epochs < 0 || !(cfg.LR > 0) || !(cfg.WeightDecay >= 0) {
-		return Result{}, fmt.Errorf("gnn: %s: %d training graphs, BatchSize=%d Epochs=%d LR=%v WeightDecay=%v: %w", fn, len(train), cfg.BatchSize, cfg.Epochs, cfg.LR, cfg.WeightDecay, graphs.ErrParameter)
+		return Result{}, fmt.Errorf("train: %s: %d training graphs, BatchSize=%d Epochs=%d LR=%v WeightDecay=%v: %w", fn, len(train), cfg.BatchSize, cfg.Epochs, cfg.LR, cfg.WeightDecay, graphs.ErrParameter)
 	}
 	if (cfg.Stop == StopWindow && cfg.Window <= 0) || (cfg.Stop == StopPatience && cfg.Patience <= 0) || cfg.Stop < StopNone || cfg.Stop > StopPatience {
-		return Result{}, fmt.Errorf("gnn: %s: Stop=%d Window=%d Patience=%d: %w", fn, cfg.Stop, cfg.Window, cfg.Patience, graphs.ErrParameter)
+		return Result{}, fmt.Errorf("train: %s: Stop=%d Window=%d Patience=%d: %w", fn, cfg.Stop, cfg.Window, cfg.Patience, graphs.ErrParameter)
 	}
 	if cfg.LRStep < 0 || (cfg.LRStep == 0 && cfg.LRGamma != 0) || (cfg.LRStep > 0 && !(cfg.LRGamma > 0 && cfg.LRGamma <= 1)) {
-		return Result{}, fmt.Errorf("gnn: %s: LRStep=%d LRGamma=%v (want LRStep ≥ 0, and LRGamma in (0,1] with LRStep > 0, 0 without): %w", fn, cfg.LRStep, cfg.LRGamma, graphs.ErrParameter)
+		return Result{}, fmt.Errorf("train: %s: LRStep=%d LRGamma=%v (want LRStep ≥ 0, and LRGamma in (0,1] with LRStep > 0, 0 without): %w", fn, cfg.LRStep, cfg.LRGamma, graphs.ErrParameter)
 	}
 	if cfg.StepsPerEpoch < 0 {
-		return Result{}, fmt.Errorf("gnn: %s: StepsPerEpoch=%d is negative: %w", fn, cfg.StepsPerEpoch, graphs.ErrParameter)
+		return Result{}, fmt.Errorf("train: %s: StepsPerEpoch=%d is negative: %w", fn, cfg.StepsPerEpoch, graphs.ErrParameter)
 	}
 	if cfg.Resume && cfg.CheckpointPath == "" {
-		return Result{}, fmt.Errorf("gnn: %s: Resume without CheckpointPath: %w", fn, graphs.ErrParameter)
+		return Result{}, fmt.Errorf("train: %s: Resume without CheckpointPath: %w", fn, graphs.ErrParameter)
 	}
-	model, err := NewGraphModel(cfg.Kind, s.d, cfg.Hidden, s.C, cfg.Model)
+	model, err := gnn.NewGraphModel(cfg.Kind, s.d, cfg.Hidden, s.C, cfg.Model)
 	if err != nil {
 		return Result{}, err
 	}
 	model.Init(cfg.Seed)
 	ps := model.Params()
-	opt := NewAdam(cfg.LR, cfg.WeightDecay)
+	opt := gnn.NewAdam(cfg.LR, cfg.WeightDecay)
 	st, save, err := startCheckpoint(cfg.CheckpointPath, cfg.Resume, "graphs", cfg.Kind, cfg.Seed, ps, opt)
 	if err != nil {
 		return Result{}, err
@@ -218,7 +220,7 @@ func TrainGraphs(ctx context.Context, cfg GraphTrainConfig, gs []graphs.Graph, X
 				if serr := save(); serr != nil {
 					return Result{}, serr
 				}
-				return Result{}, fmt.Errorf("gnn: %s: cancelled at epoch %d batch %d: %w", fn, e, st.Batch, err)
+				return Result{}, fmt.Errorf("train: %s: cancelled at epoch %d batch %d: %w", fn, e, st.Batch, err)
 			}
 			var ids []int32
 			if cfg.StepsPerEpoch > 0 {
@@ -226,15 +228,16 @@ func TrainGraphs(ctx context.Context, cfg GraphTrainConfig, gs []graphs.Graph, X
 			} else {
 				ids = order[st.Batch*cfg.BatchSize : min((st.Batch+1)*cfg.BatchSize, len(order))]
 			}
-			var b *Batch
+			var b *gnn.Batch
 			b, x, yb, err = s.batch(ids, x, yb)
 			if err != nil {
 				return Result{}, err
 			}
 			b.Train, b.Key = true, stepKey(cfg.Seed, st.Step)
-			logits, grad = grow(logits, len(ids)*s.C), grow(grad, len(ids)*s.C)
-			ZeroGrad(ps)
-			if err := model.Forward(logits, Features{Dense: x}, b); err != nil {
+			k := len(ids) * s.C
+			logits, grad = slices.Grow(logits[:0], k)[:k], slices.Grow(grad[:0], k)[:k]
+			gnn.ZeroGrad(ps)
+			if err := model.Forward(logits, gnn.Features{Dense: x}, b); err != nil {
 				return Result{}, err
 			}
 			loss, err := CrossEntropy(grad, logits, s.C, yb, nil)
