@@ -2,7 +2,8 @@
 // GCN, GraphSAGE, GIN and GAT — with hand-written backward passes on
 // graphs.Graph, and builds the standard node and graph models from them.
 // Package gnn/train trains them (losses, loops, early stopping,
-// checkpoints, cross-validation); the one-hidden-layer network of
+// checkpoints, cross-validation) with the optimisers of gnn/optim (SGD and
+// Adam as torch.optim); the one-hidden-layer network of
 // docs/mathematics.md §3 is package gnn/shallow.
 //
 // # Mathematics
@@ -118,6 +119,4 @@
 //     Graph attention networks, ICLR 2018.
 //   - X. Glorot, Y. Bengio, Understanding the difficulty of training deep
 //     feedforward neural networks, AISTATS 2010.
-//   - D. P. Kingma, J. Ba, Adam: a method for stochastic optimization,
-//     ICLR 2015.
 package gnn

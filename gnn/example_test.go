@@ -49,13 +49,6 @@ func ExampleJoin() {
 	// Output: 2 [0 2 5] [3 12]
 }
 
-// The SGD learning rate of the mean-field (γ = 1) and kernel (γ = ½)
-// scalings for N = 100 hidden units.
-func ExampleMeanFieldRate() {
-	fmt.Println(gnn.MeanFieldRate(0.5, 1, 100), gnn.MeanFieldRate(0.5, 0.5, 100))
-	// Output: 0.5 0.005
-}
-
 // One training pass of a BatchNorm on a 4×2 input moves the running
 // statistics from (0, 1) by momentum 0.1 towards the batch mean and the
 // unbiased batch variance: column 0 is 1, 3, 5, 7 (mean 4, variance 20/3).

@@ -40,3 +40,10 @@ func ExampleTrain() {
 	fmt.Printf("steps %d, b = (%.2f, %.2f), batch loss < 1e-6: %v\n", run.Steps, last.MeanCA[0], last.MeanCA[1], last.BatchLoss < 1e-6)
 	// Output: steps 2000, b = (3.00, 0.00), batch loss < 1e-6: true
 }
+
+// The SGD learning rate of the mean-field (γ = 1) and kernel (γ = ½)
+// scalings for N = 100 hidden units.
+func ExampleMeanFieldRate() {
+	fmt.Println(shallow.MeanFieldRate(0.5, 1, 100), shallow.MeanFieldRate(0.5, 0.5, 100))
+	// Output: 0.5 0.005
+}

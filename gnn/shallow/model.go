@@ -417,6 +417,14 @@ func (m *Model) Step(b *Samples, alpha float64) (float64, error) {
 	return loss, nil
 }
 
+// MeanFieldRate returns η = α N^{2γ−2}, the learning rate of plain SGD on
+// ℓ = ½(1/B)Σ(y − ŷ)² that is Model.Step with α: every unit moves by
+// α/N^{2−γ} per step (docs/mathematics.md §3.3). η = α for γ = 1 (mean
+// field), η = α/N for γ = ½ (kernel scaling).
+func MeanFieldRate(alpha, gamma float64, N int) float64 {
+	return alpha * math.Pow(float64(N), 2*gamma-2)
+}
+
 // sigCache returns the σ cache of the last residuals call, or nil.
 func (m *Model) sigCache() []float64 {
 	if len(m.ws.sig) == 0 {

@@ -419,3 +419,12 @@ func TestSigmaCacheSameBits(t *testing.T) {
 		}
 	}
 }
+
+func TestMeanFieldRate(t *testing.T) {
+	if got := MeanFieldRate(0.5, 1, 100); got != 0.5 {
+		t.Errorf("γ=1: %v, want 0.5", got)
+	}
+	if got := MeanFieldRate(0.5, 0.5, 100); math.Abs(got-0.005) > 1e-18 {
+		t.Errorf("γ=½: %v, want 0.005", got)
+	}
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gnnwb/gnnwb/gnn"
 	"github.com/gnnwb/gnnwb/gnn/internal/gnntest"
+	"github.com/gnnwb/gnnwb/gnn/optim"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/graphs/sparse"
 )
@@ -30,7 +31,7 @@ var gcnShapes = []gcnShape{
 // gcnSetup builds the graph, features, labels, training mask and a 2-layer
 // GCN (hidden 16, ReLU, dropout 0.5, Adam lr 0.01, weight decay 5e-4 on all
 // parameters as the PyTorch peer bench/peers/gcn_torch.py).
-func gcnSetup(tb testing.TB, s gcnShape) (*gnn.Model, *gnn.Batch, gnn.Features, []int32, []int32, *gnn.Adam) {
+func gcnSetup(tb testing.TB, s gcnShape) (*gnn.Model, *gnn.Batch, gnn.Features, []int32, []int32, *optim.Adam) {
 	g := gnntest.RandomCSR(tb, s.n, s.entries, false, 1)
 	rng := rand.New(rand.NewPCG(2, 2))
 	X := make([]float64, s.n*s.d)
@@ -60,7 +61,7 @@ func gcnSetup(tb testing.TB, s gcnShape) (*gnn.Model, *gnn.Batch, gnn.Features, 
 			tb.Fatal(err)
 		}
 	}
-	return m, gnn.NewBatch(g), f, y, train, gnn.NewAdam(0.01, 5e-4)
+	return m, gnn.NewBatch(g), f, y, train, optim.NewAdam(0.01, 5e-4)
 }
 
 // BenchmarkGCNEpoch is one training epoch (forward with dropout, masked
@@ -79,7 +80,7 @@ func BenchmarkGCNEpoch(b *testing.B) {
 			epoch := func() {
 				batch.Key = stepKey(1, step)
 				step++
-				gnn.ZeroGrad(ps)
+				optim.ZeroGrad(ps)
 				if err := m.Forward(logits, f, batch); err != nil {
 					b.Fatal(err)
 				}
@@ -139,7 +140,7 @@ func BenchmarkGINGraphStep(b *testing.B) {
 			}
 			m.Init(1)
 			ps := m.Params()
-			opt := gnn.NewAdam(0.01, 0)
+			opt := optim.NewAdam(0.01, 0)
 			logits := make([]float64, graphsPer*classes)
 			grad := make([]float64, len(logits))
 			batch.Train = true
@@ -147,7 +148,7 @@ func BenchmarkGINGraphStep(b *testing.B) {
 			run := func() {
 				batch.Key = stepKey(1, step)
 				step++
-				gnn.ZeroGrad(ps)
+				optim.ZeroGrad(ps)
 				if err := m.Forward(logits, gnn.Features{Dense: x}, batch); err != nil {
 					b.Fatal(err)
 				}

@@ -1,6 +1,8 @@
 package train
 
 import (
+	"bytes"
+	"encoding/gob"
 	"errors"
 	"os"
 	"path/filepath"
@@ -9,7 +11,7 @@ import (
 	"github.com/gnnwb/gnnwb/graphs"
 )
 
-// TestCheckpointErrors: garbage and wrong versions are refused with
+// TestCheckpointErrors: garbage and unknown versions are refused with
 // ErrFormat; a missing file means a fresh start.
 func TestCheckpointErrors(t *testing.T) {
 	dir := t.TempDir()
@@ -31,6 +33,15 @@ func TestCheckpointErrors(t *testing.T) {
 	}
 	if c, err := loadCheckpoint(filepath.Join(dir, "missing")); c != nil || err != nil {
 		t.Fatalf("missing file: %v %v", c, err)
+	}
+	for _, v := range []int{0, 3} {
+		var buf bytes.Buffer
+		if err := gob.NewEncoder(&buf).Encode(&checkpoint{Version: v, Task: "nodes"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := decodeCheckpoint(buf.Bytes(), "v"); !errors.Is(err, graphs.ErrFormat) {
+			t.Errorf("version %d: err = %v, want ErrFormat", v, err)
+		}
 	}
 }
 

@@ -1,8 +1,9 @@
 // Package train trains the models of package gnn: full-batch node
 // classification on one graph (Nodes), mini-batch graph classification
 // (Graphs), repeated runs over seeds (RepeatNodes) and k-fold
-// cross-validation (CrossValidate), with early stopping, checkpoints that
-// resume bit for bit, and the losses and accuracy they use.
+// cross-validation (CrossValidate), with any optimiser of gnn/optim (Adam
+// by default), early stopping, checkpoints that resume bit for bit, and
+// the losses and accuracy they use.
 //
 // # Losses
 //
@@ -21,7 +22,8 @@
 // Nodes builds gnn.NewModel(Kind, d, Hidden, C, Model), initialises it from
 // Seed and runs epochs e = 0, 1, …: one training step on the whole graph
 // (dropout on, key of the stream (Seed, e)), the cross-entropy over the
-// training nodes, one backward pass and one optimiser step; then one
+// training nodes, one backward pass and one step of the optimiser
+// (NodeConfig.Optimizer; nil: optim.NewAdam(LR, WeightDecay)); then one
 // forward pass in evaluation mode gives the training, validation and test
 // losses and accuracies of EpochStats.
 //
@@ -33,7 +35,8 @@
 // from the stream (Seed, t) (Xu et al.'s main.py). Step t (counted over
 // the whole run) draws its dropout masks from the stream (Seed, t). The
 // learning rate of epoch e is LR·LRGamma^⌊e/LRStep⌋
-// (torch.optim.lr_scheduler.StepLR stepped after every epoch). An epoch's
+// (torch.optim.lr_scheduler.StepLR stepped after every epoch), set through
+// the optimiser's SetLR. An epoch's
 // training loss and accuracy are the means over its mini-batches weighted
 // by their sizes; validation and test graphs are evaluated after the epoch,
 // in evaluation mode.
@@ -54,18 +57,22 @@
 //
 // A checkpoint is the whole state of a run between two optimiser steps:
 // every parameter (buffers such as gnn.BatchNorm's running statistics
-// included), the optimiser's state, the epoch, batch and step counters, the
+// included), the optimiser's state (an optim.State, whatever the
+// optimiser), the epoch, batch and step counters, the
 // early-stopping state, the best parameters, the history and the running
 // sums of the current epoch. No random generator state is needed: every
 // draw of step t comes from the stream (Seed, t), and the learning rate
-// follows from the epoch. It is written as gob with a format version,
+// follows from the epoch. It is written as gob with format version 2,
 // atomically (write and rename), every CheckpointEvery epochs (Nodes) or
 // steps (Graphs), every CheckpointSeconds seconds, at the end, and when ctx
 // is cancelled. With Resume, a checkpoint of the same task, model kind,
-// seed and parameter shapes is loaded (another one is refused with
-// graphs.ErrParameter) and the run continues to the same bits as an
+// seed and parameter shapes, whose optimiser state the run's optimiser
+// accepts, is loaded (another one is refused with graphs.ErrParameter or
+// graphs.ErrShape) and the run continues to the same bits as an
 // uninterrupted one; a finished run returns its result at once. The
 // hyper-parameters are not stored: resume with the same configuration.
+// Version 1 checkpoints, which stored Adam's moments in fields of their
+// own, are read as the state of an optim.Adam and resume as they did.
 //
 // # Repetition and cross-validation
 //

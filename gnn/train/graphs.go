@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gnnwb/gnnwb/gnn"
+	"github.com/gnnwb/gnnwb/gnn/optim"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/parallel"
 )
@@ -20,15 +21,21 @@ type GraphConfig struct {
 	Model       gnn.ModelOptions
 	Epochs      int
 	BatchSize   int
-	LR          float64
-	WeightDecay float64
+	LR          float64 // learning rate of the default optimiser and base of the schedule, > 0
+	WeightDecay float64 // L2 weight decay of the default optimiser, ≥ 0
 	Seed        uint64
+
+	// Optimizer is as NodeConfig's; with a schedule (LRStep > 0) the
+	// optimiser needs a SetLR(float64) method, as optim.SGD and optim.Adam
+	// have.
+	Optimizer func(params []gnn.Param) optim.Optimizer
 
 	// LRStep and LRGamma are a step schedule (torch.optim.lr_scheduler.
 	// StepLR stepped after every epoch): epoch e (0-based) trains with
-	// learning rate LR·LRGamma^⌊e/LRStep⌋. LRStep = 0 (and LRGamma = 0)
-	// means a constant LR; otherwise LRGamma must lie in (0, 1]. Xu et al.
-	// (2019) halve the rate every 50 epochs: LRStep 50, LRGamma 0.5.
+	// learning rate LR·LRGamma^⌊e/LRStep⌋, set through the optimiser's
+	// SetLR. LRStep = 0 (and LRGamma = 0) means no schedule; otherwise
+	// LRGamma must lie in (0, 1]. Xu et al. (2019) halve the rate every 50
+	// epochs: LRStep 50, LRGamma 0.5.
 	LRStep  int
 	LRGamma float64
 
@@ -136,9 +143,9 @@ func (s *graphSet) evaluate(m *gnn.Model, ids []int32) (loss, acc float64, err e
 // columns; kept, not copied; featureless data sets such as IMDB need
 // constant or degree features, as in PyTorch Geometric). Every epoch shuffles the training graphs with
 // the stream (Seed, epoch), joins mini-batches of BatchSize graphs
-// block-diagonally (gnn.Join) and takes one Adam step per mini-batch on the mean
-// cross-entropy (or, with StepsPerEpoch, takes that many steps on random
-// batches); step t draws its dropout from the stream (Seed, t); epoch e
+// block-diagonally (gnn.Join) and takes one step of cfg.Optimizer (Adam by
+// default) per mini-batch on the mean cross-entropy (or, with
+// StepsPerEpoch, takes that many steps on random batches); step t draws its dropout from the stream (Seed, t); epoch e
 // uses the learning rate of the schedule LRStep, LRGamma. After
 // every epoch it evaluates validation and test loss and accuracy; early
 // stopping and the best epoch follow cfg.Stop and cfg.Select.
@@ -146,7 +153,8 @@ func (s *graphSet) evaluate(m *gnn.Model, ids []int32) (loss, acc float64, err e
 // Checkpoints are written between mini-batches, so a cancelled run resumes
 // mid-epoch and finishes with the same bits as an uninterrupted one.
 // Without validation graphs, early stopping and the best epoch are
-// disabled. Errors as Nodes.
+// disabled. Errors as Nodes, and graphs.ErrUnsupported for a schedule with
+// an optimiser without SetLR.
 func Graphs(ctx context.Context, cfg GraphConfig, gs []graphs.Graph, X []float64, y []int32, train, val, test []int32) (Result, error) {
 	const fn = "Graphs"
 	s := &graphSet{gs: gs, off: make([]int, len(gs)+1), X: X, y: y}
@@ -193,7 +201,17 @@ func Graphs(ctx context.Context, cfg GraphConfig, gs []graphs.Graph, X []float64
 	}
 	model.Init(cfg.Seed)
 	ps := model.Params()
-	opt := gnn.NewAdam(cfg.LR, cfg.WeightDecay)
+	opt, err := newOptimizer(fn, cfg.Optimizer, ps, cfg.LR, cfg.WeightDecay)
+	if err != nil {
+		return Result{}, err
+	}
+	var schedule interface{ SetLR(lr float64) }
+	if cfg.LRStep > 0 {
+		var ok bool
+		if schedule, ok = opt.(interface{ SetLR(lr float64) }); !ok {
+			return Result{}, fmt.Errorf("train: %s: LRStep=%d needs an optimiser with SetLR, %T has none: %w", fn, cfg.LRStep, opt, graphs.ErrUnsupported)
+		}
+	}
 	st, save, err := startCheckpoint(cfg.CheckpointPath, cfg.Resume, "graphs", cfg.Kind, cfg.Seed, ps, opt)
 	if err != nil {
 		return Result{}, err
@@ -209,7 +227,9 @@ func Graphs(ctx context.Context, cfg GraphConfig, gs []graphs.Graph, X []float64
 	last := time.Now()
 	for st.Epoch < cfg.Epochs && !st.Stopped {
 		e := st.Epoch
-		opt.LR = stepLR(cfg.LR, cfg.LRStep, cfg.LRGamma, e)
+		if schedule != nil {
+			schedule.SetLR(stepLR(cfg.LR, cfg.LRStep, cfg.LRGamma, e))
+		}
 		if cfg.StepsPerEpoch == 0 {
 			copy(order, train)
 			shuffle := rand.New(rand.NewPCG(cfg.Seed, parallel.Mix(uint64(e))^0x73687566666c65))
@@ -236,7 +256,7 @@ func Graphs(ctx context.Context, cfg GraphConfig, gs []graphs.Graph, X []float64
 			b.Train, b.Key = true, stepKey(cfg.Seed, st.Step)
 			k := len(ids) * s.C
 			logits, grad = slices.Grow(logits[:0], k)[:k], slices.Grow(grad[:0], k)[:k]
-			gnn.ZeroGrad(ps)
+			optim.ZeroGrad(ps)
 			if err := model.Forward(logits, gnn.Features{Dense: x}, b); err != nil {
 				return Result{}, err
 			}

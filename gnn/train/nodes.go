@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gnnwb/gnnwb/gnn"
+	"github.com/gnnwb/gnnwb/gnn/optim"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/parallel"
 )
@@ -43,9 +44,15 @@ type NodeConfig struct {
 	Hidden      int
 	Model       gnn.ModelOptions
 	Epochs      int
-	LR          float64
-	WeightDecay float64
+	LR          float64 // learning rate of the default optimiser, > 0
+	WeightDecay float64 // L2 weight decay of the default optimiser, ≥ 0
 	Seed        uint64
+
+	// Optimizer, if set, makes the optimiser of a run from the model's
+	// parameters, once per run; nil means Adam with LR and WeightDecay
+	// (optim.NewAdam). Checkpoints store its optim.State, so a run resumes
+	// only with an optimiser of the same kind.
+	Optimizer func(params []gnn.Param) optim.Optimizer
 
 	Stop     StopRule
 	Window   int // StopWindow
@@ -113,6 +120,19 @@ type Result struct {
 	Model     *gnn.Model
 }
 
+// newOptimizer returns the optimiser of a run: mk(ps), or Adam with lr and
+// weightDecay when mk is nil. Errors wrap graphs.ErrParameter when mk
+// returns nil.
+func newOptimizer(fn string, mk func([]gnn.Param) optim.Optimizer, ps []gnn.Param, lr, weightDecay float64) (optim.Optimizer, error) {
+	if mk == nil {
+		return optim.NewAdam(lr, weightDecay), nil
+	}
+	if o := mk(ps); o != nil {
+		return o, nil
+	}
+	return nil, fmt.Errorf("train: %s: Optimizer returned nil: %w", fn, graphs.ErrParameter)
+}
+
 // stepKey is the randomness key of optimiser step t: stream (seed, t).
 func stepKey(seed uint64, t int) uint64 {
 	return parallel.Mix(parallel.Mix(seed) + uint64(t))
@@ -130,11 +150,11 @@ func checkIndex(fn, what string, idx []int32, n int) error {
 // Nodes trains a node classifier full-batch on the fixed graph g with
 // features x (dense n×d row-major, d = len(x.Dense)/n, or sparse n×d; kept,
 // not copied; cfg.SparseFeatures chooses the form the first layer reads)
-// and labels y
-// (in [0, C), C = max label + 1), minimising the softmax cross-entropy over
-// the train nodes with Adam. After every step it evaluates (dropout off) the
-// validation and test losses and accuracies; early stopping and the best
-// epoch follow cfg.Stop and cfg.Select.
+// and labels y (in [0, C), C = max label + 1), minimising the softmax
+// cross-entropy over the train nodes with cfg.Optimizer (Adam by default).
+// After every step it evaluates (dropout off) the validation and test
+// losses and accuracies; early stopping and the best epoch follow cfg.Stop
+// and cfg.Select.
 //
 // Step t (0-based epoch) draws its dropout masks from the stream (Seed, t),
 // so the run is bit-identical for any GOMAXPROCS and across checkpoint and
@@ -192,7 +212,10 @@ func Nodes(ctx context.Context, cfg NodeConfig, g graphs.Graph, x gnn.Features, 
 		return Result{}, err
 	}
 	ps := model.Params()
-	opt := gnn.NewAdam(cfg.LR, cfg.WeightDecay)
+	opt, err := newOptimizer(fn, cfg.Optimizer, ps, cfg.LR, cfg.WeightDecay)
+	if err != nil {
+		return Result{}, err
+	}
 	st, save, err := startCheckpoint(cfg.CheckpointPath, cfg.Resume, "nodes", cfg.Kind, cfg.Seed, ps, opt)
 	if err != nil {
 		return Result{}, err
@@ -211,7 +234,7 @@ func Nodes(ctx context.Context, cfg NodeConfig, g graphs.Graph, x gnn.Features, 
 		}
 		e := st.Epoch
 		b.Train, b.Key = true, stepKey(cfg.Seed, e)
-		gnn.ZeroGrad(ps)
+		optim.ZeroGrad(ps)
 		if err := model.Forward(logits, feat, b); err != nil {
 			return Result{}, err
 		}

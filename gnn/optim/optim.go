@@ -1,47 +1,55 @@
-package gnn
+package optim
 
 import (
 	"fmt"
 	"math"
 
-	"github.com/gnnwb/gnnwb/internal/parallel"
-
+	"github.com/gnnwb/gnnwb/gnn"
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/internal/parallel"
 )
 
 // Optimizer updates parameters from their gradients. Step does not clear
-// the gradients; call ZeroGrad before the next backward pass.
+// the gradients; call ZeroGrad before the next backward pass. An
+// optimiser's state is indexed like the params slice passed to Step, which
+// must be the same (same parameters, same order) at every call.
 type Optimizer interface {
-	Step(params []Param) error
+	// Step applies one update. Errors wrap graphs.ErrShape when params
+	// differ in number or length from the optimiser's state.
+	Step(params []gnn.Param) error
+	// State returns a deep copy of the state between two steps (see
+	// State), which encoding/gob can store.
+	State() State
+	// SetState replaces the state by a deep copy of s, so that the next
+	// Step continues as the optimiser that returned s would have. It
+	// refuses a state of another kind, or with missing or unknown slots
+	// (graphs.ErrParameter), and one whose slots disagree in shape
+	// (graphs.ErrShape); State.Check tests s against the parameters.
+	SetState(s State) error
 }
 
 // ZeroGrad sets every gradient of params to 0.
-func ZeroGrad(params []Param) {
+func ZeroGrad(params []gnn.Param) {
 	for _, p := range params {
 		clear(p.Grad)
 	}
 }
 
-// MeanFieldRate returns η = α N^{2γ−2}, the learning rate of SGD on ℓ that
-// makes every unit move by α/N^{2−γ} per step (MATH.md section 3): η = α for
-// γ = 1 (mean field), η = α/N for γ = ½ (kernel scaling).
-func MeanFieldRate(alpha, gamma float64, N int) float64 {
-	return alpha * math.Pow(float64(N), 2*gamma-2)
-}
-
 // SGD is stochastic gradient descent with momentum as torch.optim.SGD
 // (dampening 0, no Nesterov): g ← ∇θ + λθ, v ← μv + g (v = g on the first
-// step), θ ← θ − η v. Its state (Velocity) is indexed like the params slice
-// passed to Step, which must be the same every call. Buffers (Param.Buffer)
-// are skipped.
+// step), θ ← θ − η v; without momentum θ ← θ − η g. Parameters with NoDecay
+// get λ = 0; buffers (gnn.Param.Buffer) are skipped. Its state is the
+// velocity v (nil before the first step and without momentum), indexed
+// like the params slice passed to Step, and the step count T.
 type SGD struct {
 	LR, Momentum, WeightDecay float64
 	Velocity                  [][]float64
+	T                         int // completed steps
 }
 
 // Step applies one update. Errors wrap graphs.ErrShape if the parameters
 // changed shape between calls.
-func (o *SGD) Step(params []Param) error {
+func (o *SGD) Step(params []gnn.Param) error {
 	if o.Momentum != 0 && o.Velocity == nil {
 		o.Velocity = make([][]float64, len(params))
 		for k, p := range params {
@@ -59,10 +67,12 @@ func (o *SGD) Step(params []Param) error {
 				v[e] = g
 			}
 		}
-		return o.apply(params)
+		o.apply(params)
+		o.T++
+		return nil
 	}
 	if o.Momentum != 0 && len(o.Velocity) != len(params) {
-		return fmt.Errorf("gnn: SGD.Step: %d params, state has %d: %w", len(params), len(o.Velocity), graphs.ErrShape)
+		return fmt.Errorf("optim: SGD.Step: %d params, state has %d: %w", len(params), len(o.Velocity), graphs.ErrShape)
 	}
 	for k, p := range params {
 		if p.Buffer {
@@ -80,19 +90,21 @@ func (o *SGD) Step(params []Param) error {
 		}
 		v := o.Velocity[k]
 		if len(v) != len(p.Value) {
-			return fmt.Errorf("gnn: SGD.Step: param %d has %d values, state %d: %w", k, len(p.Value), len(v), graphs.ErrShape)
+			return fmt.Errorf("optim: SGD.Step: param %d has %d values, state %d: %w", k, len(p.Value), len(v), graphs.ErrShape)
 		}
 		for e, g := range p.Grad {
 			v[e] = o.Momentum*v[e] + (g + wd*p.Value[e])
 		}
 	}
-	if o.Momentum == 0 {
-		return nil
+	if o.Momentum != 0 {
+		o.apply(params)
 	}
-	return o.apply(params)
+	o.T++
+	return nil
 }
 
-func (o *SGD) apply(params []Param) error {
+// apply takes θ ← θ − η v.
+func (o *SGD) apply(params []gnn.Param) {
 	for k, p := range params {
 		if p.Buffer {
 			continue
@@ -101,7 +113,6 @@ func (o *SGD) apply(params []Param) error {
 			p.Value[e] -= o.LR * v
 		}
 	}
-	return nil
 }
 
 // Adam is torch.optim.Adam (Kingma & Ba 2015) with PyTorch's L2 weight decay
@@ -113,14 +124,18 @@ func (o *SGD) apply(params []Param) error {
 // in the same operation order as PyTorch 1.13's single-tensor implementation
 // (m.mul_(β1).add_(g, alpha=1−β1), v.mul_(β2).addcmul_(g, g, value=1−β2),
 // θ.addcdiv_(m, denom, value=−step)).
-// Parameters with NoDecay get λ = 0; buffers (Param.Buffer) are skipped and
-// get empty moments. State (M, V, T) is indexed like the params slice
-// passed to Step, which must be the same every call.
+// Parameters with NoDecay get λ = 0; buffers (gnn.Param.Buffer) are
+// skipped and get empty moments. Its state is the moments M = m and V = v
+// (nil before the first step), indexed like the params slice passed to
+// Step, and the step count T = t.
 type Adam struct {
 	LR, Beta1, Beta2, Eps, WeightDecay float64
 	M, V                               [][]float64
 	T                                  int
 }
+
+// adamBlock is the number of entries an Adam worker updates at a time.
+const adamBlock = 1 << 14
 
 // NewAdam returns Adam with PyTorch's defaults β1 = 0.9, β2 = 0.999,
 // ε = 1e-8 and the given learning rate and weight decay.
@@ -130,7 +145,7 @@ func NewAdam(lr, weightDecay float64) *Adam {
 
 // Step applies one update. Errors wrap graphs.ErrShape if the parameters
 // changed shape between calls.
-func (o *Adam) Step(params []Param) error {
+func (o *Adam) Step(params []gnn.Param) error {
 	if o.M == nil {
 		o.M = make([][]float64, len(params))
 		o.V = make([][]float64, len(params))
@@ -142,14 +157,14 @@ func (o *Adam) Step(params []Param) error {
 		}
 	}
 	if len(o.M) != len(params) {
-		return fmt.Errorf("gnn: Adam.Step: %d params, state has %d: %w", len(params), len(o.M), graphs.ErrShape)
+		return fmt.Errorf("optim: Adam.Step: %d params, state has %d: %w", len(params), len(o.M), graphs.ErrShape)
 	}
 	for k, p := range params {
 		if p.Buffer {
 			continue
 		}
 		if len(o.M[k]) != len(p.Value) || len(o.V[k]) != len(p.Value) || len(p.Grad) != len(p.Value) {
-			return fmt.Errorf("gnn: Adam.Step: param %d has %d values, state %d: %w", k, len(p.Value), len(o.M[k]), graphs.ErrShape)
+			return fmt.Errorf("optim: Adam.Step: param %d has %d values, state %d: %w", k, len(p.Value), len(o.M[k]), graphs.ErrShape)
 		}
 	}
 	o.T++
@@ -168,8 +183,8 @@ func (o *Adam) Step(params []Param) error {
 		m, v := o.M[k], o.V[k]
 		n := len(p.Value)
 		// Elementwise, so chunks of fixed size in parallel give the same bits.
-		parallel.For(parallel.Chunks(n, elemBlock), func(c int) {
-			lo, hi := parallel.Range(c, elemBlock, n)
+		parallel.For(parallel.Chunks(n, adamBlock), func(c int) {
+			lo, hi := parallel.Range(c, adamBlock, n)
 			x, g, mm, vv := p.Value[lo:hi], p.Grad[lo:hi], m[lo:hi], v[lo:hi]
 			g, mm, vv = g[:len(x)], mm[:len(x)], vv[:len(x)]
 			for e, xe := range x {

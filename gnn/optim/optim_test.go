@@ -1,8 +1,10 @@
-package gnn
+package optim
 
 import (
 	"math"
 	"testing"
+
+	"github.com/gnnwb/gnnwb/gnn"
 )
 
 // TestOptimizersTorch: three steps from θ = (0.5, −1, 2) with gradients
@@ -20,7 +22,7 @@ func TestOptimizersTorch(t *testing.T) {
 		{"sgd", &SGD{LR: 0.1, Momentum: 0.9, WeightDecay: 0.01}, []float64{0.31023538949999996, -1.0352207789999999, 1.885078568}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := []Param{{Value: []float64{0.5, -1, 2}, Grad: make([]float64, 3)}}
+			p := []gnn.Param{{Value: []float64{0.5, -1, 2}, Grad: make([]float64, 3)}}
 			for _, g := range grads {
 				copy(p[0].Grad, g)
 				if err := tc.opt.Step(p); err != nil {
@@ -34,14 +36,5 @@ func TestOptimizersTorch(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestMeanFieldRate(t *testing.T) {
-	if got := MeanFieldRate(0.5, 1, 100); got != 0.5 {
-		t.Errorf("γ=1: %v, want 0.5", got)
-	}
-	if got := MeanFieldRate(0.5, 0.5, 100); math.Abs(got-0.005) > 1e-18 {
-		t.Errorf("γ=½: %v, want 0.005", got)
 	}
 }
