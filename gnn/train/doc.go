@@ -46,12 +46,12 @@
 // With validation samples, every epoch updates the best epoch by Select:
 // SelectValAcc keeps the highest validation accuracy (ties: the lower
 // validation loss), SelectValLoss the lowest validation loss. StopWindow is
-// Kipf & Welling's rule: after epoch e > Window, stop when the validation
-// loss exceeds the mean of the Window previous ones. StopPatience stops when
-// Select has not improved for Patience epochs. RestoreBest puts the best
-// epoch's parameters back at the end and reports its accuracies; otherwise
-// Result holds the last epoch's. Without validation samples neither rule
-// applies and the last epoch is reported.
+// Kipf & Welling's rule: from epoch e = Window on (0-based), stop when the
+// validation loss exceeds the mean of the Window previous ones.
+// StopPatience stops when Select has not improved for Patience epochs.
+// RestoreBest puts the best epoch's parameters back at the end and reports
+// its accuracies; otherwise Result holds the last epoch's. Without
+// validation samples neither rule applies and the last epoch is reported.
 //
 // # Checkpoints and resume
 //

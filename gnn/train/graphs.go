@@ -13,8 +13,8 @@ import (
 	"github.com/gnnwb/gnnwb/internal/parallel"
 )
 
-// GraphConfig configures Graphs. DefaultGraphConfig gives
-// the settings of Xu et al. (2019) for GIN.
+// GraphConfig configures Graphs. DefaultGraphConfig gives the settings of
+// Xu et al. (2019) for GIN.
 type GraphConfig struct {
 	Kind        string
 	Hidden      int
@@ -67,9 +67,9 @@ type GraphConfig struct {
 // DefaultGraphConfig returns settings close to Xu et al. (2019) for
 // graph classification: hidden 64, 3 message-passing layers, dropout 0.5
 // before every message-passing layer and before the final linear layer (as
-// gnn.NewGraphModel builds it), sum readout for gin (mean otherwise), batch 32,
-// Adam lr 0.01 without weight decay, 100 epochs, seed 1, best validation
-// accuracy restored.
+// gnn.NewGraphModel builds it), sum readout for gin (mean otherwise), batch
+// 32, Adam lr 0.01 without weight decay, 100 epochs, seed 1, best
+// validation accuracy restored.
 func DefaultGraphConfig(kind string) GraphConfig {
 	pool := gnn.MeanPool
 	if kind == gnn.KindGIN {
@@ -141,14 +141,15 @@ func (s *graphSet) evaluate(m *gnn.Model, ids []int32) (loss, acc float64, err e
 // [0, C), C = max label + 1) with node features X: the rows of graph k's
 // nodes follow those of graphs 0..k−1 (Σ n_k rows of d = len(X)/Σ n_k
 // columns; kept, not copied; featureless data sets such as IMDB need
-// constant or degree features, as in PyTorch Geometric). Every epoch shuffles the training graphs with
-// the stream (Seed, epoch), joins mini-batches of BatchSize graphs
-// block-diagonally (gnn.Join) and takes one step of cfg.Optimizer (Adam by
-// default) per mini-batch on the mean cross-entropy (or, with
-// StepsPerEpoch, takes that many steps on random batches); step t draws its dropout from the stream (Seed, t); epoch e
-// uses the learning rate of the schedule LRStep, LRGamma. After
-// every epoch it evaluates validation and test loss and accuracy; early
-// stopping and the best epoch follow cfg.Stop and cfg.Select.
+// constant or degree features, as in PyTorch Geometric). Every epoch
+// shuffles the training graphs with the stream (Seed, epoch), joins
+// mini-batches of BatchSize graphs block-diagonally (gnn.Join) and takes
+// one step of cfg.Optimizer (Adam by default) per mini-batch on the mean
+// cross-entropy (or, with StepsPerEpoch, takes that many steps on random
+// batches); step t draws its dropout from the stream (Seed, t); epoch e
+// uses the learning rate of the schedule LRStep, LRGamma. After every
+// epoch it evaluates validation and test loss and accuracy; early stopping
+// and the best epoch follow cfg.Stop and cfg.Select.
 //
 // Checkpoints are written between mini-batches, so a cancelled run resumes
 // mid-epoch and finishes with the same bits as an uninterrupted one.

@@ -13,7 +13,7 @@ import (
 
 // Split is one partition of sample indices (nodes or graphs) into
 // training, validation and test parts. It has the fields of
-// datasets.Fold, so a fold converts with gnn.Split(fold).
+// datasets.Fold, so a fold converts with train.Split(fold).
 type Split struct {
 	Train, Val, Test []int32
 }
@@ -214,7 +214,7 @@ func RepeatNodes(ctx context.Context, cfg NodeConfig, runs int, checkpointDir st
 }
 
 // CrossValidate runs Graphs on every split of folds (usually the
-// k-fold splits of datasets.StratifiedFolds, converted with gnn.Split),
+// k-fold splits of datasets.StratifiedFolds, converted with train.Split),
 // runs times per fold with seeds cfg.Seed … cfg.Seed+runs−1: each run
 // trains on the fold's Train graphs, selects the epoch on its Val graphs
 // (cfg.Select, cfg.RestoreBest) and reports the accuracy on its Test
