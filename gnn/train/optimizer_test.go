@@ -40,6 +40,52 @@ func copyFile(t *testing.T, src, dir string) string {
 	return dst
 }
 
+// runner runs one training to its end, with a checkpoint path (or ""),
+// Resume and Progress as given.
+type runner func(ctx context.Context, path string, resume bool, progress func(done, total int64)) (Result, error)
+
+func nodeRunner(cfg NodeConfig, g graphs.Graph, X []float64, y, train, val, test []int32) runner {
+	return func(ctx context.Context, path string, resume bool, progress func(done, total int64)) (Result, error) {
+		c := cfg
+		c.CheckpointPath, c.Resume, c.Progress = path, resume, progress
+		return Nodes(ctx, c, g, gnn.Features{Dense: X}, y, train, val, test)
+	}
+}
+
+func graphRunner(cfg GraphConfig, gs []graphs.Graph, X []float64, y, train, val, test []int32) runner {
+	return func(ctx context.Context, path string, resume bool, progress func(done, total int64)) (Result, error) {
+		c := cfg
+		c.CheckpointPath, c.Resume, c.Progress = path, resume, progress
+		return Graphs(ctx, c, gs, X, y, train, val, test)
+	}
+}
+
+// interrupted runs run with a checkpoint until its progress reaches
+// stopAt, where it cancels the context; then it calls edit (if not nil)
+// with the checkpoint's path and resumes the run to its end.
+func interrupted(t *testing.T, run runner, stopAt int64, edit func(path string)) Result {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "run.ckpt")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := run(ctx, path, false, func(done, total int64) {
+		if done == stopAt {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if edit != nil {
+		edit(path)
+	}
+	res, err := run(context.Background(), path, true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
 // rewriteV1 rewrites the checkpoint at path, written with Adam, in the
 // layout of format version 1: Adam's moments and step count in AdamM,
 // AdamV and AdamT, no Optim.
@@ -119,43 +165,23 @@ func TestResumeVersion1(t *testing.T) {
 	grph.Hidden, grph.Epochs, grph.BatchSize, grph.LRStep, grph.LRGamma = 8, 3, 8, 1, 0.5
 	for _, tc := range []struct {
 		name string
-		run  func(ctx context.Context, path string, resume bool, progress func(done, total int64)) (Result, error)
+		run  runner
 	}{
-		{"nodes", func(ctx context.Context, path string, resume bool, progress func(done, total int64)) (Result, error) {
-			c := nodes
-			c.CheckpointPath, c.Resume, c.Progress = path, resume, progress
-			return Nodes(ctx, c, g, gnn.Features{Dense: X}, y, train, val, test)
-		}},
-		{"graphs", func(ctx context.Context, path string, resume bool, progress func(done, total int64)) (Result, error) {
-			c := grph
-			c.CheckpointPath, c.Resume, c.Progress = path, resume, progress
-			return Graphs(ctx, c, gs, GX, gy, gtrain, gval, gtest)
-		}},
+		{"nodes", nodeRunner(nodes, g, X, y, train, val, test)},
+		{"graphs", graphRunner(grph, gs, GX, gy, gtrain, gval, gtest)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			straight, err := tc.run(context.Background(), "", false, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			// Stop after the 5th step: the checkpoint holds moments.
-			path := filepath.Join(t.TempDir(), "run.ckpt")
-			ctx, cancel := context.WithCancel(context.Background())
-			_, err = tc.run(ctx, path, false, func(done, total int64) {
-				if done == 5 {
-					cancel()
+			// Stopped after the 5th step: the checkpoint holds moments.
+			resumed := interrupted(t, tc.run, 5, func(path string) {
+				rewriteV1(t, path)
+				if c, err := loadCheckpoint(path); err != nil || c.Version != 1 || c.Optim.Steps != 5 {
+					t.Fatalf("rewritten checkpoint: %v %+v", err, c)
 				}
 			})
-			if !errors.Is(err, context.Canceled) {
-				t.Fatalf("err = %v, want context.Canceled", err)
-			}
-			rewriteV1(t, path)
-			if c, err := loadCheckpoint(path); err != nil || c.Version != 1 || c.Optim.Steps != 5 {
-				t.Fatalf("rewritten checkpoint: %v %+v", err, c)
-			}
-			resumed, err := tc.run(context.Background(), path, true, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
 			sameRun(t, "resumed from version 1", resumed, straight)
 		})
 	}
@@ -186,21 +212,16 @@ func TestOptimizerConfig(t *testing.T) {
 	if slices.Equal(straight.History, adam.History) {
 		t.Fatal("SGD trains as Adam")
 	}
-	cfg := base
-	cfg.Epochs, cfg.CheckpointPath = 10, filepath.Join(t.TempDir(), "sgd.ckpt")
-	if _, err := run(cfg); err != nil {
-		t.Fatal(err)
-	}
-	if c, err := loadCheckpoint(cfg.CheckpointPath); err != nil || c.Optim.Kind != "sgd" || c.Optim.Steps != 10 {
-		t.Fatalf("SGD checkpoint: %v %+v", err, c)
-	}
-	cfg.Epochs, cfg.Resume = 20, true
-	resumed, err := run(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	var ckpt string
+	resumed := interrupted(t, nodeRunner(base, g, X, y, train, val, test), 10, func(path string) {
+		if c, err := loadCheckpoint(path); err != nil || c.Optim.Kind != "sgd" || c.Optim.Steps != 10 {
+			t.Fatalf("SGD checkpoint: %v %+v", err, c)
+		}
+		ckpt = path
+	})
 	sameRun(t, "SGD resumed", resumed, straight)
-	cfg.Optimizer = nil // Adam cannot take SGD's state
+	cfg := base
+	cfg.CheckpointPath, cfg.Resume, cfg.Optimizer = ckpt, true, nil // Adam cannot take SGD's state
 	if _, err := run(cfg); !errors.Is(err, graphs.ErrParameter) {
 		t.Errorf("Adam resuming an SGD checkpoint: err = %v, want ErrParameter", err)
 	}
@@ -219,33 +240,19 @@ func TestOptimizerConfig(t *testing.T) {
 		t.Errorf("nil optimiser: err = %v, want ErrParameter", err)
 	}
 
-	// Graphs: SGD with a schedule trains and resumes mid-epoch; an
-	// optimiser without SetLR cannot follow a schedule.
+	// Graphs: SGD with a schedule trains and resumes mid-epoch (step 6 is
+	// batch 3 of epoch 1, after the first rate change); an optimiser
+	// without SetLR cannot follow a schedule.
 	gs, GX, gy, gtrain, gval, gtest := graphTask(t, 40, 7)
 	gcfg := DefaultGraphConfig(gnn.KindGIN)
 	gcfg.Hidden, gcfg.Epochs, gcfg.BatchSize, gcfg.LRStep, gcfg.LRGamma, gcfg.RestoreBest = 8, 3, 8, 1, 0.5, false
 	gcfg.Optimizer = sgd
-	gstraight, err := Graphs(context.Background(), gcfg, gs, GX, gy, gtrain, gval, gtest)
+	grun := graphRunner(gcfg, gs, GX, gy, gtrain, gval, gtest)
+	gstraight, err := grun(context.Background(), "", false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	c2 := gcfg
-	c2.CheckpointPath = filepath.Join(t.TempDir(), "g.ckpt")
-	c2.Progress = func(done, total int64) {
-		if done == 6 { // batch 3 of epoch 1 (3 batches per epoch), after the first LR step
-			cancel()
-		}
-	}
-	if _, err := Graphs(ctx, c2, gs, GX, gy, gtrain, gval, gtest); !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want context.Canceled", err)
-	}
-	c2.Progress, c2.Resume = nil, true
-	gresumed, err := Graphs(context.Background(), c2, gs, GX, gy, gtrain, gval, gtest)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sameRun(t, "graphs with SGD resumed", gresumed, gstraight)
+	sameRun(t, "graphs with SGD resumed", interrupted(t, grun, 6, nil), gstraight)
 	gcfg.Optimizer = func(ps []gnn.Param) optim.Optimizer { return noSetLR{sgd(ps)} }
 	if _, err := Graphs(context.Background(), gcfg, gs, GX, gy, gtrain, gval, gtest); !errors.Is(err, graphs.ErrUnsupported) {
 		t.Errorf("schedule without SetLR: err = %v, want ErrUnsupported", err)
