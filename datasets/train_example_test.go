@@ -7,6 +7,7 @@ import (
 
 	"github.com/gnnwb/gnnwb/datasets"
 	"github.com/gnnwb/gnnwb/gnn"
+	"github.com/gnnwb/gnnwb/gnn/train"
 )
 
 // Training GCN on Cora's public split from the library, as `gnnwb train
@@ -19,9 +20,9 @@ func Example_trainCora() {
 		log.Fatal(err)
 	}
 	x := ds.SparseX.RowNormalized() // sparse (49,216 entries) and row-normalised as Kipf & Welling
-	cfg := gnn.DefaultNodeTrainConfig(gnn.KindGCN)
-	split := gnn.Split{Train: ds.Train, Val: ds.Val, Test: ds.Test}
-	sum, err := gnn.RepeatNodes(context.Background(), cfg, 10, "", ds.Graph, gnn.Features{Sparse: x}, ds.Y, split)
+	cfg := train.DefaultNodeConfig(gnn.KindGCN)
+	split := train.Split{Train: ds.Train, Val: ds.Val, Test: ds.Test}
+	sum, err := train.RepeatNodes(context.Background(), cfg, 10, "", ds.Graph, gnn.Features{Sparse: x}, ds.Y, split)
 	if err != nil {
 		log.Fatal(err)
 	}

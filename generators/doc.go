@@ -55,7 +55,7 @@
 // poly:c0,c1,…, sin:k, step:a or a user function) and an aggregation
 // m = S x (graphon 1/(nρ), sum, mean, symmetric) to G(n, W, ρ). Its
 // samplers draw the training samples (φ, y) = ((x, m), y) of online SGD
-// exactly and satisfy gnn/asymptotic's Sampler structurally (generators does
+// exactly and satisfy gnn/shallow's Sampler structurally (generators does
 // not import gnn): EgoSampler one node at a time in O(nρ) (graphon, sum and
 // mean aggregations), WholeGraphSampler B nodes of a fresh graph per step
 // (every aggregation, and model B's neighbourhoods). Both draw the batch's

@@ -88,7 +88,7 @@ const maxBatch = 1 << 30
 // EgoSampler draws training samples (φ_i, y_i) of a Process one node at a
 // time, without building the graph: each is an exact draw from π_n, the law
 // of a uniformly chosen node of G(n, W, ρ) (docs/mathematics.md §3), i.i.d.
-// across samples. It satisfies gnn/asymptotic's Sampler (model A).
+// across samples. It satisfies gnn/shallow's Sampler (model A).
 //
 // One sample with latent u: K ~ Binomial(n−1, ρ d_W(u)) neighbours with
 // latents v_1..v_K i.i.d. of density W(u,·)/d_W(u) (Ego.DrawAt); x = X(u) + ε,
@@ -155,7 +155,7 @@ func (s *EgoSampler) Batch() int { return s.batch }
 
 // Sample draws B samples: phi[b*2d:(b+1)*2d] = (x_b, m_b) and y[b].
 //
-// Order of the draws from rng (the coupling contract of gnn/asymptotic,
+// Order of the draws from rng (the coupling contract of gnn/shallow,
 // docs/mathematics.md §5): first the B latents u_b = rng.Float64(), b = 0..B−1;
 // then, for b = 0..B−1 in turn, the neighbours of node b (Ego.DrawAt), the d
 // normals of x_b's noise, the d normals of each neighbour's noise in turn,
@@ -238,7 +238,7 @@ func addNoise(rng *rand.Rand, x []float64, sd float64) {
 
 // WholeGraphSampler draws, at every step, a fresh G(n, W, ρ) with the
 // features and targets of a Process, and returns B distinct nodes of it
-// (B = n: all nodes, in random order). It satisfies gnn/asymptotic's
+// (B = n: all nodes, in random order). It satisfies gnn/shallow's
 // Sampler (model A) and NeighbourSampler (model B), for every aggregation.
 //
 // Coupling: the graph's n latents are drawn as u_0..u_{n−1} =
@@ -495,7 +495,7 @@ func (s *WholeGraphSampler) Sample(rng *rand.Rand, phi, y []float64) error {
 	return nil
 }
 
-// SampleNeighbours implements gnn/asymptotic's NeighbourSampler (model B):
+// SampleNeighbours implements gnn/shallow's NeighbourSampler (model B):
 // it draws a fresh graph as Sample does (the same draws in the same order,
 // so the same graph, features and targets for the same rng) and, for each
 // sampled node i = b in turn, appends its row's entries to w and phi: the

@@ -13,7 +13,7 @@ import (
 	"github.com/gnnwb/gnnwb/graphs"
 )
 
-// sampler and neighbourSampler repeat gnn/asymptotic's Sampler and
+// sampler and neighbourSampler repeat gnn/shallow's Sampler and
 // NeighbourSampler (generators must not import gnn); the compile-time
 // assertions below check that the samplers satisfy them structurally.
 type sampler interface {

@@ -1,155 +1,13 @@
 package gnn
 
 import (
+	"github.com/gnnwb/gnnwb/gnn/internal/gnntest"
 	"github.com/gnnwb/gnnwb/graphs/aggregation"
 
 	"github.com/gnnwb/gnnwb/internal/parallel"
 	"math/rand/v2"
-	"slices"
 	"testing"
-
-	"github.com/gnnwb/gnnwb/graphs"
-	"github.com/gnnwb/gnnwb/graphs/sparse"
 )
-
-// randomCSR builds a graph with n nodes and about entries stored entries:
-// undirected graphs get entries/2 random pairs (duplicates and loops
-// dropped), directed ones exactly perRow = entries/n distinct senders per
-// row, built directly as CSR (for the 10^7-edge benchmark).
-func randomCSR(tb testing.TB, n, entries int, directed bool, seed uint64) graphs.Graph {
-	rng := rand.New(rand.NewPCG(seed, 11))
-	if !directed {
-		es := make([]graphs.Edge, entries/2)
-		for k := range es {
-			u, v := rng.IntN(n), rng.IntN(n)
-			for u == v {
-				v = rng.IntN(n)
-			}
-			es[k] = graphs.Edge{U: u, V: v}
-		}
-		g, err := graphs.FromEdges(n, es, graphs.Undirected|graphs.MergeMax)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		return g
-	}
-	per := entries / n
-	off := make([]int, n+1)
-	idx := make([]int32, 0, n*per)
-	row := make([]int32, 0, per)
-	for i := range n {
-		row = row[:0]
-		for len(row) < per {
-			j := int32(rng.IntN(n))
-			if !slices.Contains(row, j) {
-				row = append(row, j)
-			}
-		}
-		slices.Sort(row)
-		idx = append(idx, row...)
-		off[i+1] = len(idx)
-	}
-	g, err := graphs.FromCSR(off, idx, nil, true)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return g
-}
-
-type gcnShape struct {
-	name           string
-	n, entries, d  int
-	density        float64
-	classes        int
-	sparseFeatures bool
-}
-
-// Shapes of Cora and PubMed (PyTorch Geometric's Planetoid STATS table:
-// Cora 2,708 nodes, 10,556 directed edges, 1,433 features, 7 classes;
-// PubMed 19,717 nodes, 88,648 edges, 500 features, 3 classes). Cora's
-// binary features have 49,216 nonzeros, 1.27%.
-var gcnShapes = []gcnShape{
-	{"cora", 2708, 10556, 1433, 0.013, 7, true},
-	{"pubmed", 19717, 88648, 500, 1, 3, false},
-}
-
-// gcnSetup builds the graph, features, labels, training mask and a 2-layer
-// GCN (hidden 16, ReLU, dropout 0.5, Adam lr 0.01, weight decay 5e-4 on all
-// parameters as the PyTorch peer bench/peers/gcn_torch.py).
-func gcnSetup(tb testing.TB, s gcnShape) (*Model, *Batch, Features, []int32, []int32, *Adam) {
-	g := randomCSR(tb, s.n, s.entries, false, 1)
-	rng := rand.New(rand.NewPCG(2, 2))
-	X := make([]float64, s.n*s.d)
-	for e := range X {
-		if s.density >= 1 {
-			X[e] = rng.Float64()
-		} else if rng.Float64() < s.density {
-			X[e] = 1
-		}
-	}
-	y := make([]int32, s.n)
-	for i := range y {
-		y[i] = int32(rng.IntN(s.classes))
-	}
-	train := make([]int32, 20*s.classes)
-	for i := range train {
-		train[i] = int32(i)
-	}
-	m, err := NewModel(KindGCN, s.d, 16, s.classes, ModelOptions{Dropout: 0.5, DecayAll: true})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	m.Init(1)
-	f := Features{Dense: X}
-	if s.sparseFeatures {
-		if f.Sparse, err = sparse.FromDense(s.n, s.d, X); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	return m, NewBatch(g), f, y, train, NewAdam(0.01, 5e-4)
-}
-
-// BenchmarkGCNEpoch is one training epoch (forward with dropout, masked
-// cross-entropy, backward, Adam step) of Kipf & Welling's 2-layer GCN on
-// synthetic Cora- and PubMed-shaped graphs; compare with
-// bench/peers/gcn_torch.py (PyTorch, 2 threads).
-func BenchmarkGCNEpoch(b *testing.B) {
-	for _, s := range gcnShapes {
-		b.Run(s.name, func(b *testing.B) {
-			m, batch, f, y, train, opt := gcnSetup(b, s)
-			ps := m.Params()
-			logits := make([]float64, s.n*s.classes)
-			grad := make([]float64, len(logits))
-			batch.Train = true
-			step := 0
-			epoch := func() {
-				batch.Key = stepKey(1, step)
-				step++
-				ZeroGrad(ps)
-				if err := m.Forward(logits, f, batch); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := CrossEntropy(grad, logits, s.classes, y, train); err != nil {
-					b.Fatal(err)
-				}
-				if err := m.Backward(grad, batch); err != nil {
-					b.Fatal(err)
-				}
-				if err := opt.Step(ps); err != nil {
-					b.Fatal(err)
-				}
-			}
-			epoch() // warm-up: operators and buffers
-			b.ReportAllocs()
-			b.ResetTimer()
-			start := cpuClock()
-			for b.Loop() {
-				epoch()
-			}
-			reportCPU(b, start)
-		})
-	}
-}
 
 // BenchmarkAggregate is S·h (the GCN's aggregation) on a directed graph with 10^6 nodes,
 // 10^7 stored edges and 64 features. Bytes counted per call: every entry
@@ -157,21 +15,21 @@ func BenchmarkGCNEpoch(b *testing.B) {
 // once.
 func BenchmarkAggregate(b *testing.B) {
 	const n, per, d = 1_000_000, 10, 64
-	g := randomCSR(b, n, n*per, true, 3)
+	g := gnntest.RandomCSR(b, n, n*per, true, 3)
 	op, err := aggregation.GCN.Operator(g, 1)
 	if err != nil {
 		b.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(4, 4))
-	h := randSlice(rng, n*d, 1)
+	h := gnntest.RandSlice(rng, n*d, 1)
 	dst := make([]float64, n*d)
 	b.SetBytes(int64(op.NumEntries())*(4+8+8*d) + int64(n)*8*d)
 	b.ReportAllocs()
-	start := cpuClock()
+	start := gnntest.CPUClock()
 	for b.Loop() {
 		op.Apply(dst, h, d)
 	}
-	reportCPU(b, start)
+	gnntest.ReportCPU(b, start)
 }
 
 // BenchmarkMemoryBandwidth measures the machine's sustainable memory
@@ -194,74 +52,6 @@ func BenchmarkMemoryBandwidth(b *testing.B) {
 			for i := range s {
 				d[i] = 3 * s[i]
 			}
-		})
-	}
-}
-
-// BenchmarkGINGraphStep is one training step (forward, backward, Adam) of
-// the graph-level GIN on a MUTAG-shaped mini-batch: 32 graphs of 18 nodes,
-// 7 features, hidden 64. "default" is NewGraphModel's plain model with 4
-// layers, "xu" adds BatchNorm and the jumping-knowledge sum head.
-func BenchmarkGINGraphStep(b *testing.B) {
-	const graphsPer, nodes, d, hidden, classes = 32, 18, 7, 64, 2
-	gs := make([]graphs.Graph, graphsPer)
-	for k := range gs {
-		gs[k] = randomCSR(b, nodes, 2*nodes, false, uint64(k))
-	}
-	batch, err := Join(gs)
-	if err != nil {
-		b.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(1, 1))
-	x := randSlice(rng, batch.NumNodes()*d, 1)
-	y := make([]int32, graphsPer)
-	for k := range y {
-		y[k] = int32(k % classes)
-	}
-	for _, tc := range []struct {
-		name string
-		opt  ModelOptions
-	}{
-		{"default", ModelOptions{Layers: 4, Dropout: 0.5}},
-		{"xu", ModelOptions{Layers: 4, Dropout: 0.5, BatchNorm: true, Head: HeadJumpSum}},
-	} {
-		b.Run(tc.name, func(b *testing.B) {
-			m, err := NewGraphModel(KindGIN, d, hidden, classes, tc.opt)
-			if err != nil {
-				b.Fatal(err)
-			}
-			m.Init(1)
-			ps := m.Params()
-			opt := NewAdam(0.01, 0)
-			logits := make([]float64, graphsPer*classes)
-			grad := make([]float64, len(logits))
-			batch.Train = true
-			step := 0
-			run := func() {
-				batch.Key = stepKey(1, step)
-				step++
-				ZeroGrad(ps)
-				if err := m.Forward(logits, Features{Dense: x}, batch); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := CrossEntropy(grad, logits, classes, y, nil); err != nil {
-					b.Fatal(err)
-				}
-				if err := m.Backward(grad, batch); err != nil {
-					b.Fatal(err)
-				}
-				if err := opt.Step(ps); err != nil {
-					b.Fatal(err)
-				}
-			}
-			run()
-			b.ReportAllocs()
-			b.ResetTimer()
-			start := cpuClock()
-			for b.Loop() {
-				run()
-			}
-			reportCPU(b, start)
 		})
 	}
 }

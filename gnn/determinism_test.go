@@ -3,13 +3,11 @@ package gnn
 import (
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"runtime"
 	"testing"
 
 	"github.com/gnnwb/gnnwb/gnn/activation"
-	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/gnn/internal/gnntest"
 )
 
 // TestLayersDeterminism: every layer's forward and backward give the same
@@ -19,7 +17,7 @@ func TestLayersDeterminism(t *testing.T) {
 	g := testGraph(t, 1300, 0.004, true, true, 8)
 	const in, out = 40, 9
 	rng := rand.New(rand.NewPCG(8, 8))
-	h := randSlice(rng, g.NumNodes()*in, 1)
+	h := gnntest.RandSlice(rng, g.NumNodes()*in, 1)
 	makers := map[string]func() Module{
 		"gcn":  func() Module { return NewGCNConv(in, out) },
 		"sage": func() Module { return NewSAGEConv(in, out) },
@@ -80,53 +78,4 @@ func sameBits(t *testing.T, what string, a, b []float64) {
 			t.Fatalf("%s[%d]: %v vs %v", what, e, a[e], b[e])
 		}
 	}
-}
-
-// TestCheckpointErrors: garbage and wrong versions are refused with
-// ErrFormat; a missing file means a fresh start.
-func TestCheckpointErrors(t *testing.T) {
-	dir := t.TempDir()
-	bad := filepath.Join(dir, "bad")
-	if err := os.WriteFile(bad, []byte("not a checkpoint"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := loadCheckpoint(bad); !errorsIs(err, graphs.ErrFormat) {
-		t.Fatalf("garbage: err = %v", err)
-	}
-	old := filepath.Join(dir, "old")
-	c := &checkpoint{Task: "nodes"}
-	if err := saveCheckpoint(old, c); err != nil {
-		t.Fatal(err)
-	}
-	c2, err := loadCheckpoint(old)
-	if err != nil || c2.Task != "nodes" || c2.Version != checkpointVersion {
-		t.Fatalf("round trip: %v %+v", err, c2)
-	}
-	if c, err := loadCheckpoint(filepath.Join(dir, "missing")); c != nil || err != nil {
-		t.Fatalf("missing file: %v %v", c, err)
-	}
-}
-
-// FuzzCheckpoint: arbitrary bytes give an error or a checkpoint, never a panic.
-func FuzzCheckpoint(f *testing.F) {
-	dir := f.TempDir()
-	p := filepath.Join(dir, "seed")
-	if err := saveCheckpoint(p, &checkpoint{Task: "graphs", Params: [][]float64{{1, 2}}, Shapes: []int{2}}); err != nil {
-		f.Fatal(err)
-	}
-	seed, err := os.ReadFile(p)
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(seed)
-	f.Add([]byte{})
-	f.Fuzz(func(t *testing.T, data []byte) {
-		c, err := decodeCheckpoint(data, "fuzz")
-		if (err == nil) == (c == nil) {
-			t.Fatalf("checkpoint %v with error %v", c, err)
-		}
-		if err != nil && !errorsIs(err, graphs.ErrFormat) {
-			t.Fatalf("error %v is not ErrFormat", err)
-		}
-	})
 }

@@ -1,14 +1,17 @@
 // Package gnn implements standard message-passing graph neural networks —
-// GCN, GraphSAGE, GIN and GAT — with hand-written backward passes, losses,
-// optimisers, and deterministic, checkpointed training on graphs.Graph.
-// The asymptotic one-hidden-layer model of MATH.md section 3 lives in
-// gnn/asymptotic.
+// GCN, GraphSAGE, GIN and GAT — with hand-written backward passes on
+// graphs.Graph, and builds the standard node and graph models from them.
+// Package gnn/train trains them (losses, loops, early stopping,
+// checkpoints, cross-validation) with the optimisers of gnn/optim (SGD and
+// Adam as torch.optim); the one-hidden-layer network of
+// docs/mathematics.md §3 is package gnn/shallow.
 //
 // # Mathematics
 //
-// A layer maps node states h_i ∈ ℝ^{d_in} to h'_i ∈ ℝ^{d_out} (MATH.md
-// section 2). The graph has adjacency A (A_ij is the weight of the edge
-// j→i, 1 when unweighted) and an aggregation operator S, one of (type Norm):
+// A layer maps node states h_i ∈ ℝ^{d_in} to h'_i ∈ ℝ^{d_out}
+// (docs/mathematics.md §2). The graph has adjacency A (A_ij is the weight of
+// the edge j→i, 1 when unweighted) and an aggregation operator S, one of
+// (package graphs/aggregation, docs/mathematics.md §2.1):
 //
 //	Sum        (S h)_i = Σ_j A_ij h_j
 //	Mean       (S h)_i = (1/deg_i) Σ_j A_ij h_j,  deg_i = Σ_j A_ij  (0 if deg_i = 0)
@@ -36,10 +39,7 @@
 // column over the nodes of the batch, out = γ (h − μ)/sqrt(σ² + 1e-5) + β,
 // with batch statistics in training and running ones (momentum 0.1,
 // unbiased variance) in evaluation, as torch.nn.BatchNorm1d. Activations: identity, ReLU,
-// tanh, sigmoid, erf, ELU. Losses: the squared error ½(1/B)Σ(ŷ−y)² of
-// MATH.md section 3 and the softmax cross-entropy averaged over masked
-// nodes. Optimisers: SGD with momentum and Adam with L2 weight decay, both
-// exactly as torch.optim; MeanFieldRate gives η = α N^{2γ−2}.
+// tanh, sigmoid, erf, ELU (package gnn/activation).
 //
 // # Memory layout and edge direction
 //
@@ -54,7 +54,7 @@
 // without densifying; its weight gradient xᵀ·dout is a gather over the rows
 // of the transpose xᵀ (sparse.Matrix.TransposeTo).
 //
-// # Modules and training
+// # Modules and models
 //
 // A Module has Forward(out, h, b) and Backward(dh, dout, b): dst first;
 // Forward keeps what Backward needs (including a reference to h); Backward
@@ -63,10 +63,9 @@
 // optimisers. A Batch is a graph, or many small graphs joined
 // block-diagonally (Join) with node offsets, plus the per-step settings
 // (training mode, random key). Sequential chains modules. NewModel and
-// NewGraphModel build the standard architectures; TrainNodes (full-batch
-// node classification with masks and early stopping) and TrainGraphs
-// (shuffled mini-batches of graphs, optional step learning-rate schedule)
-// train them. The graph models are:
+// NewGraphModel build the standard architectures, which gnn/train trains;
+// Model.Input puts Features in the form the first layer reads. The graph
+// models are:
 //
 //	default   [Dropout, conv, σ]×L, pool, Linear, ReLU, Dropout, Linear    (PyTorch Geometric's GIN example)
 //	Xu et al. [GINConv(Linear, BatchNorm, ReLU, Linear), BatchNorm, ReLU]×L,
@@ -83,12 +82,10 @@
 // sum is taken in a fixed order, so results are the same bits for any
 // number of workers. On amd64 with AVX2 and FMA the inner products use
 // assembly kernels (fused multiply-adds, fixed accumulator split); other
-// machines use pure Go, whose results differ in the last bits. Training step
-// t draws its dropout masks from the stream (seed, t), so a run resumed from
-// a checkpoint repeats its draws and ends with the same bits as an
-// uninterrupted one. Checkpoints (gob, with a format version) are written
-// atomically; a cancelled context writes one and returns an error wrapping
-// ctx.Err().
+// machines use pure Go, whose results differ in the last bits. Dropout
+// draws its masks from streams fixed by Batch.Key and the layer's salt, so
+// a trainer that sets Key from the step (as gnn/train does) repeats its
+// draws when a run is resumed.
 //
 // # Performance
 //
@@ -98,16 +95,16 @@
 // products run in register tiles (8 or 16 output columns, masked for
 // narrower ones) of AVX2/FMA assembly; sparse products and aggregations use
 // gathering variants of the same kernels. Sparse input features keep the
-// first layer at O(nnz·out). BenchmarkGCNEpoch times one Kipf & Welling
-// training epoch on Cora- and PubMed-shaped graphs against the PyTorch peer
-// bench/peers/gcn_torch.py; BenchmarkMatMulGonum is the gonum blas64.Gemm
-// baseline.
+// first layer at O(nnz·out). BenchmarkGCNEpoch in gnn/train times one Kipf
+// & Welling training epoch on Cora- and PubMed-shaped graphs against the
+// PyTorch peer bench/peers/gcn_torch.py; BenchmarkMatMulGonum is the gonum
+// blas64.Gemm baseline.
 //
 // # Errors
 //
 // Shapes, parameters and indices are checked and reported as errors
-// wrapping graphs.ErrShape, graphs.ErrParameter or graphs.ErrNodeID; a bad
-// checkpoint file gives graphs.ErrFormat. The unexported kernels and
+// wrapping graphs.ErrShape, graphs.ErrParameter or graphs.ErrNodeID. The
+// unexported kernels and
 // Operator.Apply panic on wrong lengths, which layers rule out first.
 //
 // # References
@@ -122,6 +119,4 @@
 //     Graph attention networks, ICLR 2018.
 //   - X. Glorot, Y. Bengio, Understanding the difficulty of training deep
 //     feedforward neural networks, AISTATS 2010.
-//   - D. P. Kingma, J. Ba, Adam: a method for stochastic optimization,
-//     ICLR 2015.
 package gnn

@@ -1,7 +1,6 @@
 package gnn_test
 
 import (
-	"context"
 	"fmt"
 	"log"
 
@@ -33,29 +32,6 @@ func ExampleNewModel() {
 	// Output: 12 99
 }
 
-// Node classification on two triangles joined by one edge, labels by triangle.
-func ExampleTrainNodes() {
-	es := []graphs.Edge{{U: 0, V: 1}, {U: 1, V: 2}, {U: 0, V: 2}, {U: 3, V: 4}, {U: 4, V: 5}, {U: 3, V: 5}, {U: 2, V: 3}}
-	g, err := graphs.FromEdges(6, es, graphs.Undirected)
-	if err != nil {
-		log.Fatal(err)
-	}
-	x := []float64{1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1}
-	y := []int32{0, 0, 0, 1, 1, 1}
-	cfg := gnn.DefaultNodeTrainConfig(gnn.KindGCN)
-	cfg.Epochs, cfg.Stop = 50, gnn.StopNone
-	res, err := gnn.TrainNodes(context.Background(), cfg, g, gnn.Features{Dense: x}, y, []int32{0, 5}, []int32{1, 4}, []int32{2, 3})
-	if err != nil {
-		log.Fatal(err)
-	}
-	logits, err := res.Model.Predict(gnn.NewBatch(g), gnn.Features{Dense: x})
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(res.Epochs, res.TestAcc, gnn.Accuracy(logits, 2, y, nil))
-	// Output: 50 1 1
-}
-
 // Two graphs joined block-diagonally, pooled per graph.
 func ExampleJoin() {
 	a, _ := graphs.FromEdges(2, []graphs.Edge{{U: 0, V: 1}}, graphs.Undirected)
@@ -71,48 +47,6 @@ func ExampleJoin() {
 	}
 	fmt.Println(b.NumGraphs(), b.Offsets, out)
 	// Output: 2 [0 2 5] [3 12]
-}
-
-// The SGD learning rate of the mean-field (γ = 1) and kernel (γ = ½)
-// scalings for N = 100 hidden units.
-func ExampleMeanFieldRate() {
-	fmt.Println(gnn.MeanFieldRate(0.5, 1, 100), gnn.MeanFieldRate(0.5, 0.5, 100))
-	// Output: 0.5 0.005
-}
-
-// Graph classification: paths (label 0) against triangles (label 1).
-func ExampleTrainGraphs() {
-	var gs []graphs.Graph
-	var x []float64
-	var y []int32
-	for k := range 40 {
-		es := []graphs.Edge{{U: 0, V: 1}, {U: 1, V: 2}}
-		if k%2 == 1 {
-			es = append(es, graphs.Edge{U: 0, V: 2})
-		}
-		g, err := graphs.FromEdges(3, es, graphs.Undirected)
-		if err != nil {
-			log.Fatal(err)
-		}
-		gs = append(gs, g)
-		x = append(x, 1, 1, 1)
-		y = append(y, int32(k%2))
-	}
-	idx := func(lo, hi int) []int32 {
-		var s []int32
-		for i := lo; i < hi; i++ {
-			s = append(s, int32(i))
-		}
-		return s
-	}
-	cfg := gnn.DefaultGraphTrainConfig(gnn.KindGIN)
-	cfg.Hidden, cfg.Epochs, cfg.BatchSize = 8, 30, 8
-	res, err := gnn.TrainGraphs(context.Background(), cfg, gs, x, y, idx(0, 24), idx(24, 32), idx(32, 40))
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(res.TestAcc)
-	// Output: 1
 }
 
 // One training pass of a BatchNorm on a 4×2 input moves the running

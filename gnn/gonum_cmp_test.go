@@ -6,6 +6,8 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
+
+	"github.com/gnnwb/gnnwb/gnn/internal/gnntest"
 )
 
 // BenchmarkMatMulGonum is the forward product of BenchmarkMatMul with
@@ -14,14 +16,14 @@ import (
 func BenchmarkMatMulGonum(b *testing.B) {
 	const n, k, m = 19717, 500, 16
 	rng := rand.New(rand.NewPCG(1, 1))
-	a, w := randSlice(rng, n*k, 1), randSlice(rng, k*m, 1)
+	a, w := gnntest.RandSlice(rng, n*k, 1), gnntest.RandSlice(rng, k*m, 1)
 	out := make([]float64, n*m)
 	A := blas64.General{Rows: n, Cols: k, Stride: k, Data: a}
 	W := blas64.General{Rows: k, Cols: m, Stride: m, Data: w}
 	O := blas64.General{Rows: n, Cols: m, Stride: m, Data: out}
-	start := cpuClock()
+	start := gnntest.CPUClock()
 	for b.Loop() {
 		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, A, W, 0, O)
 	}
-	reportCPU(b, start)
+	gnntest.ReportCPU(b, start)
 }

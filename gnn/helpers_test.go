@@ -1,6 +1,7 @@
 package gnn
 
 import (
+	"github.com/gnnwb/gnnwb/gnn/internal/gnntest"
 	"github.com/gnnwb/gnnwb/graphs/graphstest"
 
 	"math"
@@ -21,34 +22,6 @@ func testGraph(t testing.TB, n int, p float64, directed, weighted bool, seed uin
 
 var graphCases = graphstest.Kinds()
 
-func randSlice(rng *rand.Rand, n int, s float64) []float64 {
-	x := make([]float64, n)
-	for i := range x {
-		x[i] = s * (2*rng.Float64() - 1)
-	}
-	return x
-}
-
-// fdStep and fdTol: central differences have truncation error
-// (h^2/6)·|f”'| and rounding error about eps·|L|/h, where the test losses
-// L = Σ r⊙out reach |L| ≈ 10; the balance h = (3·eps·|L|/|f”'|)^(1/3) is
-// about 1e-5, giving absolute errors near 1e-11, far below 1e-6 relative to
-// gradients of order 1e-4..1 (smaller gradients are compared absolutely
-// against 1e-10 through relErr's floor).
-const (
-	fdStep = 1e-5
-	fdTol  = 1e-6
-)
-
-func relErr(a, b float64) float64 {
-	d := math.Abs(a - b)
-	s := max(math.Abs(a), math.Abs(b))
-	if s < 1e-4 {
-		return d / 1e-4
-	}
-	return d / s
-}
-
 // checkModule compares a module's Backward against central differences of
 // L = Σ r ⊙ Forward(h) for a fixed random r, for the input and every
 // parameter.
@@ -61,13 +34,13 @@ func checkModule(t *testing.T, m Module, b *Batch, h []float64, outLen int, seed
 // provably do not affect the output (zero(p) true), such as the bias of a
 // Linear followed by a BatchNorm in training, which removes every
 // per-column shift. Their central differences measure only rounding noise
-// (about eps·|L|/fdStep ≈ 1e-10 relative to nothing), so instead their
+// (about eps·|L|/gnntest.FDStep ≈ 1e-10 relative to nothing), so instead their
 // backward gradient must be zero up to the rounding of the column sums
 // that cancel it: |g| ≤ 1e-12.
 func checkModuleZeros(t *testing.T, m Module, b *Batch, h []float64, outLen int, seed uint64, zero func(Param) bool) {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, 99))
-	r := randSlice(rng, outLen, 1)
+	r := gnntest.RandSlice(rng, outLen, 1)
 	out := make([]float64, outLen)
 	loss := func() float64 {
 		if err := m.Forward(out, h, b); err != nil {
@@ -81,7 +54,9 @@ func checkModuleZeros(t *testing.T, m Module, b *Batch, h []float64, outLen int,
 	}
 	loss()
 	params := m.Params()
-	ZeroGrad(params)
+	for _, p := range params { // optim.ZeroGrad, which imports gnn
+		clear(p.Grad)
+	}
 	dh := make([]float64, len(h))
 	if err := m.Backward(dh, r, b); err != nil {
 		t.Fatal(err)
@@ -94,15 +69,15 @@ func checkModuleZeros(t *testing.T, m Module, b *Batch, h []float64, outLen int,
 		worst := 0.0
 		for e := range x {
 			x0 := x[e]
-			x[e] = x0 + fdStep
+			x[e] = x0 + gnntest.FDStep
 			lp := loss()
-			x[e] = x0 - fdStep
+			x[e] = x0 - gnntest.FDStep
 			lm := loss()
 			x[e] = x0
-			num := (lp - lm) / (2 * fdStep)
-			if re := relErr(g[e], num); re > worst {
+			num := (lp - lm) / (2 * gnntest.FDStep)
+			if re := gnntest.RelErr(g[e], num); re > worst {
 				worst = re
-				if re > fdTol {
+				if re > gnntest.FDTol {
 					t.Errorf("%s[%d]: backward %.12g, finite difference %.12g (rel err %.2g)", name, e, g[e], num, re)
 					return
 				}

@@ -1,6 +1,7 @@
 package gnn
 
 import (
+	"github.com/gnnwb/gnnwb/gnn/internal/gnntest"
 	"github.com/gnnwb/gnnwb/internal/asm"
 	"math"
 	"math/rand/v2"
@@ -22,7 +23,7 @@ func TestKernelsReference(t *testing.T) {
 		asm.SetFMA(fma)
 		for _, sh := range [][3]int{{5, 3, 1}, {300, 37, 16}, {41, 9, 35}, {33, 17, 24}, {600, 70, 13}, {7, 1, 8}, {0, 4, 3}, {0, 12, 3}, {50, 20, 7}, {9, 8, 3}, {260, 33, 5}} {
 			n, k, m := sh[0], sh[1], sh[2]
-			a, b, g := randSlice(rng, n*k, 1), randSlice(rng, k*m, 1), randSlice(rng, n*m, 1)
+			a, b, g := gnntest.RandSlice(rng, n*k, 1), gnntest.RandSlice(rng, k*m, 1), gnntest.RandSlice(rng, n*m, 1)
 			for e := range a {
 				if e%3 == 0 {
 					a[e] = 0
@@ -36,7 +37,7 @@ func TestKernelsReference(t *testing.T) {
 					}
 				}
 			}
-			got := randSlice(rng, n*m, 1)
+			got := gnntest.RandSlice(rng, n*m, 1)
 			matMul(got, a, b, n, k, m, false)
 			near(t, "matMul", got, want, k)
 			sp, _ := sparse.FromDense(n, k, a)
@@ -86,7 +87,7 @@ func near(t *testing.T, what string, got, want []float64, length int) {
 func BenchmarkMatMul(b *testing.B) {
 	const n, k, m = 19717, 500, 16
 	rng := rand.New(rand.NewPCG(1, 1))
-	a, w, g := randSlice(rng, n*k, 1), randSlice(rng, k*m, 1), randSlice(rng, n*m, 1)
+	a, w, g := gnntest.RandSlice(rng, n*k, 1), gnntest.RandSlice(rng, k*m, 1), gnntest.RandSlice(rng, n*m, 1)
 	out := make([]float64, n*m)
 	dw := make([]float64, k*m)
 	for _, fma := range []bool{false, true} {
@@ -98,21 +99,21 @@ func BenchmarkMatMul(b *testing.B) {
 			old := asm.UseFMA
 			asm.SetFMA(fma && old)
 			defer asm.SetFMA(old)
-			start := cpuClock()
+			start := gnntest.CPUClock()
 			for b.Loop() {
 				matMul(out, a, w, n, k, m, false)
 			}
-			reportCPU(b, start)
+			gnntest.ReportCPU(b, start)
 		})
 		b.Run("gradW-"+name, func(b *testing.B) {
 			old := asm.UseFMA
 			asm.SetFMA(fma && old)
 			defer asm.SetFMA(old)
-			start := cpuClock()
+			start := gnntest.CPUClock()
 			for b.Loop() {
 				matMulTA(dw, a, g, n, k, m)
 			}
-			reportCPU(b, start)
+			gnntest.ReportCPU(b, start)
 		})
 	}
 }

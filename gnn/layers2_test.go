@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gnnwb/gnnwb/gnn/activation"
+	"github.com/gnnwb/gnnwb/gnn/internal/gnntest"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/graphs/sparse"
 )
@@ -62,7 +63,7 @@ func TestGradReadout(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(3, 3))
 	const d = 3
-	h := randSlice(rng, b.NumNodes()*d, 1)
+	h := gnntest.RandSlice(rng, b.NumNodes()*d, 1)
 	for _, kind := range []Pool{SumPool, MeanPool, MaxPool} {
 		t.Run(kind.String(), func(t *testing.T) {
 			r := NewReadout(kind, d)
@@ -156,7 +157,7 @@ func TestSparseInput(t *testing.T) {
 				t.Fatalf("sparse %v != dense %v", os[e], od[e])
 			}
 		}
-		r := randSlice(rng, n*out, 1)
+		r := gnntest.RandSlice(rng, n*out, 1)
 		if err := md.Backward(nil, r, b); err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,7 @@
 package gnn
 
 import (
+	"github.com/gnnwb/gnnwb/gnn/internal/gnntest"
 	"github.com/gnnwb/gnnwb/graphs/graphstest"
 
 	"github.com/gnnwb/gnnwb/graphs/aggregation"
@@ -17,7 +18,7 @@ import (
 func smallInput(t *testing.T, gc graphstest.Kind, n, d int, seed uint64) (*Batch, []float64) {
 	g := testGraph(t, n, 0.3, gc.Directed, gc.Weighted, seed)
 	rng := rand.New(rand.NewPCG(seed, 5))
-	h := randSlice(rng, n*d, 1)
+	h := gnntest.RandSlice(rng, n*d, 1)
 	for e, x := range h {
 		if x >= 0 && x < 0.1 {
 			h[e] += 0.1
@@ -92,7 +93,7 @@ func TestGradDropout(t *testing.T) {
 				case 0:
 				default:
 					kept++
-					if r := out[e] / h[e]; relErr(r, d.scale) > 1e-15 {
+					if r := out[e] / h[e]; gnntest.RelErr(r, d.scale) > 1e-15 {
 						t.Fatalf("kept entry scaled by %v, want %v", r, d.scale)
 					}
 				}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
-	"github.com/gnnwb/gnnwb/graphs/sparse"
 )
 
 // Kinds of model NewModel builds.
@@ -266,62 +265,6 @@ func (m *Model) Init(seed uint64) {
 func (m *Model) Sparse() bool {
 	_, ok := m.Net.Modules[m.firstParamModule].(SparseModule)
 	return ok
-}
-
-// Features is a model input: Dense (rows×Cols, row-major) or, if non-nil,
-// Sparse. Set one of the two.
-type Features struct {
-	Dense  []float64
-	Sparse *sparse.Matrix
-}
-
-// columns checks that x holds features of n ≥ 1 rows in exactly one form
-// and returns their number of columns (≥ 1). Errors wrap graphs.ErrShape.
-func (x Features) columns(fn string, n int) (int, error) {
-	switch {
-	case x.Sparse != nil && x.Dense != nil:
-		return 0, fmt.Errorf("gnn: %s: features given both dense and sparse: %w", fn, graphs.ErrShape)
-	case x.Sparse != nil:
-		if n == 0 || x.Sparse.Rows() != n || x.Sparse.Cols() == 0 {
-			return 0, fmt.Errorf("gnn: %s: n=%d but sparse features are %d×%d: %w", fn, n, x.Sparse.Rows(), x.Sparse.Cols(), graphs.ErrShape)
-		}
-		return x.Sparse.Cols(), nil
-	}
-	if n == 0 || len(x.Dense) == 0 || len(x.Dense)%n != 0 {
-		return 0, fmt.Errorf("gnn: %s: n=%d len(X)=%d: %w", fn, n, len(x.Dense), graphs.ErrShape)
-	}
-	return len(x.Dense) / n, nil
-}
-
-// input returns the form of x (n×d, checked by columns) that a model reads:
-// sparse when the first layer takes sparse input (canSparse) and mode is 1,
-// or mode is 0 (auto) and x is sparse or at most 10% of its entries are
-// nonzero; dense otherwise (mode −1 always). Conversions copy; x is not
-// modified.
-func (x Features) input(n, d, mode int, canSparse bool) (Features, error) {
-	if mode < 0 || !canSparse {
-		if x.Sparse != nil {
-			d, err := x.Sparse.Dense()
-			return Features{Dense: d}, err
-		}
-		return x, nil
-	}
-	if x.Sparse != nil {
-		return x, nil
-	}
-	if mode == 0 {
-		nnz := 0
-		for _, v := range x.Dense {
-			if v != 0 {
-				nnz++
-			}
-		}
-		if nnz*10 > len(x.Dense) {
-			return x, nil
-		}
-	}
-	s, err := sparse.FromDense(n, d, x.Dense)
-	return Features{Sparse: s}, err
 }
 
 // Forward computes the model output (nodes×Out, or graphs×Out for a graph

@@ -30,9 +30,9 @@
 // graphon features φ(u_q) = (X(u_q), (T_W X)(u_q)) and targets Y(u_q); with
 // feature noise ε ~ N(0, s² I_d) the limits integrate over the product of
 // that grid with a Gauss–Hermite rule in ε. The same Setup trains the
-// finite networks (Setup.Network: gnn/asymptotic's online SGD on
+// finite networks (Setup.Network: gnn/shallow's online SGD on
 // generators.NewEgoSampler or NewWholeGraphSampler, step k drawing from
-// asymptotic.StepRand(seed, k)) and solves the limits (Setup.Limit):
+// shallow.StepRand(seed, k)) and solves the limits (Setup.Limit):
 //
 //   - GraphonLimit (4.1, n → ∞ at fixed N): the same SGD from the same θ_0
 //     driven by the same latents u_k with m_k replaced by (T_W X)(u_k); or,

@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"github.com/gnnwb/gnnwb/generators"
-	"github.com/gnnwb/gnnwb/gnn/asymptotic"
+	"github.com/gnnwb/gnnwb/gnn/shallow"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/limits/quadrature"
 )
@@ -37,7 +37,7 @@ const MaxEvalPoints = quadrature.MaxNodes
 // Cost O(q·Q·d + Q²) with Q = 512 inner nodes or more, and for model B
 // O(q·Q) entries. Errors: p invalid (generators.Process.Validate), q outside
 // [1, MaxEvalPoints] (graphs.ErrParameter), a graphon value outside [0,1].
-func EvalSet(p generators.Process, v asymptotic.Variant, q int) (*asymptotic.Samples, quadrature.Rule, error) {
+func EvalSet(p generators.Process, v shallow.Variant, q int) (*shallow.Samples, quadrature.Rule, error) {
 	const fn = "limits: EvalSet"
 	if err := p.Validate(); err != nil {
 		return nil, quadrature.Rule{}, fmt.Errorf("%s: %w", fn, err)
@@ -45,7 +45,7 @@ func EvalSet(p generators.Process, v asymptotic.Variant, q int) (*asymptotic.Sam
 	if q < 1 || q > MaxEvalPoints {
 		return nil, quadrature.Rule{}, fmt.Errorf("%s: q=%d not in [1, %d]: %w", fn, q, MaxEvalPoints, graphs.ErrParameter)
 	}
-	if v != asymptotic.ModelA && v != asymptotic.ModelB {
+	if v != shallow.ModelA && v != shallow.ModelB {
 		return nil, quadrature.Rule{}, fmt.Errorf("%s: variant=%v: %w", fn, v, graphs.ErrParameter)
 	}
 	outer, err := quadrature.Legendre(q)
@@ -94,11 +94,11 @@ func EvalSet(p generators.Process, v asymptotic.Variant, q int) (*asymptotic.Sam
 		p.X.Eval(u, dst[:d])
 		return lim.At(dst[d:], wrow, xs, dst[:d])
 	}
-	b := &asymptotic.Samples{Dim: d, Y: make([]float64, q)}
+	b := &shallow.Samples{Dim: d, Y: make([]float64, q)}
 	for i, u := range outer.U {
 		b.Y[i] = p.Y.Eval(u)
 	}
-	if v == asymptotic.ModelA {
+	if v == shallow.ModelA {
 		b.Phi = make([]float64, q*2*d)
 		for i, u := range outer.U {
 			if err := phiAt(u, b.Phi[i*2*d:(i+1)*2*d]); err != nil {

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/gnnwb/gnnwb/generators"
-	"github.com/gnnwb/gnnwb/gnn/asymptotic"
+	"github.com/gnnwb/gnnwb/gnn/shallow"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/graphs/aggregation"
 )
@@ -58,11 +58,11 @@ func TestEvalSet(t *testing.T) {
 	} {
 		t.Run(tt.agg+" "+tt.w.String(), func(t *testing.T) {
 			p := generators.Process{W: tt.w, Rho: 0.5, N: 100, X: x, Y: y, Aggregation: mustAggregation(t, tt.agg)}
-			a, rule, err := EvalSet(p, asymptotic.ModelA, 5)
+			a, rule, err := EvalSet(p, shallow.ModelA, 5)
 			if err != nil {
 				t.Fatal(err)
 			}
-			b, _, err := EvalSet(p, asymptotic.ModelB, 5)
+			b, _, err := EvalSet(p, shallow.ModelB, 5)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -91,13 +91,13 @@ func TestEvalSetErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		p    generators.Process
-		v    asymptotic.Variant
+		v    shallow.Variant
 		q    int
 	}{
-		{"q zero", good, asymptotic.ModelA, 0},
-		{"q huge", good, asymptotic.ModelA, MaxEvalPoints + 1},
-		{"bad variant", good, asymptotic.Variant(7), 3},
-		{"bad process", generators.Process{}, asymptotic.ModelA, 3},
+		{"q zero", good, shallow.ModelA, 0},
+		{"q huge", good, shallow.ModelA, MaxEvalPoints + 1},
+		{"bad variant", good, shallow.Variant(7), 3},
+		{"bad process", generators.Process{}, shallow.ModelA, 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, _, err := EvalSet(tc.p, tc.v, tc.q); !errors.Is(err, graphs.ErrParameter) {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/gnnwb/gnnwb/generators"
 	"github.com/gnnwb/gnnwb/gnn/activation"
-	"github.com/gnnwb/gnnwb/gnn/asymptotic"
+	"github.com/gnnwb/gnnwb/gnn/shallow"
 	"github.com/gnnwb/gnnwb/limits/meanfield"
 	"github.com/gnnwb/gnnwb/limits/rates"
 )
@@ -161,7 +161,7 @@ func TestGraphonRate(t *testing.T) {
 // graphon aggregation, m(u) = p ∫X = p/2 for X(u) = u, a constant feature.
 // The limits of the problem must equal those of the same data without a
 // graph but with that constant appended — the mean-field particle solver on
-// hand-made features (u, p/2), and the graphon limit as asymptotic.Train on
+// hand-made features (u, p/2), and the graphon limit as shallow.Train on
 // a FuncSampler with M ≡ p/2 — to rounding (1e-12).
 func TestConstantGraphon(t *testing.T) {
 	const pc = 0.3
@@ -207,13 +207,13 @@ func TestConstantGraphon(t *testing.T) {
 	}
 	x, _ := generators.ParseSignal("poly:1")
 	tg, _ := generators.ParseTarget("sin:1")
-	fs := &asymptotic.FuncSampler{D: 1, X: x.Eval, M: func(u float64, dst []float64) { dst[0] = pc / 2 }, Y: tg.Eval}
-	cfg := asymptotic.Config{ModelConfig: s.modelConfig(width, seed), Alpha: p.Alpha, Batch: 1, Time: 1, Times: p.Times}
-	cfg.Eval, err = fs.At(u, asymptotic.ModelA)
+	fs := &shallow.FuncSampler{D: 1, X: x.Eval, M: func(u float64, dst []float64) { dst[0] = pc / 2 }, Y: tg.Eval}
+	cfg := shallow.Config{ModelConfig: s.modelConfig(width, seed), Alpha: p.Alpha, Batch: 1, Time: 1, Times: p.Times}
+	cfg.Eval, err = fs.At(u, shallow.ModelA)
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := asymptotic.Train(ctx, cfg, fs)
+	run, err := shallow.Train(ctx, cfg, fs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,8 +254,8 @@ func TestKernelFlowEuler(t *testing.T) {
 		q := len(s.tY)
 		g0 := make([]float64, q)
 		if !sym {
-			m, _ := asymptotic.NewModel(s.modelConfig(50, 3))
-			if err := m.Predict(g0, &asymptotic.Samples{Dim: s.Dim(), Phi: s.tPhi}); err != nil {
+			m, _ := shallow.NewModel(s.modelConfig(50, 3))
+			if err := m.Predict(g0, &shallow.Samples{Dim: s.Dim(), Phi: s.tPhi}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -330,7 +330,7 @@ func TestNoiseGrid(t *testing.T) {
 
 // TestPopulationGD: the graphon limit of the whole-graph sampler with all
 // nodes per step is gradient descent on the population loss. With equal
-// weights ω_q = 1/Q it is exactly asymptotic's SGD step on the batch of all
+// weights ω_q = 1/Q it is exactly shallow's SGD step on the batch of all
 // grid points (the same formula with 1/B = ω), so the two agree to rounding
 // (1e-12) after round(t·N) steps.
 func TestPopulationGD(t *testing.T) {
@@ -349,11 +349,11 @@ func TestPopulationGD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := asymptotic.NewModel(s.modelConfig(width, seed))
+	m, err := shallow.NewModel(s.modelConfig(width, seed))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &asymptotic.Samples{Dim: s.Dim(), Phi: s.tPhi, Y: s.tY}
+	b := &shallow.Samples{Dim: s.Dim(), Phi: s.tPhi, Y: s.tY}
 	got, want := make([]float64, q), make([]float64, q)
 	step := 0
 	for k, tk := range p.Times {
@@ -362,7 +362,7 @@ func TestPopulationGD(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if err := m.Predict(want, &asymptotic.Samples{Dim: s.Dim(), Phi: s.tPhi}); err != nil {
+		if err := m.Predict(want, &shallow.Samples{Dim: s.Dim(), Phi: s.tPhi}); err != nil {
 			t.Fatal(err)
 		}
 		if err := sol.Eval(got, k, s.tPhi); err != nil {
@@ -384,7 +384,7 @@ func TestPopulationGD(t *testing.T) {
 	}
 }
 
-// TestNetworkIsTrain: Setup.Network is asymptotic.Train on generators'
+// TestNetworkIsTrain: Setup.Network is shallow.Train on generators'
 // ego sampler, bit for bit: the outputs on the evaluation grid at every
 // time equal Train's recorded outputs exactly.
 func TestNetworkIsTrain(t *testing.T) {
@@ -403,9 +403,9 @@ func TestNetworkIsTrain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := asymptotic.Config{ModelConfig: s.modelConfig(width, seed), Alpha: p.Alpha, Batch: p.Batch, Time: 1.5, Times: p.Times,
-		Eval: &asymptotic.Samples{Dim: s.Dim(), Phi: s.phi}}
-	run, err := asymptotic.Train(context.Background(), cfg, smp)
+	cfg := shallow.Config{ModelConfig: s.modelConfig(width, seed), Alpha: p.Alpha, Batch: p.Batch, Time: 1.5, Times: p.Times,
+		Eval: &shallow.Samples{Dim: s.Dim(), Phi: s.phi}}
+	run, err := shallow.Train(context.Background(), cfg, smp)
 	if err != nil {
 		t.Fatal(err)
 	}

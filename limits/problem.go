@@ -21,7 +21,7 @@ import (
 // Problem is one learning problem of docs/mathematics.md §3–5: the data-generating
 // process (graphon W, sparsity ρ, aggregation, feature signal X, target Y,
 // noise), the network (σ, γ, α, μ_0, batch, sampler) and the evaluation
-// times. The same Problem drives the finite networks (gnn/asymptotic trained
+// times. The same Problem drives the finite networks (gnn/shallow trained
 // on generators' samplers) and every limit solver (Setup), so the two sides
 // cannot disagree about the problem. It is plain data: it reads from JSON or
 // YAML (ReadProblem, DecodeProblem) and is written into every output.

@@ -9,16 +9,16 @@ import (
 	"gonum.org/v1/gonum/integrate/quad"
 
 	"github.com/gnnwb/gnnwb/generators"
-	"github.com/gnnwb/gnnwb/gnn/asymptotic"
+	"github.com/gnnwb/gnnwb/gnn/shallow"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/limits/quadrature"
 )
 
-// The samplers of generators draw the samples of gnn/asymptotic's model A.
+// The samplers of generators draw the samples of gnn/shallow's model A.
 var (
-	_ asymptotic.Sampler = (*generators.EgoSampler)(nil)
-	_ asymptotic.Sampler = (*generators.WholeGraphSampler)(nil)
-	_ asymptotic.Sampler = (*limitSampler)(nil)
+	_ shallow.Sampler = (*generators.EgoSampler)(nil)
+	_ shallow.Sampler = (*generators.WholeGraphSampler)(nil)
+	_ shallow.Sampler = (*limitSampler)(nil)
 )
 
 // Setup is a validated Problem with everything the solvers share: the
@@ -194,8 +194,8 @@ func (s *Setup) batch(n int) int {
 	return s.p.Batch
 }
 
-// limitSampler draws π_∞ (docs/mathematics.md §4.1) with the coupling contract of
-// gnn/asymptotic: the B latents u_b = rng.Float64() first, then, per sample,
+// limitSampler draws π_∞ (docs/mathematics.md §4) with the coupling contract of
+// gnn/shallow: the B latents u_b = rng.Float64() first, then, per sample,
 // the d normals of the noise on x and the normal of the noise on y:
 // φ = (X(u) + ε, (T_W X)(u)), y = Y(u) + ε_y. It is the ego and whole-graph
 // samplers' n → ∞ limit driven by the same latent sequence.

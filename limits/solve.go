@@ -9,7 +9,7 @@ import (
 
 	"github.com/gnnwb/gnnwb/generators"
 	"github.com/gnnwb/gnnwb/gnn/activation"
-	"github.com/gnnwb/gnnwb/gnn/asymptotic"
+	"github.com/gnnwb/gnnwb/gnn/shallow"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/parallel"
 	"github.com/gnnwb/gnnwb/limits/kernel"
@@ -46,15 +46,15 @@ func (s *Solution) Eval(dst []float64, k int, phi []float64) error {
 	return s.eval(dst, k, phi)
 }
 
-func modelEval(snaps []*asymptotic.Model, d int) func(dst []float64, k int, phi []float64) error {
+func modelEval(snaps []*shallow.Model, d int) func(dst []float64, k int, phi []float64) error {
 	return func(dst []float64, k int, phi []float64) error {
-		return snaps[k].Predict(dst, &asymptotic.Samples{Dim: d, Phi: phi})
+		return snaps[k].Predict(dst, &shallow.Samples{Dim: d, Phi: phi})
 	}
 }
 
-func (s *Setup) modelConfig(width int, seed uint64) asymptotic.ModelConfig {
-	return asymptotic.ModelConfig{Width: width, Dim: s.r.d, Gamma: s.p.Gamma, Activation: s.p.Activation,
-		Variant: asymptotic.ModelA, Sc: s.p.Sc, Sw: s.p.Sw, Symmetric: s.p.Symmetric, Seed: seed}
+func (s *Setup) modelConfig(width int, seed uint64) shallow.ModelConfig {
+	return shallow.ModelConfig{Width: width, Dim: s.r.d, Gamma: s.p.Gamma, Activation: s.p.Activation,
+		Variant: shallow.ModelA, Sc: s.p.Sc, Sw: s.p.Sw, Symmetric: s.p.Symmetric, Seed: seed}
 }
 
 // recordSteps returns k_t = round(t·N) for the problem's times.
@@ -70,11 +70,11 @@ func (s *Setup) recordSteps(width int) ([]int64, error) {
 	return out, nil
 }
 
-// train runs online SGD exactly as asymptotic.Train does (step k draws its
-// batch from sampler with asymptotic.StepRand(seed, k), then Model.Step) and
+// train runs online SGD exactly as shallow.Train does (step k draws its
+// batch from sampler with shallow.StepRand(seed, k), then Model.Step) and
 // returns copies of θ after round(t·N) steps for every evaluation time.
-func (s *Setup) train(ctx context.Context, width int, seed uint64, sampler asymptotic.Sampler, batch int) ([]*asymptotic.Model, error) {
-	m, err := asymptotic.NewModel(s.modelConfig(width, seed))
+func (s *Setup) train(ctx context.Context, width int, seed uint64, sampler shallow.Sampler, batch int) ([]*shallow.Model, error) {
+	m, err := shallow.NewModel(s.modelConfig(width, seed))
 	if err != nil {
 		return nil, fmt.Errorf("limits: %w", err)
 	}
@@ -83,8 +83,8 @@ func (s *Setup) train(ctx context.Context, width int, seed uint64, sampler asymp
 		return nil, err
 	}
 	d := s.r.d
-	b := &asymptotic.Samples{Dim: d, Y: make([]float64, batch), Phi: make([]float64, batch*2*d)}
-	snaps := make([]*asymptotic.Model, len(recs))
+	b := &shallow.Samples{Dim: d, Y: make([]float64, batch), Phi: make([]float64, batch*2*d)}
+	snaps := make([]*shallow.Model, len(recs))
 	next := 0
 	last := recs[len(recs)-1]
 	for k := int64(0); ; k++ {
@@ -100,7 +100,7 @@ func (s *Setup) train(ctx context.Context, width int, seed uint64, sampler asymp
 				return nil, err
 			}
 		}
-		if err := sampler.Sample(asymptotic.StepRand(seed, k), b.Phi, b.Y); err != nil {
+		if err := sampler.Sample(shallow.StepRand(seed, k), b.Phi, b.Y); err != nil {
 			return nil, fmt.Errorf("limits: sampler at step %d: %w", k, err)
 		}
 		loss, err := m.Step(b, s.p.Alpha)
@@ -119,10 +119,10 @@ func (s *Setup) train(ctx context.Context, width int, seed uint64, sampler asymp
 // θ_0 ~ μ_0 drawn with seed, and returns it at the evaluation times. Runs
 // with the same seed share θ_0 (the first N units) and the latent sequence
 // (docs/mathematics.md §5). Cost O(T·N·B·(N·d + nρ·d)) for the ego sampler.
-// Errors: those of the samplers and asymptotic.NewModel (width < 1, an odd
+// Errors: those of the samplers and shallow.NewModel (width < 1, an odd
 // width with Symmetric), divergence, ctx.
 func (s *Setup) Network(ctx context.Context, n, width int, seed uint64) (*Solution, error) {
-	var smp asymptotic.Sampler
+	var smp shallow.Sampler
 	var err error
 	b := s.batch(n)
 	if s.p.Sampler == EgoSampling {
@@ -215,8 +215,8 @@ func (s *Setup) Limit(ctx context.Context, limit Kind, width int, seed uint64, o
 
 // populationGD is gradient descent on the population loss of the training
 // grid: θ^k ← θ^k + α N^{γ−2} Σ_q ω_q (y_q − ŷ_q) ∇_θ F(θ^k; φ_q).
-func (s *Setup) populationGD(ctx context.Context, width int, seed uint64) ([]*asymptotic.Model, error) {
-	m, err := asymptotic.NewModel(s.modelConfig(width, seed))
+func (s *Setup) populationGD(ctx context.Context, width int, seed uint64) ([]*shallow.Model, error) {
+	m, err := shallow.NewModel(s.modelConfig(width, seed))
 	if err != nil {
 		return nil, fmt.Errorf("limits: %w", err)
 	}
@@ -225,13 +225,13 @@ func (s *Setup) populationGD(ctx context.Context, width int, seed uint64) ([]*as
 		return nil, err
 	}
 	p := 2 * s.r.d
-	gb := &asymptotic.Samples{Dim: s.r.d, Phi: s.tPhi}
+	gb := &shallow.Samples{Dim: s.r.d, Phi: s.tPhi}
 	nq := len(s.tY)
 	g := make([]float64, nq)
 	lr := s.p.Alpha * math.Pow(float64(width), s.p.Gamma-2)
 	act := s.p.Activation
 	const chunk = 64
-	snaps := make([]*asymptotic.Model, len(recs))
+	snaps := make([]*shallow.Model, len(recs))
 	next := 0
 	for k := int64(0); ; k++ {
 		for next < len(recs) && recs[next] == k {
@@ -333,7 +333,7 @@ func (s *Setup) meanField(ctx context.Context, times []float64, opt SolveOptions
 }
 
 // moments solves the moment ODE of linear σ from the moments m0.
-func (s *Setup) moments(ctx context.Context, times []float64, m0 asymptotic.Moments) (*Solution, error) {
+func (s *Setup) moments(ctx context.Context, times []float64, m0 shallow.Moments) (*Solution, error) {
 	dim := 2 * s.r.d
 	sigma, r, err := meanfield.SecondMoments(s.tOmega, s.tPhi, s.tY, dim)
 	if err != nil {
@@ -427,15 +427,15 @@ func (s *Setup) kernel(width int, seed uint64, times []float64) (*Solution, erro
 	}
 	dim := 2 * s.r.d
 	var g0 []float64
-	var m0 *asymptotic.Model
+	var m0 *shallow.Model
 	method := "eigendecomposition, g_0 = 0 (symmetric μ_0)"
 	if !s.p.Symmetric {
-		m0, err = asymptotic.NewModel(s.modelConfig(width, seed))
+		m0, err = shallow.NewModel(s.modelConfig(width, seed))
 		if err != nil {
 			return nil, fmt.Errorf("limits: %w", err)
 		}
 		g0 = make([]float64, len(s.tY))
-		if err := m0.Predict(g0, &asymptotic.Samples{Dim: s.r.d, Phi: s.tPhi}); err != nil {
+		if err := m0.Predict(g0, &shallow.Samples{Dim: s.r.d, Phi: s.tPhi}); err != nil {
 			return nil, err
 		}
 		method = fmt.Sprintf("eigendecomposition from the network's g_0 (N=%d seed=%d)", width, seed)
@@ -457,7 +457,7 @@ func (s *Setup) kernel(width int, seed uint64, times []float64) (*Solution, erro
 				return fmt.Errorf("limits: Solution.Eval: len(phi)=%d, want 2d·%d: %w", len(phi), len(dst), graphs.ErrShape)
 			}
 			if m0 != nil {
-				if err := m0.Predict(dst, &asymptotic.Samples{Dim: s.r.d, Phi: phi}); err != nil {
+				if err := m0.Predict(dst, &shallow.Samples{Dim: s.r.d, Phi: phi}); err != nil {
 					return err
 				}
 			} else {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch peer for gnnwb's GCN training-epoch benchmark (gnn.BenchmarkGCNEpoch).
+"""PyTorch peer for gnnwb's GCN training-epoch benchmark (BenchmarkGCNEpoch in gnn/train).
 
 Plain PyTorch (no PyG): a 2-layer GCN (Kipf & Welling 2017) with hidden 16,
 ReLU, dropout 0.5 on the input and on the hidden layer, Adam lr 0.01 with

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gnnwb/gnnwb/datasets"
 	"github.com/gnnwb/gnnwb/gnn"
+	"github.com/gnnwb/gnnwb/gnn/train"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
 	"github.com/urfave/cli/v2"
@@ -99,8 +100,8 @@ func trainCommonFlags() []cli.Flag {
 }
 
 // trainDatasetFlags are the flags of the dataset mode. Hyper-parameters
-// that are not set keep the defaults of gnn.DefaultNodeTrainConfig or
-// gnn.DefaultGraphTrainConfig for the model.
+// that are not set keep the defaults of train.DefaultNodeConfig or
+// train.DefaultGraphConfig for the model.
 func trainDatasetFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "dataset", Usage: "dataset `NAME` (see gnnwb datasets list)"},
@@ -140,15 +141,15 @@ var graphOnlyFlags = []string{"batch-size", "folds", "pool", "batch-norm", "head
 
 // trainReport is what --out writes and what the text summary prints.
 type trainReport struct {
-	Dataset   string      `json:"dataset"`
-	Model     string      `json:"model"`
-	Task      string      `json:"task"` // "node" or "graph"
-	Folds     int         `json:"folds,omitempty"`
-	SplitSeed uint64      `json:"split_seed,omitempty"`
-	Config    any         `json:"config"`
-	Features  string      `json:"features,omitempty"` // node features made by --degree-features
-	Summary   gnn.Summary `json:"summary"`
-	Command   string      `json:"command"`
+	Dataset   string        `json:"dataset"`
+	Model     string        `json:"model"`
+	Task      string        `json:"task"` // "node" or "graph"
+	Folds     int           `json:"folds,omitempty"`
+	SplitSeed uint64        `json:"split_seed,omitempty"`
+	Config    any           `json:"config"`
+	Features  string        `json:"features,omitempty"` // node features made by --degree-features
+	Summary   train.Summary `json:"summary"`
+	Command   string        `json:"command"`
 }
 
 // modelKind checks the flags both GNN modes share (--model, --runs, and
@@ -200,7 +201,7 @@ func trainDataset(c *cli.Context) error {
 		if rep.Features != "" && !c.IsSet("normalize-features") {
 			normalize = false // made features are not bags of words
 		}
-		split := gnn.Split{Train: d.Train, Val: d.Val, Test: d.Test}
+		split := train.Split{Train: d.Train, Val: d.Val, Test: d.Test}
 		if c.IsSet("split-per-class") {
 			counts, err := parseInts(c, "split-per-class")
 			if err != nil {
@@ -225,7 +226,7 @@ func trainDataset(c *cli.Context) error {
 		if err := checkpointSettings(ckpt, rep); err != nil {
 			return err
 		}
-		rep.Summary, err = gnn.RepeatNodes(c.Context, cfg, c.Int("runs"), ckpt, d.Graph, feats, d.Y, split)
+		rep.Summary, err = train.RepeatNodes(c.Context, cfg, c.Int("runs"), ckpt, d.Graph, feats, d.Y, split)
 		bar.Done()
 		if err != nil {
 			return trainErr(c, err)
@@ -242,10 +243,10 @@ func trainDataset(c *cli.Context) error {
 		if made != "" {
 			d.X, d.NumFeatures, rep.Features = X, dim, made
 		}
-		var splits []gnn.Split
+		var splits []train.Split
 		k := c.Int("folds")
 		if k == 0 && len(d.Train) > 0 {
-			splits = []gnn.Split{{Train: d.Train, Val: d.Val, Test: d.Test}}
+			splits = []train.Split{{Train: d.Train, Val: d.Val, Test: d.Test}}
 		} else {
 			if k == 0 {
 				k = 10
@@ -255,7 +256,7 @@ func trainDataset(c *cli.Context) error {
 				return usagef("train: --folds=%d: %v", k, err)
 			}
 			for _, f := range folds {
-				splits = append(splits, gnn.Split(f))
+				splits = append(splits, train.Split(f))
 			}
 			rep.Folds = k
 		}
@@ -267,7 +268,7 @@ func trainDataset(c *cli.Context) error {
 		if err := checkpointSettings(ckpt, rep); err != nil {
 			return err
 		}
-		rep.Summary, err = gnn.CrossValidate(c.Context, cfg, splits, c.Int("runs"), ckpt, d.Graphs, d.X, d.Y)
+		rep.Summary, err = train.CrossValidate(c.Context, cfg, splits, c.Int("runs"), ckpt, d.Graphs, d.X, d.Y)
 		bar.Done()
 		if err != nil {
 			return trainErr(c, err)
@@ -319,9 +320,9 @@ func trainErr(c *cli.Context, err error) error {
 	return fmt.Errorf("train: %w", err)
 }
 
-// nodeConfig applies the set flags to gnn.DefaultNodeTrainConfig(kind).
-func nodeConfig(c *cli.Context, kind string) (gnn.NodeTrainConfig, error) {
-	cfg := gnn.DefaultNodeTrainConfig(kind)
+// nodeConfig applies the set flags to train.DefaultNodeConfig(kind).
+func nodeConfig(c *cli.Context, kind string) (train.NodeConfig, error) {
+	cfg := train.DefaultNodeConfig(kind)
 	cfg.Seed = c.Uint64("seed")
 	if err := modelFlags(c, &cfg.Hidden, &cfg.Model); err != nil {
 		return cfg, err
@@ -338,9 +339,9 @@ func nodeConfig(c *cli.Context, kind string) (gnn.NodeTrainConfig, error) {
 	return cfg, err
 }
 
-// graphConfig applies the set flags to gnn.DefaultGraphTrainConfig(kind).
-func graphConfig(c *cli.Context, kind string) (gnn.GraphTrainConfig, error) {
-	cfg := gnn.DefaultGraphTrainConfig(kind)
+// graphConfig applies the set flags to train.DefaultGraphConfig(kind).
+func graphConfig(c *cli.Context, kind string) (train.GraphConfig, error) {
+	cfg := train.DefaultGraphConfig(kind)
 	cfg.Seed = c.Uint64("seed")
 	if err := modelFlags(c, &cfg.Hidden, &cfg.Model); err != nil {
 		return cfg, err
@@ -366,7 +367,7 @@ func graphConfig(c *cli.Context, kind string) (gnn.GraphTrainConfig, error) {
 // xuFlags reads --batch-norm, --head, --lr-step, --lr-gamma and
 // --steps-per-epoch, the options of Xu et al.'s GIN and training, refusing
 // values the library would reject with a flag-level message.
-func xuFlags(c *cli.Context, cfg *gnn.GraphTrainConfig) error {
+func xuFlags(c *cli.Context, cfg *train.GraphConfig) error {
 	if c.IsSet("steps-per-epoch") {
 		if cfg.StepsPerEpoch = c.Int("steps-per-epoch"); cfg.StepsPerEpoch < 0 {
 			return usagef("train: --steps-per-epoch=%d: must be at least 0 (0: one pass over the training graphs)", cfg.StepsPerEpoch)
@@ -417,25 +418,25 @@ func modelFlags(c *cli.Context, hidden *int, m *gnn.ModelOptions) error {
 	return nil
 }
 
-func stopFlags(c *cli.Context, stop *gnn.StopRule, window, patience *int, sel *gnn.Select, restore *bool) error {
+func stopFlags(c *cli.Context, stop *train.StopRule, window, patience *int, sel *train.Select, restore *bool) error {
 	if c.IsSet("patience") {
-		*stop, *patience = gnn.StopPatience, c.Int("patience")
+		*stop, *patience = train.StopPatience, c.Int("patience")
 		if *patience == 0 {
-			*stop = gnn.StopNone
+			*stop = train.StopNone
 		}
 	}
 	if c.IsSet("window") {
-		*stop, *window = gnn.StopWindow, c.Int("window")
+		*stop, *window = train.StopWindow, c.Int("window")
 		if *window == 0 {
-			*stop = gnn.StopNone
+			*stop = train.StopNone
 		}
 	}
 	if c.IsSet("select") {
 		switch c.String("select") {
 		case "val-acc":
-			*sel = gnn.SelectValAcc
+			*sel = train.SelectValAcc
 		case "val-loss":
-			*sel = gnn.SelectValLoss
+			*sel = train.SelectValLoss
 		default:
 			return usagef("train: --select=%q: not val-acc or val-loss", c.String("select"))
 		}
@@ -484,18 +485,18 @@ type configJSON struct {
 	StepsPerEpoch     int     `json:"steps_per_epoch,omitempty"`
 }
 
-func stopString(s gnn.StopRule, window, patience int) string {
+func stopString(s train.StopRule, window, patience int) string {
 	switch s {
-	case gnn.StopWindow:
+	case train.StopWindow:
 		return "window:" + strconv.Itoa(window)
-	case gnn.StopPatience:
+	case train.StopPatience:
 		return "patience:" + strconv.Itoa(patience)
 	}
 	return "none"
 }
 
-func selectString(s gnn.Select) string {
-	if s == gnn.SelectValLoss {
+func selectString(s train.Select) string {
+	if s == train.SelectValLoss {
 		return "val-loss"
 	}
 	return "val-acc"
@@ -515,14 +516,14 @@ func modelJSON(kind string, hidden int, m gnn.ModelOptions) configJSON {
 	return j
 }
 
-func nodeConfigJSON(cfg gnn.NodeTrainConfig, norm bool) configJSON {
+func nodeConfigJSON(cfg train.NodeConfig, norm bool) configJSON {
 	j := modelJSON(cfg.Kind, cfg.Hidden, cfg.Model)
 	j.LR, j.WeightDecay, j.Epochs, j.Seed, j.NormalizeFeatures = cfg.LR, cfg.WeightDecay, cfg.Epochs, cfg.Seed, norm
 	j.Stop, j.Select, j.RestoreBest = stopString(cfg.Stop, cfg.Window, cfg.Patience), selectString(cfg.Select), cfg.RestoreBest
 	return j
 }
 
-func graphConfigJSON(cfg gnn.GraphTrainConfig) configJSON {
+func graphConfigJSON(cfg train.GraphConfig) configJSON {
 	j := modelJSON(cfg.Kind, cfg.Hidden, cfg.Model)
 	j.LR, j.WeightDecay, j.Epochs, j.Seed = cfg.LR, cfg.WeightDecay, cfg.Epochs, cfg.Seed
 	j.Stop, j.Select, j.RestoreBest = stopString(cfg.Stop, cfg.Window, cfg.Patience), selectString(cfg.Select), cfg.RestoreBest

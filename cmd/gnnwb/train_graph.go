@@ -9,6 +9,7 @@ import (
 	"github.com/gnnwb/gnnwb/datasets"
 	"github.com/gnnwb/gnnwb/generators"
 	"github.com/gnnwb/gnnwb/gnn"
+	"github.com/gnnwb/gnnwb/gnn/train"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/urfave/cli/v2"
 )
@@ -18,7 +19,7 @@ import (
 // files or sampled from a contextual SBM, with a random per-class split.
 // The hyper-parameter flags, --split-per-class, --split-seed and
 // --normalize-features are the dataset mode's (trainDatasetFlags), and the
-// training is the same library call, gnn.RepeatNodes.
+// training is the same library call, train.RepeatNodes.
 
 // graphSplitDefault is the default --split-per-class of the graph mode:
 // 20 training and 30 validation nodes per class (Shchur et al. 2018).
@@ -78,7 +79,7 @@ type graphConfigReport struct {
 }
 
 // trainGraph is the graph mode: flags → graph, features, labels and split,
-// then one gnn.RepeatNodes call.
+// then one train.RepeatNodes call.
 func trainGraph(c *cli.Context) error {
 	switch {
 	case c.IsSet("graph") && c.IsSet("generate"):
@@ -128,7 +129,7 @@ func trainGraph(c *cli.Context) error {
 		return err
 	}
 	data.Nodes, data.Edges, data.FeatureDim = g.NumNodes(), g.NumEdges(), len(X)/max(g.NumNodes(), 1)
-	var split gnn.Split
+	var split train.Split
 	if split.Train, split.Val, split.Test, err = datasets.PerClassSplit(y, data.SplitPerClass[0], data.SplitPerClass[1], c.Uint64("split-seed")); err != nil {
 		return usagef("train: --split-per-class=%d,%d: %v", data.SplitPerClass[0], data.SplitPerClass[1], err)
 	}
@@ -139,7 +140,7 @@ func trainGraph(c *cli.Context) error {
 		}
 	}
 	// Unlabelled nodes (y = -1) are in no split: any class will do for
-	// TrainNodes, which never reads it.
+	// train.Nodes, which never reads it.
 	yTrain := make([]int32, len(y))
 	for i, c := range y {
 		yTrain[i] = max(c, 0)
@@ -166,7 +167,7 @@ func trainGraph(c *cli.Context) error {
 		name, data.Nodes, data.Edges, data.Classes, data.Labelled, data.FeatureDim, data.Features, len(split.Train), len(split.Val), len(split.Test))
 	bar := newProgress(c.App.ErrWriter, fmt.Sprintf("train %s %s", name, kind))
 	cfg.Progress = bar.Update
-	rep.Summary, err = gnn.RepeatNodes(c.Context, cfg, c.Int("runs"), ckpt, g, gnn.Features{Dense: X}, yTrain, split)
+	rep.Summary, err = train.RepeatNodes(c.Context, cfg, c.Int("runs"), ckpt, g, gnn.Features{Dense: X}, yTrain, split)
 	bar.Done()
 	if err != nil {
 		return trainErr(c, err)

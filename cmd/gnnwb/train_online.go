@@ -15,14 +15,14 @@ import (
 
 	"github.com/gnnwb/gnnwb/generators"
 	"github.com/gnnwb/gnnwb/gnn/activation"
-	"github.com/gnnwb/gnnwb/gnn/asymptotic"
+	"github.com/gnnwb/gnnwb/gnn/shallow"
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
 	"github.com/gnnwb/gnnwb/limits/quadrature"
 	"github.com/urfave/cli/v2"
 )
 
 // The online mode of gnnwb train (--graphon): online SGD of the
-// one-hidden-layer network of gnn/asymptotic (docs/mathematics.md §3) on fresh
+// one-hidden-layer network of gnn/shallow (docs/mathematics.md §3) on fresh
 // samples of a generators.Process, each step one library sampler call.
 
 // trainOnlineFlags are the flags of the online mode (--seed, --runs, --out
@@ -81,16 +81,16 @@ type onlineSettings struct {
 
 // onlineReport is what --out writes as JSON.
 type onlineReport struct {
-	Command  string          `json:"command"`
-	Settings onlineSettings  `json:"settings"`
-	Time     float64         `json:"time"`
-	EvalU    []float64       `json:"eval_u,omitempty"`
-	EvalW    []float64       `json:"eval_weights,omitempty"`
-	Run      *asymptotic.Run `json:"run"`
+	Command  string         `json:"command"`
+	Settings onlineSettings `json:"settings"`
+	Time     float64        `json:"time"`
+	EvalU    []float64      `json:"eval_u,omitempty"`
+	EvalW    []float64      `json:"eval_weights,omitempty"`
+	Run      *shallow.Run   `json:"run"`
 }
 
 // trainOnline is the online mode: flags → process, sampler, evaluation set
-// and asymptotic.Config, then one asymptotic.Train call.
+// and shallow.Config, then one shallow.Train call.
 func trainOnline(c *cli.Context) error {
 	for _, f := range trainDatasetFlags() {
 		if name := f.Names()[0]; c.IsSet(name) {
@@ -104,7 +104,7 @@ func trainOnline(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	cfg := asymptotic.DefaultConfig()
+	cfg := shallow.DefaultConfig()
 	cfg.Width, cfg.Dim, cfg.Gamma, cfg.Alpha = c.Int("width"), p.X.Dim(), c.Float64("gamma"), c.Float64("alpha")
 	cfg.Sc, cfg.Sw, cfg.Symmetric, cfg.Seed = c.Float64("sc"), c.Float64("sw"), c.Bool("symmetric"), c.Uint64("seed")
 	cfg.Batch, cfg.Time = c.Int("batch"), c.Float64("time")
@@ -114,7 +114,7 @@ func trainOnline(c *cli.Context) error {
 	if cfg.Activation == activation.ELU {
 		return usagef("train: --activation=%q: the one-hidden-layer model takes identity, tanh, relu, sigmoid or erf", c.String("activation"))
 	}
-	if cfg.Variant, err = asymptotic.ParseVariant(c.String("variant")); err != nil {
+	if cfg.Variant, err = shallow.ParseVariant(c.String("variant")); err != nil {
 		return usagef("train: --variant=%q: %v", c.String("variant"), err)
 	}
 	cfg.Times = []float64{0, cfg.Time}
@@ -123,13 +123,13 @@ func trainOnline(c *cli.Context) error {
 			return usagef("train: --times=%q: %v", c.String("times"), err)
 		}
 	}
-	var sampler asymptotic.Sampler
+	var sampler shallow.Sampler
 	switch strings.ToLower(c.String("sampler")) {
 	case "ego":
 		if p.Aggregation.Norm == aggregation.Symmetric {
 			return usagef("train: --aggregation=%s needs --sampler=graph (the neighbours' degrees are dependent; the ego sampler cannot draw them exactly)", p.Aggregation)
 		}
-		if cfg.Variant == asymptotic.ModelB {
+		if cfg.Variant == shallow.ModelB {
 			return usagef("train: --variant=b needs --sampler=graph (the ego sampler draws one hop; model B needs the neighbours' own m_j)")
 		}
 		sampler, err = generators.NewEgoSampler(p, cfg.Batch)
@@ -165,7 +165,7 @@ func trainOnline(c *cli.Context) error {
 	bar := newProgress(c.App.ErrWriter, fmt.Sprintf("train %s n=%d N=%d", settings.Graphon, p.N, cfg.Width))
 	cfg.Progress = bar.Update
 	start := time.Now()
-	run, err := asymptotic.Train(c.Context, cfg, sampler)
+	run, err := shallow.Train(c.Context, cfg, sampler)
 	bar.Done()
 	if err != nil {
 		return trainErr(c, err)
@@ -226,7 +226,7 @@ func parseFloatList(s string) ([]float64, error) {
 }
 
 // writeOnlineText prints the settings and one line per record.
-func writeOnlineText(w io.Writer, s onlineSettings, run *asymptotic.Run, el time.Duration) error {
+func writeOnlineText(w io.Writer, s onlineSettings, run *shallow.Run, el time.Duration) error {
 	fmt.Fprintf(w, "online SGD on G(n=%d, W=%s, rho=%v), X=%s, Y=%s, %s aggregation, %s sampler, B=%d\n",
 		s.N, s.Graphon, s.Rho, s.Signal, s.Target, s.Aggregation, s.Sampler, s.Batch)
 	fmt.Fprintf(w, "model %s: N=%d gamma=%v sigma=%s alpha=%v seed=%d: %d steps in %v (%.0f steps/s)\n",

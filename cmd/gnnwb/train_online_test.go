@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/gnnwb/gnnwb/generators"
-	"github.com/gnnwb/gnnwb/gnn/asymptotic"
+	"github.com/gnnwb/gnnwb/gnn/shallow"
 )
 
 // onlineArgs is a tiny online run: N = 40 units, T = 1 (40 steps), Q = 4.
@@ -73,7 +73,7 @@ func TestTrainOnline(t *testing.T) {
 	}
 }
 
-// TestTrainOnlineCSV: --out FILE.csv writes asymptotic.Run's CSV.
+// TestTrainOnlineCSV: --out FILE.csv writes shallow.Run's CSV.
 func TestTrainOnlineCSV(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "run.csv")
 	code, _, stderr := gnnwb(t, onlineArgs("--out", out)...)
@@ -90,7 +90,7 @@ func TestTrainOnlineCSV(t *testing.T) {
 	}
 }
 
-// TestTrainOnlineLibrary: the command is asymptotic.Train with the ego
+// TestTrainOnlineLibrary: the command is shallow.Train with the ego
 // sampler of the flags' process, bit for bit.
 func TestTrainOnlineLibrary(t *testing.T) {
 	rep := readOnline(t, onlineArgs()...)
@@ -101,9 +101,9 @@ func TestTrainOnlineLibrary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := asymptotic.DefaultConfig()
+	cfg := shallow.DefaultConfig()
 	cfg.Width, cfg.Dim, cfg.Seed = 40, 2, 7
-	run, err := asymptotic.Train(context.Background(), cfg, s)
+	run, err := shallow.Train(context.Background(), cfg, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestTrainOnlineResume(t *testing.T) {
 
 // sameRecords compares the parameters' traces (moments, outputs, batch
 // losses, and with mean the mean batch losses) bit for bit.
-func sameRecords(t *testing.T, what string, want, got []asymptotic.Record, mean bool) {
+func sameRecords(t *testing.T, what string, want, got []shallow.Record, mean bool) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("%s: %d records, want %d", what, len(got), len(want))
@@ -209,12 +209,12 @@ func BenchmarkTrainOnlineEgo(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg := asymptotic.DefaultConfig()
+	cfg := shallow.DefaultConfig()
 	cfg.Width, cfg.Dim, cfg.Time, cfg.Times = 10000, 2, 0.1, nil
 	b.ReportAllocs()
 	steps := int64(0)
 	for b.Loop() {
-		run, err := asymptotic.Train(context.Background(), cfg, s)
+		run, err := shallow.Train(context.Background(), cfg, s)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -11,7 +11,7 @@ import (
 // Kind names an activation. The zero value is Identity.
 type Kind int
 
-// The activations of shared/MATH.md section 0, and ELU.
+// The activations of docs/mathematics.md §0, and ELU.
 const (
 	Identity Kind = iota
 	Tanh

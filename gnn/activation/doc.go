@@ -1,6 +1,6 @@
 // Package activation is the one home of the scalar activations σ of
-// shared/MATH.md (section 0; the unit nonlinearity of F(θ; φ) = c σ(a·φ) in
-// section 3, and the activation layers of the finite networks of gnn), with
+// docs/mathematics.md (§0; the unit nonlinearity of F(θ; φ) = c σ(a·φ) in
+// §3, and the activation layers of the finite networks of gnn), with
 // their derivatives σ', as plain functions of a float64 (no interface per
 // call):
 //
@@ -14,7 +14,7 @@
 // ELU (α = 1, as in the GAT models of gnn) is C¹: σ'(0) = 1 from both sides.
 //
 // Kind is the one activation type of gnnwb and Parse its one parser: the
-// layer gnn.Activation, gnn.ModelOptions.Act, gnn/asymptotic's
+// layer gnn.Activation, gnn.ModelOptions.Act, gnn/shallow's
 // ModelConfig.Activation and limits (limits/kernel, limits/meanfield,
 // limits/continuous) all take a Kind; their slice loops over a whole layer
 // stay beside the code that runs them.

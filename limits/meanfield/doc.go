@@ -20,7 +20,7 @@
 // (c ~ N(0, s_c²), a ~ N(0, (s_w²/d) I)): b_0 = 0, Q_0 = (s_w²/d) I, q_0 = s_c²
 // (InitialMoments); for a finite sample of particles, their empirical moments
 // (EmpiricalMoments), which the particle system then follows exactly. The
-// moments are gnn/asymptotic's Moments (b, Q, q are its MeanCA, MeanAA,
+// moments are gnn/shallow's Moments (b, Q, q are its MeanCA, MeanAA,
 // MeanC2), the type a finite network's Model.Moments returns.
 //
 // # Particle solver

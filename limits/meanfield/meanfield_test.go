@@ -12,7 +12,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/gnnwb/gnnwb/gnn/activation"
-	"github.com/gnnwb/gnnwb/gnn/asymptotic"
+	"github.com/gnnwb/gnnwb/gnn/shallow"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/limits/ode"
 )
@@ -76,7 +76,7 @@ func TestMomentLimit(t *testing.T) {
 // RK4 at h = 1e-4 (global error ~1e-15).
 func TestMoments1D(t *testing.T) {
 	const s, r, alpha, T = 0.7, 0.9, 1.3, 2.0
-	m0 := asymptotic.Moments{MeanCA: []float64{0.1}, MeanAA: []float64{0.5}, MeanC2: 0.8}
+	m0 := shallow.Moments{MeanCA: []float64{0.1}, MeanAA: []float64{0.5}, MeanC2: 0.8}
 	ms, _, err := SolveMoments(context.Background(), MomentProblem{Sigma: []float64{s}, R: []float64{r}, Alpha: alpha}, m0, []float64{T}, tight)
 	if err != nil {
 		t.Fatal(err)
@@ -120,7 +120,7 @@ func TestMoments1D(t *testing.T) {
 // Moments type for the finite network and its limit. The two sum in
 // different orders, so they agree to rounding.
 func TestEmpiricalMomentsOfNetwork(t *testing.T) {
-	m, err := asymptotic.NewModel(asymptotic.ModelConfig{Width: 300, Dim: 2, Gamma: 1, Activation: activation.Tanh, Sc: 1.2, Sw: 0.8, Seed: 4})
+	m, err := shallow.NewModel(shallow.ModelConfig{Width: 300, Dim: 2, Gamma: 1, Activation: activation.Tanh, Sc: 1.2, Sw: 0.8, Seed: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -371,7 +371,7 @@ func TestErrors(t *testing.T) {
 	if _, err := EmpiricalMoments(theta[:5], 2); !errors.Is(err, graphs.ErrShape) {
 		t.Errorf("EmpiricalMoments shape: %v", err)
 	}
-	if _, _, err := SolveMoments(context.Background(), MomentProblem{Sigma: []float64{1}, R: []float64{1, 2}}, asymptotic.Moments{MeanCA: []float64{0}, MeanAA: []float64{1}}, []float64{1}, ode.Options{}); !errors.Is(err, graphs.ErrShape) {
+	if _, _, err := SolveMoments(context.Background(), MomentProblem{Sigma: []float64{1}, R: []float64{1, 2}}, shallow.Moments{MeanCA: []float64{0}, MeanAA: []float64{1}}, []float64{1}, ode.Options{}); !errors.Is(err, graphs.ErrShape) {
 		t.Errorf("SolveMoments shape: %v", err)
 	}
 	if _, err := Solve(context.Background(), good, Init{Sc: 1, Sw: 1, D: 2}, 4, []float64{1}, ode.Options{}, false); !errors.Is(err, graphs.ErrShape) {
@@ -381,7 +381,7 @@ func TestErrors(t *testing.T) {
 
 func ExampleSolveMoments() {
 	// One feature (dim = 1): Σ = 1, r = 2, so b → Σ⁻¹r = 2.
-	m0 := asymptotic.Moments{MeanCA: []float64{0}, MeanAA: []float64{1}, MeanC2: 1}
+	m0 := shallow.Moments{MeanCA: []float64{0}, MeanAA: []float64{1}, MeanC2: 1}
 	ms, _, err := SolveMoments(context.Background(), MomentProblem{Sigma: []float64{1}, R: []float64{2}, Alpha: 1},
 		m0, []float64{50}, ode.Options{RTol: 1e-10, ATol: 1e-12})
 	if err != nil {

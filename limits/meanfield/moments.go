@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/gnnwb/gnnwb/gnn/asymptotic"
+	"github.com/gnnwb/gnnwb/gnn/shallow"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/limits/ode"
 )
@@ -20,18 +20,18 @@ func finiteParam(name string, v float64) error {
 // InitialMoments returns the moments of μ_0 (c ~ N(0, sc²), a ~ N(0, (sw²/d)
 // I_{2d})): E[c] = 0, b_0 = 0, Q_0 = (sw²/d) I, q_0 = sc², with dim = 2d.
 // Errors: sc, sw negative or not finite, d < 1 (graphs.ErrParameter).
-func InitialMoments(sc, sw float64, d int) (asymptotic.Moments, error) {
+func InitialMoments(sc, sw float64, d int) (shallow.Moments, error) {
 	if err := finiteParam("sc", sc); err != nil {
-		return asymptotic.Moments{}, err
+		return shallow.Moments{}, err
 	}
 	if err := finiteParam("sw", sw); err != nil {
-		return asymptotic.Moments{}, err
+		return shallow.Moments{}, err
 	}
 	if d < 1 {
-		return asymptotic.Moments{}, fmt.Errorf("meanfield: InitialMoments: d=%d < 1: %w", d, graphs.ErrParameter)
+		return shallow.Moments{}, fmt.Errorf("meanfield: InitialMoments: d=%d < 1: %w", d, graphs.ErrParameter)
 	}
 	dim := 2 * d
-	m := asymptotic.Moments{MeanCA: make([]float64, dim), MeanAA: make([]float64, dim*dim), MeanC2: sc * sc}
+	m := shallow.Moments{MeanCA: make([]float64, dim), MeanAA: make([]float64, dim*dim), MeanC2: sc * sc}
 	for i := 0; i < dim; i++ {
 		m.MeanAA[i*dim+i] = sw * sw / float64(d)
 	}
@@ -44,12 +44,12 @@ func InitialMoments(sc, sw float64, d int) (asymptotic.Moments, error) {
 // Cost O(M dim²).
 // Errors: dim < 1, len(theta) not a positive multiple of 1+dim
 // (graphs.ErrShape).
-func EmpiricalMoments(theta []float64, dim int) (asymptotic.Moments, error) {
+func EmpiricalMoments(theta []float64, dim int) (shallow.Moments, error) {
 	if dim < 1 || len(theta) == 0 || len(theta)%(1+dim) != 0 {
-		return asymptotic.Moments{}, fmt.Errorf("meanfield: EmpiricalMoments: len(theta)=%d, dim=%d: %w", len(theta), dim, graphs.ErrShape)
+		return shallow.Moments{}, fmt.Errorf("meanfield: EmpiricalMoments: len(theta)=%d, dim=%d: %w", len(theta), dim, graphs.ErrShape)
 	}
 	m := len(theta) / (1 + dim)
-	out := asymptotic.Moments{MeanCA: make([]float64, dim), MeanAA: make([]float64, dim*dim)}
+	out := shallow.Moments{MeanCA: make([]float64, dim), MeanAA: make([]float64, dim*dim)}
 	for k := 0; k < m; k++ {
 		row := theta[k*(1+dim) : (k+1)*(1+dim)]
 		c, a := row[0], row[1:]
@@ -135,7 +135,7 @@ type MomentProblem struct {
 // entries, each right-hand side costs O(dim²). Errors: shapes that disagree
 // (graphs.ErrShape); α or entries not finite (graphs.ErrParameter); those of
 // ode.Integrate.
-func SolveMoments(ctx context.Context, p MomentProblem, m0 asymptotic.Moments, times []float64, opt ode.Options) ([]asymptotic.Moments, ode.Stats, error) {
+func SolveMoments(ctx context.Context, p MomentProblem, m0 shallow.Moments, times []float64, opt ode.Options) ([]shallow.Moments, ode.Stats, error) {
 	dim := len(m0.MeanCA)
 	if dim == 0 || len(m0.MeanAA) != dim*dim || len(p.R) != dim || len(p.Sigma) != dim*dim {
 		return nil, ode.Stats{}, fmt.Errorf("meanfield: SolveMoments: dim=%d len(Q)=%d len(R)=%d len(Sigma)=%d: %w", dim, len(m0.MeanAA), len(p.R), len(p.Sigma), graphs.ErrShape)
@@ -174,9 +174,9 @@ func SolveMoments(ctx context.Context, p MomentProblem, m0 asymptotic.Moments, t
 		}
 		dst[dim+dim*dim] = 2 * alpha * be
 	}
-	out := make([]asymptotic.Moments, len(times))
+	out := make([]shallow.Moments, len(times))
 	st, err := ode.Integrate(ctx, f, 0, y0, times, opt, func(k int, _ float64, y []float64) error {
-		out[k] = asymptotic.Moments{MeanC: math.NaN(), MeanC2: y[dim+dim*dim],
+		out[k] = shallow.Moments{MeanC: math.NaN(), MeanC2: y[dim+dim*dim],
 			MeanCA: append([]float64(nil), y[:dim]...), MeanAA: append([]float64(nil), y[dim:dim+dim*dim]...)}
 		return nil
 	})

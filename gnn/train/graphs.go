@@ -1,0 +1,337 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/gnnwb/gnnwb/gnn"
+	"github.com/gnnwb/gnnwb/gnn/optim"
+	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/internal/parallel"
+)
+
+// GraphConfig configures Graphs. DefaultGraphConfig gives the settings of
+// Xu et al. (2019) for GIN.
+type GraphConfig struct {
+	Kind        string
+	Hidden      int
+	Model       gnn.ModelOptions
+	Epochs      int
+	BatchSize   int
+	LR          float64 // learning rate of the default optimiser and base of the schedule, > 0
+	WeightDecay float64 // L2 weight decay of the default optimiser, ≥ 0
+	Seed        uint64
+
+	// Optimizer is as NodeConfig's; with a schedule (LRStep > 0) the
+	// optimiser needs a SetLR(float64) method, as optim.SGD and optim.Adam
+	// have.
+	Optimizer func(params []gnn.Param) optim.Optimizer
+
+	// LRStep and LRGamma are a step schedule (torch.optim.lr_scheduler.
+	// StepLR stepped after every epoch): epoch e (0-based) trains with
+	// learning rate LR·LRGamma^⌊e/LRStep⌋, set through the optimiser's
+	// SetLR. LRStep = 0 (and LRGamma = 0) means no schedule; otherwise
+	// LRGamma must lie in (0, 1]. Xu et al. (2019) halve the rate every 50
+	// epochs: LRStep 50, LRGamma 0.5.
+	LRStep  int
+	LRGamma float64
+
+	// StepsPerEpoch, if positive, replaces the pass over the shuffled
+	// training graphs by StepsPerEpoch steps, each on min(BatchSize,
+	// len(train)) distinct training graphs drawn uniformly from the stream
+	// (Seed, step), as Xu et al.'s main.py (iters_per_epoch 50, each a
+	// np.random.permutation(len(train))[:batch_size]). 0: one pass.
+	StepsPerEpoch int
+
+	Stop        StopRule
+	Window      int
+	Patience    int
+	Select      Select
+	RestoreBest bool
+
+	// Checkpoints as NodeConfig, counted in optimiser steps
+	// (mini-batches) for CheckpointEvery.
+	CheckpointPath    string
+	CheckpointEvery   int
+	CheckpointSeconds float64
+	Resume            bool
+
+	// Progress, if set, is called after every mini-batch with (steps done,
+	// total steps).
+	Progress func(done, total int64)
+}
+
+// DefaultGraphConfig returns settings close to Xu et al. (2019) for
+// graph classification: hidden 64, 3 message-passing layers, dropout 0.5
+// before every message-passing layer and before the final linear layer (as
+// gnn.NewGraphModel builds it), sum readout for gin (mean otherwise), batch
+// 32, Adam lr 0.01 without weight decay, 100 epochs, seed 1, best
+// validation accuracy restored.
+func DefaultGraphConfig(kind string) GraphConfig {
+	pool := gnn.MeanPool
+	if kind == gnn.KindGIN {
+		pool = gnn.SumPool
+	}
+	return GraphConfig{Kind: kind, Hidden: 64, Model: gnn.ModelOptions{Layers: 3, Dropout: 0.5, Pool: pool, DecayAll: true, Heads: 4},
+		Epochs: 100, BatchSize: 32, LR: 0.01, Seed: 1, Select: SelectValAcc, RestoreBest: true}
+}
+
+// graphSet is the input of Graphs: graphs with their node-feature offsets.
+type graphSet struct {
+	gs  []graphs.Graph
+	off []int // node offsets into X
+	X   []float64
+	d   int
+	y   []int32
+	C   int
+}
+
+// batch joins graphs ids and gathers their features and labels.
+func (s *graphSet) batch(ids []int32, x []float64, y []int32) (*gnn.Batch, []float64, []int32, error) {
+	sub := make([]graphs.Graph, len(ids))
+	for k, i := range ids {
+		sub[k] = s.gs[i]
+	}
+	b, err := gnn.Join(sub)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	x, y = x[:0], y[:0]
+	for _, i := range ids {
+		x = append(x, s.X[s.off[i]*s.d:s.off[i+1]*s.d]...)
+		y = append(y, s.y[i])
+	}
+	return b, x, y, nil
+}
+
+// evaluate returns the mean cross-entropy and accuracy over ids (dropout off).
+func (s *graphSet) evaluate(m *gnn.Model, ids []int32) (loss, acc float64, err error) {
+	if len(ids) == 0 {
+		return 0, 0, nil
+	}
+	const chunk = 256
+	var x []float64
+	var y []int32
+	var sumLoss, hits float64
+	for lo := 0; lo < len(ids); lo += chunk {
+		part := ids[lo:min(lo+chunk, len(ids))]
+		var b *gnn.Batch
+		b, x, y, err = s.batch(part, x, y)
+		if err != nil {
+			return 0, 0, err
+		}
+		logits := make([]float64, len(part)*s.C)
+		if err := m.Forward(logits, gnn.Features{Dense: x}, b); err != nil {
+			return 0, 0, err
+		}
+		l, err := CrossEntropy(make([]float64, len(logits)), logits, s.C, y, nil)
+		if err != nil {
+			return 0, 0, err
+		}
+		sumLoss += l * float64(len(part))
+		hits += Accuracy(logits, s.C, y, nil) * float64(len(part))
+	}
+	return sumLoss / float64(len(ids)), hits / float64(len(ids)), nil
+}
+
+// Graphs trains a graph classifier on the graphs gs (labels y in
+// [0, C), C = max label + 1) with node features X: the rows of graph k's
+// nodes follow those of graphs 0..k−1 (Σ n_k rows of d = len(X)/Σ n_k
+// columns; kept, not copied; featureless data sets such as IMDB need
+// constant or degree features, as in PyTorch Geometric). Every epoch
+// shuffles the training graphs with the stream (Seed, epoch), joins
+// mini-batches of BatchSize graphs block-diagonally (gnn.Join) and takes
+// one step of cfg.Optimizer (Adam by default) per mini-batch on the mean
+// cross-entropy (or, with StepsPerEpoch, takes that many steps on random
+// batches); step t draws its dropout from the stream (Seed, t); epoch e
+// uses the learning rate of the schedule LRStep, LRGamma. After every
+// epoch it evaluates validation and test loss and accuracy; early stopping
+// and the best epoch follow cfg.Stop and cfg.Select.
+//
+// Checkpoints are written between mini-batches, so a cancelled run resumes
+// mid-epoch and finishes with the same bits as an uninterrupted one.
+// Without validation graphs, early stopping and the best epoch are
+// disabled. Errors as Nodes, and graphs.ErrUnsupported for a schedule with
+// an optimiser without SetLR.
+func Graphs(ctx context.Context, cfg GraphConfig, gs []graphs.Graph, X []float64, y []int32, train, val, test []int32) (Result, error) {
+	const fn = "Graphs"
+	s := &graphSet{gs: gs, off: make([]int, len(gs)+1), X: X, y: y}
+	for k, g := range gs {
+		s.off[k+1] = s.off[k] + g.NumNodes()
+	}
+	N := s.off[len(gs)]
+	if len(gs) == 0 || N == 0 || len(X) == 0 || len(X)%N != 0 || len(y) != len(gs) {
+		return Result{}, fmt.Errorf("train: %s: %d graphs with %d nodes, len(X)=%d, len(y)=%d: %w", fn, len(gs), N, len(X), len(y), graphs.ErrShape)
+	}
+	s.d = len(X) / N
+	for i, c := range y {
+		if c < 0 {
+			return Result{}, fmt.Errorf("train: %s: y[%d]=%d is negative: %w", fn, i, c, graphs.ErrParameter)
+		}
+		s.C = max(s.C, int(c)+1)
+	}
+	for _, set := range []struct {
+		name string
+		idx  []int32
+	}{{"train", train}, {"val", val}, {"test", test}} {
+		if err := checkIndex(fn, set.name, set.idx, len(gs)); err != nil {
+			return Result{}, err
+		}
+	}
+	if len(train) == 0 || cfg.BatchSize <= 0 || cfg.Epochs < 0 || !(cfg.LR > 0) || !(cfg.WeightDecay >= 0) {
+		return Result{}, fmt.Errorf("train: %s: %d training graphs, BatchSize=%d Epochs=%d LR=%v WeightDecay=%v: %w", fn, len(train), cfg.BatchSize, cfg.Epochs, cfg.LR, cfg.WeightDecay, graphs.ErrParameter)
+	}
+	if (cfg.Stop == StopWindow && cfg.Window <= 0) || (cfg.Stop == StopPatience && cfg.Patience <= 0) || cfg.Stop < StopNone || cfg.Stop > StopPatience {
+		return Result{}, fmt.Errorf("train: %s: Stop=%d Window=%d Patience=%d: %w", fn, cfg.Stop, cfg.Window, cfg.Patience, graphs.ErrParameter)
+	}
+	if cfg.LRStep < 0 || (cfg.LRStep == 0 && cfg.LRGamma != 0) || (cfg.LRStep > 0 && !(cfg.LRGamma > 0 && cfg.LRGamma <= 1)) {
+		return Result{}, fmt.Errorf("train: %s: LRStep=%d LRGamma=%v (want LRStep ≥ 0, and LRGamma in (0,1] with LRStep > 0, 0 without): %w", fn, cfg.LRStep, cfg.LRGamma, graphs.ErrParameter)
+	}
+	if cfg.StepsPerEpoch < 0 {
+		return Result{}, fmt.Errorf("train: %s: StepsPerEpoch=%d is negative: %w", fn, cfg.StepsPerEpoch, graphs.ErrParameter)
+	}
+	if cfg.Resume && cfg.CheckpointPath == "" {
+		return Result{}, fmt.Errorf("train: %s: Resume without CheckpointPath: %w", fn, graphs.ErrParameter)
+	}
+	model, err := gnn.NewGraphModel(cfg.Kind, s.d, cfg.Hidden, s.C, cfg.Model)
+	if err != nil {
+		return Result{}, err
+	}
+	model.Init(cfg.Seed)
+	ps := model.Params()
+	opt, err := newOptimizer(fn, cfg.Optimizer, ps, cfg.LR, cfg.WeightDecay)
+	if err != nil {
+		return Result{}, err
+	}
+	var schedule interface{ SetLR(lr float64) }
+	if cfg.LRStep > 0 {
+		var ok bool
+		if schedule, ok = opt.(interface{ SetLR(lr float64) }); !ok {
+			return Result{}, fmt.Errorf("train: %s: LRStep=%d needs an optimiser with SetLR, %T has none: %w", fn, cfg.LRStep, opt, graphs.ErrUnsupported)
+		}
+	}
+	st, save, err := startCheckpoint(cfg.CheckpointPath, cfg.Resume, "graphs", cfg.Kind, cfg.Seed, ps, opt)
+	if err != nil {
+		return Result{}, err
+	}
+	batches := (len(train) + cfg.BatchSize - 1) / cfg.BatchSize
+	if cfg.StepsPerEpoch > 0 {
+		batches = cfg.StepsPerEpoch
+	}
+	total := int64(cfg.Epochs * batches)
+	order := make([]int32, len(train))
+	var x, grad, logits []float64
+	var yb []int32
+	last := time.Now()
+	for st.Epoch < cfg.Epochs && !st.Stopped {
+		e := st.Epoch
+		if schedule != nil {
+			schedule.SetLR(stepLR(cfg.LR, cfg.LRStep, cfg.LRGamma, e))
+		}
+		if cfg.StepsPerEpoch == 0 {
+			copy(order, train)
+			shuffle := rand.New(rand.NewPCG(cfg.Seed, parallel.Mix(uint64(e))^0x73687566666c65))
+			shuffle.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		}
+		for st.Batch < batches {
+			if err := ctx.Err(); err != nil {
+				if serr := save(); serr != nil {
+					return Result{}, serr
+				}
+				return Result{}, fmt.Errorf("train: %s: cancelled at epoch %d batch %d: %w", fn, e, st.Batch, err)
+			}
+			var ids []int32
+			if cfg.StepsPerEpoch > 0 {
+				ids = sampleGraphs(order, train, cfg.BatchSize, cfg.Seed, st.Step)
+			} else {
+				ids = order[st.Batch*cfg.BatchSize : min((st.Batch+1)*cfg.BatchSize, len(order))]
+			}
+			var b *gnn.Batch
+			b, x, yb, err = s.batch(ids, x, yb)
+			if err != nil {
+				return Result{}, err
+			}
+			b.Train, b.Key = true, stepKey(cfg.Seed, st.Step)
+			k := len(ids) * s.C
+			logits, grad = slices.Grow(logits[:0], k)[:k], slices.Grow(grad[:0], k)[:k]
+			optim.ZeroGrad(ps)
+			if err := model.Forward(logits, gnn.Features{Dense: x}, b); err != nil {
+				return Result{}, err
+			}
+			loss, err := CrossEntropy(grad, logits, s.C, yb, nil)
+			if err != nil {
+				return Result{}, err
+			}
+			st.EpochLoss += loss * float64(len(ids))
+			st.EpochHit += Accuracy(logits, s.C, yb, nil) * float64(len(ids))
+			st.EpochSeen += len(ids)
+			if err := model.Backward(grad, b); err != nil {
+				return Result{}, err
+			}
+			if err := opt.Step(ps); err != nil {
+				return Result{}, err
+			}
+			st.Batch++
+			st.Step++
+			if cfg.Progress != nil {
+				cfg.Progress(int64(st.Step), total)
+			}
+			if cfg.CheckpointPath != "" && ((cfg.CheckpointEvery > 0 && st.Step%cfg.CheckpointEvery == 0) ||
+				(cfg.CheckpointSeconds > 0 && time.Since(last).Seconds() >= cfg.CheckpointSeconds)) {
+				if err := save(); err != nil {
+					return Result{}, err
+				}
+				last = time.Now()
+			}
+		}
+		es := EpochStats{Epoch: e, TrainLoss: st.EpochLoss / float64(st.EpochSeen), TrainAcc: st.EpochHit / float64(st.EpochSeen)}
+		if es.ValLoss, es.ValAcc, err = s.evaluate(model, val); err != nil {
+			return Result{}, err
+		}
+		if es.TestLoss, es.TestAcc, err = s.evaluate(model, test); err != nil {
+			return Result{}, err
+		}
+		st.History = append(st.History, es)
+		if len(val) > 0 {
+			st.Stopped = st.update(es, cfg.Select, cfg.Stop, cfg.Window, cfg.Patience, ps, cfg.RestoreBest)
+		}
+		st.Epoch++
+		st.Batch, st.EpochLoss, st.EpochHit, st.EpochSeen = 0, 0, 0, 0
+	}
+	if cfg.CheckpointPath != "" {
+		if err := save(); err != nil {
+			return Result{}, err
+		}
+	}
+	return st.result(ps, model, cfg.RestoreBest, st.Stopped), nil
+}
+
+// stepLR returns lr·gamma^⌊epoch/step⌋ (lr when step is 0). The power is
+// taken by repeated multiplication in a fixed order, so a resumed run gets
+// the same bits.
+func stepLR(lr float64, step int, gamma float64, epoch int) float64 {
+	if step <= 0 {
+		return lr
+	}
+	for range epoch / step {
+		lr *= gamma
+	}
+	return lr
+}
+
+// sampleGraphs returns the first min(k, len(train)) entries of a uniformly
+// random permutation of train, drawn from the stream (seed, step) by a
+// partial Fisher–Yates shuffle in dst (len(train), overwritten).
+func sampleGraphs(dst, train []int32, k int, seed uint64, step int) []int32 {
+	copy(dst, train)
+	k = min(k, len(dst))
+	rng := rand.New(rand.NewPCG(seed, parallel.Mix(uint64(step))^0x73616d706c65))
+	for i := range k {
+		j := i + rng.IntN(len(dst)-i)
+		dst[i], dst[j] = dst[j], dst[i]
+	}
+	return dst[:k]
+}

@@ -1,0 +1,340 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/gnnwb/gnnwb/gnn"
+	"github.com/gnnwb/gnnwb/gnn/optim"
+	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/internal/parallel"
+)
+
+// StopRule chooses when training on a fixed graph stops early.
+type StopRule int
+
+const (
+	// StopNone runs every epoch.
+	StopNone StopRule = iota
+	// StopWindow is Kipf & Welling's rule (their train.py, early_stopping =
+	// Window): after epoch e > Window, stop when the validation loss exceeds
+	// the mean of the Window previous validation losses.
+	StopWindow
+	// StopPatience stops when the selection criterion (Select) has not
+	// improved for Patience epochs (PyTorch Geometric examples, GAT's code).
+	StopPatience
+)
+
+// Select chooses the criterion for the best epoch.
+type Select int
+
+const (
+	// SelectValAcc keeps the epoch with the highest validation accuracy,
+	// ties broken by the lower validation loss.
+	SelectValAcc Select = iota
+	// SelectValLoss keeps the epoch with the lowest validation loss.
+	SelectValLoss
+)
+
+// NodeConfig configures Nodes. DefaultNodeConfig gives Kipf
+// & Welling's settings.
+type NodeConfig struct {
+	Kind        string // gcn, sage, gin, gat
+	Hidden      int
+	Model       gnn.ModelOptions
+	Epochs      int
+	LR          float64 // learning rate of the default optimiser, > 0
+	WeightDecay float64 // L2 weight decay of the default optimiser, ≥ 0
+	Seed        uint64
+
+	// Optimizer, if set, makes the optimiser of a run from the model's
+	// parameters, once per run; nil means Adam with LR and WeightDecay
+	// (optim.NewAdam). Checkpoints store its optim.State, so a run resumes
+	// only with an optimiser of the same kind.
+	Optimizer func(params []gnn.Param) optim.Optimizer
+
+	Stop     StopRule
+	Window   int // StopWindow
+	Patience int // StopPatience
+	Select   Select
+	// RestoreBest puts back the parameters of the best epoch (by Select) at
+	// the end; Result.TestAcc is then the best epoch's test accuracy.
+	// Otherwise it is the last epoch's, as in Kipf & Welling's code.
+	RestoreBest bool
+
+	// SparseFeatures chooses the form of the input features when the first
+	// layer takes sparse input: 0 auto (sparse features stay sparse, dense
+	// ones become sparse when at most 10% of their entries are nonzero),
+	// 1 always sparse, −1 always dense.
+	SparseFeatures int
+
+	// CheckpointPath, if set, receives a checkpoint every CheckpointEvery
+	// epochs (0: never by count), every CheckpointSeconds seconds (0: never
+	// by time), at the end and when ctx is cancelled. With Resume, an
+	// existing checkpoint is loaded and training continues from it, giving
+	// the same bits as an uninterrupted run.
+	CheckpointPath    string
+	CheckpointEvery   int
+	CheckpointSeconds float64
+	Resume            bool
+
+	// Progress, if set, is called after every epoch with (epochs done,
+	// Epochs), from the calling goroutine.
+	Progress func(done, total int64)
+}
+
+// DefaultNodeConfig returns Kipf & Welling's (2017) settings for kind:
+// hidden 16, dropout 0.5, Adam lr 0.01, weight decay 5e-4 on the first
+// layer, 200 epochs, window early stopping 10, seed 1. For gat, Veličković
+// et al.'s: 8 heads of 8 channels, dropout and attention dropout 0.6, lr
+// 0.005, patience 100 on validation loss, best parameters restored.
+func DefaultNodeConfig(kind string) NodeConfig {
+	c := NodeConfig{Kind: kind, Hidden: 16, Model: gnn.ModelOptions{Dropout: 0.5}, Epochs: 200, LR: 0.01,
+		WeightDecay: 5e-4, Seed: 1, Stop: StopWindow, Window: 10}
+	if kind == gnn.KindGAT {
+		c.Hidden, c.LR = 8, 0.005
+		c.Model = gnn.ModelOptions{Dropout: 0.6, AttnDropout: 0.6, Heads: 8, DecayAll: true}
+		c.Stop, c.Patience, c.Select, c.RestoreBest = StopPatience, 100, SelectValLoss, true
+	}
+	return c
+}
+
+// EpochStats is one epoch of training: the training loss of the step
+// (dropout active) and evaluation-mode losses and accuracies.
+type EpochStats struct {
+	Epoch               int
+	TrainLoss, TrainAcc float64
+	ValLoss, ValAcc     float64
+	TestLoss, TestAcc   float64
+}
+
+// Result is the outcome of Nodes or Graphs.
+type Result struct {
+	History   []EpochStats
+	BestEpoch int     // by Select
+	Epochs    int     // epochs run
+	Stopped   bool    // early stopping triggered
+	TestAcc   float64 // see NodeConfig.RestoreBest
+	ValAcc    float64
+	Model     *gnn.Model
+}
+
+// newOptimizer returns the optimiser of a run: mk(ps), or Adam with lr and
+// weightDecay when mk is nil. Errors wrap graphs.ErrParameter when mk
+// returns nil.
+func newOptimizer(fn string, mk func([]gnn.Param) optim.Optimizer, ps []gnn.Param, lr, weightDecay float64) (optim.Optimizer, error) {
+	if mk == nil {
+		return optim.NewAdam(lr, weightDecay), nil
+	}
+	if o := mk(ps); o != nil {
+		return o, nil
+	}
+	return nil, fmt.Errorf("train: %s: Optimizer returned nil: %w", fn, graphs.ErrParameter)
+}
+
+// stepKey is the randomness key of optimiser step t: stream (seed, t).
+func stepKey(seed uint64, t int) uint64 {
+	return parallel.Mix(parallel.Mix(seed) + uint64(t))
+}
+
+func checkIndex(fn, what string, idx []int32, n int) error {
+	for _, i := range idx {
+		if i < 0 || int(i) >= n {
+			return fmt.Errorf("train: %s: %s index %d not in [0,%d): %w", fn, what, i, n, graphs.ErrNodeID)
+		}
+	}
+	return nil
+}
+
+// Nodes trains a node classifier full-batch on the fixed graph g with
+// features x (dense n×d row-major, d = len(x.Dense)/n, or sparse n×d; kept,
+// not copied; cfg.SparseFeatures chooses the form the first layer reads)
+// and labels y (in [0, C), C = max label + 1), minimising the softmax
+// cross-entropy over the train nodes with cfg.Optimizer (Adam by default).
+// After every step it evaluates (dropout off) the validation and test
+// losses and accuracies; early stopping and the best epoch follow cfg.Stop
+// and cfg.Select.
+//
+// Step t (0-based epoch) draws its dropout masks from the stream (Seed, t),
+// so the run is bit-identical for any GOMAXPROCS and across checkpoint and
+// resume. When ctx is cancelled, Nodes writes a checkpoint (if
+// CheckpointPath is set) after the last completed epoch and returns an error
+// wrapping ctx.Err(). Without validation nodes, early stopping and the best
+// epoch are disabled (TestAcc is the last epoch's). Other errors wrap
+// graphs.ErrShape, ErrParameter,
+// ErrNodeID or ErrFormat (a bad checkpoint file). Cost per epoch: two
+// forward passes and one backward pass.
+func Nodes(ctx context.Context, cfg NodeConfig, g graphs.Graph, x gnn.Features, y []int32, train, val, test []int32) (Result, error) {
+	const fn = "Nodes"
+	n := g.NumNodes()
+	d, err := x.Cols(n)
+	if err != nil {
+		return Result{}, fmt.Errorf("train: %s: %w", fn, err)
+	}
+	if len(y) != n {
+		return Result{}, fmt.Errorf("train: %s: n=%d len(y)=%d: %w", fn, n, len(y), graphs.ErrShape)
+	}
+	C := 0
+	for i, c := range y {
+		if c < 0 {
+			return Result{}, fmt.Errorf("train: %s: y[%d]=%d is negative: %w", fn, i, c, graphs.ErrParameter)
+		}
+		C = max(C, int(c)+1)
+	}
+	for _, s := range []struct {
+		name string
+		idx  []int32
+	}{{"train", train}, {"val", val}, {"test", test}} {
+		if err := checkIndex(fn, s.name, s.idx, n); err != nil {
+			return Result{}, err
+		}
+	}
+	if len(train) == 0 {
+		return Result{}, fmt.Errorf("train: %s: empty training set: %w", fn, graphs.ErrParameter)
+	}
+	if cfg.Epochs < 0 || !(cfg.LR > 0) || !(cfg.WeightDecay >= 0) {
+		return Result{}, fmt.Errorf("train: %s: Epochs=%d LR=%v WeightDecay=%v: %w", fn, cfg.Epochs, cfg.LR, cfg.WeightDecay, graphs.ErrParameter)
+	}
+	if (cfg.Stop == StopWindow && cfg.Window <= 0) || (cfg.Stop == StopPatience && cfg.Patience <= 0) || cfg.Stop < StopNone || cfg.Stop > StopPatience {
+		return Result{}, fmt.Errorf("train: %s: Stop=%d Window=%d Patience=%d: %w", fn, cfg.Stop, cfg.Window, cfg.Patience, graphs.ErrParameter)
+	}
+	if cfg.Resume && cfg.CheckpointPath == "" {
+		return Result{}, fmt.Errorf("train: %s: Resume without CheckpointPath: %w", fn, graphs.ErrParameter)
+	}
+	model, err := gnn.NewModel(cfg.Kind, d, cfg.Hidden, C, cfg.Model)
+	if err != nil {
+		return Result{}, err
+	}
+	model.Init(cfg.Seed)
+	feat, err := model.Input(x, n, cfg.SparseFeatures)
+	if err != nil {
+		return Result{}, err
+	}
+	ps := model.Params()
+	opt, err := newOptimizer(fn, cfg.Optimizer, ps, cfg.LR, cfg.WeightDecay)
+	if err != nil {
+		return Result{}, err
+	}
+	st, save, err := startCheckpoint(cfg.CheckpointPath, cfg.Resume, "nodes", cfg.Kind, cfg.Seed, ps, opt)
+	if err != nil {
+		return Result{}, err
+	}
+	b := gnn.NewBatch(g)
+	logits := make([]float64, n*C)
+	grad := make([]float64, n*C)
+	last := time.Now()
+	stopped := st.Stopped
+	for st.Epoch < cfg.Epochs && !stopped {
+		if err := ctx.Err(); err != nil {
+			if serr := save(); serr != nil {
+				return Result{}, serr
+			}
+			return Result{}, fmt.Errorf("train: %s: cancelled after epoch %d: %w", fn, st.Epoch, err)
+		}
+		e := st.Epoch
+		b.Train, b.Key = true, stepKey(cfg.Seed, e)
+		optim.ZeroGrad(ps)
+		if err := model.Forward(logits, feat, b); err != nil {
+			return Result{}, err
+		}
+		loss, err := CrossEntropy(grad, logits, C, y, train)
+		if err != nil {
+			return Result{}, err
+		}
+		es := EpochStats{Epoch: e, TrainLoss: loss}
+		if err := model.Backward(grad, b); err != nil {
+			return Result{}, err
+		}
+		if err := opt.Step(ps); err != nil {
+			return Result{}, err
+		}
+		b.Train = false
+		if err := model.Forward(logits, feat, b); err != nil {
+			return Result{}, err
+		}
+		es.TrainAcc = Accuracy(logits, C, y, train)
+		if len(val) > 0 { // nil rows would mean all rows
+			es.ValLoss, _ = CrossEntropy(grad, logits, C, y, val)
+			es.ValAcc = Accuracy(logits, C, y, val)
+		}
+		if len(test) > 0 {
+			es.TestLoss, _ = CrossEntropy(grad, logits, C, y, test)
+			es.TestAcc = Accuracy(logits, C, y, test)
+		}
+		st.History = append(st.History, es)
+		if len(val) > 0 {
+			stopped = st.update(es, cfg.Select, cfg.Stop, cfg.Window, cfg.Patience, ps, cfg.RestoreBest)
+		}
+		st.Stopped = stopped
+		st.Epoch++
+		st.Step++
+		if cfg.Progress != nil {
+			cfg.Progress(int64(st.Epoch), int64(cfg.Epochs))
+		}
+		if cfg.CheckpointPath != "" && ((cfg.CheckpointEvery > 0 && st.Epoch%cfg.CheckpointEvery == 0) ||
+			(cfg.CheckpointSeconds > 0 && time.Since(last).Seconds() >= cfg.CheckpointSeconds)) {
+			if err := save(); err != nil {
+				return Result{}, err
+			}
+			last = time.Now()
+		}
+	}
+	if cfg.CheckpointPath != "" {
+		if err := save(); err != nil {
+			return Result{}, err
+		}
+	}
+	return st.result(ps, model, cfg.RestoreBest, stopped), nil
+}
+
+// update records epoch es: the best epoch, the early-stopping counters, and
+// whether to stop.
+func (st *checkpoint) update(es EpochStats, sel Select, stop StopRule, window, patience int, ps []gnn.Param, keep bool) bool {
+	better := false
+	switch sel {
+	case SelectValAcc:
+		better = es.ValAcc > st.BestAcc || (es.ValAcc == st.BestAcc && es.ValLoss < st.BestLoss)
+	case SelectValLoss:
+		better = es.ValLoss < st.BestLoss
+	}
+	if better {
+		st.BestAcc, st.BestLoss, st.BestEpoch, st.Bad = es.ValAcc, es.ValLoss, es.Epoch, 0
+		if keep {
+			st.Best = cloneParams(ps)
+		}
+	} else {
+		st.Bad++
+	}
+	switch stop {
+	case StopWindow:
+		h := st.History
+		if len(h) > window {
+			var mean float64
+			for _, x := range h[len(h)-1-window : len(h)-1] {
+				mean += x.ValLoss
+			}
+			mean /= float64(window)
+			return es.ValLoss > mean
+		}
+	case StopPatience:
+		return st.Bad >= patience
+	}
+	return false
+}
+
+func (st *checkpoint) result(ps []gnn.Param, m *gnn.Model, restore, stopped bool) Result {
+	r := Result{History: st.History, BestEpoch: st.BestEpoch, Epochs: st.Epoch, Stopped: stopped, Model: m}
+	if len(st.History) == 0 {
+		return r
+	}
+	at := st.History[len(st.History)-1]
+	if restore && st.Best != nil {
+		for k, p := range ps {
+			copy(p.Value, st.Best[k])
+		}
+		at = st.History[st.BestEpoch]
+	}
+	r.TestAcc, r.ValAcc = at.TestAcc, at.ValAcc
+	return r
+}

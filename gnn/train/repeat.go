@@ -1,0 +1,265 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+
+	"github.com/gnnwb/gnnwb/gnn"
+	"github.com/gnnwb/gnnwb/graphs"
+)
+
+// Split is one partition of sample indices (nodes or graphs) into
+// training, validation and test parts. It has the fields of
+// datasets.Fold, so a fold converts with train.Split(fold).
+type Split struct {
+	Train, Val, Test []int32
+}
+
+// RunStats is the outcome of one training run of RepeatNodes or
+// CrossValidate: its fold, seed, accuracies and epochs.
+type RunStats struct {
+	Fold      int     `json:"fold"` // outer fold (0 for RepeatNodes)
+	Seed      uint64  `json:"seed"`
+	TestAcc   float64 `json:"test_acc"`
+	ValAcc    float64 `json:"val_acc"`
+	Epochs    int     `json:"epochs"`     // epochs run
+	BestEpoch int     `json:"best_epoch"` // by the configuration's Select
+	Stopped   bool    `json:"stopped"`    // early stopping triggered
+	// TestCurve is the test accuracy after every epoch (CrossValidate
+	// only), for Summary.CurveMax.
+	TestCurve []float64 `json:"test_curve,omitempty"`
+}
+
+// Summary aggregates the runs of RepeatNodes or CrossValidate.
+//
+// TestMean and ValMean are the means over all runs. TestStd and ValStd are
+// sample standard deviations (divisor m−1, 0 when m = 1) over m groups:
+// for RepeatNodes the m = runs seeds; for CrossValidate the m = folds outer
+// folds, each fold contributing the mean over its seeds (the mean ± std
+// over folds that Errica et al. 2020 and Xu et al. 2019 report).
+//
+// SeedStd is the sample standard deviation over seeds of each seed's mean
+// test accuracy over the folds: the spread due to initialisation and
+// dropout alone (equal to TestStd for RepeatNodes).
+type Summary struct {
+	Runs     []RunStats `json:"runs"`
+	TestMean float64    `json:"test_mean"`
+	TestStd  float64    `json:"test_std"`
+	ValMean  float64    `json:"val_mean"`
+	ValStd   float64    `json:"val_std"`
+	SeedStd  float64    `json:"seed_std"`
+
+	// CurveMax is the protocol of Xu et al. (2019) for cross-validation
+	// (runs with a TestCurve): the test accuracy averaged over all runs
+	// epoch by epoch, at the epoch CurveEpoch (0-based) where that mean is
+	// largest, over the epochs every run reached; CurveStd is its std over
+	// folds, as TestStd. The epoch is chosen on the test folds, so CurveMax
+	// is an optimistic estimate (Errica et al. 2020), reported only to
+	// compare with published numbers obtained this way.
+	CurveMax   float64 `json:"curve_max,omitempty"`
+	CurveStd   float64 `json:"curve_std,omitempty"`
+	CurveEpoch int     `json:"curve_epoch,omitempty"`
+}
+
+// meanStd returns the mean and the sample standard deviation of x.
+func meanStd(x []float64) (mean, std float64) {
+	if len(x) == 0 {
+		return 0, 0
+	}
+	for _, v := range x {
+		mean += v
+	}
+	mean /= float64(len(x))
+	if len(x) < 2 {
+		return mean, 0
+	}
+	var ss float64
+	for _, v := range x {
+		ss += (v - mean) * (v - mean)
+	}
+	return mean, math.Sqrt(ss / float64(len(x)-1))
+}
+
+// summarise groups runs by fold (groups consecutive runs of equal Fold).
+func summarise(runs []RunStats) Summary {
+	s := Summary{Runs: runs}
+	var test, val []float64
+	var gt, gv []float64
+	for k, r := range runs {
+		gt, gv = append(gt, r.TestAcc), append(gv, r.ValAcc)
+		s.TestMean += r.TestAcc / float64(len(runs))
+		s.ValMean += r.ValAcc / float64(len(runs))
+		if k == len(runs)-1 || runs[k+1].Fold != r.Fold {
+			mt, _ := meanStd(gt)
+			mv, _ := meanStd(gv)
+			test, val = append(test, mt), append(val, mv)
+			gt, gv = gt[:0], gv[:0]
+		}
+	}
+	if len(test) == 1 { // one fold: spread over seeds
+		test, val = nil, nil
+		for _, r := range runs {
+			test, val = append(test, r.TestAcc), append(val, r.ValAcc)
+		}
+	}
+	_, s.TestStd = meanStd(test)
+	_, s.ValStd = meanStd(val)
+	// Per-seed means over folds, seeds in order of first appearance.
+	var seeds []uint64
+	sum := map[uint64]float64{}
+	cnt := map[uint64]int{}
+	for _, r := range runs {
+		if cnt[r.Seed] == 0 {
+			seeds = append(seeds, r.Seed)
+		}
+		sum[r.Seed] += r.TestAcc
+		cnt[r.Seed]++
+	}
+	per := make([]float64, len(seeds))
+	for k, sd := range seeds {
+		per[k] = sum[sd] / float64(cnt[sd])
+	}
+	_, s.SeedStd = meanStd(per)
+	s.CurveMax, s.CurveStd, s.CurveEpoch = curveMax(runs)
+	return s
+}
+
+// curveMax returns Summary.CurveMax, CurveStd and CurveEpoch of runs
+// (zeros unless every run has a TestCurve).
+func curveMax(runs []RunStats) (best, std float64, epoch int) {
+	length := -1
+	for _, r := range runs {
+		if len(r.TestCurve) == 0 {
+			return 0, 0, 0
+		}
+		if length < 0 || len(r.TestCurve) < length {
+			length = len(r.TestCurve)
+		}
+	}
+	if length <= 0 {
+		return 0, 0, 0
+	}
+	best = math.Inf(-1)
+	for e := range length {
+		var m float64
+		for _, r := range runs {
+			m += r.TestCurve[e]
+		}
+		if m /= float64(len(runs)); m > best {
+			best, epoch = m, e
+		}
+	}
+	at := make([]RunStats, len(runs))
+	for k, r := range runs {
+		at[k] = RunStats{Fold: r.Fold, Seed: r.Seed, TestAcc: r.TestCurve[epoch]}
+	}
+	return best, summarise(at).TestStd, epoch
+}
+
+// progressOf maps the progress of run r of m onto the whole job.
+func progressOf(p func(done, total int64), r, m int) func(done, total int64) {
+	if p == nil {
+		return nil
+	}
+	return func(done, total int64) { p(int64(r)*total+done, int64(m)*total) }
+}
+
+// runPath is the checkpoint file of one run under dir ("" when dir is "").
+func runPath(dir string, fold int, seed uint64) string {
+	if dir == "" {
+		return ""
+	}
+	return filepath.Join(dir, fmt.Sprintf("fold%02d-seed%d.ckpt", fold, seed))
+}
+
+// RepeatNodes runs Nodes runs times on the same graph, features,
+// labels and split, with seeds cfg.Seed, cfg.Seed+1, …, cfg.Seed+runs−1,
+// one after the other, and returns every run and the mean ± std of the
+// test and validation accuracies over seeds. x, y and the split are kept,
+// not copied.
+//
+// checkpointDir, if not empty, is created if needed and holds one
+// checkpoint per run ("fold00-seed<S>.ckpt"; cfg.CheckpointPath and
+// cfg.Resume are ignored): an existing checkpoint is resumed, so a run
+// that finished returns its result at once and an interrupted job,
+// started again with the same arguments, continues where it stopped and
+// gives the same bits. cfg.Progress, if set, sees the progress of the
+// whole job. When ctx is cancelled the current run saves its checkpoint
+// and the error wraps ctx.Err(). Errors wrap graphs.ErrParameter for
+// runs < 1, else as Nodes. Cost: runs × Nodes.
+func RepeatNodes(ctx context.Context, cfg NodeConfig, runs int, checkpointDir string, g graphs.Graph, x gnn.Features, y []int32, split Split) (Summary, error) {
+	if runs < 1 {
+		return Summary{}, fmt.Errorf("train: RepeatNodes: runs=%d: %w", runs, graphs.ErrParameter)
+	}
+	if err := makeDir(checkpointDir); err != nil {
+		return Summary{}, err
+	}
+	progress := cfg.Progress
+	out := make([]RunStats, 0, runs)
+	for r := range runs {
+		c := cfg
+		c.Seed = cfg.Seed + uint64(r)
+		c.CheckpointPath, c.Resume = runPath(checkpointDir, 0, c.Seed), checkpointDir != ""
+		c.Progress = progressOf(progress, r, runs)
+		res, err := Nodes(ctx, c, g, x, y, split.Train, split.Val, split.Test)
+		if err != nil {
+			return Summary{}, fmt.Errorf("train: RepeatNodes: seed %d: %w", c.Seed, err)
+		}
+		out = append(out, RunStats{Seed: c.Seed, TestAcc: res.TestAcc, ValAcc: res.ValAcc, Epochs: res.Epochs, BestEpoch: res.BestEpoch, Stopped: res.Stopped})
+	}
+	return summarise(out), nil
+}
+
+// CrossValidate runs Graphs on every split of folds (usually the
+// k-fold splits of datasets.StratifiedFolds, converted with train.Split),
+// runs times per fold with seeds cfg.Seed … cfg.Seed+runs−1: each run
+// trains on the fold's Train graphs, selects the epoch on its Val graphs
+// (cfg.Select, cfg.RestoreBest) and reports the accuracy on its Test
+// graphs. The Summary's std is over folds. Graphs, X and y are as
+// Graphs and are kept, not copied.
+//
+// checkpointDir works as in RepeatNodes (one file "fold<F>-seed<S>.ckpt"
+// per run). Errors wrap graphs.ErrParameter for no folds or runs < 1,
+// else as Graphs. Cost: len(folds) × runs × Graphs.
+func CrossValidate(ctx context.Context, cfg GraphConfig, folds []Split, runs int, checkpointDir string, gs []graphs.Graph, X []float64, y []int32) (Summary, error) {
+	if len(folds) == 0 || runs < 1 {
+		return Summary{}, fmt.Errorf("train: CrossValidate: %d folds, runs=%d: %w", len(folds), runs, graphs.ErrParameter)
+	}
+	if err := makeDir(checkpointDir); err != nil {
+		return Summary{}, err
+	}
+	progress := cfg.Progress
+	m := len(folds) * runs
+	out := make([]RunStats, 0, m)
+	for f, sp := range folds {
+		for r := range runs {
+			c := cfg
+			c.Seed = cfg.Seed + uint64(r)
+			c.CheckpointPath, c.Resume = runPath(checkpointDir, f, c.Seed), checkpointDir != ""
+			c.Progress = progressOf(progress, f*runs+r, m)
+			res, err := Graphs(ctx, c, gs, X, y, sp.Train, sp.Val, sp.Test)
+			if err != nil {
+				return Summary{}, fmt.Errorf("train: CrossValidate: fold %d seed %d: %w", f, c.Seed, err)
+			}
+			curve := make([]float64, len(res.History))
+			for e, h := range res.History {
+				curve[e] = h.TestAcc
+			}
+			out = append(out, RunStats{Fold: f, Seed: c.Seed, TestAcc: res.TestAcc, ValAcc: res.ValAcc, Epochs: res.Epochs, BestEpoch: res.BestEpoch, Stopped: res.Stopped, TestCurve: curve})
+		}
+	}
+	return summarise(out), nil
+}
+
+func makeDir(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("train: checkpoint directory: %w", err)
+	}
+	return nil
+}
