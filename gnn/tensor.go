@@ -342,19 +342,8 @@ func colSum(out, g []float64, m int) {
 // in order. Parallel over fixed blocks of block rows. The weight gradient
 // xᵀ·g is spMul over the transpose (sparse.Matrix.TransposeTo) with acc.
 func spMul(out []float64, x *sparse.Matrix, b []float64, m int, acc bool, block int) {
-	n := x.Rows()
-	parallel.For(parallel.Chunks(n, block), func(c int) {
-		lo, hi := parallel.Range(c, block, n)
-		offsets, index, values := x.CSR()
-		for i := lo; i < hi; i++ {
-			o := out[i*m : i*m+m]
-			if !acc {
-				clear(o)
-			}
-			e0, e1 := offsets[i], offsets[i+1]
-			asm.Gather(o, index[e0:e1], values[e0:e1], b, m)
-		}
-	})
+	offsets, index, values := x.CSR()
+	asm.GatherRows(out, offsets, index, values, b, m, acc, block)
 }
 
 // scratchPool holds transposed weights for matMulBT.

@@ -2,6 +2,7 @@ package limits
 
 import (
 	"context"
+	"github.com/gnnwb/gnnwb/limits/quadrature"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -71,7 +72,7 @@ func TestLinearParticlesMatchMoments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e := l2(s.rule.Omega, onGrid(t, s, lim, 0), a); e > 1e-3 {
+	if e := quadrature.Distance(s.rule.Omega, onGrid(t, s, lim, 0), a); e > 1e-3 {
 		t.Errorf("moments from μ_0 vs 4096 particles: %v", e)
 	}
 }
@@ -113,7 +114,7 @@ func TestFiniteWidthRate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			row = append(row, l2(s.rule.Omega, onGrid(t, s, net, 0), gl))
+			row = append(row, quadrature.Distance(s.rule.Omega, onGrid(t, s, net, 0), gl))
 		}
 		e = append(e, row)
 	}
@@ -148,7 +149,7 @@ func TestGraphonRate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			row = append(row, l2(s.rule.Omega, onGrid(t, s, net, 0), gl))
+			row = append(row, quadrature.Distance(s.rule.Omega, onGrid(t, s, net, 0), gl))
 		}
 		e = append(e, row)
 	}

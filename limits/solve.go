@@ -3,6 +3,7 @@ package limits
 import (
 	"context"
 	"fmt"
+	"github.com/gnnwb/gnnwb/limits/quadrature"
 	"math"
 	"math/rand/v2"
 	"sync"
@@ -326,7 +327,7 @@ func (s *Setup) meanField(ctx context.Context, times []float64, opt SolveOptions
 			if err1 != nil || err2 != nil {
 				return nil, fmt.Errorf("limits: self-check: %v %v: %w", err1, err2, graphs.ErrShape)
 			}
-			sol.ErrEstimate[k] = l2(s.rule.Omega, g1, g2)
+			sol.ErrEstimate[k] = quadrature.Distance(s.rule.Omega, g1, g2)
 		}
 	}
 	return sol, nil
@@ -399,16 +400,6 @@ func (s *Setup) solveParticles(ctx context.Context, times, th []float64) (*Solut
 			copy(dst, g)
 			return nil
 		}}, tr, nil
-}
-
-// l2 returns (Σ_q ω_q (a_q − b_q)²)^{1/2}.
-func l2(omega, a, b []float64) float64 {
-	s := 0.0
-	for q, w := range omega {
-		e := a[q] - b[q]
-		s += w * e * e
-	}
-	return math.Sqrt(s)
 }
 
 // gram returns the NTK Gram matrix on the training grid, computed once.

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/asm"
-	"github.com/gnnwb/gnnwb/internal/parallel"
 )
 
 // Operator is the finite realisation of an aggregation on one graph: the
@@ -250,15 +249,5 @@ func gather(dst, h []float64, d, n int, off []int, idx []int32, coef []float64, 
 	if len(dst) != n*d || len(h) != n*d {
 		panic(fmt.Sprintf("aggregation: Operator: len(dst)=%d len(h)=%d, want n·d=%d·%d", len(dst), len(h), n, d))
 	}
-	parallel.For(parallel.Chunks(n, block), func(c int) {
-		lo, hi := parallel.Range(c, block, n)
-		for i := lo; i < hi; i++ {
-			o := dst[i*d : i*d+d]
-			if !acc {
-				clear(o)
-			}
-			e0, e1 := off[i], off[i+1]
-			asm.Gather(o, idx[e0:e1], coef[e0:e1], h, d)
-		}
-	})
+	asm.GatherRows(dst, off, idx, coef, h, d, acc, block)
 }

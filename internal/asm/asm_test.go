@@ -3,6 +3,8 @@ package asm
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"slices"
 	"testing"
 )
 
@@ -69,5 +71,68 @@ func BenchmarkGather(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Gather(o, idx, coef, h, d)
+	}
+}
+
+// TestGatherRows checks the parallel product of a CSR matrix with a dense
+// one against a naive loop (the pure-Go path bit for bit), with and without
+// accumulation, and the same bits for 1 and 2 workers.
+func TestGatherRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 2))
+	const n, rows, d, block = 300, 40, 11, 16
+	off := make([]int, n+1)
+	var idx []int32
+	var coef []float64
+	for i := range n {
+		for range i % 7 {
+			idx = append(idx, int32(rng.IntN(rows)))
+			coef = append(coef, rng.NormFloat64())
+		}
+		off[i+1] = len(idx)
+	}
+	h := make([]float64, rows*d)
+	for k := range h {
+		h[k] = rng.NormFloat64()
+	}
+	want := make([]float64, n*d)
+	for i := range n {
+		for e := off[i]; e < off[i+1]; e++ {
+			for k := range d {
+				want[i*d+k] += coef[e] * h[int(idx[e])*d+k]
+			}
+		}
+	}
+	old := SetFMA(false)
+	defer SetFMA(old)
+	for _, fma := range []bool{false, true} {
+		SetFMA(fma)
+		var first []float64
+		for _, procs := range []int{1, 2} {
+			prev := runtime.GOMAXPROCS(procs)
+			got := make([]float64, n*d)
+			for k := range got {
+				got[k] = 1
+			}
+			GatherRows(got, off, idx, coef, h, d, false, block)
+			acc := make([]float64, n*d)
+			for k := range acc {
+				acc[k] = 1
+			}
+			GatherRows(acc, off, idx, coef, h, d, true, block)
+			runtime.GOMAXPROCS(prev)
+			for k := range want {
+				if math.Abs(got[k]-want[k]) > 1e-13 || math.Abs(acc[k]-1-want[k]) > 1e-13 {
+					t.Fatalf("fma=%v procs=%d: entry %d = %v (acc %v), want %v", UseFMA, procs, k, got[k], acc[k], want[k])
+				}
+				if !UseFMA && got[k] != want[k] {
+					t.Fatalf("pure Go path: entry %d = %v, want bit-identical %v", k, got[k], want[k])
+				}
+			}
+			if first == nil {
+				first = got
+			} else if !slices.Equal(first, got) {
+				t.Fatalf("fma=%v: GOMAXPROCS 1 and 2 differ", UseFMA)
+			}
+		}
 	}
 }

@@ -12,9 +12,10 @@
 //	TileMaskFMA, GatherMaskFMA   the same on the first w ≤ 8 lanes (mask LaneMask[w])
 //	Rows4x8FMA              a 4×8 register tile of a dense product
 //
-// Gather is the one entry point that callers outside the hot GEMM loops use:
-// it dispatches to the assembly kernels when UseFMA holds and to a pure-Go
-// loop otherwise. The assembly kernels fuse multiply and add and sum in
+// Gather (one CSR row) and GatherRows (a whole CSR matrix, in parallel over
+// fixed blocks of rows) are the entry points that callers outside the hot
+// GEMM loops use: they dispatch to the assembly kernels when UseFMA holds and
+// to a pure-Go loop otherwise. The assembly kernels fuse multiply and add and sum in
 // another order than the Go loop, so their results differ in the last bits;
 // on one machine they are the same for any GOMAXPROCS.
 //

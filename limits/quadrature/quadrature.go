@@ -33,6 +33,19 @@ func (r Rule) Integrate(f func(u float64) float64) float64 {
 	return s
 }
 
+// Distance returns the L²(du) distance of two fields sampled on the nodes,
+// (Σ_q ω_q (a_q − b_q)²)^{1/2} with ω = omega (the rule's weights). a and b
+// must have the length of omega (it panics otherwise, as a slice index).
+// Cost O(Q).
+func Distance(omega, a, b []float64) float64 {
+	s := 0.0
+	for q, w := range omega {
+		e := a[q] - b[q]
+		s += w * e * e
+	}
+	return math.Sqrt(s)
+}
+
 // Legendre returns the Q-point Gauss–Legendre rule on [0,1] (gonum
 // integrate/quad.Legendre), exact for polynomials of degree ≤ 2Q − 1.
 // Errors: Q < 1 or Q > MaxNodes (graphs.ErrParameter).

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/gnnwb/gnnwb/limits/quadrature"
 	"io"
 	"io/fs"
 	"math"
@@ -460,7 +461,7 @@ func (r *run) cell(ctx context.Context, c Cell) error {
 			if err := sol.Eval(gl, k, r.phi); err != nil {
 				return err
 			}
-			efun := l2(r.omega, res.Curves[k], gl)
+			efun := quadrature.Distance(r.omega, res.Curves[k], gl)
 			if err := net.Eval(yn, k, tg.net); err != nil {
 				return err
 			}
@@ -480,16 +481,6 @@ func (r *run) cell(ctx context.Context, c Cell) error {
 	}
 	res.Seconds = time.Since(start).Seconds()
 	return writeJSON(filepath.Join(r.dir, cellsDir, c.key()+".json"), res)
-}
-
-// l2 returns (Σ_q ω_q (a_q − b_q)²)^{1/2}.
-func l2(omega, a, b []float64) float64 {
-	s := 0.0
-	for q, w := range omega {
-		e := a[q] - b[q]
-		s += w * e * e
-	}
-	return math.Sqrt(s)
 }
 
 func writeJSON(path string, v any) error {
