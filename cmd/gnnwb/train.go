@@ -37,7 +37,7 @@ func trainCommand() *cli.Command {
 	flags = append(flags, trainGraphFlags()...)
 	return &cli.Command{
 		Name:  "train",
-		Usage: "train a GNN on a benchmark dataset or on your own graph, or the asymptotic one-hidden-layer model online on a graphon",
+		Usage: "train a GNN on a benchmark dataset or on your own graph, or the one-hidden-layer model online on a graphon",
 		UsageText: "gnnwb train --dataset NAME [--model gcn|sage|gin|gat] [hyper-parameters] [--runs R] [--seed S] [--out FILE] [--checkpoint DIR]\n" +
 			"gnnwb train --graph FILE --labels FILE [--features FILE] [--directed] [--split-per-class TRAIN,VAL] [--model ...] [hyper-parameters] [--runs R] [--seed S] [--out FILE] [--checkpoint DIR]\n" +
 			"gnnwb train --generate sbm:<sizes>:<probs> [--feature-signal MU] [--feature-dim D] [--data-seed S] [the same options]\n" +

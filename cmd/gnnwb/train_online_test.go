@@ -197,7 +197,7 @@ func TestTrainOnlineErrors(t *testing.T) {
 	}
 }
 
-// BenchmarkTrainOnlineEgo: online SGD steps of the asymptotic model with the
+// BenchmarkTrainOnlineEgo: online SGD steps of the one-hidden-layer model with the
 // ego sampler, N = 10⁴ units, d = 2 (fourier:1), n = 10⁴, nρ = 100,
 // exponential graphon; one iteration is 1000 steps (T = 0.1), reported as
 // steps/s.

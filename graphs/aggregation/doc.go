@@ -13,7 +13,7 @@
 //	sum        (S h)_i = Σ_j Ã_ij h_j                                  GIN
 //	mean       (S h)_i = (1/deg_i) Σ_j Ã_ij h_j      (0 when deg_i = 0) GraphSAGE
 //	symmetric  (S h)_i = Σ_j Ã_ij h_j / sqrt(deg_i deg_j)              GCN
-//	graphon    (S h)_i = (1/(nρ)) Σ_j Ã_ij h_j                         the asymptotic model
+//	graphon    (S h)_i = (1/(nρ)) Σ_j Ã_ij h_j                         the one-hidden-layer model
 //
 // and the loop policies
 //
