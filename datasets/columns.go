@@ -3,6 +3,7 @@ package datasets
 import (
 	"errors"
 	"fmt"
+	"github.com/gnnwb/gnnwb/internal/inputfile"
 	"io"
 	"io/fs"
 	"math"
@@ -14,7 +15,7 @@ import (
 // openText opens path for line reading. A missing file gives an error
 // wrapping ErrMissing (and fs.ErrNotExist for optional files).
 func openText(path string) (*os.File, error) {
-	f, err := os.Open(path)
+	f, err := inputfile.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w (%w)", missing(path), fs.ErrNotExist)
 	}

@@ -3,6 +3,7 @@ package datasets
 import (
 	"errors"
 	"fmt"
+	"github.com/gnnwb/gnnwb/internal/inputfile"
 	"io"
 	"io/fs"
 	"math"
@@ -259,7 +260,7 @@ func ScalarDegree(gs []graphs.Graph) []float64 {
 // openUserFile opens a file the user named; a missing one gives an error
 // wrapping ErrMissing and fs.ErrNotExist.
 func openUserFile(path string) (*os.File, error) {
-	f, err := os.Open(path)
+	f, err := inputfile.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("datasets: %s does not exist: %w (%w)", path, ErrMissing, fs.ErrNotExist)
 	}

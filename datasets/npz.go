@@ -3,6 +3,7 @@ package datasets
 import (
 	"archive/zip"
 	"fmt"
+	"github.com/gnnwb/gnnwb/internal/inputfile"
 	"io"
 	"os"
 	"strconv"
@@ -172,7 +173,7 @@ func csrParts(path, prefix string, m map[string]*npzArray) (rows, cols int, err 
 // file (and member). Cost O(n + nnz + m log d_max), nnz the stored
 // attributes.
 func ReadNPZ(path string) (*NodeDataset, error) {
-	f, err := os.Open(path)
+	f, err := inputfile.Open(path)
 	if err != nil {
 		if os.IsNotExist(err) {
 			return nil, missing(path)

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/gnnwb/gnnwb/internal/inputfile"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -20,7 +20,7 @@ var planetoidParts = []string{"x", "tx", "allx", "y", "ty", "ally", "graph", "te
 // readAll reads path; a missing file gives an error wrapping ErrMissing that
 // says where the file belongs.
 func readAll(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
+	b, err := inputfile.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, missing(path)
 	}

@@ -3,10 +3,10 @@ package datasets
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/gnnwb/gnnwb/internal/inputfile"
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 	"slices"
 
 	"github.com/gnnwb/gnnwb/graphs"
@@ -122,7 +122,7 @@ func WriteSplits(path string, s Splits) error {
 // is a partition of 0..n−1 for one n. Errors are *graphs.ParseError.
 func ReadSplits(path string) (Splits, error) {
 	var s Splits
-	b, err := os.ReadFile(path)
+	b, err := inputfile.ReadFile(path)
 	if err != nil {
 		return s, &graphs.ParseError{Path: path, Err: err}
 	}

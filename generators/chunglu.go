@@ -6,10 +6,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/gnnwb/gnnwb/internal/inputfile"
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -188,7 +188,7 @@ func relabel(g graphs.Graph, perm []int) (graphs.Graph, error) {
 // number or two tokens on a line (ErrFormat), a weight negative, NaN or
 // infinite (ErrParameter), or the file's own read error.
 func ReadWeights(path string) ([]float64, error) {
-	f, err := os.Open(path)
+	f, err := inputfile.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("generators: ReadWeights: %w", err)
 	}

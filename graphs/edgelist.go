@@ -4,9 +4,9 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"github.com/gnnwb/gnnwb/internal/inputfile"
 	"io"
 	"math"
-	"os"
 	"slices"
 	"strconv"
 	"unsafe"
@@ -57,7 +57,7 @@ func ReadEdgeList(path string, opt EdgeListOptions) (Graph, error) {
 // set, the original id of every node (ids[i] for node i, ascending); without
 // Relabel ids is nil.
 func ReadEdgeListIDs(path string, opt EdgeListOptions) (Graph, []int64, error) {
-	f, err := os.Open(path)
+	f, err := inputfile.Open(path)
 	if err != nil {
 		return Graph{}, nil, fmt.Errorf("graphs: ReadEdgeList: %w", err)
 	}

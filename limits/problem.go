@@ -3,9 +3,9 @@ package limits
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/gnnwb/gnnwb/internal/inputfile"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -338,7 +338,7 @@ func decodeStrict(r io.Reader, v any) error {
 // ReadProblem reads a problem file (.json, .yaml or .yml) with DecodeProblem.
 // Errors in the content are a *graphs.ParseError naming the file.
 func ReadProblem(path string) (Problem, error) {
-	f, err := os.Open(path)
+	f, err := inputfile.Open(path)
 	if err != nil {
 		return Problem{}, fmt.Errorf("limits: ReadProblem: %w", err)
 	}

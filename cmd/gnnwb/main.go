@@ -124,10 +124,28 @@ func exitCode(err error) int {
 	return 1
 }
 
+// exitInternal is the exit status of an internal error: a panic, which is a
+// bug of gnnwb, never a consequence of what the user passed.
+const exitInternal = 3
+
 // run runs gnnwb with args (args[0] is the program name) and returns the exit
-// status; errors are printed as one line on stderr.
+// status; errors are printed as one line on stderr. A panic anywhere below
+// (in a worker goroutine too, see internal/parallel) is reported as an
+// internal error, with exit status 3, instead of a runtime trace.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	err := newApp(stdout, stderr).RunContext(ctx, args)
+	return runApp(ctx, newApp(stdout, stderr), args, stderr)
+}
+
+// runApp is run for a given app (tests give one with a failing command).
+func runApp(ctx context.Context, app *cli.App, args []string, stderr io.Writer) (code int) {
+	defer func() {
+		if v := recover(); v != nil {
+			msg := strings.ReplaceAll(fmt.Sprint(v), "\n", " ")
+			fmt.Fprintf(stderr, "gnnwb: internal error (a bug in gnnwb; please report it with the command line): %s\n", msg)
+			code = exitInternal
+		}
+	}()
+	err := app.RunContext(ctx, args)
 	if err != nil {
 		msg := strings.ReplaceAll(err.Error(), "\n", " ")
 		fmt.Fprintf(stderr, "gnnwb: %s\n", msg)

@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // gnnwb runs the command in-process and returns status, stdout, stderr.
@@ -73,5 +75,32 @@ func TestStatsErrors(t *testing.T) {
 				t.Fatalf("code %d (want %d), stdout %q, stderr %q (want one line naming %q)", code, tt.code, stdout, stderr, tt.want)
 			}
 		})
+	}
+}
+
+// TestStatsNotRegular: a named pipe or a directory is refused at once with
+// exit status 1 and one line naming it, instead of blocking on the pipe.
+func TestStatsNotRegular(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("no named pipes here: %v", err)
+	}
+	for _, tc := range []struct{ path, want string }{{fifo, "a named pipe"}, {dir, "a directory"}} {
+		done := make(chan struct{})
+		var code int
+		var stderr string
+		go func() {
+			code, _, stderr = gnnwb(t, "stats", tc.path)
+			close(done)
+		}()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("stats %s blocked", tc.path)
+		}
+		if code != 1 || !strings.Contains(stderr, tc.want) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("stats %s: code %d, stderr %q", tc.path, code, stderr)
+		}
 	}
 }

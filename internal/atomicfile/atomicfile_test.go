@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 )
 
@@ -50,5 +51,38 @@ func TestWriteIntoMissingDirectoryFails(t *testing.T) {
 	err := WriteBytes(filepath.Join(t.TempDir(), "no", "such", "dir", "f"), []byte("x"))
 	if err == nil {
 		t.Fatal("want an error for a missing directory")
+	}
+}
+
+// TestRemoveStale: writing a file removes the temporary files of the same
+// name left by dead processes of this host, and keeps those of live
+// processes, of other hosts and of other names.
+func TestRemoveStale(t *testing.T) {
+	dir := t.TempDir()
+	const dead = 1<<22 + 12345 // above Linux's pid_max default of 2^22: never a live pid
+	mk := func(name string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("partial"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	stale := mk(tempPrefix("out.json") + strconv.Itoa(dead) + "-123")
+	live := mk(tempPrefix("out.json") + "1-456") // pid 1 is always alive
+	otherHost := mk(".out.json.tmp-elsewhere-" + strconv.Itoa(dead) + "-7")
+	otherName := mk(tempPrefix("other.json") + strconv.Itoa(dead) + "-8")
+	if err := WriteBytes(filepath.Join(dir, "out.json"), []byte("done")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale temporary file kept: %v", err)
+	}
+	for _, p := range []string{live, otherHost, otherName} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s removed: %v", filepath.Base(p), err)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "out.json")); err != nil || string(b) != "done" {
+		t.Errorf("out.json = %q, %v", b, err)
 	}
 }

@@ -7,8 +7,10 @@
 package parallel
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 )
@@ -26,6 +28,12 @@ func Workers() int {
 // goroutines, and returns when all calls have returned. Chunks are handed out
 // in increasing order; fn must write only to memory that chunk c owns.
 // For chunks <= 0 it does nothing.
+//
+// A panic in fn does not crash the process from a worker goroutine: the
+// workers stop taking chunks, and For panics in the calling goroutine with a
+// *Panic holding the value and stack of the lowest-numbered chunk that
+// panicked, so that a recover in the caller (the command's top level) sees
+// it.
 func For(chunks int, fn func(c int)) {
 	if chunks <= 0 {
 		return
@@ -42,6 +50,8 @@ func For(chunks int, fn func(c int)) {
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var first *Panic
 	wg.Add(w)
 	for range w {
 		go func() {
@@ -51,11 +61,43 @@ func For(chunks int, fn func(c int)) {
 				if c >= chunks {
 					return
 				}
-				fn(c)
+				if p := call(fn, c); p != nil {
+					mu.Lock()
+					if first == nil || p.Chunk < first.Chunk {
+						first = p
+					}
+					mu.Unlock()
+					next.Store(int64(chunks)) // no new chunks
+					return
+				}
 			}
 		}()
 	}
 	wg.Wait()
+	if first != nil {
+		panic(first)
+	}
+}
+
+// Panic is the value For panics with when a chunk panicked in a worker.
+type Panic struct {
+	Chunk int    // the chunk whose call panicked
+	Value any    // the value it panicked with
+	Stack []byte // the worker's stack at the panic
+}
+
+// Error returns the panic value and the chunk.
+func (p *Panic) Error() string { return fmt.Sprintf("panic in chunk %d: %v", p.Chunk, p.Value) }
+
+// call runs fn(c) and returns its panic, if any.
+func call(fn func(c int), c int) (p *Panic) {
+	defer func() {
+		if v := recover(); v != nil {
+			p = &Panic{Chunk: c, Value: v, Stack: debug.Stack()}
+		}
+	}()
+	fn(c)
+	return nil
 }
 
 // ForErr is For for work that can fail. It runs every chunk and returns the

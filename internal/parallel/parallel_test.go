@@ -2,8 +2,10 @@ package parallel
 
 import (
 	"errors"
+	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -77,5 +79,33 @@ func TestStreamsAreFixedAndDistinct(t *testing.T) {
 	// SplitMix64 of 0 is a published constant (Vigna's reference code).
 	if got := Mix(0); got != 0xe220a8397b1dcdaf {
 		t.Fatalf("Mix(0) = %#x, want 0xe220a8397b1dcdaf", got)
+	}
+}
+
+// TestForPanic: a panic in a worker reaches the caller of For as a *Panic
+// naming the lowest chunk that panicked, with its value, instead of
+// crashing the process.
+func TestForPanic(t *testing.T) {
+	old := runtime.GOMAXPROCS(2)
+	defer runtime.GOMAXPROCS(old)
+	got := func() (p any) {
+		defer func() { p = recover() }()
+		For(64, func(c int) {
+			if c == 5 || c == 40 {
+				panic(fmt.Sprintf("boom %d", c))
+			}
+		})
+		return nil
+	}()
+	pp, ok := got.(*Panic)
+	if !ok {
+		t.Fatalf("recovered %T %v, want *Panic", got, got)
+	}
+	if pp.Value == nil || len(pp.Stack) == 0 || !strings.Contains(pp.Error(), "boom") {
+		t.Fatalf("panic %+v", pp)
+	}
+	// Chunk 5 is handed out before 40, so it always runs and is the lowest.
+	if pp.Chunk != 5 {
+		t.Fatalf("chunk %d, want 5", pp.Chunk)
 	}
 }
