@@ -1,15 +1,11 @@
 package generators
 
 import (
-	"bufio"
 	"context"
 	"fmt"
+	"github.com/gnnwb/gnnwb/internal/memlimit"
 	"math"
 	"math/rand/v2"
-	"os"
-	"strconv"
-	"strings"
-	"sync"
 
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/parallel"
@@ -51,39 +47,12 @@ func capacity(mean, variance, max float64) int {
 	return int(c)
 }
 
-var (
-	memOnce  sync.Once
-	memTotal float64
-)
-
-// memoryLimit returns the machine's physical memory in bytes (MemTotal of
-// /proc/meminfo), or 1 TiB when it cannot be read.
-func memoryLimit() float64 {
-	memOnce.Do(func() {
-		memTotal = 1 << 40
-		f, err := os.Open("/proc/meminfo")
-		if err != nil {
-			return
-		}
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			fields := strings.Fields(sc.Text())
-			if len(fields) >= 2 && fields[0] == "MemTotal:" {
-				if kb, err := strconv.ParseFloat(fields[1], 64); err == nil && kb > 0 {
-					memTotal = kb * 1024
-				}
-				return
-			}
-		}
-	})
-	return memTotal
-}
-
 // checkSize refuses sizes that cannot be built: n > graphs.MaxNodes, or an
 // expected number of undirected edges whose arrays (the final CSR plus the
-// sampling blocks) would need more than the machine's memory. edges is the
-// expected number of edges plus a margin; weighted adds 8 bytes per entry.
+// sampling blocks) would need more memory than this process may still use
+// (internal/memlimit: the machine's available memory, or the room under its
+// cgroup limit, whichever is smaller). edges is the expected number of edges
+// plus a margin; weighted adds 8 bytes per entry.
 func checkSize(fn string, n int, edges float64, weighted bool) error {
 	if n < 0 {
 		return fmt.Errorf("generators: %s: n=%d is negative: %w", fn, n, graphs.ErrParameter)
@@ -97,9 +66,12 @@ func checkSize(fn string, n int, edges float64, weighted bool) error {
 		perEntry = 18
 	}
 	bytes := 12*float64(n) + perEntry*entries
-	if entries > float64(math.MaxInt/16) || bytes > memoryLimit() {
-		return fmt.Errorf("generators: %s: n=%d with ≈%.4g expected edges needs ≈%.3g GB, more than this machine's %.3g GB: %w",
-			fn, n, edges, bytes/1e9, memoryLimit()/1e9, graphs.ErrTooLarge)
+	if entries > float64(math.MaxInt/16) {
+		return fmt.Errorf("generators: %s: n=%d with ≈%.4g expected edges: %w", fn, n, edges, graphs.ErrTooLarge)
+	}
+	if avail, source := memlimit.Available(); bytes > avail {
+		return fmt.Errorf("generators: %s: n=%d with ≈%.4g expected edges needs ≈%.3g GB, more than the %.3g GB this process may use (%s): %w",
+			fn, n, edges, bytes/1e9, avail/1e9, source, graphs.ErrTooLarge)
 	}
 	return nil
 }
