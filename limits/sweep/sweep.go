@@ -244,6 +244,7 @@ const (
 	ConfigFile  = "sweep.json"   // the Config (problem included)
 	ErrorsFile  = "errors.csv"   // tidy rows of all finished cells
 	SummaryFile = "summary.json" // Summary
+	TimingFile  = "timing.json"  // Timing: the wall-clock figures, kept out of the other outputs
 	cellsDir    = "cells"
 )
 
@@ -603,7 +604,7 @@ type Summary struct {
 	Cells    int         `json:"cells"`
 	Done     int         `json:"done"`
 	Complete bool        `json:"complete"`
-	Seconds  float64     `json:"cell_seconds"` // compute time of the finished cells
+	Seconds  float64     `json:"-"` // compute time of the finished cells (written to TimingFile)
 	Limits   []LimitInfo `json:"limits,omitempty"`
 	Groups   []Group     `json:"groups"`
 }
@@ -627,7 +628,18 @@ func Assemble(dir string) (*Summary, error) {
 	if err := writeJSON(filepath.Join(dir, SummaryFile), sum); err != nil {
 		return nil, err
 	}
+	if err := writeJSON(filepath.Join(dir, TimingFile), Timing{Done: sum.Done, Seconds: sum.Seconds}); err != nil {
+		return nil, err
+	}
 	return sum, nil
+}
+
+// Timing is timing.json: the wall-clock figures of a sweep, apart from
+// summary.json, errors.csv and the fits, which are therefore the same bytes
+// for the same cells however (and in how many pieces) they were run.
+type Timing struct {
+	Done    int     `json:"done"`         // finished cells
+	Seconds float64 `json:"cell_seconds"` // their compute time, summed
 }
 
 func collect(dir string, w Config) ([]Row, *Summary, error) {

@@ -3,6 +3,7 @@ package sweep
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
 	"os"
@@ -39,7 +40,8 @@ func readFile(t *testing.T, path string) []byte {
 }
 
 // TestSweepResume: a sweep cancelled after 3 of its 8 cells and then rerun
-// writes the same errors.csv, byte for byte, as an uninterrupted sweep; the
+// writes the same errors.csv and summary.json, byte for byte, as an
+// uninterrupted sweep (the wall-clock figures are in timing.json); the
 // rerun computes only the missing cells. Shards 0/3, 1/3, 2/3 in their own
 // directories, merged, give the same bytes too. A directory holding another
 // sweep is refused. GOMAXPROCS=1 gives the same bytes.
@@ -95,6 +97,13 @@ func TestSweepResume(t *testing.T) {
 	if got := readFile(t, filepath.Join(part, ErrorsFile)); !bytes.Equal(got, want) {
 		t.Errorf("resumed errors.csv differs:\n%s\nwant\n%s", got, want)
 	}
+	if got, want := readFile(t, filepath.Join(part, SummaryFile)), readFile(t, filepath.Join(full, SummaryFile)); !bytes.Equal(got, want) {
+		t.Errorf("resumed summary.json differs:\n%s\nwant\n%s", got, want)
+	}
+	var tm Timing
+	if err := json.Unmarshal(readFile(t, filepath.Join(part, TimingFile)), &tm); err != nil || tm.Done != 8 || !(tm.Seconds > 0) {
+		t.Errorf("timing.json: %+v, %v", tm, err)
+	}
 
 	var shards []string
 	for i := range 3 {
@@ -114,6 +123,9 @@ func TestSweepResume(t *testing.T) {
 	}
 	if got := readFile(t, filepath.Join(merged, ErrorsFile)); !bytes.Equal(got, want) {
 		t.Errorf("merged errors.csv differs")
+	}
+	if got, want := readFile(t, filepath.Join(merged, SummaryFile)), readFile(t, filepath.Join(full, SummaryFile)); !bytes.Equal(got, want) {
+		t.Errorf("merged summary.json differs")
 	}
 
 	other := w
