@@ -76,7 +76,7 @@ func Linear(ctx context.Context, s *limits.Setup, times []float64) (*Constant, e
 	}
 	pr := s.Problem()
 	if pr.Activation != activation.Identity {
-		return nil, fmt.Errorf("fluctuation: Linear: activation=%v: the fluctuations are implemented for σ = identity only, not yet for other activations: %w", pr.Activation, graphs.ErrUnsupported)
+		return nil, fmt.Errorf("fluctuation: Linear: activation=%v: the fluctuations are not implemented yet for σ other than the identity: %w", pr.Activation, graphs.ErrUnsupported)
 	}
 	if pr.Gamma != 1 {
 		return nil, fmt.Errorf("fluctuation: Linear: gamma=%v: the mean-field fluctuations need gamma=1: %w", pr.Gamma, graphs.ErrParameter)
