@@ -110,7 +110,7 @@ func TestMomentsMatchLimit(t *testing.T) {
 // with b* on both x and m, the residual y − ḡ_t(φ) → 0, so the sampling
 // noise fades, and the linearised b-dynamics −α(Q̄ + q̄I)Σ contract on the
 // range of Σ: C(t) decreases for large t, here over eight doublings of t
-// (Chen, Rotskoff, Bruna & Vanden-Eijnden 2020 show it for any σ). For the
+// (compare Chen, Rotskoff, Bruna & Vanden-Eijnden 2020, beyond σ linear). For the
 // reference target u², which the features do not realise, the noise stays
 // and C(256) is not below C(2)/2.
 func TestRealisable(t *testing.T) {
