@@ -38,11 +38,11 @@ type Constant struct {
 	// the network's output at u_q, as N → ∞ (the band is G ± z·√(Variance/N)).
 	Variance [][]float64 `json:"variance"`
 	// Moments[k] is m̄(t_k) = (b̄, Q̄, q̄), the solution of the moment ODE
-	// (MeanC NaN: not part of it).
+	// (MeanC is NaN, not part of it, hence not in JSON).
 	Moments []shallow.Moments `json:"-"`
-	Stats   ode.Stats         `json:"stats"`
-
-	symmetric bool
+	// Symmetric records μ_0 in pairs (c, a), (−c, a): widths are even.
+	Symmetric bool      `json:"symmetric"`
+	Stats     ode.Stats `json:"stats"`
 }
 
 // Tolerances of the joint moment and Lyapunov ODE (those of the moment ODE
@@ -132,7 +132,7 @@ func Linear(ctx context.Context, s *limits.Setup, times []float64) (*Constant, e
 	}
 	c := &Constant{
 		Method: fmt.Sprintf("Lyapunov equation of the linearised moment ODE (σ identity, γ=1, %s, %s)", init, noise),
-		Times:  append([]float64(nil), times...), U: u, Stats: tr.stats, Moments: tr.m, symmetric: pr.Symmetric,
+		Times:  append([]float64(nil), times...), U: u, Stats: tr.stats, Moments: tr.m, Symmetric: pr.Symmetric,
 	}
 	n := dy.n
 	for k := range times {
@@ -184,7 +184,7 @@ func (c *Constant) Width(eps float64, k int) (int, error) {
 		return 0, fmt.Errorf("fluctuation: Constant.Width: C(t)/ε² = %v/%v² above 2^53: %w", c.C[k], eps, graphs.ErrTooLarge)
 	}
 	n := max(int(w), 1)
-	if c.symmetric && n%2 != 0 {
+	if c.Symmetric && n%2 != 0 {
 		n++
 	}
 	return n, nil

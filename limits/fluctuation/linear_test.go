@@ -2,6 +2,7 @@ package fluctuation_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
 	"testing"
@@ -252,6 +253,9 @@ func TestWidth(t *testing.T) {
 	c, err := fluctuation.Linear(ctx, setup(t, referenceProblem(false)), []float64{1})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if _, err := json.Marshal(c); err != nil {
+		t.Errorf("a Constant does not encode as JSON: %v", err)
 	}
 	for _, tc := range []struct {
 		eps  float64
