@@ -46,6 +46,9 @@
 // Package limits/sweep runs grids of finite networks (n, N, seed) against
 // these limits, resumably and in shards, measures their function and node
 // errors, and fits and plots the rates.
+// Package limits/fluctuation computes how far, not only how fast: the
+// constant C(t) of E‖g^N_t − g_t‖² ≈ C(t)/N (docs/mathematics.md §8) for
+// σ the identity, its pointwise band, and the width a tolerance ε needs.
 //
 // Coupling (docs/mathematics.md §5): seed s fixes θ_0 (the first N units of one
 // stream), the latents of training (StepRand(s, k), shared by every n and by

@@ -5,6 +5,7 @@ import (
 	"github.com/gnnwb/gnnwb/limits/quadrature"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/gnnwb/gnnwb/generators"
@@ -312,6 +313,15 @@ func TestNoiseGrid(t *testing.T) {
 	}
 	if len(noisy.tY) != 10*5*5 {
 		t.Errorf("grid of %d points, want 10·5²", len(noisy.tY))
+	}
+	// TrainingGrid returns copies of this grid.
+	w, phi, y := noisy.TrainingGrid()
+	if !slices.Equal(w, noisy.tOmega) || !slices.Equal(phi, noisy.tPhi) || !slices.Equal(y, noisy.tY) {
+		t.Error("TrainingGrid differs from the training grid")
+	}
+	w[0], phi[0], y[0] = -1, -1, -1
+	if noisy.tOmega[0] == -1 || noisy.tPhi[0] == -1 || noisy.tY[0] == -1 {
+		t.Error("TrainingGrid returned the Setup's own slices")
 	}
 	for i := range dim {
 		if d := math.Abs(r1[i] - r0[i]); d > 1e-14 {

@@ -174,6 +174,15 @@ func (s *Setup) Features() (phi, y []float64) {
 	return append([]float64(nil), s.phi...), append([]float64(nil), s.y...)
 }
 
+// TrainingGrid returns copies of the grid the limits integrate over, the
+// quadrature form of π_∞: weights ω (P), features φ (P×2d row-major) and
+// targets Y (P). Without feature noise it is the evaluation grid of Nodes
+// and Features; with noise, its product with the Gauss–Hermite rule in the
+// noise (docs/mathematics.md §4.4). The noise on y is not in it.
+func (s *Setup) TrainingGrid() (omega, phi, y []float64) {
+	return append([]float64(nil), s.tOmega...), append([]float64(nil), s.tPhi...), append([]float64(nil), s.tY...)
+}
+
 // FeaturesAt writes the graphon features φ(u) = (X(u), (T_W X)(u)) into dst
 // (len 2d), T_W X by quadrature. Errors as quadrature's FeaturesAt.
 func (s *Setup) FeaturesAt(dst []float64, u float64) error {

@@ -7,6 +7,7 @@ import (
 
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -17,8 +18,11 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/gnnwb/gnnwb/generators"
+	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
 	"github.com/gnnwb/gnnwb/limits"
+	"github.com/gnnwb/gnnwb/limits/fluctuation"
+	"github.com/gnnwb/gnnwb/limits/ode"
 	"github.com/gnnwb/gnnwb/limits/sweep"
 )
 
@@ -30,7 +34,7 @@ func limitsCommand() *cli.Command {
 		Usage: "the n → ∞ and N → ∞ limits of the one-hidden-layer GNN: solve them, sweep finite networks against them, fit rates, plot",
 		Subcommands: []*cli.Command{
 			limitsSolveCommand(), limitsSweepCommand(), limitsMergeCommand(), limitsFitCommand(), limitsPlotCommand(),
-			limitsKerivenCommand(),
+			limitsKerivenCommand(), limitsWidthCommand(),
 		},
 	}
 }
@@ -159,11 +163,12 @@ func limitsSolveCommand() *cli.Command {
 		&cli.IntFlag{Name: "particles", Value: 2048, Usage: "M particles of the mean-field solver (σ not the identity)"},
 		&cli.BoolFlag{Name: "self-check", Value: true, Usage: "re-solve with 2M particles and report the difference"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "limit.csv", Usage: "CSV of limit,t,u,g on the quadrature nodes; the problem and the solver's report go to the same name with .json"},
+		&cli.BoolFlag{Name: "fluctuations", Usage: "with --limit meanfield and --activation identity: also write the central-limit constant C(t) of E‖g^N_t − g_t‖² ≈ C(t)/N and the variance band N·Var g^N_t(u) to OUT-fluctuations.csv (columns t,u,g,n_var,c) and the report"},
 	}, problemFlags()...)
 	return &cli.Command{
 		Name:      "solve",
 		Usage:     "solve a limit at the problem's times on the quadrature nodes u_q and write it as CSV",
-		UsageText: "gnnwb limits solve [--config FILE] [--limit meanfield|graphon|kernel] [problem flags] [--out limit.csv]",
+		UsageText: "gnnwb limits solve [--config FILE] [--limit meanfield|graphon|kernel] [--fluctuations] [problem flags] [--out limit.csv]",
 		Flags:     flags,
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 0 {
@@ -183,11 +188,20 @@ func limitsSolveCommand() *cli.Command {
 			if err != nil {
 				return fmt.Errorf("--limit: %w", err)
 			}
+			if c.Bool("fluctuations") && limit != limits.MeanFieldLimit {
+				return usagef("limits solve: --fluctuations needs --limit meanfield, got --limit %s", limit)
+			}
 			s, err := limits.NewSetup(p)
 			if err != nil {
 				return err
 			}
 			start := time.Now()
+			var fl *fluctuation.Constant
+			if c.Bool("fluctuations") {
+				if fl, err = linearConstant(c, s, s.Problem().Times); err != nil {
+					return err
+				}
+			}
 			sol, err := s.Limit(c.Context, limit, c.Int("width"), c.Uint64("seed"),
 				limits.SolveOptions{Particles: c.Int("particles"), SelfCheck: c.Bool("self-check")})
 			if err != nil {
@@ -214,13 +228,22 @@ func limitsSolveCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
+			base := strings.TrimSuffix(out, filepath.Ext(out))
+			var flReport *fluctuationReport
+			if fl != nil {
+				flReport = &fluctuationReport{File: base + "-fluctuations.csv", Method: fl.Method, Times: fl.Times, C: fl.C, Stats: fl.Stats}
+				if err := writeFluctuations(flReport.File, fl); err != nil {
+					return err
+				}
+			}
 			report := struct {
-				Problem  limits.Problem   `json:"problem"`
-				Solution *limits.Solution `json:"solution"`
-				Seconds  float64          `json:"seconds"`
-			}{s.Problem(), sol, time.Since(start).Seconds()}
+				Problem      limits.Problem     `json:"problem"`
+				Solution     *limits.Solution   `json:"solution"`
+				Fluctuations *fluctuationReport `json:"fluctuations,omitempty"`
+				Seconds      float64            `json:"seconds"`
+			}{s.Problem(), sol, flReport, time.Since(start).Seconds()}
 			data, _ := json.MarshalIndent(report, "", "  ")
-			meta := strings.TrimSuffix(out, filepath.Ext(out)) + ".json"
+			meta := base + ".json"
 			if err := atomicfile.WriteBytes(meta, append(data, '\n')); err != nil {
 				return err
 			}
@@ -228,12 +251,52 @@ func limitsSolveCommand() *cli.Command {
 			if sol.ErrEstimate != nil {
 				fmt.Fprintf(c.App.Writer, "self-check (M vs 2M particles) at each t: %.3g\n", sol.ErrEstimate)
 			}
+			if fl != nil {
+				fmt.Fprintf(c.App.Writer, "fluctuations (%s): E‖g^N_t − g_t‖² ≈ C(t)/N with C = %.5g at t = %v: %s\n", fl.Method, fl.C, fl.Times, flReport.File)
+			}
 			return nil
 		},
 	}
 }
 
 func ff(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+// fluctuationReport is what the JSON report of limits solve records of the
+// constant; the band is in File.
+type fluctuationReport struct {
+	File   string    `json:"file"`
+	Method string    `json:"method"`
+	Times  []float64 `json:"times"`
+	C      []float64 `json:"c"`
+	Stats  ode.Stats `json:"stats"`
+}
+
+// linearConstant is fluctuation.Linear with σ other than the identity
+// (graphs.ErrUnsupported: not implemented yet) turned into a usage error,
+// exit status 2, that says which flag to set.
+func linearConstant(c *cli.Context, s *limits.Setup, times []float64) (*fluctuation.Constant, error) {
+	fl, err := fluctuation.Linear(c.Context, s, times)
+	if errors.Is(err, graphs.ErrUnsupported) {
+		return nil, usagef("%s: %v; use --activation identity", commandPath(c), err)
+	}
+	return fl, err
+}
+
+// writeFluctuations writes the band of fl as CSV: per time t and node u, the
+// limit g, n_var = N·Var g^N_t(u) as N → ∞ and the constant c = C(t).
+func writeFluctuations(path string, fl *fluctuation.Constant) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		_ = cw.Write([]string{"t", "u", "g", "n_var", "c"})
+		for k, t := range fl.Times {
+			for q, u := range fl.U {
+				_ = cw.Write([]string{ff(t), ff(u), ff(fl.G[k][q]), ff(fl.Variance[k][q]), ff(fl.C[k])})
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+}
 
 func limitsSweepCommand() *cli.Command {
 	d := sweep.Default()

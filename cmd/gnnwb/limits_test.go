@@ -1,6 +1,10 @@
 package main
 
 import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,6 +90,80 @@ func TestLimitsBadFlags(t *testing.T) {
 		code, _, stderr := gnnwb(t, append(tc.args, "--out", filepath.Join(dir, "x"))...)
 		if code == 0 || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: code %d, stderr %q, want %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}
+
+// TestLimitsFluctuationsCLI: solve --fluctuations writes the band next to
+// the limit (one row per time and node, the constant repeated per row) and
+// C(t) in the report, the same C(t) that limits width uses for its
+// N = ⌈C(t)/ε²⌉; σ other than the identity, or another limit, is a usage
+// error (exit 2) that says what to do; without the flag the report has no
+// fluctuations.
+func TestLimitsFluctuationsCLI(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "mf.csv")
+	prob := []string{"--activation", "identity", "--alpha", "1", "--target", "poly:0,0,1", "--quadrature", "8"}
+	code, stdout, stderr := gnnwb(t, append([]string{"limits", "solve", "--fluctuations", "--times", "0,2", "--out", out}, prob...)...)
+	if code != 0 || !strings.Contains(stdout, "C(t)/N") {
+		t.Fatalf("solve --fluctuations: %d %s %s", code, stdout, stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "mf-fluctuations.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(string(data))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1+2*8 || strings.Join(rows[0], ",") != "t,u,g,n_var,c" {
+		t.Fatalf("fluctuations CSV: %d rows, header %v", len(rows), rows[0])
+	}
+	c2 := rows[len(rows)-1][4]
+	var report struct {
+		Fluctuations struct {
+			File string    `json:"file"`
+			C    []float64 `json:"c"`
+		} `json:"fluctuations"`
+	}
+	meta, _ := os.ReadFile(filepath.Join(dir, "mf.json"))
+	if err := json.Unmarshal(meta, &report); err != nil {
+		t.Fatal(err)
+	}
+	if len(report.Fluctuations.C) != 2 || ff(report.Fluctuations.C[1]) != c2 || report.Fluctuations.File != filepath.Join(dir, "mf-fluctuations.csv") {
+		t.Errorf("report %+v, CSV C(2) = %s", report.Fluctuations, c2)
+	}
+	// width at ε = 0.01: ⌈C(2)/10⁻⁴⌉
+	code, stdout, stderr = gnnwb(t, append([]string{"limits", "width", "--tol", "0.01", "--time", "2"}, prob...)...)
+	want := int(math.Ceil(report.Fluctuations.C[1] / 1e-4))
+	if code != 0 || !strings.Contains(stdout, fmt.Sprintf("N = %d:", want)) || !strings.Contains(stdout, "⌈C(t)/ε²⌉") || !strings.Contains(stdout, "Lyapunov") {
+		t.Errorf("width: %d, want N = %d: %s %s", code, want, stdout, stderr)
+	}
+	// without --fluctuations the report is as before
+	code, _, stderr = gnnwb(t, append([]string{"limits", "solve", "--times", "0,2", "--out", filepath.Join(dir, "plain.csv")}, prob...)...)
+	meta, _ = os.ReadFile(filepath.Join(dir, "plain.json"))
+	if code != 0 || strings.Contains(string(meta), "fluctuations") {
+		t.Errorf("solve without --fluctuations: %d %s, report mentions fluctuations", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "plain-fluctuations.csv")); err == nil {
+		t.Error("solve without --fluctuations wrote a band")
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"limits", "solve", "--fluctuations", "--activation", "tanh", "--out", out}, "not implemented yet"},
+		{[]string{"limits", "solve", "--fluctuations", "--limit", "graphon", "--out", out}, "needs --limit meanfield"},
+		{[]string{"limits", "width", "--tol", "0.01", "--time", "1", "--activation", "tanh"}, "use --activation identity"},
+		{[]string{"limits", "width", "--tol", "0.01", "--activation", "identity"}, "--time is required"},
+		{[]string{"limits", "width", "--time", "1", "--activation", "identity"}, "--tol is required"},
+		{[]string{"limits", "width", "--tol", "-1", "--time", "1", "--activation", "identity"}, "eps=-1"},
+		{[]string{"limits", "width", "--tol", "0.01", "--time", "-1", "--activation", "identity"}, "times[0]=-1"},
+		{[]string{"limits", "width", "--tol", "0.01", "--time", "1", "--activation", "identity", "--gamma", "0.5"}, "gamma=0.5"},
+	} {
+		code, _, stderr := gnnwb(t, tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: code %d, stderr %q, want 2 and %q", tc.args, code, stderr, tc.want)
 		}
 	}
 }

@@ -1,0 +1,68 @@
+// Package fluctuation computes how far a finite network is from its
+// mean-field limit, not only how fast it approaches it: the constant C(t)
+// of the central limit theorem of the width (docs/mathematics.md §8),
+//
+//	E ‖g^N_t − g_t‖²_{L²(du)} = C(t)/N + o(1/N),
+//
+// so that a network of width N = ⌈C(t)/ε²⌉ has an expected squared error
+// of at most ε² at time t (Constant.Width). g^N_t is the network of width
+// N trained by online SGD (gnn/shallow, γ = 1) on π_∞, g_t its mean-field
+// limit (limits/meanfield), and the norm is that of the function error of
+// package limits: ‖f‖² = Σ_q ω_q f(φ(u_q))² on the evaluation grid.
+//
+// # Linear σ
+//
+// For σ the identity, g = b·φ and the moments m = (b, Q, q) =
+// (E_N[c a], E_N[a aᵀ], E_N[c²]) of the units are a Markov chain of their
+// own. One SGD step on a batch, with h = α N^{γ−2}, s = N^{1−γ},
+// δ_b = y_b − s b·φ_b and e = (1/B) Σ_b δ_b φ_b, moves every unit by
+// c' = c + h a·e, a' = a + h c e, hence the moments by
+//
+//	b' = b + h (Q + q I) e + h² (e·b) e,
+//	Q' = Q + h (e bᵀ + b eᵀ) + h² q e eᵀ,
+//	q' = q + 2h b·e + h² eᵀ Q e,
+//
+// exactly (Chain). At γ = 1 the step is α/N, the mean increment is the
+// moment ODE ṁ = f(m) of limits/meanfield times α/N, and
+// Z = √N (m_N − m̄) converges to the Gaussian solution of the linear SDE
+//
+//	dZ = A(t) Z dt + dM_t,   A(t) = ∂f/∂m at m̄(t),   d⟨M⟩_t = α² ν Cov_π[L(m̄) e] dt,
+//
+// where e = (y − b·φ) φ is the increment direction of one sample,
+// L(m) e = ((Q + qI) e, e bᵀ + b eᵀ, 2 b·e), ν = 1/B (0 for full-batch
+// gradient descent), and Z_0 ~ N(0, P_0) with P_0 the per-unit covariance of
+// (c a, a aᵀ, c²) under μ_0: s_c² s_w²/d · I for c a, (s_w²/d)² (δ_ik δ_jl +
+// δ_il δ_jk) for a aᵀ, 2 s_c⁴ for c², no cross terms; the symmetric pairs
+// (c, a), (−c, a) give b_N ≡ 0 and twice the rest. Its covariance P(t)
+// solves the Lyapunov equation
+//
+//	dP/dt = A P + P Aᵀ + α² ν Cov_π[L(m̄) e],   P(0) = P_0,
+//
+// which Linear integrates jointly with m̄ by limits/ode, in the coordinates
+// m = (b, vech Q, q) (dim + dim(dim+1)/2 + 1 of them, dim = 2d). Then
+//
+//	C(t) = tr(Σ_ω P_bb(t)),   Σ_ω = Σ_q ω_q φ(u_q) φ(u_q)ᵀ,
+//	N·Var g^N_t(φ(u)) → φ(u)ᵀ P_bb(t) φ(u)   (Constant.Variance, the band).
+//
+// What is exact: the one-step map, P(0) (C(0) is N·E‖g^N_0 − g_0‖² at every
+// N), the moment ODE. What is asymptotic: C(t)/N, which leaves out the
+// terms of higher order in 1/N (the h² terms of the map, the curvature of f,
+// the non-Gaussian part of Z).
+//
+// # Scope
+//
+// The constant is that of networks trained on π_∞, the n → ∞ limit of the
+// graph samplers: the graph's own fluctuation, of order (nρ)^{−1/2}, is not
+// in it. π is the training grid of limits.Setup (the quadrature grid, with
+// Gauss–Hermite nodes for feature noise); noise on y adds s_y² Σ to the
+// covariance of e. Other activations are not implemented yet
+// (graphs.ErrUnsupported).
+//
+// # References
+//
+// J. Sirignano, K. Spiliopoulos, Mean field analysis of neural networks: a
+// central limit theorem, Stochastic Processes and their Applications
+// 130(3), 2020.
+// Z. Chen, G. M. Rotskoff, J. Bruna, E. Vanden-Eijnden, A dynamical central
+// limit theorem for shallow neural networks, NeurIPS 2020.
+package fluctuation
