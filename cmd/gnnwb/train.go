@@ -558,7 +558,11 @@ func writeReportText(w io.Writer, r trainReport) error {
 		if r.Folds > 0 {
 			prefix = fmt.Sprintf("fold %d seed %d", run.Fold, run.Seed)
 		}
-		fmt.Fprintf(w, "%s: test %.2f%%  val %.2f%%  epochs %d  best epoch %d\n", prefix, 100*run.TestAcc, 100*run.ValAcc, run.Epochs, run.BestEpoch)
+		collapse := ""
+		if c := run.Collapse; c != nil {
+			collapse = fmt.Sprintf("  COLLAPSED at epoch %d (%s)", c.Epoch, c.Reason)
+		}
+		fmt.Fprintf(w, "%s: test %.2f%%  val %.2f%%  epochs %d  best epoch %d%s\n", prefix, 100*run.TestAcc, 100*run.ValAcc, run.Epochs, run.BestEpoch, collapse)
 	}
 	over := fmt.Sprintf("%d seeds", len(s.Runs))
 	if r.Folds > 0 {
@@ -566,6 +570,14 @@ func writeReportText(w io.Writer, r trainReport) error {
 	}
 	_, err := fmt.Fprintf(w, "%s %s: test accuracy %.2f ± %.2f %%  (validation %.2f ± %.2f %%; mean ± std over %s)\n",
 		r.Dataset, r.Model, 100*s.TestMean, 100*s.TestStd, 100*s.ValMean, 100*s.ValStd, over)
+	if h := s.Healthy; err == nil && h != nil {
+		if h.Runs == 0 {
+			_, err = fmt.Fprintf(w, "%s %s: all %d runs collapsed (included above)\n", r.Dataset, r.Model, s.Collapsed)
+		} else {
+			_, err = fmt.Fprintf(w, "%s %s: %d of %d runs collapsed (included above); without them: test accuracy %.2f ± %.2f %% over %d runs\n",
+				r.Dataset, r.Model, s.Collapsed, len(s.Runs), 100*h.Mean, 100*h.Std, h.Runs)
+		}
+	}
 	if err == nil && r.Folds > 0 && s.CurveMax > 0 {
 		_, err = fmt.Fprintf(w, "%s %s: best epoch of the mean test curve (Xu et al.'s protocol, chosen on the test folds, optimistic): %.2f ± %.2f %% at epoch %d\n",
 			r.Dataset, r.Model, 100*s.CurveMax, 100*s.CurveStd, s.CurveEpoch)
@@ -573,8 +585,30 @@ func writeReportText(w io.Writer, r trainReport) error {
 	return err
 }
 
-// finishReport prints r and, with --out, writes it.
+// collapseWhy explains the reasons of train.Collapse.
+var collapseWhy = map[string]string{
+	train.CollapseNonFinite: "the training loss became NaN or infinite; training stopped there",
+	train.CollapseExploded:  fmt.Sprintf("the training loss exceeded %g times its initial value", train.CollapseLossFactor),
+	train.CollapseConstant:  "every validation and test sample got the same prediction from then on",
+}
+
+// warnCollapsed writes one line per collapsed run of r to w.
+func warnCollapsed(w io.Writer, r trainReport) {
+	for _, run := range r.Summary.Runs {
+		if c := run.Collapse; c != nil {
+			which := fmt.Sprintf("seed %d", run.Seed)
+			if r.Folds > 0 {
+				which = fmt.Sprintf("fold %d %s", run.Fold, which)
+			}
+			fmt.Fprintf(w, "gnnwb: warning: train %s %s %s: collapsed at epoch %d: %s (%s)\n", r.Dataset, r.Model, which, c.Epoch, collapseWhy[c.Reason], c.Reason)
+		}
+	}
+}
+
+// finishReport warns of collapsed runs, prints r and, with --out, writes
+// it.
 func finishReport(c *cli.Context, r trainReport) error {
+	warnCollapsed(c.App.ErrWriter, r)
 	if err := writeReportText(c.App.Writer, r); err != nil {
 		return err
 	}

@@ -382,3 +382,59 @@ func TestTrainDegreeFeatures(t *testing.T) {
 		t.Fatalf("report lacks the degree features:\n%.300s", b)
 	}
 }
+
+// TestTrainCollapse checks that collapsed runs are reported on stderr, in
+// the text summary and in --out, and that a healthy run reports none.
+func TestTrainCollapse(t *testing.T) {
+	root := tinyTU(t)
+	for _, tc := range []struct {
+		name      string
+		lr        string
+		collapsed int
+	}{
+		{"healthy", "0.01", 0},
+		{"huge learning rate", "100", 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "cv.json")
+			code, stdout, stderr := gnnwb(t, "train", "--dataset", "mutag", "--root", root, "--model", "gin", "--folds", "2",
+				"--epochs", "12", "--batch-size", "4", "--hidden", "8", "--lr", tc.lr, "--out", out)
+			if code != 0 {
+				t.Fatalf("code %d, stderr %q", code, stderr)
+			}
+			b, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rep struct {
+				Summary struct {
+					Runs []struct {
+						Collapse *struct {
+							Epoch  int
+							Reason string
+						}
+					}
+					Collapsed int
+					Healthy   *struct{ Runs int }
+				}
+			}
+			if err := json.Unmarshal(b, &rep); err != nil {
+				t.Fatal(err)
+			}
+			s := rep.Summary
+			if s.Collapsed != tc.collapsed || (tc.collapsed > 0) != (s.Healthy != nil) || strings.Count(stderr, "collapsed at epoch") != tc.collapsed ||
+				strings.Count(stdout, "COLLAPSED at epoch") != tc.collapsed || strings.Count(stderr, "\n") != tc.collapsed {
+				t.Fatalf("collapsed %d (want %d), healthy %+v\nstdout:\n%s\nstderr:\n%s", s.Collapsed, tc.collapsed, s.Healthy, stdout, stderr)
+			}
+			for k, r := range s.Runs {
+				if c := r.Collapse; (c != nil) != (tc.collapsed > 0) || c != nil && (c.Reason == "" ||
+					!strings.Contains(stderr, fmt.Sprintf("fold %d seed 1: collapsed at epoch %d: ", k, c.Epoch))) {
+					t.Errorf("run %d: collapse %+v, stderr %q", k, c, stderr)
+				}
+			}
+			if tc.collapsed > 0 && !strings.Contains(stdout, "runs collapsed (included above)") {
+				t.Errorf("stdout:\n%s", stdout)
+			}
+		})
+	}
+}

@@ -59,6 +59,15 @@ type checkpoint struct {
 	EpochLoss float64 // running sums of the current epoch (graphs)
 	EpochHit  float64
 	EpochSeen int
+
+	// Collapse detection (see Collapse): the training loss of the first
+	// step (0: unknown, in checkpoints written before it was kept), the
+	// first loss-based collapse, the number of final epochs with constant
+	// predictions, and whether training halted on a non-finite loss.
+	Loss0    float64
+	Collapse *Collapse
+	Constant int
+	Halted   bool
 }
 
 func paramShapes(ps []gnn.Param) []int {

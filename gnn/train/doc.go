@@ -53,6 +53,18 @@
 // its accuracies; otherwise Result holds the last epoch's. Without
 // validation samples neither rule applies and the last epoch is reported.
 //
+// # Collapse
+//
+// Every run watches for a collapse (Result.Collapse, RunStats.Collapse):
+// a training loss that becomes NaN or ±Inf (training stops after that
+// epoch), a training loss above CollapseLossFactor = 10³ times the loss at
+// initialisation (that of the first step), or predictions that stay
+// constant, every validation and test sample given the same class (the
+// same values in regression) while their labels differ, over at least the
+// last CollapseConstantEpochs = 10 epochs. The Summary counts collapsed
+// runs (Collapsed) and keeps them in TestMean and TestStd, the protocol's
+// figures, giving the figures without them in Healthy.
+//
 // # Checkpoints and resume
 //
 // A checkpoint is the whole state of a run between two optimiser steps:

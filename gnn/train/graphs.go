@@ -107,8 +107,9 @@ func (s *graphSet) batch(ids []int32, x []float64, y []int32) (*gnn.Batch, []flo
 	return b, x, y, nil
 }
 
-// evaluate returns the mean cross-entropy and accuracy over ids (dropout off).
-func (s *graphSet) evaluate(m *gnn.Model, ids []int32) (loss, acc float64, err error) {
+// evaluate returns the mean cross-entropy and accuracy over ids (dropout
+// off), and records every graph's predicted class and label in same.
+func (s *graphSet) evaluate(m *gnn.Model, ids []int32, same *sameness) (loss, acc float64, err error) {
 	if len(ids) == 0 {
 		return 0, 0, nil
 	}
@@ -133,6 +134,9 @@ func (s *graphSet) evaluate(m *gnn.Model, ids []int32) (loss, acc float64, err e
 		}
 		sumLoss += l * float64(len(part))
 		hits += Accuracy(logits, s.C, y, nil) * float64(len(part))
+		for k, c := range y {
+			same.add(argmax(logits[k*s.C:(k+1)*s.C]), int(c))
+		}
 	}
 	return sumLoss / float64(len(ids)), hits / float64(len(ids)), nil
 }
@@ -226,7 +230,7 @@ func Graphs(ctx context.Context, cfg GraphConfig, gs []graphs.Graph, X []float64
 	var x, grad, logits []float64
 	var yb []int32
 	last := time.Now()
-	for st.Epoch < cfg.Epochs && !st.Stopped {
+	for st.Epoch < cfg.Epochs && !st.Stopped && !st.Halted {
 		e := st.Epoch
 		if schedule != nil {
 			schedule.SetLR(stepLR(cfg.LR, cfg.LRStep, cfg.LRGamma, e))
@@ -265,6 +269,9 @@ func Graphs(ctx context.Context, cfg GraphConfig, gs []graphs.Graph, X []float64
 			if err != nil {
 				return Result{}, err
 			}
+			if st.Step == 0 {
+				st.Loss0 = loss
+			}
 			st.EpochLoss += loss * float64(len(ids))
 			st.EpochHit += Accuracy(logits, s.C, yb, nil) * float64(len(ids))
 			st.EpochSeen += len(ids)
@@ -288,16 +295,18 @@ func Graphs(ctx context.Context, cfg GraphConfig, gs []graphs.Graph, X []float64
 			}
 		}
 		es := EpochStats{Epoch: e, TrainLoss: st.EpochLoss / float64(st.EpochSeen), TrainAcc: st.EpochHit / float64(st.EpochSeen)}
-		if es.ValLoss, es.ValAcc, err = s.evaluate(model, val); err != nil {
+		var same sameness
+		if es.ValLoss, es.ValAcc, err = s.evaluate(model, val, &same); err != nil {
 			return Result{}, err
 		}
-		if es.TestLoss, es.TestAcc, err = s.evaluate(model, test); err != nil {
+		if es.TestLoss, es.TestAcc, err = s.evaluate(model, test, &same); err != nil {
 			return Result{}, err
 		}
 		st.History = append(st.History, es)
 		if len(val) > 0 {
 			st.Stopped = st.update(es, cfg.Select, cfg.Stop, cfg.Window, cfg.Patience, ps, cfg.RestoreBest)
 		}
+		st.watch(es, same.constant())
 		st.Epoch++
 		st.Batch, st.EpochLoss, st.EpochHit, st.EpochSeen = 0, 0, 0, 0
 	}

@@ -118,6 +118,8 @@ type Result struct {
 	TestAcc   float64 // see NodeConfig.RestoreBest
 	ValAcc    float64
 	Model     *gnn.Model
+	// Collapse, if not nil, says that training collapsed (see Collapse).
+	Collapse *Collapse
 }
 
 // newOptimizer returns the optimiser of a run: mk(ps), or Adam with lr and
@@ -225,7 +227,7 @@ func Nodes(ctx context.Context, cfg NodeConfig, g graphs.Graph, x gnn.Features, 
 	grad := make([]float64, n*C)
 	last := time.Now()
 	stopped := st.Stopped
-	for st.Epoch < cfg.Epochs && !stopped {
+	for st.Epoch < cfg.Epochs && !stopped && !st.Halted {
 		if err := ctx.Err(); err != nil {
 			if serr := save(); serr != nil {
 				return Result{}, serr
@@ -243,6 +245,9 @@ func Nodes(ctx context.Context, cfg NodeConfig, g graphs.Graph, x gnn.Features, 
 			return Result{}, err
 		}
 		es := EpochStats{Epoch: e, TrainLoss: loss}
+		if st.Step == 0 {
+			st.Loss0 = loss
+		}
 		if err := model.Backward(grad, b); err != nil {
 			return Result{}, err
 		}
@@ -266,6 +271,13 @@ func Nodes(ctx context.Context, cfg NodeConfig, g graphs.Graph, x gnn.Features, 
 		if len(val) > 0 {
 			stopped = st.update(es, cfg.Select, cfg.Stop, cfg.Window, cfg.Patience, ps, cfg.RestoreBest)
 		}
+		var same sameness
+		for _, rows := range [][]int32{val, test} {
+			for _, i := range rows {
+				same.add(argmax(logits[int(i)*C:int(i+1)*C]), int(y[i]))
+			}
+		}
+		st.watch(es, same.constant())
 		st.Stopped = stopped
 		st.Epoch++
 		st.Step++
@@ -324,7 +336,7 @@ func (st *checkpoint) update(es EpochStats, sel Select, stop StopRule, window, p
 }
 
 func (st *checkpoint) result(ps []gnn.Param, m *gnn.Model, restore, stopped bool) Result {
-	r := Result{History: st.History, BestEpoch: st.BestEpoch, Epochs: st.Epoch, Stopped: stopped, Model: m}
+	r := Result{History: st.History, BestEpoch: st.BestEpoch, Epochs: st.Epoch, Stopped: stopped, Model: m, Collapse: st.collapse()}
 	if len(st.History) == 0 {
 		return r
 	}

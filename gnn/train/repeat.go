@@ -31,6 +31,8 @@ type RunStats struct {
 	// TestCurve is the test accuracy after every epoch (CrossValidate
 	// only), for Summary.CurveMax.
 	TestCurve []float64 `json:"test_curve,omitempty"`
+	// Collapse, if not nil, says that the run collapsed (see Collapse).
+	Collapse *Collapse `json:"collapse,omitempty"`
 }
 
 // Summary aggregates the runs of RepeatNodes or CrossValidate.
@@ -62,6 +64,23 @@ type Summary struct {
 	CurveMax   float64 `json:"curve_max,omitempty"`
 	CurveStd   float64 `json:"curve_std,omitempty"`
 	CurveEpoch int     `json:"curve_epoch,omitempty"`
+
+	// Collapsed counts the runs whose training collapsed (RunStats.Collapse).
+	// They are not left out of TestMean and TestStd, which stay the
+	// protocol's figures over every run (a collapse is an outcome of the
+	// recipe, and leaving it out would flatter it); Healthy gives the same
+	// figures over the other runs, nil when no run collapsed.
+	Collapsed int     `json:"collapsed,omitempty"`
+	Healthy   *Spread `json:"healthy,omitempty"`
+}
+
+// Spread is a mean and standard deviation over Runs runs, the test
+// figures TestMean and TestStd of a Summary restricted to some of its
+// runs (the std grouped by fold in the same way).
+type Spread struct {
+	Runs int     `json:"runs"`
+	Mean float64 `json:"mean"`
+	Std  float64 `json:"std"`
 }
 
 // meanStd returns the mean and the sample standard deviation of x.
@@ -83,8 +102,30 @@ func meanStd(x []float64) (mean, std float64) {
 	return mean, math.Sqrt(ss / float64(len(x)-1))
 }
 
-// summarise groups runs by fold (groups consecutive runs of equal Fold).
+// summarise groups runs by fold (groups consecutive runs of equal Fold)
+// and counts the collapsed runs.
 func summarise(runs []RunStats) Summary {
+	s := spread(runs)
+	var healthy []RunStats
+	for _, r := range runs {
+		if r.Collapse != nil {
+			s.Collapsed++
+		} else {
+			healthy = append(healthy, r)
+		}
+	}
+	if s.Collapsed > 0 {
+		s.Healthy = &Spread{Runs: len(healthy)}
+		if len(healthy) > 0 {
+			h := spread(healthy)
+			s.Healthy.Mean, s.Healthy.Std = h.TestMean, h.TestStd
+		}
+	}
+	return s
+}
+
+// spread is summarise without the collapse counts.
+func spread(runs []RunStats) Summary {
 	s := Summary{Runs: runs}
 	var test, val []float64
 	var gt, gv []float64
@@ -156,7 +197,7 @@ func curveMax(runs []RunStats) (best, std float64, epoch int) {
 	for k, r := range runs {
 		at[k] = RunStats{Fold: r.Fold, Seed: r.Seed, TestAcc: r.TestCurve[epoch]}
 	}
-	return best, summarise(at).TestStd, epoch
+	return best, spread(at).TestStd, epoch
 }
 
 // progressOf maps the progress of run r of m onto the whole job.
@@ -208,7 +249,7 @@ func RepeatNodes(ctx context.Context, cfg NodeConfig, runs int, checkpointDir st
 		if err != nil {
 			return Summary{}, fmt.Errorf("train: RepeatNodes: seed %d: %w", c.Seed, err)
 		}
-		out = append(out, RunStats{Seed: c.Seed, TestAcc: res.TestAcc, ValAcc: res.ValAcc, Epochs: res.Epochs, BestEpoch: res.BestEpoch, Stopped: res.Stopped})
+		out = append(out, RunStats{Seed: c.Seed, TestAcc: res.TestAcc, ValAcc: res.ValAcc, Epochs: res.Epochs, BestEpoch: res.BestEpoch, Stopped: res.Stopped, Collapse: res.Collapse})
 	}
 	return summarise(out), nil
 }
@@ -248,7 +289,7 @@ func CrossValidate(ctx context.Context, cfg GraphConfig, folds []Split, runs int
 			for e, h := range res.History {
 				curve[e] = h.TestAcc
 			}
-			out = append(out, RunStats{Fold: f, Seed: c.Seed, TestAcc: res.TestAcc, ValAcc: res.ValAcc, Epochs: res.Epochs, BestEpoch: res.BestEpoch, Stopped: res.Stopped, TestCurve: curve})
+			out = append(out, RunStats{Fold: f, Seed: c.Seed, TestAcc: res.TestAcc, ValAcc: res.ValAcc, Epochs: res.Epochs, BestEpoch: res.BestEpoch, Stopped: res.Stopped, TestCurve: curve, Collapse: res.Collapse})
 		}
 	}
 	return summarise(out), nil
