@@ -52,7 +52,10 @@ func trainCommand() *cli.Command {
 			"lr 0.01, 100 epochs, best validation epoch kept). Xu et al.'s own GIN (BatchNorm, a\n" +
 			"jumping-knowledge sum over all layers, lr halved every 50 epochs) is --model gin --layers 4\n" +
 			"--batch-norm --head jk-sum --epochs 350 --lr-step 50 --lr-gamma 0.5 (--steps-per-epoch 50 for\n" +
-			"their 50 random batches per epoch). --runs R trains with seeds S..S+R-1 and\n" +
+			"their 50 random batches per epoch). --metric roc-auc|ap|macro-f1 reports that metric besides\n" +
+			"the accuracy and keeps the epoch of its best validation value (ogbg-molbace: roc-auc, OGB's\n" +
+			"metric, by default). Runs whose loss blows up or whose predictions end constant are reported\n" +
+			"as collapsed (stderr, --out). --runs R trains with seeds S..S+R-1 and\n" +
 			"reports mean ± std. With --checkpoint DIR every run is checkpointed; Ctrl-C saves and\n" +
 			"exits, and the same command resumes bit for bit.\n\n" +
 			"Online mode (--graphon): online SGD of the one-hidden-layer network y = N^-gamma sum_k c_k sigma(w_k.x + v_k.m)\n" +
@@ -119,7 +122,8 @@ func trainDatasetFlags() []cli.Flag {
 		&cli.IntFlag{Name: "epochs", Usage: "maximum epochs", DefaultText: "200 node / 100 graph"},
 		&cli.IntFlag{Name: "patience", Usage: "stop when the selection criterion has not improved for N epochs", DefaultText: "window-10 rule for gcn/sage/gin node models, 100 for gat, none for graphs"},
 		&cli.IntFlag{Name: "window", Usage: "Kipf & Welling's rule: stop when the validation loss exceeds the mean of the previous N (0: no early stopping)", DefaultText: "10 for gcn/sage/gin node models"},
-		&cli.StringFlag{Name: "select", Usage: "best-epoch criterion val-acc or val-loss", DefaultText: "val-acc; gat val-loss"},
+		&cli.StringFlag{Name: "select", Usage: "best-epoch criterion val-acc, val-loss or val-metric (the best validation --metric)", DefaultText: "val-acc; gat val-loss; val-metric with a --metric other than accuracy"},
+		&cli.StringFlag{Name: "metric", Usage: "metric reported besides the loss, and chosen on by --select val-metric: accuracy, roc-auc or ap (binary tasks: ROC-AUC and average precision of the class-1 score, as OGB's evaluator and scikit-learn), macro-f1", DefaultText: "accuracy; roc-auc for ogbg-molbace (OGB's metric)"},
 		&cli.BoolFlag{Name: "restore-best", Usage: "report the test accuracy of the best epoch, not the last", DefaultText: "for gat and graphs"},
 		&cli.BoolFlag{Name: "normalize-features", Value: true, Usage: "row-normalise node features (node datasets; Kipf & Welling, PyG NormalizeFeatures)"},
 		&cli.StringFlag{Name: "degree-features", Usage: "for datasets without node features (IMDB, email-eu-core, ...): onehot (one-hot degree, Xu et al.; PyG OneHotDegree), raw (the degree as one feature, Errica et al.) or log (1 and log(1+degree) scaled to [0,1]; node datasets)"},
@@ -186,7 +190,7 @@ func trainDataset(c *cli.Context) error {
 	ckpt := c.String("checkpoint")
 	switch d := ds.(type) {
 	case *datasets.NodeDataset:
-		cfg, err := nodeConfig(c, kind)
+		cfg, err := nodeConfig(c, kind, d.Name)
 		if err != nil {
 			return err
 		}
@@ -232,7 +236,7 @@ func trainDataset(c *cli.Context) error {
 			return trainErr(c, err)
 		}
 	case *datasets.GraphDataset:
-		cfg, err := graphConfig(c, kind)
+		cfg, err := graphConfig(c, kind, d.Name)
 		if err != nil {
 			return err
 		}
@@ -320,11 +324,37 @@ func trainErr(c *cli.Context, err error) error {
 	return fmt.Errorf("train: %w", err)
 }
 
-// nodeConfig applies the set flags to train.DefaultNodeConfig(kind).
-func nodeConfig(c *cli.Context, kind string) (train.NodeConfig, error) {
+// datasetMetric is the default --metric of datasets whose benchmark ranks
+// by another metric than accuracy (OGB's master.csv "eval metric").
+var datasetMetric = map[string]train.Metric{"ogbg-molbace": train.MetricROCAUC}
+
+// metricFlag reads --metric (default: datasetMetric[dataset], else
+// accuracy) and, for a metric other than accuracy, makes val-metric the
+// default --select.
+func metricFlag(c *cli.Context, dataset string, m *train.Metric, sel *train.Select) error {
+	*m = datasetMetric[dataset]
+	if c.IsSet("metric") {
+		v, err := train.ParseMetric(c.String("metric"))
+		if err != nil {
+			return usagef("train: --metric=%q: not one of accuracy, roc-auc, ap, macro-f1", c.String("metric"))
+		}
+		*m = v
+	}
+	if *m != train.MetricAccuracy {
+		*sel = train.SelectValMetric
+	}
+	return nil
+}
+
+// nodeConfig applies the set flags to train.DefaultNodeConfig(kind) for
+// the node dataset of that name ("" in the graph mode).
+func nodeConfig(c *cli.Context, kind, dataset string) (train.NodeConfig, error) {
 	cfg := train.DefaultNodeConfig(kind)
 	cfg.Seed = c.Uint64("seed")
 	if err := modelFlags(c, &cfg.Hidden, &cfg.Model); err != nil {
+		return cfg, err
+	}
+	if err := metricFlag(c, dataset, &cfg.Metric, &cfg.Select); err != nil {
 		return cfg, err
 	}
 	setFloat(c, "lr", &cfg.LR)
@@ -339,11 +369,15 @@ func nodeConfig(c *cli.Context, kind string) (train.NodeConfig, error) {
 	return cfg, err
 }
 
-// graphConfig applies the set flags to train.DefaultGraphConfig(kind).
-func graphConfig(c *cli.Context, kind string) (train.GraphConfig, error) {
+// graphConfig applies the set flags to train.DefaultGraphConfig(kind) for
+// the graph dataset of that name.
+func graphConfig(c *cli.Context, kind, dataset string) (train.GraphConfig, error) {
 	cfg := train.DefaultGraphConfig(kind)
 	cfg.Seed = c.Uint64("seed")
 	if err := modelFlags(c, &cfg.Hidden, &cfg.Model); err != nil {
+		return cfg, err
+	}
+	if err := metricFlag(c, dataset, &cfg.Metric, &cfg.Select); err != nil {
 		return cfg, err
 	}
 	setFloat(c, "lr", &cfg.LR)
@@ -437,8 +471,10 @@ func stopFlags(c *cli.Context, stop *train.StopRule, window, patience *int, sel 
 			*sel = train.SelectValAcc
 		case "val-loss":
 			*sel = train.SelectValLoss
+		case "val-metric":
+			*sel = train.SelectValMetric
 		default:
-			return usagef("train: --select=%q: not val-acc or val-loss", c.String("select"))
+			return usagef("train: --select=%q: not val-acc, val-loss or val-metric", c.String("select"))
 		}
 	}
 	if c.IsSet("restore-best") {
@@ -483,6 +519,7 @@ type configJSON struct {
 	LRStep            int     `json:"lr_step,omitempty"`
 	LRGamma           float64 `json:"lr_gamma,omitempty"`
 	StepsPerEpoch     int     `json:"steps_per_epoch,omitempty"`
+	Metric            string  `json:"metric,omitempty"` // only when not accuracy
 }
 
 func stopString(s train.StopRule, window, patience int) string {
@@ -496,8 +533,11 @@ func stopString(s train.StopRule, window, patience int) string {
 }
 
 func selectString(s train.Select) string {
-	if s == train.SelectValLoss {
+	switch s {
+	case train.SelectValLoss:
 		return "val-loss"
+	case train.SelectValMetric:
+		return "val-metric"
 	}
 	return "val-acc"
 }
@@ -520,7 +560,16 @@ func nodeConfigJSON(cfg train.NodeConfig, norm bool) configJSON {
 	j := modelJSON(cfg.Kind, cfg.Hidden, cfg.Model)
 	j.LR, j.WeightDecay, j.Epochs, j.Seed, j.NormalizeFeatures = cfg.LR, cfg.WeightDecay, cfg.Epochs, cfg.Seed, norm
 	j.Stop, j.Select, j.RestoreBest = stopString(cfg.Stop, cfg.Window, cfg.Patience), selectString(cfg.Select), cfg.RestoreBest
+	j.Metric = metricString(cfg.Metric)
 	return j
+}
+
+// metricString is m's name, "" for accuracy (left out of the report).
+func metricString(m train.Metric) string {
+	if m == train.MetricAccuracy {
+		return ""
+	}
+	return m.String()
 }
 
 func graphConfigJSON(cfg train.GraphConfig) configJSON {
@@ -534,6 +583,7 @@ func graphConfigJSON(cfg train.GraphConfig) configJSON {
 	if cfg.Model.Head != gnn.HeadMLP {
 		j.Head = cfg.Model.Head.String()
 	}
+	j.Metric = metricString(cfg.Metric)
 	return j
 }
 
@@ -553,6 +603,7 @@ func commandLine(c *cli.Context) string {
 // writeReportText prints one line per run and the mean ± std.
 func writeReportText(w io.Writer, r trainReport) error {
 	s := r.Summary
+	m := s.Metric
 	for _, run := range s.Runs {
 		prefix := fmt.Sprintf("seed %d", run.Seed)
 		if r.Folds > 0 {
@@ -562,27 +613,51 @@ func writeReportText(w io.Writer, r trainReport) error {
 		if c := run.Collapse; c != nil {
 			collapse = fmt.Sprintf("  COLLAPSED at epoch %d (%s)", c.Epoch, c.Reason)
 		}
-		fmt.Fprintf(w, "%s: test %.2f%%  val %.2f%%  epochs %d  best epoch %d%s\n", prefix, 100*run.TestAcc, 100*run.ValAcc, run.Epochs, run.BestEpoch, collapse)
+		scores := fmt.Sprintf("test %.2f%%  val %.2f%%", 100*run.TestAcc, 100*run.ValAcc)
+		if m != train.MetricAccuracy {
+			scores = fmt.Sprintf("test %v %.4f  val %v %.4f  (accuracy: %s)", m, run.TestMetric, m, run.ValMetric, scores)
+		}
+		fmt.Fprintf(w, "%s: %s  epochs %d  best epoch %d%s\n", prefix, scores, run.Epochs, run.BestEpoch, collapse)
 	}
 	over := fmt.Sprintf("%d seeds", len(s.Runs))
 	if r.Folds > 0 {
-		over = fmt.Sprintf("%d folds x %d seeds: std over folds; std over seeds of the CV mean %.2f", r.Folds, len(s.Runs)/r.Folds, 100*s.SeedStd)
+		over = fmt.Sprintf("%d folds x %d seeds: std over folds; std over seeds of the CV mean %s", r.Folds, len(s.Runs)/r.Folds, scoreText(m, s.SeedStd))
 	}
-	_, err := fmt.Fprintf(w, "%s %s: test accuracy %.2f ± %.2f %%  (validation %.2f ± %.2f %%; mean ± std over %s)\n",
-		r.Dataset, r.Model, 100*s.TestMean, 100*s.TestStd, 100*s.ValMean, 100*s.ValStd, over)
+	_, err := fmt.Fprintf(w, "%s %s: test %v %s  (validation %s; mean ± std over %s)\n",
+		r.Dataset, r.Model, m, meanStdText(m, s.TestMean, s.TestStd), meanStdText(m, s.ValMean, s.ValStd), over)
+	if a := s.TestAcc; err == nil && a != nil {
+		_, err = fmt.Fprintf(w, "%s %s: test accuracy %s\n", r.Dataset, r.Model, meanStdText(train.MetricAccuracy, a.Mean, a.Std))
+	}
 	if h := s.Healthy; err == nil && h != nil {
 		if h.Runs == 0 {
 			_, err = fmt.Fprintf(w, "%s %s: all %d runs collapsed (included above)\n", r.Dataset, r.Model, s.Collapsed)
 		} else {
-			_, err = fmt.Fprintf(w, "%s %s: %d of %d runs collapsed (included above); without them: test accuracy %.2f ± %.2f %% over %d runs\n",
-				r.Dataset, r.Model, s.Collapsed, len(s.Runs), 100*h.Mean, 100*h.Std, h.Runs)
+			_, err = fmt.Fprintf(w, "%s %s: %d of %d runs collapsed (included above); without them: test %v %s over %d runs\n",
+				r.Dataset, r.Model, s.Collapsed, len(s.Runs), m, meanStdText(m, h.Mean, h.Std), h.Runs)
 		}
 	}
 	if err == nil && r.Folds > 0 && s.CurveMax > 0 {
-		_, err = fmt.Fprintf(w, "%s %s: best epoch of the mean test curve (Xu et al.'s protocol, chosen on the test folds, optimistic): %.2f ± %.2f %% at epoch %d\n",
-			r.Dataset, r.Model, 100*s.CurveMax, 100*s.CurveStd, s.CurveEpoch)
+		_, err = fmt.Fprintf(w, "%s %s: best epoch of the mean test curve (Xu et al.'s protocol, chosen on the test folds, optimistic): %s at epoch %d\n",
+			r.Dataset, r.Model, meanStdText(m, s.CurveMax, s.CurveStd), s.CurveEpoch)
 	}
 	return err
+}
+
+// meanStdText formats mean ± std of metric m: accuracies in percent, other
+// metrics as they are.
+func meanStdText(m train.Metric, mean, std float64) string {
+	if m == train.MetricAccuracy {
+		return fmt.Sprintf("%.2f ± %.2f %%", 100*mean, 100*std)
+	}
+	return fmt.Sprintf("%.4f ± %.4f", mean, std)
+}
+
+// scoreText formats a value of metric m as meanStdText does.
+func scoreText(m train.Metric, v float64) string {
+	if m == train.MetricAccuracy {
+		return fmt.Sprintf("%.2f", 100*v)
+	}
+	return fmt.Sprintf("%.4f", v)
 }
 
 // collapseWhy explains the reasons of train.Collapse.

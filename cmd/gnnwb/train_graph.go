@@ -100,7 +100,7 @@ func trainGraph(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := nodeConfig(c, kind)
+	cfg, err := nodeConfig(c, kind, "")
 	if err != nil {
 		return err
 	}

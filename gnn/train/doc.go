@@ -3,7 +3,7 @@
 // (Graphs), repeated runs over seeds (RepeatNodes) and k-fold
 // cross-validation (CrossValidate), with any optimiser of gnn/optim (Adam
 // by default), early stopping, checkpoints that resume bit for bit, and
-// the losses and accuracy they use.
+// the losses and metrics they use.
 //
 // # Losses
 //
@@ -13,9 +13,25 @@
 //	CrossEntropy  ℓ = (1/B) Σ_i (log Σ_c e^{z_ic} − z_{i,y_i}),    ∂ℓ/∂z_i = (softmax(z_i) − onehot(y_i))/B
 //
 // the second as torch.nn.functional.cross_entropy on the masked logits,
-// computed with the log-sum-exp shifted by max_c z_ic. Accuracy is the
-// fraction of listed rows whose arg-max logit (the first on ties) is the
-// label.
+// computed with the log-sum-exp shifted by max_c z_ic.
+//
+// # Metrics
+//
+// Accuracy is the fraction of listed rows whose arg-max logit (the first on
+// ties) is the label. Every run also reports its configuration's Metric
+// (accuracy by default) for every epoch, and SelectValMetric chooses the
+// best epoch by it. For a binary task the score of class 1 is
+// s = z_1 − z_0, the logit of its softmax probability (so a two-class
+// softmax is OGB's one-logit sigmoid output). ROCAUC is OGB's evaluator
+// (per task, tasks with one class skipped, averaged over tasks) around
+// scikit-learn's roc_auc_score, the Mann–Whitney statistic
+// AUC = (1/(P·N)) Σ_{i∈pos} Σ_{j∈neg} (1[s_i > s_j] + ½·1[s_i = s_j]);
+// AveragePrecision is scikit-learn's average_precision_score,
+// AP = Σ_k (R_k − R_{k−1}) P_k over the distinct thresholds, without
+// interpolation; MacroF1 is the mean of F1_c = 2TP_c/(2TP_c + FP_c + FN_c)
+// over the classes present among labels or predictions. A metric that is
+// undefined (one class among the rows, non-finite scores) is NaN, written
+// as null in JSON.
 //
 // # The loops
 //

@@ -46,6 +46,11 @@ type GraphConfig struct {
 	// np.random.permutation(len(train))[:batch_size]). 0: one pass.
 	StepsPerEpoch int
 
+	// Metric is as NodeConfig's. The training value of an epoch is the
+	// metric of the outputs of its training steps (dropout on, parameters
+	// changing over the epoch), as TrainAcc.
+	Metric Metric
+
 	Stop        StopRule
 	Window      int
 	Patience    int
@@ -107,12 +112,15 @@ func (s *graphSet) batch(ids []int32, x []float64, y []int32) (*gnn.Batch, []flo
 	return b, x, y, nil
 }
 
-// evaluate returns the mean cross-entropy and accuracy over ids (dropout
-// off), and records every graph's predicted class and label in same.
-func (s *graphSet) evaluate(m *gnn.Model, ids []int32, same *sameness) (loss, acc float64, err error) {
+// evaluate returns the mean cross-entropy, the accuracy and the metric
+// over ids (dropout off), and records every graph's predicted class and
+// label in same.
+func (s *graphSet) evaluate(m *gnn.Model, ids []int32, metric Metric, same *sameness) (loss, acc, score float64, err error) {
 	if len(ids) == 0 {
-		return 0, 0, nil
+		return 0, 0, 0, nil
 	}
+	var all []float64
+	var labels []int32
 	const chunk = 256
 	var x []float64
 	var y []int32
@@ -122,15 +130,18 @@ func (s *graphSet) evaluate(m *gnn.Model, ids []int32, same *sameness) (loss, ac
 		var b *gnn.Batch
 		b, x, y, err = s.batch(part, x, y)
 		if err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 		logits := make([]float64, len(part)*s.C)
 		if err := m.Forward(logits, gnn.Features{Dense: x}, b); err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 		l, err := CrossEntropy(make([]float64, len(logits)), logits, s.C, y, nil)
 		if err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
+		}
+		if metric != MetricAccuracy {
+			all, labels = append(all, logits...), append(labels, y...)
 		}
 		sumLoss += l * float64(len(part))
 		hits += Accuracy(logits, s.C, y, nil) * float64(len(part))
@@ -138,7 +149,12 @@ func (s *graphSet) evaluate(m *gnn.Model, ids []int32, same *sameness) (loss, ac
 			same.add(argmax(logits[k*s.C:(k+1)*s.C]), int(c))
 		}
 	}
-	return sumLoss / float64(len(ids)), hits / float64(len(ids)), nil
+	acc = hits / float64(len(ids))
+	score = acc
+	if metric != MetricAccuracy {
+		score = metric.score(all, s.C, labels, nil)
+	}
+	return sumLoss / float64(len(ids)), acc, score, nil
 }
 
 // Graphs trains a graph classifier on the graphs gs (labels y in
@@ -188,8 +204,11 @@ func Graphs(ctx context.Context, cfg GraphConfig, gs []graphs.Graph, X []float64
 	if len(train) == 0 || cfg.BatchSize <= 0 || cfg.Epochs < 0 || !(cfg.LR > 0) || !(cfg.WeightDecay >= 0) {
 		return Result{}, fmt.Errorf("train: %s: %d training graphs, BatchSize=%d Epochs=%d LR=%v WeightDecay=%v: %w", fn, len(train), cfg.BatchSize, cfg.Epochs, cfg.LR, cfg.WeightDecay, graphs.ErrParameter)
 	}
-	if (cfg.Stop == StopWindow && cfg.Window <= 0) || (cfg.Stop == StopPatience && cfg.Patience <= 0) || cfg.Stop < StopNone || cfg.Stop > StopPatience {
-		return Result{}, fmt.Errorf("train: %s: Stop=%d Window=%d Patience=%d: %w", fn, cfg.Stop, cfg.Window, cfg.Patience, graphs.ErrParameter)
+	if err := checkRules(fn, cfg.Stop, cfg.Window, cfg.Patience, cfg.Select); err != nil {
+		return Result{}, err
+	}
+	if err := cfg.Metric.check(fn, s.C); err != nil {
+		return Result{}, err
 	}
 	if cfg.LRStep < 0 || (cfg.LRStep == 0 && cfg.LRGamma != 0) || (cfg.LRStep > 0 && !(cfg.LRGamma > 0 && cfg.LRGamma <= 1)) {
 		return Result{}, fmt.Errorf("train: %s: LRStep=%d LRGamma=%v (want LRStep ≥ 0, and LRGamma in (0,1] with LRStep > 0, 0 without): %w", fn, cfg.LRStep, cfg.LRGamma, graphs.ErrParameter)
@@ -221,6 +240,7 @@ func Graphs(ctx context.Context, cfg GraphConfig, gs []graphs.Graph, X []float64
 	if err != nil {
 		return Result{}, err
 	}
+	st.accuracyMetric(cfg.Metric)
 	batches := (len(train) + cfg.BatchSize - 1) / cfg.BatchSize
 	if cfg.StepsPerEpoch > 0 {
 		batches = cfg.StepsPerEpoch
@@ -275,6 +295,9 @@ func Graphs(ctx context.Context, cfg GraphConfig, gs []graphs.Graph, X []float64
 			st.EpochLoss += loss * float64(len(ids))
 			st.EpochHit += Accuracy(logits, s.C, yb, nil) * float64(len(ids))
 			st.EpochSeen += len(ids)
+			if cfg.Metric != MetricAccuracy {
+				st.EpochOut, st.EpochY = append(st.EpochOut, logits...), append(st.EpochY, yb...)
+			}
 			if err := model.Backward(grad, b); err != nil {
 				return Result{}, err
 			}
@@ -295,11 +318,15 @@ func Graphs(ctx context.Context, cfg GraphConfig, gs []graphs.Graph, X []float64
 			}
 		}
 		es := EpochStats{Epoch: e, TrainLoss: st.EpochLoss / float64(st.EpochSeen), TrainAcc: st.EpochHit / float64(st.EpochSeen)}
+		es.TrainMetric = es.TrainAcc
+		if cfg.Metric != MetricAccuracy {
+			es.TrainMetric = cfg.Metric.score(st.EpochOut, s.C, st.EpochY, nil)
+		}
 		var same sameness
-		if es.ValLoss, es.ValAcc, err = s.evaluate(model, val, &same); err != nil {
+		if es.ValLoss, es.ValAcc, es.ValMetric, err = s.evaluate(model, val, cfg.Metric, &same); err != nil {
 			return Result{}, err
 		}
-		if es.TestLoss, es.TestAcc, err = s.evaluate(model, test, &same); err != nil {
+		if es.TestLoss, es.TestAcc, es.TestMetric, err = s.evaluate(model, test, cfg.Metric, &same); err != nil {
 			return Result{}, err
 		}
 		st.History = append(st.History, es)
@@ -309,6 +336,7 @@ func Graphs(ctx context.Context, cfg GraphConfig, gs []graphs.Graph, X []float64
 		st.watch(es, same.constant())
 		st.Epoch++
 		st.Batch, st.EpochLoss, st.EpochHit, st.EpochSeen = 0, 0, 0, 0
+		st.EpochOut, st.EpochY = st.EpochOut[:0], st.EpochY[:0]
 	}
 	if cfg.CheckpointPath != "" {
 		if err := save(); err != nil {

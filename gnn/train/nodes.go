@@ -3,6 +3,7 @@ package train
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/gnnwb/gnnwb/gnn"
@@ -35,6 +36,10 @@ const (
 	SelectValAcc Select = iota
 	// SelectValLoss keeps the epoch with the lowest validation loss.
 	SelectValLoss
+	// SelectValMetric keeps the epoch with the best validation Metric (the
+	// highest), ties broken by the lower validation loss; an epoch whose
+	// validation metric is undefined (NaN) is never the best.
+	SelectValMetric
 )
 
 // NodeConfig configures Nodes. DefaultNodeConfig gives Kipf
@@ -53,6 +58,11 @@ type NodeConfig struct {
 	// (optim.NewAdam). Checkpoints store its optim.State, so a run resumes
 	// only with an optimiser of the same kind.
 	Optimizer func(params []gnn.Param) optim.Optimizer
+
+	// Metric is reported for every epoch and run besides the accuracy
+	// (EpochStats, Result, RunStats) and chosen on by SelectValMetric.
+	// MetricROCAUC and MetricAP need two classes.
+	Metric Metric
 
 	Stop     StopRule
 	Window   int // StopWindow
@@ -101,12 +111,16 @@ func DefaultNodeConfig(kind string) NodeConfig {
 }
 
 // EpochStats is one epoch of training: the training loss of the step
-// (dropout active) and evaluation-mode losses and accuracies.
+// (dropout active) and evaluation-mode losses, accuracies and values of the
+// configuration's Metric (equal to the accuracies for MetricAccuracy; NaN
+// where undefined, as a ROC-AUC on samples of one class).
 type EpochStats struct {
-	Epoch               int
-	TrainLoss, TrainAcc float64
-	ValLoss, ValAcc     float64
-	TestLoss, TestAcc   float64
+	Epoch                  int
+	TrainLoss, TrainAcc    float64
+	ValLoss, ValAcc        float64
+	TestLoss, TestAcc      float64
+	TrainMetric, ValMetric float64
+	TestMetric             float64
 }
 
 // Result is the outcome of Nodes or Graphs.
@@ -117,7 +131,10 @@ type Result struct {
 	Stopped   bool    // early stopping triggered
 	TestAcc   float64 // see NodeConfig.RestoreBest
 	ValAcc    float64
-	Model     *gnn.Model
+	// TestMetric and ValMetric are the configuration's Metric at the
+	// epoch of TestAcc and ValAcc.
+	TestMetric, ValMetric float64
+	Model                 *gnn.Model
 	// Collapse, if not nil, says that training collapsed (see Collapse).
 	Collapse *Collapse
 }
@@ -198,8 +215,11 @@ func Nodes(ctx context.Context, cfg NodeConfig, g graphs.Graph, x gnn.Features, 
 	if cfg.Epochs < 0 || !(cfg.LR > 0) || !(cfg.WeightDecay >= 0) {
 		return Result{}, fmt.Errorf("train: %s: Epochs=%d LR=%v WeightDecay=%v: %w", fn, cfg.Epochs, cfg.LR, cfg.WeightDecay, graphs.ErrParameter)
 	}
-	if (cfg.Stop == StopWindow && cfg.Window <= 0) || (cfg.Stop == StopPatience && cfg.Patience <= 0) || cfg.Stop < StopNone || cfg.Stop > StopPatience {
-		return Result{}, fmt.Errorf("train: %s: Stop=%d Window=%d Patience=%d: %w", fn, cfg.Stop, cfg.Window, cfg.Patience, graphs.ErrParameter)
+	if err := checkRules(fn, cfg.Stop, cfg.Window, cfg.Patience, cfg.Select); err != nil {
+		return Result{}, err
+	}
+	if err := cfg.Metric.check(fn, C); err != nil {
+		return Result{}, err
 	}
 	if cfg.Resume && cfg.CheckpointPath == "" {
 		return Result{}, fmt.Errorf("train: %s: Resume without CheckpointPath: %w", fn, graphs.ErrParameter)
@@ -222,6 +242,7 @@ func Nodes(ctx context.Context, cfg NodeConfig, g graphs.Graph, x gnn.Features, 
 	if err != nil {
 		return Result{}, err
 	}
+	st.accuracyMetric(cfg.Metric)
 	b := gnn.NewBatch(g)
 	logits := make([]float64, n*C)
 	grad := make([]float64, n*C)
@@ -259,13 +280,16 @@ func Nodes(ctx context.Context, cfg NodeConfig, g graphs.Graph, x gnn.Features, 
 			return Result{}, err
 		}
 		es.TrainAcc = Accuracy(logits, C, y, train)
+		es.TrainMetric = cfg.Metric.score(logits, C, y, train)
 		if len(val) > 0 { // nil rows would mean all rows
 			es.ValLoss, _ = CrossEntropy(grad, logits, C, y, val)
 			es.ValAcc = Accuracy(logits, C, y, val)
+			es.ValMetric = cfg.Metric.score(logits, C, y, val)
 		}
 		if len(test) > 0 {
 			es.TestLoss, _ = CrossEntropy(grad, logits, C, y, test)
 			es.TestAcc = Accuracy(logits, C, y, test)
+			es.TestMetric = cfg.Metric.score(logits, C, y, test)
 		}
 		st.History = append(st.History, es)
 		if len(val) > 0 {
@@ -309,9 +333,13 @@ func (st *checkpoint) update(es EpochStats, sel Select, stop StopRule, window, p
 		better = es.ValAcc > st.BestAcc || (es.ValAcc == st.BestAcc && es.ValLoss < st.BestLoss)
 	case SelectValLoss:
 		better = es.ValLoss < st.BestLoss
+	case SelectValMetric:
+		v, b := es.ValMetric, st.BestMetric
+		better = !math.IsNaN(v) && (st.BestEpoch < 0 || math.IsNaN(b) || v > b || (v == b && es.ValLoss < st.BestLoss))
 	}
 	if better {
 		st.BestAcc, st.BestLoss, st.BestEpoch, st.Bad = es.ValAcc, es.ValLoss, es.Epoch, 0
+		st.BestMetric = es.ValMetric
 		if keep {
 			st.Best = cloneParams(ps)
 		}
@@ -348,5 +376,17 @@ func (st *checkpoint) result(ps []gnn.Param, m *gnn.Model, restore, stopped bool
 		at = st.History[st.BestEpoch]
 	}
 	r.TestAcc, r.ValAcc = at.TestAcc, at.ValAcc
+	r.TestMetric, r.ValMetric = at.TestMetric, at.ValMetric
 	return r
+}
+
+// checkRules validates the early-stopping and selection settings.
+func checkRules(fn string, stop StopRule, window, patience int, sel Select) error {
+	if (stop == StopWindow && window <= 0) || (stop == StopPatience && patience <= 0) || stop < StopNone || stop > StopPatience {
+		return fmt.Errorf("train: %s: Stop=%d Window=%d Patience=%d: %w", fn, stop, window, patience, graphs.ErrParameter)
+	}
+	if sel < SelectValAcc || sel > SelectValMetric {
+		return fmt.Errorf("train: %s: Select=%d: %w", fn, sel, graphs.ErrParameter)
+	}
+	return nil
 }

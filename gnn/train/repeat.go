@@ -19,7 +19,9 @@ type Split struct {
 }
 
 // RunStats is the outcome of one training run of RepeatNodes or
-// CrossValidate: its fold, seed, accuracies and epochs.
+// CrossValidate: its fold, seed, accuracies, metric and epochs. Its JSON
+// form has the keys of the tags; metric, test_metric and val_metric only
+// when Metric is not MetricAccuracy.
 type RunStats struct {
 	Fold      int     `json:"fold"` // outer fold (0 for RepeatNodes)
 	Seed      uint64  `json:"seed"`
@@ -28,14 +30,24 @@ type RunStats struct {
 	Epochs    int     `json:"epochs"`     // epochs run
 	BestEpoch int     `json:"best_epoch"` // by the configuration's Select
 	Stopped   bool    `json:"stopped"`    // early stopping triggered
-	// TestCurve is the test accuracy after every epoch (CrossValidate
-	// only), for Summary.CurveMax.
+	// TestCurve is the test accuracy (the test Metric) after every epoch
+	// (CrossValidate only), for Summary.CurveMax.
 	TestCurve []float64 `json:"test_curve,omitempty"`
+	// Metric is the configuration's; TestMetric and ValMetric its values
+	// at the epoch of TestAcc and ValAcc.
+	Metric     Metric  `json:"metric,omitempty"`
+	TestMetric float64 `json:"test_metric"`
+	ValMetric  float64 `json:"val_metric"`
 	// Collapse, if not nil, says that the run collapsed (see Collapse).
 	Collapse *Collapse `json:"collapse,omitempty"`
 }
 
 // Summary aggregates the runs of RepeatNodes or CrossValidate.
+//
+// Metric is the runs' metric. TestMean, TestStd, ValMean, ValStd, SeedStd
+// and the curve figures are of the test and validation accuracies for
+// MetricAccuracy (the zero value, left out of JSON) and of the metric
+// otherwise, when TestAcc gives the test accuracy's mean and std.
 //
 // TestMean and ValMean are the means over all runs. TestStd and ValStd are
 // sample standard deviations (divisor m−1, 0 when m = 1) over m groups:
@@ -48,6 +60,7 @@ type RunStats struct {
 // dropout alone (equal to TestStd for RepeatNodes).
 type Summary struct {
 	Runs     []RunStats `json:"runs"`
+	Metric   Metric     `json:"metric,omitempty"`
 	TestMean float64    `json:"test_mean"`
 	TestStd  float64    `json:"test_std"`
 	ValMean  float64    `json:"val_mean"`
@@ -72,6 +85,10 @@ type Summary struct {
 	// figures over the other runs, nil when no run collapsed.
 	Collapsed int     `json:"collapsed,omitempty"`
 	Healthy   *Spread `json:"healthy,omitempty"`
+
+	// TestAcc is the test accuracy over every run when Metric is not
+	// MetricAccuracy (nil otherwise: it is TestMean and TestStd).
+	TestAcc *Spread `json:"test_acc,omitempty"`
 }
 
 // Spread is a mean and standard deviation over Runs runs, the test
@@ -121,18 +138,39 @@ func summarise(runs []RunStats) Summary {
 			s.Healthy.Mean, s.Healthy.Std = h.TestMean, h.TestStd
 		}
 	}
+	if s.Metric != MetricAccuracy {
+		acc := make([]RunStats, len(runs))
+		for k, r := range runs {
+			acc[k] = RunStats{Fold: r.Fold, Seed: r.Seed, TestAcc: r.TestAcc, ValAcc: r.ValAcc}
+		}
+		a := spread(acc)
+		s.TestAcc = &Spread{Runs: len(runs), Mean: a.TestMean, Std: a.TestStd}
+	}
 	return s
+}
+
+// scores returns the test and validation figures of r that a Summary
+// aggregates: its accuracies, or its Metric's values.
+func (r RunStats) scores() (test, val float64) {
+	if r.Metric == MetricAccuracy {
+		return r.TestAcc, r.ValAcc
+	}
+	return r.TestMetric, r.ValMetric
 }
 
 // spread is summarise without the collapse counts.
 func spread(runs []RunStats) Summary {
 	s := Summary{Runs: runs}
+	if len(runs) > 0 {
+		s.Metric = runs[0].Metric
+	}
 	var test, val []float64
 	var gt, gv []float64
 	for k, r := range runs {
-		gt, gv = append(gt, r.TestAcc), append(gv, r.ValAcc)
-		s.TestMean += r.TestAcc / float64(len(runs))
-		s.ValMean += r.ValAcc / float64(len(runs))
+		rt, rv := r.scores()
+		gt, gv = append(gt, rt), append(gv, rv)
+		s.TestMean += rt / float64(len(runs))
+		s.ValMean += rv / float64(len(runs))
 		if k == len(runs)-1 || runs[k+1].Fold != r.Fold {
 			mt, _ := meanStd(gt)
 			mv, _ := meanStd(gv)
@@ -143,7 +181,8 @@ func spread(runs []RunStats) Summary {
 	if len(test) == 1 { // one fold: spread over seeds
 		test, val = nil, nil
 		for _, r := range runs {
-			test, val = append(test, r.TestAcc), append(val, r.ValAcc)
+			rt, rv := r.scores()
+			test, val = append(test, rt), append(val, rv)
 		}
 	}
 	_, s.TestStd = meanStd(test)
@@ -156,7 +195,8 @@ func spread(runs []RunStats) Summary {
 		if cnt[r.Seed] == 0 {
 			seeds = append(seeds, r.Seed)
 		}
-		sum[r.Seed] += r.TestAcc
+		rt, _ := r.scores()
+		sum[r.Seed] += rt
 		cnt[r.Seed]++
 	}
 	per := make([]float64, len(seeds))
@@ -195,7 +235,7 @@ func curveMax(runs []RunStats) (best, std float64, epoch int) {
 	}
 	at := make([]RunStats, len(runs))
 	for k, r := range runs {
-		at[k] = RunStats{Fold: r.Fold, Seed: r.Seed, TestAcc: r.TestCurve[epoch]}
+		at[k] = RunStats{Fold: r.Fold, Seed: r.Seed, TestAcc: r.TestCurve[epoch]} // the metric's curve: its std alike
 	}
 	return best, spread(at).TestStd, epoch
 }
@@ -249,7 +289,8 @@ func RepeatNodes(ctx context.Context, cfg NodeConfig, runs int, checkpointDir st
 		if err != nil {
 			return Summary{}, fmt.Errorf("train: RepeatNodes: seed %d: %w", c.Seed, err)
 		}
-		out = append(out, RunStats{Seed: c.Seed, TestAcc: res.TestAcc, ValAcc: res.ValAcc, Epochs: res.Epochs, BestEpoch: res.BestEpoch, Stopped: res.Stopped, Collapse: res.Collapse})
+		out = append(out, RunStats{Seed: c.Seed, TestAcc: res.TestAcc, ValAcc: res.ValAcc, Epochs: res.Epochs, BestEpoch: res.BestEpoch, Stopped: res.Stopped, Collapse: res.Collapse,
+			Metric: cfg.Metric, TestMetric: res.TestMetric, ValMetric: res.ValMetric})
 	}
 	return summarise(out), nil
 }
@@ -288,8 +329,12 @@ func CrossValidate(ctx context.Context, cfg GraphConfig, folds []Split, runs int
 			curve := make([]float64, len(res.History))
 			for e, h := range res.History {
 				curve[e] = h.TestAcc
+				if cfg.Metric != MetricAccuracy {
+					curve[e] = h.TestMetric
+				}
 			}
-			out = append(out, RunStats{Fold: f, Seed: c.Seed, TestAcc: res.TestAcc, ValAcc: res.ValAcc, Epochs: res.Epochs, BestEpoch: res.BestEpoch, Stopped: res.Stopped, TestCurve: curve, Collapse: res.Collapse})
+			out = append(out, RunStats{Fold: f, Seed: c.Seed, TestAcc: res.TestAcc, ValAcc: res.ValAcc, Epochs: res.Epochs, BestEpoch: res.BestEpoch, Stopped: res.Stopped, TestCurve: curve, Collapse: res.Collapse,
+				Metric: cfg.Metric, TestMetric: res.TestMetric, ValMetric: res.ValMetric})
 		}
 	}
 	return summarise(out), nil
