@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -123,7 +125,9 @@ func trainDatasetFlags() []cli.Flag {
 		&cli.IntFlag{Name: "patience", Usage: "stop when the selection criterion has not improved for N epochs", DefaultText: "window-10 rule for gcn/sage/gin node models, 100 for gat, none for graphs"},
 		&cli.IntFlag{Name: "window", Usage: "Kipf & Welling's rule: stop when the validation loss exceeds the mean of the previous N (0: no early stopping)", DefaultText: "10 for gcn/sage/gin node models"},
 		&cli.StringFlag{Name: "select", Usage: "best-epoch criterion val-acc, val-loss or val-metric (the best validation --metric)", DefaultText: "val-acc; gat val-loss; val-metric with a --metric other than accuracy"},
-		&cli.StringFlag{Name: "metric", Usage: "metric reported besides the loss, and chosen on by --select val-metric: accuracy, roc-auc or ap (binary tasks: ROC-AUC and average precision of the class-1 score, as OGB's evaluator and scikit-learn), macro-f1", DefaultText: "accuracy; roc-auc for ogbg-molbace (OGB's metric)"},
+		&cli.StringFlag{Name: "metric", Usage: "metric reported besides the loss, and chosen on by --select val-metric: accuracy, roc-auc or ap (binary tasks: ROC-AUC and average precision of the class-1 score, as OGB's evaluator and scikit-learn), macro-f1; mae for --task regression", DefaultText: "accuracy; roc-auc for ogbg-molbace (OGB's metric); mae in regression"},
+		&cli.StringFlag{Name: "task", Value: "classification", Usage: "classification (class labels, cross-entropy) or regression (real targets, mean squared error loss; MSE and MAE reported, best epoch by validation MSE): the targets come from --targets FILE in the dataset mode, from --labels FILE in the graph mode"},
+		&cli.StringFlag{Name: "targets", Usage: "dataset mode, --task regression: `FILE` of 'id value' lines, a real target per node (node datasets) or per graph (graph datasets, by 0-based index); samples without a line are in no split"},
 		&cli.BoolFlag{Name: "restore-best", Usage: "report the test accuracy of the best epoch, not the last", DefaultText: "for gat and graphs"},
 		&cli.BoolFlag{Name: "normalize-features", Value: true, Usage: "row-normalise node features (node datasets; Kipf & Welling, PyG NormalizeFeatures)"},
 		&cli.StringFlag{Name: "degree-features", Usage: "for datasets without node features (IMDB, email-eu-core, ...): onehot (one-hot degree, Xu et al.; PyG OneHotDegree), raw (the degree as one feature, Errica et al.) or log (1 and log(1+degree) scaled to [0,1]; node datasets)"},
@@ -145,15 +149,19 @@ var graphOnlyFlags = []string{"batch-size", "folds", "pool", "batch-norm", "head
 
 // trainReport is what --out writes and what the text summary prints.
 type trainReport struct {
-	Dataset   string        `json:"dataset"`
-	Model     string        `json:"model"`
-	Task      string        `json:"task"` // "node" or "graph"
-	Folds     int           `json:"folds,omitempty"`
-	SplitSeed uint64        `json:"split_seed,omitempty"`
-	Config    any           `json:"config"`
-	Features  string        `json:"features,omitempty"` // node features made by --degree-features
-	Summary   train.Summary `json:"summary"`
-	Command   string        `json:"command"`
+	Dataset string `json:"dataset"`
+	Model   string `json:"model"`
+	Task    string `json:"task"` // "node" or "graph"
+	// Regression is set for --task regression, whose targets come from
+	// Targets (dataset mode) or the graph mode's labels.
+	Regression bool          `json:"regression,omitempty"`
+	Targets    string        `json:"targets,omitempty"`
+	Folds      int           `json:"folds,omitempty"`
+	SplitSeed  uint64        `json:"split_seed,omitempty"`
+	Config     any           `json:"config"`
+	Features   string        `json:"features,omitempty"` // node features made by --degree-features
+	Summary    train.Summary `json:"summary"`
+	Command    string        `json:"command"`
 }
 
 // modelKind checks the flags both GNN modes share (--model, --runs, and
@@ -171,7 +179,43 @@ func modelKind(c *cli.Context) (string, error) {
 	if c.IsSet("patience") && c.IsSet("window") {
 		return "", usagef("train: give --patience or --window, not both")
 	}
+	switch task := c.String("task"); task {
+	case "classification", "regression":
+	default:
+		return "", usagef("train: --task=%q: not classification or regression", task)
+	}
+	if c.IsSet("targets") && !regression(c) {
+		return "", usagef("train: --targets is for --task regression")
+	}
 	return kind, nil
+}
+
+// regression reports whether --task is regression.
+func regression(c *cli.Context) bool { return c.String("task") == "regression" }
+
+// missingTarget returns the first sample of rows whose target t is NaN, or
+// -1.
+func missingTarget(t []float64, rows ...[]int32) int {
+	for _, r := range rows {
+		for _, i := range r {
+			if math.IsNaN(t[i]) {
+				return int(i)
+			}
+		}
+	}
+	return -1
+}
+
+// labelledMask returns 0 for the samples with a target and -1 for the
+// others: one class, for datasets.PerClassSplit and StratifiedFolds.
+func labelledMask(t []float64) []int32 {
+	m := make([]int32, len(t))
+	for i, v := range t {
+		if math.IsNaN(v) {
+			m[i] = -1
+		}
+	}
+	return m
 }
 
 // trainDataset is the dataset mode: load, then one library run.
@@ -205,6 +249,14 @@ func trainDataset(c *cli.Context) error {
 		if rep.Features != "" && !c.IsSet("normalize-features") {
 			normalize = false // made features are not bags of words
 		}
+		labels := d.Y
+		var targets []float64
+		if regression(c) {
+			if targets, err = readTargets(c, d.Graph.NumNodes(), &rep); err != nil {
+				return err
+			}
+			labels = labelledMask(targets)
+		}
 		split := train.Split{Train: d.Train, Val: d.Val, Test: d.Test}
 		if c.IsSet("split-per-class") {
 			counts, err := parseInts(c, "split-per-class")
@@ -214,7 +266,7 @@ func trainDataset(c *cli.Context) error {
 			if len(counts) != 2 {
 				return usagef("train: --split-per-class=%q: want two counts TRAIN,VAL", c.String("split-per-class"))
 			}
-			if split.Train, split.Val, split.Test, err = datasets.PerClassSplit(d.Y, counts[0], counts[1], c.Uint64("split-seed")); err != nil {
+			if split.Train, split.Val, split.Test, err = datasets.PerClassSplit(labels, counts[0], counts[1], c.Uint64("split-seed")); err != nil {
 				return usagef("train: --split-per-class=%q: %v", c.String("split-per-class"), err)
 			}
 			rep.SplitSeed = c.Uint64("split-seed")
@@ -230,7 +282,14 @@ func trainDataset(c *cli.Context) error {
 		if err := checkpointSettings(ckpt, rep); err != nil {
 			return err
 		}
-		rep.Summary, err = train.RepeatNodes(c.Context, cfg, c.Int("runs"), ckpt, d.Graph, feats, d.Y, split)
+		if targets != nil {
+			if i := missingTarget(targets, split.Train, split.Val, split.Test); i >= 0 {
+				return usagef("train: --targets=%s has no value for node %d of the split", c.String("targets"), i)
+			}
+			rep.Summary, err = train.RepeatNodes(c.Context, cfg, c.Int("runs"), ckpt, d.Graph, feats, targets, split)
+		} else {
+			rep.Summary, err = train.RepeatNodes(c.Context, cfg, c.Int("runs"), ckpt, d.Graph, feats, d.Y, split)
+		}
 		bar.Done()
 		if err != nil {
 			return trainErr(c, err)
@@ -247,6 +306,14 @@ func trainDataset(c *cli.Context) error {
 		if made != "" {
 			d.X, d.NumFeatures, rep.Features = X, dim, made
 		}
+		labels := d.Y
+		var targets []float64
+		if regression(c) {
+			if targets, err = readTargets(c, len(d.Graphs), &rep); err != nil {
+				return err
+			}
+			labels = labelledMask(targets)
+		}
 		var splits []train.Split
 		k := c.Int("folds")
 		if k == 0 && len(d.Train) > 0 {
@@ -255,7 +322,10 @@ func trainDataset(c *cli.Context) error {
 			if k == 0 {
 				k = 10
 			}
-			folds, err := datasets.StratifiedFolds(d.Y, k, 0.1, c.Uint64("split-seed"))
+			if i := slices.Index(labels, -1); targets != nil && i >= 0 {
+				return usagef("train: --targets=%s has no value for graph %d: cross-validation needs a target for every graph", c.String("targets"), i)
+			}
+			folds, err := datasets.StratifiedFolds(labels, k, 0.1, c.Uint64("split-seed"))
 			if err != nil {
 				return usagef("train: --folds=%d: %v", k, err)
 			}
@@ -272,13 +342,37 @@ func trainDataset(c *cli.Context) error {
 		if err := checkpointSettings(ckpt, rep); err != nil {
 			return err
 		}
-		rep.Summary, err = train.CrossValidate(c.Context, cfg, splits, c.Int("runs"), ckpt, d.Graphs, d.X, d.Y)
+		if targets != nil {
+			for _, sp := range splits {
+				if i := missingTarget(targets, sp.Train, sp.Val, sp.Test); i >= 0 {
+					return usagef("train: --targets=%s has no value for graph %d of the split", c.String("targets"), i)
+				}
+			}
+			rep.Summary, err = train.CrossValidate(c.Context, cfg, splits, c.Int("runs"), ckpt, d.Graphs, d.X, targets)
+		} else {
+			rep.Summary, err = train.CrossValidate(c.Context, cfg, splits, c.Int("runs"), ckpt, d.Graphs, d.X, d.Y)
+		}
 		bar.Done()
 		if err != nil {
 			return trainErr(c, err)
 		}
 	}
 	return finishReport(c, rep)
+}
+
+// readTargets reads --targets for n samples (--task regression in the
+// dataset mode) and records it in rep.
+func readTargets(c *cli.Context, n int, rep *trainReport) ([]float64, error) {
+	path := c.String("targets")
+	if path == "" {
+		return nil, usagef("train: --task regression needs --targets FILE (lines 'id value') in the dataset mode")
+	}
+	t, err := datasets.ReadTargets(path, n)
+	if err != nil {
+		return nil, fmt.Errorf("train: --targets: %w", err)
+	}
+	rep.Regression, rep.Targets = true, path
+	return t, nil
 }
 
 // checkpointSettings records the settings of a job in dir/settings.json
@@ -293,7 +387,8 @@ func checkpointSettings(dir string, rep trainReport) error {
 		Folds                int
 		SplitSeed            uint64
 		Config               any
-	}{rep.Dataset, rep.Model, rep.Task, rep.Folds, rep.SplitSeed, rep.Config})
+		Targets              string `json:",omitempty"`
+	}{rep.Dataset, rep.Model, rep.Task, rep.Folds, rep.SplitSeed, rep.Config, rep.Targets})
 	if err != nil {
 		return err
 	}
@@ -332,11 +427,23 @@ var datasetMetric = map[string]train.Metric{"ogbg-molbace": train.MetricROCAUC}
 // accuracy) and, for a metric other than accuracy, makes val-metric the
 // default --select.
 func metricFlag(c *cli.Context, dataset string, m *train.Metric, sel *train.Select) error {
+	if regression(c) {
+		// MAE is the one regression metric; the MSE is the loss, and the
+		// best epoch has the lowest validation MSE unless --select.
+		if c.IsSet("metric") && c.String("metric") != "mae" {
+			return usagef("train: --metric=%q: --task regression reports mae (and the MSE, its loss)", c.String("metric"))
+		}
+		if c.String("select") == "val-acc" {
+			return usagef("train: --select val-acc: --task regression has no accuracy (val-loss, the MSE, or val-metric, the MAE)")
+		}
+		*m, *sel = train.MetricMAE, train.SelectValLoss
+		return nil
+	}
 	*m = datasetMetric[dataset]
 	if c.IsSet("metric") {
 		v, err := train.ParseMetric(c.String("metric"))
-		if err != nil {
-			return usagef("train: --metric=%q: not one of accuracy, roc-auc, ap, macro-f1", c.String("metric"))
+		if err != nil || v == train.MetricMAE {
+			return usagef("train: --metric=%q: not one of accuracy, roc-auc, ap, macro-f1 (mae is for --task regression)", c.String("metric"))
 		}
 		*m = v
 	}
@@ -614,7 +721,10 @@ func writeReportText(w io.Writer, r trainReport) error {
 			collapse = fmt.Sprintf("  COLLAPSED at epoch %d (%s)", c.Epoch, c.Reason)
 		}
 		scores := fmt.Sprintf("test %.2f%%  val %.2f%%", 100*run.TestAcc, 100*run.ValAcc)
-		if m != train.MetricAccuracy {
+		switch {
+		case r.Regression:
+			scores = fmt.Sprintf("test mse %.4g  mae %.4g  val mse %.4g  mae %.4g", run.TestLoss, run.TestMetric, run.ValLoss, run.ValMetric)
+		case m != train.MetricAccuracy:
 			scores = fmt.Sprintf("test %v %.4f  val %v %.4f  (accuracy: %s)", m, run.TestMetric, m, run.ValMetric, scores)
 		}
 		fmt.Fprintf(w, "%s: %s  epochs %d  best epoch %d%s\n", prefix, scores, run.Epochs, run.BestEpoch, collapse)
@@ -627,6 +737,9 @@ func writeReportText(w io.Writer, r trainReport) error {
 		r.Dataset, r.Model, m, meanStdText(m, s.TestMean, s.TestStd), meanStdText(m, s.ValMean, s.ValStd), over)
 	if a := s.TestAcc; err == nil && a != nil {
 		_, err = fmt.Fprintf(w, "%s %s: test accuracy %s\n", r.Dataset, r.Model, meanStdText(train.MetricAccuracy, a.Mean, a.Std))
+	}
+	if l := s.TestLoss; err == nil && l != nil {
+		_, err = fmt.Fprintf(w, "%s %s: test mse %s\n", r.Dataset, r.Model, meanStdText(train.MetricMAE, l.Mean, l.Std))
 	}
 	if h := s.Healthy; err == nil && h != nil {
 		if h.Runs == 0 {
@@ -643,19 +756,26 @@ func writeReportText(w io.Writer, r trainReport) error {
 	return err
 }
 
-// meanStdText formats mean ± std of metric m: accuracies in percent, other
-// metrics as they are.
+// meanStdText formats mean ± std of metric m: accuracies in percent,
+// errors (mae, and the mse) to 4 significant digits, other metrics to 4
+// decimals.
 func meanStdText(m train.Metric, mean, std float64) string {
-	if m == train.MetricAccuracy {
+	switch m {
+	case train.MetricAccuracy:
 		return fmt.Sprintf("%.2f ± %.2f %%", 100*mean, 100*std)
+	case train.MetricMAE:
+		return fmt.Sprintf("%.4g ± %.4g", mean, std)
 	}
 	return fmt.Sprintf("%.4f ± %.4f", mean, std)
 }
 
 // scoreText formats a value of metric m as meanStdText does.
 func scoreText(m train.Metric, v float64) string {
-	if m == train.MetricAccuracy {
+	switch m {
+	case train.MetricAccuracy:
 		return fmt.Sprintf("%.2f", 100*v)
+	case train.MetricMAE:
+		return fmt.Sprintf("%.4g", v)
 	}
 	return fmt.Sprintf("%.4f", v)
 }
@@ -693,20 +813,74 @@ func finishReport(c *cli.Context, r trainReport) error {
 	return nil
 }
 
+// csvColumn is a score column of the CSV report: its name, its value for
+// a run, and its mean and std rows ("" when not summarised).
+type csvColumn struct {
+	name      string
+	run       func(train.RunStats) float64
+	mean, std string
+}
+
+// csvColumns returns the score columns of r: test_acc and val_acc, then
+// test_M and val_M for a metric M other than accuracy; in regression
+// test_mse, val_mse, test_mae and val_mae.
+func csvColumns(r trainReport) []csvColumn {
+	s := r.Summary
+	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+	spread := func(p *train.Spread) (string, string) {
+		if p == nil {
+			return "", ""
+		}
+		return f(p.Mean), f(p.Std)
+	}
+	metric := []csvColumn{
+		{"test_" + strings.ReplaceAll(s.Metric.String(), "-", "_"), func(r train.RunStats) float64 { return r.TestMetric }, f(s.TestMean), f(s.TestStd)},
+		{"val_" + strings.ReplaceAll(s.Metric.String(), "-", "_"), func(r train.RunStats) float64 { return r.ValMetric }, f(s.ValMean), f(s.ValStd)},
+	}
+	switch {
+	case s.Metric == train.MetricAccuracy:
+		return []csvColumn{
+			{"test_acc", func(r train.RunStats) float64 { return r.TestAcc }, f(s.TestMean), f(s.TestStd)},
+			{"val_acc", func(r train.RunStats) float64 { return r.ValAcc }, f(s.ValMean), f(s.ValStd)},
+		}
+	case r.Regression:
+		m, sd := spread(s.TestLoss)
+		return append([]csvColumn{
+			{"test_mse", func(r train.RunStats) float64 { return r.TestLoss }, m, sd},
+			{"val_mse", func(r train.RunStats) float64 { return r.ValLoss }, "", ""},
+		}, metric...)
+	}
+	m, sd := spread(s.TestAcc)
+	return append([]csvColumn{
+		{"test_acc", func(r train.RunStats) float64 { return r.TestAcc }, m, sd},
+		{"val_acc", func(r train.RunStats) float64 { return r.ValAcc }, "", ""},
+	}, metric...)
+}
+
 // writeReport writes r to path atomically: CSV (one row per run, then the
 // mean and std rows) if path ends in .csv, else indented JSON.
 func writeReport(path string, r trainReport) error {
 	if strings.EqualFold(filepath.Ext(path), ".csv") {
 		return atomicfile.Write(path, func(w io.Writer) error {
 			cw := csv.NewWriter(w)
-			cw.Write([]string{"dataset", "model", "fold", "seed", "test_acc", "val_acc", "epochs", "best_epoch", "stopped"})
+			cols := csvColumns(r)
+			head := []string{"dataset", "model", "fold", "seed"}
+			mean := []string{r.Dataset, r.Model, "all", "mean"}
+			std := []string{r.Dataset, r.Model, "all", "std"}
+			for _, c := range cols {
+				head, mean, std = append(head, c.name), append(mean, c.mean), append(std, c.std)
+			}
+			cw.Write(append(head, "epochs", "best_epoch", "stopped"))
 			f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 			for _, run := range r.Summary.Runs {
-				cw.Write([]string{r.Dataset, r.Model, strconv.Itoa(run.Fold), strconv.FormatUint(run.Seed, 10), f(run.TestAcc), f(run.ValAcc),
-					strconv.Itoa(run.Epochs), strconv.Itoa(run.BestEpoch), strconv.FormatBool(run.Stopped)})
+				row := []string{r.Dataset, r.Model, strconv.Itoa(run.Fold), strconv.FormatUint(run.Seed, 10)}
+				for _, c := range cols {
+					row = append(row, f(c.run(run)))
+				}
+				cw.Write(append(row, strconv.Itoa(run.Epochs), strconv.Itoa(run.BestEpoch), strconv.FormatBool(run.Stopped)))
 			}
-			cw.Write([]string{r.Dataset, r.Model, "all", "mean", f(r.Summary.TestMean), f(r.Summary.ValMean), "", "", ""})
-			cw.Write([]string{r.Dataset, r.Model, "all", "std", f(r.Summary.TestStd), f(r.Summary.ValStd), "", "", ""})
+			cw.Write(append(mean, "", "", ""))
+			cw.Write(append(std, "", "", ""))
 			cw.Flush()
 			return cw.Error()
 		})

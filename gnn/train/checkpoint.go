@@ -61,10 +61,12 @@ type checkpoint struct {
 	EpochLoss  float64 // running sums of the current epoch (graphs)
 	EpochHit   float64
 	EpochSeen  int
-	// The outputs and labels of the current epoch's training batches
-	// (graphs, for a Metric other than accuracy).
+	// The outputs and targets (labels, or regression values) of the
+	// current epoch's training batches (graphs, for a Metric other than
+	// accuracy).
 	EpochOut []float64
 	EpochY   []int32
+	EpochT   []float64
 
 	// Collapse detection (see Collapse): the training loss of the first
 	// step (0: unknown, in checkpoints written before it was kept), the
@@ -74,6 +76,8 @@ type checkpoint struct {
 	Collapse *Collapse
 	Constant int
 	Halted   bool
+
+	metric Metric // the run's, for SelectValMetric (not stored)
 }
 
 func paramShapes(ps []gnn.Param) []int {

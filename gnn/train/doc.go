@@ -1,6 +1,6 @@
 // Package train trains the models of package gnn: full-batch node
-// classification on one graph (Nodes), mini-batch graph classification
-// (Graphs), repeated runs over seeds (RepeatNodes) and k-fold
+// classification or regression on one graph (Nodes), mini-batch graph
+// classification or regression (Graphs), repeated runs over seeds (RepeatNodes) and k-fold
 // cross-validation (CrossValidate), with any optimiser of gnn/optim (Adam
 // by default), early stopping, checkpoints that resume bit for bit, and
 // the losses and metrics they use.
@@ -9,11 +9,17 @@
 //
 // For B listed rows (nil: all rows), as in docs/mathematics.md §2.2:
 //
-//	SquaredError  ℓ = ½ (1/B) Σ_i ‖ŷ_i − y_i‖²,                   ∂ℓ/∂ŷ_i = (ŷ_i − y_i)/B
-//	CrossEntropy  ℓ = (1/B) Σ_i (log Σ_c e^{z_ic} − z_{i,y_i}),    ∂ℓ/∂z_i = (softmax(z_i) − onehot(y_i))/B
+//	SquaredError      ℓ = ½ (1/B) Σ_i ‖ŷ_i − y_i‖²,                   ∂ℓ/∂ŷ_i = (ŷ_i − y_i)/B
+//	MeanSquaredError  ℓ = (1/(B·d)) Σ_i ‖ŷ_i − y_i‖²,                 ∂ℓ/∂ŷ_i = 2(ŷ_i − y_i)/(B·d)
+//	CrossEntropy      ℓ = (1/B) Σ_i (log Σ_c e^{z_ic} − z_{i,y_i}),    ∂ℓ/∂z_i = (softmax(z_i) − onehot(y_i))/B
 //
-// the second as torch.nn.functional.cross_entropy on the masked logits,
-// computed with the log-sum-exp shifted by max_c z_ic.
+// MeanSquaredError as torch.nn.functional.mse_loss and CrossEntropy as
+// torch.nn.functional.cross_entropy on the masked rows, the latter
+// computed with the log-sum-exp shifted by max_c z_ic. The training loops
+// take their targets as y []int32, class labels (classification, the
+// cross-entropy), or y []float64, d real values per sample (regression,
+// the mean squared error; a model of d outputs): the type parameter Target
+// of Nodes, Graphs, RepeatNodes and CrossValidate.
 //
 // # Metrics
 //
@@ -29,7 +35,10 @@
 // AveragePrecision is scikit-learn's average_precision_score,
 // AP = Σ_k (R_k − R_{k−1}) P_k over the distinct thresholds, without
 // interpolation; MacroF1 is the mean of F1_c = 2TP_c/(2TP_c + FP_c + FN_c)
-// over the classes present among labels or predictions. A metric that is
+// over the classes present among labels or predictions. A regression
+// reports its loss, the mean squared error, and MetricMAE, the mean
+// absolute error (1/(B·d)) Σ_i Σ_k |ŷ_ik − y_ik|; its best epoch is by
+// default the one of lowest validation loss. A metric that is
 // undefined (one class among the rows, non-finite scores) is NaN, written
 // as null in JSON.
 //

@@ -57,15 +57,18 @@ type runJSON struct {
 	Metric     Metric    `json:"metric,omitempty"`
 	TestMetric *num      `json:"test_metric,omitempty"`
 	ValMetric  *num      `json:"val_metric,omitempty"`
+	TestLoss   *num      `json:"test_loss,omitempty"`
+	ValLoss    *num      `json:"val_loss,omitempty"`
 	Collapse   *Collapse `json:"collapse,omitempty"`
 }
 
 // MarshalJSON writes the keys of r's tags that apply (see RunStats).
 func (r RunStats) MarshalJSON() ([]byte, error) {
-	metric := r.Metric != MetricAccuracy
-	return json.Marshal(runJSON{Fold: r.Fold, Seed: r.Seed, TestAcc: opt(true, r.TestAcc), ValAcc: opt(true, r.ValAcc),
+	reg, metric := r.Metric.regression(), r.Metric != MetricAccuracy
+	return json.Marshal(runJSON{Fold: r.Fold, Seed: r.Seed, TestAcc: opt(!reg, r.TestAcc), ValAcc: opt(!reg, r.ValAcc),
 		Epochs: r.Epochs, BestEpoch: r.BestEpoch, Stopped: r.Stopped, TestCurve: nums(r.TestCurve),
-		Metric: r.Metric, TestMetric: opt(metric, r.TestMetric), ValMetric: opt(metric, r.ValMetric), Collapse: r.Collapse})
+		Metric: r.Metric, TestMetric: opt(metric, r.TestMetric), ValMetric: opt(metric, r.ValMetric),
+		TestLoss: opt(reg, r.TestLoss), ValLoss: opt(reg, r.ValLoss), Collapse: r.Collapse})
 }
 
 // spreadJSON is the JSON form of Spread.
@@ -95,6 +98,7 @@ type summaryJSON struct {
 	Collapsed  int        `json:"collapsed,omitempty"`
 	Healthy    *Spread    `json:"healthy,omitempty"`
 	TestAcc    *Spread    `json:"test_acc,omitempty"`
+	TestLoss   *Spread    `json:"test_loss,omitempty"`
 }
 
 // MarshalJSON writes s with non-finite numbers as null.
@@ -102,5 +106,5 @@ func (s Summary) MarshalJSON() ([]byte, error) {
 	return json.Marshal(summaryJSON{Runs: s.Runs, Metric: s.Metric, TestMean: num(s.TestMean), TestStd: num(s.TestStd),
 		ValMean: num(s.ValMean), ValStd: num(s.ValStd), SeedStd: num(s.SeedStd),
 		CurveMax: num(s.CurveMax), CurveStd: num(s.CurveStd), CurveEpoch: s.CurveEpoch,
-		Collapsed: s.Collapsed, Healthy: s.Healthy, TestAcc: s.TestAcc})
+		Collapsed: s.Collapsed, Healthy: s.Healthy, TestAcc: s.TestAcc, TestLoss: s.TestLoss})
 }

@@ -28,11 +28,16 @@ const (
 	// MetricMacroF1 is the unweighted mean over classes of the F1 score
 	// (MacroF1).
 	MetricMacroF1
+	// MetricMAE is the mean absolute error of a regression
+	// (MeanAbsoluteError), lower is better; the only regression metric,
+	// which a regression run reports when its Metric is MetricAccuracy.
+	MetricMAE
 )
 
-var metricNames = [...]string{"accuracy", "roc-auc", "ap", "macro-f1"}
+var metricNames = [...]string{"accuracy", "roc-auc", "ap", "macro-f1", "mae"}
 
-// String returns the metric's name: accuracy, roc-auc, ap or macro-f1.
+// String returns the metric's name: accuracy, roc-auc, ap, macro-f1 or
+// mae.
 func (m Metric) String() string {
 	if m < 0 || int(m) >= len(metricNames) {
 		return fmt.Sprintf("Metric(%d)", int(m))
@@ -71,6 +76,18 @@ func (m *Metric) UnmarshalText(b []byte) error {
 
 // binary reports whether the metric needs exactly two classes.
 func (m Metric) binary() bool { return m == MetricROCAUC || m == MetricAP }
+
+// regression reports whether m is a regression metric.
+func (m Metric) regression() bool { return m == MetricMAE }
+
+// better reports whether value v of m beats b (lower for an error, higher
+// otherwise).
+func (m Metric) better(v, b float64) bool {
+	if m.regression() {
+		return v < b
+	}
+	return v > b
+}
 
 // check validates m for classes classes.
 func (m Metric) check(fn string, classes int) error {

@@ -16,15 +16,17 @@ import (
 // (dropout off) and their labels as 0/1 targets.
 func graphScores(t *testing.T, m *gnn.Model, gs []graphs.Graph, X []float64, y, ids []int32) (score, target []float64) {
 	t.Helper()
-	s := &graphSet{gs: gs, off: make([]int, len(gs)+1), X: X, y: y, C: 2}
+	s := &graphSet{gs: gs, off: make([]int, len(gs)+1), X: X, t: targets{out: 2, cls: y}}
 	for k, g := range gs {
 		s.off[k+1] = s.off[k] + g.NumNodes()
 	}
 	s.d = len(X) / s.off[len(gs)]
-	b, x, yb, err := s.batch(ids, nil, nil)
+	var tb targets
+	b, x, err := s.batch(ids, nil, &tb)
 	if err != nil {
 		t.Fatal(err)
 	}
+	yb := tb.cls
 	z := make([]float64, 2*len(ids))
 	if err := m.Forward(z, gnn.Features{Dense: x}, b); err != nil {
 		t.Fatal(err)

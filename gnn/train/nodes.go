@@ -61,7 +61,8 @@ type NodeConfig struct {
 
 	// Metric is reported for every epoch and run besides the accuracy
 	// (EpochStats, Result, RunStats) and chosen on by SelectValMetric.
-	// MetricROCAUC and MetricAP need two classes.
+	// MetricROCAUC and MetricAP need two classes; regression reports
+	// MetricMAE (also for the zero value, MetricAccuracy).
 	Metric Metric
 
 	Stop     StopRule
@@ -131,9 +132,12 @@ type Result struct {
 	Stopped   bool    // early stopping triggered
 	TestAcc   float64 // see NodeConfig.RestoreBest
 	ValAcc    float64
-	// TestMetric and ValMetric are the configuration's Metric at the
+	// TestMetric and ValMetric are the run's metric (the configuration's,
+	// MetricMAE in regression), TestLoss and ValLoss the losses, at the
 	// epoch of TestAcc and ValAcc.
 	TestMetric, ValMetric float64
+	TestLoss, ValLoss     float64
+	Metric                Metric // the metric reported
 	Model                 *gnn.Model
 	// Collapse, if not nil, says that training collapsed (see Collapse).
 	Collapse *Collapse
@@ -166,14 +170,19 @@ func checkIndex(fn, what string, idx []int32, n int) error {
 	return nil
 }
 
-// Nodes trains a node classifier full-batch on the fixed graph g with
-// features x (dense n×d row-major, d = len(x.Dense)/n, or sparse n×d; kept,
-// not copied; cfg.SparseFeatures chooses the form the first layer reads)
-// and labels y (in [0, C), C = max label + 1), minimising the softmax
-// cross-entropy over the train nodes with cfg.Optimizer (Adam by default).
-// After every step it evaluates (dropout off) the validation and test
-// losses and accuracies; early stopping and the best epoch follow cfg.Stop
-// and cfg.Select.
+// Nodes trains a node classifier or regressor full-batch on the fixed
+// graph g with features x (dense n×d row-major, d = len(x.Dense)/n, or
+// sparse n×d; kept, not copied; cfg.SparseFeatures chooses the form the
+// first layer reads) and targets y: class labels ([]int32 in [0, C),
+// C = max label + 1: the model has C outputs and minimises the softmax
+// cross-entropy) or real values ([]float64, k = len(y)/n per node, read
+// only for the listed nodes, which must be finite: the model has k outputs
+// and minimises the mean squared error, MeanSquaredError), over the train
+// nodes with cfg.Optimizer (Adam by default). After every step it
+// evaluates (dropout off) the validation and test losses, accuracies and
+// metric (in regression: no accuracy, the mean absolute error); early
+// stopping and the best epoch follow cfg.Stop and cfg.Select (in
+// regression SelectValAcc means SelectValLoss).
 //
 // Step t (0-based epoch) draws its dropout masks from the stream (Seed, t),
 // so the run is bit-identical for any GOMAXPROCS and across checkpoint and
@@ -184,23 +193,18 @@ func checkIndex(fn, what string, idx []int32, n int) error {
 // graphs.ErrShape, ErrParameter,
 // ErrNodeID or ErrFormat (a bad checkpoint file). Cost per epoch: two
 // forward passes and one backward pass.
-func Nodes(ctx context.Context, cfg NodeConfig, g graphs.Graph, x gnn.Features, y []int32, train, val, test []int32) (Result, error) {
+func Nodes[T Target](ctx context.Context, cfg NodeConfig, g graphs.Graph, x gnn.Features, y []T, train, val, test []int32) (Result, error) {
 	const fn = "Nodes"
 	n := g.NumNodes()
 	d, err := x.Cols(n)
 	if err != nil {
 		return Result{}, fmt.Errorf("train: %s: %w", fn, err)
 	}
-	if len(y) != n {
-		return Result{}, fmt.Errorf("train: %s: n=%d len(y)=%d: %w", fn, n, len(y), graphs.ErrShape)
+	tg, metric, err := newTargets(fn, y, n, cfg.Metric, train, val, test)
+	if err != nil {
+		return Result{}, err
 	}
-	C := 0
-	for i, c := range y {
-		if c < 0 {
-			return Result{}, fmt.Errorf("train: %s: y[%d]=%d is negative: %w", fn, i, c, graphs.ErrParameter)
-		}
-		C = max(C, int(c)+1)
-	}
+	C := tg.out
 	for _, s := range []struct {
 		name string
 		idx  []int32
@@ -216,9 +220,6 @@ func Nodes(ctx context.Context, cfg NodeConfig, g graphs.Graph, x gnn.Features, 
 		return Result{}, fmt.Errorf("train: %s: Epochs=%d LR=%v WeightDecay=%v: %w", fn, cfg.Epochs, cfg.LR, cfg.WeightDecay, graphs.ErrParameter)
 	}
 	if err := checkRules(fn, cfg.Stop, cfg.Window, cfg.Patience, cfg.Select); err != nil {
-		return Result{}, err
-	}
-	if err := cfg.Metric.check(fn, C); err != nil {
 		return Result{}, err
 	}
 	if cfg.Resume && cfg.CheckpointPath == "" {
@@ -238,11 +239,14 @@ func Nodes(ctx context.Context, cfg NodeConfig, g graphs.Graph, x gnn.Features, 
 	if err != nil {
 		return Result{}, err
 	}
-	st, save, err := startCheckpoint(cfg.CheckpointPath, cfg.Resume, "nodes", cfg.Kind, cfg.Seed, ps, opt)
+	st, save, err := startCheckpoint(cfg.CheckpointPath, cfg.Resume, tg.task("nodes"), cfg.Kind, cfg.Seed, ps, opt)
 	if err != nil {
 		return Result{}, err
 	}
-	st.accuracyMetric(cfg.Metric)
+	st.accuracyMetric(metric)
+	st.metric = metric
+	sel := tg.selection(cfg.Select)
+	evaluated := append(append([]int32(nil), val...), test...)
 	b := gnn.NewBatch(g)
 	logits := make([]float64, n*C)
 	grad := make([]float64, n*C)
@@ -261,7 +265,7 @@ func Nodes(ctx context.Context, cfg NodeConfig, g graphs.Graph, x gnn.Features, 
 		if err := model.Forward(logits, feat, b); err != nil {
 			return Result{}, err
 		}
-		loss, err := CrossEntropy(grad, logits, C, y, train)
+		loss, err := tg.loss(grad, logits, train)
 		if err != nil {
 			return Result{}, err
 		}
@@ -279,29 +283,23 @@ func Nodes(ctx context.Context, cfg NodeConfig, g graphs.Graph, x gnn.Features, 
 		if err := model.Forward(logits, feat, b); err != nil {
 			return Result{}, err
 		}
-		es.TrainAcc = Accuracy(logits, C, y, train)
-		es.TrainMetric = cfg.Metric.score(logits, C, y, train)
+		es.TrainAcc = tg.accuracy(logits, train)
+		es.TrainMetric = tg.score(metric, logits, train)
 		if len(val) > 0 { // nil rows would mean all rows
-			es.ValLoss, _ = CrossEntropy(grad, logits, C, y, val)
-			es.ValAcc = Accuracy(logits, C, y, val)
-			es.ValMetric = cfg.Metric.score(logits, C, y, val)
+			es.ValLoss, _ = tg.loss(grad, logits, val)
+			es.ValAcc = tg.accuracy(logits, val)
+			es.ValMetric = tg.score(metric, logits, val)
 		}
 		if len(test) > 0 {
-			es.TestLoss, _ = CrossEntropy(grad, logits, C, y, test)
-			es.TestAcc = Accuracy(logits, C, y, test)
-			es.TestMetric = cfg.Metric.score(logits, C, y, test)
+			es.TestLoss, _ = tg.loss(grad, logits, test)
+			es.TestAcc = tg.accuracy(logits, test)
+			es.TestMetric = tg.score(metric, logits, test)
 		}
 		st.History = append(st.History, es)
 		if len(val) > 0 {
-			stopped = st.update(es, cfg.Select, cfg.Stop, cfg.Window, cfg.Patience, ps, cfg.RestoreBest)
+			stopped = st.update(es, sel, cfg.Stop, cfg.Window, cfg.Patience, ps, cfg.RestoreBest)
 		}
-		var same sameness
-		for _, rows := range [][]int32{val, test} {
-			for _, i := range rows {
-				same.add(argmax(logits[int(i)*C:int(i+1)*C]), int(y[i]))
-			}
-		}
-		st.watch(es, same.constant())
+		st.watch(es, len(evaluated) > 0 && tg.constant(logits, evaluated))
 		st.Stopped = stopped
 		st.Epoch++
 		st.Step++
@@ -321,7 +319,9 @@ func Nodes(ctx context.Context, cfg NodeConfig, g graphs.Graph, x gnn.Features, 
 			return Result{}, err
 		}
 	}
-	return st.result(ps, model, cfg.RestoreBest, stopped), nil
+	r := st.result(ps, model, cfg.RestoreBest, stopped)
+	r.Metric = metric
+	return r, nil
 }
 
 // update records epoch es: the best epoch, the early-stopping counters, and
@@ -335,7 +335,7 @@ func (st *checkpoint) update(es EpochStats, sel Select, stop StopRule, window, p
 		better = es.ValLoss < st.BestLoss
 	case SelectValMetric:
 		v, b := es.ValMetric, st.BestMetric
-		better = !math.IsNaN(v) && (st.BestEpoch < 0 || math.IsNaN(b) || v > b || (v == b && es.ValLoss < st.BestLoss))
+		better = !math.IsNaN(v) && (st.BestEpoch < 0 || math.IsNaN(b) || st.metric.better(v, b) || (v == b && es.ValLoss < st.BestLoss))
 	}
 	if better {
 		st.BestAcc, st.BestLoss, st.BestEpoch, st.Bad = es.ValAcc, es.ValLoss, es.Epoch, 0
@@ -377,6 +377,7 @@ func (st *checkpoint) result(ps []gnn.Param, m *gnn.Model, restore, stopped bool
 	}
 	r.TestAcc, r.ValAcc = at.TestAcc, at.ValAcc
 	r.TestMetric, r.ValMetric = at.TestMetric, at.ValMetric
+	r.TestLoss, r.ValLoss = at.TestLoss, at.ValLoss
 	return r
 }
 

@@ -21,7 +21,8 @@ type Split struct {
 // RunStats is the outcome of one training run of RepeatNodes or
 // CrossValidate: its fold, seed, accuracies, metric and epochs. Its JSON
 // form has the keys of the tags; metric, test_metric and val_metric only
-// when Metric is not MetricAccuracy.
+// when Metric is not MetricAccuracy; in regression (MetricMAE)
+// test_loss and val_loss (the mean squared errors) and no accuracies.
 type RunStats struct {
 	Fold      int     `json:"fold"` // outer fold (0 for RepeatNodes)
 	Seed      uint64  `json:"seed"`
@@ -38,6 +39,9 @@ type RunStats struct {
 	Metric     Metric  `json:"metric,omitempty"`
 	TestMetric float64 `json:"test_metric"`
 	ValMetric  float64 `json:"val_metric"`
+	// TestLoss and ValLoss are the losses at the epoch of TestAcc.
+	TestLoss float64 `json:"test_loss"`
+	ValLoss  float64 `json:"val_loss"`
 	// Collapse, if not nil, says that the run collapsed (see Collapse).
 	Collapse *Collapse `json:"collapse,omitempty"`
 }
@@ -86,9 +90,12 @@ type Summary struct {
 	Collapsed int     `json:"collapsed,omitempty"`
 	Healthy   *Spread `json:"healthy,omitempty"`
 
-	// TestAcc is the test accuracy over every run when Metric is not
-	// MetricAccuracy (nil otherwise: it is TestMean and TestStd).
+	// TestAcc is the test accuracy over every run when Metric is a
+	// classification metric other than MetricAccuracy (nil otherwise).
 	TestAcc *Spread `json:"test_acc,omitempty"`
+	// TestLoss is the test loss (the mean squared error) over every run in
+	// regression (nil otherwise).
+	TestLoss *Spread `json:"test_loss,omitempty"`
 }
 
 // Spread is a mean and standard deviation over Runs runs, the test
@@ -142,9 +149,17 @@ func summarise(runs []RunStats) Summary {
 		acc := make([]RunStats, len(runs))
 		for k, r := range runs {
 			acc[k] = RunStats{Fold: r.Fold, Seed: r.Seed, TestAcc: r.TestAcc, ValAcc: r.ValAcc}
+			if s.Metric.regression() {
+				acc[k].TestAcc, acc[k].ValAcc = r.TestLoss, r.ValLoss
+			}
 		}
 		a := spread(acc)
-		s.TestAcc = &Spread{Runs: len(runs), Mean: a.TestMean, Std: a.TestStd}
+		sp := &Spread{Runs: len(runs), Mean: a.TestMean, Std: a.TestStd}
+		if s.Metric.regression() {
+			s.TestLoss = sp
+		} else {
+			s.TestAcc = sp
+		}
 	}
 	return s
 }
@@ -257,7 +272,7 @@ func runPath(dir string, fold int, seed uint64) string {
 }
 
 // RepeatNodes runs Nodes runs times on the same graph, features,
-// labels and split, with seeds cfg.Seed, cfg.Seed+1, …, cfg.Seed+runs−1,
+// targets (labels or regression values) and split, with seeds cfg.Seed, cfg.Seed+1, …, cfg.Seed+runs−1,
 // one after the other, and returns every run and the mean ± std of the
 // test and validation accuracies over seeds. x, y and the split are kept,
 // not copied.
@@ -271,7 +286,7 @@ func runPath(dir string, fold int, seed uint64) string {
 // whole job. When ctx is cancelled the current run saves its checkpoint
 // and the error wraps ctx.Err(). Errors wrap graphs.ErrParameter for
 // runs < 1, else as Nodes. Cost: runs × Nodes.
-func RepeatNodes(ctx context.Context, cfg NodeConfig, runs int, checkpointDir string, g graphs.Graph, x gnn.Features, y []int32, split Split) (Summary, error) {
+func RepeatNodes[T Target](ctx context.Context, cfg NodeConfig, runs int, checkpointDir string, g graphs.Graph, x gnn.Features, y []T, split Split) (Summary, error) {
 	if runs < 1 {
 		return Summary{}, fmt.Errorf("train: RepeatNodes: runs=%d: %w", runs, graphs.ErrParameter)
 	}
@@ -289,8 +304,7 @@ func RepeatNodes(ctx context.Context, cfg NodeConfig, runs int, checkpointDir st
 		if err != nil {
 			return Summary{}, fmt.Errorf("train: RepeatNodes: seed %d: %w", c.Seed, err)
 		}
-		out = append(out, RunStats{Seed: c.Seed, TestAcc: res.TestAcc, ValAcc: res.ValAcc, Epochs: res.Epochs, BestEpoch: res.BestEpoch, Stopped: res.Stopped, Collapse: res.Collapse,
-			Metric: cfg.Metric, TestMetric: res.TestMetric, ValMetric: res.ValMetric})
+		out = append(out, runStats(0, c.Seed, res, nil))
 	}
 	return summarise(out), nil
 }
@@ -306,7 +320,7 @@ func RepeatNodes(ctx context.Context, cfg NodeConfig, runs int, checkpointDir st
 // checkpointDir works as in RepeatNodes (one file "fold<F>-seed<S>.ckpt"
 // per run). Errors wrap graphs.ErrParameter for no folds or runs < 1,
 // else as Graphs. Cost: len(folds) × runs × Graphs.
-func CrossValidate(ctx context.Context, cfg GraphConfig, folds []Split, runs int, checkpointDir string, gs []graphs.Graph, X []float64, y []int32) (Summary, error) {
+func CrossValidate[T Target](ctx context.Context, cfg GraphConfig, folds []Split, runs int, checkpointDir string, gs []graphs.Graph, X []float64, y []T) (Summary, error) {
 	if len(folds) == 0 || runs < 1 {
 		return Summary{}, fmt.Errorf("train: CrossValidate: %d folds, runs=%d: %w", len(folds), runs, graphs.ErrParameter)
 	}
@@ -326,18 +340,27 @@ func CrossValidate(ctx context.Context, cfg GraphConfig, folds []Split, runs int
 			if err != nil {
 				return Summary{}, fmt.Errorf("train: CrossValidate: fold %d seed %d: %w", f, c.Seed, err)
 			}
-			curve := make([]float64, len(res.History))
-			for e, h := range res.History {
-				curve[e] = h.TestAcc
-				if cfg.Metric != MetricAccuracy {
-					curve[e] = h.TestMetric
+			var curve []float64
+			if res.Metric != MetricMAE { // a curve maximum is for scores, not errors
+				curve = make([]float64, len(res.History))
+				for e, h := range res.History {
+					curve[e] = h.TestAcc
+					if res.Metric != MetricAccuracy {
+						curve[e] = h.TestMetric
+					}
 				}
 			}
-			out = append(out, RunStats{Fold: f, Seed: c.Seed, TestAcc: res.TestAcc, ValAcc: res.ValAcc, Epochs: res.Epochs, BestEpoch: res.BestEpoch, Stopped: res.Stopped, TestCurve: curve, Collapse: res.Collapse,
-				Metric: cfg.Metric, TestMetric: res.TestMetric, ValMetric: res.ValMetric})
+			out = append(out, runStats(f, c.Seed, res, curve))
 		}
 	}
 	return summarise(out), nil
+}
+
+// runStats is the RunStats of res, fold f, seed seed, with a test curve.
+func runStats(f int, seed uint64, res Result, curve []float64) RunStats {
+	return RunStats{Fold: f, Seed: seed, TestAcc: res.TestAcc, ValAcc: res.ValAcc, Epochs: res.Epochs, BestEpoch: res.BestEpoch,
+		Stopped: res.Stopped, TestCurve: curve, Collapse: res.Collapse, Metric: res.Metric,
+		TestMetric: res.TestMetric, ValMetric: res.ValMetric, TestLoss: res.TestLoss, ValLoss: res.ValLoss}
 }
 
 func makeDir(dir string) error {
