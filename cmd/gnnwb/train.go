@@ -57,7 +57,9 @@ func trainCommand() *cli.Command {
 			"their 50 random batches per epoch). --metric roc-auc|ap|macro-f1 reports that metric besides\n" +
 			"the accuracy and keeps the epoch of its best validation value (ogbg-molbace: roc-auc, OGB's\n" +
 			"metric, by default). Runs whose loss blows up or whose predictions end constant are reported\n" +
-			"as collapsed (stderr, --out). --runs R trains with seeds S..S+R-1 and\n" +
+			"as collapsed (stderr, --out). --task regression --targets FILE trains on real targets (MSE loss,\n" +
+			"MSE and MAE reported). --history keeps every epoch's losses and metric in the --out JSON, and\n" +
+			"--plot FILE.png draws them. --runs R trains with seeds S..S+R-1 and\n" +
 			"reports mean ± std. With --checkpoint DIR every run is checkpointed; Ctrl-C saves and\n" +
 			"exits, and the same command resumes bit for bit.\n\n" +
 			"Online mode (--graphon): online SGD of the one-hidden-layer network y = N^-gamma sum_k c_k sigma(w_k.x + v_k.m)\n" +
@@ -127,6 +129,8 @@ func trainDatasetFlags() []cli.Flag {
 		&cli.StringFlag{Name: "select", Usage: "best-epoch criterion val-acc, val-loss or val-metric (the best validation --metric)", DefaultText: "val-acc; gat val-loss; val-metric with a --metric other than accuracy"},
 		&cli.StringFlag{Name: "metric", Usage: "metric reported besides the loss, and chosen on by --select val-metric: accuracy, roc-auc or ap (binary tasks: ROC-AUC and average precision of the class-1 score, as OGB's evaluator and scikit-learn), macro-f1; mae for --task regression", DefaultText: "accuracy; roc-auc for ogbg-molbace (OGB's metric); mae in regression"},
 		&cli.StringFlag{Name: "task", Value: "classification", Usage: "classification (class labels, cross-entropy) or regression (real targets, mean squared error loss; MSE and MAE reported, best epoch by validation MSE): the targets come from --targets FILE in the dataset mode, from --labels FILE in the graph mode"},
+		&cli.BoolFlag{Name: "history", Usage: "add every run's per-epoch train/val/test loss, accuracy and metric to the --out JSON (summary.runs[].history)"},
+		&cli.StringFlag{Name: "plot", Usage: "draw the per-epoch loss (log scale) and metric, train/val/test, mean over runs, to `FILE` (.png or .svg)"},
 		&cli.StringFlag{Name: "targets", Usage: "dataset mode, --task regression: `FILE` of 'id value' lines, a real target per node (node datasets) or per graph (graph datasets, by 0-based index); samples without a line are in no split"},
 		&cli.BoolFlag{Name: "restore-best", Usage: "report the test accuracy of the best epoch, not the last", DefaultText: "for gat and graphs"},
 		&cli.BoolFlag{Name: "normalize-features", Value: true, Usage: "row-normalise node features (node datasets; Kipf & Welling, PyG NormalizeFeatures)"},
@@ -186,6 +190,9 @@ func modelKind(c *cli.Context) (string, error) {
 	}
 	if c.IsSet("targets") && !regression(c) {
 		return "", usagef("train: --targets is for --task regression")
+	}
+	if _, err := historyFlags(c); err != nil {
+		return "", err
 	}
 	return kind, nil
 }
@@ -464,6 +471,11 @@ func nodeConfig(c *cli.Context, kind, dataset string) (train.NodeConfig, error) 
 	if err := metricFlag(c, dataset, &cfg.Metric, &cfg.Select); err != nil {
 		return cfg, err
 	}
+	keep, err := historyFlags(c)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.KeepHistory = keep
 	setFloat(c, "lr", &cfg.LR)
 	setFloat(c, "weight-decay", &cfg.WeightDecay)
 	setInt(c, "epochs", &cfg.Epochs)
@@ -472,7 +484,7 @@ func nodeConfig(c *cli.Context, kind, dataset string) (train.NodeConfig, error) 
 			return cfg, usagef("train: --%s is for graph datasets (--%s)", name, strings.Join(graphOnlyFlags, ", --"))
 		}
 	}
-	err := stopFlags(c, &cfg.Stop, &cfg.Window, &cfg.Patience, &cfg.Select, &cfg.RestoreBest)
+	err = stopFlags(c, &cfg.Stop, &cfg.Window, &cfg.Patience, &cfg.Select, &cfg.RestoreBest)
 	return cfg, err
 }
 
@@ -487,6 +499,11 @@ func graphConfig(c *cli.Context, kind, dataset string) (train.GraphConfig, error
 	if err := metricFlag(c, dataset, &cfg.Metric, &cfg.Select); err != nil {
 		return cfg, err
 	}
+	keep, err := historyFlags(c)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.KeepHistory = keep
 	setFloat(c, "lr", &cfg.LR)
 	setFloat(c, "weight-decay", &cfg.WeightDecay)
 	setInt(c, "epochs", &cfg.Epochs)
@@ -501,7 +518,7 @@ func graphConfig(c *cli.Context, kind, dataset string) (train.GraphConfig, error
 	if err := xuFlags(c, &cfg); err != nil {
 		return cfg, err
 	}
-	err := stopFlags(c, &cfg.Stop, &cfg.Window, &cfg.Patience, &cfg.Select, &cfg.RestoreBest)
+	err = stopFlags(c, &cfg.Stop, &cfg.Window, &cfg.Patience, &cfg.Select, &cfg.RestoreBest)
 	return cfg, err
 }
 
@@ -800,12 +817,25 @@ func warnCollapsed(w io.Writer, r trainReport) {
 	}
 }
 
-// finishReport warns of collapsed runs, prints r and, with --out, writes
-// it.
+// finishReport warns of collapsed runs, prints r, draws --plot and, with
+// --out, writes r (the per-epoch histories only with --history).
 func finishReport(c *cli.Context, r trainReport) error {
 	warnCollapsed(c.App.ErrWriter, r)
 	if err := writeReportText(c.App.Writer, r); err != nil {
 		return err
+	}
+	if path := c.String("plot"); path != "" {
+		if err := plotHistory(path, r.Summary, r.Dataset, r.Model, r.Regression); err != nil {
+			return err
+		}
+	}
+	if !c.Bool("history") {
+		runs := make([]train.RunStats, len(r.Summary.Runs))
+		for k, run := range r.Summary.Runs {
+			run.History = nil
+			runs[k] = run
+		}
+		r.Summary.Runs = runs
 	}
 	if out := c.String("out"); out != "" {
 		return writeReport(out, r)

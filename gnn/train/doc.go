@@ -123,6 +123,9 @@
 // best epoch of the fold-averaged test curve (an optimistic estimate,
 // reported for comparison with their numbers). Both keep one checkpoint per
 // run in a directory, so a job started again continues where it stopped.
+// With the configuration's KeepHistory, every run's per-epoch losses,
+// accuracies and metric (EpochStats) are kept in RunStats.History and
+// written in the Summary's JSON.
 //
 // # Determinism
 //

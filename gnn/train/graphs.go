@@ -67,6 +67,9 @@ type GraphConfig struct {
 	// Progress, if set, is called after every mini-batch with (steps done,
 	// total steps).
 	Progress func(done, total int64)
+
+	// KeepHistory is as NodeConfig's, for CrossValidate.
+	KeepHistory bool
 }
 
 // DefaultGraphConfig returns settings close to Xu et al. (2019) for

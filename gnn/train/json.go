@@ -44,31 +44,54 @@ func opt(on bool, v float64) *num {
 	return &n
 }
 
+// epochJSON is the JSON form of EpochStats in a RunStats's History.
+type epochJSON struct {
+	Epoch       int  `json:"epoch"`
+	TrainLoss   num  `json:"train_loss"`
+	TrainAcc    *num `json:"train_acc,omitempty"`
+	ValLoss     num  `json:"val_loss"`
+	ValAcc      *num `json:"val_acc,omitempty"`
+	TestLoss    num  `json:"test_loss"`
+	TestAcc     *num `json:"test_acc,omitempty"`
+	TrainMetric num  `json:"train_metric"`
+	ValMetric   num  `json:"val_metric"`
+	TestMetric  num  `json:"test_metric"`
+}
+
 // runJSON is the JSON form of RunStats, keys in the order they always had.
 type runJSON struct {
-	Fold       int       `json:"fold"`
-	Seed       uint64    `json:"seed"`
-	TestAcc    *num      `json:"test_acc,omitempty"`
-	ValAcc     *num      `json:"val_acc,omitempty"`
-	Epochs     int       `json:"epochs"`
-	BestEpoch  int       `json:"best_epoch"`
-	Stopped    bool      `json:"stopped"`
-	TestCurve  []num     `json:"test_curve,omitempty"`
-	Metric     Metric    `json:"metric,omitempty"`
-	TestMetric *num      `json:"test_metric,omitempty"`
-	ValMetric  *num      `json:"val_metric,omitempty"`
-	TestLoss   *num      `json:"test_loss,omitempty"`
-	ValLoss    *num      `json:"val_loss,omitempty"`
-	Collapse   *Collapse `json:"collapse,omitempty"`
+	Fold       int         `json:"fold"`
+	Seed       uint64      `json:"seed"`
+	TestAcc    *num        `json:"test_acc,omitempty"`
+	ValAcc     *num        `json:"val_acc,omitempty"`
+	Epochs     int         `json:"epochs"`
+	BestEpoch  int         `json:"best_epoch"`
+	Stopped    bool        `json:"stopped"`
+	TestCurve  []num       `json:"test_curve,omitempty"`
+	Metric     Metric      `json:"metric,omitempty"`
+	TestMetric *num        `json:"test_metric,omitempty"`
+	ValMetric  *num        `json:"val_metric,omitempty"`
+	TestLoss   *num        `json:"test_loss,omitempty"`
+	ValLoss    *num        `json:"val_loss,omitempty"`
+	Collapse   *Collapse   `json:"collapse,omitempty"`
+	History    []epochJSON `json:"history,omitempty"`
 }
 
 // MarshalJSON writes the keys of r's tags that apply (see RunStats).
 func (r RunStats) MarshalJSON() ([]byte, error) {
 	reg, metric := r.Metric.regression(), r.Metric != MetricAccuracy
-	return json.Marshal(runJSON{Fold: r.Fold, Seed: r.Seed, TestAcc: opt(!reg, r.TestAcc), ValAcc: opt(!reg, r.ValAcc),
+	j := runJSON{Fold: r.Fold, Seed: r.Seed, TestAcc: opt(!reg, r.TestAcc), ValAcc: opt(!reg, r.ValAcc),
 		Epochs: r.Epochs, BestEpoch: r.BestEpoch, Stopped: r.Stopped, TestCurve: nums(r.TestCurve),
 		Metric: r.Metric, TestMetric: opt(metric, r.TestMetric), ValMetric: opt(metric, r.ValMetric),
-		TestLoss: opt(reg, r.TestLoss), ValLoss: opt(reg, r.ValLoss), Collapse: r.Collapse})
+		TestLoss: opt(reg, r.TestLoss), ValLoss: opt(reg, r.ValLoss), Collapse: r.Collapse}
+	for _, h := range r.History {
+		j.History = append(j.History, epochJSON{Epoch: h.Epoch,
+			TrainLoss: num(h.TrainLoss), TrainAcc: opt(!reg, h.TrainAcc),
+			ValLoss: num(h.ValLoss), ValAcc: opt(!reg, h.ValAcc),
+			TestLoss: num(h.TestLoss), TestAcc: opt(!reg, h.TestAcc),
+			TrainMetric: num(h.TrainMetric), ValMetric: num(h.ValMetric), TestMetric: num(h.TestMetric)})
+	}
+	return json.Marshal(j)
 }
 
 // spreadJSON is the JSON form of Spread.

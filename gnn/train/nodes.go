@@ -93,6 +93,11 @@ type NodeConfig struct {
 	// Progress, if set, is called after every epoch with (epochs done,
 	// Epochs), from the calling goroutine.
 	Progress func(done, total int64)
+
+	// KeepHistory makes RepeatNodes (CrossValidate, for GraphConfig) keep
+	// every run's per-epoch History in RunStats.History, and so in the
+	// Summary's JSON.
+	KeepHistory bool
 }
 
 // DefaultNodeConfig returns Kipf & Welling's (2017) settings for kind:
@@ -115,13 +120,20 @@ func DefaultNodeConfig(kind string) NodeConfig {
 // (dropout active) and evaluation-mode losses, accuracies and values of the
 // configuration's Metric (equal to the accuracies for MetricAccuracy; NaN
 // where undefined, as a ROC-AUC on samples of one class).
+//
+// In JSON (RunStats.History) an epoch has the keys of the tags, the
+// accuracies only in classification and non-finite numbers as null.
 type EpochStats struct {
-	Epoch                  int
-	TrainLoss, TrainAcc    float64
-	ValLoss, ValAcc        float64
-	TestLoss, TestAcc      float64
-	TrainMetric, ValMetric float64
-	TestMetric             float64
+	Epoch       int     `json:"epoch"`
+	TrainLoss   float64 `json:"train_loss"`
+	TrainAcc    float64 `json:"train_acc"`
+	ValLoss     float64 `json:"val_loss"`
+	ValAcc      float64 `json:"val_acc"`
+	TestLoss    float64 `json:"test_loss"`
+	TestAcc     float64 `json:"test_acc"`
+	TrainMetric float64 `json:"train_metric"`
+	ValMetric   float64 `json:"val_metric"`
+	TestMetric  float64 `json:"test_metric"`
 }
 
 // Result is the outcome of Nodes or Graphs.

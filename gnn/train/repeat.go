@@ -42,6 +42,9 @@ type RunStats struct {
 	// TestLoss and ValLoss are the losses at the epoch of TestAcc.
 	TestLoss float64 `json:"test_loss"`
 	ValLoss  float64 `json:"val_loss"`
+	// History is the run's per-epoch losses, accuracies and metric, kept
+	// when the configuration's KeepHistory is set (nil otherwise).
+	History []EpochStats `json:"history,omitempty"`
 	// Collapse, if not nil, says that the run collapsed (see Collapse).
 	Collapse *Collapse `json:"collapse,omitempty"`
 }
@@ -304,7 +307,11 @@ func RepeatNodes[T Target](ctx context.Context, cfg NodeConfig, runs int, checkp
 		if err != nil {
 			return Summary{}, fmt.Errorf("train: RepeatNodes: seed %d: %w", c.Seed, err)
 		}
-		out = append(out, runStats(0, c.Seed, res, nil))
+		rs := runStats(0, c.Seed, res, nil)
+		if cfg.KeepHistory {
+			rs.History = res.History
+		}
+		out = append(out, rs)
 	}
 	return summarise(out), nil
 }
@@ -350,7 +357,11 @@ func CrossValidate[T Target](ctx context.Context, cfg GraphConfig, folds []Split
 					}
 				}
 			}
-			out = append(out, runStats(f, c.Seed, res, curve))
+			rs := runStats(f, c.Seed, res, curve)
+			if cfg.KeepHistory {
+				rs.History = res.History
+			}
+			out = append(out, rs)
 		}
 	}
 	return summarise(out), nil
