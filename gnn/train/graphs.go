@@ -171,7 +171,7 @@ func (s *graphSet) evaluate(m *gnn.Model, ids []int32, metric Metric, out *[]flo
 // batches); step t draws its dropout from the stream (Seed, t); epoch e
 // uses the learning rate of the schedule LRStep, LRGamma. After every
 // epoch it evaluates validation and test loss, accuracy and metric; early
-// stopping and the best epoch follow cfg.Stop and cfg.Select.
+// stopping, the best epoch and collapses are as in Nodes.
 //
 // Checkpoints are written between mini-batches, so a cancelled run resumes
 // mid-epoch and finishes with the same bits as an uninterrupted one.

@@ -37,8 +37,9 @@ const (
 	// SelectValLoss keeps the epoch with the lowest validation loss.
 	SelectValLoss
 	// SelectValMetric keeps the epoch with the best validation Metric (the
-	// highest), ties broken by the lower validation loss; an epoch whose
-	// validation metric is undefined (NaN) is never the best.
+	// highest; the lowest for MetricMAE, an error), ties broken by the
+	// lower validation loss; an epoch whose validation metric is undefined
+	// (NaN) is never the best.
 	SelectValMetric
 )
 
@@ -194,7 +195,9 @@ func checkIndex(fn, what string, idx []int32, n int) error {
 // evaluates (dropout off) the validation and test losses, accuracies and
 // metric (in regression: no accuracy, the mean absolute error); early
 // stopping and the best epoch follow cfg.Stop and cfg.Select (in
-// regression SelectValAcc means SelectValLoss).
+// regression SelectValAcc means SelectValLoss). A collapse is reported in
+// Result.Collapse (see Collapse); a non-finite training loss ends the run
+// after its epoch.
 //
 // Step t (0-based epoch) draws its dropout masks from the stream (Seed, t),
 // so the run is bit-identical for any GOMAXPROCS and across checkpoint and
