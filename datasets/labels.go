@@ -89,6 +89,73 @@ func parseNodeLabels(r io.Reader, path string, n int) ([]int32, error) {
 	return y, nil
 }
 
+// ReadTargets reads a file of regression targets, lines "id value", for n
+// samples: the nodes of a graph (id a node id) or the graphs of a graph
+// dataset (id the graph's index), in the format of ReadNodeLabels with a
+// real value (strconv.ParseFloat syntax, finite) for the label. It returns
+// t with t[i] the value of sample i, or NaN when i has no line (a sample
+// with no target, which must stay out of every split).
+//
+// Errors are *graphs.ParseError naming path and line: a line without
+// exactly two fields (graphs.ErrShape), an id outside [0, n)
+// (graphs.ErrNodeID) or not an integer, a malformed or non-finite value, an
+// id listed twice, no line at all (ErrFormat, line 0); a missing file
+// wraps ErrMissing. Cost O(n + size of the file).
+func ReadTargets(path string, n int) ([]float64, error) {
+	f, err := openUserFile(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return parseTargets(f, path, n)
+}
+
+func parseTargets(r io.Reader, path string, n int) ([]float64, error) {
+	if n < 0 || n > graphs.MaxNodes {
+		return nil, perr(path, 0, graphs.ErrParameter, "n=%d not in [0, %d]", n, graphs.MaxNodes)
+	}
+	t := make([]float64, n)
+	for i := range t {
+		t[i] = math.NaN()
+	}
+	lr := newLineReader(r, path)
+	var flds [][]byte
+	count := 0
+	for {
+		line, ok := lr.next()
+		if !ok {
+			break
+		}
+		if skipLine(line) {
+			continue
+		}
+		flds = fields(flds, line, false)
+		if len(flds) != 2 {
+			return nil, perr(path, lr.line, graphs.ErrShape, "%d fields, want 2 (id value)", len(flds))
+		}
+		id, err := nodeID(flds[0], n)
+		if err != nil {
+			return nil, &graphs.ParseError{Path: path, Line: lr.line, Err: err}
+		}
+		v, err := atof(flds[1])
+		if err != nil {
+			return nil, perr(path, lr.line, graphs.ErrFormat, "value of %d: %v", id, err)
+		}
+		if !math.IsNaN(t[id]) {
+			return nil, perr(path, lr.line, graphs.ErrFormat, "id %d listed twice", id)
+		}
+		t[id] = v
+		count++
+	}
+	if err := lr.Err(); err != nil {
+		return nil, err
+	}
+	if count == 0 {
+		return nil, perr(path, 0, graphs.ErrFormat, "no target")
+	}
+	return t, nil
+}
+
 // ReadNodeFeatures reads a node feature file of lines "node f1 f2 … fd"
 // for a graph of n nodes: every node exactly once (in any order), every
 // line with the same number d ≥ 1 of finite numbers (strconv.ParseFloat

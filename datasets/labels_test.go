@@ -189,3 +189,43 @@ func b2i(b bool) int {
 	}
 	return 0
 }
+
+func TestReadTargets(t *testing.T) {
+	p := writeTemp(t, "targets.txt", "# id value\n3 1.5\r\n0 -2\n\n% none: 2\n1\t1e-3\n")
+	got, err := ReadTargets(p, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{-2, 1e-3, math.NaN(), 1.5}
+	for i := range want {
+		if got[i] != want[i] && !(math.IsNaN(got[i]) && math.IsNaN(want[i])) {
+			t.Fatalf("targets %v, want %v", got, want)
+		}
+	}
+	for _, tc := range []struct {
+		name, text string
+		n, line    int
+		kind       error
+		msg        string
+	}{
+		{"three fields", "0 1\n1 1 1\n", 3, 2, graphs.ErrShape, "3 fields"},
+		{"bad id", "x 1\n", 3, 1, graphs.ErrFormat, `"x" is not an integer`},
+		{"id too large", "3 1\n", 3, 1, graphs.ErrNodeID, "node id 3 not in [0,3)"},
+		{"bad value", "0 one\n", 3, 1, graphs.ErrFormat, `"one" is not a finite number`},
+		{"NaN value", "0 NaN\n", 3, 1, graphs.ErrFormat, "not a finite number"},
+		{"twice", "0 1\n0 1\n", 3, 2, graphs.ErrFormat, "id 0 listed twice"},
+		{"empty", "# nothing\n", 3, 0, graphs.ErrFormat, "no target"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := writeTemp(t, "t.txt", tc.text)
+			v, err := ReadTargets(p, tc.n)
+			var pe *graphs.ParseError
+			if v != nil || !errors.As(err, &pe) || !errors.Is(err, tc.kind) || pe.Line != tc.line || !strings.Contains(err.Error(), tc.msg) {
+				t.Fatalf("v=%v err=%v, want a *graphs.ParseError at line %d wrapping %v with %q", v, err, tc.line, tc.kind, tc.msg)
+			}
+		})
+	}
+	if _, err := ReadTargets(filepath.Join(t.TempDir(), "none.txt"), 3); !errors.Is(err, ErrMissing) {
+		t.Fatalf("missing file: %v", err)
+	}
+}

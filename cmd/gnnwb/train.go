@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -52,7 +54,12 @@ func trainCommand() *cli.Command {
 			"lr 0.01, 100 epochs, best validation epoch kept). Xu et al.'s own GIN (BatchNorm, a\n" +
 			"jumping-knowledge sum over all layers, lr halved every 50 epochs) is --model gin --layers 4\n" +
 			"--batch-norm --head jk-sum --epochs 350 --lr-step 50 --lr-gamma 0.5 (--steps-per-epoch 50 for\n" +
-			"their 50 random batches per epoch). --runs R trains with seeds S..S+R-1 and\n" +
+			"their 50 random batches per epoch). --metric roc-auc|ap|macro-f1 reports that metric besides\n" +
+			"the accuracy and keeps the epoch of its best validation value (ogbg-molbace: roc-auc, OGB's\n" +
+			"metric, by default). Runs whose loss blows up or whose predictions end constant are reported\n" +
+			"as collapsed (stderr, --out). --task regression --targets FILE trains on real targets (MSE loss,\n" +
+			"MSE and MAE reported). --history keeps every epoch's losses and metric in the --out JSON, and\n" +
+			"--plot FILE.png draws them. --runs R trains with seeds S..S+R-1 and\n" +
 			"reports mean ± std. With --checkpoint DIR every run is checkpointed; Ctrl-C saves and\n" +
 			"exits, and the same command resumes bit for bit.\n\n" +
 			"Online mode (--graphon): online SGD of the one-hidden-layer network y = N^-gamma sum_k c_k sigma(w_k.x + v_k.m)\n" +
@@ -119,7 +126,12 @@ func trainDatasetFlags() []cli.Flag {
 		&cli.IntFlag{Name: "epochs", Usage: "maximum epochs", DefaultText: "200 node / 100 graph"},
 		&cli.IntFlag{Name: "patience", Usage: "stop when the selection criterion has not improved for N epochs", DefaultText: "window-10 rule for gcn/sage/gin node models, 100 for gat, none for graphs"},
 		&cli.IntFlag{Name: "window", Usage: "Kipf & Welling's rule: stop when the validation loss exceeds the mean of the previous N (0: no early stopping)", DefaultText: "10 for gcn/sage/gin node models"},
-		&cli.StringFlag{Name: "select", Usage: "best-epoch criterion val-acc or val-loss", DefaultText: "val-acc; gat val-loss"},
+		&cli.StringFlag{Name: "select", Usage: "best-epoch criterion val-acc, val-loss or val-metric (the best validation --metric)", DefaultText: "val-acc; gat val-loss; val-metric with a --metric other than accuracy"},
+		&cli.StringFlag{Name: "metric", Usage: "metric reported besides the loss, and chosen on by --select val-metric: accuracy, roc-auc or ap (binary tasks: ROC-AUC and average precision of the class-1 score, as OGB's evaluator and scikit-learn), macro-f1; mae for --task regression", DefaultText: "accuracy; roc-auc for ogbg-molbace (OGB's metric); mae in regression"},
+		&cli.StringFlag{Name: "task", Value: "classification", Usage: "classification (class labels, cross-entropy) or regression (real targets, mean squared error loss; MSE and MAE reported, best epoch by validation MSE): the targets come from --targets FILE in the dataset mode, from --labels FILE in the graph mode"},
+		&cli.BoolFlag{Name: "history", Usage: "add every run's per-epoch train/val/test loss, accuracy and metric to the --out JSON (summary.runs[].history)"},
+		&cli.StringFlag{Name: "plot", Usage: "draw the per-epoch loss (log scale) and metric, train/val/test, mean over runs, to `FILE` (.png or .svg)"},
+		&cli.StringFlag{Name: "targets", Usage: "dataset mode, --task regression: `FILE` of 'id value' lines, a real target per node (node datasets) or per graph (graph datasets, by 0-based index); samples without a line are in no split"},
 		&cli.BoolFlag{Name: "restore-best", Usage: "report the test accuracy of the best epoch, not the last", DefaultText: "for gat and graphs"},
 		&cli.BoolFlag{Name: "normalize-features", Value: true, Usage: "row-normalise node features (node datasets; Kipf & Welling, PyG NormalizeFeatures)"},
 		&cli.StringFlag{Name: "degree-features", Usage: "for datasets without node features (IMDB, email-eu-core, ...): onehot (one-hot degree, Xu et al.; PyG OneHotDegree), raw (the degree as one feature, Errica et al.) or log (1 and log(1+degree) scaled to [0,1]; node datasets)"},
@@ -141,15 +153,19 @@ var graphOnlyFlags = []string{"batch-size", "folds", "pool", "batch-norm", "head
 
 // trainReport is what --out writes and what the text summary prints.
 type trainReport struct {
-	Dataset   string        `json:"dataset"`
-	Model     string        `json:"model"`
-	Task      string        `json:"task"` // "node" or "graph"
-	Folds     int           `json:"folds,omitempty"`
-	SplitSeed uint64        `json:"split_seed,omitempty"`
-	Config    any           `json:"config"`
-	Features  string        `json:"features,omitempty"` // node features made by --degree-features
-	Summary   train.Summary `json:"summary"`
-	Command   string        `json:"command"`
+	Dataset string `json:"dataset"`
+	Model   string `json:"model"`
+	Task    string `json:"task"` // "node" or "graph"
+	// Regression is set for --task regression, whose targets come from
+	// Targets (dataset mode) or the graph mode's labels.
+	Regression bool          `json:"regression,omitempty"`
+	Targets    string        `json:"targets,omitempty"`
+	Folds      int           `json:"folds,omitempty"`
+	SplitSeed  uint64        `json:"split_seed,omitempty"`
+	Config     any           `json:"config"`
+	Features   string        `json:"features,omitempty"` // node features made by --degree-features
+	Summary    train.Summary `json:"summary"`
+	Command    string        `json:"command"`
 }
 
 // modelKind checks the flags both GNN modes share (--model, --runs, and
@@ -167,7 +183,46 @@ func modelKind(c *cli.Context) (string, error) {
 	if c.IsSet("patience") && c.IsSet("window") {
 		return "", usagef("train: give --patience or --window, not both")
 	}
+	switch task := c.String("task"); task {
+	case "classification", "regression":
+	default:
+		return "", usagef("train: --task=%q: not classification or regression", task)
+	}
+	if c.IsSet("targets") && !regression(c) {
+		return "", usagef("train: --targets is for --task regression")
+	}
+	if _, err := historyFlags(c); err != nil {
+		return "", err
+	}
 	return kind, nil
+}
+
+// regression reports whether --task is regression.
+func regression(c *cli.Context) bool { return c.String("task") == "regression" }
+
+// missingTarget returns the first sample of rows whose target t is NaN, or
+// -1.
+func missingTarget(t []float64, rows ...[]int32) int {
+	for _, r := range rows {
+		for _, i := range r {
+			if math.IsNaN(t[i]) {
+				return int(i)
+			}
+		}
+	}
+	return -1
+}
+
+// labelledMask returns 0 for the samples with a target and -1 for the
+// others: one class, for datasets.PerClassSplit and StratifiedFolds.
+func labelledMask(t []float64) []int32 {
+	m := make([]int32, len(t))
+	for i, v := range t {
+		if math.IsNaN(v) {
+			m[i] = -1
+		}
+	}
+	return m
 }
 
 // trainDataset is the dataset mode: load, then one library run.
@@ -186,7 +241,7 @@ func trainDataset(c *cli.Context) error {
 	ckpt := c.String("checkpoint")
 	switch d := ds.(type) {
 	case *datasets.NodeDataset:
-		cfg, err := nodeConfig(c, kind)
+		cfg, err := nodeConfig(c, kind, d.Name)
 		if err != nil {
 			return err
 		}
@@ -201,6 +256,14 @@ func trainDataset(c *cli.Context) error {
 		if rep.Features != "" && !c.IsSet("normalize-features") {
 			normalize = false // made features are not bags of words
 		}
+		labels := d.Y
+		var targets []float64
+		if regression(c) {
+			if targets, err = readTargets(c, d.Graph.NumNodes(), &rep); err != nil {
+				return err
+			}
+			labels = labelledMask(targets)
+		}
 		split := train.Split{Train: d.Train, Val: d.Val, Test: d.Test}
 		if c.IsSet("split-per-class") {
 			counts, err := parseInts(c, "split-per-class")
@@ -210,7 +273,7 @@ func trainDataset(c *cli.Context) error {
 			if len(counts) != 2 {
 				return usagef("train: --split-per-class=%q: want two counts TRAIN,VAL", c.String("split-per-class"))
 			}
-			if split.Train, split.Val, split.Test, err = datasets.PerClassSplit(d.Y, counts[0], counts[1], c.Uint64("split-seed")); err != nil {
+			if split.Train, split.Val, split.Test, err = datasets.PerClassSplit(labels, counts[0], counts[1], c.Uint64("split-seed")); err != nil {
 				return usagef("train: --split-per-class=%q: %v", c.String("split-per-class"), err)
 			}
 			rep.SplitSeed = c.Uint64("split-seed")
@@ -226,13 +289,20 @@ func trainDataset(c *cli.Context) error {
 		if err := checkpointSettings(ckpt, rep); err != nil {
 			return err
 		}
-		rep.Summary, err = train.RepeatNodes(c.Context, cfg, c.Int("runs"), ckpt, d.Graph, feats, d.Y, split)
+		if targets != nil {
+			if i := missingTarget(targets, split.Train, split.Val, split.Test); i >= 0 {
+				return usagef("train: --targets=%s has no value for node %d of the split", c.String("targets"), i)
+			}
+			rep.Summary, err = train.RepeatNodes(c.Context, cfg, c.Int("runs"), ckpt, d.Graph, feats, targets, split)
+		} else {
+			rep.Summary, err = train.RepeatNodes(c.Context, cfg, c.Int("runs"), ckpt, d.Graph, feats, d.Y, split)
+		}
 		bar.Done()
 		if err != nil {
 			return trainErr(c, err)
 		}
 	case *datasets.GraphDataset:
-		cfg, err := graphConfig(c, kind)
+		cfg, err := graphConfig(c, kind, d.Name)
 		if err != nil {
 			return err
 		}
@@ -243,6 +313,14 @@ func trainDataset(c *cli.Context) error {
 		if made != "" {
 			d.X, d.NumFeatures, rep.Features = X, dim, made
 		}
+		labels := d.Y
+		var targets []float64
+		if regression(c) {
+			if targets, err = readTargets(c, len(d.Graphs), &rep); err != nil {
+				return err
+			}
+			labels = labelledMask(targets)
+		}
 		var splits []train.Split
 		k := c.Int("folds")
 		if k == 0 && len(d.Train) > 0 {
@@ -251,7 +329,10 @@ func trainDataset(c *cli.Context) error {
 			if k == 0 {
 				k = 10
 			}
-			folds, err := datasets.StratifiedFolds(d.Y, k, 0.1, c.Uint64("split-seed"))
+			if i := slices.Index(labels, -1); targets != nil && i >= 0 {
+				return usagef("train: --targets=%s has no value for graph %d: cross-validation needs a target for every graph", c.String("targets"), i)
+			}
+			folds, err := datasets.StratifiedFolds(labels, k, 0.1, c.Uint64("split-seed"))
 			if err != nil {
 				return usagef("train: --folds=%d: %v", k, err)
 			}
@@ -268,13 +349,37 @@ func trainDataset(c *cli.Context) error {
 		if err := checkpointSettings(ckpt, rep); err != nil {
 			return err
 		}
-		rep.Summary, err = train.CrossValidate(c.Context, cfg, splits, c.Int("runs"), ckpt, d.Graphs, d.X, d.Y)
+		if targets != nil {
+			for _, sp := range splits {
+				if i := missingTarget(targets, sp.Train, sp.Val, sp.Test); i >= 0 {
+					return usagef("train: --targets=%s has no value for graph %d of the split", c.String("targets"), i)
+				}
+			}
+			rep.Summary, err = train.CrossValidate(c.Context, cfg, splits, c.Int("runs"), ckpt, d.Graphs, d.X, targets)
+		} else {
+			rep.Summary, err = train.CrossValidate(c.Context, cfg, splits, c.Int("runs"), ckpt, d.Graphs, d.X, d.Y)
+		}
 		bar.Done()
 		if err != nil {
 			return trainErr(c, err)
 		}
 	}
 	return finishReport(c, rep)
+}
+
+// readTargets reads --targets for n samples (--task regression in the
+// dataset mode) and records it in rep.
+func readTargets(c *cli.Context, n int, rep *trainReport) ([]float64, error) {
+	path := c.String("targets")
+	if path == "" {
+		return nil, usagef("train: --task regression needs --targets FILE (lines 'id value') in the dataset mode")
+	}
+	t, err := datasets.ReadTargets(path, n)
+	if err != nil {
+		return nil, fmt.Errorf("train: --targets: %w", err)
+	}
+	rep.Regression, rep.Targets = true, path
+	return t, nil
 }
 
 // checkpointSettings records the settings of a job in dir/settings.json
@@ -289,7 +394,8 @@ func checkpointSettings(dir string, rep trainReport) error {
 		Folds                int
 		SplitSeed            uint64
 		Config               any
-	}{rep.Dataset, rep.Model, rep.Task, rep.Folds, rep.SplitSeed, rep.Config})
+		Targets              string `json:",omitempty"`
+	}{rep.Dataset, rep.Model, rep.Task, rep.Folds, rep.SplitSeed, rep.Config, rep.Targets})
 	if err != nil {
 		return err
 	}
@@ -320,13 +426,56 @@ func trainErr(c *cli.Context, err error) error {
 	return fmt.Errorf("train: %w", err)
 }
 
-// nodeConfig applies the set flags to train.DefaultNodeConfig(kind).
-func nodeConfig(c *cli.Context, kind string) (train.NodeConfig, error) {
+// datasetMetric is the default --metric of datasets whose benchmark ranks
+// by another metric than accuracy (OGB's master.csv "eval metric").
+var datasetMetric = map[string]train.Metric{"ogbg-molbace": train.MetricROCAUC}
+
+// metricFlag reads --metric (default: datasetMetric[dataset], else
+// accuracy) and, for a metric other than accuracy, makes val-metric the
+// default --select.
+func metricFlag(c *cli.Context, dataset string, m *train.Metric, sel *train.Select) error {
+	if regression(c) {
+		// MAE is the one regression metric; the MSE is the loss, and the
+		// best epoch has the lowest validation MSE unless --select.
+		if c.IsSet("metric") && c.String("metric") != "mae" {
+			return usagef("train: --metric=%q: --task regression reports mae (and the MSE, its loss)", c.String("metric"))
+		}
+		if c.String("select") == "val-acc" {
+			return usagef("train: --select val-acc: --task regression has no accuracy (val-loss, the MSE, or val-metric, the MAE)")
+		}
+		*m, *sel = train.MetricMAE, train.SelectValLoss
+		return nil
+	}
+	*m = datasetMetric[dataset]
+	if c.IsSet("metric") {
+		v, err := train.ParseMetric(c.String("metric"))
+		if err != nil || v == train.MetricMAE {
+			return usagef("train: --metric=%q: not one of accuracy, roc-auc, ap, macro-f1 (mae is for --task regression)", c.String("metric"))
+		}
+		*m = v
+	}
+	if *m != train.MetricAccuracy {
+		*sel = train.SelectValMetric
+	}
+	return nil
+}
+
+// nodeConfig applies the set flags to train.DefaultNodeConfig(kind) for
+// the node dataset of that name ("" in the graph mode).
+func nodeConfig(c *cli.Context, kind, dataset string) (train.NodeConfig, error) {
 	cfg := train.DefaultNodeConfig(kind)
 	cfg.Seed = c.Uint64("seed")
 	if err := modelFlags(c, &cfg.Hidden, &cfg.Model); err != nil {
 		return cfg, err
 	}
+	if err := metricFlag(c, dataset, &cfg.Metric, &cfg.Select); err != nil {
+		return cfg, err
+	}
+	keep, err := historyFlags(c)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.KeepHistory = keep
 	setFloat(c, "lr", &cfg.LR)
 	setFloat(c, "weight-decay", &cfg.WeightDecay)
 	setInt(c, "epochs", &cfg.Epochs)
@@ -335,17 +484,26 @@ func nodeConfig(c *cli.Context, kind string) (train.NodeConfig, error) {
 			return cfg, usagef("train: --%s is for graph datasets (--%s)", name, strings.Join(graphOnlyFlags, ", --"))
 		}
 	}
-	err := stopFlags(c, &cfg.Stop, &cfg.Window, &cfg.Patience, &cfg.Select, &cfg.RestoreBest)
+	err = stopFlags(c, &cfg.Stop, &cfg.Window, &cfg.Patience, &cfg.Select, &cfg.RestoreBest)
 	return cfg, err
 }
 
-// graphConfig applies the set flags to train.DefaultGraphConfig(kind).
-func graphConfig(c *cli.Context, kind string) (train.GraphConfig, error) {
+// graphConfig applies the set flags to train.DefaultGraphConfig(kind) for
+// the graph dataset of that name.
+func graphConfig(c *cli.Context, kind, dataset string) (train.GraphConfig, error) {
 	cfg := train.DefaultGraphConfig(kind)
 	cfg.Seed = c.Uint64("seed")
 	if err := modelFlags(c, &cfg.Hidden, &cfg.Model); err != nil {
 		return cfg, err
 	}
+	if err := metricFlag(c, dataset, &cfg.Metric, &cfg.Select); err != nil {
+		return cfg, err
+	}
+	keep, err := historyFlags(c)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.KeepHistory = keep
 	setFloat(c, "lr", &cfg.LR)
 	setFloat(c, "weight-decay", &cfg.WeightDecay)
 	setInt(c, "epochs", &cfg.Epochs)
@@ -360,7 +518,7 @@ func graphConfig(c *cli.Context, kind string) (train.GraphConfig, error) {
 	if err := xuFlags(c, &cfg); err != nil {
 		return cfg, err
 	}
-	err := stopFlags(c, &cfg.Stop, &cfg.Window, &cfg.Patience, &cfg.Select, &cfg.RestoreBest)
+	err = stopFlags(c, &cfg.Stop, &cfg.Window, &cfg.Patience, &cfg.Select, &cfg.RestoreBest)
 	return cfg, err
 }
 
@@ -437,8 +595,10 @@ func stopFlags(c *cli.Context, stop *train.StopRule, window, patience *int, sel 
 			*sel = train.SelectValAcc
 		case "val-loss":
 			*sel = train.SelectValLoss
+		case "val-metric":
+			*sel = train.SelectValMetric
 		default:
-			return usagef("train: --select=%q: not val-acc or val-loss", c.String("select"))
+			return usagef("train: --select=%q: not val-acc, val-loss or val-metric", c.String("select"))
 		}
 	}
 	if c.IsSet("restore-best") {
@@ -483,6 +643,7 @@ type configJSON struct {
 	LRStep            int     `json:"lr_step,omitempty"`
 	LRGamma           float64 `json:"lr_gamma,omitempty"`
 	StepsPerEpoch     int     `json:"steps_per_epoch,omitempty"`
+	Metric            string  `json:"metric,omitempty"` // only when not accuracy
 }
 
 func stopString(s train.StopRule, window, patience int) string {
@@ -496,8 +657,11 @@ func stopString(s train.StopRule, window, patience int) string {
 }
 
 func selectString(s train.Select) string {
-	if s == train.SelectValLoss {
+	switch s {
+	case train.SelectValLoss:
 		return "val-loss"
+	case train.SelectValMetric:
+		return "val-metric"
 	}
 	return "val-acc"
 }
@@ -520,7 +684,16 @@ func nodeConfigJSON(cfg train.NodeConfig, norm bool) configJSON {
 	j := modelJSON(cfg.Kind, cfg.Hidden, cfg.Model)
 	j.LR, j.WeightDecay, j.Epochs, j.Seed, j.NormalizeFeatures = cfg.LR, cfg.WeightDecay, cfg.Epochs, cfg.Seed, norm
 	j.Stop, j.Select, j.RestoreBest = stopString(cfg.Stop, cfg.Window, cfg.Patience), selectString(cfg.Select), cfg.RestoreBest
+	j.Metric = metricString(cfg.Metric)
 	return j
+}
+
+// metricString is m's name, "" for accuracy (left out of the report).
+func metricString(m train.Metric) string {
+	if m == train.MetricAccuracy {
+		return ""
+	}
+	return m.String()
 }
 
 func graphConfigJSON(cfg train.GraphConfig) configJSON {
@@ -534,6 +707,7 @@ func graphConfigJSON(cfg train.GraphConfig) configJSON {
 	if cfg.Model.Head != gnn.HeadMLP {
 		j.Head = cfg.Model.Head.String()
 	}
+	j.Metric = metricString(cfg.Metric)
 	return j
 }
 
@@ -553,35 +727,164 @@ func commandLine(c *cli.Context) string {
 // writeReportText prints one line per run and the mean ± std.
 func writeReportText(w io.Writer, r trainReport) error {
 	s := r.Summary
+	m := s.Metric
 	for _, run := range s.Runs {
 		prefix := fmt.Sprintf("seed %d", run.Seed)
 		if r.Folds > 0 {
 			prefix = fmt.Sprintf("fold %d seed %d", run.Fold, run.Seed)
 		}
-		fmt.Fprintf(w, "%s: test %.2f%%  val %.2f%%  epochs %d  best epoch %d\n", prefix, 100*run.TestAcc, 100*run.ValAcc, run.Epochs, run.BestEpoch)
+		collapse := ""
+		if c := run.Collapse; c != nil {
+			collapse = fmt.Sprintf("  COLLAPSED at epoch %d (%s)", c.Epoch, c.Reason)
+		}
+		scores := fmt.Sprintf("test %.2f%%  val %.2f%%", 100*run.TestAcc, 100*run.ValAcc)
+		switch {
+		case r.Regression:
+			scores = fmt.Sprintf("test mse %.4g  mae %.4g  val mse %.4g  mae %.4g", run.TestLoss, run.TestMetric, run.ValLoss, run.ValMetric)
+		case m != train.MetricAccuracy:
+			scores = fmt.Sprintf("test %v %.4f  val %v %.4f  (accuracy: %s)", m, run.TestMetric, m, run.ValMetric, scores)
+		}
+		fmt.Fprintf(w, "%s: %s  epochs %d  best epoch %d%s\n", prefix, scores, run.Epochs, run.BestEpoch, collapse)
 	}
 	over := fmt.Sprintf("%d seeds", len(s.Runs))
 	if r.Folds > 0 {
-		over = fmt.Sprintf("%d folds x %d seeds: std over folds; std over seeds of the CV mean %.2f", r.Folds, len(s.Runs)/r.Folds, 100*s.SeedStd)
+		over = fmt.Sprintf("%d folds x %d seeds: std over folds; std over seeds of the CV mean %s", r.Folds, len(s.Runs)/r.Folds, scoreText(m, s.SeedStd))
 	}
-	_, err := fmt.Fprintf(w, "%s %s: test accuracy %.2f ± %.2f %%  (validation %.2f ± %.2f %%; mean ± std over %s)\n",
-		r.Dataset, r.Model, 100*s.TestMean, 100*s.TestStd, 100*s.ValMean, 100*s.ValStd, over)
+	_, err := fmt.Fprintf(w, "%s %s: test %v %s  (validation %s; mean ± std over %s)\n",
+		r.Dataset, r.Model, m, meanStdText(m, s.TestMean, s.TestStd), meanStdText(m, s.ValMean, s.ValStd), over)
+	if a := s.TestAcc; err == nil && a != nil {
+		_, err = fmt.Fprintf(w, "%s %s: test accuracy %s\n", r.Dataset, r.Model, meanStdText(train.MetricAccuracy, a.Mean, a.Std))
+	}
+	if l := s.TestLoss; err == nil && l != nil {
+		_, err = fmt.Fprintf(w, "%s %s: test mse %s\n", r.Dataset, r.Model, meanStdText(train.MetricMAE, l.Mean, l.Std))
+	}
+	if h := s.Healthy; err == nil && h != nil {
+		if h.Runs == 0 {
+			_, err = fmt.Fprintf(w, "%s %s: all %d runs collapsed (included above)\n", r.Dataset, r.Model, s.Collapsed)
+		} else {
+			_, err = fmt.Fprintf(w, "%s %s: %d of %d runs collapsed (included above); without them: test %v %s over %d runs\n",
+				r.Dataset, r.Model, s.Collapsed, len(s.Runs), m, meanStdText(m, h.Mean, h.Std), h.Runs)
+		}
+	}
 	if err == nil && r.Folds > 0 && s.CurveMax > 0 {
-		_, err = fmt.Fprintf(w, "%s %s: best epoch of the mean test curve (Xu et al.'s protocol, chosen on the test folds, optimistic): %.2f ± %.2f %% at epoch %d\n",
-			r.Dataset, r.Model, 100*s.CurveMax, 100*s.CurveStd, s.CurveEpoch)
+		_, err = fmt.Fprintf(w, "%s %s: best epoch of the mean test curve (Xu et al.'s protocol, chosen on the test folds, optimistic): %s at epoch %d\n",
+			r.Dataset, r.Model, meanStdText(m, s.CurveMax, s.CurveStd), s.CurveEpoch)
 	}
 	return err
 }
 
-// finishReport prints r and, with --out, writes it.
+// meanStdText formats mean ± std of metric m: accuracies in percent,
+// errors (mae, and the mse) to 4 significant digits, other metrics to 4
+// decimals.
+func meanStdText(m train.Metric, mean, std float64) string {
+	switch m {
+	case train.MetricAccuracy:
+		return fmt.Sprintf("%.2f ± %.2f %%", 100*mean, 100*std)
+	case train.MetricMAE:
+		return fmt.Sprintf("%.4g ± %.4g", mean, std)
+	}
+	return fmt.Sprintf("%.4f ± %.4f", mean, std)
+}
+
+// scoreText formats a value of metric m as meanStdText does.
+func scoreText(m train.Metric, v float64) string {
+	switch m {
+	case train.MetricAccuracy:
+		return fmt.Sprintf("%.2f", 100*v)
+	case train.MetricMAE:
+		return fmt.Sprintf("%.4g", v)
+	}
+	return fmt.Sprintf("%.4f", v)
+}
+
+// collapseWhy explains the reasons of train.Collapse.
+var collapseWhy = map[string]string{
+	train.CollapseNonFinite: "the training loss became NaN or infinite; training stopped there",
+	train.CollapseExploded:  fmt.Sprintf("the training loss exceeded %g times its initial value", train.CollapseLossFactor),
+	train.CollapseConstant:  "every validation and test sample got the same prediction from then on",
+}
+
+// warnCollapsed writes one line per collapsed run of r to w.
+func warnCollapsed(w io.Writer, r trainReport) {
+	for _, run := range r.Summary.Runs {
+		if c := run.Collapse; c != nil {
+			which := fmt.Sprintf("seed %d", run.Seed)
+			if r.Folds > 0 {
+				which = fmt.Sprintf("fold %d %s", run.Fold, which)
+			}
+			fmt.Fprintf(w, "gnnwb: warning: train %s %s %s: collapsed at epoch %d: %s (%s)\n", r.Dataset, r.Model, which, c.Epoch, collapseWhy[c.Reason], c.Reason)
+		}
+	}
+}
+
+// finishReport warns of collapsed runs, prints r, draws --plot and, with
+// --out, writes r (the per-epoch histories only with --history).
 func finishReport(c *cli.Context, r trainReport) error {
+	warnCollapsed(c.App.ErrWriter, r)
 	if err := writeReportText(c.App.Writer, r); err != nil {
 		return err
+	}
+	if path := c.String("plot"); path != "" {
+		if err := plotHistory(path, r.Summary, r.Dataset, r.Model, r.Regression); err != nil {
+			return err
+		}
+	}
+	if !c.Bool("history") {
+		runs := make([]train.RunStats, len(r.Summary.Runs))
+		for k, run := range r.Summary.Runs {
+			run.History = nil
+			runs[k] = run
+		}
+		r.Summary.Runs = runs
 	}
 	if out := c.String("out"); out != "" {
 		return writeReport(out, r)
 	}
 	return nil
+}
+
+// csvColumn is a score column of the CSV report: its name, its value for
+// a run, and its mean and std rows ("" when not summarised).
+type csvColumn struct {
+	name      string
+	run       func(train.RunStats) float64
+	mean, std string
+}
+
+// csvColumns returns the score columns of r: test_acc and val_acc, then
+// test_M and val_M for a metric M other than accuracy; in regression
+// test_mse, val_mse, test_mae and val_mae.
+func csvColumns(r trainReport) []csvColumn {
+	s := r.Summary
+	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+	spread := func(p *train.Spread) (string, string) {
+		if p == nil {
+			return "", ""
+		}
+		return f(p.Mean), f(p.Std)
+	}
+	metric := []csvColumn{
+		{"test_" + strings.ReplaceAll(s.Metric.String(), "-", "_"), func(r train.RunStats) float64 { return r.TestMetric }, f(s.TestMean), f(s.TestStd)},
+		{"val_" + strings.ReplaceAll(s.Metric.String(), "-", "_"), func(r train.RunStats) float64 { return r.ValMetric }, f(s.ValMean), f(s.ValStd)},
+	}
+	switch {
+	case s.Metric == train.MetricAccuracy:
+		return []csvColumn{
+			{"test_acc", func(r train.RunStats) float64 { return r.TestAcc }, f(s.TestMean), f(s.TestStd)},
+			{"val_acc", func(r train.RunStats) float64 { return r.ValAcc }, f(s.ValMean), f(s.ValStd)},
+		}
+	case r.Regression:
+		m, sd := spread(s.TestLoss)
+		return append([]csvColumn{
+			{"test_mse", func(r train.RunStats) float64 { return r.TestLoss }, m, sd},
+			{"val_mse", func(r train.RunStats) float64 { return r.ValLoss }, "", ""},
+		}, metric...)
+	}
+	m, sd := spread(s.TestAcc)
+	return append([]csvColumn{
+		{"test_acc", func(r train.RunStats) float64 { return r.TestAcc }, m, sd},
+		{"val_acc", func(r train.RunStats) float64 { return r.ValAcc }, "", ""},
+	}, metric...)
 }
 
 // writeReport writes r to path atomically: CSV (one row per run, then the
@@ -590,14 +893,24 @@ func writeReport(path string, r trainReport) error {
 	if strings.EqualFold(filepath.Ext(path), ".csv") {
 		return atomicfile.Write(path, func(w io.Writer) error {
 			cw := csv.NewWriter(w)
-			cw.Write([]string{"dataset", "model", "fold", "seed", "test_acc", "val_acc", "epochs", "best_epoch", "stopped"})
+			cols := csvColumns(r)
+			head := []string{"dataset", "model", "fold", "seed"}
+			mean := []string{r.Dataset, r.Model, "all", "mean"}
+			std := []string{r.Dataset, r.Model, "all", "std"}
+			for _, c := range cols {
+				head, mean, std = append(head, c.name), append(mean, c.mean), append(std, c.std)
+			}
+			cw.Write(append(head, "epochs", "best_epoch", "stopped"))
 			f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 			for _, run := range r.Summary.Runs {
-				cw.Write([]string{r.Dataset, r.Model, strconv.Itoa(run.Fold), strconv.FormatUint(run.Seed, 10), f(run.TestAcc), f(run.ValAcc),
-					strconv.Itoa(run.Epochs), strconv.Itoa(run.BestEpoch), strconv.FormatBool(run.Stopped)})
+				row := []string{r.Dataset, r.Model, strconv.Itoa(run.Fold), strconv.FormatUint(run.Seed, 10)}
+				for _, c := range cols {
+					row = append(row, f(c.run(run)))
+				}
+				cw.Write(append(row, strconv.Itoa(run.Epochs), strconv.Itoa(run.BestEpoch), strconv.FormatBool(run.Stopped)))
 			}
-			cw.Write([]string{r.Dataset, r.Model, "all", "mean", f(r.Summary.TestMean), f(r.Summary.ValMean), "", "", ""})
-			cw.Write([]string{r.Dataset, r.Model, "all", "std", f(r.Summary.TestStd), f(r.Summary.ValStd), "", "", ""})
+			cw.Write(append(mean, "", "", ""))
+			cw.Write(append(std, "", "", ""))
 			cw.Flush()
 			return cw.Error()
 		})

@@ -90,6 +90,10 @@ func trainGraph(c *cli.Context) error {
 		return usagef("train: --root is a dataset-mode flag, not for --graph or --generate")
 	case c.IsSet("degree-features"):
 		return usagef("train: --degree-features is a dataset-mode flag; --graph without --features uses degree features already")
+	case c.IsSet("targets"):
+		return usagef("train: --targets is a dataset-mode flag; the graph mode reads regression targets from --labels")
+	case c.IsSet("generate") && regression(c):
+		return usagef("train: --generate samples class labels; --task regression needs --graph with --labels of real values")
 	}
 	for _, f := range trainOnlineFlags() {
 		if name := f.Names()[0]; c.IsSet(name) {
@@ -100,7 +104,7 @@ func trainGraph(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := nodeConfig(c, kind)
+	cfg, err := nodeConfig(c, kind, "")
 	if err != nil {
 		return err
 	}
@@ -116,12 +120,13 @@ func trainGraph(c *cli.Context) error {
 		data.SplitPerClass = [2]int{counts[0], counts[1]}
 	}
 	var (
-		g graphs.Graph
-		X []float64
-		y []int32
+		g       graphs.Graph
+		X       []float64
+		y       []int32
+		targets []float64 // regression
 	)
 	if c.IsSet("graph") {
-		g, X, y, err = graphFromFiles(c, &data)
+		g, X, y, targets, err = graphFromFiles(c, &data)
 	} else {
 		g, X, y, err = graphFromSpec(c, &data)
 	}
@@ -129,6 +134,9 @@ func trainGraph(c *cli.Context) error {
 		return err
 	}
 	data.Nodes, data.Edges, data.FeatureDim = g.NumNodes(), g.NumEdges(), len(X)/max(g.NumNodes(), 1)
+	if targets != nil {
+		y = labelledMask(targets) // one class: the split counts are of all labelled nodes
+	}
 	var split train.Split
 	if split.Train, split.Val, split.Test, err = datasets.PerClassSplit(y, data.SplitPerClass[0], data.SplitPerClass[1], c.Uint64("split-seed")); err != nil {
 		return usagef("train: --split-per-class=%d,%d: %v", data.SplitPerClass[0], data.SplitPerClass[1], err)
@@ -138,6 +146,9 @@ func trainGraph(c *cli.Context) error {
 			data.Labelled++
 			data.Classes = max(data.Classes, int(c)+1)
 		}
+	}
+	if targets != nil {
+		data.Classes = 0
 	}
 	// Unlabelled nodes (y = -1) are in no split: any class will do for
 	// train.Nodes, which never reads it.
@@ -157,17 +168,25 @@ func trainGraph(c *cli.Context) error {
 	if name == "" {
 		name = data.Generate
 	}
-	rep := trainReport{Dataset: name, Model: kind, Task: "node", SplitSeed: c.Uint64("split-seed"), Command: commandLine(c)}
+	rep := trainReport{Dataset: name, Model: kind, Task: "node", Regression: targets != nil, SplitSeed: c.Uint64("split-seed"), Command: commandLine(c)}
 	rep.Config = graphConfigReport{nodeConfigJSON(cfg, norm), data}
 	ckpt := c.String("checkpoint")
 	if err := checkpointSettings(ckpt, rep); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.App.Writer, "%s: %d nodes, %d edges, %d classes, %d labelled, %d features (%s); split %d train, %d val, %d test\n",
-		name, data.Nodes, data.Edges, data.Classes, data.Labelled, data.FeatureDim, data.Features, len(split.Train), len(split.Val), len(split.Test))
+	classes := fmt.Sprintf("%d classes", data.Classes)
+	if targets != nil {
+		classes = "real targets"
+	}
+	fmt.Fprintf(c.App.Writer, "%s: %d nodes, %d edges, %s, %d labelled, %d features (%s); split %d train, %d val, %d test\n",
+		name, data.Nodes, data.Edges, classes, data.Labelled, data.FeatureDim, data.Features, len(split.Train), len(split.Val), len(split.Test))
 	bar := newProgress(c.App.ErrWriter, fmt.Sprintf("train %s %s", name, kind))
 	cfg.Progress = bar.Update
-	rep.Summary, err = train.RepeatNodes(c.Context, cfg, c.Int("runs"), ckpt, g, gnn.Features{Dense: X}, yTrain, split)
+	if targets != nil {
+		rep.Summary, err = train.RepeatNodes(c.Context, cfg, c.Int("runs"), ckpt, g, gnn.Features{Dense: X}, targets, split)
+	} else {
+		rep.Summary, err = train.RepeatNodes(c.Context, cfg, c.Int("runs"), ckpt, g, gnn.Features{Dense: X}, yTrain, split)
+	}
 	bar.Done()
 	if err != nil {
 		return trainErr(c, err)
@@ -175,35 +194,37 @@ func trainGraph(c *cli.Context) error {
 	return finishReport(c, rep)
 }
 
-// graphFromFiles reads --graph, --labels and --features (or makes degree
-// features).
-func graphFromFiles(c *cli.Context, data *graphData) (graphs.Graph, []float64, []int32, error) {
+// graphFromFiles reads --graph, --labels (class labels, or real targets
+// for --task regression) and --features (or makes degree features).
+func graphFromFiles(c *cli.Context, data *graphData) (g graphs.Graph, X []float64, y []int32, targets []float64, err error) {
 	for _, name := range []string{"feature-signal", "feature-dim", "data-seed"} {
 		if c.IsSet(name) {
-			return graphs.Graph{}, nil, nil, usagef("train: --%s is for --generate, not --graph", name)
+			return g, nil, nil, nil, usagef("train: --%s is for --generate, not --graph", name)
 		}
 	}
 	if !c.IsSet("labels") {
-		return graphs.Graph{}, nil, nil, usagef("train: --graph needs --labels FILE (lines 'node label')")
+		return g, nil, nil, nil, usagef("train: --graph needs --labels FILE (lines 'node label', or 'node value' with --task regression)")
 	}
 	data.Graph, data.Directed, data.Labels = c.String("graph"), c.Bool("directed"), c.String("labels")
-	g, err := graphs.ReadEdgeList(data.Graph, graphs.EdgeListOptions{Directed: data.Directed})
-	if err != nil {
-		return graphs.Graph{}, nil, nil, fmt.Errorf("train: --graph: %w", err)
+	if g, err = graphs.ReadEdgeList(data.Graph, graphs.EdgeListOptions{Directed: data.Directed}); err != nil {
+		return g, nil, nil, nil, fmt.Errorf("train: --graph: %w", err)
 	}
-	y, err := datasets.ReadNodeLabels(data.Labels, g.NumNodes())
-	if err != nil {
-		return graphs.Graph{}, nil, nil, fmt.Errorf("train: --labels: %w", err)
+	if regression(c) {
+		targets, err = datasets.ReadTargets(data.Labels, g.NumNodes())
+	} else {
+		y, err = datasets.ReadNodeLabels(data.Labels, g.NumNodes())
 	}
-	var X []float64
+	if err != nil {
+		return g, nil, nil, nil, fmt.Errorf("train: --labels: %w", err)
+	}
 	if data.Features = c.String("features"); data.Features != "" {
 		if X, _, err = datasets.ReadNodeFeatures(data.Features, g.NumNodes()); err != nil {
-			return graphs.Graph{}, nil, nil, fmt.Errorf("train: --features: %w", err)
+			return g, nil, nil, nil, fmt.Errorf("train: --features: %w", err)
 		}
 	} else {
 		data.Features, X = "degree", datasets.DegreeFeatures(g)
 	}
-	return g, X, y, nil
+	return g, X, y, targets, nil
 }
 
 // graphFromSpec samples the contextual SBM of --generate.
@@ -270,4 +291,6 @@ const graphModeHelp = "Graph mode (--graph FILE or --generate SPEC): node classi
 	"contextual SBM (Deshpande et al. 2018; generators.ContextualSBM): labels are the blocks and\n" +
 	"features x_i = MU e_(y_i) + N(0, I_D) with MU = --feature-signal, D = --feature-dim, from\n" +
 	"--data-seed. The split is random, --split-per-class TRAIN,VAL nodes of every class (default 20,30)\n" +
-	"and the rest test, from --split-seed. Features are not row-normalised unless --normalize-features."
+	"and the rest test, from --split-seed. Features are not row-normalised unless --normalize-features.\n" +
+	"With --task regression, --labels holds lines 'node value' of real targets, the model minimises the\n" +
+	"mean squared error, MSE and MAE are reported, and --split-per-class counts all labelled nodes as one class."

@@ -382,3 +382,136 @@ func TestTrainDegreeFeatures(t *testing.T) {
 		t.Fatalf("report lacks the degree features:\n%.300s", b)
 	}
 }
+
+// TestTrainCollapse checks that collapsed runs are reported on stderr, in
+// the text summary and in --out, and that a healthy run reports none.
+func TestTrainCollapse(t *testing.T) {
+	root := tinyTU(t)
+	for _, tc := range []struct {
+		name      string
+		lr        string
+		collapsed int
+	}{
+		{"healthy", "0.01", 0},
+		{"huge learning rate", "100", 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "cv.json")
+			code, stdout, stderr := gnnwb(t, "train", "--dataset", "mutag", "--root", root, "--model", "gin", "--folds", "2",
+				"--epochs", "12", "--batch-size", "4", "--hidden", "8", "--lr", tc.lr, "--out", out)
+			if code != 0 {
+				t.Fatalf("code %d, stderr %q", code, stderr)
+			}
+			b, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rep struct {
+				Summary struct {
+					Runs []struct {
+						Collapse *struct {
+							Epoch  int
+							Reason string
+						}
+					}
+					Collapsed int
+					Healthy   *struct{ Runs int }
+				}
+			}
+			if err := json.Unmarshal(b, &rep); err != nil {
+				t.Fatal(err)
+			}
+			s := rep.Summary
+			if s.Collapsed != tc.collapsed || (tc.collapsed > 0) != (s.Healthy != nil) || strings.Count(stderr, "collapsed at epoch") != tc.collapsed ||
+				strings.Count(stdout, "COLLAPSED at epoch") != tc.collapsed || strings.Count(stderr, "\n") != tc.collapsed {
+				t.Fatalf("collapsed %d (want %d), healthy %+v\nstdout:\n%s\nstderr:\n%s", s.Collapsed, tc.collapsed, s.Healthy, stdout, stderr)
+			}
+			for k, r := range s.Runs {
+				if c := r.Collapse; (c != nil) != (tc.collapsed > 0) || c != nil && (c.Reason == "" ||
+					!strings.Contains(stderr, fmt.Sprintf("fold %d seed 1: collapsed at epoch %d: ", k, c.Epoch))) {
+					t.Errorf("run %d: collapse %+v, stderr %q", k, c, stderr)
+				}
+			}
+			if tc.collapsed > 0 && !strings.Contains(stdout, "runs collapsed (included above)") {
+				t.Errorf("stdout:\n%s", stdout)
+			}
+		})
+	}
+}
+
+// TestTrainMetricFlag checks --metric: the configuration, the default
+// best-epoch criterion, the report, and ogbg-molbace's default ROC-AUC.
+func TestTrainMetricFlag(t *testing.T) {
+	tu := tinyTU(t)
+	for _, tc := range []struct {
+		name         string
+		args         []string
+		metric, sel  string // in the report's config ("" for no key)
+		summaryKey   bool   // "metric" in the summary
+		stdoutPhrase string
+	}{
+		{"roc-auc", []string{"--dataset", "mutag", "--root", tu, "--model", "gin", "--metric", "roc-auc"}, "roc-auc", "val-metric", true, "test roc-auc "},
+		{"ap", []string{"--dataset", "mutag", "--root", tu, "--model", "gin", "--metric", "ap"}, "ap", "val-metric", true, "test ap "},
+		{"macro-f1 selected on val-acc", []string{"--dataset", "mutag", "--root", tu, "--model", "gin", "--metric", "macro-f1", "--select", "val-acc"}, "macro-f1", "val-acc", true, "test macro-f1 "},
+		{"accuracy", []string{"--dataset", "mutag", "--root", tu, "--model", "gin", "--metric", "accuracy"}, "", "val-acc", false, "test accuracy "},
+		{"graph mode", []string{"--generate", "sbm:30,30:0.3,0.03;0.03,0.3", "--split-per-class", "10,10", "--metric", "roc-auc"}, "roc-auc", "val-metric", true, "test roc-auc "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "r.json")
+			args := append([]string{"train", "--epochs", "3", "--folds", "2", "--hidden", "8", "--out", out}, tc.args...)
+			if tc.name == "graph mode" {
+				args = append([]string{"train", "--epochs", "3", "--out", out}, tc.args...)
+			}
+			code, stdout, stderr := gnnwb(t, args...)
+			if code != 0 {
+				t.Fatalf("code %d, %s", code, stderr)
+			}
+			b, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rep struct {
+				Config  map[string]any
+				Summary map[string]any
+			}
+			if err := json.Unmarshal(b, &rep); err != nil {
+				t.Fatal(err)
+			}
+			if m, _ := rep.Config["metric"].(string); m != tc.metric || rep.Config["select"] != tc.sel {
+				t.Errorf("config metric %q select %v, want %q %q", m, rep.Config["select"], tc.metric, tc.sel)
+			}
+			_, has := rep.Summary["metric"]
+			_, acc := rep.Summary["test_acc"]
+			if has != tc.summaryKey || acc != tc.summaryKey || !strings.Contains(stdout, tc.stdoutPhrase) ||
+				strings.Contains(string(b), "test_metric") != tc.summaryKey {
+				t.Errorf("summary keys metric %v test_acc %v, stdout:\n%s\nreport:\n%s", has, acc, stdout, b)
+			}
+		})
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown metric", []string{"--dataset", "mutag", "--root", tu, "--metric", "auc"}, `--metric="auc"`},
+		{"roc-auc of 3 classes", []string{"--generate", "sbm:30,30,30:0.3,0.03,0.03;0.03,0.3,0.03;0.03,0.03,0.3", "--split-per-class", "5,5", "--metric", "roc-auc"}, "needs a binary task"},
+		{"unknown select", []string{"--dataset", "mutag", "--root", tu, "--select", "val-auc"}, `--select="val-auc"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := gnnwb(t, append([]string{"train", "--epochs", "1"}, tc.args...)...)
+			if code != 2 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.want) {
+				t.Fatalf("code %d, stderr %q, want one line with %q", code, stderr, tc.want)
+			}
+		})
+	}
+	// ogbg-molbace is ranked by ROC-AUC on its scaffold split.
+	root := sharedData(t, "ogbg-molbace")
+	out := filepath.Join(t.TempDir(), "bace.json")
+	code, stdout, stderr := gnnwb(t, "train", "--dataset", "ogbg-molbace", "--root", root, "--model", "gin", "--epochs", "1", "--hidden", "16", "--out", out)
+	if code != 0 || !strings.Contains(stdout, "ogbg-molbace gin: test roc-auc ") || !strings.Contains(stdout, "ogbg-molbace gin: test accuracy ") {
+		t.Fatalf("code %d, stdout:\n%s\nstderr: %s", code, stdout, stderr)
+	}
+	if r := readReport(t, out); r.Config["metric"] != "roc-auc" || r.Config["select"] != "val-metric" || r.Folds != 0 {
+		t.Fatalf("report %+v", r)
+	}
+}

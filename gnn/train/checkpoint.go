@@ -53,12 +53,31 @@ type checkpoint struct {
 	BestEpoch int
 	BestLoss  float64
 	BestAcc   float64
-	Bad       int // epochs since the last improvement
-	Stopped   bool
-	History   []EpochStats
-	EpochLoss float64 // running sums of the current epoch (graphs)
-	EpochHit  float64
-	EpochSeen int
+	// BestMetric is the validation Metric of the best epoch (SelectValMetric).
+	BestMetric float64
+	Bad        int // epochs since the last improvement
+	Stopped    bool
+	History    []EpochStats
+	EpochLoss  float64 // running sums of the current epoch (graphs)
+	EpochHit   float64
+	EpochSeen  int
+	// The outputs and targets (labels, or regression values) of the
+	// current epoch's training batches (graphs, for a Metric other than
+	// accuracy).
+	EpochOut []float64
+	EpochY   []int32
+	EpochT   []float64
+
+	// Collapse detection (see Collapse): the training loss of the first
+	// step (0: unknown, in checkpoints written before it was kept), the
+	// first loss-based collapse, the number of final epochs with constant
+	// predictions, and whether training halted on a non-finite loss.
+	Loss0    float64
+	Collapse *Collapse
+	Constant int
+	Halted   bool
+
+	metric Metric // the run's, for SelectValMetric (not stored)
 }
 
 func paramShapes(ps []gnn.Param) []int {
@@ -176,4 +195,17 @@ func startCheckpoint(path string, resume bool, task, kind string, seed uint64, p
 		return saveCheckpoint(path, st)
 	}
 	return st, save, nil
+}
+
+// accuracyMetric sets, for MetricAccuracy, the metric of every epoch of the
+// history to its accuracy, as the training loops do: checkpoints written
+// before EpochStats had metrics lack them.
+func (st *checkpoint) accuracyMetric(m Metric) {
+	if m != MetricAccuracy {
+		return
+	}
+	for k := range st.History {
+		h := &st.History[k]
+		h.TrainMetric, h.ValMetric, h.TestMetric = h.TrainAcc, h.ValAcc, h.TestAcc
+	}
 }

@@ -1,21 +1,46 @@
 // Package train trains the models of package gnn: full-batch node
-// classification on one graph (Nodes), mini-batch graph classification
-// (Graphs), repeated runs over seeds (RepeatNodes) and k-fold
+// classification or regression on one graph (Nodes), mini-batch graph
+// classification or regression (Graphs), repeated runs over seeds (RepeatNodes) and k-fold
 // cross-validation (CrossValidate), with any optimiser of gnn/optim (Adam
 // by default), early stopping, checkpoints that resume bit for bit, and
-// the losses and accuracy they use.
+// the losses and metrics they use.
 //
 // # Losses
 //
 // For B listed rows (nil: all rows), as in docs/mathematics.md §2.2:
 //
-//	SquaredError  ℓ = ½ (1/B) Σ_i ‖ŷ_i − y_i‖²,                   ∂ℓ/∂ŷ_i = (ŷ_i − y_i)/B
-//	CrossEntropy  ℓ = (1/B) Σ_i (log Σ_c e^{z_ic} − z_{i,y_i}),    ∂ℓ/∂z_i = (softmax(z_i) − onehot(y_i))/B
+//	SquaredError      ℓ = ½ (1/B) Σ_i ‖ŷ_i − y_i‖²,                   ∂ℓ/∂ŷ_i = (ŷ_i − y_i)/B
+//	MeanSquaredError  ℓ = (1/(B·d)) Σ_i ‖ŷ_i − y_i‖²,                 ∂ℓ/∂ŷ_i = 2(ŷ_i − y_i)/(B·d)
+//	CrossEntropy      ℓ = (1/B) Σ_i (log Σ_c e^{z_ic} − z_{i,y_i}),    ∂ℓ/∂z_i = (softmax(z_i) − onehot(y_i))/B
 //
-// the second as torch.nn.functional.cross_entropy on the masked logits,
-// computed with the log-sum-exp shifted by max_c z_ic. Accuracy is the
-// fraction of listed rows whose arg-max logit (the first on ties) is the
-// label.
+// MeanSquaredError as torch.nn.functional.mse_loss and CrossEntropy as
+// torch.nn.functional.cross_entropy on the masked rows, the latter
+// computed with the log-sum-exp shifted by max_c z_ic. The training loops
+// take their targets as y []int32, class labels (classification, the
+// cross-entropy), or y []float64, d real values per sample (regression,
+// the mean squared error; a model of d outputs): the type parameter Target
+// of Nodes, Graphs, RepeatNodes and CrossValidate.
+//
+// # Metrics
+//
+// Accuracy is the fraction of listed rows whose arg-max logit (the first on
+// ties) is the label. Every run also reports its configuration's Metric
+// (accuracy by default) for every epoch, and SelectValMetric chooses the
+// best epoch by it. For a binary task the score of class 1 is
+// s = z_1 − z_0, the logit of its softmax probability (so a two-class
+// softmax is OGB's one-logit sigmoid output). ROCAUC is OGB's evaluator
+// (per task, tasks with one class skipped, averaged over tasks) around
+// scikit-learn's roc_auc_score, the Mann–Whitney statistic
+// AUC = (1/(P·N)) Σ_{i∈pos} Σ_{j∈neg} (1[s_i > s_j] + ½·1[s_i = s_j]);
+// AveragePrecision is scikit-learn's average_precision_score,
+// AP = Σ_k (R_k − R_{k−1}) P_k over the distinct thresholds, without
+// interpolation; MacroF1 is the mean of F1_c = 2TP_c/(2TP_c + FP_c + FN_c)
+// over the classes present among labels or predictions. A regression
+// reports its loss, the mean squared error, and MetricMAE, the mean
+// absolute error (1/(B·d)) Σ_i Σ_k |ŷ_ik − y_ik|; its best epoch is by
+// default the one of lowest validation loss. A metric that is
+// undefined (one class among the rows, non-finite scores) is NaN, written
+// as null in JSON.
 //
 // # The loops
 //
@@ -53,6 +78,18 @@
 // its accuracies; otherwise Result holds the last epoch's. Without
 // validation samples neither rule applies and the last epoch is reported.
 //
+// # Collapse
+//
+// Every run watches for a collapse (Result.Collapse, RunStats.Collapse):
+// a training loss that becomes NaN or ±Inf (training stops after that
+// epoch), a training loss above CollapseLossFactor = 10³ times the loss at
+// initialisation (that of the first step), or predictions that stay
+// constant, every validation and test sample given the same class (the
+// same values in regression) while their labels differ, over at least the
+// last CollapseConstantEpochs = 10 epochs. The Summary counts collapsed
+// runs (Collapsed) and keeps them in TestMean and TestStd, the protocol's
+// figures, giving the figures without them in Healthy.
+//
 // # Checkpoints and resume
 //
 // A checkpoint is the whole state of a run between two optimiser steps:
@@ -86,6 +123,9 @@
 // best epoch of the fold-averaged test curve (an optimistic estimate,
 // reported for comparison with their numbers). Both keep one checkpoint per
 // run in a directory, so a job started again continues where it stopped.
+// With the configuration's KeepHistory, every run's per-epoch losses,
+// accuracies and metric (EpochStats) are kept in RunStats.History and
+// written in the Summary's JSON.
 //
 // # Determinism
 //

@@ -46,6 +46,11 @@ type GraphConfig struct {
 	// np.random.permutation(len(train))[:batch_size]). 0: one pass.
 	StepsPerEpoch int
 
+	// Metric is as NodeConfig's. The training value of an epoch is the
+	// metric of the outputs of its training steps (dropout on, parameters
+	// changing over the epoch), as TrainAcc.
+	Metric Metric
+
 	Stop        StopRule
 	Window      int
 	Patience    int
@@ -62,6 +67,9 @@ type GraphConfig struct {
 	// Progress, if set, is called after every mini-batch with (steps done,
 	// total steps).
 	Progress func(done, total int64)
+
+	// KeepHistory is as NodeConfig's, for CrossValidate.
+	KeepHistory bool
 }
 
 // DefaultGraphConfig returns settings close to Xu et al. (2019) for
@@ -85,93 +93,106 @@ type graphSet struct {
 	off []int // node offsets into X
 	X   []float64
 	d   int
-	y   []int32
-	C   int
+	t   targets
 }
 
-// batch joins graphs ids and gathers their features and labels.
-func (s *graphSet) batch(ids []int32, x []float64, y []int32) (*gnn.Batch, []float64, []int32, error) {
+// batch joins graphs ids and gathers their features into x and their
+// targets into t.
+func (s *graphSet) batch(ids []int32, x []float64, t *targets) (*gnn.Batch, []float64, error) {
 	sub := make([]graphs.Graph, len(ids))
 	for k, i := range ids {
 		sub[k] = s.gs[i]
 	}
 	b, err := gnn.Join(sub)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	x, y = x[:0], y[:0]
+	x = x[:0]
 	for _, i := range ids {
 		x = append(x, s.X[s.off[i]*s.d:s.off[i+1]*s.d]...)
-		y = append(y, s.y[i])
 	}
-	return b, x, y, nil
+	s.t.gather(t, ids)
+	return b, x, nil
 }
 
-// evaluate returns the mean cross-entropy and accuracy over ids (dropout off).
-func (s *graphSet) evaluate(m *gnn.Model, ids []int32) (loss, acc float64, err error) {
+// evaluate returns the mean loss, the accuracy and the metric over ids
+// (dropout off), and appends the outputs of the graphs to out and their
+// targets to all.
+func (s *graphSet) evaluate(m *gnn.Model, ids []int32, metric Metric, out *[]float64, all *targets) (loss, acc, score float64, err error) {
 	if len(ids) == 0 {
-		return 0, 0, nil
+		return 0, 0, 0, nil
 	}
 	const chunk = 256
-	var x []float64
-	var y []int32
+	var x, mine []float64
+	var t, mineT targets
 	var sumLoss, hits float64
 	for lo := 0; lo < len(ids); lo += chunk {
 		part := ids[lo:min(lo+chunk, len(ids))]
 		var b *gnn.Batch
-		b, x, y, err = s.batch(part, x, y)
+		b, x, err = s.batch(part, x, &t)
 		if err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
-		logits := make([]float64, len(part)*s.C)
+		logits := make([]float64, len(part)*s.t.out)
 		if err := m.Forward(logits, gnn.Features{Dense: x}, b); err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
-		l, err := CrossEntropy(make([]float64, len(logits)), logits, s.C, y, nil)
+		l, err := t.loss(make([]float64, len(logits)), logits, nil)
 		if err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 		sumLoss += l * float64(len(part))
-		hits += Accuracy(logits, s.C, y, nil) * float64(len(part))
+		hits += t.accuracy(logits, nil) * float64(len(part))
+		mine = append(mine, logits...)
+		t.appendTo(&mineT)
 	}
-	return sumLoss / float64(len(ids)), hits / float64(len(ids)), nil
+	acc = hits / float64(len(ids))
+	score = acc
+	if metric != MetricAccuracy {
+		score = mineT.score(metric, mine, nil)
+	}
+	*out = append(*out, mine...)
+	mineT.appendTo(all)
+	return sumLoss / float64(len(ids)), acc, score, nil
 }
 
-// Graphs trains a graph classifier on the graphs gs (labels y in
-// [0, C), C = max label + 1) with node features X: the rows of graph k's
+// Graphs trains a graph classifier or regressor on the graphs gs with
+// targets y, class labels ([]int32 in [0, C), C = max label + 1; softmax
+// cross-entropy) or real values ([]float64, k = len(y)/len(gs) per graph,
+// finite for the listed graphs; mean squared error), as Nodes, and node
+// features X: the rows of graph k's
 // nodes follow those of graphs 0..k−1 (Σ n_k rows of d = len(X)/Σ n_k
 // columns; kept, not copied; featureless data sets such as IMDB need
 // constant or degree features, as in PyTorch Geometric). Every epoch
 // shuffles the training graphs with the stream (Seed, epoch), joins
 // mini-batches of BatchSize graphs block-diagonally (gnn.Join) and takes
 // one step of cfg.Optimizer (Adam by default) per mini-batch on the mean
-// cross-entropy (or, with StepsPerEpoch, takes that many steps on random
+// loss (or, with StepsPerEpoch, takes that many steps on random
 // batches); step t draws its dropout from the stream (Seed, t); epoch e
 // uses the learning rate of the schedule LRStep, LRGamma. After every
-// epoch it evaluates validation and test loss and accuracy; early stopping
-// and the best epoch follow cfg.Stop and cfg.Select.
+// epoch it evaluates validation and test loss, accuracy and metric; early
+// stopping, the best epoch and collapses are as in Nodes.
 //
 // Checkpoints are written between mini-batches, so a cancelled run resumes
 // mid-epoch and finishes with the same bits as an uninterrupted one.
 // Without validation graphs, early stopping and the best epoch are
 // disabled. Errors as Nodes, and graphs.ErrUnsupported for a schedule with
 // an optimiser without SetLR.
-func Graphs(ctx context.Context, cfg GraphConfig, gs []graphs.Graph, X []float64, y []int32, train, val, test []int32) (Result, error) {
+func Graphs[T Target](ctx context.Context, cfg GraphConfig, gs []graphs.Graph, X []float64, y []T, train, val, test []int32) (Result, error) {
 	const fn = "Graphs"
-	s := &graphSet{gs: gs, off: make([]int, len(gs)+1), X: X, y: y}
+	s := &graphSet{gs: gs, off: make([]int, len(gs)+1), X: X}
 	for k, g := range gs {
 		s.off[k+1] = s.off[k] + g.NumNodes()
 	}
 	N := s.off[len(gs)]
-	if len(gs) == 0 || N == 0 || len(X) == 0 || len(X)%N != 0 || len(y) != len(gs) {
+	if len(gs) == 0 || N == 0 || len(X) == 0 || len(X)%N != 0 {
 		return Result{}, fmt.Errorf("train: %s: %d graphs with %d nodes, len(X)=%d, len(y)=%d: %w", fn, len(gs), N, len(X), len(y), graphs.ErrShape)
 	}
 	s.d = len(X) / N
-	for i, c := range y {
-		if c < 0 {
-			return Result{}, fmt.Errorf("train: %s: y[%d]=%d is negative: %w", fn, i, c, graphs.ErrParameter)
-		}
-		s.C = max(s.C, int(c)+1)
+	var metric Metric
+	var err error
+	if s.t, metric, err = newTargets(fn, y, len(gs), cfg.Metric, train, val, test); err != nil {
+		return Result{}, err
 	}
 	for _, set := range []struct {
 		name string
@@ -184,8 +205,8 @@ func Graphs(ctx context.Context, cfg GraphConfig, gs []graphs.Graph, X []float64
 	if len(train) == 0 || cfg.BatchSize <= 0 || cfg.Epochs < 0 || !(cfg.LR > 0) || !(cfg.WeightDecay >= 0) {
 		return Result{}, fmt.Errorf("train: %s: %d training graphs, BatchSize=%d Epochs=%d LR=%v WeightDecay=%v: %w", fn, len(train), cfg.BatchSize, cfg.Epochs, cfg.LR, cfg.WeightDecay, graphs.ErrParameter)
 	}
-	if (cfg.Stop == StopWindow && cfg.Window <= 0) || (cfg.Stop == StopPatience && cfg.Patience <= 0) || cfg.Stop < StopNone || cfg.Stop > StopPatience {
-		return Result{}, fmt.Errorf("train: %s: Stop=%d Window=%d Patience=%d: %w", fn, cfg.Stop, cfg.Window, cfg.Patience, graphs.ErrParameter)
+	if err := checkRules(fn, cfg.Stop, cfg.Window, cfg.Patience, cfg.Select); err != nil {
+		return Result{}, err
 	}
 	if cfg.LRStep < 0 || (cfg.LRStep == 0 && cfg.LRGamma != 0) || (cfg.LRStep > 0 && !(cfg.LRGamma > 0 && cfg.LRGamma <= 1)) {
 		return Result{}, fmt.Errorf("train: %s: LRStep=%d LRGamma=%v (want LRStep ≥ 0, and LRGamma in (0,1] with LRStep > 0, 0 without): %w", fn, cfg.LRStep, cfg.LRGamma, graphs.ErrParameter)
@@ -196,7 +217,7 @@ func Graphs(ctx context.Context, cfg GraphConfig, gs []graphs.Graph, X []float64
 	if cfg.Resume && cfg.CheckpointPath == "" {
 		return Result{}, fmt.Errorf("train: %s: Resume without CheckpointPath: %w", fn, graphs.ErrParameter)
 	}
-	model, err := gnn.NewGraphModel(cfg.Kind, s.d, cfg.Hidden, s.C, cfg.Model)
+	model, err := gnn.NewGraphModel(cfg.Kind, s.d, cfg.Hidden, s.t.out, cfg.Model)
 	if err != nil {
 		return Result{}, err
 	}
@@ -213,10 +234,14 @@ func Graphs(ctx context.Context, cfg GraphConfig, gs []graphs.Graph, X []float64
 			return Result{}, fmt.Errorf("train: %s: LRStep=%d needs an optimiser with SetLR, %T has none: %w", fn, cfg.LRStep, opt, graphs.ErrUnsupported)
 		}
 	}
-	st, save, err := startCheckpoint(cfg.CheckpointPath, cfg.Resume, "graphs", cfg.Kind, cfg.Seed, ps, opt)
+	st, save, err := startCheckpoint(cfg.CheckpointPath, cfg.Resume, s.t.task("graphs"), cfg.Kind, cfg.Seed, ps, opt)
 	if err != nil {
 		return Result{}, err
 	}
+	st.accuracyMetric(metric)
+	st.metric = metric
+	sel := s.t.selection(cfg.Select)
+	keep := metric != MetricAccuracy // the epoch's training outputs, for its metric
 	batches := (len(train) + cfg.BatchSize - 1) / cfg.BatchSize
 	if cfg.StepsPerEpoch > 0 {
 		batches = cfg.StepsPerEpoch
@@ -224,9 +249,9 @@ func Graphs(ctx context.Context, cfg GraphConfig, gs []graphs.Graph, X []float64
 	total := int64(cfg.Epochs * batches)
 	order := make([]int32, len(train))
 	var x, grad, logits []float64
-	var yb []int32
+	var yb targets
 	last := time.Now()
-	for st.Epoch < cfg.Epochs && !st.Stopped {
+	for st.Epoch < cfg.Epochs && !st.Stopped && !st.Halted {
 		e := st.Epoch
 		if schedule != nil {
 			schedule.SetLR(stepLR(cfg.LR, cfg.LRStep, cfg.LRGamma, e))
@@ -250,24 +275,31 @@ func Graphs(ctx context.Context, cfg GraphConfig, gs []graphs.Graph, X []float64
 				ids = order[st.Batch*cfg.BatchSize : min((st.Batch+1)*cfg.BatchSize, len(order))]
 			}
 			var b *gnn.Batch
-			b, x, yb, err = s.batch(ids, x, yb)
+			b, x, err = s.batch(ids, x, &yb)
 			if err != nil {
 				return Result{}, err
 			}
 			b.Train, b.Key = true, stepKey(cfg.Seed, st.Step)
-			k := len(ids) * s.C
+			k := len(ids) * s.t.out
 			logits, grad = slices.Grow(logits[:0], k)[:k], slices.Grow(grad[:0], k)[:k]
 			optim.ZeroGrad(ps)
 			if err := model.Forward(logits, gnn.Features{Dense: x}, b); err != nil {
 				return Result{}, err
 			}
-			loss, err := CrossEntropy(grad, logits, s.C, yb, nil)
+			loss, err := yb.loss(grad, logits, nil)
 			if err != nil {
 				return Result{}, err
 			}
+			if st.Step == 0 {
+				st.Loss0 = loss
+			}
 			st.EpochLoss += loss * float64(len(ids))
-			st.EpochHit += Accuracy(logits, s.C, yb, nil) * float64(len(ids))
+			st.EpochHit += yb.accuracy(logits, nil) * float64(len(ids))
 			st.EpochSeen += len(ids)
+			if keep {
+				st.EpochOut = append(st.EpochOut, logits...)
+				st.EpochY, st.EpochT = append(st.EpochY, yb.cls...), append(st.EpochT, yb.val...)
+			}
 			if err := model.Backward(grad, b); err != nil {
 				return Result{}, err
 			}
@@ -288,25 +320,36 @@ func Graphs(ctx context.Context, cfg GraphConfig, gs []graphs.Graph, X []float64
 			}
 		}
 		es := EpochStats{Epoch: e, TrainLoss: st.EpochLoss / float64(st.EpochSeen), TrainAcc: st.EpochHit / float64(st.EpochSeen)}
-		if es.ValLoss, es.ValAcc, err = s.evaluate(model, val); err != nil {
+		es.TrainMetric = es.TrainAcc
+		if keep {
+			epoch := targets{out: s.t.out, reg: s.t.reg, cls: st.EpochY, val: st.EpochT}
+			es.TrainMetric = epoch.score(metric, st.EpochOut, nil)
+		}
+		var out []float64
+		var evaluated targets
+		if es.ValLoss, es.ValAcc, es.ValMetric, err = s.evaluate(model, val, metric, &out, &evaluated); err != nil {
 			return Result{}, err
 		}
-		if es.TestLoss, es.TestAcc, err = s.evaluate(model, test); err != nil {
+		if es.TestLoss, es.TestAcc, es.TestMetric, err = s.evaluate(model, test, metric, &out, &evaluated); err != nil {
 			return Result{}, err
 		}
 		st.History = append(st.History, es)
 		if len(val) > 0 {
-			st.Stopped = st.update(es, cfg.Select, cfg.Stop, cfg.Window, cfg.Patience, ps, cfg.RestoreBest)
+			st.Stopped = st.update(es, sel, cfg.Stop, cfg.Window, cfg.Patience, ps, cfg.RestoreBest)
 		}
+		st.watch(es, len(out) > 0 && evaluated.constant(out, nil))
 		st.Epoch++
 		st.Batch, st.EpochLoss, st.EpochHit, st.EpochSeen = 0, 0, 0, 0
+		st.EpochOut, st.EpochY, st.EpochT = st.EpochOut[:0], st.EpochY[:0], st.EpochT[:0]
 	}
 	if cfg.CheckpointPath != "" {
 		if err := save(); err != nil {
 			return Result{}, err
 		}
 	}
-	return st.result(ps, model, cfg.RestoreBest, st.Stopped), nil
+	r := st.result(ps, model, cfg.RestoreBest, st.Stopped)
+	r.Metric = metric
+	return r, nil
 }
 
 // stepLR returns lr·gamma^⌊epoch/step⌋ (lr when step is 0). The power is

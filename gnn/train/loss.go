@@ -50,6 +50,75 @@ func SquaredError(grad, pred, target []float64, d int, rows []int32) (float64, e
 	return 0.5 * s * inv, nil
 }
 
+// MeanSquaredError returns ℓ = (1/(B·d)) Σ_{i∈rows} Σ_k (ŷ_ik − y_ik)²,
+// the mean over the B listed rows (nil: all rows) and their d columns, as
+// torch.nn.functional.mse_loss (reduction "mean") on those rows: the loss
+// of regression, and sets grad = ∂ℓ/∂ŷ = 2(ŷ − y)/(B·d) (zero outside
+// rows). pred, target and grad have the same length, a multiple of d; only
+// listed rows of target are read. Cost O(B·d). Errors wrap graphs.ErrShape
+// or graphs.ErrNodeID (a row out of range).
+func MeanSquaredError(grad, pred, target []float64, d int, rows []int32) (float64, error) {
+	if d <= 0 || len(pred)%d != 0 || len(target) != len(pred) || len(grad) != len(pred) {
+		return 0, fmt.Errorf("train: MeanSquaredError: len(pred)=%d len(target)=%d len(grad)=%d d=%d: %w", len(pred), len(target), len(grad), d, graphs.ErrShape)
+	}
+	n := len(pred) / d
+	clear(grad)
+	count := len(rows)
+	if rows == nil {
+		count = n
+	}
+	if count == 0 {
+		return 0, nil
+	}
+	inv := 1 / float64(count*d)
+	var s float64
+	for r := range count {
+		i := r
+		if rows != nil {
+			if i = int(rows[r]); i < 0 || i >= n {
+				return 0, fmt.Errorf("train: MeanSquaredError: row %d not in [0,%d): %w", i, n, graphs.ErrNodeID)
+			}
+		}
+		for e := i * d; e < (i+1)*d; e++ {
+			res := pred[e] - target[e]
+			s += res * res
+			grad[e] += 2 * res * inv
+		}
+	}
+	return s * inv, nil
+}
+
+// MeanAbsoluteError returns (1/(B·d)) Σ_{i∈rows} Σ_k |ŷ_ik − y_ik| over the
+// B listed rows (nil: all rows) of pred and target (n×d), scikit-learn's
+// mean_absolute_error on those rows, and 0 for no rows. Errors as
+// MeanSquaredError.
+func MeanAbsoluteError(pred, target []float64, d int, rows []int32) (float64, error) {
+	if d <= 0 || len(pred)%d != 0 || len(target) != len(pred) {
+		return 0, fmt.Errorf("train: MeanAbsoluteError: len(pred)=%d len(target)=%d d=%d: %w", len(pred), len(target), d, graphs.ErrShape)
+	}
+	n := len(pred) / d
+	count := len(rows)
+	if rows == nil {
+		count = n
+	}
+	if count == 0 {
+		return 0, nil
+	}
+	var s float64
+	for r := range count {
+		i := r
+		if rows != nil {
+			if i = int(rows[r]); i < 0 || i >= n {
+				return 0, fmt.Errorf("train: MeanAbsoluteError: row %d not in [0,%d): %w", i, n, graphs.ErrNodeID)
+			}
+		}
+		for e := i * d; e < (i+1)*d; e++ {
+			s += math.Abs(pred[e] - target[e])
+		}
+	}
+	return s / float64(count*d), nil
+}
+
 // CrossEntropy returns the softmax cross-entropy averaged over the listed
 // rows (nil: all rows), ℓ = (1/B) Σ_{i∈rows} (log Σ_c e^{z_ic} − z_{i,y_i}),
 // as torch.nn.functional.cross_entropy on the masked logits, and sets

@@ -3,6 +3,7 @@ package train
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/gnnwb/gnnwb/gnn"
@@ -35,6 +36,11 @@ const (
 	SelectValAcc Select = iota
 	// SelectValLoss keeps the epoch with the lowest validation loss.
 	SelectValLoss
+	// SelectValMetric keeps the epoch with the best validation Metric (the
+	// highest; the lowest for MetricMAE, an error), ties broken by the
+	// lower validation loss; an epoch whose validation metric is undefined
+	// (NaN) is never the best.
+	SelectValMetric
 )
 
 // NodeConfig configures Nodes. DefaultNodeConfig gives Kipf
@@ -53,6 +59,12 @@ type NodeConfig struct {
 	// (optim.NewAdam). Checkpoints store its optim.State, so a run resumes
 	// only with an optimiser of the same kind.
 	Optimizer func(params []gnn.Param) optim.Optimizer
+
+	// Metric is reported for every epoch and run besides the accuracy
+	// (EpochStats, Result, RunStats) and chosen on by SelectValMetric.
+	// MetricROCAUC and MetricAP need two classes; regression reports
+	// MetricMAE (also for the zero value, MetricAccuracy).
+	Metric Metric
 
 	Stop     StopRule
 	Window   int // StopWindow
@@ -82,6 +94,11 @@ type NodeConfig struct {
 	// Progress, if set, is called after every epoch with (epochs done,
 	// Epochs), from the calling goroutine.
 	Progress func(done, total int64)
+
+	// KeepHistory makes RepeatNodes (CrossValidate, for GraphConfig) keep
+	// every run's per-epoch History in RunStats.History, and so in the
+	// Summary's JSON.
+	KeepHistory bool
 }
 
 // DefaultNodeConfig returns Kipf & Welling's (2017) settings for kind:
@@ -101,12 +118,23 @@ func DefaultNodeConfig(kind string) NodeConfig {
 }
 
 // EpochStats is one epoch of training: the training loss of the step
-// (dropout active) and evaluation-mode losses and accuracies.
+// (dropout active) and evaluation-mode losses, accuracies and values of the
+// configuration's Metric (equal to the accuracies for MetricAccuracy; NaN
+// where undefined, as a ROC-AUC on samples of one class).
+//
+// In JSON (RunStats.History) an epoch has the keys of the tags, the
+// accuracies only in classification and non-finite numbers as null.
 type EpochStats struct {
-	Epoch               int
-	TrainLoss, TrainAcc float64
-	ValLoss, ValAcc     float64
-	TestLoss, TestAcc   float64
+	Epoch       int     `json:"epoch"`
+	TrainLoss   float64 `json:"train_loss"`
+	TrainAcc    float64 `json:"train_acc"`
+	ValLoss     float64 `json:"val_loss"`
+	ValAcc      float64 `json:"val_acc"`
+	TestLoss    float64 `json:"test_loss"`
+	TestAcc     float64 `json:"test_acc"`
+	TrainMetric float64 `json:"train_metric"`
+	ValMetric   float64 `json:"val_metric"`
+	TestMetric  float64 `json:"test_metric"`
 }
 
 // Result is the outcome of Nodes or Graphs.
@@ -117,7 +145,15 @@ type Result struct {
 	Stopped   bool    // early stopping triggered
 	TestAcc   float64 // see NodeConfig.RestoreBest
 	ValAcc    float64
-	Model     *gnn.Model
+	// TestMetric and ValMetric are the run's metric (the configuration's,
+	// MetricMAE in regression), TestLoss and ValLoss the losses, at the
+	// epoch of TestAcc and ValAcc.
+	TestMetric, ValMetric float64
+	TestLoss, ValLoss     float64
+	Metric                Metric // the metric reported
+	Model                 *gnn.Model
+	// Collapse, if not nil, says that training collapsed (see Collapse).
+	Collapse *Collapse
 }
 
 // newOptimizer returns the optimiser of a run: mk(ps), or Adam with lr and
@@ -147,14 +183,21 @@ func checkIndex(fn, what string, idx []int32, n int) error {
 	return nil
 }
 
-// Nodes trains a node classifier full-batch on the fixed graph g with
-// features x (dense n×d row-major, d = len(x.Dense)/n, or sparse n×d; kept,
-// not copied; cfg.SparseFeatures chooses the form the first layer reads)
-// and labels y (in [0, C), C = max label + 1), minimising the softmax
-// cross-entropy over the train nodes with cfg.Optimizer (Adam by default).
-// After every step it evaluates (dropout off) the validation and test
-// losses and accuracies; early stopping and the best epoch follow cfg.Stop
-// and cfg.Select.
+// Nodes trains a node classifier or regressor full-batch on the fixed
+// graph g with features x (dense n×d row-major, d = len(x.Dense)/n, or
+// sparse n×d; kept, not copied; cfg.SparseFeatures chooses the form the
+// first layer reads) and targets y: class labels ([]int32 in [0, C),
+// C = max label + 1: the model has C outputs and minimises the softmax
+// cross-entropy) or real values ([]float64, k = len(y)/n per node, read
+// only for the listed nodes, which must be finite: the model has k outputs
+// and minimises the mean squared error, MeanSquaredError), over the train
+// nodes with cfg.Optimizer (Adam by default). After every step it
+// evaluates (dropout off) the validation and test losses, accuracies and
+// metric (in regression: no accuracy, the mean absolute error); early
+// stopping and the best epoch follow cfg.Stop and cfg.Select (in
+// regression SelectValAcc means SelectValLoss). A collapse is reported in
+// Result.Collapse (see Collapse); a non-finite training loss ends the run
+// after its epoch.
 //
 // Step t (0-based epoch) draws its dropout masks from the stream (Seed, t),
 // so the run is bit-identical for any GOMAXPROCS and across checkpoint and
@@ -165,23 +208,18 @@ func checkIndex(fn, what string, idx []int32, n int) error {
 // graphs.ErrShape, ErrParameter,
 // ErrNodeID or ErrFormat (a bad checkpoint file). Cost per epoch: two
 // forward passes and one backward pass.
-func Nodes(ctx context.Context, cfg NodeConfig, g graphs.Graph, x gnn.Features, y []int32, train, val, test []int32) (Result, error) {
+func Nodes[T Target](ctx context.Context, cfg NodeConfig, g graphs.Graph, x gnn.Features, y []T, train, val, test []int32) (Result, error) {
 	const fn = "Nodes"
 	n := g.NumNodes()
 	d, err := x.Cols(n)
 	if err != nil {
 		return Result{}, fmt.Errorf("train: %s: %w", fn, err)
 	}
-	if len(y) != n {
-		return Result{}, fmt.Errorf("train: %s: n=%d len(y)=%d: %w", fn, n, len(y), graphs.ErrShape)
+	tg, metric, err := newTargets(fn, y, n, cfg.Metric, train, val, test)
+	if err != nil {
+		return Result{}, err
 	}
-	C := 0
-	for i, c := range y {
-		if c < 0 {
-			return Result{}, fmt.Errorf("train: %s: y[%d]=%d is negative: %w", fn, i, c, graphs.ErrParameter)
-		}
-		C = max(C, int(c)+1)
-	}
+	C := tg.out
 	for _, s := range []struct {
 		name string
 		idx  []int32
@@ -196,8 +234,8 @@ func Nodes(ctx context.Context, cfg NodeConfig, g graphs.Graph, x gnn.Features, 
 	if cfg.Epochs < 0 || !(cfg.LR > 0) || !(cfg.WeightDecay >= 0) {
 		return Result{}, fmt.Errorf("train: %s: Epochs=%d LR=%v WeightDecay=%v: %w", fn, cfg.Epochs, cfg.LR, cfg.WeightDecay, graphs.ErrParameter)
 	}
-	if (cfg.Stop == StopWindow && cfg.Window <= 0) || (cfg.Stop == StopPatience && cfg.Patience <= 0) || cfg.Stop < StopNone || cfg.Stop > StopPatience {
-		return Result{}, fmt.Errorf("train: %s: Stop=%d Window=%d Patience=%d: %w", fn, cfg.Stop, cfg.Window, cfg.Patience, graphs.ErrParameter)
+	if err := checkRules(fn, cfg.Stop, cfg.Window, cfg.Patience, cfg.Select); err != nil {
+		return Result{}, err
 	}
 	if cfg.Resume && cfg.CheckpointPath == "" {
 		return Result{}, fmt.Errorf("train: %s: Resume without CheckpointPath: %w", fn, graphs.ErrParameter)
@@ -216,16 +254,20 @@ func Nodes(ctx context.Context, cfg NodeConfig, g graphs.Graph, x gnn.Features, 
 	if err != nil {
 		return Result{}, err
 	}
-	st, save, err := startCheckpoint(cfg.CheckpointPath, cfg.Resume, "nodes", cfg.Kind, cfg.Seed, ps, opt)
+	st, save, err := startCheckpoint(cfg.CheckpointPath, cfg.Resume, tg.task("nodes"), cfg.Kind, cfg.Seed, ps, opt)
 	if err != nil {
 		return Result{}, err
 	}
+	st.accuracyMetric(metric)
+	st.metric = metric
+	sel := tg.selection(cfg.Select)
+	evaluated := append(append([]int32(nil), val...), test...)
 	b := gnn.NewBatch(g)
 	logits := make([]float64, n*C)
 	grad := make([]float64, n*C)
 	last := time.Now()
 	stopped := st.Stopped
-	for st.Epoch < cfg.Epochs && !stopped {
+	for st.Epoch < cfg.Epochs && !stopped && !st.Halted {
 		if err := ctx.Err(); err != nil {
 			if serr := save(); serr != nil {
 				return Result{}, serr
@@ -238,11 +280,14 @@ func Nodes(ctx context.Context, cfg NodeConfig, g graphs.Graph, x gnn.Features, 
 		if err := model.Forward(logits, feat, b); err != nil {
 			return Result{}, err
 		}
-		loss, err := CrossEntropy(grad, logits, C, y, train)
+		loss, err := tg.loss(grad, logits, train)
 		if err != nil {
 			return Result{}, err
 		}
 		es := EpochStats{Epoch: e, TrainLoss: loss}
+		if st.Step == 0 {
+			st.Loss0 = loss
+		}
 		if err := model.Backward(grad, b); err != nil {
 			return Result{}, err
 		}
@@ -253,19 +298,23 @@ func Nodes(ctx context.Context, cfg NodeConfig, g graphs.Graph, x gnn.Features, 
 		if err := model.Forward(logits, feat, b); err != nil {
 			return Result{}, err
 		}
-		es.TrainAcc = Accuracy(logits, C, y, train)
+		es.TrainAcc = tg.accuracy(logits, train)
+		es.TrainMetric = tg.score(metric, logits, train)
 		if len(val) > 0 { // nil rows would mean all rows
-			es.ValLoss, _ = CrossEntropy(grad, logits, C, y, val)
-			es.ValAcc = Accuracy(logits, C, y, val)
+			es.ValLoss, _ = tg.loss(grad, logits, val)
+			es.ValAcc = tg.accuracy(logits, val)
+			es.ValMetric = tg.score(metric, logits, val)
 		}
 		if len(test) > 0 {
-			es.TestLoss, _ = CrossEntropy(grad, logits, C, y, test)
-			es.TestAcc = Accuracy(logits, C, y, test)
+			es.TestLoss, _ = tg.loss(grad, logits, test)
+			es.TestAcc = tg.accuracy(logits, test)
+			es.TestMetric = tg.score(metric, logits, test)
 		}
 		st.History = append(st.History, es)
 		if len(val) > 0 {
-			stopped = st.update(es, cfg.Select, cfg.Stop, cfg.Window, cfg.Patience, ps, cfg.RestoreBest)
+			stopped = st.update(es, sel, cfg.Stop, cfg.Window, cfg.Patience, ps, cfg.RestoreBest)
 		}
+		st.watch(es, len(evaluated) > 0 && tg.constant(logits, evaluated))
 		st.Stopped = stopped
 		st.Epoch++
 		st.Step++
@@ -285,7 +334,9 @@ func Nodes(ctx context.Context, cfg NodeConfig, g graphs.Graph, x gnn.Features, 
 			return Result{}, err
 		}
 	}
-	return st.result(ps, model, cfg.RestoreBest, stopped), nil
+	r := st.result(ps, model, cfg.RestoreBest, stopped)
+	r.Metric = metric
+	return r, nil
 }
 
 // update records epoch es: the best epoch, the early-stopping counters, and
@@ -297,9 +348,13 @@ func (st *checkpoint) update(es EpochStats, sel Select, stop StopRule, window, p
 		better = es.ValAcc > st.BestAcc || (es.ValAcc == st.BestAcc && es.ValLoss < st.BestLoss)
 	case SelectValLoss:
 		better = es.ValLoss < st.BestLoss
+	case SelectValMetric:
+		v, b := es.ValMetric, st.BestMetric
+		better = !math.IsNaN(v) && (st.BestEpoch < 0 || math.IsNaN(b) || st.metric.better(v, b) || (v == b && es.ValLoss < st.BestLoss))
 	}
 	if better {
 		st.BestAcc, st.BestLoss, st.BestEpoch, st.Bad = es.ValAcc, es.ValLoss, es.Epoch, 0
+		st.BestMetric = es.ValMetric
 		if keep {
 			st.Best = cloneParams(ps)
 		}
@@ -324,7 +379,7 @@ func (st *checkpoint) update(es EpochStats, sel Select, stop StopRule, window, p
 }
 
 func (st *checkpoint) result(ps []gnn.Param, m *gnn.Model, restore, stopped bool) Result {
-	r := Result{History: st.History, BestEpoch: st.BestEpoch, Epochs: st.Epoch, Stopped: stopped, Model: m}
+	r := Result{History: st.History, BestEpoch: st.BestEpoch, Epochs: st.Epoch, Stopped: stopped, Model: m, Collapse: st.collapse()}
 	if len(st.History) == 0 {
 		return r
 	}
@@ -336,5 +391,18 @@ func (st *checkpoint) result(ps []gnn.Param, m *gnn.Model, restore, stopped bool
 		at = st.History[st.BestEpoch]
 	}
 	r.TestAcc, r.ValAcc = at.TestAcc, at.ValAcc
+	r.TestMetric, r.ValMetric = at.TestMetric, at.ValMetric
+	r.TestLoss, r.ValLoss = at.TestLoss, at.ValLoss
 	return r
+}
+
+// checkRules validates the early-stopping and selection settings.
+func checkRules(fn string, stop StopRule, window, patience int, sel Select) error {
+	if (stop == StopWindow && window <= 0) || (stop == StopPatience && patience <= 0) || stop < StopNone || stop > StopPatience {
+		return fmt.Errorf("train: %s: Stop=%d Window=%d Patience=%d: %w", fn, stop, window, patience, graphs.ErrParameter)
+	}
+	if sel < SelectValAcc || sel > SelectValMetric {
+		return fmt.Errorf("train: %s: Select=%d: %w", fn, sel, graphs.ErrParameter)
+	}
+	return nil
 }

@@ -19,7 +19,10 @@ type Split struct {
 }
 
 // RunStats is the outcome of one training run of RepeatNodes or
-// CrossValidate: its fold, seed, accuracies and epochs.
+// CrossValidate: its fold, seed, accuracies, metric and epochs. Its JSON
+// form has the keys of the tags; metric, test_metric and val_metric only
+// when Metric is not MetricAccuracy; in regression (MetricMAE)
+// test_loss and val_loss (the mean squared errors) and no accuracies.
 type RunStats struct {
 	Fold      int     `json:"fold"` // outer fold (0 for RepeatNodes)
 	Seed      uint64  `json:"seed"`
@@ -28,12 +31,30 @@ type RunStats struct {
 	Epochs    int     `json:"epochs"`     // epochs run
 	BestEpoch int     `json:"best_epoch"` // by the configuration's Select
 	Stopped   bool    `json:"stopped"`    // early stopping triggered
-	// TestCurve is the test accuracy after every epoch (CrossValidate
-	// only), for Summary.CurveMax.
+	// TestCurve is the test accuracy (the test Metric) after every epoch
+	// (CrossValidate only), for Summary.CurveMax.
 	TestCurve []float64 `json:"test_curve,omitempty"`
+	// Metric is the configuration's; TestMetric and ValMetric its values
+	// at the epoch of TestAcc and ValAcc.
+	Metric     Metric  `json:"metric,omitempty"`
+	TestMetric float64 `json:"test_metric"`
+	ValMetric  float64 `json:"val_metric"`
+	// TestLoss and ValLoss are the losses at the epoch of TestAcc.
+	TestLoss float64 `json:"test_loss"`
+	ValLoss  float64 `json:"val_loss"`
+	// History is the run's per-epoch losses, accuracies and metric, kept
+	// when the configuration's KeepHistory is set (nil otherwise).
+	History []EpochStats `json:"history,omitempty"`
+	// Collapse, if not nil, says that the run collapsed (see Collapse).
+	Collapse *Collapse `json:"collapse,omitempty"`
 }
 
 // Summary aggregates the runs of RepeatNodes or CrossValidate.
+//
+// Metric is the runs' metric. TestMean, TestStd, ValMean, ValStd, SeedStd
+// and the curve figures are of the test and validation accuracies for
+// MetricAccuracy (the zero value, left out of JSON) and of the metric
+// otherwise, when TestAcc gives the test accuracy's mean and std.
 //
 // TestMean and ValMean are the means over all runs. TestStd and ValStd are
 // sample standard deviations (divisor m−1, 0 when m = 1) over m groups:
@@ -46,6 +67,7 @@ type RunStats struct {
 // dropout alone (equal to TestStd for RepeatNodes).
 type Summary struct {
 	Runs     []RunStats `json:"runs"`
+	Metric   Metric     `json:"metric,omitempty"`
 	TestMean float64    `json:"test_mean"`
 	TestStd  float64    `json:"test_std"`
 	ValMean  float64    `json:"val_mean"`
@@ -62,6 +84,30 @@ type Summary struct {
 	CurveMax   float64 `json:"curve_max,omitempty"`
 	CurveStd   float64 `json:"curve_std,omitempty"`
 	CurveEpoch int     `json:"curve_epoch,omitempty"`
+
+	// Collapsed counts the runs whose training collapsed (RunStats.Collapse).
+	// They are not left out of TestMean and TestStd, which stay the
+	// protocol's figures over every run (a collapse is an outcome of the
+	// recipe, and leaving it out would flatter it); Healthy gives the same
+	// figures over the other runs, nil when no run collapsed.
+	Collapsed int     `json:"collapsed,omitempty"`
+	Healthy   *Spread `json:"healthy,omitempty"`
+
+	// TestAcc is the test accuracy over every run when Metric is a
+	// classification metric other than MetricAccuracy (nil otherwise).
+	TestAcc *Spread `json:"test_acc,omitempty"`
+	// TestLoss is the test loss (the mean squared error) over every run in
+	// regression (nil otherwise).
+	TestLoss *Spread `json:"test_loss,omitempty"`
+}
+
+// Spread is a mean and standard deviation over Runs runs, the test
+// figures TestMean and TestStd of a Summary restricted to some of its
+// runs (the std grouped by fold in the same way).
+type Spread struct {
+	Runs int     `json:"runs"`
+	Mean float64 `json:"mean"`
+	Std  float64 `json:"std"`
 }
 
 // meanStd returns the mean and the sample standard deviation of x.
@@ -83,15 +129,66 @@ func meanStd(x []float64) (mean, std float64) {
 	return mean, math.Sqrt(ss / float64(len(x)-1))
 }
 
-// summarise groups runs by fold (groups consecutive runs of equal Fold).
+// summarise groups runs by fold (groups consecutive runs of equal Fold)
+// and counts the collapsed runs.
 func summarise(runs []RunStats) Summary {
+	s := spread(runs)
+	var healthy []RunStats
+	for _, r := range runs {
+		if r.Collapse != nil {
+			s.Collapsed++
+		} else {
+			healthy = append(healthy, r)
+		}
+	}
+	if s.Collapsed > 0 {
+		s.Healthy = &Spread{Runs: len(healthy)}
+		if len(healthy) > 0 {
+			h := spread(healthy)
+			s.Healthy.Mean, s.Healthy.Std = h.TestMean, h.TestStd
+		}
+	}
+	if s.Metric != MetricAccuracy {
+		acc := make([]RunStats, len(runs))
+		for k, r := range runs {
+			acc[k] = RunStats{Fold: r.Fold, Seed: r.Seed, TestAcc: r.TestAcc, ValAcc: r.ValAcc}
+			if s.Metric.regression() {
+				acc[k].TestAcc, acc[k].ValAcc = r.TestLoss, r.ValLoss
+			}
+		}
+		a := spread(acc)
+		sp := &Spread{Runs: len(runs), Mean: a.TestMean, Std: a.TestStd}
+		if s.Metric.regression() {
+			s.TestLoss = sp
+		} else {
+			s.TestAcc = sp
+		}
+	}
+	return s
+}
+
+// scores returns the test and validation figures of r that a Summary
+// aggregates: its accuracies, or its Metric's values.
+func (r RunStats) scores() (test, val float64) {
+	if r.Metric == MetricAccuracy {
+		return r.TestAcc, r.ValAcc
+	}
+	return r.TestMetric, r.ValMetric
+}
+
+// spread is summarise without the collapse counts.
+func spread(runs []RunStats) Summary {
 	s := Summary{Runs: runs}
+	if len(runs) > 0 {
+		s.Metric = runs[0].Metric
+	}
 	var test, val []float64
 	var gt, gv []float64
 	for k, r := range runs {
-		gt, gv = append(gt, r.TestAcc), append(gv, r.ValAcc)
-		s.TestMean += r.TestAcc / float64(len(runs))
-		s.ValMean += r.ValAcc / float64(len(runs))
+		rt, rv := r.scores()
+		gt, gv = append(gt, rt), append(gv, rv)
+		s.TestMean += rt / float64(len(runs))
+		s.ValMean += rv / float64(len(runs))
 		if k == len(runs)-1 || runs[k+1].Fold != r.Fold {
 			mt, _ := meanStd(gt)
 			mv, _ := meanStd(gv)
@@ -102,7 +199,8 @@ func summarise(runs []RunStats) Summary {
 	if len(test) == 1 { // one fold: spread over seeds
 		test, val = nil, nil
 		for _, r := range runs {
-			test, val = append(test, r.TestAcc), append(val, r.ValAcc)
+			rt, rv := r.scores()
+			test, val = append(test, rt), append(val, rv)
 		}
 	}
 	_, s.TestStd = meanStd(test)
@@ -115,7 +213,8 @@ func summarise(runs []RunStats) Summary {
 		if cnt[r.Seed] == 0 {
 			seeds = append(seeds, r.Seed)
 		}
-		sum[r.Seed] += r.TestAcc
+		rt, _ := r.scores()
+		sum[r.Seed] += rt
 		cnt[r.Seed]++
 	}
 	per := make([]float64, len(seeds))
@@ -154,9 +253,9 @@ func curveMax(runs []RunStats) (best, std float64, epoch int) {
 	}
 	at := make([]RunStats, len(runs))
 	for k, r := range runs {
-		at[k] = RunStats{Fold: r.Fold, Seed: r.Seed, TestAcc: r.TestCurve[epoch]}
+		at[k] = RunStats{Fold: r.Fold, Seed: r.Seed, TestAcc: r.TestCurve[epoch]} // the metric's curve: its std alike
 	}
-	return best, summarise(at).TestStd, epoch
+	return best, spread(at).TestStd, epoch
 }
 
 // progressOf maps the progress of run r of m onto the whole job.
@@ -176,7 +275,7 @@ func runPath(dir string, fold int, seed uint64) string {
 }
 
 // RepeatNodes runs Nodes runs times on the same graph, features,
-// labels and split, with seeds cfg.Seed, cfg.Seed+1, …, cfg.Seed+runs−1,
+// targets (labels or regression values) and split, with seeds cfg.Seed, cfg.Seed+1, …, cfg.Seed+runs−1,
 // one after the other, and returns every run and the mean ± std of the
 // test and validation accuracies over seeds. x, y and the split are kept,
 // not copied.
@@ -190,7 +289,7 @@ func runPath(dir string, fold int, seed uint64) string {
 // whole job. When ctx is cancelled the current run saves its checkpoint
 // and the error wraps ctx.Err(). Errors wrap graphs.ErrParameter for
 // runs < 1, else as Nodes. Cost: runs × Nodes.
-func RepeatNodes(ctx context.Context, cfg NodeConfig, runs int, checkpointDir string, g graphs.Graph, x gnn.Features, y []int32, split Split) (Summary, error) {
+func RepeatNodes[T Target](ctx context.Context, cfg NodeConfig, runs int, checkpointDir string, g graphs.Graph, x gnn.Features, y []T, split Split) (Summary, error) {
 	if runs < 1 {
 		return Summary{}, fmt.Errorf("train: RepeatNodes: runs=%d: %w", runs, graphs.ErrParameter)
 	}
@@ -208,7 +307,11 @@ func RepeatNodes(ctx context.Context, cfg NodeConfig, runs int, checkpointDir st
 		if err != nil {
 			return Summary{}, fmt.Errorf("train: RepeatNodes: seed %d: %w", c.Seed, err)
 		}
-		out = append(out, RunStats{Seed: c.Seed, TestAcc: res.TestAcc, ValAcc: res.ValAcc, Epochs: res.Epochs, BestEpoch: res.BestEpoch, Stopped: res.Stopped})
+		rs := runStats(0, c.Seed, res, nil)
+		if cfg.KeepHistory {
+			rs.History = res.History
+		}
+		out = append(out, rs)
 	}
 	return summarise(out), nil
 }
@@ -224,7 +327,7 @@ func RepeatNodes(ctx context.Context, cfg NodeConfig, runs int, checkpointDir st
 // checkpointDir works as in RepeatNodes (one file "fold<F>-seed<S>.ckpt"
 // per run). Errors wrap graphs.ErrParameter for no folds or runs < 1,
 // else as Graphs. Cost: len(folds) × runs × Graphs.
-func CrossValidate(ctx context.Context, cfg GraphConfig, folds []Split, runs int, checkpointDir string, gs []graphs.Graph, X []float64, y []int32) (Summary, error) {
+func CrossValidate[T Target](ctx context.Context, cfg GraphConfig, folds []Split, runs int, checkpointDir string, gs []graphs.Graph, X []float64, y []T) (Summary, error) {
 	if len(folds) == 0 || runs < 1 {
 		return Summary{}, fmt.Errorf("train: CrossValidate: %d folds, runs=%d: %w", len(folds), runs, graphs.ErrParameter)
 	}
@@ -244,14 +347,31 @@ func CrossValidate(ctx context.Context, cfg GraphConfig, folds []Split, runs int
 			if err != nil {
 				return Summary{}, fmt.Errorf("train: CrossValidate: fold %d seed %d: %w", f, c.Seed, err)
 			}
-			curve := make([]float64, len(res.History))
-			for e, h := range res.History {
-				curve[e] = h.TestAcc
+			var curve []float64
+			if res.Metric != MetricMAE { // a curve maximum is for scores, not errors
+				curve = make([]float64, len(res.History))
+				for e, h := range res.History {
+					curve[e] = h.TestAcc
+					if res.Metric != MetricAccuracy {
+						curve[e] = h.TestMetric
+					}
+				}
 			}
-			out = append(out, RunStats{Fold: f, Seed: c.Seed, TestAcc: res.TestAcc, ValAcc: res.ValAcc, Epochs: res.Epochs, BestEpoch: res.BestEpoch, Stopped: res.Stopped, TestCurve: curve})
+			rs := runStats(f, c.Seed, res, curve)
+			if cfg.KeepHistory {
+				rs.History = res.History
+			}
+			out = append(out, rs)
 		}
 	}
 	return summarise(out), nil
+}
+
+// runStats is the RunStats of res, fold f, seed seed, with a test curve.
+func runStats(f int, seed uint64, res Result, curve []float64) RunStats {
+	return RunStats{Fold: f, Seed: seed, TestAcc: res.TestAcc, ValAcc: res.ValAcc, Epochs: res.Epochs, BestEpoch: res.BestEpoch,
+		Stopped: res.Stopped, TestCurve: curve, Collapse: res.Collapse, Metric: res.Metric,
+		TestMetric: res.TestMetric, ValMetric: res.ValMetric, TestLoss: res.TestLoss, ValLoss: res.ValLoss}
 }
 
 func makeDir(dir string) error {
