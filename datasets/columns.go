@@ -37,6 +37,7 @@ type table[T number] struct {
 	lines []int32
 	n     int // rows
 	hint  int
+	size  int // bytes of the input when known (the file, or the text in memory), else 0
 }
 
 // addLine records that the next row came from line.
@@ -84,7 +85,10 @@ func readTableBytes[T number](b []byte, file string, comma bool, wantCols int, c
 func readLines[T number](lr *lineReader, comma bool, wantCols int, comments bool, rowsHint int) (*table[T], error) {
 	file := lr.file
 	rowsHint = min(max(rowsHint, 0), 1<<24)
-	t := &table[T]{cols: wantCols, hint: rowsHint}
+	if lr.inMem && lr.size > 0 {
+		rowsHint = min(rowsHint, lr.size/2+1) // a row takes two bytes at least
+	}
+	t := &table[T]{cols: wantCols, hint: rowsHint, size: lr.size}
 	if wantCols > 0 {
 		t.vals = make([]T, 0, capVals(lr, rowsHint, wantCols))
 	}

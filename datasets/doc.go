@@ -62,8 +62,9 @@
 //   - LINQS text (ReadLINQS): <name>.content "id f_1 … f_d class",
 //     <name>.cites "cited citing".
 //   - gnn-benchmark npz (ReadNPZ): adj_* and attr_* scipy CSR parts,
-//     labels, class_names, read with npyio with shapes bounded by the
-//     member sizes.
+//     labels, class_names; .npy headers parsed with npyio, each shape
+//     checked against the bytes that follow it before anything is
+//     allocated for it.
 //   - TU (ReadTU): DS_A.txt, DS_graph_indicator.txt, DS_graph_labels.txt,
 //     optional DS_node_labels.txt, DS_node_attributes.txt,
 //     DS_edge_labels.txt; comma-separated, any dataset of this format.
@@ -78,6 +79,17 @@
 // wrapping graphs.ErrFormat, ErrShape, ErrNodeID or ErrTooLarge; a missing
 // file wraps ErrMissing and says where it belongs. No loader panics or
 // returns a partial dataset with an error; every parser is fuzzed.
+//
+// A loader allocates in proportion to what its files hold, never to what
+// a header or a count in another file claims: buffers are sized from the
+// bytes read, and each reader stops, with an error wrapping ErrTooLarge,
+// at an allowance tied to the size of its input: an npz member may
+// decompress to 32 bytes per byte of the archive, a pickle may cost its
+// decoder 256 bytes per byte (the memo lets a two-byte opcode name an
+// object again: such references are shared, never copied), one-hot TU
+// features may take 64 bytes per byte of the files read, an OGB row count
+// reserves at most 64 bytes per byte of the gzipped file; each allowance
+// adds 64 KiB for small files.
 //
 // # Registry and cache
 //

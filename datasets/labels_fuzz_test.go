@@ -36,7 +36,7 @@ func FuzzReadNodeFeatures(f *testing.F) {
 		seed(f, k, []byte(s), uint8(2))
 	}
 	f.Fuzz(func(t *testing.T, data []byte, n uint8) {
-		X, d, err := parseNodeFeatures(bytes.NewReader(data), "x", int(n))
+		X, d, err := parseNodeFeatures(bytes.NewReader(data), "x", int(n), int64(len(data)))
 		checkErr(t, err)
 		if err != nil {
 			if X != nil {

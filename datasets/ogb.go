@@ -12,9 +12,16 @@ import (
 	"github.com/gnnwb/gnnwb/graphs"
 )
 
+// ogbReserve bounds what readGzTable reserves from a row count that
+// another file states: at most ogbReserve bytes per byte of the gzipped
+// file, so a count that the file does not back costs no more than that
+// (the rows actually read may then grow the table).
+const ogbReserve = 64
+
 // readGzTable streams a gzipped CSV without header (OGB raw layout) into a
-// table, reserving hint rows up front so that memory stays near the size
-// of the result. optional files that do not exist give (nil, nil).
+// table, reserving hint rows up front (at most ogbReserve bytes per byte
+// of the file) so that memory stays near the size of the result. optional
+// files that do not exist give (nil, nil).
 func readGzTable[T int64 | float64](path string, cols, hint int, optional bool) (*table[T], error) {
 	f, err := openText(path)
 	if err != nil {
@@ -24,6 +31,8 @@ func readGzTable[T int64 | float64](path string, cols, hint int, optional bool) 
 		return nil, err
 	}
 	defer f.Close()
+	vals := (ogbReserve*int64(fileSize(f)) + allowanceFixed) / 8
+	hint = int(min(int64(hint), vals/int64(max(cols, 1))))
 	z, err := gzip.NewReader(f)
 	if err != nil {
 		return nil, &graphs.ParseError{Path: path, Err: fmt.Errorf("gzip: %w: %w", err, graphs.ErrFormat)}
