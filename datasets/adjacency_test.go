@@ -144,11 +144,13 @@ func TestAdjacencyFastReal(t *testing.T) {
 // accepts it too and decodes the same adjacency; decodeAdjacency never
 // panics.
 func FuzzAdjacency(f *testing.F) {
+	quickMinimize()
 	seed(f, 0, cpickleDict([][]int{{1, 2}, {0}, {}, {0, 300}}, 1000, false))
 	seed(f, 1, cpickleDict([][]int{{1, 2, 3}, {0}, {70000}}, 2, true))
 	seed(f, 2, dictPickle([][]int{{1}, {0}}))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, err := decodeAdjacency("g", data)
+		var err error
+		capAlloc(t, len(data), func() { _, err = decodeAdjacency("g", data) })
 		checkErr(t, err)
 		fast, ok := adjacencyFast(data)
 		if !ok {
