@@ -148,6 +148,7 @@ func FuzzAdjacency(f *testing.F) {
 	seed(f, 0, cpickleDict([][]int{{1, 2}, {0}, {}, {0, 300}}, 1000, false))
 	seed(f, 1, cpickleDict([][]int{{1, 2, 3}, {0}, {70000}}, 2, true))
 	seed(f, 2, dictPickle([][]int{{1}, {0}}))
+	seed(f, 3, memoListPickle(10, 50)) // one list under 50 keys (hostile_test.go)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var err error
 		capAlloc(t, len(data), func() { _, err = decodeAdjacency("g", data) })

@@ -180,6 +180,9 @@ func FuzzDecodePickle(f *testing.F) {
 	// Arrays long enough to be detached (detachPayloads).
 	long := make([]int32, 1100)
 	seed(f, 4, csrPickle(1, 1100, []int32{0, 1100}, long, make([]float32, 1100)))
+	// Memo references that repeat a string, a matrix state (hostile_test.go).
+	seed(f, 5, memoStringPickle(20))
+	seed(f, 6, memoCSRPickle(20))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var o any
 		var err error
@@ -259,6 +262,8 @@ func FuzzReadNPZ(f *testing.F) {
 	defer smallDense()()
 	seed(f, 0, toyNPZ())
 	seed(f, 1, npzBytes(map[string][]byte{"labels": npyFile("|i1", 9, []byte{1})}))
+	// Zip and npy headers claiming 2^31 values over 64 bytes (hostile_test.go).
+	seed(f, 2, npzMember("labels", append(npyHeader("<i8", "(2147483648,)"), make([]byte, 64)...), 1<<34))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var ds *NodeDataset
 		var err error
@@ -407,6 +412,9 @@ func FuzzNPZMember(f *testing.F) {
 	seed(f, 1, npyFile("<f4", 3, le([]float32{1, 2, 3})), uint8(4))
 	seed(f, 2, npyFile("|i1", 3, []byte{0, 1, 1}), uint8(8))
 	seed(f, 3, npyFile("<U7", 1, []byte("a\x00\x00\x00b\x00\x00\x00c\x00\x00\x00d\x00\x00\x00e\x00\x00\x00f\x00\x00\x00g\x00\x00\x00")), uint8(9))
+	// A version 2 header length of 4 GiB; a version 3 header (hostile_test.go).
+	seed(f, 4, []byte("\x93NUMPY\x02\x00\xf0\xff\xff\xff{'descr': '<i8'"), uint8(8))
+	seed(f, 5, append([]byte("\x93NUMPY\x03\x00\x3a\x00\x00\x00{'descr': '|i1', 'fortran_order': False, 'shape': (3,), }\n"), 0, 1, 1), uint8(8))
 	names := []string{"adj_data", "adj_indices", "adj_indptr", "adj_shape", "attr_data", "attr_indices", "attr_indptr", "attr_shape", "labels", "class_names"}
 	b := toyNPZ()
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
