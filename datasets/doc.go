@@ -111,12 +111,20 @@
 //	karate/karate.gml
 //	ogb/<name>/{raw,split}/...
 //
-// Fetch verifies files already present (SHA-256, or the git blob id for
-// PubMed's ind.pubmed.allx whose SHA-256 is not known) and never overwrites
-// one that fails; it downloads each archive once into a temporary file
+// Load checks each file of the registry's size against the registry's
+// digest the first time it reads it (a file of another size is not the
+// registered one but one put in its place, read unverified) and remembers the size and modification time it verified (in
+// .gnnwb-verified.json in the root when the root is writable, else in the
+// user cache directory, else nowhere), so that later loads skip the
+// hashing; a file that differs is refused with both digests and the
+// command that fetches it again. Verify checks every file, hashing each
+// (`gnnwb datasets verify`). Fetch verifies files already present (SHA-256,
+// or the git blob id for PubMed's ind.pubmed.allx whose SHA-256 is not
+// known) and never overwrites one that fails; it downloads each archive once into a temporary file
 // under the root, extracts the members, verifies each before renaming it
 // into place, and removes every temporary file on failure, so an
-// interrupted download leaves nothing behind.
+// interrupted download leaves nothing behind. A download longer than the
+// registry's sizes allow is stopped there (see Fetcher.Fetch).
 //
 // # Splits
 //

@@ -17,10 +17,10 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
-	"github.com/gnnwb/gnnwb/internal/inputfile"
 )
 
 // Fetcher downloads registered datasets into a data root. The zero value
@@ -48,7 +48,12 @@ func Fetch(ctx context.Context, name, root string) error {
 // to a temporary file under root, extracted (gunzip, zip or tar.gz member),
 // verified, and renamed into place; on any failure (a dropped connection, a
 // checksum mismatch, a cancelled ctx) the temporary files are removed and
-// nothing half-written remains. The error names the URL or file.
+// nothing half-written remains. A body longer than the registry's sizes
+// allow (the file's size; for an archive, whose other members the registry
+// does not know, twice those of its registered members plus 1 MiB) is
+// stopped there, and so is a decompressed file or member longer than its
+// size: the error wraps graphs.ErrTooLarge. The error names the URL or
+// file.
 func (f *Fetcher) Fetch(ctx context.Context, name, root string) error {
 	e, err := lookup(name)
 	if err != nil {
@@ -288,24 +293,12 @@ func checkSum(path string, rf RemoteFile, got string, size int64) error {
 // verifyFile checks the file at path against rf; a missing file gives an
 // error wrapping fs.ErrNotExist.
 func verifyFile(path string, rf RemoteFile) error {
-	fh, err := inputfile.Open(path)
+	got, n, err := hashFile(path, rf)
 	if err != nil {
 		return err
 	}
-	defer fh.Close()
-	if rf.SHA256 == "" && rf.GitBlob != "" {
-		b, err := io.ReadAll(fh)
-		if err != nil {
-			return err
-		}
-		return checkSum(path, rf, sumOf(sha1.New(), "blob "+strconv.Itoa(len(b))+"\x00", b), int64(len(b)))
-	}
-	h := sha256.New()
-	n, err := io.Copy(h, fh)
-	if err != nil {
-		return err
-	}
-	return checkSum(path, rf, hex.EncodeToString(h.Sum(nil)), n)
+	_, sum, _ := strings.Cut(got, ":")
+	return checkSum(path, rf, sum, n)
 }
 
 // sizeLimit reads r, a stream limited to size+1 bytes, and fails once

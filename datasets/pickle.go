@@ -640,7 +640,10 @@ func decodePickleAllow(file string, data []byte) (out any, allow *pickleAllowanc
 		if errors.Is(err, graphs.ErrTooLarge) {
 			kind = graphs.ErrTooLarge
 		}
-		return nil, nil, &graphs.ParseError{Path: file, Err: fmt.Errorf("pickle: %w: %w", err, kind)}
+		if !strings.HasPrefix(err.Error(), "pickle: ") {
+			err = fmt.Errorf("pickle: %w", err) // gopickle's own errors
+		}
+		return nil, nil, &graphs.ParseError{Path: file, Err: fmt.Errorf("%w: %w", err, kind)}
 	}
 	switch obj.(type) {
 	case *csrMatrix, *defaultDict:
