@@ -88,8 +88,9 @@
 // decoder 256 bytes per byte (the memo lets a two-byte opcode name an
 // object again: such references are shared, never copied), one-hot TU
 // features may take 64 bytes per byte of the files read, an OGB row count
-// reserves at most 64 bytes per byte of the gzipped file; each allowance
-// adds 64 KiB for small files.
+// reserves at most 64 bytes per byte of the gzipped file, and OGB node
+// counts that no node features back may cost as much per byte of the files
+// read; each allowance adds 64 KiB for small files.
 //
 // # Registry and cache
 //

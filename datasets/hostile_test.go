@@ -143,6 +143,13 @@ func TestHostileInputs(t *testing.T) {
 			writeGz(t, filepath.Join(dir, "raw", "edge.csv.gz"), "0,1\n")
 			return dirSize(t, dir)
 		}, func(dir string) error { _, err := ReadOGBGraph(dir, "s"); return err }, "edge.csv.gz", graphs.ErrShape},
+		{"OGB graph of 2*10^9 nodes without node features", func(t *testing.T, dir string) int {
+			writeGz(t, filepath.Join(dir, "raw", "num-node-list.csv.gz"), "2000000000\n")
+			writeGz(t, filepath.Join(dir, "raw", "num-edge-list.csv.gz"), "1\n")
+			writeGz(t, filepath.Join(dir, "raw", "graph-label.csv.gz"), "1\n")
+			writeGz(t, filepath.Join(dir, "raw", "edge.csv.gz"), "0,1\n")
+			return dirSize(t, dir)
+		}, func(dir string) error { _, err := ReadOGBGraph(dir, "s"); return err }, "num-node-list.csv.gz", graphs.ErrTooLarge},
 		{"TU node label 65535 among 2000 nodes", func(t *testing.T, dir string) int {
 			// One-hot blocks of width 65536: 2000 × 65536 float64 = 1 GiB
 			// from 12 KB of files.
