@@ -32,7 +32,7 @@ func decodeAdjacency(file string, data []byte) (*adjacency, error) {
 // adjacencyGeneral decodes any whitelisted pickle with decodePickle and
 // converts the defaultdict it must hold.
 func adjacencyGeneral(file string, data []byte) (*adjacency, error) {
-	obj, err := decodePickle(file, data)
+	obj, allow, err := decodePickleAllow(file, data)
 	if err != nil {
 		return nil, err
 	}
@@ -40,18 +40,28 @@ func adjacencyGeneral(file string, data []byte) (*adjacency, error) {
 	if !ok {
 		return nil, &graphs.ParseError{Path: file, Err: fmt.Errorf("holds %T, want a defaultdict(list): %w", obj, graphs.ErrShape)}
 	}
-	a := &adjacency{Keys: make([]int64, len(dict.keys))}
+	// The memo may name one list under many keys: count the entries and
+	// charge them before allocating.
+	entries := int64(0)
 	for i, k := range dict.keys {
 		u, ok := k.(int)
 		if !ok {
 			return nil, perr(file, 0, graphs.ErrNodeID, "key %v of item %d is not an integer node id", k, i)
 		}
-		a.Keys[i] = int64(u)
 		l, ok := dict.values[i].(*types.List)
 		if !ok {
 			return nil, perr(file, 0, graphs.ErrFormat, "value of key %d is %T, want a list", u, dict.values[i])
 		}
-		for _, w := range *l {
+		entries += int64(l.Len())
+	}
+	if err := allow.take(16*entries+8*int64(len(dict.keys)), fmt.Sprintf("%d adjacency entries", entries)); err != nil {
+		return nil, &graphs.ParseError{Path: file, Err: err}
+	}
+	a := &adjacency{Keys: make([]int64, len(dict.keys)), Src: make([]int64, 0, entries), Dst: make([]int64, 0, entries)}
+	for i, k := range dict.keys {
+		u := k.(int)
+		a.Keys[i] = int64(u)
+		for _, w := range *dict.values[i].(*types.List) {
 			v, ok := w.(int)
 			if !ok {
 				return nil, perr(file, 0, graphs.ErrNodeID, "neighbour %v of node %d is not an integer node id", w, u)

@@ -7,15 +7,26 @@ import (
 	"io"
 	"io/fs"
 	"math"
-	"os"
 
 	"github.com/gnnwb/gnnwb/graphs"
 )
 
+// openInput opens a file a loader reads: inputfile.Open, which refuses
+// anything but a regular file (a named pipe would block the loader). The
+// fuzz tests replace it with an in-memory file system, so that their
+// inputs need no disk.
+var openInput = func(path string) (fs.File, error) {
+	f, err := inputfile.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
 // openText opens path for line reading. A missing file gives an error
 // wrapping ErrMissing (and fs.ErrNotExist for optional files).
-func openText(path string) (*os.File, error) {
-	f, err := inputfile.Open(path)
+func openText(path string) (fs.File, error) {
+	f, err := openInput(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w (%w)", missing(path), fs.ErrNotExist)
 	}
@@ -37,6 +48,7 @@ type table[T number] struct {
 	lines []int32
 	n     int // rows
 	hint  int
+	size  int // bytes of the input when known (the file, or the text in memory), else 0
 }
 
 // addLine records that the next row came from line.
@@ -84,7 +96,10 @@ func readTableBytes[T number](b []byte, file string, comma bool, wantCols int, c
 func readLines[T number](lr *lineReader, comma bool, wantCols int, comments bool, rowsHint int) (*table[T], error) {
 	file := lr.file
 	rowsHint = min(max(rowsHint, 0), 1<<24)
-	t := &table[T]{cols: wantCols, hint: rowsHint}
+	if lr.inMem && lr.size > 0 {
+		rowsHint = min(rowsHint, lr.size/2+1) // a row takes two bytes at least
+	}
+	t := &table[T]{cols: wantCols, hint: rowsHint, size: lr.size}
 	if wantCols > 0 {
 		t.vals = make([]T, 0, capVals(lr, rowsHint, wantCols))
 	}
@@ -200,7 +215,7 @@ func readTableFile[T number](path string, comma bool, wantCols int, optional boo
 }
 
 // fileSize returns the size of f when it is a regular file, else 0.
-func fileSize(f *os.File) int {
+func fileSize(f fs.File) int {
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() < 1<<40 {
 		return int(st.Size())
 	}

@@ -62,8 +62,9 @@
 //   - LINQS text (ReadLINQS): <name>.content "id f_1 … f_d class",
 //     <name>.cites "cited citing".
 //   - gnn-benchmark npz (ReadNPZ): adj_* and attr_* scipy CSR parts,
-//     labels, class_names, read with npyio with shapes bounded by the
-//     member sizes.
+//     labels, class_names; .npy headers parsed with npyio, each shape
+//     checked against the bytes that follow it before anything is
+//     allocated for it.
 //   - TU (ReadTU): DS_A.txt, DS_graph_indicator.txt, DS_graph_labels.txt,
 //     optional DS_node_labels.txt, DS_node_attributes.txt,
 //     DS_edge_labels.txt; comma-separated, any dataset of this format.
@@ -78,6 +79,18 @@
 // wrapping graphs.ErrFormat, ErrShape, ErrNodeID or ErrTooLarge; a missing
 // file wraps ErrMissing and says where it belongs. No loader panics or
 // returns a partial dataset with an error; every parser is fuzzed.
+//
+// A loader allocates in proportion to what its files hold, never to what
+// a header or a count in another file claims: buffers are sized from the
+// bytes read, and each reader stops, with an error wrapping ErrTooLarge,
+// at an allowance tied to the size of its input: an npz member may
+// decompress to 32 bytes per byte of the archive, a pickle may cost its
+// decoder 256 bytes per byte (the memo lets a two-byte opcode name an
+// object again: such references are shared, never copied), one-hot TU
+// features may take 64 bytes per byte of the files read, an OGB row count
+// reserves at most 64 bytes per byte of the gzipped file, and OGB node
+// counts that no node features back may cost as much per byte of the files
+// read; each allowance adds 64 KiB for small files.
 //
 // # Registry and cache
 //
@@ -99,12 +112,20 @@
 //	karate/karate.gml
 //	ogb/<name>/{raw,split}/...
 //
-// Fetch verifies files already present (SHA-256, or the git blob id for
-// PubMed's ind.pubmed.allx whose SHA-256 is not known) and never overwrites
-// one that fails; it downloads each archive once into a temporary file
+// Load checks each file of the registry's size against the registry's
+// digest the first time it reads it (a file of another size is not the
+// registered one but one put in its place, read unverified) and remembers the size and modification time it verified (in
+// .gnnwb-verified.json in the root when the root is writable, else in the
+// user cache directory, else nowhere), so that later loads skip the
+// hashing; a file that differs is refused with both digests and the
+// command that fetches it again. Verify checks every file, hashing each
+// (`gnnwb datasets verify`). Fetch verifies files already present (SHA-256,
+// or the git blob id for PubMed's ind.pubmed.allx whose SHA-256 is not
+// known) and never overwrites one that fails; it downloads each archive once into a temporary file
 // under the root, extracts the members, verifies each before renaming it
 // into place, and removes every temporary file on failure, so an
-// interrupted download leaves nothing behind.
+// interrupted download leaves nothing behind. A download longer than the
+// registry's sizes allow is stopped there (see Fetcher.Fetch).
 //
 // # Splits
 //

@@ -91,6 +91,10 @@ func TestReadTUErrors(t *testing.T) {
 		{"edge labels too short", map[string]string{"T_edge_labels.txt": "1\n"}, "T_edge_labels.txt", -1, graphs.ErrShape},
 		{"huge node label", map[string]string{"T_node_labels.txt": "1\n1\n1\n1\n99999999999\n"}, "T_node_labels.txt", -1, graphs.ErrTooLarge},
 		{"overflow", map[string]string{"T_A.txt": "1, 99999999999999999999\n"}, "T_A.txt", 1, graphs.ErrFormat},
+		// An empty indicator names itself, not the first edge of T_A.txt.
+		{"empty indicator", map[string]string{"T_graph_indicator.txt": ""}, "T_graph_indicator.txt", 0, graphs.ErrShape},
+		{"blank indicator", map[string]string{"T_graph_indicator.txt": "\n\n"}, "T_graph_indicator.txt", 0, graphs.ErrShape},
+		{"one-hot wider than the files", map[string]string{"T_node_labels.txt": "1\n1\n1\n1\n60000\n"}, "T_node_labels.txt", 0, graphs.ErrTooLarge},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -245,6 +249,14 @@ func TestReadPlanetoidErrors(t *testing.T) {
 		{"test index inside allx", func(dir string) {
 			os.WriteFile(filepath.Join(dir, "ind.cora.test.index"), []byte("5\n"), 0o644)
 		}, "ind.cora.test.index", 1, graphs.ErrNodeID},
+		{"test index far beyond the rows", func(dir string) {
+			var b strings.Builder
+			for k := range 999 {
+				fmt.Fprintf(&b, "%d\n", 1708+k)
+			}
+			b.WriteString("1000000\n") // 997,292 padded nodes
+			os.WriteFile(filepath.Join(dir, "ind.cora.test.index"), []byte(b.String()), 0o644)
+		}, "ind.cora.test.index", 0, graphs.ErrNodeID},
 		{"labels of other width", func(dir string) {
 			b, _ := os.ReadFile(filepath.Join(src, "ind.citeseer.ty"))
 			os.WriteFile(filepath.Join(dir, "ind.cora.ty"), b, 0o644)

@@ -17,7 +17,9 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
+	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
 )
 
@@ -46,7 +48,12 @@ func Fetch(ctx context.Context, name, root string) error {
 // to a temporary file under root, extracted (gunzip, zip or tar.gz member),
 // verified, and renamed into place; on any failure (a dropped connection, a
 // checksum mismatch, a cancelled ctx) the temporary files are removed and
-// nothing half-written remains. The error names the URL or file.
+// nothing half-written remains. A body longer than the registry's sizes
+// allow (the file's size; for an archive, whose other members the registry
+// does not know, twice those of its registered members plus 1 MiB) is
+// stopped there, and so is a decompressed file or member longer than its
+// size: the error wraps graphs.ErrTooLarge. The error names the URL or
+// file.
 func (f *Fetcher) Fetch(ctx context.Context, name, root string) error {
 	e, err := lookup(name)
 	if err != nil {
@@ -110,13 +117,23 @@ func (f *Fetcher) fetchURL(ctx context.Context, root, url string, want []RemoteF
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("GET %s: %s", url, resp.Status)
 	}
+	limit := downloadLimit(url, want)
+	if limit >= 0 && resp.ContentLength > limit {
+		return fmt.Errorf("GET %s: %d bytes announced, more than the %d the registry's sizes allow: %w", url, resp.ContentLength, limit, graphs.ErrTooLarge)
+	}
 	var body io.Reader = resp.Body
 	if f.Progress != nil {
 		body = &progressReader{r: resp.Body, total: resp.ContentLength, fn: f.Progress}
 	}
+	if limit >= 0 {
+		body = io.LimitReader(body, limit+1)
+	}
 	n, err := io.Copy(tmp, body)
 	if err != nil {
 		return fmt.Errorf("GET %s: after %d bytes: %w", url, n, err)
+	}
+	if limit >= 0 && n > limit {
+		return fmt.Errorf("GET %s: longer than the %d bytes the registry's sizes allow, stopped there: %w", url, limit, graphs.ErrTooLarge)
 	}
 	if resp.ContentLength >= 0 && n != resp.ContentLength {
 		return fmt.Errorf("GET %s: got %d of %d bytes", url, n, resp.ContentLength)
@@ -184,12 +201,49 @@ func (f *Fetcher) fetchURL(ctx context.Context, root, url string, want []RemoteF
 	return fmt.Errorf("%s: unknown archive kind %q", url, want[0].Archive)
 }
 
+// downloadLimit is the most bytes that url may send for the files want,
+// from the sizes the registry knows (−1: no limit, a size is unknown): the
+// size of the file itself; for a gzipped file, that size plus what gzip
+// adds to data it cannot compress; for an archive, whose other members the
+// registry does not list, twice the sizes of all its registered members
+// plus 1 MiB (the archives are compressed: they are smaller than that).
+func downloadLimit(url string, want []RemoteFile) int64 {
+	switch want[0].Archive {
+	case "", "gz":
+		s := want[0].Size
+		if s <= 0 {
+			return -1
+		}
+		if want[0].Archive == "gz" {
+			s += s/256 + 4096
+		}
+		return s
+	}
+	total := int64(0)
+	for _, e := range registry {
+		for _, rf := range e.Files {
+			if rf.URL == url {
+				if rf.Size <= 0 {
+					return -1
+				}
+				total += rf.Size
+			}
+		}
+	}
+	return 2*total + 1<<20
+}
+
 // install copies r to rf's place under root atomically, verifying its hash
-// before the rename.
+// before the rename. Reading stops one byte beyond rf.Size, when known: a
+// longer stream (a decompressed gzip, an archive member) is an error
+// wrapping graphs.ErrTooLarge, and nothing is installed.
 func install(root string, rf RemoteFile, r io.Reader) error {
 	dst := filepath.Join(root, filepath.FromSlash(rf.Path))
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
+	}
+	if rf.Size > 0 {
+		r = &sizeLimit{r: io.LimitReader(r, rf.Size+1), path: rf.Path, size: rf.Size}
 	}
 	return atomicfile.Write(dst, func(w io.Writer) error {
 		if rf.SHA256 == "" && rf.GitBlob != "" {
@@ -239,24 +293,30 @@ func checkSum(path string, rf RemoteFile, got string, size int64) error {
 // verifyFile checks the file at path against rf; a missing file gives an
 // error wrapping fs.ErrNotExist.
 func verifyFile(path string, rf RemoteFile) error {
-	fh, err := os.Open(path)
+	got, n, err := hashFile(path, rf)
 	if err != nil {
 		return err
 	}
-	defer fh.Close()
-	if rf.SHA256 == "" && rf.GitBlob != "" {
-		b, err := io.ReadAll(fh)
-		if err != nil {
-			return err
-		}
-		return checkSum(path, rf, sumOf(sha1.New(), "blob "+strconv.Itoa(len(b))+"\x00", b), int64(len(b)))
+	_, sum, _ := strings.Cut(got, ":")
+	return checkSum(path, rf, sum, n)
+}
+
+// sizeLimit reads r, a stream limited to size+1 bytes, and fails once
+// it has given more than size.
+type sizeLimit struct {
+	r    io.Reader
+	path string
+	size int64
+	n    int64
+}
+
+func (l *sizeLimit) Read(b []byte) (int, error) {
+	k, err := l.r.Read(b)
+	l.n += int64(k)
+	if l.n > l.size {
+		return k, fmt.Errorf("%s: more than the %d bytes the registry lists: %w", l.path, l.size, graphs.ErrTooLarge)
 	}
-	h := sha256.New()
-	n, err := io.Copy(h, fh)
-	if err != nil {
-		return err
-	}
-	return checkSum(path, rf, hex.EncodeToString(h.Sum(nil)), n)
+	return k, err
 }
 
 type progressReader struct {

@@ -312,3 +312,56 @@ func TestRoot(t *testing.T) {
 		t.Errorf("default root %s", r)
 	}
 }
+
+// TestFetchStopsAtRegistrySize: a body, a decompressed gzip or an archive
+// member longer than the size the registry lists is cut there, the fetch
+// fails with graphs.ErrTooLarge, and nothing is left under the root. The
+// server listens on 127.0.0.1 only.
+func TestFetchStopsAtRegistrySize(t *testing.T) {
+	var zeros bytes.Buffer // 16 MiB of zeros, gzipped to some 16 KB
+	z := gzip.NewWriter(&zeros)
+	z.Write(make([]byte, 16<<20))
+	z.Close()
+	var bigZip bytes.Buffer // karate.gml of 1 MiB, deflated
+	zw := zip.NewWriter(&bigZip)
+	w, _ := zw.Create("karate.gml")
+	w.Write(bytes.Repeat([]byte("# comment\n"), 1<<17/10*8))
+	zw.Close()
+	for _, tc := range []struct {
+		name, dataset string
+		serve         func(w http.ResponseWriter)
+		msg           string
+	}{
+		{"body longer than the file", "cora", func(w http.ResponseWriter) {
+			w.Write(make([]byte, 22119+100000)) // ind.cora.x has 22119 bytes
+		}, "longer than the 22119 bytes"},
+		{"length announced", "cora", func(w http.ResponseWriter) {
+			w.Header().Set("Content-Length", "1000000000")
+			w.WriteHeader(http.StatusOK)
+		}, "1000000000 bytes announced"},
+		{"gzip bomb", "ca-grqc", func(w http.ResponseWriter) {
+			w.Write(zeros.Bytes()) // CA-GrQc.txt has 351704 bytes
+		}, "more than the 351704 bytes the registry lists"},
+		{"archive member too long", "karate", func(w http.ResponseWriter) {
+			w.Write(bigZip.Bytes()) // karate.gml has 4194 bytes
+		}, "more than the 4194 bytes the registry lists"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { tc.serve(w) }))
+			defer srv.Close()
+			if !strings.HasPrefix(srv.URL, "http://127.0.0.1:") {
+				t.Fatalf("server at %s, want 127.0.0.1", srv.URL)
+			}
+			base, _ := url.Parse(srv.URL)
+			f := &Fetcher{Client: &http.Client{Transport: redirect{base}}}
+			root := t.TempDir()
+			err := f.Fetch(context.Background(), tc.dataset, root)
+			if !errors.Is(err, graphs.ErrTooLarge) || !strings.Contains(err.Error(), tc.msg) {
+				t.Fatalf("err = %v, want ErrTooLarge saying %q", err, tc.msg)
+			}
+			if left := listFiles(t, root); len(left) != 0 {
+				t.Errorf("files left: %v", left)
+			}
+		})
+	}
+}

@@ -4,13 +4,18 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
+	"flag"
 	"fmt"
+	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"runtime/metrics"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/gnnwb/gnnwb/graphs"
 )
@@ -24,6 +29,72 @@ func smallDense() func() {
 	old := maxDense
 	maxDense = 1 << 22
 	return func() { maxDense = old }
+}
+
+// fuzzFactor and fuzzFixed cap what one fuzz input may make a reader
+// allocate: fuzzFactor bytes per byte of input plus fuzzFixed. The readers'
+// own allowances reach pickleBudget bytes per byte; fixed buffers (a
+// 64 KiB line buffer per file, a gzip reader) fit in fuzzFixed.
+const (
+	fuzzFactor = 2 * pickleBudget
+	fuzzFixed  = 4 << 20
+)
+
+// heapAllocs returns the bytes allocated on the heap while f ran, from
+// runtime/metrics, which unlike runtime.ReadMemStats does not stop the
+// world (it counts small objects a span at a time: fine for a cap).
+func heapAllocs(f func()) uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	before := s[0].Value.Uint64()
+	f()
+	metrics.Read(s)
+	return s[0].Value.Uint64() - before
+}
+
+// capAlloc runs read, a reader given n bytes of input, and fails t when it
+// allocated more than fuzzFactor·n + fuzzFixed bytes: a fuzzed input that
+// costs more than it weighs is a bug the fuzzer reports.
+func capAlloc(t *testing.T, n int, read func()) {
+	t.Helper()
+	if got, limit := heapAllocs(read), uint64(fuzzFactor*n+fuzzFixed); got > limit {
+		t.Fatalf("%d bytes of input made the reader allocate %d bytes, more than %d·%d + %d", n, got, fuzzFactor, n, fuzzFixed)
+	}
+}
+
+// fuzzMinimize is the -fuzzminimizetime the fuzz targets here use unless
+// the command line gives one. The fuzz engine's default spends up to 60 s
+// minimising every input that finds new coverage, and counts none of those
+// calls: its pass over every pair of byte positions does not end in that
+// time for an input of a few KB (an npz, a pickle with a long array), and
+// the fuzzer explores nothing meanwhile. 1000 calls cut such an input's
+// tail and take a fraction of a second.
+const fuzzMinimize = "1000x"
+
+// quickMinimize sets -fuzzminimizetime to fuzzMinimize unless it was given.
+func quickMinimize() {
+	given := false
+	flag.Visit(func(fl *flag.Flag) { given = given || fl.Name == "test.fuzzminimizetime" })
+	if !given {
+		flag.Set("test.fuzzminimizetime", fuzzMinimize)
+	}
+}
+
+// memFiles makes the loaders of one fuzz target read their files from
+// memory (openInput, restored by the returned func): set(t, files) makes
+// files, by base name, the whole content of the in-memory folder whose
+// name it returns. The disk would cost more than the parsing.
+func memFiles() (set func(t *testing.T, files map[string]string) string, restore func()) {
+	var m fstest.MapFS
+	old := openInput
+	openInput = func(p string) (fs.File, error) { return m.Open(filepath.ToSlash(p)) }
+	return func(t *testing.T, files map[string]string) string {
+		m = fstest.MapFS{}
+		for name, text := range files {
+			m["mem/"+name] = &fstest.MapFile{Data: []byte(text)}
+		}
+		return "mem"
+	}, func() { openInput = old }
 }
 
 // seed adds args to f and, when GNNWB_WRITE_FUZZ_SEEDS=1, also writes them
@@ -63,11 +134,14 @@ func checkErr(t *testing.T, err error) {
 }
 
 func FuzzReadTable(f *testing.F) {
+	quickMinimize()
 	for k, s := range []string{"1, 2\n3, 4\n", "1\t2\r\n\r\n3 4", "# x\n1 2\n", "1.5e3,-2\n", "1,2\n3\n", "9999999999999999999999\n", ",\n"} {
 		seed(f, k, []byte(s), k%2 == 0)
 	}
 	f.Fuzz(func(t *testing.T, data []byte, comma bool) {
-		ti, err := readTable[int64](bytes.NewReader(data), "f", comma, 0, !comma, 0)
+		var ti *table[int64]
+		var err error
+		capAlloc(t, len(data), func() { ti, err = readTable[int64](bytes.NewReader(data), "f", comma, 0, !comma, 0) })
 		checkErr(t, err)
 		if err == nil && ti.cols > 0 && len(ti.vals) != ti.rows()*ti.cols {
 			t.Fatalf("ragged table")
@@ -97,6 +171,7 @@ func FuzzReadTable(f *testing.F) {
 }
 
 func FuzzDecodePickle(f *testing.F) {
+	quickMinimize()
 	defer smallDense()()
 	seed(f, 0, csrPickle(3, 4, []int32{0, 1, 1, 3}, []int32{1, 0, 3}, []float32{1.5, 2, -1}))
 	seed(f, 1, arrayPickle(2, 3, []int32{0, 1, 0, 1, 0, 0}))
@@ -105,8 +180,13 @@ func FuzzDecodePickle(f *testing.F) {
 	// Arrays long enough to be detached (detachPayloads).
 	long := make([]int32, 1100)
 	seed(f, 4, csrPickle(1, 1100, []int32{0, 1100}, long, make([]float32, 1100)))
+	// Memo references that repeat a string, a matrix state (hostile_test.go).
+	seed(f, 5, memoStringPickle(20))
+	seed(f, 6, memoCSRPickle(20))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		o, err := decodePickle("p", data)
+		var o any
+		var err error
+		capAlloc(t, len(data), func() { o, err = decodePickle("p", data) })
 		checkErr(t, err)
 		if err == nil && o == nil {
 			t.Fatal("nil object without error")
@@ -119,7 +199,9 @@ func npzBytes(members map[string][]byte) []byte {
 	z := zip.NewWriter(&b)
 	for _, name := range []string{"adj_data", "adj_indices", "adj_indptr", "adj_shape", "attr_data", "attr_indices", "attr_indptr", "attr_shape", "labels", "class_names"} {
 		if m, ok := members[name]; ok {
-			w, _ := z.Create(name + ".npy")
+			// Stored, as numpy.savez writes them (and deflate's set-up
+			// would cost more than the reading in a fuzzer).
+			w, _ := z.CreateHeader(&zip.FileHeader{Name: name + ".npy", Method: zip.Store})
 			w.Write(m)
 		}
 	}
@@ -176,11 +258,16 @@ func TestReadNPZToy(t *testing.T) {
 }
 
 func FuzzReadNPZ(f *testing.F) {
+	quickMinimize()
 	defer smallDense()()
 	seed(f, 0, toyNPZ())
 	seed(f, 1, npzBytes(map[string][]byte{"labels": npyFile("|i1", 9, []byte{1})}))
+	// Zip and npy headers claiming 2^31 values over 64 bytes (hostile_test.go).
+	seed(f, 2, npzMember("labels", append(npyHeader("<i8", "(2147483648,)"), make([]byte, 64)...), 1<<34))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ds, err := readNPZ(bytes.NewReader(data), int64(len(data)), "f.npz")
+		var ds *NodeDataset
+		var err error
+		capAlloc(t, len(data), func() { ds, err = readNPZ(bytes.NewReader(data), int64(len(data)), "f.npz") })
 		checkErr(t, err)
 		if err == nil {
 			if ds.X != nil || ds.SparseX == nil {
@@ -203,6 +290,7 @@ func splitParts(data []byte, n int) []string {
 }
 
 func FuzzReadTU(f *testing.F) {
+	quickMinimize()
 	defer smallDense()()
 	join := func(m map[string]string, names ...string) []byte {
 		var s []string
@@ -213,18 +301,21 @@ func FuzzReadTU(f *testing.F) {
 	}
 	seed(f, 0, join(tuToy, "T_A.txt", "T_graph_indicator.txt", "T_graph_labels.txt", "T_node_labels.txt", "T_edge_labels.txt"))
 	seed(f, 1, []byte("1, 1\n\x1e1\n\x1e0\n\x1e\x1e"))
+	files, restore := memFiles()
+	defer restore()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p := splitParts(data, 5)
-		dir := t.TempDir()
-		files := map[string]string{"T_A.txt": p[0], "T_graph_indicator.txt": p[1], "T_graph_labels.txt": p[2]}
+		m := map[string]string{"T_A.txt": p[0], "T_graph_indicator.txt": p[1], "T_graph_labels.txt": p[2]}
 		if p[3] != "" {
-			files["T_node_labels.txt"] = p[3]
+			m["T_node_labels.txt"] = p[3]
 		}
 		if p[4] != "" {
-			files["T_edge_labels.txt"] = p[4]
+			m["T_edge_labels.txt"] = p[4]
 		}
-		writeFiles(t, dir, files)
-		ds, err := ReadTU(dir, "T", TUOptions{})
+		dir := files(t, m)
+		var ds *GraphDataset
+		var err error
+		capAlloc(t, len(data), func() { ds, err = ReadTU(dir, "T", TUOptions{}) })
 		checkErr(t, err)
 		if err == nil {
 			if ds.NodeOffsets[len(ds.Graphs)]*ds.NumFeatures != len(ds.X) || len(ds.Y) != len(ds.Graphs) {
@@ -240,17 +331,21 @@ func FuzzReadTU(f *testing.F) {
 }
 
 func FuzzReadSNAP(f *testing.F) {
+	quickMinimize()
 	seed(f, 0, []byte("# c\r\n0\t1\r\n1\t2\r\n\x1e0 0\n1 1\n2 0\n"), true)
 	seed(f, 1, []byte("10 20\n20 10\n20 20\n\x1e"), false)
+	files, restore := memFiles()
+	defer restore()
 	f.Fuzz(func(t *testing.T, data []byte, directed bool) {
 		p := splitParts(data, 2)
-		dir := t.TempDir()
-		writeFiles(t, dir, map[string]string{"e.txt": p[0], "l.txt": p[1]})
+		dir := files(t, map[string]string{"e.txt": p[0], "l.txt": p[1]})
 		lab := ""
 		if p[1] != "" {
 			lab = filepath.Join(dir, "l.txt")
 		}
-		ds, err := ReadSNAP(filepath.Join(dir, "e.txt"), lab, directed)
+		var ds *NodeDataset
+		var err error
+		capAlloc(t, len(data), func() { ds, err = ReadSNAP(filepath.Join(dir, "e.txt"), lab, directed) })
 		checkErr(t, err)
 		if err == nil && len(ds.IDs) != ds.Graph.NumNodes() {
 			t.Fatal("IDs and nodes disagree")
@@ -259,10 +354,13 @@ func FuzzReadSNAP(f *testing.F) {
 }
 
 func FuzzReadGML(f *testing.F) {
+	quickMinimize()
 	seed(f, 0, []byte("Creator \"x\"\ngraph\n[\n  node\n  [\n    id 1\n  ]\n  node [ id 2 ]\n  edge\n  [\n    source 2\n    target 1\n  ]\n]\n"))
 	seed(f, 1, []byte("graph [ directed 1 node [ id 5 label \"a\" graphics [ x 1.5 ] ] edge [ source 5 target 5 ] ]"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ds, err := readGML(bytes.NewReader(data), "f.gml")
+		var ds *NodeDataset
+		var err error
+		capAlloc(t, len(data), func() { ds, err = readGML(bytes.NewReader(data), "f.gml") })
 		checkErr(t, err)
 		if err == nil && len(ds.IDs) != ds.Graph.NumNodes() {
 			t.Fatal("IDs and nodes disagree")
@@ -271,14 +369,18 @@ func FuzzReadGML(f *testing.F) {
 }
 
 func FuzzReadLINQS(f *testing.F) {
+	quickMinimize()
 	defer smallDense()()
 	seed(f, 0, []byte("p1\t1\t0\tA\np2\t0\t1\tB\n\x1ep1\tp2\np2\tp2\np3\tp1\n"))
 	seed(f, 1, []byte("x\tA\n\x1e"))
+	files, restore := memFiles()
+	defer restore()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p := splitParts(data, 2)
-		dir := t.TempDir()
-		writeFiles(t, dir, map[string]string{"c.content": p[0], "c.cites": p[1]})
-		ds, err := ReadLINQS(dir, "c")
+		dir := files(t, map[string]string{"c.content": p[0], "c.cites": p[1]})
+		var ds *NodeDataset
+		var err error
+		capAlloc(t, len(data), func() { ds, err = ReadLINQS(dir, "c") })
 		checkErr(t, err)
 		if err == nil && len(ds.X) != ds.Graph.NumNodes()*ds.NumFeatures {
 			t.Fatal("X has the wrong size")
@@ -287,12 +389,15 @@ func FuzzReadLINQS(f *testing.F) {
 }
 
 func FuzzReadSplits(f *testing.F) {
+	quickMinimize()
 	seed(f, 0, []byte(`{"dataset":"t","k":2,"folds":[{"train":[0],"val":[],"test":[1]},{"train":[1],"val":[],"test":[0]}]}`))
 	seed(f, 1, []byte(`{"folds":[{"train":[5]}]}`))
+	files, restore := memFiles()
+	defer restore()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		p := filepath.Join(t.TempDir(), "s.json")
-		os.WriteFile(p, data, 0o644)
-		_, err := ReadSplits(p)
+		p := filepath.Join(files(t, map[string]string{"s.json": string(data)}), "s.json")
+		var err error
+		capAlloc(t, len(data), func() { _, err = ReadSplits(p) })
 		checkErr(t, err)
 	})
 }
@@ -301,29 +406,36 @@ func FuzzReadSplits(f *testing.F) {
 // bytes, so the fuzzer works on npy headers and data rather than on the
 // zip container.
 func FuzzNPZMember(f *testing.F) {
+	quickMinimize()
 	defer smallDense()()
 	seed(f, 0, npyFile("<i4", 2, le([]int32{1, 2})), uint8(1))
 	seed(f, 1, npyFile("<f4", 3, le([]float32{1, 2, 3})), uint8(4))
 	seed(f, 2, npyFile("|i1", 3, []byte{0, 1, 1}), uint8(8))
 	seed(f, 3, npyFile("<U7", 1, []byte("a\x00\x00\x00b\x00\x00\x00c\x00\x00\x00d\x00\x00\x00e\x00\x00\x00f\x00\x00\x00g\x00\x00\x00")), uint8(9))
+	// A version 2 header length of 4 GiB; a version 3 header (hostile_test.go).
+	seed(f, 4, []byte("\x93NUMPY\x02\x00\xf0\xff\xff\xff{'descr': '<i8'"), uint8(8))
+	seed(f, 5, append([]byte("\x93NUMPY\x03\x00\x3a\x00\x00\x00{'descr': '|i1', 'fortran_order': False, 'shape': (3,), }\n"), 0, 1, 1), uint8(8))
 	names := []string{"adj_data", "adj_indices", "adj_indptr", "adj_shape", "attr_data", "attr_indices", "attr_indptr", "attr_shape", "labels", "class_names"}
+	b := toyNPZ()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		f.Fatal(err)
+	}
+	toy := map[string][]byte{}
+	for _, zf := range zr.File {
+		rc, _ := zf.Open()
+		var buf bytes.Buffer
+		buf.ReadFrom(rc)
+		rc.Close()
+		toy[strings.TrimSuffix(zf.Name, ".npy")] = buf.Bytes()
+	}
 	f.Fuzz(func(t *testing.T, member []byte, which uint8) {
-		b := toyNPZ()
-		zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := map[string][]byte{}
-		for _, zf := range zr.File {
-			rc, _ := zf.Open()
-			var buf bytes.Buffer
-			buf.ReadFrom(rc)
-			rc.Close()
-			m[strings.TrimSuffix(zf.Name, ".npy")] = buf.Bytes()
-		}
+		m := maps.Clone(toy)
 		m[names[int(which)%len(names)]] = member
 		data := npzBytes(m)
-		ds, err := readNPZ(bytes.NewReader(data), int64(len(data)), "f.npz")
+		var ds *NodeDataset
+		var err error
+		capAlloc(t, len(data), func() { ds, err = readNPZ(bytes.NewReader(data), int64(len(data)), "f.npz") })
 		checkErr(t, err)
 		if err == nil {
 			if err := validSparse(ds.SparseX, ds.Graph.NumNodes(), ds.NumFeatures); err != nil {

@@ -175,10 +175,12 @@ func ReadNodeFeatures(path string, n int) ([]float64, int, error) {
 		return nil, 0, err
 	}
 	defer f.Close()
-	return parseNodeFeatures(f, path, n)
+	return parseNodeFeatures(f, path, n, int64(fileSize(f)))
 }
 
-func parseNodeFeatures(r io.Reader, path string, n int) ([]float64, int, error) {
+// parseNodeFeatures reads the features of n nodes from r, which holds size
+// bytes (0: unknown).
+func parseNodeFeatures(r io.Reader, path string, n int, size int64) ([]float64, int, error) {
 	if n < 0 || n > graphs.MaxNodes {
 		return nil, 0, perr(path, 0, graphs.ErrParameter, "n=%d not in [0, %d]", n, graphs.MaxNodes)
 	}
@@ -203,6 +205,12 @@ func parseNodeFeatures(r io.Reader, path string, n int) ([]float64, int, error) 
 			d = len(flds) - 1
 			if int64(n)*int64(d) > maxDense {
 				return nil, 0, perr(path, lr.line, graphs.ErrTooLarge, "%d nodes × %d features exceed %d elements", n, d, maxDense)
+			}
+			// Every node needs a line of d+1 fields, each a character and
+			// a separator at least: refuse before allocating more than
+			// allowanceFixed for n×d features the file cannot hold.
+			if need := int64(n) * 2 * int64(d+1); size > 0 && need > size+1 && 8*int64(n)*int64(d) > allowanceFixed {
+				return nil, 0, perr(path, lr.line, graphs.ErrShape, "%d nodes × %d features need %d bytes at least, the file has %d", n, d, need-1, size)
 			}
 			X = make([]float64, n*d)
 			seen = make([]bool, n)

@@ -110,7 +110,7 @@ func TestReadNodeFeaturesErrors(t *testing.T) {
 		})
 	}
 	defer smallDense()()
-	_, _, err := parseNodeFeatures(strings.NewReader("0 1 2 3 4 5 6 7 8\n"), "big", 1<<20)
+	_, _, err := parseNodeFeatures(strings.NewReader("0 1 2 3 4 5 6 7 8\n"), "big", 1<<20, 0)
 	if !errors.Is(err, graphs.ErrTooLarge) {
 		t.Fatalf("8 × 2^20 features above the dense limit 2^22: %v", err)
 	}

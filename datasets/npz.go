@@ -2,20 +2,35 @@ package datasets
 
 import (
 	"archive/zip"
+	"bytes"
+	"encoding/binary"
 	"fmt"
-	"github.com/gnnwb/gnnwb/internal/inputfile"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"codeberg.org/sbinet/npyio/npy"
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/internal/inputfile"
 )
 
-// maxNPYElems bounds the elements of one npz member (2^31), so that a
-// corrupt header cannot demand more memory than a real dataset needs.
-const maxNPYElems = 1 << 31
+// npzInflate bounds the bytes ReadNPZ decompresses: the members it reads
+// may hold at most npzInflate times the size of the archive plus
+// allowanceFixed, so that a zip bomb, or a member whose header claims more
+// than the archive holds, is refused after reading no more than that.
+// Stored (uncompressed) members, as numpy.savez writes them, never come
+// near it; compressed ones (numpy.savez_compressed) of real datasets shrink
+// a few times, not 32.
+const npzInflate = 32
+
+// allowanceFixed is the fixed part of every allocation allowance of the
+// readers (npz decompression, pickle decoding, dense features): a small
+// file may always use this much beyond its size times the reader's factor.
+const allowanceFixed = 64 << 10
 
 // npzArray is one numeric member of an npz archive, widened.
 type npzArray struct {
@@ -25,100 +40,167 @@ type npzArray struct {
 	strs  []string  // unicode members
 }
 
-// readNPZMember decodes member f (a .npy file) of the archive file path.
-// Integer dtypes go to ints, floats to reals, unicode to strs.
-func readNPZMember(path string, f *zip.File) (a *npzArray, err error) {
-	bad := func(format string, args ...any) error {
-		return &graphs.ParseError{Path: path, Err: fmt.Errorf("member %s: %s: %w", f.Name, fmt.Sprintf(format, args...), graphs.ErrFormat)}
+// readNPZMember decodes member f (a .npy file) of the archive file path,
+// reading at most *left bytes of it (the decompression allowance that
+// remains, decreased by what it reads). Integer dtypes go to ints, floats
+// to reals, unicode to strs. The .npy header's shape must match the bytes
+// that follow it exactly: nothing is allocated from the header's claims.
+func readNPZMember(path string, f *zip.File, left *int64) (a *npzArray, err error) {
+	bad := func(kind error, format string, args ...any) error {
+		return &graphs.ParseError{Path: path, Err: fmt.Errorf("member %s: %s: %w", f.Name, fmt.Sprintf(format, args...), kind)}
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			a, err = nil, bad("malformed npy (%v)", r)
-		}
-	}()
+	if f.UncompressedSize64 > uint64(*left) {
+		return nil, bad(graphs.ErrTooLarge, "claims %d bytes uncompressed, more than the %d left of the allowance (%d× the archive's size)", f.UncompressedSize64, *left, npzInflate)
+	}
 	rc, err := f.Open()
 	if err != nil {
-		return nil, bad("%v", err)
+		return nil, bad(graphs.ErrFormat, "%v", err)
 	}
 	defer rc.Close()
-	rp, err := npy.NewReader(rc)
+	// The claim is at most the allowance: reserve it, and read at most
+	// one byte more than it (archive/zip refuses a member longer than its
+	// claim; a shorter one ends early).
+	b := make([]byte, 0, f.UncompressedSize64)
+	b, err = readAllInto(b, io.LimitReader(rc, *left))
+	*left -= int64(len(b))
 	if err != nil {
-		return nil, bad("%v", err)
+		return nil, bad(graphs.ErrFormat, "%v", err)
 	}
+	return decodeNPY(b, func(kind error, format string, args ...any) error { return bad(kind, format, args...) })
+}
+
+// readAllInto appends all of r to b, growing it only when full.
+func readAllInto(b []byte, r io.Reader) ([]byte, error) {
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+}
+
+// decodeNPY decodes the .npy file b (format versions 1 to 3; the header
+// length is checked against len(b) before anything is allocated for it).
+// bad builds the errors.
+func decodeNPY(b []byte, bad func(kind error, format string, args ...any) error) (a *npzArray, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			a, err = nil, bad(graphs.ErrFormat, "malformed npy header (%v)", r)
+		}
+	}()
+	if len(b) < 10 || string(b[:6]) != "\x93NUMPY" {
+		return nil, bad(graphs.ErrFormat, "not a .npy file")
+	}
+	var hlen, off int
+	switch b[6] {
+	case 1:
+		hlen, off = int(b[8])|int(b[9])<<8, 10
+	case 2, 3:
+		if len(b) < 12 {
+			return nil, bad(graphs.ErrFormat, "truncated .npy header")
+		}
+		hlen, off = int(binary.LittleEndian.Uint32(b[8:])), 12
+	default:
+		return nil, bad(graphs.ErrFormat, ".npy version %d.%d not supported", b[6], b[7])
+	}
+	if hlen > len(b)-off {
+		return nil, bad(graphs.ErrFormat, ".npy header of %d bytes, only %d follow", hlen, len(b)-off)
+	}
+	rp, err := npy.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, bad(graphs.ErrFormat, "%v", err)
+	}
+	data := b[off+hlen:]
 	h := rp.Header.Descr
 	if h.Fortran && len(h.Shape) > 1 {
-		return nil, bad("Fortran order not supported")
+		return nil, bad(graphs.ErrFormat, "Fortran order not supported")
 	}
 	total := int64(1)
 	for _, d := range h.Shape {
-		if d < 0 || (d > 0 && total > maxNPYElems/int64(d)) {
-			return nil, bad("shape %v too large", h.Shape)
+		if d < 0 || (d > 0 && total > int64(len(data))/int64(d)) {
+			return nil, bad(graphs.ErrShape, "shape %v needs more than the %d data bytes present", h.Shape, len(data))
 		}
 		total *= int64(d)
 	}
 	typ := strings.TrimLeft(strings.Trim(h.Type, "'\""), "<>|=")
 	if strings.Contains(h.Type, ">") || len(typ) < 2 {
-		return nil, bad("dtype %q not supported (little-endian numbers and unicode only)", h.Type)
+		return nil, bad(graphs.ErrFormat, "dtype %q not supported (little-endian numbers and unicode only)", h.Type)
 	}
-	esize, _ := strconv.ParseInt(typ[1:], 10, 64)
+	esize, perr := strconv.ParseInt(typ[1:], 10, 64)
+	if perr != nil || esize <= 0 || esize > 1<<20 {
+		return nil, bad(graphs.ErrFormat, "dtype %s not supported", h.Type)
+	}
 	if typ[0] == 'U' {
 		esize *= 4
 	}
-	// A member cannot hold more elements than its uncompressed size allows.
-	if esize <= 0 || uint64(total*esize) > f.UncompressedSize64 {
-		return nil, bad("shape %v of %s needs %d bytes, member has %d", h.Shape, h.Type, total*esize, f.UncompressedSize64)
+	if total*esize != int64(len(data)) {
+		return nil, bad(graphs.ErrShape, "shape %v of %s needs %d data bytes, member has %d", h.Shape, h.Type, total*esize, len(data))
 	}
+	n := int(total)
 	a = &npzArray{shape: h.Shape}
 	switch typ {
 	case "i1":
-		var v []int8
-		err = rp.Read(&v)
-		a.ints = widen(v)
+		a.ints = make([]int64, n)
+		for i := range a.ints {
+			a.ints[i] = int64(int8(data[i]))
+		}
 	case "u1", "b1":
-		var v []uint8
-		err = rp.Read(&v)
-		a.ints = widen(v)
+		a.ints = make([]int64, n)
+		for i := range a.ints {
+			a.ints[i] = int64(data[i])
+		}
 	case "i2":
-		var v []int16
-		err = rp.Read(&v)
-		a.ints = widen(v)
+		a.ints = make([]int64, n)
+		for i := range a.ints {
+			a.ints[i] = int64(int16(binary.LittleEndian.Uint16(data[2*i:])))
+		}
 	case "i4":
-		var v []int32
-		err = rp.Read(&v)
-		a.ints = widen(v)
+		a.ints = make([]int64, n)
+		for i := range a.ints {
+			a.ints[i] = int64(int32(binary.LittleEndian.Uint32(data[4*i:])))
+		}
 	case "i8":
-		err = rp.Read(&a.ints)
+		a.ints = make([]int64, n)
+		for i := range a.ints {
+			a.ints[i] = int64(binary.LittleEndian.Uint64(data[8*i:]))
+		}
 	case "f4":
-		var v []float32
-		err = rp.Read(&v)
-		a.reals = make([]float64, len(v))
-		for i, x := range v {
-			a.reals[i] = float64(x)
+		a.reals = make([]float64, n)
+		for i := range a.reals {
+			a.reals[i] = float64(math.Float32frombits(binary.LittleEndian.Uint32(data[4*i:])))
 		}
 	case "f8":
-		err = rp.Read(&a.reals)
-	default:
-		if typ[0] == 'U' {
-			err = rp.Read(&a.strs)
-			break
+		a.reals = make([]float64, n)
+		for i := range a.reals {
+			a.reals[i] = math.Float64frombits(binary.LittleEndian.Uint64(data[8*i:]))
 		}
-		return nil, bad("dtype %s not supported", h.Type)
-	}
-	if err != nil {
-		return nil, bad("%v", err)
-	}
-	if n := max(len(a.ints), len(a.reals), len(a.strs)); int64(n) != total {
-		return nil, bad("read %d elements, shape %v has %d", n, h.Shape, total)
+	default:
+		if typ[0] != 'U' {
+			return nil, bad(graphs.ErrFormat, "dtype %s not supported", h.Type)
+		}
+		a.strs = make([]string, n)
+		w := int(esize)
+		var buf []byte
+		for i := range a.strs {
+			buf = buf[:0]
+			for k := 0; k < w; k += 4 {
+				r := rune(binary.LittleEndian.Uint32(data[i*w+k:]))
+				if r < 0 || r > unicode.MaxRune || (r >= 0xD800 && r < 0xE000) {
+					return nil, bad(graphs.ErrFormat, "element %d: invalid code point %#x", i, uint32(r))
+				}
+				buf = utf8.AppendRune(buf, r)
+			}
+			a.strs[i] = string(bytes.TrimRight(buf, "\x00"))
+		}
 	}
 	return a, nil
-}
-
-func widen[T int8 | uint8 | int16 | int32](v []T) []int64 {
-	out := make([]int64, len(v))
-	for i, x := range v {
-		out[i] = int64(x)
-	}
-	return out
 }
 
 // csrParts checks the scipy CSR parts prefix_{data,indices,indptr,shape}
@@ -194,6 +276,7 @@ func readNPZ(r io.ReaderAt, size int64, path string) (*NodeDataset, error) {
 		return nil, &graphs.ParseError{Path: path, Err: fmt.Errorf("%w: %w", err, graphs.ErrFormat)}
 	}
 	m := map[string]*npzArray{}
+	left := npzInflate*size + allowanceFixed
 	for _, zf := range z.File {
 		key := strings.TrimSuffix(zf.Name, ".npy")
 		switch key {
@@ -202,7 +285,10 @@ func readNPZ(r io.ReaderAt, size int64, path string) (*NodeDataset, error) {
 		default:
 			continue // node_names, idx_to_node, ...: not needed
 		}
-		a, err := readNPZMember(path, zf)
+		if _, dup := m[key]; dup {
+			return nil, perr(path, 0, graphs.ErrFormat, "member %s.npy appears twice", key)
+		}
+		a, err := readNPZMember(path, zf, &left)
 		if err != nil {
 			return nil, err
 		}

@@ -12,9 +12,16 @@ import (
 	"github.com/gnnwb/gnnwb/graphs"
 )
 
+// ogbReserve bounds what readGzTable reserves from a row count that
+// another file states: at most ogbReserve bytes per byte of the gzipped
+// file, so a count that the file does not back costs no more than that
+// (the rows actually read may then grow the table).
+const ogbReserve = 64
+
 // readGzTable streams a gzipped CSV without header (OGB raw layout) into a
-// table, reserving hint rows up front so that memory stays near the size
-// of the result. optional files that do not exist give (nil, nil).
+// table, reserving hint rows up front (at most ogbReserve bytes per byte
+// of the file) so that memory stays near the size of the result. optional
+// files that do not exist give (nil, nil).
 func readGzTable[T int64 | float64](path string, cols, hint int, optional bool) (*table[T], error) {
 	f, err := openText(path)
 	if err != nil {
@@ -24,6 +31,8 @@ func readGzTable[T int64 | float64](path string, cols, hint int, optional bool) 
 		return nil, err
 	}
 	defer f.Close()
+	vals := (ogbReserve*int64(fileSize(f)) + allowanceFixed) / 8
+	hint = int(min(int64(hint), vals/int64(max(cols, 1))))
 	z, err := gzip.NewReader(f)
 	if err != nil {
 		return nil, &graphs.ParseError{Path: path, Err: fmt.Errorf("gzip: %w: %w", err, graphs.ErrFormat)}
@@ -37,6 +46,7 @@ func readGzTable[T int64 | float64](path string, cols, hint int, optional bool) 
 		}
 		return nil, err
 	}
+	t.size = fileSize(f) // the gzipped file's size: what the input weighs
 	return t, nil
 }
 
@@ -200,6 +210,7 @@ func ReadOGBGraph(dir, scheme string) (*GraphDataset, error) {
 		}
 	}
 	n, m := ds.NodeOffsets[G], edgeOff[G]
+	inputBytes := int64(nn.size) + int64(ne.size)
 	lab, err := readGzTable[int64](raw("graph-label"), 1, G, false)
 	if err != nil {
 		return nil, err
@@ -229,6 +240,20 @@ func ReadOGBGraph(dir, scheme string) (*GraphDataset, error) {
 			return nil, perr(raw("node-feat"), 0, graphs.ErrShape, "%d rows, num-node-list sums to %d", feat.rows(), n)
 		}
 		ds.X, ds.NumFeatures = feat.vals, feat.cols
+	} else {
+		// Without node features nothing backs the node counts: the
+		// graphs' row offsets (some 24 bytes a node) may take at most
+		// denseFactor bytes per byte of the files read.
+		for _, t := range []*table[int64]{lab, et} {
+			inputBytes += int64(t.size)
+		}
+		if efeat != nil {
+			inputBytes += int64(efeat.size)
+		}
+		if limit := denseFactor*inputBytes + allowanceFixed; 24*int64(n) > limit {
+			return nil, perr(raw("num-node-list"), 0, graphs.ErrTooLarge, "%d nodes in all and no node features: their row offsets would take %d bytes, more than %d× the %d bytes of the files read",
+				n, 24*int64(n), denseFactor, inputBytes)
+		}
 	}
 	if efeat != nil {
 		ds.Meta.Files = append(ds.Meta.Files, raw("edge-feat"))

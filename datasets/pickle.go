@@ -3,10 +3,12 @@ package datasets
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/nlpodyssey/gopickle/pickle"
@@ -18,9 +20,15 @@ import (
 // numpy.core.multiarray._reconstruct and a numpy dtype) and
 // collections.defaultdict(list). decodePickle first scans the opcode stream
 // against a whitelist, checking that every length-prefixed argument fits in
-// the data (so no later allocation exceeds the file size), then runs
-// gopickle with a FindClass that knows only those classes, and converts any
-// panic inside gopickle into an error.
+// the data and adding up what gopickle will allocate for each opcode
+// (pickleOpCost), then runs gopickle with a FindClass that knows only those
+// classes, and converts any panic inside gopickle into an error. What one
+// object costs beyond its opcodes (an array's shape, a matrix's row
+// offsets and the check of its columns, an adjacency list's entries) is
+// taken from the same allowance as it is built, because the memo lets a
+// two-byte opcode name an object of any size again: one decodePickle
+// allocates at most pickleBudget times the file's size plus
+// allowanceFixed, however often its objects are referenced.
 
 // pickleArg gives the fixed argument size of each whitelisted opcode, or -1
 // for a length-prefixed argument, -2 for two newline-terminated lines.
@@ -42,22 +50,65 @@ var pickleArg = func() [256]int8 {
 	return t
 }()
 
+// pickleBudget is the factor of the allocation allowance of decodePickle:
+// at most pickleBudget bytes per byte of the file, plus allowanceFixed.
+// gopickle boxes every value in a 16-byte interface on a stack that grows
+// by a quarter at a time, so a two-byte opcode may cost it some 190 bytes.
+// The Planetoid adjacency pickles, read by gopickle, are estimated at 80
+// bytes per byte (they allocate 38), the other Planetoid files at less
+// than 10.
+const pickleBudget = 256
+
+// pickleOpCost bounds the bytes gopickle allocates for one opcode, besides
+// the copies of its string argument (twice its length), when a slice it
+// appends to grows by a quarter at a time (6 times its final size in all):
+// the stack slot a value takes and its slot in the list, tuple or dict it
+// may be moved into (push), the object an opcode makes (a MARK makes a
+// 16-slot stack, an empty dict has room for 4 entries), a PUT's memo entry.
+var pickleOpCost = func() [256]int64 {
+	var t [256]int64
+	const push = 2 * 6 * 16
+	for c := range t {
+		t[c] = push + 64
+	}
+	t['('] = 16*16 + 6*24
+	t['.'], t[0x80] = 0, 0
+	t['a'], t['s'], t['e'], t['u'], t['b'] = 16, 16, 16, 16, 16 // BUILD: see the PySetState charges
+	t['q'], t['r'] = 128, 128
+	t['}'] = push + 24 + 4*32
+	t[')'], t[']'], t['t'] = push+32, push+32, 32
+	t[0x85], t[0x86], t[0x87] = push+24+48, 24+48, 24+48
+	t['R'], t[0x81] = push+160, push+160 // the ndarray, dtype, csr_matrix or defaultdict made
+	t['J'], t['M'], t['G'], t['j'] = push+16, push+16, push+16, push+16
+	t['c'] = push + 128
+	return t
+}()
+
 // pickleString is a string argument of the stream: the opcode at data[at]
 // ('U', 'T' or 'X') and its bytes data[body:end].
 type pickleString struct{ at, body, end int }
 
+// pickleCost is the estimate (pickleOpCost) of what gopickle allocates
+// for a stream: detached when detachPayloads detaches its long BINSTRINGs,
+// copied when it does not.
+type pickleCost struct{ detached, copied int64 }
+
 // scanPickle checks the opcode stream of data against the whitelist and
-// returns the string arguments up to STOP (for detachPayloads), or an
-// error naming the offending byte offset.
-func scanPickle(data []byte) ([]pickleString, error) {
+// returns the string arguments up to STOP (for detachPayloads) and what
+// decoding the stream will allocate, or an error naming the offending byte
+// offset.
+func scanPickle(data []byte) ([]pickleString, pickleCost, error) {
 	var strs []pickleString
+	var cost pickleCost
 	p := 0
 	for p < len(data) {
 		at, op := p, data[p]
 		p++
+		cost.detached += pickleOpCost[op]
+		cost.copied += pickleOpCost[op]
 		switch n := pickleArg[op]; {
 		case op == '.':
-			return strs, nil
+			return strs, cost, nil
 		case n >= 0:
 			p += int(n)
 		case n == -1:
@@ -65,22 +116,28 @@ func scanPickle(data []byte) ([]pickleString, error) {
 			switch op {
 			case 'U', 0x8a:
 				if p+1 > len(data) {
-					return nil, fmt.Errorf("pickle: truncated at byte %d", p)
+					return nil, cost, fmt.Errorf("pickle: truncated at byte %d", p)
 				}
 				length = int(data[p])
 				p++
 			default:
 				if p+4 > len(data) {
-					return nil, fmt.Errorf("pickle: truncated at byte %d", p)
+					return nil, cost, fmt.Errorf("pickle: truncated at byte %d", p)
 				}
 				length = int(int32(binary.LittleEndian.Uint32(data[p:])))
 				p += 4
 				if length < 0 {
-					return nil, fmt.Errorf("pickle: negative length %d at byte %d", length, p-4)
+					return nil, cost, fmt.Errorf("pickle: negative length %d at byte %d", length, p-4)
 				}
 			}
 			if length > len(data)-p {
-				return nil, fmt.Errorf("pickle: length %d at byte %d runs past the end (%d bytes)", length, p, len(data))
+				return nil, cost, fmt.Errorf("pickle: length %d at byte %d runs past the end (%d bytes)", length, p, len(data))
+			}
+			cost.copied += 2 * int64(length)
+			if op == 'T' && length >= minDetach {
+				cost.detached += 2 * int64(len(payloadMarker)+20)
+			} else {
+				cost.detached += 2 * int64(length)
 			}
 			if op != 0x8a {
 				strs = append(strs, pickleString{at: at, body: p, end: p + length})
@@ -93,15 +150,34 @@ func scanPickle(data []byte) ([]pickleString, error) {
 					k++
 				}
 				if k == len(data) {
-					return nil, fmt.Errorf("pickle: GLOBAL at byte %d not terminated", p-1)
+					return nil, cost, fmt.Errorf("pickle: GLOBAL at byte %d not terminated", p-1)
 				}
+				cost.detached += 2 * int64(k+1-p)
+				cost.copied += 2 * int64(k+1-p)
 				p = k + 1
 			}
 		default:
-			return nil, fmt.Errorf("pickle: opcode 0x%02x at byte %d is not used by the Planetoid files (refused)", op, p-1)
+			return nil, cost, fmt.Errorf("pickle: opcode 0x%02x at byte %d is not used by the Planetoid files (refused)", op, p-1)
 		}
 	}
-	return nil, fmt.Errorf("pickle: no STOP opcode (truncated file?)")
+	return nil, cost, fmt.Errorf("pickle: no STOP opcode (truncated file?)")
+}
+
+// pickleAllowance is what remains of one decodePickle's allocation
+// allowance (pickleBudget), shared by the objects it builds.
+type pickleAllowance struct {
+	left int64
+}
+
+// take charges n bytes; the error wraps graphs.ErrTooLarge when the
+// allowance is spent.
+func (a *pickleAllowance) take(n int64, what string) error {
+	if n > a.left {
+		a.left = -1
+		return fmt.Errorf("pickle: %s would exceed the allocation allowance of the file (%d bytes per byte): %w", what, pickleBudget, graphs.ErrTooLarge)
+	}
+	a.left -= n
+	return nil
 }
 
 // dtype is a decoded numpy dtype: kind ('i', 'u', 'f', 'b') and item size.
@@ -156,16 +232,21 @@ func (d *dtype) PySetState(state any) error {
 type ndarrayClass struct{}
 
 // reconstructFunc is numpy's _reconstruct for one decodePickle call: its
-// arrays resolve payload markers against payloads.
-type reconstructFunc struct{ payloads [][]byte }
+// arrays resolve payload markers against payloads and charge allow.
+type reconstructFunc struct {
+	payloads [][]byte
+	allow    *pickleAllowance
+}
 
-// ndarray is a decoded numpy array: its shape and raw little-endian bytes
-// (for a detached payload, a subslice of the file's bytes, not a copy).
+// ndarray is a decoded numpy array: its shape and raw little-endian bytes,
+// never a copy: a subslice of the file's bytes for a detached payload, else
+// the bytes of the (possibly memoised, shared) string of its state.
 type ndarray struct {
 	shape    []int
 	dt       *dtype
 	raw      []byte
 	payloads [][]byte
+	allow    *pickleAllowance
 }
 
 // Call is numpy.core.multiarray._reconstruct(ndarray, (0,), 'b').
@@ -176,7 +257,7 @@ func (f reconstructFunc) Call(args ...any) (any, error) {
 	if _, ok := args[0].(ndarrayClass); !ok {
 		return nil, fmt.Errorf("pickle: _reconstruct of %T refused (only numpy.ndarray)", args[0])
 	}
-	return &ndarray{payloads: f.payloads}, nil
+	return &ndarray{payloads: f.payloads, allow: f.allow}, nil
 }
 
 // PySetState reads (version, shape, dtype, is_fortran, rawdata).
@@ -195,6 +276,11 @@ func (a *ndarray) PySetState(state any) error {
 	sh, ok := s[0].(*types.Tuple)
 	if !ok {
 		return fmt.Errorf("pickle: ndarray shape %T is not a tuple", s[0])
+	}
+	if a.allow != nil {
+		if err := a.allow.take(16*int64(sh.Len()), "ndarray shape"); err != nil {
+			return err
+		}
 	}
 	total := 1
 	for _, v := range *sh {
@@ -221,7 +307,9 @@ func (a *ndarray) PySetState(state any) error {
 	if k, ok := payloadIndex(raw); ok && k < len(a.payloads) {
 		a.raw = a.payloads[k]
 	} else {
-		a.raw = []byte(raw)
+		// The string's own bytes, not a copy: the memo may hand the same
+		// string to any number of arrays. Nothing writes to raw.
+		a.raw = unsafe.Slice(unsafe.StringData(raw), len(raw))
 	}
 	if len(a.raw) != total*a.dt.size {
 		return fmt.Errorf("pickle: ndarray shape %v of %c%d needs %d bytes, has %d: %w", a.shape, a.dt.kind, a.dt.size, total*a.dt.size, len(a.raw), graphs.ErrShape)
@@ -285,7 +373,9 @@ func (a *ndarray) int(k int) int64 {
 	return int64(a.uint(b))
 }
 
-type csrClass struct{}
+// csrClass is scipy.sparse.csr_matrix for one decodePickle call: its
+// matrices charge allow.
+type csrClass struct{ allow *pickleAllowance }
 
 // csrMatrix is a decoded scipy.sparse csr_matrix.
 type csrMatrix struct {
@@ -293,7 +383,8 @@ type csrMatrix struct {
 	indptr, indices, data *ndarray
 	// ptr is indptr decoded (by PySetState, which checks it and the
 	// column indices).
-	ptr []int
+	ptr   []int
+	allow *pickleAllowance
 }
 
 // appendEntries appends the column indices and values of the stored
@@ -322,13 +413,18 @@ func (m *csrMatrix) appendEntries(b *sparseBuilder, lo, hi int) {
 }
 
 // PyNew is csr_matrix.__new__(csr_matrix).
-func (csrClass) PyNew(args ...any) (any, error) { return &csrMatrix{}, nil }
+func (c csrClass) PyNew(args ...any) (any, error) { return &csrMatrix{allow: c.allow}, nil }
 
 // PySetState reads the instance __dict__ {_shape, indptr, indices, data, ...}.
 func (m *csrMatrix) PySetState(state any) error {
 	d, ok := state.(*types.Dict)
 	if !ok {
 		return fmt.Errorf("pickle: csr_matrix state %T is not a dict", state)
+	}
+	if m.allow != nil {
+		if err := m.allow.take(16*int64(d.Len()), "csr_matrix state"); err != nil {
+			return err
+		}
 	}
 	for _, e := range *d {
 		k, _ := e.Key.(string)
@@ -371,6 +467,12 @@ func (m *csrMatrix) PySetState(state any) error {
 	nnz := m.indices.len()
 	if m.data.len() != nnz {
 		return fmt.Errorf("pickle: csr_matrix has %d indices but %d values: %w", nnz, m.data.len(), graphs.ErrShape)
+	}
+	if m.allow != nil {
+		// The row offsets, and the check of every column index.
+		if err := m.allow.take(8*int64(m.rows+1)+4*int64(nnz), "csr_matrix"); err != nil {
+			return err
+		}
 	}
 	prev := int64(0)
 	m.ptr = make([]int, m.rows+1)
@@ -493,38 +595,64 @@ func payloadIndex(s string) (int, bool) {
 }
 
 // decodePickle unpickles data (the content of file) and returns the top
-// object: *csrMatrix, *ndarray or *defaultDict. Errors are *graphs.ParseError.
+// object: *csrMatrix, *ndarray or *defaultDict, and what remains of the
+// allocation allowance (for the caller's conversion of the object). Errors
+// are *graphs.ParseError; a stream that would allocate more than the
+// allowance (pickleBudget) wraps graphs.ErrTooLarge.
 func decodePickle(file string, data []byte) (out any, err error) {
-	strs, err := scanPickle(data)
+	out, _, err = decodePickleAllow(file, data)
+	return out, err
+}
+
+func decodePickleAllow(file string, data []byte) (out any, allow *pickleAllowance, err error) {
+	strs, cost, err := scanPickle(data)
 	if err != nil {
-		return nil, &graphs.ParseError{Path: file, Err: fmt.Errorf("%w: %w", err, graphs.ErrFormat)}
+		return nil, nil, &graphs.ParseError{Path: file, Err: fmt.Errorf("%w: %w", err, graphs.ErrFormat)}
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			out, err = nil, &graphs.ParseError{Path: file, Err: fmt.Errorf("pickle: malformed stream (%v): %w", r, graphs.ErrFormat)}
+			out, allow, err = nil, nil, &graphs.ParseError{Path: file, Err: fmt.Errorf("pickle: malformed stream (%v): %w", r, graphs.ErrFormat)}
 		}
 	}()
 	stream, payloads := detachPayloads(data, strs)
+	est := cost.detached
+	if payloads == nil {
+		est = cost.copied
+	}
+	allow = &pickleAllowance{left: pickleBudget*int64(len(data)) + allowanceFixed}
+	if err := allow.take(est, fmt.Sprintf("decoding its %d opcodes and strings (%d bytes estimated)", len(data), est)); err != nil {
+		return nil, nil, &graphs.ParseError{Path: file, Err: err}
+	}
 	u := pickle.NewUnpickler(bytes.NewReader(stream))
 	u.FindClass = func(module, name string) (any, error) {
 		c, err := findClass(module, name)
-		if _, ok := c.(reconstructFunc); ok {
-			c = reconstructFunc{payloads: payloads}
+		switch c.(type) {
+		case reconstructFunc:
+			c = reconstructFunc{payloads: payloads, allow: allow}
+		case csrClass:
+			c = csrClass{allow: allow}
 		}
 		return c, err
 	}
 	obj, err := u.Load()
 	if err != nil {
-		return nil, &graphs.ParseError{Path: file, Err: fmt.Errorf("pickle: %w: %w", err, graphs.ErrFormat)}
+		kind := graphs.ErrFormat
+		if errors.Is(err, graphs.ErrTooLarge) {
+			kind = graphs.ErrTooLarge
+		}
+		if !strings.HasPrefix(err.Error(), "pickle: ") {
+			err = fmt.Errorf("pickle: %w", err) // gopickle's own errors
+		}
+		return nil, nil, &graphs.ParseError{Path: file, Err: fmt.Errorf("%w: %w", err, kind)}
 	}
 	switch obj.(type) {
 	case *csrMatrix, *defaultDict:
-		return obj, nil
+		return obj, allow, nil
 	case *ndarray:
 		if obj.(*ndarray).dt == nil {
-			return nil, &graphs.ParseError{Path: file, Err: fmt.Errorf("pickle: ndarray without state: %w", graphs.ErrFormat)}
+			return nil, nil, &graphs.ParseError{Path: file, Err: fmt.Errorf("pickle: ndarray without state: %w", graphs.ErrFormat)}
 		}
-		return obj, nil
+		return obj, allow, nil
 	}
-	return nil, &graphs.ParseError{Path: file, Err: fmt.Errorf("pickle: top-level object %T refused: %w", obj, graphs.ErrFormat)}
+	return nil, nil, &graphs.ParseError{Path: file, Err: fmt.Errorf("pickle: top-level object %T refused: %w", obj, graphs.ErrFormat)}
 }

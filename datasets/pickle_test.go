@@ -233,7 +233,7 @@ func TestDetachPayloads(t *testing.T) {
 		indptr[r+1] = int32(len(indices))
 	}
 	b := csrPickle(rows, cols, indptr, indices, vals)
-	strs, err := scanPickle(b)
+	strs, _, err := scanPickle(b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +260,7 @@ func TestDetachPayloads(t *testing.T) {
 	p.str(payloadMarker + "0")
 	p.op('.')
 	withMarker := append(p.Bytes()[:len(p.Bytes())-1:len(p.Bytes())-1], b[2:]...)
-	strs, err = scanPickle(withMarker)
+	strs, _, err = scanPickle(withMarker)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -239,6 +239,11 @@ func Root(root string) (string, error) {
 // network access and returns a *NodeDataset or a *GraphDataset. When a file
 // is missing, the error wraps ErrMissing and says which file, where it
 // belongs, and that Fetch (or `gnnwb datasets fetch NAME`) downloads it.
+// Each file that has the registry's size is checked against the registry's
+// SHA-256 the first time it is loaded (see Verify for the memo that spares
+// later loads the hashing, and for files of another size): one that
+// differs is refused with an error wrapping ErrChecksum that names it, its
+// digest and the registry's, and how to fetch it again.
 func Load(name, root string) (Dataset, error) {
 	e, err := lookup(name)
 	if err != nil {
@@ -253,6 +258,9 @@ func Load(name, root string) (Dataset, error) {
 			return nil, fmt.Errorf("datasets: Load %s: %s is missing: run `gnnwb datasets fetch %s` (Fetch) or put the file there (source %s%s): %w",
 				e.Name, p, e.Name, f.URL, memberNote(f), ErrMissing)
 		}
+	}
+	if err := verifyEntry(e, root); err != nil {
+		return nil, err
 	}
 	ds, err := e.load(root)
 	if err != nil {

@@ -3,7 +3,6 @@ package datasets
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/gnnwb/gnnwb/internal/inputfile"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -122,7 +121,7 @@ func WriteSplits(path string, s Splits) error {
 // is a partition of 0..n−1 for one n. Errors are *graphs.ParseError.
 func ReadSplits(path string) (Splits, error) {
 	var s Splits
-	b, err := inputfile.ReadFile(path)
+	b, err := readInput(path)
 	if err != nil {
 		return s, &graphs.ParseError{Path: path, Err: err}
 	}
@@ -147,6 +146,21 @@ func ReadSplits(path string) (Splits, error) {
 		}
 	}
 	return s, nil
+}
+
+// readInput reads the whole of path (openInput), with one allocation of
+// its size when it is known.
+func readInput(path string) ([]byte, error) {
+	f, err := openInput(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := readAllInto(make([]byte, 0, fileSize(f)+1), f)
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 // ErricaSplits is StratifiedFolds with the settings of Errica et al. (ICLR

@@ -76,6 +76,9 @@ func ReadTU(dir, prefix string, opts TUOptions) (*GraphDataset, error) {
 
 	// Graph indicator → node offsets.
 	n := ind.rows()
+	if n == 0 {
+		return nil, perr(path("graph_indicator"), 0, graphs.ErrShape, "no nodes (%d graph labels)", G)
+	}
 	if n > graphs.MaxNodes {
 		return nil, perr(path("graph_indicator"), 0, graphs.ErrTooLarge, "%d nodes", n)
 	}
@@ -108,7 +111,7 @@ func ReadTU(dir, prefix string, opts TUOptions) (*GraphDataset, error) {
 	for k := 0; k < m; k++ {
 		u, v := int64(adj.vals[2*k])-1, int64(adj.vals[2*k+1])-1
 		if u < 0 || u >= int64(n) || v < 0 || v >= int64(n) {
-			return nil, perr(path("A"), adj.line(k), graphs.ErrNodeID, "edge (%d, %d): ids must be in [1,%d]", u+1, v+1, n)
+			return nil, perr(path("A"), adj.line(k), graphs.ErrNodeID, "edge (%d, %d): ids must be in [1,%d] (the %d nodes of %s)", u+1, v+1, n, n, filepath.Base(path("graph_indicator")))
 		}
 		src[k], dst[k] = int32(u), int32(v)
 		if graphOf(src[k]) != graphOf(dst[k]) {
@@ -116,6 +119,7 @@ func ReadTU(dir, prefix string, opts TUOptions) (*GraphDataset, error) {
 		}
 	}
 	ds.Meta.LinesRead = m
+	inputBytes := int64(ind.size) + int64(lab.size) + int64(adj.size)
 	adj = nil
 	nodeLab, err := readTableFile[int64](path("node_labels"), true, 0, true)
 	if err != nil {
@@ -168,9 +172,20 @@ func ReadTU(dir, prefix string, opts TUOptions) (*GraphDataset, error) {
 		}
 	}
 	ds.NumFeatures = d
+	for _, t := range []*table[int64]{nodeLab, edgeLab} {
+		if t != nil {
+			inputBytes += int64(t.size)
+		}
+	}
+	if nodeAttr != nil {
+		inputBytes += int64(nodeAttr.size)
+	}
 	if d > 0 {
 		if int64(n)*int64(d) > maxDense {
 			return nil, perr(path("node_labels"), 0, graphs.ErrTooLarge, "%d nodes × %d features", n, d)
+		}
+		if err := denseFits(path("node_labels"), int64(n)*int64(d), inputBytes, "%d nodes × %d features (one-hot label blocks %v)", n, d, blockSpans(blocks)); err != nil {
+			return nil, err
 		}
 		ds.X = make([]float64, n*d)
 		for i := 0; i < n; i++ {
@@ -195,6 +210,9 @@ func ReadTU(dir, prefix string, opts TUOptions) (*GraphDataset, error) {
 		}
 		if int64(len(nb))*int64(ds.NumEdgeFeatures) > maxDense {
 			return nil, perr(path("edge_labels"), 0, graphs.ErrTooLarge, "%d entries × %d edge features", len(nb), ds.NumEdgeFeatures)
+		}
+		if err := denseFits(path("edge_labels"), int64(len(nb))*int64(ds.NumEdgeFeatures), inputBytes, "%d entries × %d edge features (one-hot label blocks %v)", len(nb), ds.NumEdgeFeatures, blockSpans(eBlocks)); err != nil {
+			return nil, err
 		}
 	}
 
@@ -249,6 +267,33 @@ const maxOneHot = 1 << 16
 // (2^31 float64 = 16 GiB); larger requests fail with graphs.ErrTooLarge
 // instead of exhausting memory. Tests lower it.
 var maxDense int64 = 1 << 31
+
+// denseFactor bounds the dense features a text loader builds from labels
+// (TU's one-hot blocks): at most denseFactor bytes per byte of the files
+// read, plus allowanceFixed. Real datasets stay below 10 (NCI1: 36 MB of
+// one-hot features from 4 MB of files); a corrupt label value that widens
+// a block to tens of thousands of columns does not.
+const denseFactor = 64
+
+// denseFits returns nil when elems float64 values fit the allowance of
+// inputBytes bytes of input (denseFactor), else a *graphs.ParseError for
+// file wrapping graphs.ErrTooLarge that describes them (format, args).
+func denseFits(file string, elems, inputBytes int64, format string, args ...any) error {
+	if limit := denseFactor*inputBytes + allowanceFixed; 8*elems > limit {
+		return perr(file, 0, graphs.ErrTooLarge, "%s would take %d bytes, more than %d× the %d bytes of the files read (a corrupt label value?)",
+			fmt.Sprintf(format, args...), 8*elems, denseFactor, inputBytes)
+	}
+	return nil
+}
+
+// blockSpans lists the label range of each one-hot block, for messages.
+func blockSpans(blocks []oneHot) []string {
+	out := make([]string, len(blocks))
+	for i, b := range blocks {
+		out[i] = fmt.Sprintf("column %d: %d..%d", b.col+1, b.min, b.min+int64(b.width)-1)
+	}
+	return out
+}
 
 // oneHotBlocks lays out the one-hot blocks of every column of t, starting at
 // feature base, as PyG's F.one_hot(labels − min) per column.

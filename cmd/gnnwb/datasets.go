@@ -26,7 +26,7 @@ func datasetsCommand() *cli.Command {
 		Description: "Names are case-insensitive and '_' equals '-' (cora, citeseer, pubmed, mutag, proteins,\n" +
 			"enzymes, nci1, imdb-binary, karate, email-eu-core, ogbg-molbace, ...). Data are read offline\n" +
 			"from the root (--root, else $GNNWB_DATA, else the user cache dir); 'fetch' downloads the\n" +
-			"missing files of one dataset there and checks their SHA-256.",
+			"missing files of one dataset there and checks their SHA-256; 'verify' checks the files present.",
 		Subcommands: []*cli.Command{
 			{
 				Name:      "list",
@@ -41,6 +41,17 @@ func datasetsCommand() *cli.Command {
 				UsageText: "gnnwb datasets info NAME [--root DIR] [--json]",
 				Flags:     []cli.Flag{rootFlag(), &cli.BoolFlag{Name: "json", Usage: "print one JSON object instead of text"}},
 				Action:    datasetsInfo,
+			},
+			{
+				Name:      "verify",
+				Usage:     "check the files of datasets under the root against the registry's SHA-256",
+				UsageText: "gnnwb datasets verify [NAME...] [--root DIR]",
+				Description: "Hashes every file of the named datasets (all registered datasets without a NAME) and prints\n" +
+					"one line per file: ok, missing, corrupt (with its digest and the registry's) or unreadable.\n" +
+					"Exits 1 when a file is corrupt or unreadable: delete it and run 'gnnwb datasets fetch NAME'.\n" +
+					"Loading a dataset checks its files the same way the first time, and remembers them.",
+				Flags:  []cli.Flag{rootFlag()},
+				Action: datasetsVerify,
 			},
 			{
 				Name:      "fetch",
@@ -190,4 +201,32 @@ func datasetsFetch(c *cli.Context) error {
 	err = (&datasets.Fetcher{Progress: bar.Update}).Fetch(c.Context, name, c.String("root"))
 	bar.Done()
 	return datasetErr(c, err)
+}
+
+func datasetsVerify(c *cli.Context) error {
+	checks, err := datasets.Verify(c.String("root"), c.Args().Slice()...)
+	if err != nil {
+		return datasetErr(c, err)
+	}
+	tw := tabwriter.NewWriter(c.App.Writer, 0, 4, 2, ' ', 0)
+	bad := 0
+	for _, f := range checks {
+		detail := ""
+		switch f.State {
+		case "corrupt":
+			bad++
+			detail = fmt.Sprintf("\t%s, want %s", f.Digest, f.Want)
+		case "unreadable":
+			bad++
+			detail = "\t" + f.Err.Error()
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s%s\n", f.State, f.Dataset, f.Path, detail)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if bad > 0 {
+		return fmt.Errorf("%s: %d of %d files corrupt or unreadable: delete a corrupt file and run `gnnwb datasets fetch NAME` to download it again", commandPath(c), bad, len(checks))
+	}
+	return nil
 }

@@ -137,6 +137,45 @@ func TestDatasetsFetchVerifies(t *testing.T) {
 	}
 }
 
+// TestDatasetsVerify: one line per file; a corrupt file gives its digest
+// and the registry's and exit status 1; missing files exit 0.
+func TestDatasetsVerify(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	src, err := os.ReadFile(filepath.Join(sharedData(t, "karate"), "karate", "karate.gml"))
+	if err != nil {
+		t.Skipf("karate.gml absent: %v", err)
+	}
+	root := t.TempDir()
+	file := filepath.Join(root, "karate", "karate.gml")
+	os.MkdirAll(filepath.Dir(file), 0o755)
+	if err := os.WriteFile(file, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := gnnwb(t, "datasets", "verify", "--root", root, "Karate")
+	if fields := strings.Fields(stdout); code != 0 || stderr != "" || len(fields) != 3 || fields[0] != "ok" || fields[1] != "karate" || fields[2] != file {
+		t.Fatalf("verify of a good file: code %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	e, _ := datasets.Info("karate")
+	src[100] ^= 1
+	os.WriteFile(file, src, 0o644)
+	code, stdout, stderr = gnnwb(t, "datasets", "verify", "--root", root, "karate")
+	if code != 1 || !strings.HasPrefix(stdout, "corrupt") || !strings.Contains(stdout, "want sha256:"+e.Files[0].SHA256) ||
+		strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "gnnwb datasets fetch") {
+		t.Fatalf("verify of a corrupt file: code %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	code, stdout, stderr = gnnwb(t, "datasets", "verify", "--root", root, "cora", "karate")
+	if code != 1 || strings.Count(stdout, "missing") != 8 || strings.Count(stdout, "\n") != 9 {
+		t.Fatalf("verify of cora and karate: code %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	code, stdout, stderr = gnnwb(t, "datasets", "verify", "--root", root, "cora")
+	if code != 0 || strings.Count(stdout, "missing") != 8 || stderr != "" {
+		t.Fatalf("verify of an absent dataset: code %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if code, _, stderr := gnnwb(t, "datasets", "verify", "--root", root, "nosuch"); code != 2 || !strings.Contains(stderr, "nosuch") {
+		t.Fatalf("verify of an unknown name: code %d, stderr %q", code, stderr)
+	}
+}
+
 func TestDatasetsErrors(t *testing.T) {
 	empty := t.TempDir()
 	for _, tt := range []struct {
