@@ -48,9 +48,37 @@ func parseNodeLabels(r io.Reader, path string, n int) ([]int32, error) {
 	for i := range y {
 		y[i] = -1
 	}
+	labelled, err := idValueLines(r, path, n, "node label", func(node int, value []byte, line int) error {
+		c, err := atoi(value)
+		if err != nil {
+			return &graphs.ParseError{Path: path, Line: line, Err: err}
+		}
+		if c < 0 || c >= int64(n) {
+			return perr(path, line, graphs.ErrFormat, "label %d of node %d not in [0,%d) (labels are class ids, at most n classes)", c, node, n)
+		}
+		if y[node] >= 0 {
+			return perr(path, line, graphs.ErrFormat, "node %d labelled twice", node)
+		}
+		y[node] = int32(c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if labelled == 0 {
+		return nil, perr(path, 0, graphs.ErrFormat, "no labelled node")
+	}
+	return y, nil
+}
+
+// idValueLines reads the lines "id value" of r (comments and blank lines
+// skipped), checks that each has two fields and an id in [0, n), and calls
+// set with the id, the value's text and the line number. It returns the
+// number of lines read and the first error (a *graphs.ParseError).
+func idValueLines(r io.Reader, path string, n int, want string, set func(id int, value []byte, line int) error) (int, error) {
 	lr := newLineReader(r, path)
 	var flds [][]byte
-	labelled := 0
+	count := 0
 	for {
 		line, ok := lr.next()
 		if !ok {
@@ -61,32 +89,18 @@ func parseNodeLabels(r io.Reader, path string, n int) ([]int32, error) {
 		}
 		flds = fields(flds, line, false)
 		if len(flds) != 2 {
-			return nil, perr(path, lr.line, graphs.ErrShape, "%d fields, want 2 (node label)", len(flds))
+			return count, perr(path, lr.line, graphs.ErrShape, "%d fields, want 2 (%s)", len(flds), want)
 		}
-		node, err := nodeID(flds[0], n)
+		id, err := nodeID(flds[0], n)
 		if err != nil {
-			return nil, &graphs.ParseError{Path: path, Line: lr.line, Err: err}
+			return count, &graphs.ParseError{Path: path, Line: lr.line, Err: err}
 		}
-		c, err := atoi(flds[1])
-		if err != nil {
-			return nil, &graphs.ParseError{Path: path, Line: lr.line, Err: err}
+		if err := set(int(id), flds[1], lr.line); err != nil {
+			return count, err
 		}
-		if c < 0 || c >= int64(n) {
-			return nil, perr(path, lr.line, graphs.ErrFormat, "label %d of node %d not in [0,%d) (labels are class ids, at most n classes)", c, node, n)
-		}
-		if y[node] >= 0 {
-			return nil, perr(path, lr.line, graphs.ErrFormat, "node %d labelled twice", node)
-		}
-		y[node] = int32(c)
-		labelled++
+		count++
 	}
-	if err := lr.Err(); err != nil {
-		return nil, err
-	}
-	if labelled == 0 {
-		return nil, perr(path, 0, graphs.ErrFormat, "no labelled node")
-	}
-	return y, nil
+	return count, lr.Err()
 }
 
 // ReadTargets reads a file of regression targets, lines "id value", for n
@@ -118,36 +132,18 @@ func parseTargets(r io.Reader, path string, n int) ([]float64, error) {
 	for i := range t {
 		t[i] = math.NaN()
 	}
-	lr := newLineReader(r, path)
-	var flds [][]byte
-	count := 0
-	for {
-		line, ok := lr.next()
-		if !ok {
-			break
-		}
-		if skipLine(line) {
-			continue
-		}
-		flds = fields(flds, line, false)
-		if len(flds) != 2 {
-			return nil, perr(path, lr.line, graphs.ErrShape, "%d fields, want 2 (id value)", len(flds))
-		}
-		id, err := nodeID(flds[0], n)
+	count, err := idValueLines(r, path, n, "id value", func(id int, value []byte, line int) error {
+		v, err := atof(value)
 		if err != nil {
-			return nil, &graphs.ParseError{Path: path, Line: lr.line, Err: err}
-		}
-		v, err := atof(flds[1])
-		if err != nil {
-			return nil, perr(path, lr.line, graphs.ErrFormat, "value of %d: %v", id, err)
+			return perr(path, line, graphs.ErrFormat, "value of %d: %v", id, err)
 		}
 		if !math.IsNaN(t[id]) {
-			return nil, perr(path, lr.line, graphs.ErrFormat, "id %d listed twice", id)
+			return perr(path, line, graphs.ErrFormat, "id %d listed twice", id)
 		}
 		t[id] = v
-		count++
-	}
-	if err := lr.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	if count == 0 {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"github.com/gnnwb/gnnwb/limits/plots"
 	"image/color"
 	"math"
 	"path/filepath"
@@ -93,33 +94,6 @@ func (epochTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ts
 }
 
-// logTicks marks 1..9 times the powers of ten in [lo, hi] and labels 1, 2
-// and 5 times them (all of them when the axis spans less than a decade).
-type logTicks struct{}
-
-func (logTicks) Ticks(lo, hi float64) []plot.Tick {
-	if !(lo > 0 && hi > lo) || math.IsInf(hi, 0) {
-		return nil
-	}
-	dense := hi/lo < 10
-	var ts []plot.Tick
-	for e := math.Floor(math.Log10(lo)); e <= math.Ceil(math.Log10(hi)); e++ {
-		base := math.Pow(10, e)
-		for m := 1; m < 10; m++ {
-			v := float64(m) * base
-			if v < lo*(1-1e-9) || v > hi*(1+1e-9) {
-				continue
-			}
-			t := plot.Tick{Value: v}
-			if dense || m == 1 || m == 2 || m == 5 {
-				t.Label = strconv.FormatFloat(v, 'g', 3, 64)
-			}
-			ts = append(ts, t)
-		}
-	}
-	return ts
-}
-
 // historyPanel is one plot of the history: the training, validation and
 // test curves of a column, the legend at the top (falling curves) or the
 // bottom (rising ones).
@@ -154,7 +128,7 @@ func historyPanel(runs []train.RunStats, title, ylabel string, log, legendTop bo
 		any = true
 	}
 	if log && any {
-		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, logTicks{}
+		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plots.LogTicks{}
 	}
 	return p, nil
 }

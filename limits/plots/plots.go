@@ -96,11 +96,14 @@ func save(p *plot.Plot, path, ext string, l Labels) error {
 	return atomicfile.WriteBytes(path, buf.Bytes())
 }
 
-// logTicks labels powers of ten, and also 2 and 5 times them when the axis
-// spans less than two decades, so that every log axis has readable labels.
-type logTicks struct{}
+// LogTicks marks 1..9 times the powers of ten on a log axis and labels the
+// powers of ten, and also 2 and 5 times them when the axis spans less than
+// two decades, so that every log axis has readable labels. It is a
+// plot.Ticker for any gonum/plot log axis.
+type LogTicks struct{}
 
-func (logTicks) Ticks(lo, hi float64) []plot.Tick {
+// Ticks returns the ticks of [lo, hi] (none unless 0 < lo < hi).
+func (LogTicks) Ticks(lo, hi float64) []plot.Tick {
 	if !(lo > 0 && hi > lo) {
 		return nil
 	}
@@ -218,7 +221,7 @@ func Rate(path string, series []Series, l Labels) error {
 	}
 	p := newPlot(l)
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
-	p.X.Tick.Marker, p.Y.Tick.Marker = logTicks{}, logTicks{}
+	p.X.Tick.Marker, p.Y.Tick.Marker = LogTicks{}, LogTicks{}
 	p.Legend.Top, p.Legend.Left = true, false
 	ylo, yhi := math.Inf(1), math.Inf(-1)
 	for si, s := range series {
