@@ -161,9 +161,9 @@ func limitsSolveCommand() *cli.Command {
 		&cli.IntFlag{Name: "width", Value: 1000, Usage: "N of the network a coupled limit (graphon; kernel without --symmetric) is computed for"},
 		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of that network"},
 		&cli.IntFlag{Name: "particles", Value: 2048, Usage: "M particles of the mean-field solver (σ not the identity)"},
-		&cli.BoolFlag{Name: "self-check", Value: true, Usage: "re-solve with 2M particles and report the difference"},
+		&cli.BoolFlag{Name: "self-check", Value: true, Usage: "re-solve with 2M particles and report the difference (with --fluctuations, C(t) also against M/2)"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "limit.csv", Usage: "CSV of limit,t,u,g on the quadrature nodes; the problem and the solver's report go to the same name with .json"},
-		&cli.BoolFlag{Name: "fluctuations", Usage: "with --limit meanfield: also write the central-limit constant C(t) of E‖g^N_t − g_t‖² ≈ C(t)/N and the variance band N·Var g^N_t(u) to OUT-fluctuations.csv (columns t,u,g,n_var,c) and the report (σ identity: the Lyapunov equation of the moment chain; tanh, sigmoid, erf: the linearised particle flow on --particles particles, checked against twice as many with --self-check)"},
+		&cli.BoolFlag{Name: "fluctuations", Usage: "with --limit meanfield: also write the central-limit constant C(t) of E‖g^N_t − g_t‖² ≈ C(t)/N and the variance band N·Var g^N_t(u) to OUT-fluctuations.csv (columns t,u,g,n_var,c) and the report (σ identity: the Lyapunov equation of the moment chain; tanh, sigmoid, erf: the linearised particle flow on --particles particles, checked against twice and half as many with --self-check)"},
 	}, problemFlags()...)
 	return &cli.Command{
 		Name:      "solve",
@@ -254,7 +254,7 @@ func limitsSolveCommand() *cli.Command {
 			if fl != nil {
 				fmt.Fprintf(c.App.Writer, "fluctuations (%s): E‖g^N_t − g_t‖² ≈ C(t)/N with C = %.5g at t = %v: %s\n", fl.Method, fl.C, fl.Times, flReport.File)
 				if fl.ErrEstimate != nil {
-					fmt.Fprintf(c.App.Writer, "self-check of C (M vs 2M particles) at each t: %.3g\n", fl.ErrEstimate)
+					fmt.Fprintf(c.App.Writer, "self-check of C (against 2M and M/2 particles) at each t: %.3g\n", fl.ErrEstimate)
 				}
 			}
 			return nil

@@ -65,12 +65,13 @@
 // the sampling noise, one sample driving all units: d⟨M(θ_0), M(θ_0')⟩ =
 // α² ν Cov_π[(y − g_t) ∇_θF(θ̄_t(θ_0)), (y − g_t) ∇_θF(θ̄_t(θ_0'))] dt.
 // C(t) = Σ_q ω_q Var G_t(φ(u_q)). Particles solves the mean field with M
-// Halton particles and carries (W_0, D) on the first M_f of them, with
-// masses that integrate the polynomials of degree ≤ 4 under μ_0 exactly,
-// in a reduced basis: one column per direction of W_0 that reaches the
-// output, and a truncated square root of the noise covariance, propagated
-// by the classical Runge–Kutta method and injected with Simpson weights.
-// Its self-check re-solves with 2M and 2M_f.
+// Halton particles and carries (W_0, D) on the first M_f of them (for σ
+// the identity with masses that integrate the polynomials of degree ≤ 4
+// under μ_0 exactly, which makes it exact there) in a reduced basis: one
+// column per direction of W_0 that reaches the output, and a truncated
+// square root of the noise covariance, propagated by the classical
+// Runge–Kutta method and injected with Simpson weights. Its self-check
+// re-solves with twice and half M and M_f.
 //
 // # Scope
 //

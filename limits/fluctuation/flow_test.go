@@ -329,6 +329,13 @@ func TestMomentWeights(t *testing.T) {
 			t.Errorf("sym=%v: uniform masses give E[c² a²] = %v ≈ %v: the test does not see the masses", sym, uni, want)
 		}
 	}
+	// every degree is reached with 2048 carriers
+	theta2, _ := initialParticles(2048, limits.Problem{Sc: 1, Sw: 1}, d)
+	for deg := 1; deg <= 4; deg++ {
+		if _, got := momentWeights(theta2, dim, 2048, false, 1, 1, d, deg); got != deg {
+			t.Errorf("2048 carriers: degree %d asked, %d reached", deg, got)
+		}
+	}
 	theta, _ := initialParticles(64, limits.Problem{Sc: 1, Sw: 1}, d)
 	if mz, deg := momentWeights(theta, dim, 64, false, 0, 1, d, 4); deg != 0 || mz[0] != 1.0/64 {
 		t.Errorf("s_c = 0: degree %d, mass %v, want uniform", deg, mz[0])

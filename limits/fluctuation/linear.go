@@ -44,8 +44,8 @@ type Constant struct {
 	Symmetric bool      `json:"symmetric"`
 	Stats     ode.Stats `json:"stats"`
 	// ErrEstimate[k] is the solver's own error of C(t_k): nil for Linear
-	// (exact up to the ODE tolerance), |C − C'| against the solve with twice
-	// the particles for Particles with Options.SelfCheck.
+	// (exact up to the ODE tolerance); for Particles with Options.SelfCheck,
+	// the larger difference to the solves with twice and half the particles.
 	ErrEstimate []float64 `json:"err_estimate,omitempty"`
 }
 

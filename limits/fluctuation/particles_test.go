@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/gonum/integrate/quad"
+
 	"github.com/gnnwb/gnnwb/generators"
 	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
@@ -17,14 +19,15 @@ import (
 
 // TestParticlesLinear: for σ the identity the linearised particle flow
 // reproduces the Lyapunov equation of the moment chain (Linear), on the
-// reference problem at t ∈ {0, 0.5, 1, 2, 4}, for both initialisations,
-// within 3 times its self-check estimate plus 3·10⁻⁴ C(t). The floor is the
-// quasi-Monte Carlo error of the mean field of M Halton particles, which
-// the self-check does not resolve: it is of order 10⁻⁴ relative and not
-// monotone in M (10⁻⁵ at M = 8192, 10⁻⁴ at M = 16384). The masses of the
-// carriers integrate every polynomial of degree ≤ 4 under μ_0 exactly, so
-// C(0) is exact to rounding (a quartic in θ_0) and the carriers add no error
-// of their own for linear σ.
+// reference problem at t ∈ {0, 0.5, 1, 2, 4}, for both initialisations:
+// within its stated error (the self-check), and within 5·10⁻⁴ C(t), which
+// is sharper: the stated error is conservative here because the solve on
+// half the carriers can no longer use masses exact to degree 4. What is
+// left at full size is the quasi-Monte Carlo error of the mean field of M
+// Halton particles, of order 10⁻⁴ relative and not monotone in M (10⁻⁵ at
+// M = 8192, 10⁻⁴ at M = 16384). The masses of the carriers integrate
+// every polynomial of degree ≤ 4 under μ_0 exactly, so C(0) is exact to
+// rounding (a quartic in θ_0) and the carriers add no error of their own.
 func TestParticlesLinear(t *testing.T) {
 	if testing.Short() {
 		t.Skip("four particle solves")
@@ -45,16 +48,13 @@ func TestParticlesLinear(t *testing.T) {
 		}
 		for k, tk := range times {
 			d := math.Abs(c.C[k] - lin.C[k])
-			tol := 3*c.ErrEstimate[k] + 3e-4*lin.C[k]
+			tol := 5e-4 * lin.C[k]
 			if tk == 0 {
 				tol = 1e-12 * lin.C[k]
 			}
 			t.Logf("symmetric=%v t=%v: Lyapunov %.6f, particles %.6f ± %.1e (difference %.1e)", symmetric, tk, lin.C[k], c.C[k], c.ErrEstimate[k], d)
-			if !(d <= tol) {
+			if !(d <= tol) || !(d <= c.ErrEstimate[k]) && tk > 0 {
 				t.Errorf("symmetric=%v t=%v: particles C = %.7f ± %.2g, Lyapunov %.7f", symmetric, tk, c.C[k], c.ErrEstimate[k], lin.C[k])
-			}
-			if !(c.ErrEstimate[k] <= 1e-3*lin.C[k]) {
-				t.Errorf("symmetric=%v t=%v: stated error %v above 10⁻³ C", symmetric, tk, c.ErrEstimate[k])
 			}
 			// the band: Σ_q ω_q Variance = C, and Variance against φᵀ P_bb φ
 			_, w := s.Nodes()
@@ -73,6 +73,49 @@ func TestParticlesLinear(t *testing.T) {
 					t.Errorf("symmetric=%v t=%v: g(u_%d) = %v, moment ODE %v", symmetric, tk, q, g, lin.G[k][q])
 				}
 			}
+		}
+	}
+}
+
+// TestParticlesInitialVariance: at t = 0 with i.i.d. units the constant is
+// the per-unit variance of the output at every N, C(0) = s_c² Σ_q ω_q
+// E[σ(Z_q)²] with Z_q ~ N(0, s_w² |φ_q|²/d) (E c = 0), a Gaussian integral
+// computed here by 80-node Gauss–Hermite quadrature. For tanh, sigmoid and
+// erf the carriers' quasi-Monte Carlo estimate must be within its stated
+// error (the self-check against twice the carriers), which must be below
+// 2% of C(0).
+func TestParticlesInitialVariance(t *testing.T) {
+	x, wh := make([]float64, 80), make([]float64, 80)
+	quad.Hermite{}.FixedLocations(x, wh, math.Inf(-1), math.Inf(1))
+	for _, act := range []activation.Kind{activation.Tanh, activation.Sigmoid, activation.Erf} {
+		p := limits.DefaultProblem()
+		p.Activation = act
+		p.Sc, p.Sw = 1.2, 0.9
+		s := setup(t, p)
+		c, err := fluctuation.Particles(context.Background(), s, []float64{0}, fluctuation.Options{SelfCheck: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, w := s.Nodes()
+		phi, _ := s.Features()
+		d := s.Dim()
+		exact := 0.0
+		for q, wq := range w {
+			n2 := 0.0
+			for _, v := range phi[q*2*d : (q+1)*2*d] {
+				n2 += v * v
+			}
+			sd := p.Sw * math.Sqrt(n2/float64(d))
+			e := 0.0
+			for i := range x {
+				v := act.Eval(math.Sqrt2 * sd * x[i])
+				e += wh[i] * v * v / math.SqrtPi
+			}
+			exact += wq * p.Sc * p.Sc * e
+		}
+		t.Logf("%v: C(0) = %.6f ± %.1e, exact %.6f", act, c.C[0], c.ErrEstimate[0], exact)
+		if d := math.Abs(c.C[0] - exact); !(d <= c.ErrEstimate[0]) || !(c.ErrEstimate[0] <= 0.02*exact) {
+			t.Errorf("%v: C(0) = %.6f ± %.2g, exact %.6f", act, c.C[0], c.ErrEstimate[0], exact)
 		}
 	}
 }
@@ -169,6 +212,7 @@ func TestParticlesErrors(t *testing.T) {
 		{"M_f > M", func(*limits.Problem) {}, []float64{1}, fluctuation.Options{Particles: 64, Carriers: 128}, graphs.ErrParameter},
 		{"odd pairs", func(p *limits.Problem) { p.Symmetric = true }, []float64{1}, fluctuation.Options{Particles: 64, Carriers: 33}, graphs.ErrParameter},
 		{"too long", func(*limits.Problem) {}, []float64{1e6}, fluctuation.Options{Particles: 64}, graphs.ErrTooLarge},
+		{"carriers × grid", func(p *limits.Problem) { p.Quadrature, p.NoiseX = 1300, 0.1 }, []float64{1}, fluctuation.Options{}, graphs.ErrTooLarge},
 	} {
 		p := good
 		tc.mod(&p)

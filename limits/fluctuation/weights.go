@@ -52,10 +52,9 @@ func hermite(h []float64, x float64, deg int) {
 // least relative entropy to the uniform ones, mz_j ∝ exp(λ·p(θ_j)), with λ
 // found by Newton's method on the convex dual log Σ_j exp(λ·p(θ_j)). It
 // tries deg = maxDeg down to 1 (needing at least 2 points per constraint,
-// convergence to 10⁻¹² and no mass beyond 10 times or below a tenth of a
-// hundredth of uniform... see maxTilt) and returns the masses with the
-// degree used; uniform masses and degree 0 when none works or s_c or s_w
-// is 0.
+// convergence of the moments to 10⁻¹² and every mass within a factor
+// maxTilt of uniform) and returns the masses with the degree used; uniform
+// masses and degree 0 when none works or s_c or s_w is 0.
 func momentWeights(theta []float64, dim, nz int, sym bool, sc, sw float64, d, maxDeg int) ([]float64, int) {
 	uniform := make([]float64, nz)
 	for j := range uniform {
@@ -188,6 +187,13 @@ func entropic(pm []float64, nz, r int) ([]float64, bool) {
 		slope := 0.0
 		for i := range r {
 			slope += g[i] * step.AtVec(i)
+		}
+		if slope < 1e-12 { // near the optimum f cannot see the decrease: full Newton steps
+			for i := range r {
+				lam[i] -= step.AtVec(i)
+			}
+			f = eval(lam)
+			continue
 		}
 		t := 1.0
 		for ; t > 1e-10; t /= 2 {
