@@ -120,6 +120,50 @@ func TestParticlesInitialVariance(t *testing.T) {
 	}
 }
 
+// TestParticlesRealisable: for a target that a tanh network realises, Y = Σ_j
+// c_j tanh(a_j·φ) with two units, the residual of the mean-field limit
+// vanishes, so does the sampling noise, and C(t) decreases for large t
+// (Chen, Rotskoff, Bruna & Vanden-Eijnden 2020): over t = 2 … 32, for both
+// initialisations.
+func TestParticlesRealisable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("two particle solves to t = 32")
+	}
+	p := limits.DefaultProblem()
+	p.Quadrature = 16
+	ref := setup(t, p)
+	f := make([]float64, 4)
+	units := [][]float64{{0.8, 1.0, -0.5, 0.7, 0.3}, {-0.6, -0.4, 0.9, 0.2, -0.8}} // (c, a)
+	p.Target = generators.TargetFunc("two tanh units", func(u float64) float64 {
+		if err := ref.FeaturesAt(f, u); err != nil {
+			panic(err)
+		}
+		y := 0.0
+		for _, un := range units {
+			z := 0.0
+			for i := range 4 {
+				z += un[1+i] * f[i]
+			}
+			y += un[0] * math.Tanh(z)
+		}
+		return y
+	})
+	times := []float64{2, 4, 8, 16, 32}
+	for _, symmetric := range []bool{false, true} {
+		p.Symmetric = symmetric
+		c, err := fluctuation.Particles(context.Background(), setup(t, p), times, fluctuation.Options{Particles: 1024, Carriers: 512})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := 1; k < len(times); k++ {
+			if !(c.C[k] < c.C[k-1]) {
+				t.Errorf("symmetric=%v: C(%v) = %.4g not below C(%v) = %.4g", symmetric, times[k], c.C[k], times[k-1], c.C[k-1])
+			}
+		}
+		t.Logf("realisable, symmetric=%v: C(t) = %.3g at t = %v", symmetric, c.C, times)
+	}
+}
+
 // TestParticlesSymmetricStart: with symmetric pairs g_0^N ≡ 0 at every N,
 // so C(0) = 0 exactly for any σ; afterwards it grows from the sampling
 // noise (and the pairs' split).
