@@ -161,9 +161,9 @@ func limitsSolveCommand() *cli.Command {
 		&cli.IntFlag{Name: "width", Value: 1000, Usage: "N of the network a coupled limit (graphon; kernel without --symmetric) is computed for"},
 		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of that network"},
 		&cli.IntFlag{Name: "particles", Value: 2048, Usage: "M particles of the mean-field solver (σ not the identity)"},
-		&cli.BoolFlag{Name: "self-check", Value: true, Usage: "re-solve with 2M particles and report the difference"},
+		&cli.BoolFlag{Name: "self-check", Value: true, Usage: "re-solve with 2M particles and report the difference (with --fluctuations, C(t) also against M/2)"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "limit.csv", Usage: "CSV of limit,t,u,g on the quadrature nodes; the problem and the solver's report go to the same name with .json"},
-		&cli.BoolFlag{Name: "fluctuations", Usage: "with --limit meanfield and --activation identity: also write the central-limit constant C(t) of E‖g^N_t − g_t‖² ≈ C(t)/N and the variance band N·Var g^N_t(u) to OUT-fluctuations.csv (columns t,u,g,n_var,c) and the report"},
+		&cli.BoolFlag{Name: "fluctuations", Usage: "with --limit meanfield: also write the central-limit constant C(t) of E‖g^N_t − g_t‖² ≈ C(t)/N and the variance band N·Var g^N_t(u) to OUT-fluctuations.csv (columns t,u,g,n_var,c) and the report (σ identity: the Lyapunov equation of the moment chain; tanh, sigmoid, erf: the linearised particle flow on --particles particles, checked against twice and half as many with --self-check)"},
 	}, problemFlags()...)
 	return &cli.Command{
 		Name:      "solve",
@@ -198,7 +198,7 @@ func limitsSolveCommand() *cli.Command {
 			start := time.Now()
 			var fl *fluctuation.Constant
 			if c.Bool("fluctuations") {
-				if fl, err = linearConstant(c, s, s.Problem().Times); err != nil {
+				if fl, err = solveConstant(c, s, s.Problem().Times); err != nil {
 					return err
 				}
 			}
@@ -231,7 +231,7 @@ func limitsSolveCommand() *cli.Command {
 			base := strings.TrimSuffix(out, filepath.Ext(out))
 			var flReport *fluctuationReport
 			if fl != nil {
-				flReport = &fluctuationReport{File: base + "-fluctuations.csv", Method: fl.Method, Times: fl.Times, C: fl.C, Stats: fl.Stats}
+				flReport = &fluctuationReport{File: base + "-fluctuations.csv", Method: fl.Method, Times: fl.Times, C: fl.C, ErrEstimate: fl.ErrEstimate, Stats: fl.Stats}
 				if err := writeFluctuations(flReport.File, fl); err != nil {
 					return err
 				}
@@ -253,6 +253,9 @@ func limitsSolveCommand() *cli.Command {
 			}
 			if fl != nil {
 				fmt.Fprintf(c.App.Writer, "fluctuations (%s): E‖g^N_t − g_t‖² ≈ C(t)/N with C = %.5g at t = %v: %s\n", fl.Method, fl.C, fl.Times, flReport.File)
+				if fl.ErrEstimate != nil {
+					fmt.Fprintf(c.App.Writer, "self-check of C (against 2M and M/2 particles) at each t: %.3g\n", fl.ErrEstimate)
+				}
 			}
 			return nil
 		},
@@ -264,20 +267,21 @@ func ff(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 // fluctuationReport is what the JSON report of limits solve records of the
 // constant; the band is in File.
 type fluctuationReport struct {
-	File   string    `json:"file"`
-	Method string    `json:"method"`
-	Times  []float64 `json:"times"`
-	C      []float64 `json:"c"`
-	Stats  ode.Stats `json:"stats"`
+	File        string    `json:"file"`
+	Method      string    `json:"method"`
+	Times       []float64 `json:"times"`
+	C           []float64 `json:"c"`
+	ErrEstimate []float64 `json:"err_estimate,omitempty"`
+	Stats       ode.Stats `json:"stats"`
 }
 
-// linearConstant is fluctuation.Linear with σ other than the identity
-// (graphs.ErrUnsupported: not implemented yet) turned into a usage error,
-// exit status 2, that says which flag to set.
-func linearConstant(c *cli.Context, s *limits.Setup, times []float64) (*fluctuation.Constant, error) {
-	fl, err := fluctuation.Linear(c.Context, s, times)
+// solveConstant is fluctuation.Solve with the command's --particles and
+// --self-check, a σ it does not take (graphs.ErrUnsupported: ReLU) turned
+// into a usage error, exit status 2, that says which flag to set.
+func solveConstant(c *cli.Context, s *limits.Setup, times []float64) (*fluctuation.Constant, error) {
+	fl, err := fluctuation.Solve(c.Context, s, times, fluctuation.Options{Particles: c.Int("particles"), SelfCheck: c.Bool("self-check")})
 	if errors.Is(err, graphs.ErrUnsupported) {
-		return nil, usagef("%s: %v; use --activation identity", commandPath(c), err)
+		return nil, usagef("%s: %v; use --activation identity, tanh, sigmoid or erf", commandPath(c), err)
 	}
 	return fl, err
 }

@@ -97,9 +97,8 @@ func TestLimitsBadFlags(t *testing.T) {
 // TestLimitsFluctuationsCLI: solve --fluctuations writes the band next to
 // the limit (one row per time and node, the constant repeated per row) and
 // C(t) in the report, the same C(t) that limits width uses for its
-// N = ⌈C(t)/ε²⌉; σ other than the identity, or another limit, is a usage
-// error (exit 2) that says what to do; without the flag the report has no
-// fluctuations.
+// N = ⌈C(t)/ε²⌉; ReLU (no σ″), or another limit, is a usage error (exit 2)
+// that says what to do; without the flag the report has no fluctuations.
 func TestLimitsFluctuationsCLI(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "mf.csv")
@@ -152,9 +151,9 @@ func TestLimitsFluctuationsCLI(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"limits", "solve", "--fluctuations", "--activation", "tanh", "--out", out}, "not implemented yet"},
+		{[]string{"limits", "solve", "--fluctuations", "--activation", "relu", "--out", out}, "use --activation identity, tanh, sigmoid or erf"},
 		{[]string{"limits", "solve", "--fluctuations", "--limit", "graphon", "--out", out}, "needs --limit meanfield"},
-		{[]string{"limits", "width", "--tol", "0.01", "--time", "1", "--activation", "tanh"}, "use --activation identity"},
+		{[]string{"limits", "width", "--tol", "0.01", "--time", "1", "--activation", "relu"}, "use --activation identity"},
 		{[]string{"limits", "width", "--tol", "0.01", "--activation", "identity"}, "--time is required"},
 		{[]string{"limits", "width", "--time", "1", "--activation", "identity"}, "--tol is required"},
 		{[]string{"limits", "width", "--tol", "-1", "--time", "1", "--activation", "identity"}, "eps=-1"},
@@ -165,5 +164,44 @@ func TestLimitsFluctuationsCLI(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: code %d, stderr %q, want 2 and %q", tc.args, code, stderr, tc.want)
 		}
+	}
+}
+
+// TestLimitsFluctuationsTanhCLI: for tanh, solve --fluctuations writes the
+// band of the linearised particle flow with its self-check in the report,
+// and limits width answers from the same C(t) and says how (with the
+// self-check's error).
+func TestLimitsFluctuationsTanhCLI(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "tanh.csv")
+	prob := []string{"--activation", "tanh", "--quadrature", "8", "--particles", "128"}
+	code, stdout, stderr := gnnwb(t, append([]string{"limits", "solve", "--fluctuations", "--times", "0,1", "--out", out}, prob...)...)
+	if code != 0 || !strings.Contains(stdout, "McKean–Vlasov") || !strings.Contains(stdout, "self-check of C") {
+		t.Fatalf("solve --fluctuations: %d %s %s", code, stdout, stderr)
+	}
+	var report struct {
+		Fluctuations struct {
+			C           []float64 `json:"c"`
+			ErrEstimate []float64 `json:"err_estimate"`
+		} `json:"fluctuations"`
+	}
+	meta, _ := os.ReadFile(filepath.Join(dir, "tanh.json"))
+	if err := json.Unmarshal(meta, &report); err != nil {
+		t.Fatal(err)
+	}
+	if len(report.Fluctuations.C) != 2 || len(report.Fluctuations.ErrEstimate) != 2 || !(report.Fluctuations.C[1] > 0) {
+		t.Fatalf("report %+v", report.Fluctuations)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "tanh-fluctuations.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows, err := csv.NewReader(strings.NewReader(string(data))).ReadAll(); err != nil || len(rows) != 1+2*8 {
+		t.Fatalf("band: %d rows, %v", len(rows), err)
+	}
+	code, stdout, stderr = gnnwb(t, append([]string{"limits", "width", "--tol", "0.05", "--time", "1"}, prob...)...)
+	want := int(math.Ceil(report.Fluctuations.C[1] / 0.0025))
+	if code != 0 || !strings.Contains(stdout, fmt.Sprintf("N = %d:", want)) || !strings.Contains(stdout, "±") || !strings.Contains(stdout, "McKean–Vlasov") {
+		t.Errorf("width: %d, want N = %d: %s %s", code, want, stdout, stderr)
 	}
 }

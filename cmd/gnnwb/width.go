@@ -13,12 +13,15 @@ func limitsWidthCommand() *cli.Command {
 		&cli.StringFlag{Name: "config", Usage: "problem file (.yaml or .json); flags override it"},
 		&cli.Float64Flag{Name: "tol", Usage: "ε: the root-mean-square L²(du) error E‖g^N_t − g_t‖² ≤ ε² to reach (required)"},
 		&cli.Float64Flag{Name: "time", Usage: "the time t at which to reach it (required; the problem's times are not used)"},
+		&cli.IntFlag{Name: "particles", Value: 2048, Usage: "M particles of the linearised particle flow (σ not the identity)"},
+		&cli.BoolFlag{Name: "self-check", Value: true, Usage: "σ not the identity: re-solve with 2M and M/2 particles and report the larger difference in C(t)"},
 	}, problemFlags()...)
 	return &cli.Command{
 		Name:  "width",
 		Usage: "the width N a network needs for its mean-field error at time t to stay below ε, from the central-limit constant C(t)",
-		Description: "Computes C(t) with E‖g^N_t − g_t‖²_{L²(du)} ≈ C(t)/N as N → ∞ (the Lyapunov equation of the linearised moment ODE, " +
-			"σ = identity and γ = 1 only so far; docs/mathematics.md §8) and prints N = ⌈C(t)/ε²⌉ (rounded up to even for --symmetric). " +
+		Description: "Computes C(t) with E‖g^N_t − g_t‖²_{L²(du)} ≈ C(t)/N as N → ∞ (γ = 1; docs/mathematics.md §8: for σ the identity " +
+			"the Lyapunov equation of the linearised moment ODE, exact; for tanh, sigmoid and erf the linearised McKean–Vlasov flow on " +
+			"--particles particles, with its self-check against twice and half as many) and prints N = ⌈C(t)/ε²⌉ (rounded up to even for --symmetric). " +
 			"It is the constant of networks trained on π_∞ (n → ∞): the graph's own error is not in it.",
 		UsageText: "gnnwb limits width --tol ε --time t [--config FILE] [problem flags]",
 		Flags:     flags,
@@ -47,7 +50,7 @@ func limitsWidthCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			fl, err := linearConstant(c, s, p.Times)
+			fl, err := solveConstant(c, s, p.Times)
 			if err != nil {
 				return err
 			}
@@ -57,7 +60,11 @@ func limitsWidthCommand() *cli.Command {
 			}
 			w := c.App.Writer
 			fmt.Fprintf(w, "N = %d: the width at which E‖g^N_t − g_t‖² ≤ ε² at t = %g for ε = %g\n", n, t, eps)
-			fmt.Fprintf(w, "how: N = ⌈C(t)/ε²⌉ with C(%g) = %.6g, the central-limit constant of E‖g^N_t − g_t‖²_{L²(du)} ≈ C(t)/N as N → ∞\n", t, fl.C[0])
+			if fl.ErrEstimate != nil {
+				fmt.Fprintf(w, "how: N = ⌈C(t)/ε²⌉ with C(%g) = %.6g ± %.2g (self-check against twice and half the particles), the central-limit constant of E‖g^N_t − g_t‖²_{L²(du)} ≈ C(t)/N as N → ∞\n", t, fl.C[0], fl.ErrEstimate[0])
+			} else {
+				fmt.Fprintf(w, "how: N = ⌈C(t)/ε²⌉ with C(%g) = %.6g, the central-limit constant of E‖g^N_t − g_t‖²_{L²(du)} ≈ C(t)/N as N → ∞\n", t, fl.C[0])
+			}
 			fmt.Fprintf(w, "C(t) from the %s; networks trained on π_∞ (n → ∞), leading order in 1/N\n", fl.Method)
 			return nil
 		},

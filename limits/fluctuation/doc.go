@@ -49,14 +49,39 @@
 // terms of higher order in 1/N (the h² terms of the map, the curvature of f,
 // the non-Gaussian part of Z).
 //
+// # Any σ (Particles)
+//
+// For σ with two derivatives (tanh, sigmoid, erf, and the identity again)
+// the moments do not close, and √N (μ^N_t − μ_t) is a Gaussian field over
+// the units (docs/mathematics.md §8.5). A unit started at θ_0 follows the
+// limit's characteristic θ̄_t(θ_0) up to a displacement D_t(θ_0)/√N, and
+//
+//	G_t(φ) = W_0[F(θ̄_t(·); φ)] + ∫ ∇_θF(θ̄_t(θ_0); φ)·D_t(θ_0) μ_0(dθ_0),
+//	dD_t = J_t D_t dt − α E_π[G_t(φ) ∇_θF(θ̄_t; φ)] dt + dM_t,   D_0 = 0,
+//
+// with J_t = α E_π[(y − g_t(φ)) ∇²_θF(θ̄_t; φ)], W_0 the Gaussian
+// fluctuation of the empirical measure of μ_0 (Cov = Cov_{μ_0}, or half the
+// covariance of the pair sums for symmetric pairs) and M_t the martingale of
+// the sampling noise, one sample driving all units: d⟨M(θ_0), M(θ_0')⟩ =
+// α² ν Cov_π[(y − g_t) ∇_θF(θ̄_t(θ_0)), (y − g_t) ∇_θF(θ̄_t(θ_0'))] dt.
+// C(t) = Σ_q ω_q Var G_t(φ(u_q)). Particles solves the mean field with M
+// Halton particles and carries (W_0, D) on the first M_f of them (for σ
+// the identity with masses that integrate the polynomials of degree ≤ 4
+// under μ_0 exactly, which makes it exact there) in a reduced basis: one
+// column per direction of W_0 that reaches the output, and a truncated
+// square root of the noise covariance, propagated by the classical
+// Runge–Kutta method and injected with Simpson weights. Its self-check
+// re-solves with twice and half M and M_f.
+//
 // # Scope
 //
 // The constant is that of networks trained on π_∞, the n → ∞ limit of the
 // graph samplers: the graph's own fluctuation, of order (nρ)^{−1/2}, is not
 // in it. π is the training grid of limits.Setup (the quadrature grid, with
 // Gauss–Hermite nodes for feature noise); noise on y adds s_y² Σ to the
-// covariance of e. Other activations are not implemented yet
-// (graphs.ErrUnsupported).
+// covariance of e. ReLU is not supported: the linearisation needs σ″
+// (graphs.ErrUnsupported). Solve picks Linear for σ the identity and
+// Particles otherwise.
 //
 // # References
 //

@@ -64,3 +64,35 @@ func ExampleChain() {
 	// Output:
 	// b = [0.0150 0.0075], q = 1.0000625
 }
+
+// How wide must a tanh network be for its mean-field error to stay below
+// ε = 0.02 at t = 2? For σ other than the identity the constant comes from
+// the linearised particle flow (here with few particles, to be quick; the
+// self-check states its error).
+func ExampleParticles() {
+	p := limits.DefaultProblem() // tanh, α = 3, Y = sin 2πu
+	p.Quadrature = 16
+	s, err := limits.NewSetup(p)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	c, err := fluctuation.Particles(context.Background(), s, []float64{0, 2}, fluctuation.Options{Particles: 512, SelfCheck: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for k, t := range c.Times {
+		fmt.Printf("C(%g) = %.3f ± %.3f\n", t, c.C[k], c.ErrEstimate[k])
+	}
+	n, err := c.Width(0.02, 1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("N = %d\n", n)
+	// Output:
+	// C(0) = 0.273 ± 0.010
+	// C(2) = 0.026 ± 0.001
+	// N = 66
+}

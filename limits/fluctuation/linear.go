@@ -43,6 +43,10 @@ type Constant struct {
 	// Symmetric records μ_0 in pairs (c, a), (−c, a): widths are even.
 	Symmetric bool      `json:"symmetric"`
 	Stats     ode.Stats `json:"stats"`
+	// ErrEstimate[k] is the solver's own error of C(t_k): nil for Linear
+	// (exact up to the ODE tolerance); for Particles with Options.SelfCheck,
+	// the larger difference to the solves with twice and half the particles.
+	ErrEstimate []float64 `json:"err_estimate,omitempty"`
 }
 
 // Tolerances of the joint moment and Lyapunov ODE (those of the moment ODE
@@ -67,7 +71,7 @@ const maxDim = 32
 // Cost O(dim⁵) per right-hand side.
 //
 // Errors: s nil (graphs.ErrParameter); σ not the identity (graphs.
-// ErrUnsupported: not implemented yet); γ ≠ 1, times empty, not finite,
+// ErrUnsupported: see Particles); γ ≠ 1, times empty, not finite,
 // negative or not increasing (graphs.ErrParameter); dim = 2d above 32
 // (graphs.ErrTooLarge); those of the integrator and ctx.
 func Linear(ctx context.Context, s *limits.Setup, times []float64) (*Constant, error) {
@@ -76,21 +80,13 @@ func Linear(ctx context.Context, s *limits.Setup, times []float64) (*Constant, e
 	}
 	pr := s.Problem()
 	if pr.Activation != activation.Identity {
-		return nil, fmt.Errorf("fluctuation: Linear: activation=%v: the fluctuations are not implemented yet for σ other than the identity: %w", pr.Activation, graphs.ErrUnsupported)
+		return nil, fmt.Errorf("fluctuation: Linear: activation=%v: Linear is the exact method for σ the identity (Particles or Solve take other σ): %w", pr.Activation, graphs.ErrUnsupported)
 	}
 	if pr.Gamma != 1 {
 		return nil, fmt.Errorf("fluctuation: Linear: gamma=%v: the mean-field fluctuations need gamma=1: %w", pr.Gamma, graphs.ErrParameter)
 	}
-	if len(times) == 0 {
-		return nil, fmt.Errorf("fluctuation: Linear: no times: %w", graphs.ErrParameter)
-	}
-	for i, t := range times {
-		if !(t >= 0 && t <= 1e6) {
-			return nil, fmt.Errorf("fluctuation: Linear: times[%d]=%v not in [0, 1e6]: %w", i, t, graphs.ErrParameter)
-		}
-		if i > 0 && !(t > times[i-1]) {
-			return nil, fmt.Errorf("fluctuation: Linear: times must be strictly increasing: times[%d]=%v after %v: %w", i, t, times[i-1], graphs.ErrParameter)
-		}
+	if err := checkTimes("Linear", times); err != nil {
+		return nil, err
 	}
 	d := s.Dim()
 	p := 2 * d
