@@ -359,23 +359,7 @@ func (s *Setup) moments(ctx context.Context, times []float64, m0 shallow.Moments
 // particles returns the first mm Halton particles of μ_0 (seed 1), in pairs
 // (c, a), (−c, a) from the first mm/2 when Symmetric.
 func (s *Setup) particles(mm int) ([]float64, error) {
-	d := s.r.d
-	dim := 2 * d
-	if !s.p.Symmetric {
-		return meanfield.HaltonParticles(mm, s.p.Sc, s.p.Sw, d, 1)
-	}
-	half, err := meanfield.HaltonParticles(mm/2, s.p.Sc, s.p.Sw, d, 1)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]float64, 0, mm*(1+dim))
-	for k := range mm / 2 {
-		row := half[k*(1+dim) : (k+1)*(1+dim)]
-		out = append(out, row...)
-		out = append(out, -row[0])
-		out = append(out, row[1:]...)
-	}
-	return out, nil
+	return meanfield.InitialParticles(mm, s.p.Sc, s.p.Sw, s.r.d, s.p.Symmetric)
 }
 
 // solveParticles moves the particles th by the McKean–Vlasov characteristics

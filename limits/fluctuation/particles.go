@@ -165,22 +165,7 @@ func Particles(ctx context.Context, s *limits.Setup, times []float64, opt Option
 // in pairs (c, a), (−c, a) from the first mm/2 when symmetric: the
 // particles of package limits' mean-field solver.
 func initialParticles(mm int, pr limits.Problem, d int) ([]float64, error) {
-	dim := 2 * d
-	if !pr.Symmetric {
-		return meanfield.HaltonParticles(mm, pr.Sc, pr.Sw, d, 1)
-	}
-	half, err := meanfield.HaltonParticles(mm/2, pr.Sc, pr.Sw, d, 1)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]float64, 0, mm*(1+dim))
-	for k := range mm / 2 {
-		row := half[k*(1+dim) : (k+1)*(1+dim)]
-		out = append(out, row...)
-		out = append(out, -row[0])
-		out = append(out, row[1:]...)
-	}
-	return out, nil
+	return meanfield.InitialParticles(mm, pr.Sc, pr.Sw, d, pr.Symmetric)
 }
 
 // meanPath supplies the mean-field particles and the output on the
