@@ -110,7 +110,20 @@ type system struct {
 	part   []float64 // per-chunk partial sums of c σ, chunks×Q
 	g, eps []float64 // Q
 	chunks int
+
+	// The pass that chunk runs: outputPass or velocityPass, on the
+	// particles theta, writing velocities into dst.
+	pass       int
+	theta, dst []float64
+	// crew runs the passes during SolveParticles; nil: parallel.For.
+	crew *crew
 }
+
+// The two passes over the particles of one evaluation of the velocity field.
+const (
+	outputPass   = iota // s, ds and the chunk's partial sums of c σ
+	velocityPass        // the velocities, from s, ds and ε
+)
 
 func newSystem(p Problem, m int) *system {
 	q := len(p.Omega)
@@ -120,29 +133,82 @@ func newSystem(p Problem, m int) *system {
 		g: make([]float64, q), eps: make([]float64, q)}
 }
 
-// output computes g_q = (1/M) Σ_k c^k σ(a^k·φ_q) into sys.g, filling s, ds.
-func (sys *system) output(theta []float64) {
+// runPass runs chunk c of the pass for every chunk, in parallel.
+func (sys *system) runPass(pass int, theta, dst []float64) {
+	sys.pass, sys.theta, sys.dst = pass, theta, dst
+	if sys.crew != nil {
+		sys.crew.run()
+	} else {
+		parallel.For(sys.chunks, sys.chunk)
+	}
+	sys.theta, sys.dst = nil, nil
+}
+
+// chunk runs chunk c (particles [c·ChunkSize, (c+1)·ChunkSize) ∩ [0, M)) of
+// the current pass. It writes only that chunk's rows of s, ds and dst and
+// its row of part, so the bits do not depend on which goroutine runs it.
+func (sys *system) chunk(c int) {
+	switch sys.pass {
+	case outputPass:
+		sys.outputChunk(c)
+	case velocityPass:
+		sys.velocityChunk(c)
+	}
+}
+
+// outputChunk fills s and ds for the particles of chunk c and sets
+// part[c] = Σ_{k in chunk c} c^k σ(a^k·φ_q), summed in particle order.
+func (sys *system) outputChunk(c int) {
 	dim, q := sys.p.Dim, sys.q
-	act, phi := sys.p.Act, sys.p.Phi
-	parallel.For(sys.chunks, func(c int) {
-		lo, hi := parallel.Range(c, ChunkSize, sys.m)
-		part := sys.part[c*q : (c+1)*q]
-		clear(part)
-		for k := lo; k < hi; k++ {
-			row := theta[k*(1+dim) : (k+1)*(1+dim)]
-			ck, a := row[0], row[1:]
-			s, ds := sys.s[k*q:(k+1)*q], sys.ds[k*q:(k+1)*q]
-			for j := 0; j < q; j++ {
-				p := phi[j*dim : (j+1)*dim]
-				var z float64
-				for i, ai := range a {
-					z += ai * p[i]
-				}
-				s[j], ds[j] = act.EvalDeriv(z)
-				part[j] += ck * s[j]
+	act, phi, theta := sys.p.Act, sys.p.Phi, sys.theta
+	lo, hi := parallel.Range(c, ChunkSize, sys.m)
+	part := sys.part[c*q : (c+1)*q]
+	clear(part)
+	for k := lo; k < hi; k++ {
+		row := theta[k*(1+dim) : (k+1)*(1+dim)]
+		ck, a := row[0], row[1:]
+		s, ds := sys.s[k*q:(k+1)*q], sys.ds[k*q:(k+1)*q]
+		for j := 0; j < q; j++ {
+			p := phi[j*dim : (j+1)*dim]
+			var z float64
+			for i, ai := range a {
+				z += ai * p[i]
+			}
+			s[j], ds[j] = act.EvalDeriv(z)
+			part[j] += ck * s[j]
+		}
+	}
+}
+
+// velocityChunk writes the velocities of the particles of chunk c into dst.
+func (sys *system) velocityChunk(c int) {
+	dim, q := sys.p.Dim, sys.q
+	phi, theta, dst := sys.p.Phi, sys.theta, sys.dst
+	lo, hi := parallel.Range(c, ChunkSize, sys.m)
+	for k := lo; k < hi; k++ {
+		ck := theta[k*(1+dim)]
+		out := dst[k*(1+dim) : (k+1)*(1+dim)]
+		da := out[1:]
+		clear(da)
+		s, ds := sys.s[k*q:(k+1)*q], sys.ds[k*q:(k+1)*q]
+		var dc float64
+		for j, e := range sys.eps {
+			dc += e * s[j]
+			w := ck * e * ds[j]
+			p := phi[j*dim : (j+1)*dim]
+			for i := range da {
+				da[i] += w * p[i]
 			}
 		}
-	})
+		out[0] = dc
+	}
+}
+
+// output computes g_q = (1/M) Σ_k c^k σ(a^k·φ_q) into sys.g, filling s, ds:
+// the chunks' partial sums added in chunk order, whatever ran them.
+func (sys *system) output(theta []float64) {
+	q := sys.q
+	sys.runPass(outputPass, theta, nil)
 	clear(sys.g)
 	for c := 0; c < sys.chunks; c++ {
 		for j, v := range sys.part[c*q : (c+1)*q] {
@@ -158,31 +224,10 @@ func (sys *system) output(theta []float64) {
 // velocity writes V[μ^M](θ^k) for all particles into dst.
 func (sys *system) velocity(theta, dst []float64) {
 	sys.output(theta)
-	dim, q := sys.p.Dim, sys.q
 	for j := range sys.eps {
 		sys.eps[j] = sys.p.Alpha * sys.p.Omega[j] * (sys.p.Y[j] - sys.g[j])
 	}
-	phi := sys.p.Phi
-	parallel.For(sys.chunks, func(c int) {
-		lo, hi := parallel.Range(c, ChunkSize, sys.m)
-		for k := lo; k < hi; k++ {
-			ck := theta[k*(1+dim)]
-			out := dst[k*(1+dim) : (k+1)*(1+dim)]
-			da := out[1:]
-			clear(da)
-			s, ds := sys.s[k*q:(k+1)*q], sys.ds[k*q:(k+1)*q]
-			var dc float64
-			for j, e := range sys.eps {
-				dc += e * s[j]
-				w := ck * e * ds[j]
-				p := phi[j*dim : (j+1)*dim]
-				for i := range da {
-					da[i] += w * p[i]
-				}
-			}
-			out[0] = dc
-		}
-	})
+	sys.runPass(velocityPass, theta, dst)
 }
 
 // Velocity writes the velocity field V[μ^M](θ^k) of the particles theta
@@ -255,6 +300,8 @@ func SolveParticles(ctx context.Context, p Problem, theta0, times []float64, opt
 	p.Y = append([]float64(nil), p.Y...)
 	m := len(theta0) / (1 + p.Dim)
 	sys := newSystem(p, m)
+	sys.crew = newCrew(sys.chunks, sys.chunk, min(parallel.Workers(), sys.chunks)-1)
+	defer sys.crew.stop()
 	q := len(p.Omega)
 	tr := &Trajectory{Times: append([]float64(nil), times...), G: make([]float64, q*len(times)), M: m}
 	if keep {

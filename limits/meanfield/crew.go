@@ -1,0 +1,225 @@
+package meanfield
+
+import (
+	"runtime"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gnnwb/gnnwb/internal/parallel"
+)
+
+// spinWait bounds how long a helper of a crew busy-waits for the next job
+// before it blocks, and how long the caller busy-waits for the last chunks
+// of a job. The gaps between the jobs of one solve (the reduction of g, the
+// integrator's stage updates) are some tens of microseconds; a goroutine
+// that blocked there would have to be woken again by the operating system,
+// which can cost as much as a job.
+const spinWait = 200 * time.Microsecond
+
+// crew runs the passes of one particle solve on goroutines that live as long
+// as the solve, so that the two passes of each of the many evaluations of
+// the velocity field do not each start and stop goroutines.
+//
+// A job is one pass over the fixed chunks [0, n) of particles: each chunk is
+// run exactly once, by whichever member claims it, and writes only memory
+// that the chunk owns; so, as with parallel.For, the bits of the result do
+// not depend on the number of members or on who ran which chunk.
+//
+// Member i (0 is the caller) owns a fixed range of chunks, its home, and
+// claims them first, then helps the others with theirs. A member thus
+// usually runs the same particles in every pass and finds their σ, σ' and
+// rows in its own core's cache; a member that is late (descheduled, or
+// still waking) loses its chunks to the others.
+//
+// Chunks are claimed through each home's cursor, generation<<32 | next
+// chunk, by compare-and-swap, so a member that falls behind can never claim
+// a chunk of a job other than the current one. What a chunk computes
+// (for the particle solver: system.pass and the slices it reads and writes) is set by the caller before
+// the job is announced and is not changed before every chunk of the job has
+// finished.
+type crew struct {
+	fn      func(k int) // runs chunk k of the current job
+	n       uint64      // chunks per job
+	homes   []home
+	gen     atomic.Uint64 // the current job's generation, stored after the cursors
+	done    atomic.Uint64 // chunks of the current job finished
+	waiting atomic.Bool   // the caller is blocked in fin.Wait
+	stopped atomic.Bool
+
+	mu       sync.Mutex
+	wake     sync.Cond // helpers blocked waiting for a job
+	fin      sync.Cond // the caller blocked waiting for the last chunk
+	sleepers int       // helpers in wake.Wait (under mu)
+	panic    *parallel.Panic
+	wg       sync.WaitGroup
+}
+
+// home is the range [lo, hi) of chunks of one member and its cursor,
+// padded to a cache line of its own.
+type home struct {
+	cursor atomic.Uint64 // generation<<32 | next chunk
+	lo, hi uint64
+	_      [40]byte
+}
+
+// newCrew returns a crew of the caller and helpers-many goroutines (none
+// for helpers < 1) whose jobs run fn(k) for every chunk k in [0, chunks).
+// stop must be called to end the helpers.
+func newCrew(chunks int, fn func(k int), helpers int) *crew {
+	helpers = max(helpers, 0)
+	c := &crew{fn: fn, n: uint64(chunks), homes: make([]home, 1+helpers)}
+	c.wake.L = &c.mu
+	c.fin.L = &c.mu
+	w := uint64(len(c.homes))
+	for i := range c.homes {
+		h := &c.homes[i]
+		h.lo, h.hi = uint64(i)*c.n/w, uint64(i+1)*c.n/w
+		h.cursor.Store(h.hi) // generation 0: nothing to claim
+	}
+	c.wg.Add(helpers)
+	for i := range helpers {
+		go c.help(1 + i)
+	}
+	return c
+}
+
+// stop ends the helpers and waits for them.
+func (c *crew) stop() {
+	c.stopped.Store(true)
+	c.mu.Lock()
+	c.wake.Broadcast()
+	c.mu.Unlock()
+	c.wg.Wait()
+}
+
+// run runs fn(k) for every chunk k, on the caller and the helpers, and
+// returns when all have returned. A panic in a chunk does not stop the
+// others; when all have returned, run panics with a *parallel.Panic holding
+// the value and stack of the lowest chunk that panicked (as parallel.For
+// does), and the crew must not run again.
+func (c *crew) run() {
+	gen := c.gen.Load() + 1
+	c.done.Store(0)
+	for i := range c.homes {
+		h := &c.homes[i]
+		h.cursor.Store(gen<<32 | h.lo)
+	}
+	c.gen.Store(gen) // announces the job
+	c.mu.Lock()
+	if c.sleepers > 0 {
+		c.wake.Broadcast()
+	}
+	c.mu.Unlock()
+	c.work(0, gen)
+	if c.done.Load() != c.n {
+		deadline := time.Now().Add(spinWait)
+		for i := 0; c.done.Load() != c.n; i++ {
+			if i%64 == 63 && time.Now().After(deadline) {
+				c.mu.Lock()
+				c.waiting.Store(true)
+				for c.done.Load() != c.n {
+					c.fin.Wait()
+				}
+				c.waiting.Store(false)
+				c.mu.Unlock()
+				break
+			}
+			runtime.Gosched()
+		}
+	}
+	c.mu.Lock()
+	p := c.panic
+	c.panic = nil
+	c.mu.Unlock()
+	if p != nil {
+		panic(p)
+	}
+}
+
+// work runs the chunks of generation gen that member i can claim: its home
+// first, then the other homes in turn.
+func (c *crew) work(i int, gen uint64) {
+	for j := range c.homes {
+		h := &c.homes[(i+j)%len(c.homes)]
+		for {
+			v := h.cursor.Load()
+			if v>>32 != gen || v&(1<<32-1) >= h.hi {
+				break
+			}
+			if !h.cursor.CompareAndSwap(v, v+1) {
+				continue
+			}
+			c.safeChunk(int(v & (1<<32 - 1)))
+			if c.done.Add(1) == c.n && c.waiting.Load() {
+				c.mu.Lock()
+				c.fin.Broadcast()
+				c.mu.Unlock()
+			}
+		}
+	}
+}
+
+// safeChunk runs chunk k and records its panic, if any, for run to raise;
+// the chunk counts as finished either way.
+func (c *crew) safeChunk(k int) {
+	defer func() {
+		if r := recover(); r != nil {
+			p := &parallel.Panic{Chunk: k, Value: r, Stack: debug.Stack()}
+			c.mu.Lock()
+			if c.panic == nil || k < c.panic.Chunk {
+				c.panic = p
+			}
+			c.mu.Unlock()
+		}
+	}()
+	c.fn(k)
+}
+
+// help is the loop of helper i: wait for a job, run chunks of it while
+// there are any, repeat until stop.
+func (c *crew) help(i int) {
+	defer c.wg.Done()
+	var last uint64 // the last generation seen
+	for {
+		gen, ok := c.next(last)
+		if !ok {
+			return
+		}
+		last = gen
+		c.work(i, gen)
+	}
+}
+
+// next waits for a job of a generation after last (spinning for up to
+// spinWait, then blocked) and returns its generation; false when the crew
+// stopped.
+func (c *crew) next(last uint64) (uint64, bool) {
+	deadline := time.Now().Add(spinWait)
+	for i := 0; ; i++ {
+		if c.stopped.Load() {
+			return 0, false
+		}
+		if g := c.gen.Load(); g != last {
+			return g, true
+		}
+		if i%64 == 63 && time.Now().After(deadline) {
+			break
+		}
+		runtime.Gosched()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sleepers++
+	defer func() { c.sleepers-- }()
+	for {
+		if c.stopped.Load() {
+			return 0, false
+		}
+		if g := c.gen.Load(); g != last {
+			return g, true
+		}
+		c.wake.Wait()
+	}
+}

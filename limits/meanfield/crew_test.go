@@ -1,0 +1,71 @@
+package meanfield
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"testing"
+
+	"github.com/gnnwb/gnnwb/internal/parallel"
+)
+
+// TestCrewRunsEveryChunkOnce: each job of a crew runs every chunk exactly
+// once, for any number of helpers (more than GOMAXPROCS included), over
+// many consecutive jobs.
+func TestCrewRunsEveryChunkOnce(t *testing.T) {
+	for _, tc := range []struct{ chunks, helpers int }{{1, 0}, {7, 0}, {1, 1}, {13, 1}, {13, 2}, {40, 5}} {
+		t.Run(fmt.Sprintf("chunks=%d/helpers=%d", tc.chunks, tc.helpers), func(t *testing.T) {
+			counts := make([]int, tc.chunks)
+			job := 0
+			c := newCrew(tc.chunks, func(k int) {
+				if counts[k] != job {
+					panic(fmt.Sprintf("chunk %d: run %d times before job %d", k, counts[k], job))
+				}
+				counts[k]++
+			}, tc.helpers)
+			defer c.stop()
+			const jobs = 300
+			for job = 0; job < jobs; job++ {
+				c.run()
+			}
+			for k, n := range counts {
+				if n != jobs {
+					t.Errorf("chunk %d ran %d times in %d jobs", k, n, jobs)
+				}
+			}
+		})
+	}
+}
+
+// TestCrewPanic: a panic in any chunk, the caller's or a helper's, reaches
+// the caller of run as a *parallel.Panic holding the lowest chunk that
+// panicked, after every chunk has returned; stop still ends the helpers.
+func TestCrewPanic(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	}
+	for _, helpers := range []int{0, 1, 3} {
+		ran := make([]bool, 8)
+		c := newCrew(8, func(k int) {
+			ran[k] = true
+			if k == 2 || k == 6 {
+				panic(fmt.Sprint("chunk ", k))
+			}
+		}, helpers)
+		v := func() (v any) {
+			defer func() { v = recover() }()
+			c.run()
+			return nil
+		}()
+		c.stop()
+		var p *parallel.Panic
+		if err, ok := v.(error); !ok || !errors.As(err, &p) || p.Chunk != 2 || p.Value != "chunk 2" || len(p.Stack) == 0 {
+			t.Errorf("helpers=%d: panic value %v, want *parallel.Panic of chunk 2", helpers, v)
+		}
+		for k, r := range ran {
+			if !r {
+				t.Errorf("helpers=%d: chunk %d did not run", helpers, k)
+			}
+		}
+	}
+}
