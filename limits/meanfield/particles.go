@@ -112,9 +112,11 @@ type system struct {
 	chunks int
 
 	// The pass that chunk runs: outputPass or velocityPass, on the
-	// particles theta, writing velocities into dst.
+	// particles theta, writing velocities into dst; or statePass, the
+	// integrator's loop piece on the chunk's rows.
 	pass       int
 	theta, dst []float64
+	piece      func(lo, hi int)
 	// crew runs the passes during SolveParticles; nil: parallel.For.
 	crew *crew
 }
@@ -123,6 +125,7 @@ type system struct {
 const (
 	outputPass   = iota // s, ds and the chunk's partial sums of c σ
 	velocityPass        // the velocities, from s, ds and ε
+	statePass           // an element-wise loop of the integrator (ode.Options.Split)
 )
 
 func newSystem(p Problem, m int) *system {
@@ -153,7 +156,19 @@ func (sys *system) chunk(c int) {
 		sys.outputChunk(c)
 	case velocityPass:
 		sys.velocityChunk(c)
+	case statePass:
+		lo, hi := parallel.Range(c, ChunkSize, sys.m)
+		sys.piece(lo*(1+sys.p.Dim), hi*(1+sys.p.Dim))
 	}
+}
+
+// split is the particle solver's ode.Options.Split: the integrator's loops
+// over the state run on the same chunks of particles, and so mostly on the
+// same cores, as the passes of the velocity field.
+func (sys *system) split(fn func(lo, hi int)) {
+	sys.pass, sys.piece = statePass, fn
+	sys.crew.run()
+	sys.piece = nil
 }
 
 // outputChunk fills s and ds for the particles of chunk c and sets
@@ -282,7 +297,8 @@ type Trajectory struct {
 // SolveParticles integrates dθ^k/dt = V[μ^M_t](θ^k) from theta0 (rows (c, a),
 // not modified, not kept) and records g_t on the grid at each requested time
 // (strictly increasing, ≥ 0). Cost: Stats.Evals × O(M Q dim), parallel over
-// fixed chunks of ChunkSize particles (bit-identical for any GOMAXPROCS);
+// fixed chunks of ChunkSize particles, the integrator's loops over the state
+// included (opt.Split is replaced); bit-identical for any GOMAXPROCS;
 // memory O(M Q). Errors: an invalid problem or shapes; 2·M·Q > MaxScratch
 // (graphs.ErrTooLarge); those of ode.Integrate (tolerances, ctx cancellation between steps, ...).
 func SolveParticles(ctx context.Context, p Problem, theta0, times []float64, opt ode.Options, keep bool) (*Trajectory, error) {
@@ -308,6 +324,7 @@ func SolveParticles(ctx context.Context, p Problem, theta0, times []float64, opt
 		tr.Theta = make([][]float64, len(times))
 	}
 	f := func(_ float64, y, dst []float64) { sys.velocity(y, dst) }
+	opt.Split = sys.split
 	st, err := ode.Integrate(ctx, f, 0, theta0, times, opt, func(k int, _ float64, y []float64) error {
 		sys.output(y)
 		copy(tr.G[k*q:(k+1)*q], sys.g)
