@@ -12,11 +12,36 @@ import (
 
 // spinWait bounds how long a helper of a crew busy-waits for the next job
 // before it blocks, and how long the caller busy-waits for the last chunks
-// of a job. The gaps between the jobs of one solve (the reduction of g, the
-// integrator's stage updates) are some tens of microseconds; a goroutine
-// that blocked there would have to be woken again by the operating system,
-// which can cost as much as a job.
-const spinWait = 200 * time.Microsecond
+// of a job; for the first tightWait of it, without yielding the processor.
+// The gaps between the jobs of one solve (the reduction of g, the
+// integrator's control) are a few microseconds; a goroutine that blocked
+// there would have to be woken again by the operating system, which can
+// cost as much as a job.
+const (
+	spinWait  = 200 * time.Microsecond
+	tightWait = 20 * time.Microsecond
+)
+
+// spin calls ready until it reports true or spinWait has passed, without
+// yielding for the first tightWait, then with runtime.Gosched; it reports
+// whether ready did.
+func spin(ready func() bool) bool {
+	start := time.Now()
+	for i := 1; ; i++ {
+		if ready() {
+			return true
+		}
+		if i%256 == 0 {
+			d := time.Since(start)
+			if d > spinWait {
+				return false
+			}
+			if d > tightWait {
+				runtime.Gosched()
+			}
+		}
+	}
+}
 
 // crew runs the passes of one particle solve on goroutines that live as long
 // as the solve, so that the two passes of each of the many evaluations of
@@ -28,14 +53,18 @@ const spinWait = 200 * time.Microsecond
 // not depend on the number of members or on who ran which chunk.
 //
 // Member i (0 is the caller) owns a fixed range of chunks, its home, and
-// claims them first, then helps the others with theirs. A member thus
-// usually runs the same particles in every pass and finds their σ, σ' and
-// rows in its own core's cache; a member that is late (descheduled, or
-// still waking) loses its chunks to the others.
+// claims them from the front; when its home is done it takes chunks from
+// the back of the others' homes, but leaves a member that has started its
+// home the last chunk (which it would otherwise wait for about as long as
+// it would take to run it). A member thus runs the same particles in every
+// pass and finds their σ, σ' and rows in its own core's cache; a member
+// that is late (descheduled, or still waking) loses its chunks to the
+// others.
 //
-// Chunks are claimed through each home's cursor, generation<<32 | next
-// chunk, by compare-and-swap, so a member that falls behind can never claim
-// a chunk of a job other than the current one. What a chunk computes
+// Chunks are claimed through each home's cursor, generation<<42 | next<<21
+// | end (unclaimed chunks [next, end)), by compare-and-swap, so a member
+// that falls behind can never claim a chunk of a job other than the current
+// one. What a chunk computes
 // (for the particle solver: system.pass and the slices it reads and writes) is set by the caller before
 // the job is announced and is not changed before every chunk of the job has
 // finished.
@@ -59,15 +88,31 @@ type crew struct {
 // home is the range [lo, hi) of chunks of one member and its cursor,
 // padded to a cache line of its own.
 type home struct {
-	cursor atomic.Uint64 // generation<<32 | next chunk
+	cursor atomic.Uint64 // generation<<42 | next<<21 | end
 	lo, hi uint64
 	_      [40]byte
+}
+
+// Fields of a home's cursor; chunks < 1<<20 (MaxScratch ensures it).
+const (
+	endBits  = 21
+	nextBits = 21
+	fieldMax = 1<<endBits - 1
+)
+
+func cursor(gen, next, end uint64) uint64 { return gen<<(nextBits+endBits) | next<<endBits | end }
+
+func fields(v uint64) (gen, next, end uint64) {
+	return v >> (nextBits + endBits), v >> endBits & fieldMax, v & fieldMax
 }
 
 // newCrew returns a crew of the caller and helpers-many goroutines (none
 // for helpers < 1) whose jobs run fn(k) for every chunk k in [0, chunks).
 // stop must be called to end the helpers.
 func newCrew(chunks int, fn func(k int), helpers int) *crew {
+	if chunks > fieldMax {
+		panic("meanfield: newCrew: too many chunks")
+	}
 	helpers = max(helpers, 0)
 	c := &crew{fn: fn, n: uint64(chunks), homes: make([]home, 1+helpers)}
 	c.wake.L = &c.mu
@@ -76,7 +121,7 @@ func newCrew(chunks int, fn func(k int), helpers int) *crew {
 	for i := range c.homes {
 		h := &c.homes[i]
 		h.lo, h.hi = uint64(i)*c.n/w, uint64(i+1)*c.n/w
-		h.cursor.Store(h.hi) // generation 0: nothing to claim
+		h.cursor.Store(cursor(0, h.hi, h.hi)) // generation 0: nothing to claim
 	}
 	c.wg.Add(helpers)
 	for i := range helpers {
@@ -104,7 +149,7 @@ func (c *crew) run() {
 	c.done.Store(0)
 	for i := range c.homes {
 		h := &c.homes[i]
-		h.cursor.Store(gen<<32 | h.lo)
+		h.cursor.Store(cursor(gen, h.lo, h.hi))
 	}
 	c.gen.Store(gen) // announces the job
 	c.mu.Lock()
@@ -113,21 +158,14 @@ func (c *crew) run() {
 	}
 	c.mu.Unlock()
 	c.work(0, gen)
-	if c.done.Load() != c.n {
-		deadline := time.Now().Add(spinWait)
-		for i := 0; c.done.Load() != c.n; i++ {
-			if i%64 == 63 && time.Now().After(deadline) {
-				c.mu.Lock()
-				c.waiting.Store(true)
-				for c.done.Load() != c.n {
-					c.fin.Wait()
-				}
-				c.waiting.Store(false)
-				c.mu.Unlock()
-				break
-			}
-			runtime.Gosched()
+	if !spin(c.finished) {
+		c.mu.Lock()
+		c.waiting.Store(true)
+		for !c.finished() {
+			c.fin.Wait()
 		}
+		c.waiting.Store(false)
+		c.mu.Unlock()
 	}
 	c.mu.Lock()
 	p := c.panic
@@ -138,20 +176,31 @@ func (c *crew) run() {
 	}
 }
 
+// finished reports whether every chunk of the current job has returned.
+func (c *crew) finished() bool { return c.done.Load() == c.n }
+
 // work runs the chunks of generation gen that member i can claim: its home
-// first, then the other homes in turn.
+// from the front, then the other homes, in turn, from the back.
 func (c *crew) work(i int, gen uint64) {
 	for j := range c.homes {
 		h := &c.homes[(i+j)%len(c.homes)]
 		for {
 			v := h.cursor.Load()
-			if v>>32 != gen || v&(1<<32-1) >= h.hi {
+			g, next, end := fields(v)
+			if g != gen || next >= end {
 				break
 			}
-			if !h.cursor.CompareAndSwap(v, v+1) {
+			k, w := next, cursor(gen, next+1, end)
+			if j > 0 {
+				if end-next == 1 && next > h.lo {
+					break // the owner's last chunk
+				}
+				k, w = end-1, cursor(gen, next, end-1)
+			}
+			if !h.cursor.CompareAndSwap(v, w) {
 				continue
 			}
-			c.safeChunk(int(v & (1<<32 - 1)))
+			c.safeChunk(int(k))
 			if c.done.Add(1) == c.n && c.waiting.Load() {
 				c.mu.Lock()
 				c.fin.Broadcast()
@@ -196,30 +245,18 @@ func (c *crew) help(i int) {
 // spinWait, then blocked) and returns its generation; false when the crew
 // stopped.
 func (c *crew) next(last uint64) (uint64, bool) {
-	deadline := time.Now().Add(spinWait)
-	for i := 0; ; i++ {
-		if c.stopped.Load() {
-			return 0, false
+	news := func() bool { return c.stopped.Load() || c.gen.Load() != last }
+	if !spin(news) {
+		c.mu.Lock()
+		c.sleepers++
+		for !news() {
+			c.wake.Wait()
 		}
-		if g := c.gen.Load(); g != last {
-			return g, true
-		}
-		if i%64 == 63 && time.Now().After(deadline) {
-			break
-		}
-		runtime.Gosched()
+		c.sleepers--
+		c.mu.Unlock()
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.sleepers++
-	defer func() { c.sleepers-- }()
-	for {
-		if c.stopped.Load() {
-			return 0, false
-		}
-		if g := c.gen.Load(); g != last {
-			return g, true
-		}
-		c.wake.Wait()
+	if c.stopped.Load() {
+		return 0, false
 	}
+	return c.gen.Load(), true
 }
