@@ -62,12 +62,12 @@ func spin(ready func() bool) bool {
 // others.
 //
 // Chunks are claimed through each home's cursor, generation<<42 | next<<21
-// | end (unclaimed chunks [next, end)), by compare-and-swap, so a member
-// that falls behind can never claim a chunk of a job other than the current
-// one. What a chunk computes
-// (for the particle solver: system.pass and the slices it reads and writes) is set by the caller before
-// the job is announced and is not changed before every chunk of the job has
-// finished.
+// | end (unclaimed chunks [next, end); the generation modulo 2^22), by
+// compare-and-swap, so a member that falls behind can never claim a chunk
+// of a job other than the current one. What a chunk computes (for the
+// particle solver: system.pass and the slices it reads and writes) is set by
+// the caller before the job is announced and is not changed before every
+// chunk of the job has finished.
 type crew struct {
 	fn      func(k int) // runs chunk k of the current job
 	n       uint64      // chunks per job
@@ -93,14 +93,18 @@ type home struct {
 	_      [40]byte
 }
 
-// Fields of a home's cursor; chunks < 1<<20 (MaxScratch ensures it).
+// Fields of a home's cursor: chunks ≤ fieldMax (MaxScratch keeps them
+// ≤ 1<<20), the generation modulo genMask+1.
 const (
 	endBits  = 21
 	nextBits = 21
 	fieldMax = 1<<endBits - 1
+	genMask  = 1<<(64-nextBits-endBits) - 1
 )
 
-func cursor(gen, next, end uint64) uint64 { return gen<<(nextBits+endBits) | next<<endBits | end }
+func cursor(gen, next, end uint64) uint64 {
+	return (gen&genMask)<<(nextBits+endBits) | next<<endBits | end
+}
 
 func fields(v uint64) (gen, next, end uint64) {
 	return v >> (nextBits + endBits), v >> endBits & fieldMax, v & fieldMax
@@ -182,6 +186,7 @@ func (c *crew) finished() bool { return c.done.Load() == c.n }
 // work runs the chunks of generation gen that member i can claim: its home
 // from the front, then the other homes, in turn, from the back.
 func (c *crew) work(i int, gen uint64) {
+	gen &= genMask // as the cursors hold it
 	for j := range c.homes {
 		h := &c.homes[(i+j)%len(c.homes)]
 		for {

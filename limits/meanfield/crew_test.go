@@ -37,6 +37,25 @@ func TestCrewRunsEveryChunkOnce(t *testing.T) {
 	}
 }
 
+// TestCrewGenerationWraps: jobs keep running every chunk once when the
+// generation passes the 2^22 that the cursors hold.
+func TestCrewGenerationWraps(t *testing.T) {
+	for _, helpers := range []int{0, 2} {
+		counts := make([]int, 9)
+		c := newCrew(len(counts), func(k int) { counts[k]++ }, helpers)
+		c.gen.Store(genMask - 2)
+		for range 6 {
+			c.run()
+		}
+		c.stop()
+		for k, n := range counts {
+			if n != 6 {
+				t.Errorf("helpers=%d: chunk %d ran %d times in 6 jobs", helpers, k, n)
+			}
+		}
+	}
+}
+
 // TestCrewPanic: a panic in any chunk, the caller's or a helper's, reaches
 // the caller of run as a *parallel.Panic holding the lowest chunk that
 // panicked, after every chunk has returned; stop still ends the helpers.
