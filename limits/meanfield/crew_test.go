@@ -1,12 +1,15 @@
 package meanfield
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime"
 	"testing"
 
+	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/internal/parallel"
+	"github.com/gnnwb/gnnwb/limits/ode"
 )
 
 // TestCrewRunsEveryChunkOnce: each job of a crew runs every chunk exactly
@@ -85,6 +88,38 @@ func TestCrewPanic(t *testing.T) {
 			if !r {
 				t.Errorf("helpers=%d: chunk %d did not run", helpers, k)
 			}
+		}
+	}
+}
+
+// TestSolveNoAllocPerStep: the allocations of SolveParticles do not grow
+// with the number of steps (the crew, the scratch and the integrator's
+// vectors are allocated once per solve), at 1 and 2 procs.
+func TestSolveNoAllocPerStep(t *testing.T) {
+	p := testGrid(4)
+	p.Act = activation.Tanh
+	theta, err := HaltonParticles(3*ChunkSize+5, 1, 1, 1, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, procs := range []int{1, 2} {
+		old := runtime.GOMAXPROCS(procs)
+		allocs := func(T float64) (float64, int) {
+			steps := 0
+			a := testing.AllocsPerRun(3, func() {
+				tr, err := SolveParticles(context.Background(), p, theta, []float64{T}, ode.Options{RTol: 1e-9, ATol: 1e-11}, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				steps = tr.Stats.Steps
+			})
+			return a, steps
+		}
+		a1, s1 := allocs(0.1)
+		a2, s2 := allocs(3)
+		runtime.GOMAXPROCS(old)
+		if a1 != a2 || s2 < 2*s1 {
+			t.Errorf("procs=%d: %v allocations for %d steps, %v for %d", procs, a1, s1, a2, s2)
 		}
 	}
 }
