@@ -33,9 +33,14 @@
 //	dc^k/dt = Σ_q ε_q σ(a^k·φ_q),   da^k/dt = c^k Σ_q ε_q σ'(a^k·φ_q) φ_q,
 //
 // integrated by the Dormand–Prince 5(4) method of limits/ode. Cost per
-// evaluation O(M Q·dim), in fixed chunks of particles (bit-identical for any
-// GOMAXPROCS). Its own discretisation error is estimated by re-solving with
-// the first 2M Halton points (Particles.Solve with SelfCheck).
+// evaluation O(M Q·dim), in fixed chunks of ChunkSize particles: each chunk
+// writes only its own rows and its partial sums of g_q, which are added in
+// chunk order, so the bits do not depend on GOMAXPROCS. During a solve one
+// goroutine per core lives as long as the solve; each owns a fixed range of
+// chunks, whose σ, σ' and rows stay in its core's cache, and runs for them
+// both passes of every evaluation and the integrator's loops over the state
+// (ode.Options.Split). Its own discretisation error is estimated by
+// re-solving with the first 2M Halton points (Solve with selfCheck).
 //
 // # Layout
 //

@@ -259,6 +259,73 @@ func TestDeterministicAcrossProcs(t *testing.T) {
 	}
 }
 
+// TestTrajectoryAcrossProcs: the whole trajectory (outputs, particles, step
+// statistics) has the same bits for GOMAXPROCS 1, 2 and 3, for M below,
+// at and well above one chunk (with a ragged last chunk), and the outputs it
+// records equal Output's, which runs its chunks through parallel.For.
+func TestTrajectoryAcrossProcs(t *testing.T) {
+	tests := []struct {
+		act activation.Kind
+		m   int
+	}{
+		{activation.Tanh, 5},
+		{activation.Tanh, ChunkSize},
+		{activation.Tanh, 21*ChunkSize + 37},
+		{activation.Identity, 21*ChunkSize + 37},
+		{activation.Erf, 9*ChunkSize + 1},
+	}
+	times := []float64{0, 0.25, 1}
+	for _, tc := range tests {
+		t.Run(fmt.Sprintf("%v/M=%d", tc.act, tc.m), func(t *testing.T) {
+			p := testGrid(8)
+			p.Act = tc.act
+			theta0, err := HaltonParticles(tc.m, 1, 1.2, 1, 9)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var first *Trajectory
+			for _, procs := range []int{1, 2, 3} {
+				old := runtime.GOMAXPROCS(procs)
+				tr, err := SolveParticles(context.Background(), p, theta0, times, ode.Options{RTol: 1e-7, ATol: 1e-9}, true)
+				runtime.GOMAXPROCS(old)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if first == nil {
+					first = tr
+					continue
+				}
+				if tr.Stats != first.Stats {
+					t.Errorf("procs=%d: stats %+v, with 1 proc %+v", procs, tr.Stats, first.Stats)
+				}
+				same := func(name string, a, b []float64) {
+					for i := range a {
+						if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+							t.Fatalf("procs=%d: %s[%d] = %v, with 1 proc %v", procs, name, i, a[i], b[i])
+						}
+					}
+				}
+				same("G", tr.G, first.G)
+				for k := range times {
+					same(fmt.Sprintf("Theta[%d]", k), tr.Theta[k], first.Theta[k])
+				}
+			}
+			q := len(p.Omega)
+			for k := range times {
+				g, err := Output(p.Act, first.Theta[k], p.Phi, p.Dim)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for j := range g {
+					if math.Float64bits(g[j]) != math.Float64bits(first.G[k*q+j]) {
+						t.Fatalf("t=%v: Output g[%d] = %v, trajectory %v", times[k], j, g[j], first.G[k*q+j])
+					}
+				}
+			}
+		})
+	}
+}
+
 // TestSelfCheck: the 2M estimate is reported, positive and shrinks as M grows
 // (a Halton sample's integration error decreases roughly like 1/M).
 func TestSelfCheck(t *testing.T) {
@@ -392,29 +459,36 @@ func ExampleSolveMoments() {
 	// Output: b = 2.000000, tr Q − q = 0.000000
 }
 
+// BenchmarkParticles: SolveParticles with M = 4096 Halton particles on the
+// 16-node test grid (d = 1) to t = 1, for tanh and identity, at GOMAXPROCS 1
+// and 2 (set here: go test's -cpu list does not reach sub-benchmarks run
+// first). It reports particle-evals/s, M × right-hand-side evaluations per
+// second (each O(Q·dim) per particle).
 func BenchmarkParticles(b *testing.B) {
-	p := testGrid(16)
-	p.Act = activation.Tanh
-	theta, err := HaltonParticles(4096, 1, 1, 1, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, procs := range []int{1, 2} {
-		b.Run(fmt.Sprintf("M=4096/tanh/procs=%d", procs), func(b *testing.B) {
-			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-			b.ReportAllocs()
-			var evals, steps int
-			for b.Loop() {
-				tr, err := SolveParticles(context.Background(), p, theta, []float64{1}, ode.Options{RTol: 1e-8, ATol: 1e-10}, false)
-				if err != nil {
-					b.Fatal(err)
+	for _, act := range []activation.Kind{activation.Tanh, activation.Identity} {
+		p := testGrid(16)
+		p.Act = act
+		theta, err := HaltonParticles(4096, 1, 1, 1, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, procs := range []int{1, 2} {
+			b.Run(fmt.Sprintf("M=4096/%v/procs=%d", act, procs), func(b *testing.B) {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+				b.ReportAllocs()
+				var evals, steps int
+				for b.Loop() {
+					tr, err := SolveParticles(context.Background(), p, theta, []float64{1}, ode.Options{RTol: 1e-8, ATol: 1e-10}, false)
+					if err != nil {
+						b.Fatal(err)
+					}
+					evals += tr.Stats.Evals
+					steps += tr.Stats.Steps
 				}
-				evals += tr.Stats.Evals
-				steps += tr.Stats.Steps
-			}
-			sec := b.Elapsed().Seconds()
-			b.ReportMetric(float64(4096*steps)/sec, "particle-steps/s")
-			b.ReportMetric(float64(4096*evals)/sec, "particle-evals/s")
-		})
+				sec := b.Elapsed().Seconds()
+				b.ReportMetric(float64(4096*steps)/sec, "particle-steps/s")
+				b.ReportMetric(float64(4096*evals)/sec, "particle-evals/s")
+			})
+		}
 	}
 }

@@ -110,7 +110,23 @@ type system struct {
 	part   []float64 // per-chunk partial sums of c σ, chunks×Q
 	g, eps []float64 // Q
 	chunks int
+
+	// The pass that chunk runs: outputPass or velocityPass, on the
+	// particles theta, writing velocities into dst; or statePass, the
+	// integrator's loop piece on the chunk's rows.
+	pass       int
+	theta, dst []float64
+	piece      func(lo, hi int)
+	// crew runs the passes during SolveParticles; nil: parallel.For.
+	crew *crew
 }
+
+// The two passes over the particles of one evaluation of the velocity field.
+const (
+	outputPass   = iota // s, ds and the chunk's partial sums of c σ
+	velocityPass        // the velocities, from s, ds and ε
+	statePass           // an element-wise loop of the integrator (ode.Options.Split)
+)
 
 func newSystem(p Problem, m int) *system {
 	q := len(p.Omega)
@@ -120,29 +136,94 @@ func newSystem(p Problem, m int) *system {
 		g: make([]float64, q), eps: make([]float64, q)}
 }
 
-// output computes g_q = (1/M) Σ_k c^k σ(a^k·φ_q) into sys.g, filling s, ds.
-func (sys *system) output(theta []float64) {
-	dim, q := sys.p.Dim, sys.q
-	act, phi := sys.p.Act, sys.p.Phi
-	parallel.For(sys.chunks, func(c int) {
+// runPass runs chunk c of the pass for every chunk, in parallel.
+func (sys *system) runPass(pass int, theta, dst []float64) {
+	sys.pass, sys.theta, sys.dst = pass, theta, dst
+	if sys.crew != nil {
+		sys.crew.run()
+	} else {
+		parallel.For(sys.chunks, sys.chunk)
+	}
+	sys.theta, sys.dst = nil, nil
+}
+
+// chunk runs chunk c (particles [c·ChunkSize, (c+1)·ChunkSize) ∩ [0, M)) of
+// the current pass. It writes only that chunk's rows of s, ds and dst and
+// its row of part, so the bits do not depend on which goroutine runs it.
+func (sys *system) chunk(c int) {
+	switch sys.pass {
+	case outputPass:
+		sys.outputChunk(c)
+	case velocityPass:
+		sys.velocityChunk(c)
+	case statePass:
 		lo, hi := parallel.Range(c, ChunkSize, sys.m)
-		part := sys.part[c*q : (c+1)*q]
-		clear(part)
-		for k := lo; k < hi; k++ {
-			row := theta[k*(1+dim) : (k+1)*(1+dim)]
-			ck, a := row[0], row[1:]
-			s, ds := sys.s[k*q:(k+1)*q], sys.ds[k*q:(k+1)*q]
-			for j := 0; j < q; j++ {
-				p := phi[j*dim : (j+1)*dim]
-				var z float64
-				for i, ai := range a {
-					z += ai * p[i]
-				}
-				s[j], ds[j] = act.EvalDeriv(z)
-				part[j] += ck * s[j]
+		sys.piece(lo*(1+sys.p.Dim), hi*(1+sys.p.Dim))
+	}
+}
+
+// split is the particle solver's ode.Options.Split: the integrator's loops
+// over the state run on the same chunks of particles, and so mostly on the
+// same cores, as the passes of the velocity field.
+func (sys *system) split(fn func(lo, hi int)) {
+	sys.pass, sys.piece = statePass, fn
+	sys.crew.run()
+	sys.piece = nil
+}
+
+// outputChunk fills s and ds for the particles of chunk c and sets
+// part[c] = Σ_{k in chunk c} c^k σ(a^k·φ_q), summed in particle order.
+func (sys *system) outputChunk(c int) {
+	dim, q := sys.p.Dim, sys.q
+	act, phi, theta := sys.p.Act, sys.p.Phi, sys.theta
+	lo, hi := parallel.Range(c, ChunkSize, sys.m)
+	part := sys.part[c*q : (c+1)*q]
+	clear(part)
+	for k := lo; k < hi; k++ {
+		row := theta[k*(1+dim) : (k+1)*(1+dim)]
+		ck, a := row[0], row[1:]
+		s, ds := sys.s[k*q:(k+1)*q], sys.ds[k*q:(k+1)*q]
+		for j := 0; j < q; j++ {
+			p := phi[j*dim : (j+1)*dim]
+			var z float64
+			for i, ai := range a {
+				z += ai * p[i]
+			}
+			s[j], ds[j] = act.EvalDeriv(z)
+			part[j] += ck * s[j]
+		}
+	}
+}
+
+// velocityChunk writes the velocities of the particles of chunk c into dst.
+func (sys *system) velocityChunk(c int) {
+	dim, q := sys.p.Dim, sys.q
+	phi, theta, dst := sys.p.Phi, sys.theta, sys.dst
+	lo, hi := parallel.Range(c, ChunkSize, sys.m)
+	for k := lo; k < hi; k++ {
+		ck := theta[k*(1+dim)]
+		out := dst[k*(1+dim) : (k+1)*(1+dim)]
+		da := out[1:]
+		clear(da)
+		s, ds := sys.s[k*q:(k+1)*q], sys.ds[k*q:(k+1)*q]
+		var dc float64
+		for j, e := range sys.eps {
+			dc += e * s[j]
+			w := ck * e * ds[j]
+			p := phi[j*dim : (j+1)*dim]
+			for i := range da {
+				da[i] += w * p[i]
 			}
 		}
-	})
+		out[0] = dc
+	}
+}
+
+// output computes g_q = (1/M) Σ_k c^k σ(a^k·φ_q) into sys.g, filling s, ds:
+// the chunks' partial sums added in chunk order, whatever ran them.
+func (sys *system) output(theta []float64) {
+	q := sys.q
+	sys.runPass(outputPass, theta, nil)
 	clear(sys.g)
 	for c := 0; c < sys.chunks; c++ {
 		for j, v := range sys.part[c*q : (c+1)*q] {
@@ -158,31 +239,10 @@ func (sys *system) output(theta []float64) {
 // velocity writes V[μ^M](θ^k) for all particles into dst.
 func (sys *system) velocity(theta, dst []float64) {
 	sys.output(theta)
-	dim, q := sys.p.Dim, sys.q
 	for j := range sys.eps {
 		sys.eps[j] = sys.p.Alpha * sys.p.Omega[j] * (sys.p.Y[j] - sys.g[j])
 	}
-	phi := sys.p.Phi
-	parallel.For(sys.chunks, func(c int) {
-		lo, hi := parallel.Range(c, ChunkSize, sys.m)
-		for k := lo; k < hi; k++ {
-			ck := theta[k*(1+dim)]
-			out := dst[k*(1+dim) : (k+1)*(1+dim)]
-			da := out[1:]
-			clear(da)
-			s, ds := sys.s[k*q:(k+1)*q], sys.ds[k*q:(k+1)*q]
-			var dc float64
-			for j, e := range sys.eps {
-				dc += e * s[j]
-				w := ck * e * ds[j]
-				p := phi[j*dim : (j+1)*dim]
-				for i := range da {
-					da[i] += w * p[i]
-				}
-			}
-			out[0] = dc
-		}
-	})
+	sys.runPass(velocityPass, theta, dst)
 }
 
 // Velocity writes the velocity field V[μ^M](θ^k) of the particles theta
@@ -237,7 +297,8 @@ type Trajectory struct {
 // SolveParticles integrates dθ^k/dt = V[μ^M_t](θ^k) from theta0 (rows (c, a),
 // not modified, not kept) and records g_t on the grid at each requested time
 // (strictly increasing, ≥ 0). Cost: Stats.Evals × O(M Q dim), parallel over
-// fixed chunks of ChunkSize particles (bit-identical for any GOMAXPROCS);
+// fixed chunks of ChunkSize particles, the integrator's loops over the state
+// included (opt.Split is replaced); bit-identical for any GOMAXPROCS;
 // memory O(M Q). Errors: an invalid problem or shapes; 2·M·Q > MaxScratch
 // (graphs.ErrTooLarge); those of ode.Integrate (tolerances, ctx cancellation between steps, ...).
 func SolveParticles(ctx context.Context, p Problem, theta0, times []float64, opt ode.Options, keep bool) (*Trajectory, error) {
@@ -255,12 +316,15 @@ func SolveParticles(ctx context.Context, p Problem, theta0, times []float64, opt
 	p.Y = append([]float64(nil), p.Y...)
 	m := len(theta0) / (1 + p.Dim)
 	sys := newSystem(p, m)
+	sys.crew = newCrew(sys.chunks, sys.chunk, min(parallel.Workers(), sys.chunks)-1)
+	defer sys.crew.stop()
 	q := len(p.Omega)
 	tr := &Trajectory{Times: append([]float64(nil), times...), G: make([]float64, q*len(times)), M: m}
 	if keep {
 		tr.Theta = make([][]float64, len(times))
 	}
 	f := func(_ float64, y, dst []float64) { sys.velocity(y, dst) }
+	opt.Split = sys.split
 	st, err := ode.Integrate(ctx, f, 0, theta0, times, opt, func(k int, _ float64, y []float64) error {
 		sys.output(y)
 		copy(tr.G[k*q:(k+1)*q], sys.g)

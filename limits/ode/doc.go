@@ -47,4 +47,12 @@
 //
 // All work vectors are allocated once per call; steps do not allocate. f
 // writes f(t, y) into dst and must not keep y or dst.
+//
+// # Pieces
+//
+// Options.Split hands the element-wise loops of the adaptive steps to the
+// caller, in pieces of the state it chooses (a particle solver runs them on
+// the cores that evaluate f on the same pieces). Each element is computed
+// as without it and the error norm is summed in index order, so the bits
+// of the solution do not depend on Split.
 package ode

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync/atomic"
 
 	"github.com/gnnwb/gnnwb/graphs"
 )
@@ -54,6 +55,18 @@ type Options struct {
 	// consecutive output times is cut into ceil(Δ/FixedStep) equal steps of
 	// the fifth-order formula. RTol, ATol and the step controls are ignored.
 	FixedStep float64
+	// Split, when not nil, runs the element-wise loops over the state of
+	// the adaptive steps (the stage combinations, the error vector and its
+	// scaled squares, the copy and the finiteness check of an accepted
+	// state) in pieces: Split(fn) must call fn(lo, hi) once for each range
+	// of some partition of [0, n), in any order and possibly concurrently,
+	// and return when all calls have returned. Every element is computed
+	// by the same operations as without Split and the error norm is summed
+	// in index order, so the solution has the same bits with or without
+	// it, whatever the partition; it only decides where the work runs
+	// (a solver whose f works on the same pieces keeps each piece of the
+	// state on the core that evaluates it). Memory: n more floats.
+	Split func(fn func(lo, hi int))
 }
 
 // Stats counts the work of one integration.
@@ -157,51 +170,141 @@ type work struct {
 	k1, k2, k3, k4, k5, k6, k7 []float64
 	ytmp, ynew, errv, yout     []float64
 	evals                      int
+
+	// With Options.Split: the squares of the scaled error, and the loop
+	// that loop runs on the pieces (set before each call of split).
+	split      func(fn func(lo, hi int))
+	pieces     func(lo, hi int) // w.loop, bound once
+	sq         []float64
+	what       int // one of the loop constants below
+	h          float64
+	y          []float64
+	rtol, atol float64
+	bad        atomic.Bool // a non-finite element seen by loopAccept
 }
 
-func newWork(f Func, n int) *work {
-	buf := make([]float64, 11*n)
+// The element-wise loops of a step, in the order a step runs them.
+const (
+	loopStage2 = iota // ytmp for k2
+	loopStage3
+	loopStage4
+	loopStage5
+	loopStage6
+	loopNew    // ynew
+	loopErr    // errv (and, with Split, sq)
+	loopAccept // y = ynew, k1 finite
+)
+
+func newWork(f Func, n int, split func(fn func(lo, hi int))) *work {
+	m := 11
+	if split != nil {
+		m = 12
+	}
+	buf := make([]float64, m*n)
 	w := &work{f: f}
 	s := func(i int) []float64 { return buf[i*n : (i+1)*n : (i+1)*n] }
 	w.k1, w.k2, w.k3, w.k4, w.k5, w.k6, w.k7 = s(0), s(1), s(2), s(3), s(4), s(5), s(6)
 	w.ytmp, w.ynew, w.errv, w.yout = s(7), s(8), s(9), s(10)
+	if split != nil {
+		w.split, w.pieces, w.sq = split, w.loop, s(11)
+	}
 	return w
 }
 
+// run runs the element-wise loop what over the whole state: in pieces by
+// split with Options.Split, else at once.
+func (w *work) run(what int, h float64, y []float64) {
+	w.what, w.h, w.y = what, h, y
+	if w.split == nil {
+		w.loop(0, len(y))
+	} else {
+		w.split(w.pieces)
+	}
+	w.y = nil
+}
+
+// loop runs the element-wise loop w.what on the elements [lo, hi).
+func (w *work) loop(lo, hi int) {
+	h, y := w.h, w.y[lo:hi]
+	k1, k2, k3, k4, k5, k6, k7 := w.k1[lo:hi], w.k2[lo:hi], w.k3[lo:hi], w.k4[lo:hi], w.k5[lo:hi], w.k6[lo:hi], w.k7[lo:hi]
+	yt := w.ytmp[lo:hi]
+	switch w.what {
+	case loopStage2:
+		for i := range y {
+			yt[i] = y[i] + h*a21*k1[i]
+		}
+	case loopStage3:
+		for i := range y {
+			yt[i] = y[i] + h*(a31*k1[i]+a32*k2[i])
+		}
+	case loopStage4:
+		for i := range y {
+			yt[i] = y[i] + h*(a41*k1[i]+a42*k2[i]+a43*k3[i])
+		}
+	case loopStage5:
+		for i := range y {
+			yt[i] = y[i] + h*(a51*k1[i]+a52*k2[i]+a53*k3[i]+a54*k4[i])
+		}
+	case loopStage6:
+		for i := range y {
+			yt[i] = y[i] + h*(a61*k1[i]+a62*k2[i]+a63*k3[i]+a64*k4[i]+a65*k5[i])
+		}
+	case loopNew:
+		yn := w.ynew[lo:hi]
+		for i := range y {
+			yn[i] = y[i] + h*(a71*k1[i]+a73*k3[i]+a74*k4[i]+a75*k5[i]+a76*k6[i])
+		}
+	case loopErr:
+		ev := w.errv[lo:hi]
+		for i := range y {
+			ev[i] = h * (e1*k1[i] + e3*k3[i] + e4*k4[i] + e5*k5[i] + e6*k6[i] + e7*k7[i])
+		}
+		if w.sq != nil {
+			sq, yn := w.sq[lo:hi], w.ynew[lo:hi]
+			for i, e := range ev {
+				sc := w.atol + w.rtol*math.Max(math.Abs(y[i]), math.Abs(yn[i]))
+				r := e / sc
+				sq[i] = r * r
+			}
+		}
+	case loopAccept:
+		copy(y, w.ynew[lo:hi])
+		if !finite(k1) {
+			w.bad.Store(true)
+		}
+	}
+}
+
 // step computes ynew = y + h Σ b_i k_i, k7 = f(t+h, ynew) and the error
-// vector errv = h Σ e_i k_i, given k1 = f(t, y).
+// vector errv = h Σ e_i k_i, given k1 = f(t, y); with Options.Split also
+// the squares of the scaled error (for errNorm).
 func (w *work) step(t, h float64, y []float64) {
-	k1, k2, k3, k4, k5, k6, k7, yt := w.k1, w.k2, w.k3, w.k4, w.k5, w.k6, w.k7, w.ytmp
-	for i := range y {
-		yt[i] = y[i] + h*a21*k1[i]
-	}
-	w.f(t+c2*h, yt, k2)
-	for i := range y {
-		yt[i] = y[i] + h*(a31*k1[i]+a32*k2[i])
-	}
-	w.f(t+c3*h, yt, k3)
-	for i := range y {
-		yt[i] = y[i] + h*(a41*k1[i]+a42*k2[i]+a43*k3[i])
-	}
-	w.f(t+c4*h, yt, k4)
-	for i := range y {
-		yt[i] = y[i] + h*(a51*k1[i]+a52*k2[i]+a53*k3[i]+a54*k4[i])
-	}
-	w.f(t+c5*h, yt, k5)
-	for i := range y {
-		yt[i] = y[i] + h*(a61*k1[i]+a62*k2[i]+a63*k3[i]+a64*k4[i]+a65*k5[i])
-	}
-	w.f(t+h, yt, k6)
-	yn := w.ynew
-	for i := range y {
-		yn[i] = y[i] + h*(a71*k1[i]+a73*k3[i]+a74*k4[i]+a75*k5[i]+a76*k6[i])
-	}
-	w.f(t+h, yn, k7)
-	ev := w.errv
-	for i := range y {
-		ev[i] = h * (e1*k1[i] + e3*k3[i] + e4*k4[i] + e5*k5[i] + e6*k6[i] + e7*k7[i])
-	}
+	w.run(loopStage2, h, y)
+	w.f(t+c2*h, w.ytmp, w.k2)
+	w.run(loopStage3, h, y)
+	w.f(t+c3*h, w.ytmp, w.k3)
+	w.run(loopStage4, h, y)
+	w.f(t+c4*h, w.ytmp, w.k4)
+	w.run(loopStage5, h, y)
+	w.f(t+c5*h, w.ytmp, w.k5)
+	w.run(loopStage6, h, y)
+	w.f(t+h, w.ytmp, w.k6)
+	w.run(loopNew, h, y)
+	w.f(t+h, w.ynew, w.k7)
+	w.run(loopErr, h, y)
 	w.evals += 6
+}
+
+// accept makes ynew the state y (the stages already swapped, k1 = f(t, y))
+// and reports whether k1 is finite.
+func (w *work) accept(y []float64) bool {
+	if w.split == nil {
+		copy(y, w.ynew)
+		return finite(w.k1)
+	}
+	w.bad.Store(false)
+	w.run(loopAccept, 0, y)
+	return !w.bad.Load()
 }
 
 // Dense-output coefficients of DOPRI5 (Hairer, Nørsett & Wanner, II.6;
@@ -233,13 +336,21 @@ func (w *work) dense(y []float64, t, h, ts float64) {
 	}
 }
 
-// errNorm is the scaled RMS norm of errv; +Inf when ynew or errv is not finite.
+// errNorm is the scaled RMS norm of errv; +Inf when ynew or errv is not
+// finite. With Options.Split the squares are those step left in sq, summed
+// here in index order as without.
 func (w *work) errNorm(y []float64, rtol, atol float64) float64 {
 	var s float64
-	for i, e := range w.errv {
-		sc := atol + rtol*math.Max(math.Abs(y[i]), math.Abs(w.ynew[i]))
-		r := e / sc
-		s += r * r
+	if w.sq != nil {
+		for _, r2 := range w.sq {
+			s += r2
+		}
+	} else {
+		for i, e := range w.errv {
+			sc := atol + rtol*math.Max(math.Abs(y[i]), math.Abs(w.ynew[i]))
+			r := e / sc
+			s += r * r
+		}
 	}
 	s = math.Sqrt(s / float64(len(y)))
 	if math.IsNaN(s) || math.IsInf(s, 0) {
@@ -261,7 +372,8 @@ func finite(v []float64) bool {
 // at every requested time, in order. times must be finite, ≥ t0 and strictly
 // increasing (times[0] == t0 is allowed and observes y0). y0 is copied, never
 // modified. Cost: Stats.Evals evaluations of f plus O(n) per stage; memory
-// 12n floats, allocated once. Errors: see the package documentation.
+// 12n floats (13n with Options.Split), allocated once. Errors: see the
+// package documentation.
 func Integrate(ctx context.Context, f Func, t0 float64, y0, times []float64, opt Options, observe Observer) (Stats, error) {
 	var st Stats
 	if f == nil {
@@ -295,7 +407,8 @@ func Integrate(ctx context.Context, f Func, t0 float64, y0, times []float64, opt
 	n := len(y0)
 	y := make([]float64, n)
 	copy(y, y0)
-	w := newWork(f, n)
+	w := newWork(f, n, opt.Split)
+	w.rtol, w.atol = opt.RTol, opt.ATol
 	t := t0
 	k := 0
 	if times[0] == t0 {
@@ -380,9 +493,8 @@ func Integrate(ctx context.Context, f Func, t0 float64, y0, times []float64, opt
 				k++
 			}
 			t = tNew
-			copy(y, w.ynew)
 			w.k1, w.k7 = w.k7, w.k1
-			if !finite(w.k1) {
+			if !w.accept(y) {
 				st.Evals = w.evals
 				return st, fmt.Errorf("ode: f(t=%v, y) not finite: %w", t, ErrNonFinite)
 			}

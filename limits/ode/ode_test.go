@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -346,5 +347,123 @@ func TestDenseOutput(t *testing.T) {
 			}
 			t.Logf("max error %.2g, steps dense %d vs landing %d", maxErr, sd.Steps, sl.Steps)
 		})
+	}
+}
+
+// TestSplitSameBits: with Options.Split the solution, the statistics and
+// the observed states have the same bits as without it, for partitions into
+// one piece, uneven pieces and pieces run concurrently, in the adaptive
+// (landing and dense) and fixed-step modes; and Split is used.
+func TestSplitSameBits(t *testing.T) {
+	// A coupled nonlinear system of 37 equations.
+	const n = 37
+	f := func(_ float64, y, dst []float64) {
+		for i := range y {
+			dst[i] = -0.5*y[i] + math.Sin(y[(i+1)%n]) - 0.1*y[(i+n-1)%n]*y[i]
+		}
+	}
+	y0 := make([]float64, n)
+	for i := range y0 {
+		y0[i] = math.Cos(float64(i))
+	}
+	times := []float64{0.3, 1, 2.5}
+	calls := 0
+	splits := []struct {
+		name  string
+		split func(fn func(lo, hi int))
+	}{
+		{"one", func(fn func(lo, hi int)) { calls++; fn(0, n) }},
+		{"uneven-reversed", func(fn func(lo, hi int)) {
+			calls++
+			bounds := []int{0, 1, 5, 6, 20, 36, n}
+			for i := len(bounds) - 2; i >= 0; i-- {
+				fn(bounds[i], bounds[i+1])
+			}
+		}},
+		{"concurrent", func(fn func(lo, hi int)) {
+			calls++
+			var wg sync.WaitGroup
+			for lo := 0; lo < n; lo += 8 {
+				wg.Add(1)
+				go func() { defer wg.Done(); fn(lo, min(lo+8, n)) }()
+			}
+			wg.Wait()
+		}},
+	}
+	for _, mode := range []Options{{RTol: 1e-9, ATol: 1e-11}, {RTol: 1e-6, ATol: 1e-8, Dense: true}, {FixedStep: 0.05}} {
+		want, wst, err := Solve(context.Background(), f, 0, y0, times, mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sp := range splits {
+			opt := mode
+			opt.Split = sp.split
+			calls = 0
+			got, st, err := Solve(context.Background(), f, 0, y0, times, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st != wst || calls == 0 {
+				t.Errorf("%+v %s: stats %+v, without Split %+v; %d calls of Split", mode, sp.name, st, wst, calls)
+			}
+			for i := range want {
+				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+					t.Fatalf("%+v %s: y[%d] = %v, without Split %v", mode, sp.name, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// TestSplitNonFinite: a derivative that turns infinite stops the
+// integration with the same error, at the same time, with Split as without.
+func TestSplitNonFinite(t *testing.T) {
+	f := func(t float64, y, dst []float64) {
+		dst[0], dst[1] = 1, 0
+		if t > 0.5 {
+			dst[1] = math.Inf(1)
+		}
+	}
+	split := func(fn func(lo, hi int)) { fn(0, 1); fn(1, 2) }
+	_, _, want := Solve(context.Background(), f, 0, []float64{0, 0}, []float64{1}, Options{})
+	_, _, err := Solve(context.Background(), f, 0, []float64{0, 0}, []float64{1}, Options{Split: split})
+	if want == nil || err == nil || err.Error() != want.Error() {
+		t.Errorf("with Split: %v; without: %v", err, want)
+	}
+	// The accepted-state check itself (unreachable above: an infinite k7
+	// makes the error norm infinite first): any piece may hold the NaN.
+	for _, bad := range []int{-1, 0, 2, 4} {
+		for _, sp := range []func(fn func(lo, hi int)){nil, func(fn func(lo, hi int)) { fn(3, 5); fn(0, 3) }} {
+			w := newWork(f, 5, sp)
+			for i := range w.ynew {
+				w.ynew[i] = float64(i)
+			}
+			if bad >= 0 {
+				w.k1[bad] = math.NaN()
+			}
+			y := make([]float64, 5)
+			if ok := w.accept(y); ok != (bad < 0) || y[4] != 4 || y[1] != 1 {
+				t.Errorf("NaN at %d, split %v: accept = %v, y = %v", bad, sp != nil, ok, y)
+			}
+		}
+	}
+}
+
+// TestSplitNoAllocPerStep: with Split, too, the allocation count does not
+// grow with the number of steps.
+func TestSplitNoAllocPerStep(t *testing.T) {
+	y0 := []float64{1, 0, 0.5}
+	f := func(t float64, y, dst []float64) { dst[0], dst[1], dst[2] = y[1], -y[0], -y[2] }
+	obs := func(int, float64, []float64) error { return nil }
+	split := func(fn func(lo, hi int)) { fn(0, 2); fn(2, 3) }
+	allocs := func(T float64) float64 {
+		return testing.AllocsPerRun(5, func() {
+			if _, err := Integrate(context.Background(), f, 0, y0, []float64{T}, Options{RTol: 1e-10, ATol: 1e-10, Split: split}, obs); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	if a, b := allocs(1), allocs(100); a != b {
+		t.Errorf("allocations grow with steps: %v for T=1, %v for T=100", a, b)
 	}
 }
