@@ -197,7 +197,7 @@ func datasetsFetch(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	bar := newProgress(c.App.ErrWriter, commandPath(c)+" "+name)
+	bar := newProgress(c, commandPath(c)+" "+name)
 	err = (&datasets.Fetcher{Progress: bar.Update}).Fetch(c.Context, name, c.String("root"))
 	bar.Done()
 	return datasetErr(c, err)

@@ -143,7 +143,7 @@ func generateCommand() *cli.Command {
 
 // generate samples spec and writes it to --out or stdout.
 func generate(c *cli.Context, spec generators.Spec) error {
-	bar := newProgress(c.App.ErrWriter, commandPath(c))
+	bar := newProgress(c, commandPath(c))
 	defer bar.Done()
 	g, err := generators.Generate(c.Context, spec, c.Uint64("seed"), func(done, total int64) {
 		bar.Update(done, total)

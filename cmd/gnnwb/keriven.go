@@ -51,7 +51,7 @@ func limitsKerivenCommand() *cli.Command {
 					return err
 				}
 			}
-			bar := newProgress(c.App.ErrWriter, "limits keriven")
+			bar := newProgress(c, "limits keriven")
 			cfg.Progress = bar.Update
 			start := time.Now()
 			res, err := continuous.RunKeriven(c.Context, cfg, c.String("out"))

@@ -373,7 +373,7 @@ func limitsSweepCommand() *cli.Command {
 				return usagef("limits sweep: --shard %q: want i/k with 0 ≤ i < k", c.String("shard"))
 			}
 			out := c.String("out")
-			bar := newProgress(c.App.ErrWriter, "limits sweep")
+			bar := newWorkProgress(c, "limits sweep")
 			start := time.Now()
 			sum, err := sweep.Run(c.Context, w, out, sweep.Options{Shard: shard, Shards: shards, Progress: bar.Update})
 			bar.Done()

@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"syscall"
@@ -50,6 +51,12 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Writer:    stdout,
 		ErrWriter: stderr,
 		Commands:  cmds,
+		Version:   version(),
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, EnvVars: []string{"GNNWB_QUIET"},
+				Usage: "no progress bar or progress log lines (results and errors are still printed)"},
+		},
+		EnableBashCompletion: true,
 		// Errors are reported by run, never by os.Exit inside the library.
 		ExitErrHandler:         func(*cli.Context, error) {},
 		HideHelpCommand:        false,
@@ -68,6 +75,38 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		return cli.ShowAppHelp(c)
 	}
 	return app
+}
+
+// version is the module version of the binary and, when it was built from
+// a version-controlled checkout, the commit (with "+dirty" for local
+// changes), as `gnnwb --version` prints it.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	v := info.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	var rev, dirty string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = "+dirty"
+			}
+		}
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if rev != "" && !strings.Contains(v, rev) {
+		v += " commit " + rev + dirty
+	}
+	return v + " " + info.GoVersion
 }
 
 func onUsageError(c *cli.Context, err error, _ bool) error {

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 )
 
@@ -18,36 +19,93 @@ const progressDelay = time.Second
 // progressTick is how often a visible bar is redrawn.
 const progressTick = 200 * time.Millisecond
 
+// progressLogEvery is how often a log line is written when stderr is not a
+// terminal (a batch job's log, a pipe): at most one line per period.
+const progressLogEvery = 10 * time.Second
+
 // isTerminal reports whether w is a terminal (an *os.File on a tty).
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// progressBar draws a one-line bar on w once the work has run for
-// progressDelay, and only when w is a terminal. Update is a library Progress
-// callback (done out of total); Phase names a stage whose size is unknown
-// (building, writing), shown with the elapsed time; Done clears the line.
-// The bar is redrawn by its own ticker, so it keeps moving through stages
-// that report nothing. A nil *progressBar is valid and draws nothing.
+// progressMode is how a progressBar reports.
+type progressMode int
+
+const (
+	progressSilent progressMode = iota // --quiet: nothing
+	progressDraw                       // a terminal: a bar redrawn in place
+	progressLog                        // anything else: a plain line now and then
+)
+
+// progressBar reports the progress of long work on w. On a terminal it
+// draws a one-line bar once the work has run for progressDelay; elsewhere
+// (a pipe, a file, a batch system's log) it writes a plain line at most
+// every progressLogEvery, and a last one when work that logged ends; with
+// the global --quiet it says nothing. Update is a library Progress callback
+// (done out of total); Phase names a stage whose size is unknown (building,
+// writing), shown with the elapsed time; Done stops it. The bar is redrawn by
+// its own ticker, so it keeps moving through stages that report nothing.
+//
+// The estimated time left counts only the work reported so far: it runs from
+// the first Update, not from the start, so that what comes before the first
+// unit (loading, solving a limit) does not inflate it, and it is shown once
+// two units have been reported. A nil *progressBar is valid and says nothing.
 type progressBar struct {
 	w     io.Writer
 	label string
+	mode  progressMode
 	start time.Time
+	every time.Duration // progressTick or progressLogEvery
+	delay time.Duration // before the first report
 	stop  chan struct{}
 	ended sync.WaitGroup
+
+	// work: done and total count estimated work, not items, and only
+	// their ratio is shown
+	work bool
 
 	mu          sync.Mutex
 	phase       string
 	done, total int64
-	drawn       bool
+	first       time.Time // of the first Update
+	firstDone   int64
+	drawn       bool // a bar is on the line (draw) or a line was logged (log)
 }
 
-// newProgress returns a bar for label on w, or one that stays silent when w
-// is not a terminal.
-func newProgress(w io.Writer, label string) *progressBar {
-	p := &progressBar{w: w, label: label, start: time.Now()}
-	if !isTerminal(w) {
+// newProgress returns the progress reporter of command c for label, on the
+// command's error writer: a bar on a terminal, log lines elsewhere, silence
+// under --quiet.
+func newProgress(c *cli.Context, label string) *progressBar {
+	mode := progressLog
+	switch {
+	case c.Bool("quiet"):
+		mode = progressSilent
+	case isTerminal(c.App.ErrWriter):
+		mode = progressDraw
+	}
+	delay, every := progressDelay, progressTick
+	if mode == progressLog {
+		delay, every = progressLogEvery, progressLogEvery
+	}
+	return startProgress(c.App.ErrWriter, label, mode, time.Now(), delay, every)
+}
+
+// newWorkProgress is newProgress for a library that reports estimated work
+// rather than items done (limits/sweep): only the fraction is shown.
+func newWorkProgress(c *cli.Context, label string) *progressBar {
+	p := newProgress(c, label)
+	p.mu.Lock()
+	p.work = true
+	p.mu.Unlock()
+	return p
+}
+
+// startProgress starts a reporter that first reports after delay, then
+// every period.
+func startProgress(w io.Writer, label string, mode progressMode, start time.Time, delay, every time.Duration) *progressBar {
+	p := &progressBar{w: w, label: label, mode: mode, start: start, every: every, delay: delay}
+	if mode == progressSilent {
 		return p
 	}
 	p.stop = make(chan struct{})
@@ -58,17 +116,17 @@ func newProgress(w io.Writer, label string) *progressBar {
 
 func (p *progressBar) run() {
 	defer p.ended.Done()
-	delay := time.NewTimer(progressDelay)
+	delay := time.NewTimer(p.delay)
 	defer delay.Stop()
 	select {
 	case <-p.stop:
 		return
 	case <-delay.C:
 	}
-	tick := time.NewTicker(progressTick)
+	tick := time.NewTicker(p.every)
 	defer tick.Stop()
 	for {
-		p.draw()
+		p.report()
 		select {
 		case <-p.stop:
 			return
@@ -82,7 +140,11 @@ func (p *progressBar) Update(done, total int64) {
 	if p == nil {
 		return
 	}
+	now := time.Now()
 	p.mu.Lock()
+	if p.first.IsZero() {
+		p.first, p.firstDone = now, done
+	}
 	p.done, p.total, p.phase = done, total, ""
 	p.mu.Unlock()
 }
@@ -97,32 +159,70 @@ func (p *progressBar) Phase(name string) {
 	p.mu.Unlock()
 }
 
-func (p *progressBar) draw() {
+// report writes the current state: the bar in place, or one log line.
+func (p *progressBar) report() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	elapsed := time.Since(p.start).Round(100 * time.Millisecond)
+	line := p.status(time.Now())
+	if p.mode == progressDraw {
+		fmt.Fprintf(p.w, "\r%s\x1b[K", line)
+	} else {
+		fmt.Fprintf(p.w, "gnnwb: %s\n", line)
+	}
+	p.drawn = true
+}
+
+// status is the state at now in words: the bar (on a terminal) or a count,
+// then the elapsed time, the rate and the estimated time left.
+func (p *progressBar) status(now time.Time) string {
+	elapsed := now.Sub(p.start).Round(100 * time.Millisecond)
+	if p.mode == progressLog {
+		elapsed = elapsed.Round(time.Second)
+	}
 	if p.phase != "" || p.total <= 0 {
 		phase := p.phase
 		if phase == "" {
 			phase = "working"
 		}
-		fmt.Fprintf(p.w, "\r%s: %s… %v\x1b[K", p.label, phase, elapsed)
-		p.drawn = true
-		return
+		return fmt.Sprintf("%s: %s… %v", p.label, phase, elapsed)
 	}
 	frac := min(max(float64(p.done)/float64(p.total), 0), 1)
-	const width = 30
-	full := int(frac * width)
-	eta := ""
-	if frac > 0 && frac < 1 {
-		rest := time.Duration(float64(time.Since(p.start)) * (1 - frac) / frac).Round(time.Second)
-		eta = fmt.Sprintf(" eta %v", rest)
+	var b strings.Builder
+	if p.mode == progressDraw {
+		const width = 30
+		full := int(frac * width)
+		fmt.Fprintf(&b, "%s [%s%s] %3.0f%% %v", p.label, strings.Repeat("=", full), strings.Repeat(" ", width-full), 100*frac, elapsed)
+	} else if p.work {
+		fmt.Fprintf(&b, "%s: %.0f%% done, %v elapsed", p.label, 100*frac, elapsed)
+	} else {
+		fmt.Fprintf(&b, "%s: %d/%d done (%.0f%%), %v elapsed", p.label, p.done, p.total, 100*frac, elapsed)
 	}
-	fmt.Fprintf(p.w, "\r%s [%s%s] %3.0f%% %v%s\x1b[K", p.label, strings.Repeat("=", full), strings.Repeat(" ", width-full), 100*frac, elapsed, eta)
-	p.drawn = true
+	if units, span := p.done-p.firstDone, now.Sub(p.first); units > 0 && span > 0 && p.done < p.total {
+		rate := float64(units) / span.Seconds()
+		left := time.Duration(float64(p.total-p.done) / rate * float64(time.Second)).Round(time.Second)
+		if p.mode == progressLog && !p.work {
+			fmt.Fprintf(&b, ", %s/s", formatRate(rate))
+		}
+		fmt.Fprintf(&b, " eta %v", left)
+	}
+	return b.String()
 }
 
-// Done stops the bar and erases it if it was drawn.
+// formatRate prints a rate with three significant digits.
+func formatRate(r float64) string {
+	switch {
+	case r >= 100:
+		return fmt.Sprintf("%.0f", r)
+	case r >= 10:
+		return fmt.Sprintf("%.1f", r)
+	case r >= 1:
+		return fmt.Sprintf("%.2f", r)
+	}
+	return fmt.Sprintf("%.3g", r)
+}
+
+// Done stops the reporter: the bar is erased; work that logged gets a last
+// line with its total time.
 func (p *progressBar) Done() {
 	if p == nil || p.stop == nil {
 		return
@@ -130,7 +230,12 @@ func (p *progressBar) Done() {
 	close(p.stop)
 	p.ended.Wait()
 	p.stop = nil
-	if p.drawn {
-		fmt.Fprint(p.w, "\r\x1b[K")
+	if !p.drawn {
+		return
 	}
+	if p.mode == progressDraw {
+		fmt.Fprint(p.w, "\r\x1b[K")
+		return
+	}
+	fmt.Fprintf(p.w, "gnnwb: %s: ended after %v\n", p.label, time.Since(p.start).Round(time.Second))
 }

@@ -236,7 +236,7 @@ func trainDataset(c *cli.Context) error {
 	if err != nil {
 		return datasetErr(c, err)
 	}
-	bar := newProgress(c.App.ErrWriter, fmt.Sprintf("train %s %s", ds.Stats().Name, kind))
+	bar := newProgress(c, fmt.Sprintf("train %s %s", ds.Stats().Name, kind))
 	rep := trainReport{Dataset: ds.Stats().Name, Model: kind, Command: commandLine(c)}
 	ckpt := c.String("checkpoint")
 	switch d := ds.(type) {

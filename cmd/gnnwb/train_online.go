@@ -162,7 +162,7 @@ func trainOnline(c *cli.Context) error {
 		cfg.Resume = true
 		cfg.CheckpointEvery = c.Duration("checkpoint-every")
 	}
-	bar := newProgress(c.App.ErrWriter, fmt.Sprintf("train %s n=%d N=%d", settings.Graphon, p.N, cfg.Width))
+	bar := newProgress(c, fmt.Sprintf("train %s n=%d N=%d", settings.Graphon, p.N, cfg.Width))
 	cfg.Progress = bar.Update
 	start := time.Now()
 	run, err := shallow.Train(c.Context, cfg, sampler)

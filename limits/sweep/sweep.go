@@ -231,8 +231,12 @@ type Options struct {
 	// Shard i of Shards (0 ≤ i < Shards; Shards 0 or 1: all cells) runs the
 	// cells whose index in Cells() is i modulo Shards.
 	Shard, Shards int
-	// Progress, if not nil, is called after each cell with the cells done
-	// and the cells this run has to do (from one goroutine at a time).
+	// Progress, if not nil, is called after each cell with the work done
+	// and the work this run has to do (from one goroutine at a time). Work
+	// is counted in estimated steps × operations per step (a cell of width
+	// N on n nodes costs about N·(N + nρ)), so that done/total grows in
+	// proportion to compute time although the cells' costs differ by
+	// orders of magnitude and the costliest run first.
 	Progress func(done, total int64)
 	// Workers is the number of cells computed at once (0: GOMAXPROCS).
 	// Each cell's result does not depend on it.
@@ -303,11 +307,14 @@ func Run(ctx context.Context, w Config, dir string, opt Options) (*Summary, erro
 		}
 	}
 	// costliest cells first (T·N steps of O(N + nρ) each) balance the workers
-	slices.SortStableFunc(todo, func(a, b Cell) int {
-		ca := float64(a.Width) * (float64(a.Width) + float64(a.Nodes)*w.Problem.Rho)
-		cb := float64(b.Width) * (float64(b.Width) + float64(b.Nodes)*w.Problem.Rho)
-		return cmp.Compare(cb, ca)
-	})
+	cost := func(c Cell) int64 {
+		return int64(math.Ceil(float64(c.Width) * (float64(c.Width) + float64(c.Nodes)*w.Problem.Rho)))
+	}
+	slices.SortStableFunc(todo, func(a, b Cell) int { return cmp.Compare(cost(b), cost(a)) })
+	var work int64
+	for _, c := range todo {
+		work += cost(c)
+	}
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -335,9 +342,9 @@ func Run(ctx context.Context, w Config, dir string, opt Options) (*Summary, erro
 					}
 					cancel()
 				} else {
-					done++
+					done += cost(c)
 					if opt.Progress != nil {
-						opt.Progress(done, int64(len(todo)))
+						opt.Progress(done, work)
 					}
 				}
 				mu.Unlock()

@@ -74,8 +74,9 @@ func TestSweepResume(t *testing.T) {
 
 	part := filepath.Join(root, "part")
 	ctx, cancel := context.WithCancel(context.Background())
+	calls := 0
 	_, err = Run(ctx, w, part, Options{Progress: func(done, total int64) {
-		if done == 3 {
+		if calls++; calls == 3 {
 			cancel()
 		}
 	}})
@@ -86,13 +87,19 @@ func TestSweepResume(t *testing.T) {
 	if len(have) < 3 || len(have) >= 8 {
 		t.Fatalf("%d cells after the interruption", len(have))
 	}
-	var todo int64
-	sum, err = Run(context.Background(), w, part, Options{Progress: func(done, total int64) { todo = total }})
+	var cells int
+	var last, work int64
+	sum, err = Run(context.Background(), w, part, Options{Progress: func(done, total int64) {
+		if done <= last || done > total {
+			t.Errorf("progress %d of %d after %d", done, total, last)
+		}
+		cells, last, work = cells+1, done, total
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if todo != int64(8-len(have)) || !sum.Complete {
-		t.Errorf("resumed run did %d cells, complete %v", todo, sum.Complete)
+	if cells != 8-len(have) || last != work || !sum.Complete {
+		t.Errorf("resumed run did %d cells (work %d of %d), complete %v", cells, last, work, sum.Complete)
 	}
 	if got := readFile(t, filepath.Join(part, ErrorsFile)); !bytes.Equal(got, want) {
 		t.Errorf("resumed errors.csv differs:\n%s\nwant\n%s", got, want)
