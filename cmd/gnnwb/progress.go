@@ -159,6 +159,22 @@ func (p *progressBar) Phase(name string) {
 	p.mu.Unlock()
 }
 
+// Println writes line (and a newline) on the reporter's writer, prefixed
+// "gnnwb: ", at once: a result that should not wait for the end. On a
+// terminal the bar is erased first and redrawn at the next tick; under
+// --quiet nothing is written.
+func (p *progressBar) Println(line string) {
+	if p == nil || p.mode == progressSilent {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.mode == progressDraw && p.drawn {
+		fmt.Fprint(p.w, "\r\x1b[K")
+	}
+	fmt.Fprintf(p.w, "gnnwb: %s\n", line)
+}
+
 // report writes the current state: the bar in place, or one log line.
 func (p *progressBar) report() {
 	p.mu.Lock()

@@ -284,7 +284,7 @@ func trainDataset(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		cfg.Progress = bar.Update
+		cfg.Progress, cfg.OnRun = bar.Update, reportRuns(bar, &rep)
 		rep.Task, rep.Config = "node", nodeConfigJSON(cfg, normalize)
 		if err := checkpointSettings(ckpt, rep); err != nil {
 			return err
@@ -341,7 +341,7 @@ func trainDataset(c *cli.Context) error {
 			}
 			rep.Folds = k
 		}
-		cfg.Progress = bar.Update
+		cfg.Progress, cfg.OnRun = bar.Update, reportRuns(bar, &rep)
 		rep.Task, rep.Config = "graph", graphConfigJSON(cfg)
 		if rep.Folds > 0 {
 			rep.SplitSeed = c.Uint64("split-seed")
@@ -729,22 +729,7 @@ func writeReportText(w io.Writer, r trainReport) error {
 	s := r.Summary
 	m := s.Metric
 	for _, run := range s.Runs {
-		prefix := fmt.Sprintf("seed %d", run.Seed)
-		if r.Folds > 0 {
-			prefix = fmt.Sprintf("fold %d seed %d", run.Fold, run.Seed)
-		}
-		collapse := ""
-		if c := run.Collapse; c != nil {
-			collapse = fmt.Sprintf("  COLLAPSED at epoch %d (%s)", c.Epoch, c.Reason)
-		}
-		scores := fmt.Sprintf("test %.2f%%  val %.2f%%", 100*run.TestAcc, 100*run.ValAcc)
-		switch {
-		case r.Regression:
-			scores = fmt.Sprintf("test mse %.4g  mae %.4g  val mse %.4g  mae %.4g", run.TestLoss, run.TestMetric, run.ValLoss, run.ValMetric)
-		case m != train.MetricAccuracy:
-			scores = fmt.Sprintf("test %v %.4f  val %v %.4f  (accuracy: %s)", m, run.TestMetric, m, run.ValMetric, scores)
-		}
-		fmt.Fprintf(w, "%s: %s  epochs %d  best epoch %d%s\n", prefix, scores, run.Epochs, run.BestEpoch, collapse)
+		fmt.Fprintln(w, runLine(r, run))
 	}
 	over := fmt.Sprintf("%d seeds", len(s.Runs))
 	if r.Folds > 0 {
@@ -771,6 +756,36 @@ func writeReportText(w io.Writer, r trainReport) error {
 			r.Dataset, r.Model, meanStdText(m, s.CurveMax, s.CurveStd), s.CurveEpoch)
 	}
 	return err
+}
+
+// runLine is the report's line of one run.
+func runLine(r trainReport, run train.RunStats) string {
+	prefix := fmt.Sprintf("seed %d", run.Seed)
+	if r.Folds > 0 {
+		prefix = fmt.Sprintf("fold %d seed %d", run.Fold, run.Seed)
+	}
+	collapse := ""
+	if c := run.Collapse; c != nil {
+		collapse = fmt.Sprintf("  COLLAPSED at epoch %d (%s)", c.Epoch, c.Reason)
+	}
+	scores := fmt.Sprintf("test %.2f%%  val %.2f%%", 100*run.TestAcc, 100*run.ValAcc)
+	switch m := run.Metric; {
+	case r.Regression:
+		scores = fmt.Sprintf("test mse %.4g  mae %.4g  val mse %.4g  mae %.4g", run.TestLoss, run.TestMetric, run.ValLoss, run.ValMetric)
+	case m != train.MetricAccuracy:
+		scores = fmt.Sprintf("test %v %.4f  val %v %.4f  (accuracy: %s)", m, run.TestMetric, m, run.ValMetric, scores)
+	}
+	return fmt.Sprintf("%s: %s  epochs %d  best epoch %d%s", prefix, scores, run.Epochs, run.BestEpoch, collapse)
+}
+
+// reportRuns is the OnRun callback of a training job: each run's line on
+// stderr as soon as the run ends, through the job's progress reporter (so
+// that a bar is not broken, and --quiet silences it). r is read at each
+// call.
+func reportRuns(bar *progressBar, r *trainReport) func(train.RunStats, int, int) {
+	return func(run train.RunStats, index, runs int) {
+		bar.Println(fmt.Sprintf("train %s %s: run %d/%d: %s", r.Dataset, r.Model, index+1, runs, runLine(*r, run)))
+	}
 }
 
 // meanStdText formats mean ± std of metric m: accuracies in percent,

@@ -181,7 +181,7 @@ func trainGraph(c *cli.Context) error {
 	fmt.Fprintf(c.App.Writer, "%s: %d nodes, %d edges, %s, %d labelled, %d features (%s); split %d train, %d val, %d test\n",
 		name, data.Nodes, data.Edges, classes, data.Labelled, data.FeatureDim, data.Features, len(split.Train), len(split.Val), len(split.Test))
 	bar := newProgress(c, fmt.Sprintf("train %s %s", name, kind))
-	cfg.Progress = bar.Update
+	cfg.Progress, cfg.OnRun = bar.Update, reportRuns(bar, &rep)
 	if targets != nil {
 		rep.Summary, err = train.RepeatNodes(c.Context, cfg, c.Int("runs"), ckpt, g, gnn.Features{Dense: X}, targets, split)
 	} else {

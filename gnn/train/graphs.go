@@ -68,8 +68,9 @@ type GraphConfig struct {
 	// total steps).
 	Progress func(done, total int64)
 
-	// KeepHistory is as NodeConfig's, for CrossValidate.
+	// KeepHistory and OnRun are as NodeConfig's, for CrossValidate.
 	KeepHistory bool
+	OnRun       func(run RunStats, index, runs int)
 }
 
 // DefaultGraphConfig returns settings close to Xu et al. (2019) for

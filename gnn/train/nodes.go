@@ -99,6 +99,12 @@ type NodeConfig struct {
 	// every run's per-epoch History in RunStats.History, and so in the
 	// Summary's JSON.
 	KeepHistory bool
+
+	// OnRun, if set, is called by RepeatNodes (CrossValidate, for
+	// GraphConfig) with each run's result as soon as the run ends, with
+	// the run's index (0-based, in the order of the Summary's Runs) and
+	// the number of runs, from the calling goroutine.
+	OnRun func(run RunStats, index, runs int)
 }
 
 // DefaultNodeConfig returns Kipf & Welling's (2017) settings for kind:

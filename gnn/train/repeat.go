@@ -311,6 +311,9 @@ func RepeatNodes[T Target](ctx context.Context, cfg NodeConfig, runs int, checkp
 		if cfg.KeepHistory {
 			rs.History = res.History
 		}
+		if cfg.OnRun != nil {
+			cfg.OnRun(rs, r, runs)
+		}
 		out = append(out, rs)
 	}
 	return summarise(out), nil
@@ -360,6 +363,9 @@ func CrossValidate[T Target](ctx context.Context, cfg GraphConfig, folds []Split
 			rs := runStats(f, c.Seed, res, curve)
 			if cfg.KeepHistory {
 				rs.History = res.History
+			}
+			if cfg.OnRun != nil {
+				cfg.OnRun(rs, f*runs+r, m)
 			}
 			out = append(out, rs)
 		}

@@ -53,6 +53,14 @@ func TestRepeatNodesEqualsSingleRuns(t *testing.T) {
 		}
 		calls, last = calls+1, done
 	}
+	var seen []RunStats
+	cfg.OnRun = func(run RunStats, index, runs int) {
+		// as soon as the run ends: its epochs are done, the next's not begun
+		if index != len(seen) || runs != 3 || last != int64(15*(index+1)) {
+			t.Errorf("OnRun(%d of %d) at progress %d", index, runs, last)
+		}
+		seen = append(seen, run)
+	}
 	sum, err := RepeatNodes(context.Background(), cfg, 3, "", g, gnn.Features{Dense: X}, y, Split{train, val, test})
 	if err != nil {
 		t.Fatal(err)
@@ -60,6 +68,10 @@ func TestRepeatNodesEqualsSingleRuns(t *testing.T) {
 	if len(sum.Runs) != 3 || last != 45 {
 		t.Fatalf("%d runs, progress ended at %d", len(sum.Runs), last)
 	}
+	if !reflect.DeepEqual(seen, sum.Runs) {
+		t.Fatalf("OnRun saw %+v, summary has %+v", seen, sum.Runs)
+	}
+	cfg.OnRun = nil
 	var accs []float64
 	for r, run := range sum.Runs {
 		c := cfg
@@ -119,12 +131,19 @@ func TestCrossValidateEqualsSingleRuns(t *testing.T) {
 	}
 	cfg := DefaultGraphConfig(gnn.KindGIN)
 	cfg.Hidden, cfg.Epochs, cfg.BatchSize = 8, 3, 8
+	var seen []RunStats
+	cfg.OnRun = func(run RunStats, index, runs int) {
+		if index != len(seen) || runs != 6 {
+			t.Errorf("OnRun(%d of %d) after %d", index, runs, len(seen))
+		}
+		seen = append(seen, run)
+	}
 	sum, err := CrossValidate(context.Background(), cfg, folds, 2, "", gs, X, y)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(sum.Runs) != 6 {
-		t.Fatalf("%d runs", len(sum.Runs))
+	if len(sum.Runs) != 6 || !reflect.DeepEqual(seen, sum.Runs) {
+		t.Fatalf("%d runs; OnRun saw %+v, summary has %+v", len(sum.Runs), seen, sum.Runs)
 	}
 	var foldMeans []float64
 	curve := make([]float64, cfg.Epochs) // mean test curve over the 6 runs
