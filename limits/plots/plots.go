@@ -28,24 +28,47 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
 	"github.com/gnnwb/gnnwb/limits/rates"
 )
 
-// The size of a figure whose Labels leave Width or Height 0.
+// Figure sizes and resolution. The default is a one-column figure of a
+// two-column paper; text is set at 7 to 9 points, the sizes a journal prints
+// at that width, and PNG files have 300 dots per inch (the usual minimum for
+// line art), so that a figure goes into a paper as it is.
 const (
-	DefaultWidth  = 16 * vg.Centimeter
-	DefaultHeight = 11 * vg.Centimeter
+	OneColumn = 8.5 * vg.Centimeter  // one column of a two-column page
+	TwoColumn = 17.8 * vg.Centimeter // the width of the page
+
+	DefaultWidth  = OneColumn
+	DefaultHeight = 6.5 * vg.Centimeter
+
+	DPI = 300 // of PNG files
+)
+
+// Text sizes of every figure.
+const (
+	titleSize  = 9
+	labelSize  = 8
+	tickSize   = 7
+	legendSize = 7
+	cellSize   = 6 // the values written in heat map cells
 )
 
 // Labels are the texts of a figure and its size. Axis labels should carry
 // units, e.g. "n (nodes)", "N (hidden units)", "RMS error e_fun".
 type Labels struct {
 	Title, X, Y string
+	// Colour names the quantity a heat map's colour shows, on its colour
+	// bar (default "e").
+	Colour string
 	// Width and Height are the size of the figure (0: DefaultWidth,
 	// DefaultHeight).
 	Width, Height vg.Length
@@ -83,17 +106,28 @@ func format(path string) (string, error) {
 	return "", fmt.Errorf("plots: path=%q: extension %q not png or svg: %w", path, ext, graphs.ErrParameter)
 }
 
-func save(p *plot.Plot, path, ext string, l Labels) error {
-	w, h := l.size()
-	wt, err := p.WriterTo(w, h, ext)
-	if err != nil {
-		return fmt.Errorf("plots: render %s: %w", path, err)
+// newCanvas returns a canvas of w × h for format ext: PNG at DPI, or SVG.
+func newCanvas(w, h vg.Length, ext string) vg.CanvasWriterTo {
+	if ext == "png" {
+		return vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(DPI))}
 	}
+	return vgsvg.New(w, h)
+}
+
+// write renders c to path atomically.
+func write(c vg.CanvasWriterTo, path string) error {
 	var buf bytes.Buffer
-	if _, err := wt.WriteTo(&buf); err != nil {
+	if _, err := c.WriteTo(&buf); err != nil {
 		return fmt.Errorf("plots: render %s: %w", path, err)
 	}
 	return atomicfile.WriteBytes(path, buf.Bytes())
+}
+
+func save(p *plot.Plot, path, ext string, l Labels) error {
+	w, h := l.size()
+	c := newCanvas(w, h, ext)
+	p.Draw(draw.New(c))
+	return write(c, path)
 }
 
 // LogTicks marks 1..9 times the powers of ten on a log axis and labels the
@@ -190,9 +224,47 @@ func newPlot(l Labels) *plot.Plot {
 	p.Title.Text = l.Title
 	p.X.Label.Text = l.X
 	p.Y.Label.Text = l.Y
+	p.Title.TextStyle.Font.Size = titleSize
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font.Size = labelSize
+		a.Tick.Label.Font.Size = tickSize
+	}
+	p.Legend.TextStyle.Font.Size = legendSize
 	p.Legend.Top = true
-	p.Legend.ThumbnailWidth = vg.Points(20)
+	p.Legend.ThumbnailWidth = vg.Points(16)
+	w, _ := l.size()
+	p.Title.Text = wrap(p.Title.TextStyle, l.Title, w-vg.Points(8))
 	return p
+}
+
+// wrap breaks text at spaces into lines no wider than w in style s (a word
+// longer than w gets a line of its own). Existing line breaks are kept.
+func wrap(s text.Style, txt string, w vg.Length) string {
+	var out []string
+	for _, para := range strings.Split(txt, "\n") {
+		line := ""
+		for _, word := range strings.Fields(para) {
+			if line != "" && s.Width(line+" "+word) > w {
+				out = append(out, line)
+				line = word
+				continue
+			}
+			if line != "" {
+				line += " "
+			}
+			line += word
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
+}
+
+// newLegend returns a legend in the figures' text size.
+func newLegend() plot.Legend {
+	leg := plot.NewLegend()
+	leg.TextStyle.Font.Size = legendSize
+	leg.ThumbnailWidth = vg.Points(16)
+	return leg
 }
 
 func finitePositive(name string, v []float64) error {
@@ -337,8 +409,9 @@ func (g grid) Min() float64       { return g.min }
 func (g grid) Max() float64       { return g.max }
 
 // Heatmap writes the error e[i][j] at (rows[i], cols[j]) — for example
-// rows = n, cols = N — as a heat map coloured by log10 e (Moreland's
-// smooth blue–red), each cell labelled with e to 2 significant digits, to
+// rows = n, cols = N — as a heat map coloured by log10 e on a sequential
+// scale (Kindlmann's, dark to light as e grows) with a colour bar labelled in
+// the units of e, each cell labelled with e to 2 significant digits, to
 // path (.png or .svg). Axis ticks show the row and column values. Inputs are
 // not kept. Errors: empty or ragged e, lengths that differ (graphs.ErrShape);
 // e ≤ 0 or not finite, more than 16 rows or columns (labels would overlap),
@@ -375,11 +448,16 @@ func Heatmap(path string, rows, cols []float64, e [][]float64, l Labels) error {
 	if g.min == g.max {
 		g.min, g.max = g.min-0.5, g.max+0.5
 	}
-	pal := moreland.SmoothBlueRed()
+	// A sequential map (dark for small errors, light for large ones) that
+	// stays readable in grey, with white text on its dark half.
+	// The map's last eighth, near white, is left unused: the largest error
+	// stays visible against the page.
+	pal := moreland.Kindlmann()
 	pal.SetMin(g.min)
-	pal.SetMax(g.max)
+	pal.SetMax(g.max + (g.max-g.min)/7)
 	p := newPlot(l)
-	hm := plotter.NewHeatMap(g, pal.Palette(64))
+	hm := plotter.NewHeatMap(g, pal.Palette(255))
+	hm.Min, hm.Max = pal.Min(), pal.Max()
 	p.Add(hm)
 	lb, err := plotter.NewLabels(labels)
 	if err != nil {
@@ -388,10 +466,9 @@ func Heatmap(path string, rows, cols []float64, e [][]float64, l Labels) error {
 	for i := range lb.TextStyle {
 		lb.TextStyle[i].XAlign = draw.XCenter
 		lb.TextStyle[i].YAlign = draw.YCenter
-		lb.TextStyle[i].Font.Size = vg.Points(8)
-		// White text on the saturated ends of the palette, black elsewhere.
+		lb.TextStyle[i].Font.Size = cellSize
 		r, c := i/len(cols), i%len(cols)
-		if frac := (g.z[r][c] - g.min) / (g.max - g.min); frac < 0.15 || frac > 0.85 {
+		if cc, err := pal.At(g.z[r][c]); err == nil && luminance(cc) < 0.4 {
 			lb.TextStyle[i].Color = color.White
 		}
 	}
@@ -400,8 +477,75 @@ func Heatmap(path string, rows, cols []float64, e [][]float64, l Labels) error {
 	p.Y.Tick.Marker = indexTicks(rows)
 	p.X.Min, p.X.Max = -0.5, float64(len(cols))-0.5
 	p.Y.Min, p.Y.Max = -0.5, float64(len(rows))-0.5
-	p.Title.Text = strings.TrimSpace(l.Title + fmt.Sprintf("\n(colour: log10 e from %.2g, blue, to %.2g, red)", g.min, g.max))
-	return save(p, path, ext, l)
+
+	// The colour bar, on the right, its axis in the units of e.
+	cb := plot.New()
+	cb.Add(&plotter.ColorBar{ColorMap: pal, Vertical: true})
+	cb.HideX()
+	cb.X.Padding = 0
+	cb.Y.Scale = plot.LinearScale{}
+	cb.Y.Min, cb.Y.Max = pal.Min(), pal.Max()
+	cb.Y.Padding = 0
+	cb.Y.Tick.Marker = powerTicks{}
+	cb.Y.Tick.Label.Font.Size = tickSize
+	cb.Y.Label.Text = l.Colour
+	if cb.Y.Label.Text == "" {
+		cb.Y.Label.Text = "e"
+	}
+	cb.Y.Label.TextStyle.Font.Size = labelSize
+	return saveWithColourBar(p, cb, path, ext, l)
+}
+
+// powerTicks labels an axis of log10 values with the values themselves: the
+// powers of ten and 2 and 5 times them (LogTicks on the exponents).
+type powerTicks struct{}
+
+func (powerTicks) Ticks(lo, hi float64) []plot.Tick {
+	var t []plot.Tick
+	for _, k := range (LogTicks{}).Ticks(math.Pow(10, lo), math.Pow(10, hi)) {
+		t = append(t, plot.Tick{Value: math.Log10(k.Value), Label: k.Label})
+	}
+	return t
+}
+
+// luminance is the relative luminance of c (0 black, 1 white).
+func luminance(c color.Color) float64 {
+	r, g, b, _ := c.RGBA()
+	lin := func(v uint32) float64 {
+		x := float64(v) / 0xffff
+		if x <= 0.04045 {
+			return x / 12.92
+		}
+		return math.Pow((x+0.055)/1.055, 2.4)
+	}
+	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
+}
+
+// saveWithColourBar writes p with the colour bar plot cb to its right, the
+// bar's ends level with p's data area and the title centred over both.
+func saveWithColourBar(p, cb *plot.Plot, path, ext string, l Labels) error {
+	w, h := l.size()
+	c := newCanvas(w, h, ext)
+	dc := draw.New(c)
+	if p.Title.Text != "" {
+		descent := p.Title.TextStyle.FontExtents().Descent
+		dc.FillText(p.Title.TextStyle, vg.Point{X: dc.Center().X, Y: dc.Max.Y + descent}, p.Title.Text)
+		dc.Max.Y -= p.Title.TextStyle.Rectangle(p.Title.Text).Size().Y + p.Title.Padding
+		p.Title.Text = ""
+	}
+	bw := vg.Points(64) // the label, the ticks and the bar
+	main := draw.Crop(dc, 0, -bw, 0, 0)
+	p.Draw(main)
+	data := p.DataCanvas(main)
+	strip := dc
+	strip.Min.X = dc.Max.X - bw + vg.Points(6)
+	// cb's own padding moves its data area: shift the strip so that the
+	// bar spans exactly the heat map's rows.
+	got := cb.DataCanvas(strip)
+	strip.Min.Y += data.Min.Y - got.Min.Y
+	strip.Max.Y += data.Max.Y - got.Max.Y
+	cb.Draw(strip)
+	return write(c, path)
 }
 
 func indexTicks(v []float64) plot.ConstantTicks {
@@ -441,9 +585,8 @@ func Trajectories(path string, u []float64, curves []Curve, limit Curve, l Label
 		}
 	}
 	p := newPlot(l)
-	leg := plot.NewLegend()
+	leg := newLegend()
 	leg.Left, leg.Top = true, true
-	leg.ThumbnailWidth = vg.Points(24)
 	ylo, yhi := math.Inf(1), math.Inf(-1)
 	add := func(c Curve, col color.Color, width vg.Length, dashed bool) error {
 		if len(c.G) != len(u) {
@@ -496,10 +639,7 @@ func Trajectories(path string, u []float64, curves []Curve, limit Curve, l Label
 // level with the top of the data area.
 func saveLegendRight(p *plot.Plot, leg *plot.Legend, path, ext string, l Labels) error {
 	w, h := l.size()
-	c, err := draw.NewFormattedCanvas(w, h, ext)
-	if err != nil {
-		return fmt.Errorf("plots: render %s: %w", path, err)
-	}
+	c := newCanvas(w, h, ext)
 	dc := draw.New(c)
 	if p.Title.Text != "" {
 		descent := p.Title.TextStyle.FontExtents().Descent
@@ -515,9 +655,5 @@ func saveLegendRight(p *plot.Plot, leg *plot.Legend, path, ext string, l Labels)
 	lc.Min.X = dc.Max.X - lw + gap
 	lc.Max.Y = data.Max.Y
 	leg.Draw(lc)
-	var buf bytes.Buffer
-	if _, err := c.WriteTo(&buf); err != nil {
-		return fmt.Errorf("plots: render %s: %w", path, err)
-	}
-	return atomicfile.WriteBytes(path, buf.Bytes())
+	return write(c, path)
 }

@@ -2,13 +2,16 @@ package plots
 
 import (
 	"bytes"
+	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -119,6 +122,40 @@ func TestSize(t *testing.T) {
 			if d := w.Width - 2*z.Width; d < -1 || d > 1 || w.Height != z.Height {
 				t.Errorf("default %d×%d, twice as wide %d×%d", z.Width, z.Height, w.Width, w.Height)
 			}
+			// a one-column figure, 8.5 cm × 6.5 cm at 300 dots per inch
+			if wantW, wantH := int(math.Round(8.5/2.54*300)), int(math.Round(6.5/2.54*300)); z.Width != wantW || z.Height != wantH {
+				t.Errorf("default %d×%d pixels, want %d×%d", z.Width, z.Height, wantW, wantH)
+			}
 		})
+	}
+}
+
+// TestLuminance: the relative luminance of sRGB black, white, the primaries
+// (their coefficients 0.2126, 0.7152, 0.0722) and mid grey (0.2158).
+func TestLuminance(t *testing.T) {
+	for _, tc := range []struct {
+		c    color.Color
+		want float64
+	}{
+		{color.Black, 0}, {color.White, 1},
+		{color.RGBA{255, 0, 0, 255}, 0.2126}, {color.RGBA{0, 255, 0, 255}, 0.7152}, {color.RGBA{0, 0, 255, 255}, 0.0722},
+		{color.RGBA{128, 128, 128, 255}, 0.2158605},
+	} {
+		if got := luminance(tc.c); math.Abs(got-tc.want) > 1e-6 {
+			t.Errorf("luminance(%v) = %v, want %v", tc.c, got, tc.want)
+		}
+	}
+}
+
+// TestPowerTicks: a colour bar in log10 e is labelled with values of e.
+func TestPowerTicks(t *testing.T) {
+	var labels []string
+	for _, tk := range (powerTicks{}).Ticks(math.Log10(0.002), math.Log10(0.06)) {
+		if tk.Label != "" {
+			labels = append(labels, fmt.Sprintf("%s@%.4f", tk.Label, tk.Value))
+		}
+	}
+	if got, want := strings.Join(labels, " "), "0.002@-2.6990 0.005@-2.3010 0.01@-2.0000 0.02@-1.6990 0.05@-1.3010"; got != want {
+		t.Errorf("labels %q, want %q", got, want)
 	}
 }
