@@ -1,24 +1,19 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"github.com/gnnwb/gnnwb/limits/plots"
-	"image/color"
 	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
 
-	"github.com/gnnwb/gnnwb/gnn/train"
-	"github.com/gnnwb/gnnwb/internal/atomicfile"
 	"github.com/urfave/cli/v2"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
-	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/gnnwb/gnnwb/gnn/train"
+	"github.com/gnnwb/gnnwb/limits/plots"
 )
 
 // The per-epoch history of gnnwb train: --history adds every run's
@@ -98,8 +93,7 @@ func (epochTicks) Ticks(lo, hi float64) []plot.Tick {
 // test curves of a column, the legend at the top (falling curves) or the
 // bottom (rising ones).
 func historyPanel(runs []train.RunStats, title, ylabel string, log, legendTop bool, cols [3]func(train.EpochStats) float64) (*plot.Plot, error) {
-	p := plot.New()
-	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, "epoch", ylabel
+	p := plots.New(plots.Labels{Title: title, X: "epoch", Y: ylabel, Width: plots.OneColumn})
 	p.Legend.Top = legendTop
 	p.X.Tick.Marker, p.Y.Tick.Marker = epochTicks{}, epochTicks{}
 	hasVal := false
@@ -108,7 +102,6 @@ func historyPanel(runs []train.RunStats, title, ylabel string, log, legendTop bo
 			hasVal = hasVal || h.ValLoss != 0
 		}
 	}
-	colours := []color.Color{color.RGBA{R: 31, G: 119, B: 180, A: 255}, color.RGBA{R: 255, G: 127, B: 14, A: 255}, color.RGBA{R: 44, G: 160, B: 44, A: 255}}
 	any := false
 	for k, name := range []string{"train", "validation", "test"} {
 		if k == 1 && !hasVal {
@@ -122,7 +115,7 @@ func historyPanel(runs []train.RunStats, title, ylabel string, log, legendTop bo
 		if err != nil {
 			return nil, fmt.Errorf("train: --plot: %w", err)
 		}
-		l.LineStyle.Color, l.LineStyle.Width = colours[k], vg.Points(1.5)
+		l.LineStyle.Color, l.LineStyle.Width = plots.Colour(k), vg.Points(1.2)
 		p.Add(l)
 		p.Legend.Add(name, l)
 		any = true
@@ -137,8 +130,7 @@ func historyPanel(runs []train.RunStats, title, ylabel string, log, legendTop bo
 // loss (log scale) and the metric against the epoch, training, validation
 // and test curves, each the mean over the runs that reached the epoch.
 func plotHistory(path string, r train.Summary, dataset, model string, regression bool) error {
-	ext, err := plotFormat(path)
-	if err != nil {
+	if _, err := plotFormat(path); err != nil {
 		return err
 	}
 	loss := "loss (cross-entropy)"
@@ -165,22 +157,7 @@ func plotHistory(path string, r train.Summary, dataset, model string, regression
 	if err != nil {
 		return err
 	}
-	w, h := 24*vg.Centimeter, 10*vg.Centimeter
-	var canvas vg.CanvasWriterTo
-	if ext == "png" {
-		canvas = vgimg.PngCanvas{Canvas: vgimg.New(w, h)}
-	} else {
-		canvas = vgsvg.New(w, h)
-	}
-	tiles := draw.Tiles{Rows: 1, Cols: 2, PadX: vg.Centimeter, PadTop: vg.Millimeter * 3, PadBottom: vg.Millimeter * 3, PadLeft: vg.Millimeter * 3, PadRight: vg.Millimeter * 3}
-	cs := plot.Align([][]*plot.Plot{{left, right}}, tiles, draw.New(canvas))
-	left.Draw(cs[0][0])
-	right.Draw(cs[0][1])
-	var buf bytes.Buffer
-	if _, err := canvas.WriteTo(&buf); err != nil {
-		return fmt.Errorf("train: --plot %s: %w", path, err)
-	}
-	if err := atomicfile.WriteBytes(path, buf.Bytes()); err != nil {
+	if err := plots.Row(path, []*plot.Plot{left, right}, plots.Labels{Width: plots.TwoColumn}); err != nil {
 		return fmt.Errorf("train: --plot: %w", err)
 	}
 	return nil

@@ -219,6 +219,49 @@ func abs(k int) int {
 	return k
 }
 
+// New returns an empty plot in the figures' style (text sizes, legend),
+// titled and labelled by l, for a caller that adds its own plotters and
+// draws it with Save or Row.
+func New(l Labels) *plot.Plot { return newPlot(l) }
+
+// Save writes p alone to path (.png at DPI, or .svg), l.Width × l.Height.
+func Save(p *plot.Plot, path string, l Labels) error {
+	ext, err := format(path)
+	if err != nil {
+		return err
+	}
+	return save(p, path, ext, l)
+}
+
+// Row writes panels side by side to path (.png at DPI, or .svg), their
+// axes aligned, in a figure of l.Width × l.Height (TwoColumn × DefaultHeight
+// when 0). l.Title is unused: panels carry their own titles.
+func Row(path string, panels []*plot.Plot, l Labels) error {
+	ext, err := format(path)
+	if err != nil {
+		return err
+	}
+	if len(panels) == 0 {
+		return fmt.Errorf("plots: Row: no panels: %w", graphs.ErrShape)
+	}
+	if l.Width == 0 {
+		l.Width = TwoColumn
+	}
+	w, h := l.size()
+	c := newCanvas(w, h, ext)
+	pad := vg.Millimeter * 2
+	tiles := draw.Tiles{Rows: 1, Cols: len(panels), PadX: vg.Millimeter * 6, PadTop: pad, PadBottom: pad, PadLeft: pad, PadRight: pad}
+	cs := plot.Align([][]*plot.Plot{panels}, tiles, draw.New(c))
+	for k, p := range panels {
+		p.Draw(cs[0][k])
+	}
+	return write(c, path)
+}
+
+// Colour is the i-th colour of the figures' colour-blind-safe qualitative
+// palette (Okabe & Ito), cycling after seven.
+func Colour(i int) color.Color { return plotutilColor(i) }
+
 func newPlot(l Labels) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = l.Title
