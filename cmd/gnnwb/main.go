@@ -184,12 +184,86 @@ func runApp(ctx context.Context, app *cli.App, args []string, stderr io.Writer) 
 			code = exitInternal
 		}
 	}()
-	err := app.RunContext(ctx, args)
+	err := app.RunContext(ctx, flagsFirst(app, args))
 	if err != nil {
 		msg := strings.ReplaceAll(err.Error(), "\n", " ")
 		fmt.Fprintf(stderr, "gnnwb: %s\n", msg)
 	}
 	return exitCode(err)
+}
+
+// flagsFirst moves the flags of a command line after its command words
+// and before its positional arguments, so that `gnnwb stats FILE --json`
+// means `gnnwb stats --json FILE` (urfave/cli, like Go's flag package, stops
+// reading flags at the first positional argument). A flag's value moves
+// with it: the next word, unless the flag is boolean or written --name=v.
+// Everything after "--" stays positional, and a completion request
+// (--generate-bash-completion last) is left as it is.
+func flagsFirst(app *cli.App, args []string) []string {
+	if len(args) < 2 || args[len(args)-1] == "--generate-bash-completion" {
+		return args
+	}
+	i := 1
+	for i < len(args) && strings.HasPrefix(args[i], "-") { // global flags, all boolean
+		i++
+	}
+	var cmd *cli.Command
+	for cmds := app.Commands; i < len(args); {
+		next := findCommand(cmds, args[i])
+		if next == nil {
+			break
+		}
+		cmd, cmds, i = next, next.Subcommands, i+1
+	}
+	if cmd == nil || len(cmd.Subcommands) > 0 {
+		return args
+	}
+	out := append([]string(nil), args[:i]...)
+	var pos []string
+	rest := args[i:]
+	for k := 0; k < len(rest); k++ {
+		a := rest[k]
+		if a == "--" {
+			pos = append(pos, rest[k:]...)
+			break
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			pos = append(pos, a)
+			continue
+		}
+		out = append(out, a)
+		name := strings.TrimLeft(a, "-")
+		if !strings.Contains(name, "=") && takesValue(cmd, name) && k+1 < len(rest) {
+			out = append(out, rest[k+1])
+			k++
+		}
+	}
+	return append(out, pos...)
+}
+
+// findCommand returns the command of cmds named (or aliased) name, or nil.
+func findCommand(cmds []*cli.Command, name string) *cli.Command {
+	for _, c := range cmds {
+		if c.HasName(name) {
+			return c
+		}
+	}
+	return nil
+}
+
+// takesValue reports whether cmd's flag name reads the next word as its
+// value (every flag but a boolean one; an unknown name reads nothing, and
+// is then refused by the parser).
+func takesValue(cmd *cli.Command, name string) bool {
+	for _, f := range cmd.Flags {
+		for _, n := range f.Names() {
+			if n == name {
+				_, isBool := f.(*cli.BoolFlag)
+				return !isBool
+			}
+		}
+	}
+	return false
 }
 
 func main() {

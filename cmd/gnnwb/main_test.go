@@ -45,3 +45,26 @@ func TestInternalError(t *testing.T) {
 		})
 	}
 }
+
+// TestFlagsFirst: flags after positional arguments are read as flags, with
+// their values; "--" and completion requests are left alone.
+func TestFlagsFirst(t *testing.T) {
+	app := newApp(&bytes.Buffer{}, &bytes.Buffer{})
+	for _, tc := range []struct{ in, want string }{
+		{"gnnwb stats g.txt --json", "gnnwb stats --json g.txt"},
+		{"gnnwb stats g.txt --directed=true --json", "gnnwb stats --directed=true --json g.txt"},
+		{"gnnwb limits plot DIR --formats png", "gnnwb limits plot --formats png DIR"},
+		{"gnnwb -q limits plot DIR --formats=svg", "gnnwb -q limits plot --formats=svg DIR"},
+		{"gnnwb datasets info cora --json --root /data", "gnnwb datasets info --json --root /data cora"},
+		{"gnnwb train --alpha -1 --graphon exponential", "gnnwb train --alpha -1 --graphon exponential"},
+		{"gnnwb stats -- --weird-name --json", "gnnwb stats -- --weird-name --json"},
+		{"gnnwb stats g.txt --nope x", "gnnwb stats --nope g.txt x"},
+		{"gnnwb limits plot DIR --formats", "gnnwb limits plot --formats DIR"},
+		{"gnnwb limits DIR --formats png", "gnnwb limits DIR --formats png"},
+		{"gnnwb stats g.txt --generate-bash-completion", "gnnwb stats g.txt --generate-bash-completion"},
+	} {
+		if got := strings.Join(flagsFirst(app, strings.Fields(tc.in)), " "); got != tc.want {
+			t.Errorf("%s\n  gives %s\n  want  %s", tc.in, got, tc.want)
+		}
+	}
+}

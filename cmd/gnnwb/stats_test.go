@@ -104,3 +104,15 @@ func TestStatsNotRegular(t *testing.T) {
 		}
 	}
 }
+
+// TestStatsFlagAfterFile: the usage line's order, FILE then flags, works.
+func TestStatsFlagAfterFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "g.txt")
+	if err := os.WriteFile(file, []byte("0 1\n1 2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := gnnwb(t, "stats", file, "--json")
+	if code != 0 || !strings.HasPrefix(stdout, `{"nodes":3,"edges":2`) {
+		t.Fatalf("code %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
