@@ -157,8 +157,8 @@ func applyProblemFlags(c *cli.Context, p *limits.Problem) error {
 func limitsSolveCommand() *cli.Command {
 	flags := append([]cli.Flag{
 		&cli.StringFlag{Name: "config", Usage: "problem file (.yaml or .json); flags override it"},
-		&cli.StringFlag{Name: "limit", Value: limits.MeanFieldLimit.String(), Usage: "graphon, meanfield or kernel"},
-		&cli.IntFlag{Name: "width", Value: 1000, Usage: "N of the network a coupled limit (graphon; kernel without --symmetric) is computed for"},
+		&cli.StringFlag{Name: "limit", Value: limits.MeanFieldLimit.String(), Usage: "graphon, meanfield, kernel or gamma (the ε-flow at ε = N^(γ−1) of --width, any --gamma in [0.5, 1])"},
+		&cli.IntFlag{Name: "width", Value: 1000, Usage: "N of the network a coupled limit (graphon; kernel at γ = ½ without --symmetric; gamma) is computed for"},
 		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of that network"},
 		&cli.IntFlag{Name: "particles", Value: 2048, Usage: "M particles of the mean-field solver (σ not the identity)"},
 		&cli.BoolFlag{Name: "self-check", Value: true, Usage: "re-solve with 2M particles and report the difference (with --fluctuations, C(t) also against M/2)"},
@@ -168,7 +168,7 @@ func limitsSolveCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "solve",
 		Usage:     "solve a limit at the problem's times on the quadrature nodes u_q and write it as CSV",
-		UsageText: "gnnwb limits solve [--config FILE] [--limit meanfield|graphon|kernel] [--fluctuations] [problem flags] [--out limit.csv]",
+		UsageText: "gnnwb limits solve [--config FILE] [--limit meanfield|graphon|kernel|gamma] [--fluctuations] [problem flags] [--out limit.csv]",
 		Flags:     flags,
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 0 {
