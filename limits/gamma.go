@@ -81,7 +81,7 @@ func (s *Setup) gammaFlow(ctx context.Context, width int, times []float64, opt S
 // ε-scaled characteristics on the training grid and returns the solution
 // and the particles at the times.
 func (s *Setup) scaledParticles(ctx context.Context, times []float64, m int, eps float64) (*Solution, [][]float64, error) {
-	th, err := meanfield.InitialParticles(m, s.p.Sc, s.p.Sw, s.r.d, true)
+	th, err := s.pairedParticles(m)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -106,4 +106,9 @@ func (s *Setup) scaledParticles(ctx context.Context, times []float64, m int, eps
 			}
 			return nil
 		}}, tr.Theta, nil
+}
+
+// pairedParticles returns m Halton particles of μ_0 in mirror pairs.
+func (s *Setup) pairedParticles(m int) ([]float64, error) {
+	return meanfield.InitialParticles(m, s.p.Sc, s.p.Sw, s.r.d, true)
 }
