@@ -182,3 +182,34 @@ func TestMonteCarloScaled(t *testing.T) {
 		}
 	}
 }
+
+// TestScaledWidthSlope: networks of σ the identity at γ = 0.75 (μ_0 in
+// mirror pairs, simulated exactly by the moment chain, 200 seeds) approach
+// the ε-flow at their own ε = N^{γ−1} as N^{−½}: the log-log slope of the
+// RMS error ‖g^N_t − g^ε_t‖ at t = 2 over N ∈ {256, 1024, 4096} is in
+// [−0.6, −0.4], although ε itself changes with N.
+func TestScaledWidthSlope(t *testing.T) {
+	if testing.Short() {
+		t.Skip("Monte Carlo over 200 seeds")
+	}
+	pr := referenceProblem(true)
+	pr.Gamma, pr.Times = 0.75, []float64{2}
+	widths := []int{256, 1024, 4096}
+	var lx, ly []float64
+	for _, n := range widths {
+		r := scaledMonteCarlo(t, pr, n, 200)[0]
+		lx = append(lx, math.Log(float64(n)))
+		ly = append(ly, 0.5*math.Log(r.mean/float64(n)))
+	}
+	mx, my := (lx[0]+lx[1]+lx[2])/3, (ly[0]+ly[1]+ly[2])/3
+	num, den := 0.0, 0.0
+	for i := range lx {
+		num += (lx[i] - mx) * (ly[i] - my)
+		den += (lx[i] - mx) * (lx[i] - mx)
+	}
+	slope := num / den
+	t.Logf("RMS error slope %.3f over N = %v", slope, widths)
+	if slope < -0.6 || slope > -0.4 {
+		t.Errorf("slope %.3f of the RMS error against N, want in [−0.6, −0.4]", slope)
+	}
+}
