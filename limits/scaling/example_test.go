@@ -15,5 +15,5 @@ func ExampleDefault() {
 	fmt.Println(c.Gammas, c.Widths, c.Seeds)
 	// Output:
 	// σ=tanh target=sin:1 s_c=0.3 s_w=0.3 symmetric=true t=[0.5 1 2]
-	// [0.5 0.6 0.75 0.9 1] [64 128 256 512 1024 2048] 8
+	// [0.5 0.6 0.75 0.9 1] [64 128 256 512 1024 2048] 16
 }

@@ -47,10 +47,10 @@ func FeatureProblem() limits.Problem {
 }
 
 // Default is the experiment of the README figures: FeatureProblem, γ ∈
-// {0.5, 0.6, 0.75, 0.9, 1}, N ∈ {64, …, 2048}, 8 seeds, M = 2048.
+// {0.5, 0.6, 0.75, 0.9, 1}, N ∈ {64, …, 2048}, 16 seeds, M = 2048.
 func Default() Config {
 	return Config{Problem: FeatureProblem(), Gammas: []float64{0.5, 0.6, 0.75, 0.9, 1},
-		Widths: []int{64, 128, 256, 512, 1024, 2048}, Seeds: 8, Particles: 2048}
+		Widths: []int{64, 128, 256, 512, 1024, 2048}, Seeds: 16, Particles: 2048}
 }
 
 func cerr(format string, a ...any) error {
