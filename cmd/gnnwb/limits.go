@@ -163,7 +163,7 @@ func limitsSolveCommand() *cli.Command {
 		&cli.IntFlag{Name: "particles", Value: 2048, Usage: "M particles of the mean-field solver (σ not the identity)"},
 		&cli.BoolFlag{Name: "self-check", Value: true, Usage: "re-solve with 2M particles and report the difference (with --fluctuations, C(t) also against M/2)"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "limit.csv", Usage: "CSV of limit,t,u,g on the quadrature nodes; the problem and the solver's report go to the same name with .json"},
-		&cli.BoolFlag{Name: "fluctuations", Usage: "with --limit meanfield: also write the central-limit constant C(t) of E‖g^N_t − g_t‖² ≈ C(t)/N and the variance band N·Var g^N_t(u) to OUT-fluctuations.csv (columns t,u,g,n_var,c) and the report (σ identity: the Lyapunov equation of the moment chain; tanh, sigmoid, erf: the linearised particle flow on --particles particles, checked against twice and half as many with --self-check)"},
+		&cli.BoolFlag{Name: "fluctuations", Usage: "with --limit meanfield (or --limit gamma and σ the identity: about the ε-flow of --width): also write the central-limit constant C(t) of E‖g^N_t − g_t‖² ≈ C(t)/N and the variance band N·Var g^N_t(u) to OUT-fluctuations.csv (columns t,u,g,n_var,c) and the report (σ identity: the Lyapunov equation of the moment chain; tanh, sigmoid, erf: the linearised particle flow on --particles particles, checked against twice and half as many with --self-check)"},
 	}, problemFlags()...)
 	return &cli.Command{
 		Name:      "solve",
@@ -188,8 +188,8 @@ func limitsSolveCommand() *cli.Command {
 			if err != nil {
 				return fmt.Errorf("--limit: %w", err)
 			}
-			if c.Bool("fluctuations") && limit != limits.MeanFieldLimit {
-				return usagef("limits solve: --fluctuations needs --limit meanfield, got --limit %s", limit)
+			if c.Bool("fluctuations") && limit != limits.MeanFieldLimit && limit != limits.GammaLimit {
+				return usagef("limits solve: --fluctuations needs --limit meanfield (or gamma with --activation identity), got --limit %s", limit)
 			}
 			s, err := limits.NewSetup(p)
 			if err != nil {
@@ -197,7 +197,16 @@ func limitsSolveCommand() *cli.Command {
 			}
 			start := time.Now()
 			var fl *fluctuation.Constant
-			if c.Bool("fluctuations") {
+			switch {
+			case c.Bool("fluctuations") && limit == limits.GammaLimit:
+				fl, err = fluctuation.LinearScaled(c.Context, s, s.Problem().Times, c.Int("width"))
+				if errors.Is(err, graphs.ErrUnsupported) {
+					return usagef("%s: %v; --fluctuations with --limit gamma needs --activation identity", commandPath(c), err)
+				}
+				if err != nil {
+					return err
+				}
+			case c.Bool("fluctuations"):
 				if fl, err = solveConstant(c, s, s.Problem().Times); err != nil {
 					return err
 				}
