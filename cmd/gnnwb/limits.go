@@ -319,7 +319,7 @@ func limitsSweepCommand() *cli.Command {
 		&cli.StringFlag{Name: "nodes", Usage: fmt.Sprintf("n values, comma-separated (default %s)", joinInts(d.Nodes))},
 		&cli.StringFlag{Name: "widths", Usage: fmt.Sprintf("N values, comma-separated (default %s)", joinInts(d.Widths))},
 		&cli.IntFlag{Name: "seeds", Value: d.Seeds, Usage: "R seeds per (n, N): 1..R"},
-		&cli.StringFlag{Name: "limits", Value: joinKinds(d.Limits), Usage: "limits to compare with: graphon, meanfield, kernel"},
+		&cli.StringFlag{Name: "limits", Value: joinKinds(d.Limits), Usage: "limits to compare with: graphon, meanfield, kernel, gamma"},
 		&cli.IntFlag{Name: "particles", Value: d.Particles, Usage: "M particles of the mean-field solver"},
 		&cli.IntFlag{Name: "test-nodes", Value: d.TestNodes, Usage: "nodes of the test graph used for the node error"},
 		&cli.StringFlag{Name: "shard", Value: "0/1", Usage: "run shard i of k (i/k, 0-based): every k-th cell; combine with gnnwb limits merge"},
