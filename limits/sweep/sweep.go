@@ -258,7 +258,8 @@ const (
 //
 // Limits that do not depend on the cell (mean-field; kernel with a
 // symmetric μ_0) are solved once per run; the graphon limit (and the kernel
-// limit from the network's own g_0) once per (N, seed).
+// limit from the network's own g_0) once per (N, seed); the gamma limit once
+// per N.
 //
 // Errors: an invalid sweep or shard, a dir holding a different sweep
 // (graphs.ErrParameter), solver and file errors, ctx cancellation (finished
