@@ -40,8 +40,14 @@
 //     on the population loss Σ_q ω_q ½(y_q − ŷ(φ_q))² with step α N^{γ−2};
 //   - MeanFieldLimit (4.2, γ = 1): the moment ODE for σ the identity, the
 //     particle solver (M Halton particles, self-check with 2M) otherwise;
-//   - KernelLimit (4.3, γ = ½): ġ = α K Ω (Y − g) by eigendecomposition, from
-//     g_0 = 0 (symmetric μ_0) or from the network's own g_0.
+//   - KernelLimit (4.3, γ < 1): ġ = α K Ω (Y − g) by eigendecomposition; at
+//     γ = ½ from g_0 = 0 (symmetric μ_0) or from the network's own g_0 (a
+//     draw of the Gaussian process), for ½ < γ < 1 from g_0 = 0;
+//   - GammaLimit (§9, any γ ∈ [½, 1]): the ε-flow at ε = N^{γ−1} of the
+//     network's width N, of which the network is an N-particle system: the
+//     ε-scaled moment ODE for σ the identity, particles in mirror pairs
+//     otherwise. It is the mean-field limit at γ = 1 and approaches the
+//     kernel limit as O(ε²) for γ < 1.
 //
 // Package limits/sweep runs grids of finite networks (n, N, seed) against
 // these limits, resumably and in shards, measures their function and node

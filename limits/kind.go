@@ -6,28 +6,29 @@ import (
 	"github.com/gnnwb/gnnwb/graphs"
 )
 
-// Kind is one of the three limits a finite network is measured against. Its
-// text form, used by the CLI, the sweep files and the CSV columns, is
-// "graphon", "meanfield" or "kernel". The zero Kind is none of them.
+// Kind is one of the limits a finite network is measured against. Its text
+// form, used by the CLI, the sweep files and the CSV columns, is "graphon",
+// "meanfield", "kernel" or "gamma". The zero Kind is none of them.
 type Kind int
 
 // The limits.
 const (
 	GraphonLimit   Kind = iota + 1 // "graphon": n → ∞ at fixed N
 	MeanFieldLimit                 // "meanfield": γ = 1, N → ∞
-	KernelLimit                    // "kernel": γ = ½, N → ∞
+	KernelLimit                    // "kernel": γ < 1, N → ∞ (the NTK flow)
+	GammaLimit                     // "gamma": the ε-flow at ε = N^{γ−1}, any γ ∈ [½, 1]
 )
 
-var kindNames = [...]string{GraphonLimit: "graphon", MeanFieldLimit: "meanfield", KernelLimit: "kernel"}
+var kindNames = [...]string{GraphonLimit: "graphon", MeanFieldLimit: "meanfield", KernelLimit: "kernel", GammaLimit: "gamma"}
 
 // Kinds returns the limits in their fixed order: graphon, mean-field,
-// kernel (a new slice each call).
-func Kinds() []Kind { return []Kind{GraphonLimit, MeanFieldLimit, KernelLimit} }
+// kernel, gamma (a new slice each call).
+func Kinds() []Kind { return []Kind{GraphonLimit, MeanFieldLimit, KernelLimit, GammaLimit} }
 
-func (k Kind) valid() bool { return k >= GraphonLimit && k <= KernelLimit }
+func (k Kind) valid() bool { return k >= GraphonLimit && k <= GammaLimit }
 
-// String returns "graphon", "meanfield" or "kernel", or "Kind(k)" for a
-// value that is none of them.
+// String returns "graphon", "meanfield", "kernel" or "gamma", or "Kind(k)"
+// for a value that is none of them.
 func (k Kind) String() string {
 	if !k.valid() {
 		return fmt.Sprintf("Kind(%d)", int(k))

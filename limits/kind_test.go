@@ -24,6 +24,7 @@ func TestKindText(t *testing.T) {
 		{"graphon", "graphon", GraphonLimit, ""},
 		{"meanfield", "meanfield", MeanFieldLimit, ""},
 		{"kernel", "kernel", KernelLimit, ""},
+		{"gamma", "gamma", GammaLimit, ""},
 		{"unknown", "ntk", 0, `limit="ntk"`},
 		{"case kept", "Kernel", 0, `limit="Kernel"`},
 		{"spaces kept", " graphon", 0, `limit=" graphon"`},
@@ -54,14 +55,14 @@ func TestKindText(t *testing.T) {
 			}
 		})
 	}
-	for _, k := range []Kind{0, 4, -1} {
+	for _, k := range []Kind{0, 5, -1} {
 		if _, err := k.MarshalText(); !errors.Is(err, graphs.ErrParameter) || !strings.Contains(err.Error(), k.String()) {
 			t.Errorf("MarshalText of %d: %v", int(k), err)
 		}
 	}
 	all := Kinds()
 	all[0] = KernelLimit
-	if Kinds()[0] != GraphonLimit || len(Kinds()) != 3 {
+	if Kinds()[0] != GraphonLimit || len(Kinds()) != 4 {
 		t.Errorf("Kinds() = %v: not a fresh slice in the fixed order", Kinds())
 	}
 	data, err := json.Marshal([]Kind{KernelLimit, GraphonLimit})

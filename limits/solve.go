@@ -144,10 +144,11 @@ func (s *Setup) Network(ctx context.Context, n, width int, seed uint64) (*Soluti
 
 // Coupled reports whether the limit depends on the width and seed of the
 // network it is compared with: the graphon limit always (same N, same θ_0),
-// the kernel limit when μ_0 is not symmetric (it starts from the network's
-// own g_0).
+// the kernel limit at γ = ½ when μ_0 is not symmetric (it starts from the
+// network's own g_0), the gamma limit always (its ε = N^{γ−1} is the
+// width's; it does not depend on the seed).
 func (s *Setup) Coupled(limit Kind) bool {
-	return limit == GraphonLimit || (limit == KernelLimit && !s.p.Symmetric)
+	return limit == GraphonLimit || (limit == KernelLimit && !s.p.Symmetric && s.p.Gamma == 0.5) || limit == GammaLimit
 }
 
 // SolveOptions tune the limit solvers.
@@ -160,8 +161,8 @@ type SolveOptions struct {
 	SelfCheck bool
 }
 
-// Limit solves the limit (GraphonLimit, MeanFieldLimit or KernelLimit) at the
-// problem's times. width and seed are those of the network it is compared
+// Limit solves the limit (GraphonLimit, MeanFieldLimit, KernelLimit or
+// GammaLimit) at the problem's times. width and seed are those of the network it is compared
 // with; they matter only when Coupled(limit) (otherwise pass any width ≥ 1).
 //
 //   - graphon (4.1): with the ego sampler (or the whole-graph sampler and a
@@ -173,16 +174,25 @@ type SolveOptions struct {
 //   - meanfield (4.2, γ = 1): the moment ODE for σ the identity (exact);
 //     otherwise M Halton particles from μ_0 (paired (c, a), (−c, a) when
 //     Symmetric), optionally checked against 2M.
-//   - kernel (4.3, γ = ½): ġ = α K Ω (Y − g) on the training grid, solved by
-//     eigendecomposition from g_0 = 0 (Symmetric) or from the network's own
-//     g_0; off the grid g_t(φ) = g_0(φ) + Σ_r K(φ, φ_r) β_r(t).
+//   - kernel (4.3, γ < 1): ġ = α K Ω (Y − g) on the training grid, solved by
+//     eigendecomposition; at γ = ½ from g_0 = 0 (Symmetric) or from the
+//     network's own g_0 (a draw of the Gaussian process of covariance
+//     kernel.NTK.GP), for ½ < γ < 1 from g_0 = 0 (the network's g_0 has
+//     variance N^{1−2γ} s_c² E[σ²] → 0); off the grid
+//     g_t(φ) = g_0(φ) + Σ_r K(φ, φ_r) β_r(t).
+//   - gamma (docs/mathematics.md §9, any γ ∈ [½, 1]): the ε-flow at
+//     ε = N^{γ−1} of the network's width (limits/meanfield): the ε-scaled
+//     moment ODE for σ the identity (exact), otherwise M Halton particles
+//     from μ_0 in mirror pairs (c, a), (−c, a), so that the sample's g_0 is
+//     0 as the flow's is, optionally checked against 2M. At γ = 1 it is the
+//     mean-field limit, and as N → ∞ at γ < 1 it tends to the kernel limit.
 //
 // Cost of Eval per point: O(N·d) (graphon), O(d²) (moments), O(M·d)
 // (particles), Q' kernel evaluations (kernel; Q' = the training grid: cheap
 // for identity, ReLU and erf, about 2·10⁴ σ evaluations each for tanh and
 // sigmoid, which makes node errors against the kernel limit slow for those).
 //
-// Errors: an unknown limit, γ ≠ 1 for meanfield or γ ≠ ½ for kernel
+// Errors: an unknown limit, γ ≠ 1 for meanfield or γ = 1 for kernel
 // (graphs.ErrParameter), and the solvers' errors.
 func (s *Setup) Limit(ctx context.Context, limit Kind, width int, seed uint64, opt SolveOptions) (*Solution, error) {
 	times := append([]float64(nil), s.p.Times...)
@@ -206,10 +216,12 @@ func (s *Setup) Limit(ctx context.Context, limit Kind, width int, seed uint64, o
 		}
 		return s.meanField(ctx, times, opt)
 	case KernelLimit:
-		if s.p.Gamma != 0.5 {
-			return nil, perr("the kernel limit needs gamma=0.5, got %v", s.p.Gamma)
+		if !(s.p.Gamma < 1) {
+			return nil, perr("the kernel limit needs gamma < 1 (gamma=0.5 the kernel scaling, ½ < γ < 1 from g_0 = 0), got %v", s.p.Gamma)
 		}
 		return s.kernel(width, seed, times)
+	case GammaLimit:
+		return s.gammaFlow(ctx, width, times, opt)
 	}
 	return nil, perr("limit=%v not one of %v", limit, Kinds())
 }
@@ -404,7 +416,10 @@ func (s *Setup) kernel(width int, seed uint64, times []float64) (*Solution, erro
 	var g0 []float64
 	var m0 *shallow.Model
 	method := "eigendecomposition, g_0 = 0 (symmetric μ_0)"
-	if !s.p.Symmetric {
+	if !s.p.Symmetric && s.p.Gamma > 0.5 {
+		method = fmt.Sprintf("eigendecomposition, g_0 = 0 (γ=%v > ½)", s.p.Gamma)
+	}
+	if !s.p.Symmetric && s.p.Gamma == 0.5 {
 		m0, err = shallow.NewModel(s.modelConfig(width, seed))
 		if err != nil {
 			return nil, fmt.Errorf("limits: %w", err)

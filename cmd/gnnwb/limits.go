@@ -34,7 +34,7 @@ func limitsCommand() *cli.Command {
 		Usage: "the n → ∞ and N → ∞ limits of the one-hidden-layer GNN: solve them, sweep finite networks against them, fit rates, plot",
 		Subcommands: []*cli.Command{
 			limitsSolveCommand(), limitsSweepCommand(), limitsMergeCommand(), limitsFitCommand(), limitsPlotCommand(), limitsReportCommand(),
-			limitsKerivenCommand(), limitsWidthCommand(),
+			limitsKerivenCommand(), limitsWidthCommand(), limitsGammaCommand(),
 		},
 	}
 }
@@ -157,18 +157,18 @@ func applyProblemFlags(c *cli.Context, p *limits.Problem) error {
 func limitsSolveCommand() *cli.Command {
 	flags := append([]cli.Flag{
 		&cli.StringFlag{Name: "config", Usage: "problem file (.yaml or .json); flags override it"},
-		&cli.StringFlag{Name: "limit", Value: limits.MeanFieldLimit.String(), Usage: "graphon, meanfield or kernel"},
-		&cli.IntFlag{Name: "width", Value: 1000, Usage: "N of the network a coupled limit (graphon; kernel without --symmetric) is computed for"},
+		&cli.StringFlag{Name: "limit", Value: limits.MeanFieldLimit.String(), Usage: "graphon, meanfield, kernel or gamma (the ε-flow at ε = N^(γ−1) of --width, any --gamma in [0.5, 1])"},
+		&cli.IntFlag{Name: "width", Value: 1000, Usage: "N of the network a coupled limit (graphon; kernel at γ = ½ without --symmetric; gamma) is computed for"},
 		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of that network"},
 		&cli.IntFlag{Name: "particles", Value: 2048, Usage: "M particles of the mean-field solver (σ not the identity)"},
 		&cli.BoolFlag{Name: "self-check", Value: true, Usage: "re-solve with 2M particles and report the difference (with --fluctuations, C(t) also against M/2)"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "limit.csv", Usage: "CSV of limit,t,u,g on the quadrature nodes; the problem and the solver's report go to the same name with .json"},
-		&cli.BoolFlag{Name: "fluctuations", Usage: "with --limit meanfield: also write the central-limit constant C(t) of E‖g^N_t − g_t‖² ≈ C(t)/N and the variance band N·Var g^N_t(u) to OUT-fluctuations.csv (columns t,u,g,n_var,c) and the report (σ identity: the Lyapunov equation of the moment chain; tanh, sigmoid, erf: the linearised particle flow on --particles particles, checked against twice and half as many with --self-check)"},
+		&cli.BoolFlag{Name: "fluctuations", Usage: "with --limit meanfield (or --limit gamma and σ the identity: about the ε-flow of --width): also write the central-limit constant C(t) of E‖g^N_t − g_t‖² ≈ C(t)/N and the variance band N·Var g^N_t(u) to OUT-fluctuations.csv (columns t,u,g,n_var,c) and the report (σ identity: the Lyapunov equation of the moment chain; tanh, sigmoid, erf: the linearised particle flow on --particles particles, checked against twice and half as many with --self-check)"},
 	}, problemFlags()...)
 	return &cli.Command{
 		Name:      "solve",
 		Usage:     "solve a limit at the problem's times on the quadrature nodes u_q and write it as CSV",
-		UsageText: "gnnwb limits solve [--config FILE] [--limit meanfield|graphon|kernel] [--fluctuations] [problem flags] [--out limit.csv]",
+		UsageText: "gnnwb limits solve [--config FILE] [--limit meanfield|graphon|kernel|gamma] [--fluctuations] [problem flags] [--out limit.csv]",
 		Flags:     flags,
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 0 {
@@ -188,8 +188,8 @@ func limitsSolveCommand() *cli.Command {
 			if err != nil {
 				return fmt.Errorf("--limit: %w", err)
 			}
-			if c.Bool("fluctuations") && limit != limits.MeanFieldLimit {
-				return usagef("limits solve: --fluctuations needs --limit meanfield, got --limit %s", limit)
+			if c.Bool("fluctuations") && limit != limits.MeanFieldLimit && limit != limits.GammaLimit {
+				return usagef("limits solve: --fluctuations needs --limit meanfield (or gamma with --activation identity), got --limit %s", limit)
 			}
 			s, err := limits.NewSetup(p)
 			if err != nil {
@@ -197,7 +197,16 @@ func limitsSolveCommand() *cli.Command {
 			}
 			start := time.Now()
 			var fl *fluctuation.Constant
-			if c.Bool("fluctuations") {
+			switch {
+			case c.Bool("fluctuations") && limit == limits.GammaLimit:
+				fl, err = fluctuation.LinearScaled(c.Context, s, s.Problem().Times, c.Int("width"))
+				if errors.Is(err, graphs.ErrUnsupported) {
+					return usagef("%s: %v; --fluctuations with --limit gamma needs --activation identity", commandPath(c), err)
+				}
+				if err != nil {
+					return err
+				}
+			case c.Bool("fluctuations"):
 				if fl, err = solveConstant(c, s, s.Problem().Times); err != nil {
 					return err
 				}
@@ -310,7 +319,7 @@ func limitsSweepCommand() *cli.Command {
 		&cli.StringFlag{Name: "nodes", Usage: fmt.Sprintf("n values, comma-separated (default %s)", joinInts(d.Nodes))},
 		&cli.StringFlag{Name: "widths", Usage: fmt.Sprintf("N values, comma-separated (default %s)", joinInts(d.Widths))},
 		&cli.IntFlag{Name: "seeds", Value: d.Seeds, Usage: "R seeds per (n, N): 1..R"},
-		&cli.StringFlag{Name: "limits", Value: joinKinds(d.Limits), Usage: "limits to compare with: graphon, meanfield, kernel"},
+		&cli.StringFlag{Name: "limits", Value: joinKinds(d.Limits), Usage: "limits to compare with: graphon, meanfield, kernel, gamma"},
 		&cli.IntFlag{Name: "particles", Value: d.Particles, Usage: "M particles of the mean-field solver"},
 		&cli.IntFlag{Name: "test-nodes", Value: d.TestNodes, Usage: "nodes of the test graph used for the node error"},
 		&cli.StringFlag{Name: "shard", Value: "0/1", Usage: "run shard i of k (i/k, 0-based): every k-th cell; combine with gnnwb limits merge"},

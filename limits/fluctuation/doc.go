@@ -49,6 +49,15 @@
 // terms of higher order in 1/N (the h² terms of the map, the curvature of f,
 // the non-Gaussian part of Z).
 //
+// # Any γ (LinearScaled)
+//
+// At γ < 1 the network is an N-particle system of the ε-flow at
+// ε = N^{γ−1} (limits/meanfield, docs/mathematics.md §9). In the coordinates
+// (β, Q, q), β = N^{1−γ} b, the chain's step is α/N times the ε-scaled
+// moment drift, whose Q and q rows carry ε², and the same Lyapunov equation
+// gives the constant of E‖g^N_t − g^ε_t‖² ≈ C_ε(t)/N; the i.i.d. μ_0 starts
+// √N β_0 with covariance s_c² (s_w²/d) I/ε², mirror pairs at 0.
+//
 // # Any σ (Particles)
 //
 // For σ with two derivatives (tanh, sigmoid, erf, and the identity again)

@@ -59,13 +59,17 @@ type dynamics struct {
 	alpha, nu     float64
 	noiseY2       float64 // variance of the noise on y
 	sigma, r      []float64
+	// eps2 is ε² of the ε-scaled moment ODE in the coordinates (β, Q, q),
+	// β = b/ε (limits/meanfield.SolveScaledMoments): the rows of Q and q
+	// of the drift, its Jacobian and L carry it. 1 is the mean-field ODE.
+	eps2 float64
 
 	qm, e, ce, lm, lc []float64 // scratch: Q (p×p), ē (p), Cov e (p×p), L and L Cov e (n×p)
 }
 
 func newDynamics(omega, phi, y []float64, p int, alpha, nu, noiseY float64, sigma, r []float64) *dynamics {
 	c := newCoords(p)
-	return &dynamics{coords: c, omega: omega, phi: phi, y: y, alpha: alpha, nu: nu, noiseY2: noiseY * noiseY,
+	return &dynamics{coords: c, omega: omega, phi: phi, y: y, alpha: alpha, nu: nu, noiseY2: noiseY * noiseY, eps2: 1,
 		sigma: sigma, r: r, qm: make([]float64, p*p), e: make([]float64, p), ce: make([]float64, p*p), lm: make([]float64, c.n*p), lc: make([]float64, c.n*p)}
 }
 
@@ -97,11 +101,12 @@ func (d *dynamics) drift(x, dst []float64) {
 		dst[i] = a * s
 		be += b[i] * e[i]
 	}
+	ae := a * d.eps2
 	for k, ij := range d.ij {
 		i, j := ij[0], ij[1]
-		dst[p+k] = a * (e[i]*b[j] + b[i]*e[j])
+		dst[p+k] = ae * (e[i]*b[j] + b[i]*e[j])
 	}
-	dst[d.n-1] = 2 * a * be
+	dst[d.n-1] = 2 * ae * be
 }
 
 // jacobian writes A(x) = ∂f/∂x (n×n row-major), column by column:
@@ -110,6 +115,7 @@ func (d *dynamics) drift(x, dst []float64) {
 func (d *dynamics) jacobian(x, am []float64) {
 	d.load(x)
 	p, n, b, q, e, a, sg := d.p, d.n, x[:d.p], x[d.n-1], d.e, d.alpha, d.sigma
+	ae := a * d.eps2
 	clear(am)
 	for k := range p { // column δb = unit k
 		for i := range p {
@@ -128,13 +134,13 @@ func (d *dynamics) jacobian(x, am []float64) {
 			if i == k {
 				s += e[j]
 			}
-			am[(p+v)*n+k] = a * s
+			am[(p+v)*n+k] = ae * s
 		}
 		sb := 0.0
 		for j := range p {
 			sb += sg[k*p+j] * b[j]
 		}
-		am[(n-1)*n+k] = 2 * a * (e[k] - sb)
+		am[(n-1)*n+k] = 2 * ae * (e[k] - sb)
 	}
 	for v, ij := range d.ij { // column δQ = E_ij + E_ji (E_ii on the diagonal)
 		i, j := ij[0], ij[1]
@@ -192,9 +198,9 @@ func (d *dynamics) noise(x, g []float64) {
 			if j == k {
 				s += b[i]
 			}
-			lm[(p+v)*p+k] = s
+			lm[(p+v)*p+k] = d.eps2 * s
 		}
-		lm[(n-1)*p+k] = 2 * b[k]
+		lm[(n-1)*p+k] = 2 * d.eps2 * b[k]
 	}
 	// g = c · (L ce) Lᵀ, c = α² ν.
 	c := d.alpha * d.alpha * d.nu

@@ -23,6 +23,28 @@
 // moments are gnn/shallow's Moments (b, Q, q are its MeanCA, MeanAA,
 // MeanC2), the type a finite network's Model.Moments returns.
 //
+// # The ε-flow (any γ ∈ [½, 1])
+//
+// A network of width N at output scaling γ (output N^{−γ} Σ_k F(θ^k; φ),
+// learning rate α N^{2γ−2}, time t = steps/N) moves its units by
+// dθ/dt = α ε E_π[(y − g) ∇_θF(θ; φ)] with g = ε^{−1} (1/N) Σ_k F(θ^k; φ)
+// and ε = N^{γ−1} (FlowEps): it is an N-particle system of the ε-scaled
+// McKean–Vlasov equation
+//
+//	∂_t μ_t = −∇_θ·(μ_t V_ε[μ_t]),   V_ε[μ] = α ε E_π[(y − g_μ) ∇_θF],   g_μ = ε^{−1} ∫ F dμ,
+//
+// which is the mean-field equation at ε = 1 and tends to the kernel flow
+// ġ = α K Ω (Y − g) of limits/kernel as ε → 0 (the units move O(ε), the
+// output O(1)). Problem.Eps sets ε in the particle solver. For σ the
+// identity, with β = b/ε (so that g = β·φ) the moments close:
+//
+//	dβ/dt = α (Q + q I) e,   dQ/dt = α ε² (e βᵀ + β eᵀ),   dq/dt = 2α ε² β·e,
+//
+// e = r − Σβ (SolveScaledMoments). At ε = 0, Q and q stay at their initial
+// values and g_t = β_t·φ is the kernel flow with K(φ, φ') = φᵀ(Q_0 + q_0 I)φ'.
+// The map (c, ε) ↦ (−c, −ε) leaves the flow unchanged, so from a μ_0 that is
+// even in c its output is even in ε: g^ε_t − g^0_t = O(ε²).
+//
 // # Particle solver
 //
 // M particles θ^k from μ_0 taken as a scrambled Halton sample (Owen 2017,

@@ -132,25 +132,58 @@ type MomentProblem struct {
 // t = 0 returns m0's b, Q and q). p and m0 are not kept. The ODE is closed in
 // (b, Q, q) = (MeanCA, MeanAA, MeanC2); E[c] is not determined by them (its
 // derivative α e·E[a] needs E[a]), so MeanC is NaN in the results. The state has dim + dim² + 1
-// entries, each right-hand side costs O(dim²). Errors: shapes that disagree
+// entries, each right-hand side costs O(dim²). It is SolveScaledMoments at
+// ε = 1, the same bits. Errors: shapes that disagree
 // (graphs.ErrShape); α or entries not finite (graphs.ErrParameter); those of
 // ode.Integrate.
 func SolveMoments(ctx context.Context, p MomentProblem, m0 shallow.Moments, times []float64, opt ode.Options) ([]shallow.Moments, ode.Stats, error) {
+	ms, st, err := solveScaled(ctx, "SolveMoments", p, 1, m0, times, opt)
+	return ms, st, err
+}
+
+// SolveScaledMoments integrates the ε-scaled moment ODE of linear σ (the
+// package documentation, "The ε-flow") from m0 and returns its state at each
+// requested time: MeanCA holds β = b/ε (so that Moments.Output is the
+// output g = β·φ), MeanAA Q and MeanC2 q;
+//
+//	dβ/dt = α (Q + q I) e,   dQ/dt = α ε² (e βᵀ + β eᵀ),   dq/dt = 2α ε² β·e,
+//
+// e = r − Σβ. ε = 1 is the mean-field moment ODE (SolveMoments); ε = 0 is
+// the kernel flow of linear σ, Q and q frozen at their initial values; a
+// network of width N at output scaling γ is an N-particle sample of the flow
+// with ε = N^{γ−1} (FlowEps). MeanC is NaN in the results. Errors: eps
+// negative or not finite (graphs.ErrParameter), and those of SolveMoments.
+func SolveScaledMoments(ctx context.Context, p MomentProblem, eps float64, m0 shallow.Moments, times []float64, opt ode.Options) ([]shallow.Moments, ode.Stats, error) {
+	if err := finiteParam("SolveScaledMoments: eps", eps); err != nil {
+		return nil, ode.Stats{}, err
+	}
+	return solveScaled(ctx, "SolveScaledMoments", p, eps, m0, times, opt)
+}
+
+// FlowEps returns ε = N^{γ−1}, the scale of the ε-flow of which a network of
+// width N at output scaling γ is an N-particle system.
+func FlowEps(width int, gamma float64) float64 {
+	return math.Pow(float64(width), gamma-1)
+}
+
+func solveScaled(ctx context.Context, fn string, p MomentProblem, eps float64, m0 shallow.Moments, times []float64, opt ode.Options) ([]shallow.Moments, ode.Stats, error) {
 	dim := len(m0.MeanCA)
 	if dim == 0 || len(m0.MeanAA) != dim*dim || len(p.R) != dim || len(p.Sigma) != dim*dim {
-		return nil, ode.Stats{}, fmt.Errorf("meanfield: SolveMoments: dim=%d len(Q)=%d len(R)=%d len(Sigma)=%d: %w", dim, len(m0.MeanAA), len(p.R), len(p.Sigma), graphs.ErrShape)
+		return nil, ode.Stats{}, fmt.Errorf("meanfield: %s: dim=%d len(Q)=%d len(R)=%d len(Sigma)=%d: %w", fn, dim, len(m0.MeanAA), len(p.R), len(p.Sigma), graphs.ErrShape)
 	}
 	if math.IsNaN(p.Alpha) || math.IsInf(p.Alpha, 0) {
-		return nil, ode.Stats{}, fmt.Errorf("meanfield: SolveMoments: alpha=%v not finite: %w", p.Alpha, graphs.ErrParameter)
+		return nil, ode.Stats{}, fmt.Errorf("meanfield: %s: alpha=%v not finite: %w", fn, p.Alpha, graphs.ErrParameter)
 	}
 	for i, v := range append(append([]float64(nil), p.Sigma...), p.R...) {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, ode.Stats{}, fmt.Errorf("meanfield: SolveMoments: Sigma/R entry %d=%v not finite: %w", i, v, graphs.ErrParameter)
+			return nil, ode.Stats{}, fmt.Errorf("meanfield: %s: Sigma/R entry %d=%v not finite: %w", fn, i, v, graphs.ErrParameter)
 		}
 	}
 	y0 := make([]float64, 0, dim+dim*dim+1)
 	y0 = append(append(append(y0, m0.MeanCA...), m0.MeanAA...), m0.MeanC2)
 	sigma, r, alpha := append([]float64(nil), p.Sigma...), append([]float64(nil), p.R...), p.Alpha
+	// ae2 = α ε², exactly α at ε = 1.
+	ae2 := alpha * (eps * eps)
 	e := make([]float64, dim)
 	f := func(_ float64, y, dst []float64) {
 		b, q, q0 := y[:dim], y[dim:dim+dim*dim], y[dim+dim*dim]
@@ -168,11 +201,11 @@ func SolveMoments(ctx context.Context, p MomentProblem, m0 shallow.Moments, time
 			s := q0 * e[i]
 			for j := 0; j < dim; j++ {
 				s += q[i*dim+j] * e[j]
-				dq[i*dim+j] = alpha * (e[i]*b[j] + b[i]*e[j])
+				dq[i*dim+j] = ae2 * (e[i]*b[j] + b[i]*e[j])
 			}
 			db[i] = alpha * s
 		}
-		dst[dim+dim*dim] = 2 * alpha * be
+		dst[dim+dim*dim] = 2 * ae2 * be
 	}
 	out := make([]shallow.Moments, len(times))
 	st, err := ode.Integrate(ctx, f, 0, y0, times, opt, func(k int, _ float64, y []float64) error {
@@ -181,7 +214,7 @@ func SolveMoments(ctx context.Context, p MomentProblem, m0 shallow.Moments, time
 		return nil
 	})
 	if err != nil {
-		return nil, st, fmt.Errorf("meanfield: SolveMoments: %w", err)
+		return nil, st, fmt.Errorf("meanfield: %s: %w", fn, err)
 	}
 	return out, st, nil
 }

@@ -90,6 +90,18 @@ type Problem struct {
 	Phi   []float64
 	Y     []float64
 	Dim   int // dim = len(φ) = 2d
+	// Eps is ε of the ε-flow (the package documentation, "The ε-flow"):
+	// g = ε^{−1} (1/M) Σ_k F(θ^k; ·) and the velocities carry a factor ε.
+	// 0 means 1, the mean-field flow; otherwise ε must be in (0, 1].
+	Eps float64
+}
+
+// eps returns ε, 1 for the zero value.
+func (p Problem) eps() float64 {
+	if p.Eps == 0 {
+		return 1
+	}
+	return p.Eps
 }
 
 func (p Problem) validate(fn string) error {
@@ -98,6 +110,9 @@ func (p Problem) validate(fn string) error {
 	}
 	if math.IsNaN(p.Alpha) || math.IsInf(p.Alpha, 0) {
 		return fmt.Errorf("meanfield: %s: alpha=%v not finite: %w", fn, p.Alpha, graphs.ErrParameter)
+	}
+	if !(p.Eps >= 0 && p.Eps <= 1) {
+		return fmt.Errorf("meanfield: %s: eps=%v not in (0, 1] (0 means 1): %w", fn, p.Eps, graphs.ErrParameter)
 	}
 	return checkGrid(fn, p.Omega, p.Phi, p.Y, p.Dim)
 }
@@ -219,8 +234,8 @@ func (sys *system) velocityChunk(c int) {
 	}
 }
 
-// output computes g_q = (1/M) Σ_k c^k σ(a^k·φ_q) into sys.g, filling s, ds:
-// the chunks' partial sums added in chunk order, whatever ran them.
+// output computes g_q = (1/(εM)) Σ_k c^k σ(a^k·φ_q) into sys.g, filling s,
+// ds: the chunks' partial sums added in chunk order, whatever ran them.
 func (sys *system) output(theta []float64) {
 	q := sys.q
 	sys.runPass(outputPass, theta, nil)
@@ -230,7 +245,7 @@ func (sys *system) output(theta []float64) {
 			sys.g[j] += v
 		}
 	}
-	inv := 1 / float64(sys.m)
+	inv := 1 / (sys.p.eps() * float64(sys.m))
 	for j := range sys.g {
 		sys.g[j] *= inv
 	}
@@ -240,7 +255,7 @@ func (sys *system) output(theta []float64) {
 func (sys *system) velocity(theta, dst []float64) {
 	sys.output(theta)
 	for j := range sys.eps {
-		sys.eps[j] = sys.p.Alpha * sys.p.Omega[j] * (sys.p.Y[j] - sys.g[j])
+		sys.eps[j] = sys.p.Alpha * sys.p.eps() * sys.p.Omega[j] * (sys.p.Y[j] - sys.g[j])
 	}
 	sys.runPass(velocityPass, theta, dst)
 }

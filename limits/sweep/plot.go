@@ -16,6 +16,7 @@ var limitTitle = map[limits.Kind]string{
 	limits.GraphonLimit:   "graphon limit (n → ∞, N fixed)",
 	limits.MeanFieldLimit: "mean-field limit (N → ∞)",
 	limits.KernelLimit:    "kernel limit (N → ∞, γ = ½)",
+	limits.GammaLimit:     "ε-flow (ε = N^{γ−1})",
 }
 
 var kindLabel = map[string]string{

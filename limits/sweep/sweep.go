@@ -107,8 +107,8 @@ func (w Config) Validate() error {
 		if l == limits.MeanFieldLimit && w.Problem.Gamma != 1 {
 			return serr("limit meanfield needs problem.gamma=1, got %v", w.Problem.Gamma)
 		}
-		if l == limits.KernelLimit && w.Problem.Gamma != 0.5 {
-			return serr("limit kernel needs problem.gamma=0.5, got %v", w.Problem.Gamma)
+		if l == limits.KernelLimit && !(w.Problem.Gamma < 1) {
+			return serr("limit kernel needs problem.gamma < 1 (gamma=0.5 the kernel scaling), got %v", w.Problem.Gamma)
 		}
 	}
 	if w.Particles < 0 || w.TestNodes < 0 {
@@ -262,7 +262,8 @@ const (
 //
 // Limits that do not depend on the cell (mean-field; kernel with a
 // symmetric μ_0) are solved once per run; the graphon limit (and the kernel
-// limit from the network's own g_0) once per (N, seed).
+// limit from the network's own g_0) once per (N, seed); the gamma limit once
+// per N.
 //
 // Errors: an invalid sweep or shard, a dir holding a different sweep
 // (graphs.ErrParameter), solver and file errors, ctx cancellation (finished
@@ -458,6 +459,9 @@ func (r *run) cell(ctx context.Context, c Cell) error {
 		sol := r.fixed[l]
 		if sol == nil {
 			key := fmt.Sprintf("%s/%d/%d", l, c.Width, c.Seed)
+			if l == limits.GammaLimit { // depends on the width only
+				key = fmt.Sprintf("%s/%d", l, c.Width)
+			}
 			sol, err = get(&r.mu, r.coupled, key, func() (*limits.Solution, error) {
 				return s.Limit(ctx, l, c.Width, c.Seed, limits.SolveOptions{})
 			})

@@ -1,0 +1,115 @@
+package fluctuation
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gnnwb/gnnwb/gnn/activation"
+	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/limits"
+	"github.com/gnnwb/gnnwb/limits/meanfield"
+)
+
+// LinearScaled is Linear for any γ ∈ [½, 1]: the central-limit constant of
+// a network of width N (width) at the problem's γ about the ε-flow at its
+// own ε = N^{γ−1} (limits.GammaLimit, docs/mathematics.md §9). In the
+// coordinates m = (β, Q, q), β = b/ε = N^{1−γ} E_N[c a], one SGD step of
+// the chain moves m by α/N times the ε-scaled moment drift
+// (meanfield.SolveScaledMoments) plus terms of order 1/N², so
+// Z = √N (m_N − m̄) solves the Lyapunov equation of Linear with the drift,
+// its Jacobian and the noise direction L e = ((Q + qI) e, ε² (e βᵀ + β eᵀ),
+// 2ε² β·e) of the ε-system. At t = 0, √N β_0 has covariance
+// s_c² (s_w²/d) I/ε² for i.i.d. units (the initial output's variance
+// N^{1−2γ} s_c² E[σ²], here for σ the identity) and is 0 for mirror pairs;
+// Q and q are as in Linear. C(t) = tr(Σ_ω P_ββ(t)), since g = β·φ: as
+// N → ∞ at fixed ε, E‖g^N_t − g^ε_t‖² = C(t)/N + o(1/N). At γ = 1 it is
+// Linear. Moments hold (β̄, Q̄, q̄) and CovB P_ββ. Errors: as Linear, and width < 1
+// (graphs.ErrParameter).
+func LinearScaled(ctx context.Context, s *limits.Setup, times []float64, width int) (*Constant, error) {
+	if s == nil {
+		return nil, fmt.Errorf("fluctuation: LinearScaled: nil Setup: %w", graphs.ErrParameter)
+	}
+	pr := s.Problem()
+	if pr.Activation != activation.Identity {
+		return nil, fmt.Errorf("fluctuation: LinearScaled: activation=%v: the moments close for σ the identity only: %w", pr.Activation, graphs.ErrUnsupported)
+	}
+	if width < 1 {
+		return nil, fmt.Errorf("fluctuation: LinearScaled: width=%d < 1: %w", width, graphs.ErrParameter)
+	}
+	if err := checkTimes("LinearScaled", times); err != nil {
+		return nil, err
+	}
+	d := s.Dim()
+	p := 2 * d
+	if p > maxDim {
+		return nil, fmt.Errorf("fluctuation: LinearScaled: dim=2d=%d above %d: %w", p, maxDim, graphs.ErrTooLarge)
+	}
+	eps := s.FlowEps(width)
+	nu := 0.0
+	if pr.Sampler == limits.EgoSampling || pr.Batch > 0 {
+		nu = 1 / float64(pr.Batch)
+	}
+	omega, phi, y := s.TrainingGrid()
+	sigma, r, err := meanfield.SecondMoments(omega, phi, y, p)
+	if err != nil {
+		return nil, fmt.Errorf("fluctuation: LinearScaled: %w", err)
+	}
+	u, w := s.Nodes()
+	ephi, ey := s.Features()
+	sigmaW, _, err := meanfield.SecondMoments(w, ephi, ey, p)
+	if err != nil {
+		return nil, fmt.Errorf("fluctuation: LinearScaled: %w", err)
+	}
+	m0, err := meanfield.InitialMoments(pr.Sc, pr.Sw, d)
+	if err != nil {
+		return nil, fmt.Errorf("fluctuation: LinearScaled: %w", err)
+	}
+	dy := newDynamics(omega, phi, y, p, pr.Alpha, nu, pr.NoiseY, sigma, r)
+	dy.eps2 = eps * eps
+	p0 := initialCovariance(dy.coords, pr.Sc, pr.Sw, d, pr.Symmetric)
+	n := dy.n
+	for i := range p { // √N β_0 = √N b_0/ε
+		p0[i*n+i] /= eps * eps
+	}
+	tr, err := dy.solve(ctx, m0, p0, append([]float64(nil), times...), lyapunovTol)
+	if err != nil {
+		return nil, fmt.Errorf("fluctuation: LinearScaled: %w", err)
+	}
+	init := "i.i.d. μ_0"
+	if pr.Symmetric {
+		init = "symmetric μ_0"
+	}
+	noise := fmt.Sprintf("online SGD, B=%d", pr.Batch)
+	if nu == 0 {
+		noise = "full-batch gradient descent, no sampling noise"
+	}
+	c := &Constant{
+		Method: fmt.Sprintf("Lyapunov equation of the linearised ε-scaled moment ODE (σ identity, γ=%v, N=%d, ε=%.6g, %s, %s)", pr.Gamma, width, eps, init, noise),
+		Times:  append([]float64(nil), times...), U: u, Stats: tr.stats, Moments: tr.m, Symmetric: pr.Symmetric,
+	}
+	for k := range times {
+		pbb := make([]float64, p*p)
+		for i := range p {
+			copy(pbb[i*p:(i+1)*p], tr.cov[k][i*n:i*n+p])
+		}
+		ck := 0.0
+		for i := range p * p {
+			ck += sigmaW[i] * pbb[i]
+		}
+		g, v := make([]float64, len(u)), make([]float64, len(u))
+		for q := range u {
+			f := ephi[q*p : (q+1)*p]
+			g[q] = tr.m[k].Output(f)
+			for i, fi := range f {
+				for j, fj := range f {
+					v[q] += fi * pbb[i*p+j] * fj
+				}
+			}
+		}
+		c.C = append(c.C, ck)
+		c.CovB = append(c.CovB, pbb)
+		c.G = append(c.G, g)
+		c.Variance = append(c.Variance, v)
+	}
+	return c, nil
+}
