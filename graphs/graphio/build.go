@@ -63,6 +63,9 @@ func (b *builder) build(directed, keepLoops bool) (graphs.Graph, []string, error
 		return graphs.Graph{}, nil, err
 	}
 	b.edges = nil
+	if b.ids == nil {
+		return g, []string{}, nil
+	}
 	return g, slices.Clip(b.ids), nil
 }
 

@@ -22,10 +22,12 @@
 //
 // Ids are strings; a JSON number id is kept as its text ("1", "1.5").
 // Encode writes node i under ids[i] (or i when ids is nil) and edges in
-// node order, so Parse(Encode(g, ids)) gives an Equal graph with the same
-// ids, up to what a format cannot hold: the edge lists have no isolated
-// nodes unless their ids are 0..n−1 (EdgeList's header keeps those), and
-// the integer edge lists order ids ascending.
+// node order, so Parse(Encode(g, ids)) gives the same edges between the
+// same ids; for GraphML and NodeLink the same graph and ids. Edge lists
+// cannot list isolated nodes (EdgeList's "# Nodes: N" header keeps them
+// when the ids are 0..n−1), and their reading order is that of first
+// appearance (NetworkX) or ascending (EdgeList, SNAP), as it is for
+// NetworkX's own write_edgelist and read_edgelist.
 //
 // # Formats
 //

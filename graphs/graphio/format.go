@@ -152,10 +152,11 @@ func Parse(r io.Reader, name string, opt Options) (graphs.Graph, []string, error
 }
 
 // Encode writes g in format f to w, node i under the id ids[i] (ids nil:
-// the ids "0".."n−1"), so that Parse reads back an Equal graph with the
-// same ids (in the same order for NetworkX, GraphML and NodeLink; in
-// ascending order, and without isolated nodes, for ids that are not
-// 0..n−1 in the integer edge lists). EdgeList and SNAP need integer ids;
+// the ids "0".."n−1"), so that Parse reads back the same edges between
+// the same ids: the same graph and ids for GraphML and NodeLink; for the
+// edge lists, which cannot list isolated nodes, the nodes with an edge, in
+// order of first appearance (NetworkX) or ascending (EdgeList and SNAP, or
+// the same graph when the ids are 0..n−1). EdgeList and SNAP need integer ids;
 // NetworkX needs ids without blanks or '#'. w is buffered here; the error
 // is the first write error, wrapped.
 func Encode(w io.Writer, f Format, g graphs.Graph, ids []string) error {
