@@ -55,23 +55,20 @@ func ParseFormat(name string) (Format, error) {
 }
 
 // FormatOf chooses the Format of path by its extension: .graphml and .xml
-// are GraphML, .json NodeLink, .snap SNAP, .nx NetworkX, and .txt, .edges,
-// .edgelist, .el, .tsv EdgeList. Any other extension is an error wrapping
-// ErrUnsupported that asks for an explicit format.
-func FormatOf(path string) (Format, error) {
+// are GraphML, .json NodeLink, .snap SNAP, .nx NetworkX, and any other
+// (.txt, .edges, .edgelist, none, ...) EdgeList, gnnwb's default.
+func FormatOf(path string) Format {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".graphml", ".xml":
-		return GraphML, nil
+		return GraphML
 	case ".json":
-		return NodeLink, nil
+		return NodeLink
 	case ".snap":
-		return SNAP, nil
+		return SNAP
 	case ".nx":
-		return NetworkX, nil
-	case ".txt", ".edges", ".edgelist", ".el", ".tsv":
-		return EdgeList, nil
+		return NetworkX
 	}
-	return "", fmt.Errorf("graphio: FormatOf: path=%q: extension %q names no graph format; give one of edgelist, snap, networkx, graphml, nodelink: %w", path, filepath.Ext(path), graphs.ErrUnsupported)
+	return EdgeList
 }
 
 // Options choose how a graph file is read. The zero value reads the format
@@ -96,25 +93,27 @@ type Options struct {
 // are *graphs.ParseError naming path:line; a file that cannot be opened
 // gives the *fs.PathError, wrapped.
 //
-// When the format was chosen by the extension as EdgeList and the lines
-// are not integer edges (string ids, a dict of edge data), the file is read
-// again as NetworkX's edge list, whose ids are any strings.
+// When the format was chosen by the extension .edgelist (NetworkX's
+// habit) and the lines are not integer edges (string ids, a dict of edge
+// data), the file is read again as NetworkX's edge list, whose ids are any
+// strings.
 func Read(path string, opt Options) (graphs.Graph, []string, error) {
 	explicit := opt.Format != ""
 	if !explicit {
-		f, err := FormatOf(path)
-		if err != nil {
-			return graphs.Graph{}, nil, fmt.Errorf("graphio: Read: %w", err)
-		}
-		opt.Format = f
+		opt.Format = FormatOf(path)
 	}
 	g, ids, err := readFile(path, opt)
-	if err != nil && !explicit && opt.Format == EdgeList && errors.Is(err, graphs.ErrFormat) {
-		nopt := opt
-		nopt.Format = NetworkX
-		if g2, ids2, err2 := readFile(path, nopt); err2 == nil {
-			return g2, ids2, nil
+	var pe *graphs.ParseError
+	if err != nil && !explicit && opt.Format == EdgeList && errors.Is(err, graphs.ErrFormat) && errors.As(err, &pe) {
+		if strings.EqualFold(filepath.Ext(path), ".edgelist") {
+			nopt := opt
+			nopt.Format = NetworkX
+			if g2, ids2, err2 := readFile(path, nopt); err2 == nil {
+				return g2, ids2, nil
+			}
 		}
+		return g, ids, &graphs.ParseError{Path: pe.Path, Line: pe.Line,
+			Err: fmt.Errorf("%w (read as an integer edge list by its extension; for string ids or NetworkX's edge data give the format networkx)", pe.Err)}
 	}
 	return g, ids, err
 }
@@ -181,10 +180,7 @@ func Encode(w io.Writer, f Format, g graphs.Graph, ids []string) error {
 // See Encode.
 func Write(path string, f Format, g graphs.Graph, ids []string) error {
 	if f == "" {
-		var err error
-		if f, err = FormatOf(path); err != nil {
-			return fmt.Errorf("graphio: Write: %w", err)
-		}
+		f = FormatOf(path)
 	}
 	return atomicfile.Write(path, func(w io.Writer) error { return Encode(w, f, g, ids) })
 }
