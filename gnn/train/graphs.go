@@ -70,6 +70,8 @@ type GraphConfig struct {
 
 	// KeepHistory is as NodeConfig's, for CrossValidate.
 	KeepHistory bool
+	// KeepModels is as NodeConfig's, for CrossValidate.
+	KeepModels bool
 }
 
 // DefaultGraphConfig returns settings close to Xu et al. (2019) for
