@@ -41,7 +41,7 @@ func trainCommand() *cli.Command {
 		Name:  "train",
 		Usage: "train a GNN on a benchmark dataset or on your own graph, or the one-hidden-layer model online on a graphon",
 		UsageText: "gnnwb train --dataset NAME [--model gcn|sage|gin|gat] [hyper-parameters] [--runs R] [--seed S] [--out FILE] [--checkpoint DIR]\n" +
-			"gnnwb train --graph FILE --labels FILE [--features FILE] [--directed] [--split-per-class TRAIN,VAL] [--model ...] [hyper-parameters] [--runs R] [--seed S] [--out FILE] [--checkpoint DIR]\n" +
+			"gnnwb train --graph FILE [--format NAME] --labels FILE [--features FILE] [--directed] [--split-per-class TRAIN,VAL] [--model ...] [hyper-parameters] [--runs R] [--seed S] [--out FILE] [--checkpoint DIR]\n" +
 			"gnnwb train --generate sbm:<sizes>:<probs> [--feature-signal MU] [--feature-dim D] [--data-seed S] [the same options]\n" +
 			"gnnwb train --graphon NAME [--n N --rho R] [--signal X --target Y] [--sampler ego|graph] [--width N --gamma G --alpha A --time T] [--seed S] [--out FILE] [--checkpoint DIR]",
 		Description: "Dataset mode: node datasets (cora, citeseer, ...) train full-batch on the shipped split;\n" +
@@ -145,6 +145,7 @@ func trainDatasetFlags() []cli.Flag {
 		&cli.IntFlag{Name: "lr-step", Usage: "graph datasets: multiply the learning rate by --lr-gamma every `N` epochs (StepLR; 0: constant)"},
 		&cli.Float64Flag{Name: "lr-gamma", Value: 0.5, Usage: "graph datasets: learning-rate factor of --lr-step, in (0,1]"},
 		&cli.IntFlag{Name: "steps-per-epoch", Usage: "graph datasets: `N` steps per epoch on random batches (Xu et al.: 50) instead of one pass over the training graphs", DefaultText: "one pass"},
+		&cli.StringFlag{Name: "save-model", Usage: "save the trained model of the first run (seed --seed; fold 0 with --folds) to `FILE`, for gnnwb predict"},
 	}
 }
 
@@ -285,6 +286,7 @@ func trainDataset(c *cli.Context) error {
 			return err
 		}
 		cfg.Progress = bar.Update
+		cfg.KeepModels = c.IsSet("save-model")
 		rep.Task, rep.Config = "node", nodeConfigJSON(cfg, normalize)
 		if err := checkpointSettings(ckpt, rep); err != nil {
 			return err
@@ -300,6 +302,9 @@ func trainDataset(c *cli.Context) error {
 		bar.Done()
 		if err != nil {
 			return trainErr(c, err)
+		}
+		if err := saveModel(c, rep, normalize, map[string]string{"degree_features": c.String("degree-features")}); err != nil {
+			return err
 		}
 	case *datasets.GraphDataset:
 		cfg, err := graphConfig(c, kind, d.Name)
@@ -342,6 +347,7 @@ func trainDataset(c *cli.Context) error {
 			rep.Folds = k
 		}
 		cfg.Progress = bar.Update
+		cfg.KeepModels = c.IsSet("save-model")
 		rep.Task, rep.Config = "graph", graphConfigJSON(cfg)
 		if rep.Folds > 0 {
 			rep.SplitSeed = c.Uint64("split-seed")
@@ -363,8 +369,36 @@ func trainDataset(c *cli.Context) error {
 		if err != nil {
 			return trainErr(c, err)
 		}
+		info := map[string]string{"degree_features": c.String("degree-features")}
+		if made != "" && c.String("degree-features") == "onehot" {
+			info["max_degree"] = strconv.Itoa(dim - 1)
+		}
+		if err := saveModel(c, rep, false, info); err != nil {
+			return err
+		}
 	}
 	return finishReport(c, rep)
+}
+
+// saveModel writes the first run's model to --save-model, if set, with
+// what gnnwb predict needs to make the same features: the normalisation,
+// and in info how the features were made (empty values left out).
+func saveModel(c *cli.Context, rep trainReport, normalize bool, info map[string]string) error {
+	path := c.String("save-model")
+	if path == "" || len(rep.Summary.Runs) == 0 {
+		return nil
+	}
+	meta := map[string]string{"task": rep.Task, "dataset": rep.Dataset, "seed": strconv.FormatUint(rep.Summary.Runs[0].Seed, 10), "command": rep.Command}
+	for k, v := range info {
+		if v != "" {
+			meta[k] = v
+		}
+	}
+	t := gnn.Trained{Model: rep.Summary.Runs[0].Model, Regression: rep.Regression, NormalizeRows: normalize, Info: meta}
+	if err := t.Save(path); err != nil {
+		return fmt.Errorf("train: --save-model: %w", err)
+	}
+	return nil
 }
 
 // readTargets reads --targets for n samples (--task regression in the

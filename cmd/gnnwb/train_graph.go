@@ -185,6 +185,7 @@ func trainGraph(c *cli.Context) error {
 		name, data.Nodes, data.Edges, classes, data.Labelled, data.FeatureDim, data.Features, len(split.Train), len(split.Val), len(split.Test))
 	bar := newProgress(c.App.ErrWriter, fmt.Sprintf("train %s %s", name, kind))
 	cfg.Progress = bar.Update
+	cfg.KeepModels = c.IsSet("save-model")
 	if targets != nil {
 		rep.Summary, err = train.RepeatNodes(c.Context, cfg, c.Int("runs"), ckpt, g, gnn.Features{Dense: X}, targets, split)
 	} else {
@@ -193,6 +194,13 @@ func trainGraph(c *cli.Context) error {
 	bar.Done()
 	if err != nil {
 		return trainErr(c, err)
+	}
+	info := map[string]string{"graph": data.Graph, "format": data.Format, "features": data.Features, "generate": data.Generate}
+	if data.Directed {
+		info["directed"] = "true"
+	}
+	if err := saveModel(c, rep, norm, info); err != nil {
+		return err
 	}
 	return finishReport(c, rep)
 }
