@@ -101,7 +101,7 @@ func trainCommonFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "first random seed; run r uses seed+r"},
 		&cli.IntFlag{Name: "runs", Value: 1, Usage: "number of runs (seeds seed..seed+runs-1); mean ± std is reported"},
-		&cli.StringFlag{Name: "out", Usage: "write the summary to `FILE` atomically: JSON, or CSV if FILE ends in .csv"},
+		&cli.StringFlag{Name: "out", Usage: "write the report to `FILE` atomically: JSON, or if FILE ends in .csv one row per run there and the mean and std in FILE-summary.csv (online mode: one row per record, and the outputs at the evaluation latents u in FILE-outputs.csv)"},
 		&cli.StringFlag{Name: "checkpoint", Usage: "checkpoint `DIR`: one file per run, resumed when present"},
 	}
 }
@@ -921,21 +921,20 @@ func csvColumns(r trainReport) []csvColumn {
 	}, metric...)
 }
 
-// writeReport writes r to path atomically: CSV (one row per run, then the
-// mean and std rows) if path ends in .csv, else indented JSON.
+// writeReport writes r to path atomically: if path ends in .csv, the runs
+// as CSV (one row per run) there and the summary (one row: the mean and
+// std of every summarised score) to summaryPath(path); else indented JSON.
 func writeReport(path string, r trainReport) error {
 	if strings.EqualFold(filepath.Ext(path), ".csv") {
-		return atomicfile.Write(path, func(w io.Writer) error {
+		cols := csvColumns(r)
+		f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+		err := atomicfile.Write(path, func(w io.Writer) error {
 			cw := csv.NewWriter(w)
-			cols := csvColumns(r)
 			head := []string{"dataset", "model", "fold", "seed"}
-			mean := []string{r.Dataset, r.Model, "all", "mean"}
-			std := []string{r.Dataset, r.Model, "all", "std"}
 			for _, c := range cols {
-				head, mean, std = append(head, c.name), append(mean, c.mean), append(std, c.std)
+				head = append(head, c.name)
 			}
 			cw.Write(append(head, "epochs", "best_epoch", "stopped"))
-			f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 			for _, run := range r.Summary.Runs {
 				row := []string{r.Dataset, r.Model, strconv.Itoa(run.Fold), strconv.FormatUint(run.Seed, 10)}
 				for _, c := range cols {
@@ -943,8 +942,24 @@ func writeReport(path string, r trainReport) error {
 				}
 				cw.Write(append(row, strconv.Itoa(run.Epochs), strconv.Itoa(run.BestEpoch), strconv.FormatBool(run.Stopped)))
 			}
-			cw.Write(append(mean, "", "", ""))
-			cw.Write(append(std, "", "", ""))
+			cw.Flush()
+			return cw.Error()
+		})
+		if err != nil {
+			return err
+		}
+		return atomicfile.Write(summaryPath(path), func(w io.Writer) error {
+			cw := csv.NewWriter(w)
+			head := []string{"dataset", "model", "runs"}
+			row := []string{r.Dataset, r.Model, strconv.Itoa(len(r.Summary.Runs))}
+			for _, c := range cols {
+				if c.mean != "" {
+					head = append(head, c.name+"_mean", c.name+"_std")
+					row = append(row, c.mean, c.std)
+				}
+			}
+			cw.Write(head)
+			cw.Write(row)
 			cw.Flush()
 			return cw.Error()
 		})
@@ -954,6 +969,12 @@ func writeReport(path string, r trainReport) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(r)
 	})
+}
+
+// summaryPath is the summary CSV of the runs CSV path: runs.csv gives
+// runs-summary.csv.
+func summaryPath(path string) string {
+	return strings.TrimSuffix(path, filepath.Ext(path)) + "-summary" + filepath.Ext(path)
 }
 
 // modelFeatures hands d's features to gnn without copying them (sparse stays
