@@ -3,6 +3,7 @@ package graphio_test
 import (
 	"bytes"
 	"errors"
+	"runtime/metrics"
 	"slices"
 	"testing"
 
@@ -18,7 +19,18 @@ import (
 // NodeLink.
 func fuzzParse(t *testing.T, f graphio.Format, data []byte, opts uint8) {
 	opt := graphio.Options{Format: f, Directed: opts&1 != 0, KeepSelfLoops: opts&2 != 0}
-	g, ids, err := graphio.Parse(bytes.NewReader(data), "fuzz", opt)
+	var (
+		g   graphs.Graph
+		ids []string
+		err error
+	)
+	fixed := uint64(allocFixed)
+	if f == graphio.EdgeList {
+		fixed = edgeListFixed
+	}
+	if got, limit := heapAllocs(func() { g, ids, err = graphio.Parse(bytes.NewReader(data), "fuzz", opt) }), allocFactor*uint64(len(data))+fixed; got > limit {
+		t.Fatalf("%d bytes of input made the reader allocate %d bytes, more than %d·%d + %d", len(data), got, allocFactor, len(data), fixed)
+	}
 	if err != nil {
 		var pe *graphs.ParseError
 		if !errors.As(err, &pe) {
@@ -58,6 +70,27 @@ func fuzzParse(t *testing.T, f graphio.Format, data []byte, opts uint8) {
 	if (f == graphio.GraphML || f == graphio.NodeLink) && !slices.Equal(ids, ids2) {
 		t.Fatalf("round trip ids %q, want %q", ids2, ids)
 	}
+}
+
+// allocFactor and allocFixed cap what one input may make a reader
+// allocate in all (every allocation counted, freed or not): allocFactor
+// bytes per byte of input plus allocFixed for fixed buffers. An EdgeList
+// file may declare up to 2^20 nodes in a few bytes ("# Nodes: N", as
+// graphs.ParseEdgeList allows), 8 bytes each in several arrays.
+const (
+	allocFactor   = 64
+	allocFixed    = 4 << 20
+	edgeListFixed = 96 << 20
+)
+
+// heapAllocs returns the bytes allocated on the heap while f ran.
+func heapAllocs(f func()) uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	before := s[0].Value.Uint64()
+	f()
+	metrics.Read(s)
+	return s[0].Value.Uint64() - before
 }
 
 func FuzzParseEdgeList(f *testing.F) {
