@@ -98,6 +98,9 @@ func predictCommand() *cli.Command {
 func predictInput(c *cli.Context, tm *gnn.Trained) (*gnn.Batch, gnn.Features, []string, error) {
 	graphLevel := tm.Info["task"] == "graph"
 	if c.IsSet("graph") {
+		if f := tm.Info["features"]; !c.IsSet("features") && f != "" && f != "degree" {
+			return nil, gnn.Features{}, nil, usagef("predict: the model was trained on the features of %s: give --features FILE with the same columns", f)
+		}
 		opt, err := graphReadOptions(c, "format", c.Bool("directed"))
 		if err != nil {
 			return nil, gnn.Features{}, nil, err

@@ -83,7 +83,8 @@ func TestPredictGraph(t *testing.T) {
 		{[]string{"predict", "--model", model, "--graph", gf, "--dataset", "cora"}, 2, "--dataset"},
 		{[]string{"predict", "--model", model, "--dataset", "cora", "--features", xf}, 2, "--features"},
 		{[]string{"predict", "--model", gf, "--graph", gf}, 1, "not a gnnwb model file"},
-		{[]string{"predict", "--model", model, "--graph", gf}, 2, "features have 2 columns, the model takes 3"},
+		{[]string{"predict", "--model", model, "--graph", gf}, 2, "give --features FILE"},
+		{[]string{"predict", "--model", model, "--graph", gf, "--features", lf}, 2, "features have 1 columns, the model takes 3"},
 		{[]string{"train", "--graphon", "exp", "--save-model", model}, 2, "save-model"},
 	} {
 		code, _, stderr := gnnwb(t, tc.args...)
@@ -114,11 +115,11 @@ func TestPredictCora(t *testing.T) {
 	d := ds.(*datasets.NodeDataset)
 	dir := t.TempDir()
 	model, preds := filepath.Join(dir, "cora.model"), filepath.Join(dir, "p.csv")
-	code, stdout, stderr := gnnwb(t, "train", "--dataset", "cora", "--epochs", "30", "--save-model", model)
+	code, stdout, stderr := gnnwb(t, "train", "--dataset", "cora", "--root", root, "--epochs", "30", "--save-model", model)
 	if code != 0 {
 		t.Fatalf("train: %s", stderr)
 	}
-	if code, _, stderr := gnnwb(t, "predict", "--model", model, "--dataset", "cora", "--out", preds); code != 0 {
+	if code, _, stderr := gnnwb(t, "predict", "--model", model, "--dataset", "cora", "--root", root, "--out", preds); code != 0 {
 		t.Fatalf("predict: %s", stderr)
 	}
 	rows := readCSV(t, preds)
