@@ -40,7 +40,29 @@ func ReadNodeLabels(path string, n int) ([]int32, error) {
 	return parseNodeLabels(f, path, n)
 }
 
+// ReadNodeLabelsIDs is ReadNodeLabels for a graph read with its own node
+// ids (graphio.Read): the node field of each line is one of ids, and node
+// i is the one with id ids[i]. With ids nil it is ReadNodeLabels(path, n);
+// otherwise n must be len(ids). An id not in ids is graphs.ErrNodeID.
+func ReadNodeLabelsIDs(path string, n int, ids []string) ([]int32, error) {
+	ix, err := newNodeIndex(path, n, ids)
+	if err != nil {
+		return nil, err
+	}
+	f, err := openUserFile(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return parseNodeLabelsIndex(f, path, ix)
+}
+
 func parseNodeLabels(r io.Reader, path string, n int) ([]int32, error) {
+	return parseNodeLabelsIndex(r, path, nodeIndex{n: n})
+}
+
+func parseNodeLabelsIndex(r io.Reader, path string, ix nodeIndex) ([]int32, error) {
+	n := ix.n
 	if n < 0 || n > graphs.MaxNodes {
 		return nil, perr(path, 0, graphs.ErrParameter, "n=%d not in [0, %d]", n, graphs.MaxNodes)
 	}
@@ -48,7 +70,7 @@ func parseNodeLabels(r io.Reader, path string, n int) ([]int32, error) {
 	for i := range y {
 		y[i] = -1
 	}
-	labelled, err := idValueLines(r, path, n, "node label", func(node int, value []byte, line int) error {
+	labelled, err := idValueLines(r, path, ix, "node label", func(node int, value []byte, line int) error {
 		c, err := atoi(value)
 		if err != nil {
 			return &graphs.ParseError{Path: path, Line: line, Err: err}
@@ -75,7 +97,7 @@ func parseNodeLabels(r io.Reader, path string, n int) ([]int32, error) {
 // skipped), checks that each has two fields and an id in [0, n), and calls
 // set with the id, the value's text and the line number. It returns the
 // number of lines read and the first error (a *graphs.ParseError).
-func idValueLines(r io.Reader, path string, n int, want string, set func(id int, value []byte, line int) error) (int, error) {
+func idValueLines(r io.Reader, path string, ix nodeIndex, want string, set func(id int, value []byte, line int) error) (int, error) {
 	lr := newLineReader(r, path)
 	var flds [][]byte
 	count := 0
@@ -91,7 +113,7 @@ func idValueLines(r io.Reader, path string, n int, want string, set func(id int,
 		if len(flds) != 2 {
 			return count, perr(path, lr.line, graphs.ErrShape, "%d fields, want 2 (%s)", len(flds), want)
 		}
-		id, err := nodeID(flds[0], n)
+		id, err := ix.id(flds[0])
 		if err != nil {
 			return count, &graphs.ParseError{Path: path, Line: lr.line, Err: err}
 		}
@@ -124,7 +146,27 @@ func ReadTargets(path string, n int) ([]float64, error) {
 	return parseTargets(f, path, n)
 }
 
+// ReadTargetsIDs is ReadTargets for the nodes of a graph read with its
+// own node ids, as ReadNodeLabelsIDs.
+func ReadTargetsIDs(path string, n int, ids []string) ([]float64, error) {
+	ix, err := newNodeIndex(path, n, ids)
+	if err != nil {
+		return nil, err
+	}
+	f, err := openUserFile(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return parseTargetsIndex(f, path, ix)
+}
+
 func parseTargets(r io.Reader, path string, n int) ([]float64, error) {
+	return parseTargetsIndex(r, path, nodeIndex{n: n})
+}
+
+func parseTargetsIndex(r io.Reader, path string, ix nodeIndex) ([]float64, error) {
+	n := ix.n
 	if n < 0 || n > graphs.MaxNodes {
 		return nil, perr(path, 0, graphs.ErrParameter, "n=%d not in [0, %d]", n, graphs.MaxNodes)
 	}
@@ -132,7 +174,7 @@ func parseTargets(r io.Reader, path string, n int) ([]float64, error) {
 	for i := range t {
 		t[i] = math.NaN()
 	}
-	count, err := idValueLines(r, path, n, "id value", func(id int, value []byte, line int) error {
+	count, err := idValueLines(r, path, ix, "id value", func(id int, value []byte, line int) error {
 		v, err := atof(value)
 		if err != nil {
 			return perr(path, line, graphs.ErrFormat, "value of %d: %v", id, err)
@@ -174,9 +216,29 @@ func ReadNodeFeatures(path string, n int) ([]float64, int, error) {
 	return parseNodeFeatures(f, path, n, int64(fileSize(f)))
 }
 
+// ReadNodeFeaturesIDs is ReadNodeFeatures for a graph read with its own
+// node ids, as ReadNodeLabelsIDs.
+func ReadNodeFeaturesIDs(path string, n int, ids []string) ([]float64, int, error) {
+	ix, err := newNodeIndex(path, n, ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	f, err := openUserFile(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	return parseNodeFeaturesIndex(f, path, ix, int64(fileSize(f)))
+}
+
 // parseNodeFeatures reads the features of n nodes from r, which holds size
 // bytes (0: unknown).
 func parseNodeFeatures(r io.Reader, path string, n int, size int64) ([]float64, int, error) {
+	return parseNodeFeaturesIndex(r, path, nodeIndex{n: n}, size)
+}
+
+func parseNodeFeaturesIndex(r io.Reader, path string, ix nodeIndex, size int64) ([]float64, int, error) {
+	n := ix.n
 	if n < 0 || n > graphs.MaxNodes {
 		return nil, 0, perr(path, 0, graphs.ErrParameter, "n=%d not in [0, %d]", n, graphs.MaxNodes)
 	}
@@ -214,7 +276,7 @@ func parseNodeFeatures(r io.Reader, path string, n int, size int64) ([]float64, 
 		if len(flds) != d+1 {
 			return nil, 0, perr(path, lr.line, graphs.ErrShape, "%d features, want %d as on the first line", len(flds)-1, d)
 		}
-		node, err := nodeID(flds[0], n)
+		node, err := ix.id(flds[0])
 		if err != nil {
 			return nil, 0, &graphs.ParseError{Path: path, Line: lr.line, Err: err}
 		}
@@ -345,6 +407,40 @@ func openUserFile(path string) (*os.File, error) {
 func skipLine(line []byte) bool {
 	t := trimSpace(line)
 	return len(t) == 0 || t[0] == '#' || t[0] == '%'
+}
+
+// nodeIndex resolves the node field of a line: an integer in [0, n), or,
+// when ids is set, one of a graph file's own ids.
+type nodeIndex struct {
+	n   int
+	ids map[string]int32
+}
+
+// newNodeIndex indexes ids (nil: the integers 0..n−1).
+func newNodeIndex(path string, n int, ids []string) (nodeIndex, error) {
+	if ids == nil {
+		return nodeIndex{n: n}, nil
+	}
+	if len(ids) != n {
+		return nodeIndex{}, perr(path, 0, graphs.ErrShape, "%d ids for %d nodes", len(ids), n)
+	}
+	m := make(map[string]int32, n)
+	for i, id := range ids {
+		m[id] = int32(i)
+	}
+	return nodeIndex{n: n, ids: m}, nil
+}
+
+// id returns the node of field b.
+func (x nodeIndex) id(b []byte) (int32, error) {
+	if x.ids == nil {
+		return nodeID(b, x.n)
+	}
+	i, ok := x.ids[string(b)]
+	if !ok {
+		return 0, fmt.Errorf("node %q is not in the graph: %w", b, graphs.ErrNodeID)
+	}
+	return i, nil
 }
 
 // nodeID parses a node id in [0, n).

@@ -76,6 +76,17 @@
 // BatchNorm's running statistics are Params with Buffer set: skipped by
 // the optimisers, saved in checkpoints like the weights.
 //
+// # Trained models
+//
+// Trained bundles a trained Model with its feature normalisation, class
+// names and provenance. Save writes it to one file (a header with
+// ModelFileVersion, the encoding/gob payload, a SHA-256 checksum); Load
+// refuses other versions and corrupt files and rebuilds the model, whose
+// Predict then gives the same bits: for every node (or graph) the class
+// probabilities p_c = e^{z_c − max z} / Σ_k e^{z_k − max z} of the outputs
+// z, the arg-max class, and the embeddings h^(L−1), the input of the last
+// layer.
+//
 // # Determinism
 //
 // Work is split into fixed chunks (never sized from GOMAXPROCS) and every

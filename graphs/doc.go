@@ -68,6 +68,9 @@
 // ids[i]). ToDominikbraun and FromDominikbraun convert to and from
 // github.com/dominikbraun/graph with graph.IntHash; since its EdgeWeight is
 // an int, float weights travel in EdgeData and are never rounded.
+// Package graphs/graphio reads and writes graph files in other formats
+// (SNAP's sparse ids, NetworkX's edge list, GraphML, node-link JSON),
+// keeping each node's id.
 //
 // # Determinism and parallelism
 //

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/graphs/graphio"
 	"github.com/urfave/cli/v2"
 )
 
@@ -12,17 +13,25 @@ func init() { commands = append(commands, statsCommand) }
 func statsCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "stats",
-		Usage:     "summarise an edge-list file: nodes, edges, self loops, degrees, triangles, clustering, components",
-		UsageText: "gnnwb stats FILE [--directed] [--json]",
+		Usage:     "summarise a graph file: nodes, edges, self loops, degrees, triangles, clustering, components",
+		UsageText: "gnnwb stats [--directed] [--format NAME] [--json] FILE",
+		Description: "FILE is an edge list (.txt, .edges, .el, .tsv: integer ids, SNAP's sparse ids mapped; .edgelist:\n" +
+			"also NetworkX's write_edgelist), GraphML (.graphml) or node-link JSON (.json); --format names it otherwise.",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object instead of text"},
-			&cli.BoolFlag{Name: "directed", Usage: "read the file as a directed graph (default undirected)"},
+			&cli.BoolFlag{Name: "directed", Usage: "read an edge list as a directed graph (default undirected; GraphML and JSON files say)"},
+			graphFormatFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usagef("stats: want exactly one FILE argument, got %d", c.NArg())
 			}
-			g, err := graphs.ReadEdgeList(c.Args().First(), graphs.EdgeListOptions{Directed: c.Bool("directed"), KeepSelfLoops: true})
+			opt, err := graphReadOptions(c, "format", c.Bool("directed"))
+			if err != nil {
+				return err
+			}
+			opt.KeepSelfLoops = true
+			g, _, err := graphio.Read(c.Args().First(), opt)
 			if err != nil {
 				return err
 			}
@@ -37,4 +46,22 @@ func statsCommand() *cli.Command {
 			return s.WriteText(c.App.Writer)
 		},
 	}
+}
+
+// graphFormatFlag is --format, the format of a graph file.
+func graphFormatFlag() cli.Flag {
+	return &cli.StringFlag{Name: "format", Usage: "graph file format `NAME`: edgelist, snap, networkx, graphml or nodelink", DefaultText: "by the file's extension"}
+}
+
+// graphReadOptions are graphio.Options from the format flag called name.
+func graphReadOptions(c *cli.Context, name string, directed bool) (graphio.Options, error) {
+	opt := graphio.Options{Directed: directed}
+	if c.IsSet(name) {
+		f, err := graphio.ParseFormat(c.String(name))
+		if err != nil {
+			return opt, usagef("%s: --%s=%q: want edgelist, snap, networkx, graphml or nodelink", commandPath(c), name, c.String(name))
+		}
+		opt.Format = f
+	}
+	return opt, nil
 }

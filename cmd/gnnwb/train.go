@@ -40,8 +40,8 @@ func trainCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "train",
 		Usage: "train a GNN on a benchmark dataset or on your own graph, or the one-hidden-layer model online on a graphon",
-		UsageText: "gnnwb train --dataset NAME [--model gcn|sage|gin|gat] [hyper-parameters] [--runs R] [--seed S] [--out FILE] [--checkpoint DIR]\n" +
-			"gnnwb train --graph FILE --labels FILE [--features FILE] [--directed] [--split-per-class TRAIN,VAL] [--model ...] [hyper-parameters] [--runs R] [--seed S] [--out FILE] [--checkpoint DIR]\n" +
+		UsageText: "gnnwb train --dataset NAME [--model gcn|sage|gin|gat] [hyper-parameters] [--runs R] [--seed S] [--out FILE] [--checkpoint DIR] [--save-model FILE]\n" +
+			"gnnwb train --graph FILE [--format NAME] --labels FILE [--features FILE] [--directed] [--split-per-class TRAIN,VAL] [--model ...] [hyper-parameters] [--runs R] [--seed S] [--out FILE] [--checkpoint DIR] [--save-model FILE]\n" +
 			"gnnwb train --generate sbm:<sizes>:<probs> [--feature-signal MU] [--feature-dim D] [--data-seed S] [the same options]\n" +
 			"gnnwb train --graphon NAME [--n N --rho R] [--signal X --target Y] [--sampler ego|graph] [--width N --gamma G --alpha A --time T] [--seed S] [--out FILE] [--checkpoint DIR]",
 		Description: "Dataset mode: node datasets (cora, citeseer, ...) train full-batch on the shipped split;\n" +
@@ -101,7 +101,7 @@ func trainCommonFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "first random seed; run r uses seed+r"},
 		&cli.IntFlag{Name: "runs", Value: 1, Usage: "number of runs (seeds seed..seed+runs-1); mean ± std is reported"},
-		&cli.StringFlag{Name: "out", Usage: "write the summary to `FILE` atomically: JSON, or CSV if FILE ends in .csv"},
+		&cli.StringFlag{Name: "out", Usage: "write the report to `FILE` atomically: JSON, or if FILE ends in .csv one row per run there and the mean and std in FILE-summary.csv (online mode: one row per record, and the outputs at the evaluation latents u in FILE-outputs.csv)"},
 		&cli.StringFlag{Name: "checkpoint", Usage: "checkpoint `DIR`: one file per run, resumed when present"},
 	}
 }
@@ -145,6 +145,7 @@ func trainDatasetFlags() []cli.Flag {
 		&cli.IntFlag{Name: "lr-step", Usage: "graph datasets: multiply the learning rate by --lr-gamma every `N` epochs (StepLR; 0: constant)"},
 		&cli.Float64Flag{Name: "lr-gamma", Value: 0.5, Usage: "graph datasets: learning-rate factor of --lr-step, in (0,1]"},
 		&cli.IntFlag{Name: "steps-per-epoch", Usage: "graph datasets: `N` steps per epoch on random batches (Xu et al.: 50) instead of one pass over the training graphs", DefaultText: "one pass"},
+		&cli.StringFlag{Name: "save-model", Usage: "save the trained model of the first run (seed --seed; fold 0 with --folds) to `FILE`, for gnnwb predict"},
 	}
 }
 
@@ -285,6 +286,7 @@ func trainDataset(c *cli.Context) error {
 			return err
 		}
 		cfg.Progress, cfg.OnRun = bar.Update, reportRuns(bar, &rep)
+		cfg.KeepModels = c.IsSet("save-model")
 		rep.Task, rep.Config = "node", nodeConfigJSON(cfg, normalize)
 		if err := checkpointSettings(ckpt, rep); err != nil {
 			return err
@@ -300,6 +302,9 @@ func trainDataset(c *cli.Context) error {
 		bar.Done()
 		if err != nil {
 			return trainErr(c, err)
+		}
+		if err := saveModel(c, rep, normalize, map[string]string{"degree_features": c.String("degree-features")}); err != nil {
+			return err
 		}
 	case *datasets.GraphDataset:
 		cfg, err := graphConfig(c, kind, d.Name)
@@ -342,6 +347,7 @@ func trainDataset(c *cli.Context) error {
 			rep.Folds = k
 		}
 		cfg.Progress, cfg.OnRun = bar.Update, reportRuns(bar, &rep)
+		cfg.KeepModels = c.IsSet("save-model")
 		rep.Task, rep.Config = "graph", graphConfigJSON(cfg)
 		if rep.Folds > 0 {
 			rep.SplitSeed = c.Uint64("split-seed")
@@ -363,8 +369,36 @@ func trainDataset(c *cli.Context) error {
 		if err != nil {
 			return trainErr(c, err)
 		}
+		info := map[string]string{"degree_features": c.String("degree-features")}
+		if made != "" && c.String("degree-features") == "onehot" {
+			info["max_degree"] = strconv.Itoa(dim - 1)
+		}
+		if err := saveModel(c, rep, false, info); err != nil {
+			return err
+		}
 	}
 	return finishReport(c, rep)
+}
+
+// saveModel writes the first run's model to --save-model, if set, with
+// what gnnwb predict needs to make the same features: the normalisation,
+// and in info how the features were made (empty values left out).
+func saveModel(c *cli.Context, rep trainReport, normalize bool, info map[string]string) error {
+	path := c.String("save-model")
+	if path == "" || len(rep.Summary.Runs) == 0 {
+		return nil
+	}
+	meta := map[string]string{"task": rep.Task, "dataset": rep.Dataset, "seed": strconv.FormatUint(rep.Summary.Runs[0].Seed, 10), "command": rep.Command}
+	for k, v := range info {
+		if v != "" {
+			meta[k] = v
+		}
+	}
+	t := gnn.Trained{Model: rep.Summary.Runs[0].Model, Regression: rep.Regression, NormalizeRows: normalize, Info: meta}
+	if err := t.Save(path); err != nil {
+		return fmt.Errorf("train: --save-model: %w", err)
+	}
+	return nil
 }
 
 // readTargets reads --targets for n samples (--task regression in the
@@ -902,21 +936,20 @@ func csvColumns(r trainReport) []csvColumn {
 	}, metric...)
 }
 
-// writeReport writes r to path atomically: CSV (one row per run, then the
-// mean and std rows) if path ends in .csv, else indented JSON.
+// writeReport writes r to path atomically: if path ends in .csv, the runs
+// as CSV (one row per run) there and the summary (one row: the mean and
+// std of every summarised score) to summaryPath(path); else indented JSON.
 func writeReport(path string, r trainReport) error {
 	if strings.EqualFold(filepath.Ext(path), ".csv") {
-		return atomicfile.Write(path, func(w io.Writer) error {
+		cols := csvColumns(r)
+		f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+		err := atomicfile.Write(path, func(w io.Writer) error {
 			cw := csv.NewWriter(w)
-			cols := csvColumns(r)
 			head := []string{"dataset", "model", "fold", "seed"}
-			mean := []string{r.Dataset, r.Model, "all", "mean"}
-			std := []string{r.Dataset, r.Model, "all", "std"}
 			for _, c := range cols {
-				head, mean, std = append(head, c.name), append(mean, c.mean), append(std, c.std)
+				head = append(head, c.name)
 			}
 			cw.Write(append(head, "epochs", "best_epoch", "stopped"))
-			f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 			for _, run := range r.Summary.Runs {
 				row := []string{r.Dataset, r.Model, strconv.Itoa(run.Fold), strconv.FormatUint(run.Seed, 10)}
 				for _, c := range cols {
@@ -924,8 +957,24 @@ func writeReport(path string, r trainReport) error {
 				}
 				cw.Write(append(row, strconv.Itoa(run.Epochs), strconv.Itoa(run.BestEpoch), strconv.FormatBool(run.Stopped)))
 			}
-			cw.Write(append(mean, "", "", ""))
-			cw.Write(append(std, "", "", ""))
+			cw.Flush()
+			return cw.Error()
+		})
+		if err != nil {
+			return err
+		}
+		return atomicfile.Write(summaryPath(path), func(w io.Writer) error {
+			cw := csv.NewWriter(w)
+			head := []string{"dataset", "model", "runs"}
+			row := []string{r.Dataset, r.Model, strconv.Itoa(len(r.Summary.Runs))}
+			for _, c := range cols {
+				if c.mean != "" {
+					head = append(head, c.name+"_mean", c.name+"_std")
+					row = append(row, c.mean, c.std)
+				}
+			}
+			cw.Write(head)
+			cw.Write(row)
 			cw.Flush()
 			return cw.Error()
 		})
@@ -935,6 +984,12 @@ func writeReport(path string, r trainReport) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(r)
 	})
+}
+
+// summaryPath is the summary CSV of the runs CSV path: runs.csv gives
+// runs-summary.csv.
+func summaryPath(path string) string {
+	return strings.TrimSuffix(path, filepath.Ext(path)) + "-summary" + filepath.Ext(path)
 }
 
 // modelFeatures hands d's features to gnn without copying them (sparse stays

@@ -11,6 +11,7 @@ import (
 	"github.com/gnnwb/gnnwb/gnn"
 	"github.com/gnnwb/gnnwb/gnn/train"
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/graphs/graphio"
 	"github.com/urfave/cli/v2"
 )
 
@@ -28,7 +29,8 @@ var graphSplitDefault = [2]int{20, 30}
 // trainGraphFlags are the flags that only the graph mode reads.
 func trainGraphFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "graph", Usage: "graph mode: train on the SNAP edge list `FILE` (lines 'u v', ids 0..n-1; needs --labels)"},
+		&cli.StringFlag{Name: "graph", Usage: "graph mode: train on the graph `FILE`: an edge list, NetworkX edge list, GraphML or node-link JSON (needs --labels)"},
+		graphFormatFlag(),
 		&cli.BoolFlag{Name: "directed", Usage: "graph mode: read --graph as directed (u v is the edge u->v; node i aggregates over the u with u->i)"},
 		&cli.StringFlag{Name: "labels", Usage: "graph mode: `FILE` of 'node label' lines, labels 0..C-1; nodes without a line are in no split"},
 		&cli.StringFlag{Name: "features", Usage: "graph mode: `FILE` of 'node f1 ... fd' lines, one per node", DefaultText: "1 and log(1+degree)/log(1+max degree)"},
@@ -41,7 +43,7 @@ func trainGraphFlags() []cli.Flag {
 
 // graphModeOnly are the graph-mode flags other than the two that choose the
 // mode, refused by the other modes.
-var graphModeOnly = []string{"directed", "labels", "features", "feature-signal", "feature-dim", "data-seed"}
+var graphModeOnly = []string{"directed", "format", "labels", "features", "feature-signal", "feature-dim", "data-seed"}
 
 // rejectGraphFlags refuses graph-mode flags in the dataset and online modes.
 func rejectGraphFlags(c *cli.Context) error {
@@ -57,6 +59,7 @@ func rejectGraphFlags(c *cli.Context) error {
 // checkpoint settings.
 type graphData struct {
 	Graph         string  `json:"graph,omitempty"`
+	Format        string  `json:"format,omitempty"`
 	Directed      bool    `json:"directed,omitempty"`
 	Labels        string  `json:"labels,omitempty"`
 	Features      string  `json:"features"` // a file, "degree" or "csbm"
@@ -182,6 +185,7 @@ func trainGraph(c *cli.Context) error {
 		name, data.Nodes, data.Edges, classes, data.Labelled, data.FeatureDim, data.Features, len(split.Train), len(split.Val), len(split.Test))
 	bar := newProgress(c, fmt.Sprintf("train %s %s", name, kind))
 	cfg.Progress, cfg.OnRun = bar.Update, reportRuns(bar, &rep)
+	cfg.KeepModels = c.IsSet("save-model")
 	if targets != nil {
 		rep.Summary, err = train.RepeatNodes(c.Context, cfg, c.Int("runs"), ckpt, g, gnn.Features{Dense: X}, targets, split)
 	} else {
@@ -190,6 +194,13 @@ func trainGraph(c *cli.Context) error {
 	bar.Done()
 	if err != nil {
 		return trainErr(c, err)
+	}
+	info := map[string]string{"graph": data.Graph, "format": data.Format, "features": data.Features, "generate": data.Generate}
+	if data.Directed {
+		info["directed"] = "true"
+	}
+	if err := saveModel(c, rep, norm, info); err != nil {
+		return err
 	}
 	return finishReport(c, rep)
 }
@@ -206,19 +217,25 @@ func graphFromFiles(c *cli.Context, data *graphData) (g graphs.Graph, X []float6
 		return g, nil, nil, nil, usagef("train: --graph needs --labels FILE (lines 'node label', or 'node value' with --task regression)")
 	}
 	data.Graph, data.Directed, data.Labels = c.String("graph"), c.Bool("directed"), c.String("labels")
-	if g, err = graphs.ReadEdgeList(data.Graph, graphs.EdgeListOptions{Directed: data.Directed}); err != nil {
+	opt, err := graphReadOptions(c, "format", data.Directed)
+	if err != nil {
+		return g, nil, nil, nil, err
+	}
+	data.Format = string(opt.Format)
+	var ids []string // the graph file's node ids; nil: 0..n-1
+	if g, ids, err = graphio.Read(data.Graph, opt); err != nil {
 		return g, nil, nil, nil, fmt.Errorf("train: --graph: %w", err)
 	}
 	if regression(c) {
-		targets, err = datasets.ReadTargets(data.Labels, g.NumNodes())
+		targets, err = datasets.ReadTargetsIDs(data.Labels, g.NumNodes(), ids)
 	} else {
-		y, err = datasets.ReadNodeLabels(data.Labels, g.NumNodes())
+		y, err = datasets.ReadNodeLabelsIDs(data.Labels, g.NumNodes(), ids)
 	}
 	if err != nil {
 		return g, nil, nil, nil, fmt.Errorf("train: --labels: %w", err)
 	}
 	if data.Features = c.String("features"); data.Features != "" {
-		if X, _, err = datasets.ReadNodeFeatures(data.Features, g.NumNodes()); err != nil {
+		if X, _, err = datasets.ReadNodeFeaturesIDs(data.Features, g.NumNodes(), ids); err != nil {
 			return g, nil, nil, nil, fmt.Errorf("train: --features: %w", err)
 		}
 	} else {
@@ -229,7 +246,7 @@ func graphFromFiles(c *cli.Context, data *graphData) (g graphs.Graph, X []float6
 
 // graphFromSpec samples the contextual SBM of --generate.
 func graphFromSpec(c *cli.Context, data *graphData) (graphs.Graph, []float64, []int32, error) {
-	for _, name := range []string{"directed", "labels", "features"} {
+	for _, name := range []string{"directed", "format", "labels", "features"} {
 		if c.IsSet(name) {
 			return graphs.Graph{}, nil, nil, usagef("train: --%s is for --graph, not --generate", name)
 		}
@@ -284,8 +301,10 @@ func parseSBMSpec(spec string) ([]int, [][]float64, error) {
 
 // graphModeHelp is the graph mode's part of the train command's description.
 const graphModeHelp = "Graph mode (--graph FILE or --generate SPEC): node classification with the dataset mode's models,\n" +
-	"hyper-parameters and defaults on a graph of your own. --graph reads a SNAP edge list (ids 0..n-1;\n" +
-	"a '# Nodes: N' header keeps isolated nodes), --labels lines 'node label' (labels 0..C-1; nodes\n" +
+	"hyper-parameters and defaults on a graph of your own. --graph reads an edge list (ids 0..n-1,\n" +
+	"a '# Nodes: N' header keeps isolated nodes; SNAP's sparse ids are mapped), NetworkX's edge list, GraphML or\n" +
+	"node-link JSON, by extension or --format; the node fields of --labels and --features are the file's ids.\n" +
+	"--labels holds lines 'node label' (labels 0..C-1; nodes\n" +
 	"without a line are unlabelled and in no split), --features lines 'node f1 ... fd' (default: two\n" +
 	"features, 1 and log(1+degree)/log(1+max degree)). --generate sbm:<sizes>:<probs> samples a\n" +
 	"contextual SBM (Deshpande et al. 2018; generators.ContextualSBM): labels are the blocks and\n" +

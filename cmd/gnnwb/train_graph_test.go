@@ -10,6 +10,7 @@ import (
 
 	"github.com/gnnwb/gnnwb/generators"
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/graphs/graphio"
 )
 
 // TestTrainGenerate trains a GCN on a contextual SBM with two blocks of 100
@@ -189,5 +190,63 @@ func TestTrainGraphCheckpoint(t *testing.T) {
 	code, _, stderr = gnnwb(t, args...)
 	if code != 2 || !strings.Contains(stderr, "holds checkpoints of other settings") {
 		t.Fatalf("other signal: code %d, %s", code, stderr)
+	}
+}
+
+// TestTrainGraphFormats: the same graph as GraphML with string ids, and
+// label and feature files naming nodes by those ids, trains to the same
+// bits as the integer edge list.
+func TestTrainGraphFormats(t *testing.T) {
+	gf, lf, xf, _ := writeCSBMFiles(t, false)
+	g, _, err := graphio.Read(gf, graphio.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]string, g.NumNodes())
+	for i := range ids {
+		ids[i] = fmt.Sprintf("n%d", i)
+	}
+	dir := t.TempDir()
+	gml := filepath.Join(dir, "g.graph")
+	if err := graphio.Write(gml, graphio.GraphML, g, ids); err != nil {
+		t.Fatal(err)
+	}
+	rename := func(src string) string {
+		b, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(string(b), "\n")
+		for k, l := range lines {
+			if l != "" && l[0] != '#' {
+				lines[k] = "n" + l
+			}
+		}
+		dst := filepath.Join(dir, filepath.Base(src))
+		if err := os.WriteFile(dst, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return dst
+	}
+	lf2, xf2 := rename(lf), rename(xf)
+	args := []string{"train", "--labels", lf, "--features", xf, "--epochs", "40"}
+	_, want, _ := gnnwb(t, append(args, "--graph", gf)...)
+	args2 := []string{"train", "--labels", lf2, "--features", xf2, "--epochs", "40", "--graph", gml, "--format", "graphml"}
+	code, got, stderr := gnnwb(t, args2...)
+	if code != 0 {
+		t.Fatalf("code %d: %s", code, stderr)
+	}
+	seeds := func(s string) string {
+		s = s[strings.Index(s, "\nseed ")+1:]
+		return s[:strings.IndexByte(s, '\n')]
+	}
+	if seeds(got) != seeds(want) {
+		t.Errorf("graphml run:\n%s\nedge-list run:\n%s", got, want)
+	}
+	if code, _, stderr := gnnwb(t, "train", "--labels", lf, "--graph", gml, "--format", "graphml"); code != 1 || !strings.Contains(stderr, "labels.txt:2: ") {
+		t.Errorf("integer labels for string ids: code %d, %s", code, stderr)
+	}
+	if code, _, stderr := gnnwb(t, "train", "--generate", "sbm:5,5:0.5,0.1;0.1,0.5", "--format", "graphml"); code != 2 {
+		t.Errorf("--format with --generate: code %d, %s", code, stderr)
 	}
 }

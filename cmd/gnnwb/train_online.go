@@ -178,7 +178,13 @@ func trainOnline(c *cli.Context) error {
 	case out == "":
 		return nil
 	case strings.EqualFold(filepath.Ext(out), ".csv"):
-		return run.WriteCSV(out)
+		if err := run.WriteCSV(out); err != nil {
+			return err
+		}
+		if len(evalU) == 0 {
+			return nil
+		}
+		return run.WriteOutputsCSV(strings.TrimSuffix(out, filepath.Ext(out))+"-outputs"+filepath.Ext(out), evalU)
 	}
 	rep := onlineReport{Command: commandLine(c), Settings: settings, Time: cfg.Time, EvalU: evalU, EvalW: evalW, Run: run}
 	return atomicfile.Write(out, func(w io.Writer) error {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -85,8 +86,26 @@ func TestTrainOnlineCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	if len(lines) != 3 || !strings.HasPrefix(lines[0], "t,step,batch_loss") || !strings.HasSuffix(lines[0], "out_3") {
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "t,step,batch_loss") || !strings.HasSuffix(lines[0], "mean_aa_3_3") {
 		t.Fatalf("CSV:\n%s", b)
+	}
+	// The outputs at the 4 evaluation latents, with u, in run-outputs.csv.
+	rep := readOnline(t, onlineArgs()...)
+	b, err = os.ReadFile(filepath.Join(filepath.Dir(out), "run-outputs.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines = strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 1+2*4 || lines[0] != "t,step,u,out" {
+		t.Fatalf("outputs CSV:\n%s", b)
+	}
+	for k, line := range lines[1:] {
+		f := strings.Split(line, ",")
+		u, _ := strconv.ParseFloat(f[2], 64)
+		y, _ := strconv.ParseFloat(f[3], 64)
+		if rec := rep.Run.Records[k/4]; u != rep.EvalU[k%4] || y != rec.Output[k%4] {
+			t.Errorf("row %d: %q, want u %v out %v", k, line, rep.EvalU[k%4], rec.Output[k%4])
+		}
 	}
 }
 

@@ -151,8 +151,13 @@ func TestTrainRegression(t *testing.T) {
 			}
 			defer f.Close()
 			rows, err := csv.NewReader(f).ReadAll()
-			if err != nil || len(rows) != 1+tc.runs+2 || strings.Join(rows[0], ",") != "dataset,model,fold,seed,test_mse,val_mse,test_mae,val_mae,epochs,best_epoch,stopped" {
+			if err != nil || len(rows) != 1+tc.runs || strings.Join(rows[0], ",") != "dataset,model,fold,seed,test_mse,val_mse,test_mae,val_mae,epochs,best_epoch,stopped" {
 				t.Fatalf("csv %q %v", rows, err)
+			}
+			sum, err := os.ReadFile(filepath.Join(dir, "r-summary.csv"))
+			if err != nil || !strings.HasPrefix(string(sum), "dataset,model,runs,test_mse_mean,test_mse_std,test_mae_mean,test_mae_std,val_mae_mean,val_mae_std\n") ||
+				strings.Count(string(sum), "\n") != 2 {
+				t.Fatalf("summary csv %q %v", sum, err)
 			}
 		})
 	}

@@ -6,9 +6,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -167,8 +169,27 @@ func TestTrainGraphDatasetCV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 1+8+2 || rows[0][2] != "fold" || rows[8][2] != "3" || rows[8][3] != "2" || rows[9][3] != "mean" || rows[10][3] != "std" {
+	if len(rows) != 1+8 || rows[0][2] != "fold" || rows[8][2] != "3" || rows[8][3] != "2" {
 		t.Fatalf("csv rows %q", rows)
+	}
+	// The summary is in cv-summary.csv: one row, the mean and std.
+	sf, err := os.Open(filepath.Join(filepath.Dir(out), "cv-summary.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sf.Close()
+	sum, err := csv.NewReader(sf).ReadAll()
+	if err != nil || len(sum) != 2 || strings.Join(sum[0], ",") != "dataset,model,runs,test_acc_mean,test_acc_std,val_acc_mean,val_acc_std" ||
+		sum[1][0] != "MUTAG" && sum[1][0] != "mutag" || sum[1][2] != "8" {
+		t.Fatalf("summary csv %q %v", sum, err)
+	}
+	var mean float64
+	for _, r := range rows[1:] {
+		v, _ := strconv.ParseFloat(r[4], 64)
+		mean += v / 8
+	}
+	if got, _ := strconv.ParseFloat(sum[1][3], 64); math.Abs(got-mean) > 1e-12 {
+		t.Fatalf("summary test_acc_mean %v, mean of the runs %v", got, mean)
 	}
 }
 

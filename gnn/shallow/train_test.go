@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -388,15 +389,38 @@ func TestRunOutput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 7 scalars + 2 (ca) + 4 (aa) + 5 outputs
-	if len(rows) != 4 || len(rows[0]) != 18 || rows[0][0] != "t" || rows[0][17] != "out_4" {
+	// 7 scalars + 2 (ca) + 4 (aa)
+	if len(rows) != 4 || len(rows[0]) != 13 || rows[0][0] != "t" || rows[0][12] != "mean_aa_1_1" {
 		t.Fatalf("CSV shape %d×%d, header %v", len(rows), len(rows[0]), rows[0])
 	}
+	// The outputs, one row per record and evaluation point, with its latent.
+	u := []float64{0.1, 0.3, 0.5, 0.7, 0.9}
+	op := filepath.Join(dir, "outputs.csv")
+	if err := r.WriteOutputsCSV(op, u); err != nil {
+		t.Fatal(err)
+	}
+	of, err := os.Open(op)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer of.Close()
+	out, err := csv.NewReader(of).ReadAll()
+	if err != nil || len(out) != 1+3*5 || strings.Join(out[0], ",") != "t,step,u,out" {
+		t.Fatalf("outputs CSV %q %v", out, err)
+	}
 	for i, rec := range r.Records {
-		got, _ := strconv.ParseFloat(rows[i+1][13], 64)
-		if got != rec.Output[0] {
-			t.Errorf("row %d out_0 = %v, want %v", i, got, rec.Output[0])
+		for q := range 5 {
+			row := out[1+5*i+q]
+			got, _ := strconv.ParseFloat(row[3], 64)
+			uq, _ := strconv.ParseFloat(row[2], 64)
+			ti, _ := strconv.ParseFloat(row[0], 64)
+			if got != rec.Output[q] || uq != u[q] || ti != rec.T {
+				t.Errorf("record %d point %d: row %q, want t %v u %v out %v", i, q, row, rec.T, u[q], rec.Output[q])
+			}
 		}
+	}
+	if err := r.WriteOutputsCSV(op, u[:4]); !errors.Is(err, graphs.ErrShape) {
+		t.Errorf("4 latents for 5 outputs: %v", err)
 	}
 }
 

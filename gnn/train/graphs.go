@@ -71,6 +71,8 @@ type GraphConfig struct {
 	// KeepHistory and OnRun are as NodeConfig's, for CrossValidate.
 	KeepHistory bool
 	OnRun       func(run RunStats, index, runs int)
+	// KeepModels is as NodeConfig's, for CrossValidate.
+	KeepModels bool
 }
 
 // DefaultGraphConfig returns settings close to Xu et al. (2019) for

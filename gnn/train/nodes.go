@@ -99,6 +99,10 @@ type NodeConfig struct {
 	// every run's per-epoch History in RunStats.History, and so in the
 	// Summary's JSON.
 	KeepHistory bool
+	// KeepModels makes RepeatNodes (CrossValidate, for GraphConfig) keep
+	// every run's trained model in RunStats.Model, for gnn.Trained.Save;
+	// each holds its parameters and the buffers of its last forward pass.
+	KeepModels bool
 
 	// OnRun, if set, is called by RepeatNodes (CrossValidate, for
 	// GraphConfig) with each run's result as soon as the run ends, with

@@ -47,6 +47,10 @@ type RunStats struct {
 	History []EpochStats `json:"history,omitempty"`
 	// Collapse, if not nil, says that the run collapsed (see Collapse).
 	Collapse *Collapse `json:"collapse,omitempty"`
+	// Model is the run's trained model (the best epoch's parameters with
+	// RestoreBest), kept when the configuration's KeepModels is set (nil
+	// otherwise); not in JSON.
+	Model *gnn.Model `json:"-"`
 }
 
 // Summary aggregates the runs of RepeatNodes or CrossValidate.
@@ -311,6 +315,9 @@ func RepeatNodes[T Target](ctx context.Context, cfg NodeConfig, runs int, checkp
 		if cfg.KeepHistory {
 			rs.History = res.History
 		}
+		if cfg.KeepModels {
+			rs.Model = res.Model
+		}
 		if cfg.OnRun != nil {
 			cfg.OnRun(rs, r, runs)
 		}
@@ -363,6 +370,9 @@ func CrossValidate[T Target](ctx context.Context, cfg GraphConfig, folds []Split
 			rs := runStats(f, c.Seed, res, curve)
 			if cfg.KeepHistory {
 				rs.History = res.History
+			}
+			if cfg.KeepModels {
+				rs.Model = res.Model
 			}
 			if cfg.OnRun != nil {
 				cfg.OnRun(rs, f*runs+r, m)
