@@ -25,7 +25,24 @@ import (
 // Write creates path atomically with the bytes that write produces. If write
 // returns an error, or any step fails, the temporary file is removed, path is
 // left as it was, and the error is returned.
+//
+// A path that exists and is not a regular file (a terminal, a pipe,
+// /dev/stdout, /dev/null) is written in place, as a stream: renaming over it
+// would replace the device with a file. A symbolic link to a regular file
+// is followed: the file it points to is replaced, and the link stays. A
+// directory is an error.
 func Write(path string, write func(w io.Writer) error) (err error) {
+	if fi, err := os.Stat(path); err == nil {
+		switch {
+		case fi.IsDir():
+			return fmt.Errorf("atomicfile: %s is a directory", path)
+		case !fi.Mode().IsRegular():
+			return stream(path, write)
+		}
+		if target, err := filepath.EvalSymlinks(path); err == nil {
+			path = target
+		}
+	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -60,6 +77,27 @@ func Write(path string, write func(w io.Writer) error) (err error) {
 	}
 	if err = os.Rename(tmp, path); err != nil {
 		return fmt.Errorf("atomicfile: rename to %s: %w", path, err)
+	}
+	return nil
+}
+
+// stream writes to path, which is not a regular file, in place.
+func stream(path string, write func(w io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("atomicfile: %w", err)
+	}
+	bw := bufio.NewWriterSize(f, 1<<16)
+	if err := write(bw); err != nil {
+		f.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("atomicfile: write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("atomicfile: close %s: %w", path, err)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"testing"
 )
 
@@ -84,5 +85,57 @@ func TestRemoveStale(t *testing.T) {
 	}
 	if b, err := os.ReadFile(filepath.Join(dir, "out.json")); err != nil || string(b) != "done" {
 		t.Errorf("out.json = %q, %v", b, err)
+	}
+}
+
+// TestWriteToDeviceAndLink: a path that is not a regular file (here a FIFO
+// and /dev/null) is written in place, never replaced by a file; a symbolic
+// link to a file keeps being a link, to the new content; a directory is an
+// error.
+func TestWriteToDeviceAndLink(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("no FIFO here: %v", err)
+	}
+	got := make(chan []byte)
+	go func() {
+		b, _ := os.ReadFile(fifo)
+		got <- b
+	}()
+	if err := WriteBytes(fifo, []byte("through the pipe")); err != nil {
+		t.Fatal(err)
+	}
+	if b := <-got; string(b) != "through the pipe" {
+		t.Fatalf("the reader got %q", b)
+	}
+	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		t.Fatalf("the FIFO was replaced: %v %v", fi.Mode(), err)
+	}
+	if err := WriteBytes(os.DevNull, []byte("gone")); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(os.DevNull); err != nil || fi.Mode()&os.ModeDevice == 0 {
+		t.Fatalf("%s was replaced: %v %v", os.DevNull, fi.Mode(), err)
+	}
+
+	target, link := filepath.Join(dir, "target"), filepath.Join(dir, "link")
+	if err := os.WriteFile(target, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("target", link); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteBytes(link, []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced: %v", err)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "new" {
+		t.Fatalf("the link's target holds %q", b)
+	}
+	if err := WriteBytes(dir, []byte("x")); err == nil {
+		t.Fatal("a directory was written")
 	}
 }
