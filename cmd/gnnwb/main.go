@@ -92,6 +92,15 @@ func commandPath(c *cli.Context) string {
 func setUsageErrors(cmds []*cli.Command) {
 	for _, c := range cmds {
 		c.OnUsageError = onUsageError
+		if act := c.Action; act != nil && len(c.Subcommands) == 0 {
+			takesArgs := c.ArgsUsage != ""
+			c.Action = func(cc *cli.Context) error {
+				if !takesArgs && cc.NArg() > 0 {
+					return usagef("%s: unexpected argument %q (this command takes none; see gnnwb %s --help)", commandPath(cc), cc.Args().First(), commandPath(cc))
+				}
+				return flagNamed(cc, act(cc))
+			}
+		}
 		if len(c.Subcommands) > 0 && c.Action == nil {
 			name := c.Name
 			c.Action = func(cc *cli.Context) error {
@@ -104,6 +113,56 @@ func setUsageErrors(cmds []*cli.Command) {
 		setUsageErrors(c.Subcommands)
 	}
 }
+
+// flagNamed makes the library's messages, which name a setting by its key
+// in configuration files and reports (weight_decay=-1, noise_x=NaN), name
+// the command's flag instead (--weight-decay=-1, --noise-x=NaN): the one
+// place where keys become flags, for every flag of the command whose name
+// is the key with '-' for '_'. The error's kind is kept.
+func flagNamed(c *cli.Context, err error) error {
+	if err == nil || c.Command == nil {
+		return err
+	}
+	msg := err.Error()
+	for _, f := range c.Command.Flags {
+		name := f.Names()[0] // not the aliases (-o)
+		msg = renameKey(msg, strings.ReplaceAll(name, "-", "_")+"=", "--"+name+"=")
+	}
+	if msg == err.Error() {
+		return err
+	}
+	return namedError{msg, err}
+}
+
+// renameKey replaces key by flag in msg where key starts a word (at the
+// start, or after a space, '(', ',' or ':').
+func renameKey(msg, key, flag string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(msg, key)
+		if i < 0 {
+			break
+		}
+		if i == 0 || strings.ContainsRune(" (,:", rune(msg[i-1])) {
+			b.WriteString(msg[:i])
+			b.WriteString(flag)
+		} else {
+			b.WriteString(msg[:i+len(key)])
+		}
+		msg = msg[i+len(key):]
+	}
+	b.WriteString(msg)
+	return b.String()
+}
+
+// namedError is an error whose message flagNamed rewrote.
+type namedError struct {
+	msg string
+	err error
+}
+
+func (e namedError) Error() string { return e.msg }
+func (e namedError) Unwrap() error { return e.err }
 
 // exitCode maps an error to the process exit status.
 func exitCode(err error) int {

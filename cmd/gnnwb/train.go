@@ -286,6 +286,12 @@ func trainDataset(c *cli.Context) error {
 		}
 		cfg.Progress = bar.Update
 		rep.Task, rep.Config = "node", nodeConfigJSON(cfg, normalize)
+		if err := cfg.Validate(d.Graph.NumNodes(), d.NumFeatures); err != nil {
+			return err
+		}
+		if err := train.ValidateRuns(c.Int("runs"), cfg.Epochs, cfg.KeepHistory); err != nil {
+			return err
+		}
 		if err := checkpointSettings(ckpt, rep); err != nil {
 			return err
 		}
@@ -345,6 +351,16 @@ func trainDataset(c *cli.Context) error {
 		rep.Task, rep.Config = "graph", graphConfigJSON(cfg)
 		if rep.Folds > 0 {
 			rep.SplitSeed = c.Uint64("split-seed")
+		}
+		nodes := 0
+		for _, g := range d.Graphs {
+			nodes += g.NumNodes()
+		}
+		if err := cfg.Validate(nodes, d.NumFeatures); err != nil {
+			return err
+		}
+		if err := train.ValidateRuns(c.Int("runs"), cfg.Epochs, cfg.KeepHistory); err != nil {
+			return err
 		}
 		if err := checkpointSettings(ckpt, rep); err != nil {
 			return err

@@ -123,6 +123,9 @@ func trainOnline(c *cli.Context) error {
 			return usagef("train: --times=%q: %v", c.String("times"), err)
 		}
 	}
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
 	var sampler shallow.Sampler
 	switch strings.ToLower(c.String("sampler")) {
 	case "ego":

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/limits"
@@ -23,6 +24,20 @@ var kindLabel = map[string]string{
 	"node": "node error e_node",
 }
 
+// CheckFormats refuses, with graphs.ErrParameter, an extension of exts that
+// Plot cannot draw (not png or svg, case ignored): a caller checks it before
+// a sweep runs.
+func CheckFormats(exts []string) error {
+	for _, e := range exts {
+		switch strings.ToLower(e) {
+		case "png", "svg":
+		default:
+			return fmt.Errorf("sweep: formats: %q not png or svg: %w", e, graphs.ErrParameter)
+		}
+	}
+	return nil
+}
+
 // Plot draws the figures of dir's sweep from dir/fits.json (Fit first if it
 // is missing) into dir with each of the extensions exts ("png",
 // "svg"), and returns the files written. For every limit and error kind at
@@ -35,6 +50,9 @@ var kindLabel = map[string]string{
 // plots skip series that could not be fitted (a zero error). Errors: file
 // errors, plots' errors.
 func Plot(dir string, exts []string) ([]string, error) {
+	if err := CheckFormats(exts); err != nil {
+		return nil, err
+	}
 	var f *Fits
 	data, err := os.ReadFile(filepath.Join(dir, FitsFile))
 	if err == nil {
