@@ -500,7 +500,8 @@ func limitsMergeCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "merge",
 		Usage:     "combine the cells of shard directories of one sweep into --out and write its errors.csv and summary.json",
-		UsageText: "gnnwb limits merge --out DIR SHARD_DIR...", ArgsUsage: "SHARD_DIR...",
+		UsageText: "gnnwb limits merge --out DIR SHARD_DIR...",
+		ArgsUsage: "SHARD_DIR...",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "merged sweep directory"},
 			&cli.StringFlag{Name: "formats", Value: "png,svg", Usage: "plot formats when the merged sweep is complete (empty: none)"},
@@ -529,7 +530,8 @@ func limitsFitCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "fit",
 		Usage:     "fit the error rates of a sweep directory (per axis with bootstrap intervals, and jointly); writes DIR/fits.json",
-		UsageText: "gnnwb limits fit DIR", ArgsUsage: "DIR",
+		UsageText: "gnnwb limits fit DIR",
+		ArgsUsage: "DIR",
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usagef("limits fit: want exactly one sweep DIR, got %d arguments", c.NArg())
@@ -548,7 +550,8 @@ func limitsPlotCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "plot",
 		Usage:     "draw a sweep directory's figures (rates along n and N, heat maps, trajectories)",
-		UsageText: "gnnwb limits plot DIR [--formats png,svg]", ArgsUsage: "DIR",
+		UsageText: "gnnwb limits plot DIR [--formats png,svg]",
+		ArgsUsage: "DIR",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "formats", Value: "png,svg", Usage: "png, svg or both"},
 		},

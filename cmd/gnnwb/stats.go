@@ -13,7 +13,8 @@ func statsCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "stats",
 		Usage:     "summarise an edge-list file: nodes, edges, self loops, degrees, triangles, clustering, components",
-		UsageText: "gnnwb stats FILE [--directed] [--json]", ArgsUsage: "FILE",
+		UsageText: "gnnwb stats FILE [--directed] [--json]",
+		ArgsUsage: "FILE",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object instead of text"},
 			&cli.BoolFlag{Name: "directed", Usage: "read the file as a directed graph (default undirected)"},
