@@ -66,17 +66,21 @@ func (p Process) check(fn string) (aggregation.Aggregation, error) {
 	if err := p.Y.valid(fn); err != nil {
 		return none, err
 	}
-	if !(p.NoiseX >= 0 && p.NoiseX <= math.MaxFloat64) {
-		return none, fmt.Errorf("generators: %s: noise_x=%v not a finite number ≥ 0: %w", fn, p.NoiseX, graphs.ErrParameter)
+	if !(p.NoiseX >= 0 && p.NoiseX <= maxNoise) {
+		return none, fmt.Errorf("generators: %s: noise_x=%v not in [0, %g]: %w", fn, p.NoiseX, maxNoise, graphs.ErrParameter)
 	}
-	if !(p.NoiseY >= 0 && p.NoiseY <= math.MaxFloat64) {
-		return none, fmt.Errorf("generators: %s: noise_y=%v not a finite number ≥ 0: %w", fn, p.NoiseY, graphs.ErrParameter)
+	if !(p.NoiseY >= 0 && p.NoiseY <= maxNoise) {
+		return none, fmt.Errorf("generators: %s: noise_y=%v not in [0, %g]: %w", fn, p.NoiseY, maxNoise, graphs.ErrParameter)
 	}
 	if err := p.Aggregation.Validate(); err != nil {
 		return none, fmt.Errorf("generators: %s: %w", fn, err)
 	}
 	return p.Aggregation, nil
 }
+
+// maxNoise bounds the noise standard deviations: larger ones are
+// meaningless and overflow the losses.
+const maxNoise = 1e6
 
 func checkBatch(fn string, batch, limit int) error {
 	if batch < 1 || batch > limit {

@@ -559,6 +559,9 @@ func limitsPlotCommand() *cli.Command {
 			if c.NArg() != 1 {
 				return usagef("limits plot: want exactly one sweep DIR, got %d arguments", c.NArg())
 			}
+			if strings.TrimSpace(c.String("formats")) == "" {
+				return usagef("limits plot: --formats is empty: give png, svg or both")
+			}
 			if err := formatsFlag(c); err != nil {
 				return err
 			}

@@ -79,7 +79,7 @@ func TestLimitsBadFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"limits", "sweep", "--widths", "10,0"}, "widths (N)[1]=0"},
+		{[]string{"limits", "sweep", "--widths", "10,0"}, "--widths[1]=0"},
 		{[]string{"limits", "sweep", "--nodes", "ten"}, `"ten" is not an integer`},
 		{[]string{"limits", "sweep", "--times", "-1,1"}, "times[0]=-1"},
 		{[]string{"limits", "sweep", "--activation", "swish"}, `"swish"`},

@@ -75,8 +75,11 @@ func onUsageError(c *cli.Context, err error, _ bool) error {
 	// Go's flag package names flags with one dash; gnnwb documents two.
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
 		msg = "unknown flag --" + strings.TrimPrefix(name, "-")
-	} else if strings.HasPrefix(msg, "invalid value ") {
+	} else if strings.HasPrefix(msg, "invalid ") { // invalid value, invalid boolean value
 		msg = strings.Replace(msg, " for flag -", " for flag --", 1)
+		if !strings.Contains(msg, " for flag --") {
+			msg = strings.Replace(msg, " for -", " for --", 1)
+		}
 	}
 	return usagef("%s: %s", commandPath(c), msg)
 }
@@ -124,14 +127,25 @@ func flagNamed(c *cli.Context, err error) error {
 		return err
 	}
 	msg := err.Error()
+	for key, flag := range keyAliases[commandPath(c)] {
+		msg = renameKey(msg, key+"=", "--"+flag+"=")
+	}
 	for _, f := range c.Command.Flags {
 		name := f.Names()[0] // not the aliases (-o)
-		msg = renameKey(msg, strings.ReplaceAll(name, "-", "_")+"=", "--"+name+"=")
+		key := strings.ReplaceAll(name, "-", "_")
+		msg = renameKey(msg, key+"=", "--"+name+"=")
+		msg = renameKey(msg, key+"[", "--"+name+"[")
 	}
 	if msg == err.Error() {
 		return err
 	}
 	return namedError{msg, err}
+}
+
+// keyAliases are the keys whose flag is not the key with '-' for '_', by
+// command.
+var keyAliases = map[string]map[string]string{
+	"limits width": {"eps": "tol", "times[0]": "time"},
 }
 
 // renameKey replaces key by flag in msg where key starts a word (at the

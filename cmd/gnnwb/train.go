@@ -233,6 +233,9 @@ func trainDataset(c *cli.Context) error {
 	}
 	name := c.String("dataset")
 	ds, err := datasets.Load(name, c.String("root"))
+	if errors.Is(err, datasets.ErrUnknown) {
+		return usagef("train: --dataset=%q: %v", name, err)
+	}
 	if err != nil {
 		return datasetErr(c, err)
 	}

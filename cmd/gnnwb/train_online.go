@@ -123,6 +123,7 @@ func trainOnline(c *cli.Context) error {
 			return usagef("train: --times=%q: %v", c.String("times"), err)
 		}
 	}
+	cfg.CheckpointEvery = c.Duration("checkpoint-every")
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("train: %w", err)
 	}
@@ -163,7 +164,6 @@ func trainOnline(c *cli.Context) error {
 		}
 		cfg.Checkpoint = filepath.Join(dir, fmt.Sprintf("online-seed%d.ckpt", cfg.Seed))
 		cfg.Resume = true
-		cfg.CheckpointEvery = c.Duration("checkpoint-every")
 	}
 	bar := newProgress(c.App.ErrWriter, fmt.Sprintf("train %s n=%d N=%d", settings.Graphon, p.N, cfg.Width))
 	cfg.Progress = bar.Update

@@ -60,6 +60,10 @@ type ModelConfig struct {
 	Seed       uint64          // μ_0 is drawn from rand.NewPCG(Seed, 0)
 }
 
+// MaxScale bounds the scales of a configuration (sc, sw, alpha): larger
+// values are meaningless and overflow the arithmetic.
+const MaxScale = 1e6
+
 // maxParams bounds N·2d (8 bytes each): 2^32 values is 32 GiB.
 const maxParams = 1 << 32
 
@@ -83,10 +87,10 @@ func (c *ModelConfig) check(fn string) error {
 		return fmt.Errorf("shallow: %s: activation=%v: %w", fn, c.Activation, graphs.ErrParameter)
 	case c.Variant != ModelA && c.Variant != ModelB:
 		return fmt.Errorf("shallow: %s: variant=%v: %w", fn, c.Variant, graphs.ErrParameter)
-	case !(c.Sc >= 0 && c.Sc <= math.MaxFloat64):
-		return fmt.Errorf("shallow: %s: sc=%v not finite and ≥ 0: %w", fn, c.Sc, graphs.ErrParameter)
-	case !(c.Sw >= 0 && c.Sw <= math.MaxFloat64):
-		return fmt.Errorf("shallow: %s: sw=%v not finite and ≥ 0: %w", fn, c.Sw, graphs.ErrParameter)
+	case !(c.Sc >= 0 && c.Sc <= MaxScale):
+		return fmt.Errorf("shallow: %s: sc=%v not in [0, %g]: %w", fn, c.Sc, MaxScale, graphs.ErrParameter)
+	case !(c.Sw >= 0 && c.Sw <= MaxScale):
+		return fmt.Errorf("shallow: %s: sw=%v not in [0, %g]: %w", fn, c.Sw, MaxScale, graphs.ErrParameter)
 	case memlimit.Check(modelBytes(c.Width, c.Dim)) != nil:
 		return fmt.Errorf("shallow: %s: width=%d, dim=%d: %v: %w", fn, c.Width, c.Dim, memlimit.Check(modelBytes(c.Width, c.Dim)), graphs.ErrTooLarge)
 	case c.Symmetric && c.Width%2 != 0:

@@ -135,8 +135,8 @@ func (c *Config) check() (int64, []int64, error) {
 	if err := c.ModelConfig.check("Train"); err != nil {
 		return 0, nil, err
 	}
-	if !(c.Alpha > 0 && c.Alpha <= math.MaxFloat64) {
-		return 0, nil, fmt.Errorf("shallow: Train: alpha=%v not a finite number > 0: %w", c.Alpha, graphs.ErrParameter)
+	if !(c.Alpha > 0 && c.Alpha <= MaxScale) {
+		return 0, nil, fmt.Errorf("shallow: Train: alpha=%v not in (0, %g]: %w", c.Alpha, MaxScale, graphs.ErrParameter)
 	}
 	if c.Batch < 1 || c.Batch > 1<<30 {
 		return 0, nil, fmt.Errorf("shallow: Train: batch=%d not in [1, 2^30]: %w", c.Batch, graphs.ErrParameter)
@@ -155,9 +155,9 @@ func (c *Config) check() (int64, []int64, error) {
 	}
 	steps := int64(kf)
 	var recs []int64
-	for _, t := range c.Times {
+	for i, t := range c.Times {
 		if !(t >= 0 && t <= c.Time) {
-			return 0, nil, fmt.Errorf("shallow: Train: times value t=%v not in [0, time=%v]: %w", t, c.Time, graphs.ErrParameter)
+			return 0, nil, fmt.Errorf("shallow: Train: times[%d]=%v not in [0, time=%v]: %w", i, t, c.Time, graphs.ErrParameter)
 		}
 		recs = append(recs, min(int64(math.Round(t*float64(c.Width))), steps))
 	}
@@ -173,7 +173,7 @@ func (c *Config) check() (int64, []int64, error) {
 		}
 	}
 	if c.CheckpointSteps < 0 || c.CheckpointEvery < 0 {
-		return 0, nil, fmt.Errorf("shallow: Train: CheckpointSteps=%d, CheckpointEvery=%v must be ≥ 0: %w", c.CheckpointSteps, c.CheckpointEvery, graphs.ErrParameter)
+		return 0, nil, fmt.Errorf("shallow: Train: checkpoint_steps=%d, checkpoint_every=%v must be ≥ 0: %w", c.CheckpointSteps, c.CheckpointEvery, graphs.ErrParameter)
 	}
 	return steps, recs, nil
 }

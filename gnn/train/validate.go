@@ -42,8 +42,8 @@ func (cfg GraphConfig) Validate(nodes, features int) error {
 	if (cfg.LRStep == 0 && cfg.LRGamma != 0) || (cfg.LRStep > 0 && !(cfg.LRGamma > 0 && cfg.LRGamma <= 1)) {
 		return fmt.Errorf("train: %s: lr_gamma=%v with lr_step=%d (want lr_gamma in (0,1] with lr_step > 0, 0 without): %w", fn, cfg.LRGamma, cfg.LRStep, graphs.ErrParameter)
 	}
-	if cfg.StepsPerEpoch < 0 {
-		return fmt.Errorf("train: %s: steps_per_epoch=%d is negative: %w", fn, cfg.StepsPerEpoch, graphs.ErrParameter)
+	if cfg.StepsPerEpoch < 0 || cfg.StepsPerEpoch > maxStepsPerEpoch {
+		return fmt.Errorf("train: %s: steps_per_epoch=%d not in [0, %d]: %w", fn, cfg.StepsPerEpoch, maxStepsPerEpoch, graphs.ErrParameter)
 	}
 	return validate(fn, cfg.Kind, cfg.Hidden, cfg.Model, cfg.Epochs, cfg.LR, cfg.WeightDecay,
 		cfg.Stop, cfg.Window, cfg.Patience, cfg.Select, nodes, features)
@@ -51,6 +51,9 @@ func (cfg GraphConfig) Validate(nodes, features int) error {
 
 // maxEpochs bounds epochs: the per-epoch history is kept in memory.
 const maxEpochs = 1 << 30
+
+// maxStepsPerEpoch bounds steps_per_epoch (Xu et al. take 50).
+const maxStepsPerEpoch = 1 << 20
 
 func validate(fn, kind string, hidden int, m gnn.ModelOptions, epochs int, lr, wd float64, stop StopRule, window, patience int, sel Select, nodes, features int) error {
 	perr := func(format string, a ...any) error {

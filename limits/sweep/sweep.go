@@ -25,6 +25,7 @@ import (
 
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
+	"github.com/gnnwb/gnnwb/internal/inputfile"
 	"github.com/gnnwb/gnnwb/internal/memlimit"
 	"github.com/gnnwb/gnnwb/internal/strictyaml"
 	"github.com/gnnwb/gnnwb/limits"
@@ -75,7 +76,7 @@ func (w Config) Validate() error {
 	for _, g := range []struct {
 		name string
 		v    []int
-	}{{"nodes (n)", w.Nodes}, {"widths (N)", w.Widths}} {
+	}{{"nodes", w.Nodes}, {"widths", w.Widths}} {
 		if len(g.v) == 0 {
 			return serr("%s is empty", g.name)
 		}
@@ -91,7 +92,7 @@ func (w Config) Validate() error {
 	if w.Problem.Symmetric {
 		for _, x := range w.Widths {
 			if x%2 != 0 {
-				return serr("widths (N) has %d, but a symmetric μ_0 needs even N", x)
+				return serr("widths has %d, but a symmetric μ_0 needs even N", x)
 			}
 		}
 	}
@@ -118,8 +119,8 @@ func (w Config) Validate() error {
 	if w.Particles < 0 || w.TestNodes < 0 {
 		return serr("particles=%d, test_nodes=%d must be ≥ 0", w.Particles, w.TestNodes)
 	}
-	if len(w.Nodes)*len(w.Widths)*w.Seeds > MaxCells {
-		return serr("%d×%d×%d cells exceed %d", len(w.Nodes), len(w.Widths), w.Seeds, MaxCells)
+	if w.Seeds > MaxCells || len(w.Nodes)*len(w.Widths)*w.Seeds > MaxCells {
+		return serr("nodes × widths × seeds=%d: %d×%d×%d cells exceed %d", w.Seeds, len(w.Nodes), len(w.Widths), w.Seeds, MaxCells)
 	}
 	if err := memlimit.Check(w.cellBytes()); err != nil {
 		return fmt.Errorf("sweep: Config: widths up to %d, nodes up to %d, particles=%d, test_nodes=%d: %v: %w",
@@ -170,11 +171,14 @@ func decodeStrict(r io.Reader, v any) error {
 // Read reads a sweep file (.yaml, .yml or .json) with Decode. Errors in
 // the content are a *graphs.ParseError naming the file.
 func Read(path string) (Config, error) {
-	f, err := os.Open(path)
+	f, err := inputfile.Open(path)
 	if err != nil {
 		return Config{}, fmt.Errorf("sweep: Read: %w", err)
 	}
 	defer f.Close()
+	if err := inputfile.NotEmpty(f); err != nil {
+		return Config{}, fmt.Errorf("sweep: Read: %w", &graphs.ParseError{Path: path, Err: fmt.Errorf("%w: %w", err, graphs.ErrFormat)})
+	}
 	w, err := Decode(f)
 	if err != nil {
 		return Config{}, fmt.Errorf("sweep: Read: %w", &graphs.ParseError{Path: filepath.Base(path), Err: err})
