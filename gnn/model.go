@@ -171,19 +171,19 @@ func newModel(kind string, in, hidden, out int, opt ModelOptions, graphLevel boo
 		}
 	}
 	if act < activation.Identity || act > activation.ELU {
-		return nil, fmt.Errorf("gnn: NewModel: Act=%d: %w", int(act), graphs.ErrParameter)
+		return nil, fmt.Errorf("gnn: NewModel: activation=%d: %w", int(act), graphs.ErrParameter)
 	}
 	if graphLevel && (opt.Pool < SumPool || opt.Pool > MaxPool) {
-		return nil, fmt.Errorf("gnn: NewGraphModel: Pool=%d: %w", int(opt.Pool), graphs.ErrParameter)
+		return nil, fmt.Errorf("gnn: NewGraphModel: pool=%d: %w", int(opt.Pool), graphs.ErrParameter)
 	}
 	if opt.NoSelfLoops && kind != KindGCN {
-		return nil, fmt.Errorf("gnn: NewModel: NoSelfLoops with kind=%q (gcn only): %w", kind, graphs.ErrParameter)
+		return nil, fmt.Errorf("gnn: NewModel: no_self_loops with kind=%q (gcn only): %w", kind, graphs.ErrParameter)
 	}
 	if opt.BatchNorm && kind != KindGIN {
-		return nil, fmt.Errorf("gnn: NewModel: BatchNorm with kind=%q (gin only): %w", kind, graphs.ErrParameter)
+		return nil, fmt.Errorf("gnn: NewModel: batch_norm with kind=%q (gin only): %w", kind, graphs.ErrParameter)
 	}
 	if opt.Head < HeadMLP || opt.Head > HeadJumpSum || (!graphLevel && opt.Head != HeadMLP) {
-		return nil, fmt.Errorf("gnn: NewModel: Head=%v (mlp or jk-sum; node models take mlp only): %w", opt.Head, graphs.ErrParameter)
+		return nil, fmt.Errorf("gnn: NewModel: head=%v (mlp or jk-sum; node models take mlp only): %w", opt.Head, graphs.ErrParameter)
 	}
 	jk := graphLevel && opt.Head == HeadJumpSum
 	var blocks []Module // JumpSum's layers

@@ -335,3 +335,60 @@ func namesFlag(msg, flag string) bool {
 	key := regexp.QuoteMeta(strings.ReplaceAll(flag, "-", "_"))
 	return regexp.MustCompile(`(^|[^A-Za-z0-9_-])` + key + `([^A-Za-z0-9_-]|$)`).MatchString(msg)
 }
+
+// TestCorruptState: a checkpoint with one flipped byte is refused, exit 1
+// naming the file (dataset and online training); a sweep cell with one
+// flipped byte is computed again, with one warning line, and the sweep's
+// errors.csv is the same as before.
+func TestCorruptState(t *testing.T) {
+	flip := func(t *testing.T, path string) {
+		t.Helper()
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data[len(data)*3/4] ^= 0x04
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tu := tinyTU(t)
+	for _, tc := range []struct {
+		name string
+		args []string
+		ckpt string
+	}{
+		{"dataset", []string{"train", "--dataset", "mutag", "--root", tu, "--epochs", "2", "--hidden", "4", "--folds", "2"}, "fold00-seed1.ckpt"},
+		{"online", []string{"train", "--graphon", "exponential", "--n", "50", "--width", "10", "--time", "0.2"}, "online-seed1.ckpt"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "ck")
+			args := append(tc.args, "--checkpoint", dir)
+			if code, _, stderr := gnnwb(t, args...); code != 0 {
+				t.Fatalf("code %d: %s", code, stderr)
+			}
+			path := filepath.Join(dir, tc.ckpt)
+			flip(t, path)
+			code, _, stderr := gnnwb(t, args...)
+			if code != 1 || !strings.Contains(stderr, path) || !strings.Contains(stderr, "corrupt") || strings.Count(stderr, "\n") != 1 {
+				t.Fatalf("corrupt checkpoint: code %d, stderr %q", code, stderr)
+			}
+		})
+	}
+	t.Run("sweep cell", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "sw")
+		args := []string{"limits", "sweep", "--nodes", "20", "--widths", "4", "--seeds", "1", "--particles", "16", "--test-nodes", "10",
+			"--quadrature", "8", "--times", "0.1", "--formats", "", "--out", dir}
+		if code, _, stderr := gnnwb(t, args...); code != 0 {
+			t.Fatalf("code %d: %s", code, stderr)
+		}
+		want, _ := os.ReadFile(filepath.Join(dir, "errors.csv"))
+		cell := filepath.Join(dir, "cells", "n20_N4_s1.json")
+		flip(t, cell)
+		code, _, stderr := gnnwb(t, args...)
+		got, _ := os.ReadFile(filepath.Join(dir, "errors.csv"))
+		if code != 0 || strings.Count(stderr, "warning") != 1 || !strings.Contains(stderr, cell) || !bytes.Equal(got, want) {
+			t.Fatalf("corrupt cell: code %d, stderr %q, errors.csv same: %v", code, stderr, bytes.Equal(got, want))
+		}
+	})
+}

@@ -4,8 +4,11 @@
 // Every command reads its flags into a library configuration and makes one
 // library call; the library validates, so the command line and the Go API
 // refuse the same inputs with the same errors. Exit status: 0 on success,
-// 2 for a usage error (unknown flag, bad or missing value), 1 for any other
-// failure, 130 when interrupted.
+// 2 for a usage error (unknown flag, bad or missing value, a size too large
+// for the memory, an argument where none is taken), 1 for any other failure
+// (a bad or missing file among them), 3 for an internal error (a bug), 130
+// when interrupted. A usage error names the flag; every value is checked
+// before anything is written.
 package main
 
 import (

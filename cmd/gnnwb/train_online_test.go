@@ -182,7 +182,7 @@ func TestTrainOnlineErrors(t *testing.T) {
 		{"batch above n", onlineArgs("--sampler", "graph", "--batch", "301"), 2, "batch=301"},
 		{"gamma", onlineArgs("--gamma", "2"), 2, "--gamma=2"},
 		{"times", onlineArgs("--times", "0,x"), 2, `--times="0,x"`},
-		{"times beyond T", onlineArgs("--times", "0,3"), 2, "t=3"},
+		{"times beyond T", onlineArgs("--times", "0,3"), 2, "--times[1]=3"},
 		{"eval points", onlineArgs("--eval-points", "-1"), 2, "--eval-points=-1"},
 		{"runs", onlineArgs("--runs", "2"), 2, "--runs=2"},
 		{"dataset flag", onlineArgs("--model", "gcn"), 2, "--model"},

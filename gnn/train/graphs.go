@@ -225,7 +225,7 @@ func Graphs[T Target](ctx context.Context, cfg GraphConfig, gs []graphs.Graph, X
 	if cfg.LRStep > 0 {
 		var ok bool
 		if schedule, ok = opt.(interface{ SetLR(lr float64) }); !ok {
-			return Result{}, fmt.Errorf("train: %s: LRStep=%d needs an optimiser with SetLR, %T has none: %w", fn, cfg.LRStep, opt, graphs.ErrUnsupported)
+			return Result{}, fmt.Errorf("train: %s: lr_step=%d needs an optimiser with SetLR, %T has none: %w", fn, cfg.LRStep, opt, graphs.ErrUnsupported)
 		}
 	}
 	st, save, err := startCheckpoint(cfg.CheckpointPath, cfg.Resume, s.t.task("graphs"), cfg.Kind, cfg.Seed, ps, opt)
