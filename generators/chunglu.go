@@ -193,6 +193,9 @@ func ReadWeights(path string) ([]float64, error) {
 		return nil, fmt.Errorf("generators: ReadWeights: %w", err)
 	}
 	defer f.Close()
+	if err := inputfile.NotEmpty(f); err != nil {
+		return nil, fmt.Errorf("generators: ReadWeights: %w", &graphs.ParseError{Path: path, Err: fmt.Errorf("%w, want one weight per line: %w", err, graphs.ErrFormat)})
+	}
 	return parseWeights(f, path)
 }
 

@@ -173,7 +173,7 @@ func TestReadWeights(t *testing.T) {
 	}{
 		{"plain", "1\n2.5\n0\n", []float64{1, 2.5, 0}, nil, ""},
 		{"comments and blanks", "# degrees\n\n3 # hub\n  4\t\n", []float64{3, 4}, nil, ""},
-		{"empty", "", nil, nil, ""},
+		{"empty", "", nil, graphs.ErrFormat, ": the file is empty"}, // a truncated file, not a graph without nodes
 		{"not a number", "1\nx\n", nil, graphs.ErrFormat, ":2:"},
 		{"two tokens", "1 2\n", nil, graphs.ErrFormat, ":1:"},
 		{"negative", "1\n\n-2\n", nil, graphs.ErrParameter, ":3:"},

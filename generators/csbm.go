@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/internal/memlimit"
 	"github.com/gnnwb/gnnwb/internal/parallel"
 )
 
@@ -38,7 +39,8 @@ const csbmRows = 1024
 // that of SBM plus O(n·dim). sizes and probs are read, not kept.
 //
 // Errors wrap graphs.ErrParameter: dim < K, mu not finite, no block; those
-// of SBM; graphs.ErrTooLarge when n·dim > 2^31.
+// of SBM; graphs.ErrTooLarge when n·dim > 2^31 or the features would take
+// more memory than this process may use.
 func ContextualSBM(sizes []int, probs [][]float64, dim int, mu float64, rng *rand.Rand) (graphs.Graph, []float64, []int32, error) {
 	const fn = "ContextualSBM"
 	k := len(sizes)
@@ -59,6 +61,11 @@ func ContextualSBM(sizes []int, probs [][]float64, dim int, mu float64, rng *ran
 	}
 	if float64(n)*float64(dim) > 1<<31 {
 		return graphs.Graph{}, nil, nil, fmt.Errorf("generators: %s: n=%d × dim=%d features exceed 2^31: %w", fn, n, dim, graphs.ErrTooLarge)
+	}
+	// The features (8 bytes each) and their training copies: a
+	// 2^31-value matrix is 16 GB, more than many machines may give.
+	if err := memlimit.Check(3 * 8 * float64(n) * float64(dim)); err != nil {
+		return graphs.Graph{}, nil, nil, fmt.Errorf("generators: %s: %d nodes × dim=%d features: %v: %w", fn, n, dim, err, graphs.ErrTooLarge)
 	}
 	g, err := SBM(sizes, probs, rng)
 	if err != nil {

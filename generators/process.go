@@ -52,13 +52,13 @@ func (p Process) check(fn string) (aggregation.Aggregation, error) {
 		return none, err
 	}
 	if !(p.Rho > 0 && p.Rho <= 1) {
-		return none, fmt.Errorf("generators: %s: Rho=%v not in (0,1]: %w", fn, p.Rho, graphs.ErrParameter)
+		return none, fmt.Errorf("generators: %s: rho=%v not in (0,1]: %w", fn, p.Rho, graphs.ErrParameter)
 	}
 	if p.N < 1 {
-		return none, fmt.Errorf("generators: %s: N=%d, need at least one node: %w", fn, p.N, graphs.ErrParameter)
+		return none, fmt.Errorf("generators: %s: n=%d, need at least one node: %w", fn, p.N, graphs.ErrParameter)
 	}
 	if p.N > graphs.MaxNodes {
-		return none, fmt.Errorf("generators: %s: N=%d exceeds graphs.MaxNodes=%d: %w", fn, p.N, graphs.MaxNodes, graphs.ErrTooLarge)
+		return none, fmt.Errorf("generators: %s: n=%d exceeds the largest graph, %d nodes: %w", fn, p.N, graphs.MaxNodes, graphs.ErrTooLarge)
 	}
 	if err := p.X.valid(fn); err != nil {
 		return none, err
@@ -66,14 +66,21 @@ func (p Process) check(fn string) (aggregation.Aggregation, error) {
 	if err := p.Y.valid(fn); err != nil {
 		return none, err
 	}
-	if !(p.NoiseX >= 0 && p.NoiseX <= math.MaxFloat64) || !(p.NoiseY >= 0 && p.NoiseY <= math.MaxFloat64) {
-		return none, fmt.Errorf("generators: %s: NoiseX=%v, NoiseY=%v must be finite and ≥ 0: %w", fn, p.NoiseX, p.NoiseY, graphs.ErrParameter)
+	if !(p.NoiseX >= 0 && p.NoiseX <= maxNoise) {
+		return none, fmt.Errorf("generators: %s: noise_x=%v not in [0, %g]: %w", fn, p.NoiseX, maxNoise, graphs.ErrParameter)
+	}
+	if !(p.NoiseY >= 0 && p.NoiseY <= maxNoise) {
+		return none, fmt.Errorf("generators: %s: noise_y=%v not in [0, %g]: %w", fn, p.NoiseY, maxNoise, graphs.ErrParameter)
 	}
 	if err := p.Aggregation.Validate(); err != nil {
 		return none, fmt.Errorf("generators: %s: %w", fn, err)
 	}
 	return p.Aggregation, nil
 }
+
+// maxNoise bounds the noise standard deviations: larger ones are
+// meaningless and overflow the losses.
+const maxNoise = 1e6
 
 func checkBatch(fn string, batch, limit int) error {
 	if batch < 1 || batch > limit {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/internal/memlimit"
 )
 
 // Kinds of model NewModel builds.
@@ -111,6 +112,32 @@ func NewGraphModel(kind string, in, hidden, out int, opt ModelOptions) (*Model, 
 	return newModel(kind, in, hidden, out, opt, true)
 }
 
+// MemoryBytes estimates the bytes training a model of these sizes takes on
+// a graph (or batch) of nodes nodes: its parameters four times (values,
+// gradients and the two moments of Adam) and, per layer and node, six
+// float64 values per hidden unit (activations, their gradients, dropout
+// masks and the layers' caches); heads multiply the width of gat's layers.
+// The arithmetic is in float64, so that huge sizes give a huge estimate
+// instead of overflowing. Layers 0 and Heads 0 count as their defaults 2
+// and 8. Training's size checks compare it with the memory the process may
+// use.
+func MemoryBytes(kind string, nodes, in, hidden, out int, opt ModelOptions) float64 {
+	layers, width := float64(opt.Layers), float64(hidden)
+	if opt.Layers <= 0 {
+		layers = 2
+	}
+	if kind == KindGAT {
+		heads := opt.Heads
+		if heads <= 0 {
+			heads = 8
+		}
+		width *= float64(heads)
+	}
+	params := float64(in)*width + (layers-1)*width*width + width*float64(out) + layers*width*3
+	acts := float64(nodes) * (layers*width*6 + float64(in) + float64(out)*3)
+	return 8 * (4*params + acts)
+}
+
 func newModel(kind string, in, hidden, out int, opt ModelOptions, graphLevel bool) (*Model, error) {
 	if in <= 0 || hidden <= 0 || out <= 0 {
 		return nil, fmt.Errorf("gnn: NewModel: in=%d hidden=%d out=%d must be positive: %w", in, hidden, out, graphs.ErrParameter)
@@ -119,16 +146,22 @@ func newModel(kind string, in, hidden, out int, opt ModelOptions, graphLevel boo
 		opt.Layers = 2
 	}
 	if opt.Layers < 1 || opt.Layers > 64 {
-		return nil, fmt.Errorf("gnn: NewModel: Layers=%d not in [1,64]: %w", opt.Layers, graphs.ErrParameter)
+		return nil, fmt.Errorf("gnn: NewModel: layers=%d not in [1,64]: %w", opt.Layers, graphs.ErrParameter)
 	}
-	if !(opt.Dropout >= 0 && opt.Dropout < 1) || !(opt.AttnDropout >= 0 && opt.AttnDropout < 1) {
-		return nil, fmt.Errorf("gnn: NewModel: Dropout=%v AttnDropout=%v not in [0,1): %w", opt.Dropout, opt.AttnDropout, graphs.ErrParameter)
+	if !(opt.Dropout >= 0 && opt.Dropout < 1) {
+		return nil, fmt.Errorf("gnn: NewModel: dropout=%v not in [0,1): %w", opt.Dropout, graphs.ErrParameter)
+	}
+	if !(opt.AttnDropout >= 0 && opt.AttnDropout < 1) {
+		return nil, fmt.Errorf("gnn: NewModel: attn_dropout=%v not in [0,1): %w", opt.AttnDropout, graphs.ErrParameter)
 	}
 	if opt.Heads == 0 {
 		opt.Heads = 8
 	}
 	if opt.Heads < 0 {
-		return nil, fmt.Errorf("gnn: NewModel: Heads=%d: %w", opt.Heads, graphs.ErrParameter)
+		return nil, fmt.Errorf("gnn: NewModel: heads=%d is negative: %w", opt.Heads, graphs.ErrParameter)
+	}
+	if err := memlimit.Check(MemoryBytes(kind, 0, in, hidden, out, opt)); err != nil {
+		return nil, fmt.Errorf("gnn: NewModel: in=%d hidden=%d heads=%d layers=%d: %v: %w", in, hidden, opt.Heads, opt.Layers, err, graphs.ErrTooLarge)
 	}
 	act := opt.Act
 	if act == activation.Identity {
@@ -138,19 +171,19 @@ func newModel(kind string, in, hidden, out int, opt ModelOptions, graphLevel boo
 		}
 	}
 	if act < activation.Identity || act > activation.ELU {
-		return nil, fmt.Errorf("gnn: NewModel: Act=%d: %w", int(act), graphs.ErrParameter)
+		return nil, fmt.Errorf("gnn: NewModel: activation=%d: %w", int(act), graphs.ErrParameter)
 	}
 	if graphLevel && (opt.Pool < SumPool || opt.Pool > MaxPool) {
-		return nil, fmt.Errorf("gnn: NewGraphModel: Pool=%d: %w", int(opt.Pool), graphs.ErrParameter)
+		return nil, fmt.Errorf("gnn: NewGraphModel: pool=%d: %w", int(opt.Pool), graphs.ErrParameter)
 	}
 	if opt.NoSelfLoops && kind != KindGCN {
-		return nil, fmt.Errorf("gnn: NewModel: NoSelfLoops with kind=%q (gcn only): %w", kind, graphs.ErrParameter)
+		return nil, fmt.Errorf("gnn: NewModel: no_self_loops with kind=%q (gcn only): %w", kind, graphs.ErrParameter)
 	}
 	if opt.BatchNorm && kind != KindGIN {
-		return nil, fmt.Errorf("gnn: NewModel: BatchNorm with kind=%q (gin only): %w", kind, graphs.ErrParameter)
+		return nil, fmt.Errorf("gnn: NewModel: batch_norm with kind=%q (gin only): %w", kind, graphs.ErrParameter)
 	}
 	if opt.Head < HeadMLP || opt.Head > HeadJumpSum || (!graphLevel && opt.Head != HeadMLP) {
-		return nil, fmt.Errorf("gnn: NewModel: Head=%v (mlp or jk-sum; node models take mlp only): %w", opt.Head, graphs.ErrParameter)
+		return nil, fmt.Errorf("gnn: NewModel: head=%v (mlp or jk-sum; node models take mlp only): %w", opt.Head, graphs.ErrParameter)
 	}
 	jk := graphLevel && opt.Head == HeadJumpSum
 	var blocks []Module // JumpSum's layers

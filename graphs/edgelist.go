@@ -62,6 +62,9 @@ func ReadEdgeListIDs(path string, opt EdgeListOptions) (Graph, []int64, error) {
 		return Graph{}, nil, fmt.Errorf("graphs: ReadEdgeList: %w", err)
 	}
 	defer f.Close()
+	if err := inputfile.NotEmpty(f); err != nil {
+		return Graph{}, nil, fmt.Errorf("graphs: ReadEdgeList: %w", &ParseError{Path: path, Err: fmt.Errorf("%w (an edge list holds a '# Nodes: N' line or edges): %w", err, ErrFormat)})
+	}
 	return ParseEdgeListIDs(f, path, opt)
 }
 

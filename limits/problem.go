@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"github.com/gnnwb/gnnwb/internal/inputfile"
 	"io"
-	"math"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -137,6 +136,13 @@ func must[T any](v T, err error) T {
 	return v
 }
 
+// MaxScale bounds the scales of a Problem (alpha, sc, sw, noise_x,
+// noise_y): larger values are meaningless and overflow the solvers.
+const MaxScale = 1e6
+
+// maxBatch bounds batch (the samplers' limit).
+const maxBatch = 1 << 30
+
 // MaxQuadrature bounds Problem.Quadrature (the kernel limit is O(Q³)).
 const MaxQuadrature = 4096
 
@@ -187,8 +193,8 @@ func (p Problem) resolve() (resolved, error) {
 		name string
 		x    float64
 	}{{"noise_x", p.NoiseX}, {"noise_y", p.NoiseY}, {"sc", p.Sc}, {"sw", p.Sw}} {
-		if !(v.x >= 0 && v.x <= math.MaxFloat64) {
-			return r, perr("%s=%v not a finite number ≥ 0", v.name, v.x)
+		if !(v.x >= 0 && v.x <= MaxScale) {
+			return r, perr("%s=%v not in [0, %g]", v.name, v.x, MaxScale)
 		}
 	}
 	if !p.Activation.Valid() {
@@ -200,8 +206,8 @@ func (p Problem) resolve() (resolved, error) {
 	if !(p.Gamma >= 0.5 && p.Gamma <= 1) {
 		return r, perr("gamma=%v not in [0.5, 1]", p.Gamma)
 	}
-	if !(p.Alpha > 0 && p.Alpha <= math.MaxFloat64) {
-		return r, perr("alpha=%v not a finite number > 0", p.Alpha)
+	if !(p.Alpha > 0 && p.Alpha <= MaxScale) {
+		return r, perr("alpha=%v not in (0, %g]", p.Alpha, MaxScale)
 	}
 	if len(p.Times) == 0 {
 		return r, perr("times is empty; give at least one evaluation time")
@@ -213,6 +219,9 @@ func (p Problem) resolve() (resolved, error) {
 		if i > 0 && !(t > p.Times[i-1]) {
 			return r, perr("times must be strictly increasing: times[%d]=%v after %v", i, t, p.Times[i-1])
 		}
+	}
+	if p.Batch > maxBatch {
+		return r, perr("batch=%d exceeds %d", p.Batch, maxBatch)
 	}
 	switch p.Sampler {
 	case EgoSampling:
@@ -343,6 +352,9 @@ func ReadProblem(path string) (Problem, error) {
 		return Problem{}, fmt.Errorf("limits: ReadProblem: %w", err)
 	}
 	defer f.Close()
+	if err := inputfile.NotEmpty(f); err != nil {
+		return Problem{}, fmt.Errorf("limits: ReadProblem: %w", &graphs.ParseError{Path: path, Err: fmt.Errorf("%w: %w", err, graphs.ErrFormat)})
+	}
 	p, err := DecodeProblem(f)
 	if err != nil {
 		return Problem{}, fmt.Errorf("limits: ReadProblem: %w", &graphs.ParseError{Path: filepath.Base(path), Err: err})

@@ -12,6 +12,7 @@ import (
 	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/gnn/shallow"
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/internal/memlimit"
 	"github.com/gnnwb/gnnwb/internal/parallel"
 	"github.com/gnnwb/gnnwb/limits/kernel"
 	"github.com/gnnwb/gnnwb/limits/meanfield"
@@ -313,6 +314,16 @@ func (s *Setup) meanField(ctx context.Context, times []float64, opt SolveOptions
 	}
 	if m < 2 || m%2 != 0 && s.p.Symmetric {
 		return nil, perr("particles=%d: need M ≥ 2 (even when symmetric)", m)
+	}
+	// The integrator holds about ten copies of the state (stages, error,
+	// trajectory); the solver 2·M·Q scratch values; the self-check twice M.
+	state := float64(m) * float64(1+2*s.r.d)
+	bytes := 8 * (10*state + 2*float64(m)*float64(s.p.Quadrature) + state*float64(len(times)))
+	if opt.SelfCheck {
+		bytes *= 3
+	}
+	if err := memlimit.Check(bytes); err != nil {
+		return nil, fmt.Errorf("limits: Problem: particles=%d: %v: %w", m, err, graphs.ErrTooLarge)
 	}
 	th, err := s.particles(m)
 	if err != nil {

@@ -53,6 +53,7 @@ func completionCommand() *cli.Command {
 		Name:      "completion",
 		Usage:     "print a shell completion script for bash, zsh or fish",
 		UsageText: "gnnwb completion bash|zsh|fish   (e.g. source <(gnnwb completion bash))",
+		ArgsUsage: "SHELL",
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usagef("completion: want one shell, bash, zsh or fish; got %d arguments", c.NArg())

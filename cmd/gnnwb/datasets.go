@@ -39,6 +39,7 @@ func datasetsCommand() *cli.Command {
 				Name:      "info",
 				Usage:     "load a dataset and print its counts: nodes, edges, features, classes, graphs, split sizes",
 				UsageText: "gnnwb datasets info NAME [--root DIR] [--json]",
+				ArgsUsage: "NAME",
 				Flags:     []cli.Flag{rootFlag(), &cli.BoolFlag{Name: "json", Usage: "print one JSON object instead of text"}},
 				Action:    datasetsInfo,
 			},
@@ -46,6 +47,7 @@ func datasetsCommand() *cli.Command {
 				Name:      "verify",
 				Usage:     "check the files of datasets under the root against the registry's SHA-256",
 				UsageText: "gnnwb datasets verify [NAME...] [--root DIR]",
+				ArgsUsage: "[NAME...]",
 				Description: "Hashes every file of the named datasets (all registered datasets without a NAME) and prints\n" +
 					"one line per file: ok, missing, corrupt (with its digest and the registry's) or unreadable.\n" +
 					"Exits 1 when a file is corrupt or unreadable: delete it and run 'gnnwb datasets fetch NAME'.\n" +
@@ -57,6 +59,7 @@ func datasetsCommand() *cli.Command {
 				Name:      "fetch",
 				Usage:     "download the missing files of a dataset into the root and verify them (SHA-256)",
 				UsageText: "gnnwb datasets fetch NAME [--root DIR]",
+				ArgsUsage: "NAME",
 				Flags:     []cli.Flag{rootFlag()},
 				Action:    datasetsFetch,
 			},

@@ -191,7 +191,7 @@ func TestDatasetsErrors(t *testing.T) {
 		{"missing TU file", []string{"datasets", "info", "--root", empty, "Mutag"}, 1, []string{filepath.Join(empty, "tu", "MUTAG", "MUTAG_A.txt")}},
 		{"no name", []string{"datasets", "info"}, 2, []string{"NAME"}},
 		{"two names", []string{"datasets", "fetch", "cora", "mutag"}, 2, []string{"NAME"}},
-		{"list argument", []string{"datasets", "list", "cora"}, 2, []string{"no arguments"}},
+		{"list argument", []string{"datasets", "list", "cora"}, 2, []string{"takes none"}},
 		{"unknown subcommand", []string{"datasets", "nosuch"}, 2, []string{"nosuch"}},
 		{"unknown flag", []string{"datasets", "info", "--bogus", "cora"}, 2, []string{"--bogus"}},
 	} {

@@ -39,7 +39,7 @@ func limitsKerivenCommand() *cli.Command {
 			cfg := continuous.KerivenConfig{Reps: c.Int("reps"), Seed: c.Uint64("seed"), Panels: c.Int("panels"), Nodes: c.Int("nodes")}
 			var err error
 			if cfg.Loops, err = aggregation.ParseLoops(c.String("loops")); err != nil {
-				return fmt.Errorf("--loops: %w", err)
+				return usagef("limits keriven: --loops=%q: %v", c.String("loops"), err)
 			}
 			if c.IsSet("sizes") {
 				if cfg.Sizes, err = intList("sizes", c.String("sizes")); err != nil {

@@ -23,6 +23,7 @@ import (
 	"github.com/gnnwb/gnnwb/limits"
 	"github.com/gnnwb/gnnwb/limits/fluctuation"
 	"github.com/gnnwb/gnnwb/limits/ode"
+	"github.com/gnnwb/gnnwb/limits/plots"
 	"github.com/gnnwb/gnnwb/limits/sweep"
 )
 
@@ -100,32 +101,32 @@ func applyProblemFlags(c *cli.Context, p *limits.Problem) error {
 	var err error
 	if c.IsSet("graphon") {
 		if p.Graphon, err = generators.ParseGraphon(c.String("graphon")); err != nil {
-			return fmt.Errorf("--graphon: %w", err)
+			return usagef("%s: --graphon=%q: %v", commandPath(c), c.String("graphon"), err)
 		}
 	}
 	if c.IsSet("signal") {
 		if p.Signal, err = generators.ParseSignal(c.String("signal")); err != nil {
-			return fmt.Errorf("--signal: %w", err)
+			return usagef("%s: --signal=%q: %v", commandPath(c), c.String("signal"), err)
 		}
 	}
 	if c.IsSet("target") {
 		if p.Target, err = generators.ParseTarget(c.String("target")); err != nil {
-			return fmt.Errorf("--target: %w", err)
+			return usagef("%s: --target=%q: %v", commandPath(c), c.String("target"), err)
 		}
 	}
 	if c.IsSet("activation") {
 		if p.Activation, err = activation.Parse(c.String("activation")); err != nil {
-			return fmt.Errorf("--activation: %w", err)
+			return usagef("%s: --activation=%q: %v", commandPath(c), c.String("activation"), err)
 		}
 	}
 	if c.IsSet("sampler") {
 		if p.Sampler, err = limits.ParseSampling(c.String("sampler")); err != nil {
-			return fmt.Errorf("--sampler: %w", err)
+			return usagef("%s: --sampler=%q: %v", commandPath(c), c.String("sampler"), err)
 		}
 	}
 	if c.IsSet("aggregation") {
 		if p.Aggregation, err = aggregation.Parse(c.String("aggregation")); err != nil {
-			return fmt.Errorf("--aggregation: %w", err)
+			return usagef("%s: --aggregation=%q: %v", commandPath(c), c.String("aggregation"), err)
 		}
 	}
 	flt := map[string]*float64{"rho": &p.Rho, "noise-x": &p.NoiseX, "noise-y": &p.NoiseY, "gamma": &p.Gamma,
@@ -186,7 +187,7 @@ func limitsSolveCommand() *cli.Command {
 			}
 			limit, err := limits.ParseKind(c.String("limit"))
 			if err != nil {
-				return fmt.Errorf("--limit: %w", err)
+				return usagef("limits solve: --limit=%q: %v", c.String("limit"), err)
 			}
 			if c.Bool("fluctuations") && limit != limits.MeanFieldLimit && limit != limits.GammaLimit {
 				return usagef("limits solve: --fluctuations needs --limit meanfield (or gamma with --activation identity), got --limit %s", limit)
@@ -366,7 +367,7 @@ func limitsSweepCommand() *cli.Command {
 				for _, f := range strings.Split(c.String("limits"), ",") {
 					l, err := limits.ParseKind(strings.TrimSpace(f))
 					if err != nil {
-						return fmt.Errorf("--limits: %w", err)
+						return usagef("limits sweep: --limits=%q: %v", c.String("limits"), err)
 					}
 					w.Limits = append(w.Limits, l)
 				}
@@ -377,14 +378,21 @@ func limitsSweepCommand() *cli.Command {
 			if c.IsSet("test-nodes") {
 				w.TestNodes = c.Int("test-nodes")
 			}
-			var shard, shards int
-			if _, err := fmt.Sscanf(c.String("shard"), "%d/%d", &shard, &shards); err != nil || shards < 1 || shard < 0 || shard >= shards {
-				return usagef("limits sweep: --shard %q: want i/k with 0 ≤ i < k", c.String("shard"))
+			shard, shards, err := parseShard(c.String("shard"))
+			if err != nil {
+				return err
+			}
+			if err := formatsFlag(c); err != nil {
+				return err
+			}
+			if err := w.Validate(); err != nil {
+				return err
 			}
 			out := c.String("out")
 			bar := newWorkProgress(c, "limits sweep")
 			start := time.Now()
-			sum, err := sweep.Run(c.Context, w, out, sweep.Options{Shard: shard, Shards: shards, Progress: bar.Update})
+			warn := func(msg string) { fmt.Fprintf(c.App.ErrWriter, "gnnwb: warning: limits sweep: %s\n", msg) }
+			sum, err := sweep.Run(c.Context, w, out, sweep.Options{Shard: shard, Shards: shards, Progress: bar.Update, Warn: warn})
 			bar.Done()
 			if err != nil {
 				if c.Context.Err() != nil {
@@ -401,6 +409,40 @@ func limitsSweepCommand() *cli.Command {
 			return fitAndPlot(c, out, c.String("formats"))
 		},
 	}
+}
+
+// parseShard reads --shard i/k: two decimal integers, 0 ≤ i < k, nothing
+// else.
+func parseShard(s string) (int, int, error) {
+	is, ks, ok := strings.Cut(s, "/")
+	i, err1 := strconv.Atoi(is)
+	k, err2 := strconv.Atoi(ks)
+	if !ok || err1 != nil || err2 != nil || k < 1 || i < 0 || i >= k {
+		return 0, 0, usagef("limits sweep: --shard=%q: want i/k with 0 ≤ i < k", s)
+	}
+	return i, k, nil
+}
+
+// formatsFlag checks --formats (empty: no plots) before any work.
+func formatsFlag(c *cli.Context) error {
+	_, err := figureFormats(c, "formats")
+	return err
+}
+
+// figureFormats returns the figure formats of flag name, a comma-separated
+// list (empty: no figures), refused with a usage error naming the flag
+// before any work when one cannot be drawn.
+func figureFormats(c *cli.Context, name string) ([]string, error) {
+	var exts []string
+	for _, e := range strings.Split(c.String(name), ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			exts = append(exts, e)
+		}
+	}
+	if err := plots.CheckFormats(exts); err != nil {
+		return nil, usagef("%s: --%s=%q: %v", commandPath(c), name, c.String(name), err)
+	}
+	return exts, nil
 }
 
 func joinKinds(v []limits.Kind) string {
@@ -479,11 +521,18 @@ func limitsMergeCommand() *cli.Command {
 		Name:      "merge",
 		Usage:     "combine the cells of shard directories of one sweep into --out and write its errors.csv and summary.json",
 		UsageText: "gnnwb limits merge --out DIR SHARD_DIR...",
+		ArgsUsage: "SHARD_DIR...",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "merged sweep directory"},
 			&cli.StringFlag{Name: "formats", Value: "png,svg", Usage: "plot formats when the merged sweep is complete (empty: none)"},
 		},
 		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return usagef("limits merge: want at least one SHARD_DIR argument")
+			}
+			if err := formatsFlag(c); err != nil {
+				return err
+			}
 			sum, err := sweep.Merge(c.String("out"), c.Args().Slice())
 			if err != nil {
 				return err
@@ -502,6 +551,7 @@ func limitsFitCommand() *cli.Command {
 		Name:      "fit",
 		Usage:     "fit the error rates of a sweep directory (per axis with bootstrap intervals, and jointly); writes DIR/fits.json",
 		UsageText: "gnnwb limits fit DIR",
+		ArgsUsage: "DIR",
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usagef("limits fit: want exactly one sweep DIR, got %d arguments", c.NArg())
@@ -521,12 +571,19 @@ func limitsPlotCommand() *cli.Command {
 		Name:      "plot",
 		Usage:     "draw a sweep directory's figures (rates along n and N, heat maps, trajectories)",
 		UsageText: "gnnwb limits plot DIR [--formats png,svg]",
+		ArgsUsage: "DIR",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "formats", Value: "png,svg", Usage: "png, svg or both"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usagef("limits plot: want exactly one sweep DIR, got %d arguments", c.NArg())
+			}
+			if strings.TrimSpace(c.String("formats")) == "" {
+				return usagef("limits plot: --formats is empty: give png, svg or both")
+			}
+			if err := formatsFlag(c); err != nil {
+				return err
 			}
 			if _, err := sweep.Fit(c.Args().First()); err != nil {
 				return err

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -69,6 +68,10 @@ func limitsGammaCommand() *cli.Command {
 			if err := cfg.Validate(); err != nil {
 				return err
 			}
+			exts, err := figureFormats(c, "format")
+			if err != nil {
+				return err
+			}
 			dir := c.String("out")
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return err
@@ -89,12 +92,6 @@ func limitsGammaCommand() *cli.Command {
 			}
 			if err := atomicfile.Write(filepath.Join(dir, "slopes.csv"), func(w io.Writer) error { return scaling.WriteSlopes(w, r) }); err != nil {
 				return err
-			}
-			var exts []string
-			for _, e := range strings.Split(c.String("format"), ",") {
-				if e = strings.TrimSpace(e); e != "" {
-					exts = append(exts, e)
-				}
 			}
 			files, err := scaling.Plot(r, dir, exts)
 			if err != nil {

@@ -13,6 +13,7 @@ func limitsReportCommand() *cli.Command {
 		Name:      "report",
 		Usage:     "write DIR/report.html: one self-contained page with a sweep's problem, solver self-checks, fits and figures",
 		UsageText: "gnnwb limits report DIR",
+		ArgsUsage: "DIR",
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usagef("limits report: want exactly one sweep DIR, got %d arguments", c.NArg())

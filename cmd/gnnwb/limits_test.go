@@ -79,7 +79,7 @@ func TestLimitsBadFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"limits", "sweep", "--widths", "10,0"}, "widths (N)[1]=0"},
+		{[]string{"limits", "sweep", "--widths", "10,0"}, "--widths[1]=0"},
 		{[]string{"limits", "sweep", "--nodes", "ten"}, `"ten" is not an integer`},
 		{[]string{"limits", "sweep", "--times", "-1,1"}, "times[0]=-1"},
 		{[]string{"limits", "sweep", "--activation", "swish"}, `"swish"`},
@@ -156,8 +156,8 @@ func TestLimitsFluctuationsCLI(t *testing.T) {
 		{[]string{"limits", "width", "--tol", "0.01", "--time", "1", "--activation", "relu"}, "use --activation identity"},
 		{[]string{"limits", "width", "--tol", "0.01", "--activation", "identity"}, "--time is required"},
 		{[]string{"limits", "width", "--time", "1", "--activation", "identity"}, "--tol is required"},
-		{[]string{"limits", "width", "--tol", "-1", "--time", "1", "--activation", "identity"}, "eps=-1"},
-		{[]string{"limits", "width", "--tol", "0.01", "--time", "-1", "--activation", "identity"}, "times[0]=-1"},
+		{[]string{"limits", "width", "--tol", "-1", "--time", "1", "--activation", "identity"}, "--tol=-1"},
+		{[]string{"limits", "width", "--tol", "0.01", "--time", "-1", "--activation", "identity"}, "--time=-1"},
 		{[]string{"limits", "width", "--tol", "0.01", "--time", "1", "--activation", "identity", "--gamma", "0.5"}, "gamma=0.5"},
 	} {
 		code, _, stderr := gnnwb(t, tc.args...)

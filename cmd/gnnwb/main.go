@@ -4,8 +4,11 @@
 // Every command reads its flags into a library configuration and makes one
 // library call; the library validates, so the command line and the Go API
 // refuse the same inputs with the same errors. Exit status: 0 on success,
-// 2 for a usage error (unknown flag, bad or missing value), 1 for any other
-// failure, 130 when interrupted.
+// 2 for a usage error (unknown flag, bad or missing value, a size too large
+// for the memory, an argument where none is taken), 1 for any other failure
+// (a bad or missing file among them), 3 for an internal error (a bug), 130
+// when interrupted. A usage error names the flag; every value is checked
+// before anything is written.
 package main
 
 import (
@@ -114,8 +117,11 @@ func onUsageError(c *cli.Context, err error, _ bool) error {
 	// Go's flag package names flags with one dash; gnnwb documents two.
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
 		msg = "unknown flag --" + strings.TrimPrefix(name, "-")
-	} else if strings.HasPrefix(msg, "invalid value ") {
+	} else if strings.HasPrefix(msg, "invalid ") { // invalid value, invalid boolean value
 		msg = strings.Replace(msg, " for flag -", " for flag --", 1)
+		if !strings.Contains(msg, " for flag --") {
+			msg = strings.Replace(msg, " for -", " for --", 1)
+		}
 	}
 	return usagef("%s: %s", commandPath(c), msg)
 }
@@ -131,6 +137,15 @@ func commandPath(c *cli.Context) string {
 func setUsageErrors(cmds []*cli.Command) {
 	for _, c := range cmds {
 		c.OnUsageError = onUsageError
+		if act := c.Action; act != nil && len(c.Subcommands) == 0 {
+			takesArgs := c.ArgsUsage != ""
+			c.Action = func(cc *cli.Context) error {
+				if !takesArgs && cc.NArg() > 0 {
+					return usagef("%s: unexpected argument %q (this command takes none; see gnnwb %s --help)", commandPath(cc), cc.Args().First(), commandPath(cc))
+				}
+				return flagNamed(cc, act(cc))
+			}
+		}
 		if len(c.Subcommands) > 0 && c.Action == nil {
 			name := c.Name
 			c.Action = func(cc *cli.Context) error {
@@ -143,6 +158,67 @@ func setUsageErrors(cmds []*cli.Command) {
 		setUsageErrors(c.Subcommands)
 	}
 }
+
+// flagNamed makes the library's messages, which name a setting by its key
+// in configuration files and reports (weight_decay=-1, noise_x=NaN), name
+// the command's flag instead (--weight-decay=-1, --noise-x=NaN): the one
+// place where keys become flags, for every flag of the command whose name
+// is the key with '-' for '_'. The error's kind is kept.
+func flagNamed(c *cli.Context, err error) error {
+	if err == nil || c.Command == nil {
+		return err
+	}
+	msg := err.Error()
+	for key, flag := range keyAliases[commandPath(c)] {
+		msg = renameKey(msg, key+"=", "--"+flag+"=")
+	}
+	for _, f := range c.Command.Flags {
+		name := f.Names()[0] // not the aliases (-o)
+		key := strings.ReplaceAll(name, "-", "_")
+		msg = renameKey(msg, key+"=", "--"+name+"=")
+		msg = renameKey(msg, key+"[", "--"+name+"[")
+	}
+	if msg == err.Error() {
+		return err
+	}
+	return namedError{msg, err}
+}
+
+// keyAliases are the keys whose flag is not the key with '-' for '_', by
+// command.
+var keyAliases = map[string]map[string]string{
+	"limits width": {"eps": "tol", "times[0]": "time"},
+}
+
+// renameKey replaces key by flag in msg where key starts a word (at the
+// start, or after a space, '(', ',' or ':').
+func renameKey(msg, key, flag string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(msg, key)
+		if i < 0 {
+			break
+		}
+		if i == 0 || strings.ContainsRune(" (,:", rune(msg[i-1])) {
+			b.WriteString(msg[:i])
+			b.WriteString(flag)
+		} else {
+			b.WriteString(msg[:i+len(key)])
+		}
+		msg = msg[i+len(key):]
+	}
+	b.WriteString(msg)
+	return b.String()
+}
+
+// namedError is an error whose message flagNamed rewrote.
+type namedError struct {
+	msg string
+	err error
+}
+
+func (e namedError) Error() string { return e.msg }
+func (e namedError) Unwrap() error { return e.err }
 
 // exitCode maps an error to the process exit status.
 func exitCode(err error) int {

@@ -17,6 +17,7 @@ func statsCommand() *cli.Command {
 		UsageText: "gnnwb stats [--directed] [--format NAME] [--json] FILE",
 		Description: "FILE is an edge list (.txt, .edges, .el, .tsv: integer ids, SNAP's sparse ids mapped; .edgelist:\n" +
 			"also NetworkX's write_edgelist), GraphML (.graphml) or node-link JSON (.json); --format names it otherwise.",
+		ArgsUsage: "FILE",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object instead of text"},
 			&cli.BoolFlag{Name: "directed", Usage: "read an edge list as a directed graph (default undirected; GraphML and JSON files say)"},

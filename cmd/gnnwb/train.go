@@ -234,6 +234,9 @@ func trainDataset(c *cli.Context) error {
 	}
 	name := c.String("dataset")
 	ds, err := datasets.Load(name, c.String("root"))
+	if errors.Is(err, datasets.ErrUnknown) {
+		return usagef("train: --dataset=%q: %v", name, err)
+	}
 	if err != nil {
 		return datasetErr(c, err)
 	}
@@ -288,6 +291,12 @@ func trainDataset(c *cli.Context) error {
 		cfg.Progress, cfg.OnRun = bar.Update, reportRuns(bar, &rep)
 		cfg.KeepModels = c.IsSet("save-model")
 		rep.Task, rep.Config = "node", nodeConfigJSON(cfg, normalize)
+		if err := cfg.Validate(d.Graph.NumNodes(), d.NumFeatures); err != nil {
+			return err
+		}
+		if err := train.ValidateRuns(c.Int("runs"), cfg.Epochs, cfg.KeepHistory); err != nil {
+			return err
+		}
 		if err := checkpointSettings(ckpt, rep); err != nil {
 			return err
 		}
@@ -351,6 +360,16 @@ func trainDataset(c *cli.Context) error {
 		rep.Task, rep.Config = "graph", graphConfigJSON(cfg)
 		if rep.Folds > 0 {
 			rep.SplitSeed = c.Uint64("split-seed")
+		}
+		nodes := 0
+		for _, g := range d.Graphs {
+			nodes += g.NumNodes()
+		}
+		if err := cfg.Validate(nodes, d.NumFeatures); err != nil {
+			return err
+		}
+		if err := train.ValidateRuns(c.Int("runs"), cfg.Epochs, cfg.KeepHistory); err != nil {
+			return err
 		}
 		if err := checkpointSettings(ckpt, rep); err != nil {
 			return err

@@ -174,6 +174,12 @@ func trainGraph(c *cli.Context) error {
 	rep := trainReport{Dataset: name, Model: kind, Task: "node", Regression: targets != nil, SplitSeed: c.Uint64("split-seed"), Command: commandLine(c)}
 	rep.Config = graphConfigReport{nodeConfigJSON(cfg, norm), data}
 	ckpt := c.String("checkpoint")
+	if err := cfg.Validate(g.NumNodes(), data.FeatureDim); err != nil {
+		return err
+	}
+	if err := train.ValidateRuns(c.Int("runs"), cfg.Epochs, cfg.KeepHistory); err != nil {
+		return err
+	}
 	if err := checkpointSettings(ckpt, rep); err != nil {
 		return err
 	}

@@ -123,6 +123,10 @@ func trainOnline(c *cli.Context) error {
 			return usagef("train: --times=%q: %v", c.String("times"), err)
 		}
 	}
+	cfg.CheckpointEvery = c.Duration("checkpoint-every")
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
 	var sampler shallow.Sampler
 	switch strings.ToLower(c.String("sampler")) {
 	case "ego":
@@ -160,7 +164,6 @@ func trainOnline(c *cli.Context) error {
 		}
 		cfg.Checkpoint = filepath.Join(dir, fmt.Sprintf("online-seed%d.ckpt", cfg.Seed))
 		cfg.Resume = true
-		cfg.CheckpointEvery = c.Duration("checkpoint-every")
 	}
 	bar := newProgress(c, fmt.Sprintf("train %s n=%d N=%d", settings.Graphon, p.N, cfg.Width))
 	cfg.Progress = bar.Update

@@ -269,8 +269,8 @@ func TestTrainErrors(t *testing.T) {
 		{"patience and window", []string{"train", "--dataset", "mutag", "--root", tu, "--patience", "3", "--window", "3"}, 2, "not both"},
 		{"select", []string{"train", "--dataset", "mutag", "--root", tu, "--select", "best"}, 2, `--select="best"`},
 		{"pool", []string{"train", "--dataset", "mutag", "--root", tu, "--pool", "median"}, 2, `--pool="median"`},
-		{"dropout", []string{"train", "--dataset", "mutag", "--root", tu, "--dropout", "1.5", "--epochs", "1"}, 2, "Dropout=1.5"},
-		{"lr", []string{"train", "--dataset", "mutag", "--root", tu, "--lr", "-1", "--epochs", "1"}, 2, "LR=-1"},
+		{"dropout", []string{"train", "--dataset", "mutag", "--root", tu, "--dropout", "1.5", "--epochs", "1"}, 2, "--dropout=1.5"},
+		{"lr", []string{"train", "--dataset", "mutag", "--root", tu, "--lr", "-1", "--epochs", "1"}, 2, "--lr=-1"},
 		{"argument", []string{"train", "--dataset", "mutag", "extra"}, 2, `"extra"`},
 		{"unknown flag", []string{"train", "--dataset", "mutag", "--bogus"}, 2, "--bogus"},
 	} {

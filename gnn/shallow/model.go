@@ -7,6 +7,7 @@ import (
 
 	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/internal/memlimit"
 	"github.com/gnnwb/gnnwb/internal/parallel"
 )
 
@@ -59,29 +60,41 @@ type ModelConfig struct {
 	Seed       uint64          // μ_0 is drawn from rand.NewPCG(Seed, 0)
 }
 
+// MaxScale bounds the scales of a configuration (sc, sw, alpha): larger
+// values are meaningless and overflow the arithmetic.
+const MaxScale = 1e6
+
 // maxParams bounds N·2d (8 bytes each): 2^32 values is 32 GiB.
 const maxParams = 1 << 32
+
+// modelBytes estimates the memory of a model of width N and dimension d in
+// training: its N(1+2d) parameters three times (values, gradient, scratch).
+func modelBytes(width, dim int) float64 {
+	return 24 * float64(width) * (1 + 2*float64(dim))
+}
 
 func (c *ModelConfig) check(fn string) error {
 	switch {
 	case c.Width < 1:
-		return fmt.Errorf("shallow: %s: Width=%d < 1: %w", fn, c.Width, graphs.ErrParameter)
+		return fmt.Errorf("shallow: %s: width=%d < 1: %w", fn, c.Width, graphs.ErrParameter)
 	case c.Dim < 1:
-		return fmt.Errorf("shallow: %s: Dim=%d < 1: %w", fn, c.Dim, graphs.ErrParameter)
+		return fmt.Errorf("shallow: %s: dim=%d < 1: %w", fn, c.Dim, graphs.ErrParameter)
 	case c.Dim > maxParams/2 || c.Width > maxParams/(2*c.Dim):
-		return fmt.Errorf("shallow: %s: Width=%d × 2·Dim=%d parameters exceed %d: %w", fn, c.Width, 2*c.Dim, maxParams, graphs.ErrTooLarge)
+		return fmt.Errorf("shallow: %s: width=%d × 2·dim=%d parameters exceed %d: %w", fn, c.Width, 2*c.Dim, maxParams, graphs.ErrTooLarge)
 	case !(c.Gamma >= 0.5 && c.Gamma <= 1):
-		return fmt.Errorf("shallow: %s: Gamma=%v not in [0.5,1]: %w", fn, c.Gamma, graphs.ErrParameter)
+		return fmt.Errorf("shallow: %s: gamma=%v not in [0.5,1]: %w", fn, c.Gamma, graphs.ErrParameter)
 	case !validActivation(c.Activation):
-		return fmt.Errorf("shallow: %s: Activation=%v: %w", fn, c.Activation, graphs.ErrParameter)
+		return fmt.Errorf("shallow: %s: activation=%v: %w", fn, c.Activation, graphs.ErrParameter)
 	case c.Variant != ModelA && c.Variant != ModelB:
-		return fmt.Errorf("shallow: %s: Variant=%v: %w", fn, c.Variant, graphs.ErrParameter)
-	case !(c.Sc >= 0 && c.Sc <= math.MaxFloat64):
-		return fmt.Errorf("shallow: %s: Sc=%v not finite and ≥ 0: %w", fn, c.Sc, graphs.ErrParameter)
-	case !(c.Sw >= 0 && c.Sw <= math.MaxFloat64):
-		return fmt.Errorf("shallow: %s: Sw=%v not finite and ≥ 0: %w", fn, c.Sw, graphs.ErrParameter)
+		return fmt.Errorf("shallow: %s: variant=%v: %w", fn, c.Variant, graphs.ErrParameter)
+	case !(c.Sc >= 0 && c.Sc <= MaxScale):
+		return fmt.Errorf("shallow: %s: sc=%v not in [0, %g]: %w", fn, c.Sc, MaxScale, graphs.ErrParameter)
+	case !(c.Sw >= 0 && c.Sw <= MaxScale):
+		return fmt.Errorf("shallow: %s: sw=%v not in [0, %g]: %w", fn, c.Sw, MaxScale, graphs.ErrParameter)
+	case memlimit.Check(modelBytes(c.Width, c.Dim)) != nil:
+		return fmt.Errorf("shallow: %s: width=%d, dim=%d: %v: %w", fn, c.Width, c.Dim, memlimit.Check(modelBytes(c.Width, c.Dim)), graphs.ErrTooLarge)
 	case c.Symmetric && c.Width%2 != 0:
-		return fmt.Errorf("shallow: %s: Symmetric needs an even Width, got %d: %w", fn, c.Width, graphs.ErrParameter)
+		return fmt.Errorf("shallow: %s: symmetric needs an even width, got %d: %w", fn, c.Width, graphs.ErrParameter)
 	}
 	return nil
 }

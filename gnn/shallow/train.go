@@ -1,6 +1,7 @@
 package shallow
 
 import (
+	"bytes"
 	"context"
 	"encoding/gob"
 	"errors"
@@ -16,6 +17,8 @@ import (
 	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
+	"github.com/gnnwb/gnnwb/internal/checksum"
+	"github.com/gnnwb/gnnwb/internal/memlimit"
 	"github.com/gnnwb/gnnwb/internal/parallel"
 )
 
@@ -88,7 +91,10 @@ type Run struct {
 	Model      *Model   `json:"-"` // the parameters after Steps steps
 }
 
-const checkpointVersion = 1
+// checkpointVersion is the format version written. Version 2 is version 1
+// sealed with the SHA-256 of its content (internal/checksum), so that a
+// corrupt file is refused instead of resumed; version 1 is still read.
+const checkpointVersion = 2
 
 // checkpointMagic names the checkpoint format. It keeps the package's
 // former name, gnn/asymptotic, so that checkpoints written before the
@@ -114,28 +120,44 @@ func (c *Config) fingerprint() string {
 // maxSteps bounds K = round(T·N) so that step counters stay exact.
 const maxSteps = 1 << 53
 
+// Validate checks c as Train does before it starts (every field in its
+// range, the model and a step's memory against what this process may use),
+// so that a caller can refuse a configuration before it writes anything.
+// Messages name the settings as the CLI's keys (width, dim, gamma, alpha,
+// batch, time, times, sc, sw). Errors wrap graphs.ErrParameter,
+// graphs.ErrShape or graphs.ErrTooLarge.
+func (c Config) Validate() error {
+	_, _, err := c.check()
+	return err
+}
+
 func (c *Config) check() (int64, []int64, error) {
 	if err := c.ModelConfig.check("Train"); err != nil {
 		return 0, nil, err
 	}
-	if !(math.Abs(c.Alpha) <= math.MaxFloat64) {
-		return 0, nil, fmt.Errorf("shallow: Train: Alpha=%v not finite: %w", c.Alpha, graphs.ErrParameter)
+	if !(c.Alpha > 0 && c.Alpha <= MaxScale) {
+		return 0, nil, fmt.Errorf("shallow: Train: alpha=%v not in (0, %g]: %w", c.Alpha, MaxScale, graphs.ErrParameter)
 	}
 	if c.Batch < 1 || c.Batch > 1<<30 {
-		return 0, nil, fmt.Errorf("shallow: Train: Batch=%d not in [1, 2^30]: %w", c.Batch, graphs.ErrParameter)
+		return 0, nil, fmt.Errorf("shallow: Train: batch=%d not in [1, 2^30]: %w", c.Batch, graphs.ErrParameter)
 	}
 	if int64(c.Batch)*int64(2*c.Dim) > maxParams {
-		return 0, nil, fmt.Errorf("shallow: Train: Batch=%d × 2·Dim=%d inputs exceed %d: %w", c.Batch, 2*c.Dim, int64(maxParams), graphs.ErrTooLarge)
+		return 0, nil, fmt.Errorf("shallow: Train: batch=%d × 2·dim=%d inputs exceed %d: %w", c.Batch, 2*c.Dim, int64(maxParams), graphs.ErrTooLarge)
+	}
+	// A step holds B samples of 2d inputs, their outputs and coefficients,
+	// in the sampler and the model's workspace, besides the model.
+	if err := memlimit.Check(modelBytes(c.Width, c.Dim) + 32*float64(c.Batch)*(2*float64(c.Dim)+4)); err != nil {
+		return 0, nil, fmt.Errorf("shallow: Train: batch=%d, width=%d, dim=%d: %v: %w", c.Batch, c.Width, c.Dim, err, graphs.ErrTooLarge)
 	}
 	kf := math.Round(c.Time * float64(c.Width))
 	if !(c.Time >= 0 && kf <= maxSteps) {
-		return 0, nil, fmt.Errorf("shallow: Train: Time=%v: need 0 ≤ T and T·N ≤ 2^53: %w", c.Time, graphs.ErrParameter)
+		return 0, nil, fmt.Errorf("shallow: Train: time=%v: need 0 ≤ T and T·N ≤ 2^53: %w", c.Time, graphs.ErrParameter)
 	}
 	steps := int64(kf)
 	var recs []int64
-	for _, t := range c.Times {
+	for i, t := range c.Times {
 		if !(t >= 0 && t <= c.Time) {
-			return 0, nil, fmt.Errorf("shallow: Train: Times value t=%v not in [0, T=%v]: %w", t, c.Time, graphs.ErrParameter)
+			return 0, nil, fmt.Errorf("shallow: Train: times[%d]=%v not in [0, time=%v]: %w", i, t, c.Time, graphs.ErrParameter)
 		}
 		recs = append(recs, min(int64(math.Round(t*float64(c.Width))), steps))
 	}
@@ -151,7 +173,7 @@ func (c *Config) check() (int64, []int64, error) {
 		}
 	}
 	if c.CheckpointSteps < 0 || c.CheckpointEvery < 0 {
-		return 0, nil, fmt.Errorf("shallow: Train: CheckpointSteps=%d, CheckpointEvery=%v must be ≥ 0: %w", c.CheckpointSteps, c.CheckpointEvery, graphs.ErrParameter)
+		return 0, nil, fmt.Errorf("shallow: Train: checkpoint_steps=%d, checkpoint_every=%v must be ≥ 0: %w", c.CheckpointSteps, c.CheckpointEvery, graphs.ErrParameter)
 	}
 	return steps, recs, nil
 }
@@ -245,11 +267,13 @@ func Train(ctx context.Context, cfg Config, sampler Sampler) (*Run, error) {
 			return nil
 		}
 		ck.C, ck.A = m.C, m.A
+		var buf bytes.Buffer
+		if err := gob.NewEncoder(&buf).Encode(&ck); err != nil {
+			return fmt.Errorf("shallow: Train: encode checkpoint: %w", err)
+		}
 		return atomicfile.Write(cfg.Checkpoint, func(w io.Writer) error {
-			if err := gob.NewEncoder(w).Encode(&ck); err != nil {
-				return fmt.Errorf("shallow: Train: encode checkpoint: %w", err)
-			}
-			return nil
+			_, err := w.Write(checksum.Seal(buf.Bytes()))
+			return err
 		})
 	}
 	finish := func() *Run {
@@ -362,20 +386,26 @@ func record(cfg *Config, em *Model, k int64, loss, mean float64, mo Moments) Rec
 }
 
 func readCheckpoint(path string) (checkpoint, bool, error) {
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return checkpoint{}, false, nil
 	}
 	if err != nil {
 		return checkpoint{}, false, fmt.Errorf("shallow: Train: %w", err)
 	}
-	defer f.Close()
-	var ck checkpoint
-	if err := gob.NewDecoder(f).Decode(&ck); err != nil {
+	data, sealed, err := checksum.Open(data)
+	if err != nil {
 		return checkpoint{}, false, fmt.Errorf("shallow: Train: checkpoint %s: %v: %w", path, err, graphs.ErrFormat)
 	}
-	if ck.Magic != checkpointMagic || ck.Version != checkpointVersion {
-		return checkpoint{}, false, fmt.Errorf("shallow: Train: checkpoint %s: magic %q version %d, want version %d: %w", path, ck.Magic, ck.Version, checkpointVersion, graphs.ErrFormat)
+	var ck checkpoint
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&ck); err != nil {
+		return checkpoint{}, false, fmt.Errorf("shallow: Train: checkpoint %s: %v: %w", path, err, graphs.ErrFormat)
+	}
+	if ck.Magic != checkpointMagic || ck.Version < 1 || ck.Version > checkpointVersion {
+		return checkpoint{}, false, fmt.Errorf("shallow: Train: checkpoint %s: magic %q version %d, want version 1 to %d: %w", path, ck.Magic, ck.Version, checkpointVersion, graphs.ErrFormat)
+	}
+	if sealed != (ck.Version >= 2) {
+		return checkpoint{}, false, fmt.Errorf("shallow: Train: checkpoint %s: version %d %s a checksum: the file is corrupt: %w", path, ck.Version, map[bool]string{true: "with", false: "without"}[sealed], graphs.ErrFormat)
 	}
 	return ck, true, nil
 }

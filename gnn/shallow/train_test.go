@@ -1,6 +1,7 @@
 package shallow
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -162,11 +163,33 @@ func TestTrainResume(t *testing.T) {
 			if _, err := Train(context.Background(), cfg, s); !errors.Is(err, graphs.ErrParameter) {
 				t.Errorf("mismatched checkpoint: error %v, want ErrParameter", err)
 			}
-			if err := os.WriteFile(cfg.Checkpoint, []byte("junk"), 0o644); err != nil {
+			cfg.Alpha = 1
+			good, err := os.ReadFile(cfg.Checkpoint)
+			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := Train(context.Background(), cfg, s); !errors.Is(err, graphs.ErrFormat) {
-				t.Errorf("corrupt checkpoint: error %v, want ErrFormat", err)
+			// one flipped byte anywhere (every 31st byte, the last 64 all),
+			// a truncation, junk: refused, naming the file
+			for i := range good {
+				if i%31 != 0 && i < len(good)-64 {
+					continue
+				}
+				bad := bytes.Clone(good)
+				bad[i] ^= 0x10
+				if err := os.WriteFile(cfg.Checkpoint, bad, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := Train(context.Background(), cfg, s); !errors.Is(err, graphs.ErrFormat) || !strings.Contains(err.Error(), cfg.Checkpoint) {
+					t.Fatalf("byte %d of %d flipped: error %v, want ErrFormat naming the file", i, len(good), err)
+				}
+			}
+			for _, junk := range [][]byte{[]byte("junk"), good[:len(good)-1]} {
+				if err := os.WriteFile(cfg.Checkpoint, junk, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := Train(context.Background(), cfg, s); !errors.Is(err, graphs.ErrFormat) {
+					t.Errorf("corrupt checkpoint: error %v, want ErrFormat", err)
+				}
 			}
 		})
 	}

@@ -14,13 +14,17 @@ import (
 	"github.com/gnnwb/gnnwb/gnn/optim"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
+	"github.com/gnnwb/gnnwb/internal/checksum"
 )
 
 // checkpointVersion is the format version written into every checkpoint.
 // Version 2 stores the optimiser's state as an optim.State (field Optim),
 // whatever the optimiser; version 1, still read, stored Adam's moments and
-// step count in AdamM, AdamV and AdamT.
-const checkpointVersion = 2
+// step count in AdamM, AdamV and AdamT. Version 3 is version 2 sealed with
+// the SHA-256 of its content (internal/checksum), so that a corrupt file is
+// refused instead of resumed; versions 1 and 2, written unsealed, are still
+// read.
+const checkpointVersion = 3
 
 // checkpoint is the whole state of a training run between two steps. The
 // random draws of step t come from the stream (Seed, t), so no generator
@@ -98,7 +102,14 @@ func cloneParams(ps []gnn.Param) [][]float64 {
 
 func saveCheckpoint(path string, c *checkpoint) error {
 	c.Version = checkpointVersion
-	err := atomicfile.Write(path, func(w io.Writer) error { return gob.NewEncoder(w).Encode(c) })
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(c); err != nil {
+		return fmt.Errorf("train: checkpoint %s: %w", path, err)
+	}
+	err := atomicfile.Write(path, func(w io.Writer) error {
+		_, err := w.Write(checksum.Seal(buf.Bytes()))
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("train: checkpoint %s: %w", path, err)
 	}
@@ -121,9 +132,16 @@ func loadCheckpoint(path string) (*checkpoint, error) {
 // version 1 checkpoint gets its Adam moments as Optim, the state an
 // optim.Adam with them returns.
 func decodeCheckpoint(data []byte, path string) (*checkpoint, error) {
+	data, sealed, err := checksum.Open(data)
+	if err != nil {
+		return nil, fmt.Errorf("train: checkpoint %s: %v: %w", path, err, graphs.ErrFormat)
+	}
 	var c checkpoint
 	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&c); err != nil {
 		return nil, fmt.Errorf("train: checkpoint %s: %v: %w", path, err, graphs.ErrFormat)
+	}
+	if sealed != (c.Version >= 3) {
+		return nil, fmt.Errorf("train: checkpoint %s: version %d %s a checksum: the file is corrupt: %w", path, c.Version, map[bool]string{true: "with", false: "without"}[sealed], graphs.ErrFormat)
 	}
 	switch c.Version {
 	case 1:
@@ -131,9 +149,9 @@ func decodeCheckpoint(data []byte, path string) (*checkpoint, error) {
 			c.Optim = (&optim.Adam{M: c.AdamM, V: c.AdamV, T: c.AdamT}).State()
 		}
 		c.AdamM, c.AdamV, c.AdamT = nil, nil, 0
-	case checkpointVersion:
+	case 2, checkpointVersion:
 	default:
-		return nil, fmt.Errorf("train: checkpoint %s: version %d, want 1 or %d: %w", path, c.Version, checkpointVersion, graphs.ErrFormat)
+		return nil, fmt.Errorf("train: checkpoint %s: version %d, want 1 to %d: %w", path, c.Version, checkpointVersion, graphs.ErrFormat)
 	}
 	return &c, nil
 }

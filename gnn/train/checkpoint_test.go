@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/gob"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/gnnwb/gnnwb/graphs"
@@ -34,7 +36,7 @@ func TestCheckpointErrors(t *testing.T) {
 	if c, err := loadCheckpoint(filepath.Join(dir, "missing")); c != nil || err != nil {
 		t.Fatalf("missing file: %v %v", c, err)
 	}
-	for _, v := range []int{0, 3} {
+	for _, v := range []int{0, 3, 4} {
 		var buf bytes.Buffer
 		if err := gob.NewEncoder(&buf).Encode(&checkpoint{Version: v, Task: "nodes"}); err != nil {
 			t.Fatal(err)
@@ -67,4 +69,37 @@ func FuzzCheckpoint(f *testing.F) {
 			t.Fatalf("error %v is not ErrFormat", err)
 		}
 	})
+}
+
+// TestCheckpointCorrupt: every single flipped byte of a checkpoint, and
+// every truncation, is refused with ErrFormat and a message naming the
+// file (one flipped byte near the end used to resume with other results).
+func TestCheckpointCorrupt(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "run.ckpt")
+	c := &checkpoint{Task: "nodes", Kind: "gcn", Seed: 3, Epoch: 7, Params: [][]float64{{1, 2, 3}, {4.5}}, Shapes: []int{3, 1}}
+	if err := saveCheckpoint(p, c); err != nil {
+		t.Fatal(err)
+	}
+	good, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(what string, data []byte) {
+		t.Helper()
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := loadCheckpoint(p); !errors.Is(err, graphs.ErrFormat) || !strings.Contains(err.Error(), p) {
+			t.Fatalf("%s: err = %v, want ErrFormat naming %s", what, err, p)
+		}
+	}
+	for i := range good {
+		bad := bytes.Clone(good)
+		bad[i] ^= 0x10
+		check(fmt.Sprintf("byte %d of %d flipped", i, len(good)), bad)
+	}
+	for _, n := range []int{0, 1, len(good) / 2, len(good) - 1} {
+		check(fmt.Sprintf("truncated to %d bytes", n), good[:n])
+	}
 }

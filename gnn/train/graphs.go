@@ -205,17 +205,11 @@ func Graphs[T Target](ctx context.Context, cfg GraphConfig, gs []graphs.Graph, X
 			return Result{}, err
 		}
 	}
-	if len(train) == 0 || cfg.BatchSize <= 0 || cfg.Epochs < 0 || !(cfg.LR > 0) || !(cfg.WeightDecay >= 0) {
-		return Result{}, fmt.Errorf("train: %s: %d training graphs, BatchSize=%d Epochs=%d LR=%v WeightDecay=%v: %w", fn, len(train), cfg.BatchSize, cfg.Epochs, cfg.LR, cfg.WeightDecay, graphs.ErrParameter)
+	if len(train) == 0 {
+		return Result{}, fmt.Errorf("train: %s: no training graphs: %w", fn, graphs.ErrParameter)
 	}
-	if err := checkRules(fn, cfg.Stop, cfg.Window, cfg.Patience, cfg.Select); err != nil {
+	if err := cfg.Validate(N, s.d); err != nil {
 		return Result{}, err
-	}
-	if cfg.LRStep < 0 || (cfg.LRStep == 0 && cfg.LRGamma != 0) || (cfg.LRStep > 0 && !(cfg.LRGamma > 0 && cfg.LRGamma <= 1)) {
-		return Result{}, fmt.Errorf("train: %s: LRStep=%d LRGamma=%v (want LRStep ≥ 0, and LRGamma in (0,1] with LRStep > 0, 0 without): %w", fn, cfg.LRStep, cfg.LRGamma, graphs.ErrParameter)
-	}
-	if cfg.StepsPerEpoch < 0 {
-		return Result{}, fmt.Errorf("train: %s: StepsPerEpoch=%d is negative: %w", fn, cfg.StepsPerEpoch, graphs.ErrParameter)
 	}
 	if cfg.Resume && cfg.CheckpointPath == "" {
 		return Result{}, fmt.Errorf("train: %s: Resume without CheckpointPath: %w", fn, graphs.ErrParameter)
@@ -234,7 +228,7 @@ func Graphs[T Target](ctx context.Context, cfg GraphConfig, gs []graphs.Graph, X
 	if cfg.LRStep > 0 {
 		var ok bool
 		if schedule, ok = opt.(interface{ SetLR(lr float64) }); !ok {
-			return Result{}, fmt.Errorf("train: %s: LRStep=%d needs an optimiser with SetLR, %T has none: %w", fn, cfg.LRStep, opt, graphs.ErrUnsupported)
+			return Result{}, fmt.Errorf("train: %s: lr_step=%d needs an optimiser with SetLR, %T has none: %w", fn, cfg.LRStep, opt, graphs.ErrUnsupported)
 		}
 	}
 	st, save, err := startCheckpoint(cfg.CheckpointPath, cfg.Resume, s.t.task("graphs"), cfg.Kind, cfg.Seed, ps, opt)

@@ -92,10 +92,10 @@ func (m Metric) better(v, b float64) bool {
 // check validates m for classes classes.
 func (m Metric) check(fn string, classes int) error {
 	if m < MetricAccuracy || m > MetricMacroF1 {
-		return fmt.Errorf("train: %s: Metric=%d: %w", fn, int(m), graphs.ErrParameter)
+		return fmt.Errorf("train: %s: metric=%d: %w", fn, int(m), graphs.ErrParameter)
 	}
 	if m.binary() && classes != 2 {
-		return fmt.Errorf("train: %s: Metric=%v needs a binary task, labels give %d classes: %w", fn, m, classes, graphs.ErrParameter)
+		return fmt.Errorf("train: %s: metric=%v needs a binary task, labels give %d classes: %w", fn, m, classes, graphs.ErrParameter)
 	}
 	return nil
 }

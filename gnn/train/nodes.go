@@ -241,10 +241,7 @@ func Nodes[T Target](ctx context.Context, cfg NodeConfig, g graphs.Graph, x gnn.
 	if len(train) == 0 {
 		return Result{}, fmt.Errorf("train: %s: empty training set: %w", fn, graphs.ErrParameter)
 	}
-	if cfg.Epochs < 0 || !(cfg.LR > 0) || !(cfg.WeightDecay >= 0) {
-		return Result{}, fmt.Errorf("train: %s: Epochs=%d LR=%v WeightDecay=%v: %w", fn, cfg.Epochs, cfg.LR, cfg.WeightDecay, graphs.ErrParameter)
-	}
-	if err := checkRules(fn, cfg.Stop, cfg.Window, cfg.Patience, cfg.Select); err != nil {
+	if err := cfg.Validate(n, d); err != nil {
 		return Result{}, err
 	}
 	if cfg.Resume && cfg.CheckpointPath == "" {
@@ -409,10 +406,10 @@ func (st *checkpoint) result(ps []gnn.Param, m *gnn.Model, restore, stopped bool
 // checkRules validates the early-stopping and selection settings.
 func checkRules(fn string, stop StopRule, window, patience int, sel Select) error {
 	if (stop == StopWindow && window <= 0) || (stop == StopPatience && patience <= 0) || stop < StopNone || stop > StopPatience {
-		return fmt.Errorf("train: %s: Stop=%d Window=%d Patience=%d: %w", fn, stop, window, patience, graphs.ErrParameter)
+		return fmt.Errorf("train: %s: stop=%d window=%d patience=%d (window ≥ 1 with the window rule, patience ≥ 1 with the patience rule): %w", fn, stop, window, patience, graphs.ErrParameter)
 	}
 	if sel < SelectValAcc || sel > SelectValMetric {
-		return fmt.Errorf("train: %s: Select=%d: %w", fn, sel, graphs.ErrParameter)
+		return fmt.Errorf("train: %s: select=%d: %w", fn, sel, graphs.ErrParameter)
 	}
 	return nil
 }

@@ -294,8 +294,8 @@ func runPath(dir string, fold int, seed uint64) string {
 // and the error wraps ctx.Err(). Errors wrap graphs.ErrParameter for
 // runs < 1, else as Nodes. Cost: runs × Nodes.
 func RepeatNodes[T Target](ctx context.Context, cfg NodeConfig, runs int, checkpointDir string, g graphs.Graph, x gnn.Features, y []T, split Split) (Summary, error) {
-	if runs < 1 {
-		return Summary{}, fmt.Errorf("train: RepeatNodes: runs=%d: %w", runs, graphs.ErrParameter)
+	if err := checkRuns("RepeatNodes", runs, cfg.Epochs, cfg.KeepHistory); err != nil {
+		return Summary{}, err
 	}
 	if err := makeDir(checkpointDir); err != nil {
 		return Summary{}, err
@@ -338,8 +338,14 @@ func RepeatNodes[T Target](ctx context.Context, cfg NodeConfig, runs int, checkp
 // per run). Errors wrap graphs.ErrParameter for no folds or runs < 1,
 // else as Graphs. Cost: len(folds) × runs × Graphs.
 func CrossValidate[T Target](ctx context.Context, cfg GraphConfig, folds []Split, runs int, checkpointDir string, gs []graphs.Graph, X []float64, y []T) (Summary, error) {
-	if len(folds) == 0 || runs < 1 {
-		return Summary{}, fmt.Errorf("train: CrossValidate: %d folds, runs=%d: %w", len(folds), runs, graphs.ErrParameter)
+	if len(folds) == 0 {
+		return Summary{}, fmt.Errorf("train: CrossValidate: no folds: %w", graphs.ErrParameter)
+	}
+	if err := checkRuns("CrossValidate", runs, cfg.Epochs, cfg.KeepHistory); err != nil {
+		return Summary{}, err
+	}
+	if len(folds) > 1<<20 {
+		return Summary{}, fmt.Errorf("train: CrossValidate: %d folds: %w", len(folds), graphs.ErrTooLarge)
 	}
 	if err := makeDir(checkpointDir); err != nil {
 		return Summary{}, err

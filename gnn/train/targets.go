@@ -66,7 +66,7 @@ func newTargets[T Target](fn string, y []T, samples int, metric Metric, rows ...
 		case MetricAccuracy, MetricMAE:
 			return t, MetricMAE, nil
 		}
-		return t, 0, fmt.Errorf("train: %s: Metric=%v is not a regression metric (mae): %w", fn, metric, graphs.ErrParameter)
+		return t, 0, fmt.Errorf("train: %s: metric=%v is not a regression metric (mae): %w", fn, metric, graphs.ErrParameter)
 	}
 	panic("unreachable")
 }

@@ -124,6 +124,9 @@ func readFile(path string, opt Options) (graphs.Graph, []string, error) {
 		return graphs.Graph{}, nil, fmt.Errorf("graphio: Read: %w", err)
 	}
 	defer f.Close()
+	if err := inputfile.NotEmpty(f); err != nil {
+		return graphs.Graph{}, nil, fmt.Errorf("graphio: Read: %w", &graphs.ParseError{Path: path, Err: fmt.Errorf("%w (a graph file holds at least its nodes or edges): %w", err, graphs.ErrFormat)})
+	}
 	return Parse(f, path, opt)
 }
 

@@ -54,6 +54,22 @@ func Open(path string) (*os.File, error) {
 	return os.Open(path)
 }
 
+// ErrEmpty is wrapped by the error of NotEmpty.
+var ErrEmpty = errors.New("the file is empty")
+
+// NotEmpty returns an error wrapping ErrEmpty when f, an opened input file,
+// holds no bytes: for readers whose format has no valid empty file.
+func NotEmpty(f *os.File) error {
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if st.Size() == 0 {
+		return ErrEmpty
+	}
+	return nil
+}
+
 // ReadFile reads the whole of path after Check.
 func ReadFile(path string) ([]byte, error) {
 	f, err := Open(path)

@@ -128,3 +128,30 @@ func room(limitFile, usageFile string) (float64, bool) {
 	}
 	return max(limit-usage, 0), true
 }
+
+// Check returns nil when bytes fit in what Available reports, and otherwise
+// an error saying the estimate, the limit and its source, for the caller to
+// wrap with what asked for it and graphs.ErrTooLarge. A NaN or infinite
+// estimate never fits.
+func Check(bytes float64) error {
+	avail, source := Available()
+	if bytes <= avail {
+		return nil
+	}
+	return &TooLargeError{Bytes: bytes, Avail: avail, Source: source}
+}
+
+// TooLargeError is Check's error.
+type TooLargeError struct {
+	Bytes, Avail float64 // estimated need and limit, in bytes
+	Source       string  // source of the limit, as Available
+}
+
+func (e *TooLargeError) Error() string {
+	return "needs ≈" + gb(e.Bytes) + ", more than the " + gb(e.Avail) + " this process may use (" + e.Source + ")"
+}
+
+// gb formats bytes in GB with 3 significant digits.
+func gb(b float64) string {
+	return strconv.FormatFloat(b/1e9, 'g', 3, 64) + " GB"
+}

@@ -1,8 +1,10 @@
 package memlimit
 
 import (
+	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -55,5 +57,22 @@ func TestAvailable(t *testing.T) {
 	}
 	if got, _ := Available(); !(got > 0) {
 		t.Errorf("Available() = %v on this machine", got)
+	}
+}
+
+// TestCheck: a small request fits, a huge, infinite or NaN one does not and
+// its message gives the estimate and the limit.
+func TestCheck(t *testing.T) {
+	for _, tc := range []struct {
+		bytes float64
+		ok    bool
+	}{{1 << 10, true}, {1e30, false}, {math.Inf(1), false}, {math.NaN(), false}} {
+		err := Check(tc.bytes)
+		if (err == nil) != tc.ok {
+			t.Fatalf("Check(%v) = %v", tc.bytes, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), "GB, more than the ") {
+			t.Fatalf("Check(%v): message %q", tc.bytes, err)
+		}
 	}
 }

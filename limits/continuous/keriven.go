@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/gnnwb/gnnwb/generators"
 	"github.com/gnnwb/gnnwb/gnn"
 	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/graphs/aggregation"
+	"github.com/gnnwb/gnnwb/internal/memlimit"
 	"github.com/gnnwb/gnnwb/internal/parallel"
 	"github.com/gnnwb/gnnwb/limits/plots"
 	"github.com/gnnwb/gnnwb/limits/rates"
@@ -125,21 +127,21 @@ func (cfg KerivenConfig) withDefaults() (KerivenConfig, error) {
 		cfg.Widths = []int{1, 10, 10, 10, 10, 10, 1}
 	}
 	if len(cfg.Widths) < 2 {
-		return cfg, fmt.Errorf("%s: Widths=%v: need at least 2: %w", fn, cfg.Widths, graphs.ErrParameter)
+		return cfg, fmt.Errorf("%s: widths=%v: need at least 2: %w", fn, cfg.Widths, graphs.ErrParameter)
 	}
 	for k, d := range cfg.Widths {
 		if d < 1 || d > 1<<12 {
-			return cfg, fmt.Errorf("%s: Widths[%d]=%d not in [1, 4096]: %w", fn, k, d, graphs.ErrParameter)
+			return cfg, fmt.Errorf("%s: widths[%d]=%d not in [1, 4096]: %w", fn, k, d, graphs.ErrParameter)
 		}
 	}
 	if cfg.Act == activation.Identity {
 		cfg.Act = activation.ReLU
 	}
 	if err := (aggregation.Aggregation{Norm: aggregation.Symmetric, Loops: cfg.Loops}).Validate(); err != nil {
-		return cfg, fmt.Errorf("%s: Loops: %w", fn, err)
+		return cfg, fmt.Errorf("%s: loops: %w", fn, err)
 	}
 	if !cfg.Act.Valid() {
-		return cfg, fmt.Errorf("%s: Act=%d: %w", fn, int(cfg.Act), graphs.ErrParameter)
+		return cfg, fmt.Errorf("%s: activation=%d: %w", fn, int(cfg.Act), graphs.ErrParameter)
 	}
 	if cfg.Exponents == nil {
 		cfg.Exponents = []float64{0, 0.25, 0.5}
@@ -149,7 +151,7 @@ func (cfg KerivenConfig) withDefaults() (KerivenConfig, error) {
 	}
 	for k, a := range cfg.Exponents {
 		if !(a >= 0 && a < 1) {
-			return cfg, fmt.Errorf("%s: Exponents[%d]=%v not in [0,1): %w", fn, k, a, graphs.ErrParameter)
+			return cfg, fmt.Errorf("%s: exponents[%d]=%v not in [0,1): %w", fn, k, a, graphs.ErrParameter)
 		}
 	}
 	if cfg.Sizes == nil {
@@ -160,7 +162,7 @@ func (cfg KerivenConfig) withDefaults() (KerivenConfig, error) {
 	}
 	for k, n := range cfg.Sizes {
 		if n < 2 || n > 1<<20 {
-			return cfg, fmt.Errorf("%s: Sizes[%d]=%d not in [2, 2^20]: %w", fn, k, n, graphs.ErrParameter)
+			return cfg, fmt.Errorf("%s: sizes[%d]=%d not in [2, 2^20]: %w", fn, k, n, graphs.ErrParameter)
 		}
 	}
 	if cfg.Reps == 0 {
@@ -175,13 +177,26 @@ func (cfg KerivenConfig) withDefaults() (KerivenConfig, error) {
 	if cfg.Nodes == 0 {
 		cfg.Nodes = DefaultNodes
 	}
-	if cfg.Reps < 1 || cfg.Bootstrap < 1 || cfg.Panels < 1 || cfg.Nodes < 1 {
-		return cfg, fmt.Errorf("%s: Reps=%d Bootstrap=%d Panels=%d Nodes=%d must be positive: %w", fn, cfg.Reps, cfg.Bootstrap, cfg.Panels, cfg.Nodes, graphs.ErrParameter)
+	for _, v := range []struct {
+		key string
+		v   int
+	}{{"reps", cfg.Reps}, {"bootstrap", cfg.Bootstrap}, {"panels", cfg.Panels}, {"nodes", cfg.Nodes}} {
+		if v.v < 1 {
+			return cfg, fmt.Errorf("%s: %s=%d < 1: %w", fn, v.key, v.v, graphs.ErrParameter)
+		}
+	}
+	// The limit's Q×Q kernel on Q = panels·nodes points, the largest
+	// graph (dense at exponent 0) and every repetition's errors.
+	q, n := float64(cfg.Panels)*float64(cfg.Nodes), float64(slices.Max(cfg.Sizes))
+	bytes := 8*q*q + 6*n*n*math.Pow(n, -slices.Min(cfg.Exponents)) +
+		16*float64(cfg.Reps)*float64(len(cfg.Sizes)*len(cfg.Exponents)) + 8*float64(cfg.Bootstrap)
+	if err := memlimit.Check(bytes); err != nil {
+		return cfg, fmt.Errorf("%s: panels=%d × nodes=%d, sizes up to %d, reps=%d, bootstrap=%d: %v: %w", fn, cfg.Panels, cfg.Nodes, int(n), cfg.Reps, cfg.Bootstrap, err, graphs.ErrTooLarge)
 	}
 	if cfg.Input == nil {
 		cfg.Input = Latent
 		if cfg.Widths[0] != 1 {
-			return cfg, fmt.Errorf("%s: Widths[0]=%d but the default input X(u) = u has width 1: %w", fn, cfg.Widths[0], graphs.ErrShape)
+			return cfg, fmt.Errorf("%s: widths[0]=%d but the default input X(u) = u has width 1: %w", fn, cfg.Widths[0], graphs.ErrShape)
 		}
 	}
 	return cfg, nil

@@ -124,7 +124,7 @@ func Particles(ctx context.Context, s *limits.Setup, times []float64, opt Option
 	}
 	switch {
 	case m < 2 || m > meanfield.MaxScratch:
-		return nil, fmt.Errorf("fluctuation: Particles: M=%d not in [2, %d]: %w", m, meanfield.MaxScratch, graphs.ErrParameter)
+		return nil, fmt.Errorf("fluctuation: Particles: particles=%d not in [2, %d]: %w", m, meanfield.MaxScratch, graphs.ErrParameter)
 	case mf < 2 || mf > m:
 		return nil, fmt.Errorf("fluctuation: Particles: carriers M_f=%d not in [2, M=%d]: %w", mf, m, graphs.ErrParameter)
 	case pr.Symmetric && (m%2 != 0 || mf%2 != 0):
@@ -230,7 +230,7 @@ func particleRun(ctx context.Context, s *limits.Setup, times []float64, m, mf in
 		fl.nz = mf / 2
 	}
 	if 2*m*max(fl.p, pe) > meanfield.MaxScratch {
-		return nil, fmt.Errorf("fluctuation: Particles: M=%d × P=%d above the solver's scratch limit: %w", m, max(fl.p, pe), graphs.ErrTooLarge)
+		return nil, fmt.Errorf("fluctuation: Particles: particles=%d × P=%d above the solver's scratch limit: %w", m, max(fl.p, pe), graphs.ErrTooLarge)
 	}
 	// three frames and a noise injection hold about M_f·P·(4(1+dim) + 2) floats
 	if per := max(fl.p, pe) * (4*(1+dim) + 2); mf > maxCarrierFloats/per {

@@ -324,7 +324,7 @@ func SolveParticles(ctx context.Context, p Problem, theta0, times []float64, opt
 		return nil, fmt.Errorf("meanfield: SolveParticles: len(theta0)=%d not a positive multiple of 1+dim=%d: %w", len(theta0), 1+p.Dim, graphs.ErrShape)
 	}
 	if m, q := len(theta0)/(1+p.Dim), len(p.Omega); m > MaxScratch/(2*q) {
-		return nil, fmt.Errorf("meanfield: SolveParticles: M=%d × Q=%d needs %d scratch floats > %d: %w", m, q, 2*m*q, MaxScratch, graphs.ErrTooLarge)
+		return nil, fmt.Errorf("meanfield: SolveParticles: particles=%d × Q=%d needs %d scratch floats > %d: %w", m, q, 2*m*q, MaxScratch, graphs.ErrTooLarge)
 	}
 	p.Omega = append([]float64(nil), p.Omega...)
 	p.Phi = append([]float64(nil), p.Phi...)

@@ -97,6 +97,20 @@ type Series struct {
 	NoFit bool
 }
 
+// CheckFormats refuses, with graphs.ErrParameter, an extension of exts
+// that the figures cannot be written in (not png or svg, case ignored), so
+// that a caller checks it before the work whose figures they are.
+func CheckFormats(exts []string) error {
+	for _, e := range exts {
+		switch strings.ToLower(e) {
+		case "png", "svg":
+		default:
+			return fmt.Errorf("plots: formats: %q not png or svg: %w", e, graphs.ErrParameter)
+		}
+	}
+	return nil
+}
+
 func format(path string) (string, error) {
 	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(path), "."))
 	switch ext {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gnnwb/gnnwb/generators"
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/internal/memlimit"
 	"github.com/gnnwb/gnnwb/limits"
 	"github.com/gnnwb/gnnwb/limits/features"
 	"github.com/gnnwb/gnnwb/limits/meanfield"
@@ -57,9 +58,16 @@ func cerr(format string, a ...any) error {
 	return fmt.Errorf("scaling: Config: "+format+": %w", append(a, graphs.ErrParameter)...)
 }
 
+// Bounds of a Config: seeds per (γ, N) and the widths of its networks.
+const (
+	MaxSeeds = 1 << 20
+	MaxWidth = 1 << 26
+)
+
 // Validate checks the experiment: a valid problem with a symmetric μ_0,
-// γ's in [½, 1], at least two distinct even widths, seeds ≥ 1 (≥ 2 for the
-// variance), particles even and ≥ 0. Errors wrap graphs.ErrParameter.
+// γ's in [½, 1], at least two distinct even widths of at most MaxWidth
+// whose networks fit in memory, seeds in [2, MaxSeeds], particles even and
+// ≥ 0. Errors wrap graphs.ErrParameter, or graphs.ErrTooLarge for a width.
 func (c Config) Validate() error {
 	if !c.Problem.Symmetric {
 		return cerr("problem.symmetric=false: the experiment needs μ_0 in mirror pairs (g_0 = 0 at every N, as the flow's)")
@@ -83,11 +91,21 @@ func (c Config) Validate() error {
 			return cerr("widths[%d]=%d: need distinct even widths ≥ 2", i, n)
 		}
 	}
-	if c.Seeds < 2 {
-		return cerr("seeds=%d < 2", c.Seeds)
+	if c.Seeds < 2 || c.Seeds > MaxSeeds {
+		return cerr("seeds=%d not in [2, %d]", c.Seeds, MaxSeeds)
+	}
+	for i, n := range c.Widths {
+		// a network's units, gradients and optimiser state, per worker
+		if err := memlimit.Check(8 * 8 * float64(n) * float64(2*c.Problem.Quadrature+8)); n > MaxWidth || err != nil {
+			return fmt.Errorf("scaling: Config: widths[%d]=%d: more than %d or than memory allows: %w", i, n, MaxWidth, graphs.ErrTooLarge)
+		}
 	}
 	if c.Particles < 0 || c.Particles%2 != 0 {
 		return cerr("particles=%d: need an even M ≥ 0", c.Particles)
+	}
+	// the particle flow's state, stages and scratch, and its self-check
+	if err := memlimit.Check(8 * 3 * float64(c.particles()) * float64(2*c.Problem.Quadrature+40)); err != nil {
+		return fmt.Errorf("scaling: Config: particles=%d: %v: %w", c.Particles, err, graphs.ErrTooLarge)
 	}
 	return nil
 }

@@ -36,6 +36,9 @@ var kindLabel = map[string]string{
 // plots skip series that could not be fitted (a zero error). Errors: file
 // errors, plots' errors.
 func Plot(dir string, exts []string) ([]string, error) {
+	if err := plots.CheckFormats(exts); err != nil {
+		return nil, err
+	}
 	var f *Fits
 	data, err := os.ReadFile(filepath.Join(dir, FitsFile))
 	if err == nil {

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,11 +19,14 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
+	"github.com/gnnwb/gnnwb/internal/inputfile"
+	"github.com/gnnwb/gnnwb/internal/memlimit"
 	"github.com/gnnwb/gnnwb/internal/strictyaml"
 	"github.com/gnnwb/gnnwb/limits"
 )
@@ -71,7 +76,7 @@ func (w Config) Validate() error {
 	for _, g := range []struct {
 		name string
 		v    []int
-	}{{"nodes (n)", w.Nodes}, {"widths (N)", w.Widths}} {
+	}{{"nodes", w.Nodes}, {"widths", w.Widths}} {
 		if len(g.v) == 0 {
 			return serr("%s is empty", g.name)
 		}
@@ -87,7 +92,7 @@ func (w Config) Validate() error {
 	if w.Problem.Symmetric {
 		for _, x := range w.Widths {
 			if x%2 != 0 {
-				return serr("widths (N) has %d, but a symmetric μ_0 needs even N", x)
+				return serr("widths has %d, but a symmetric μ_0 needs even N", x)
 			}
 		}
 	}
@@ -114,10 +119,30 @@ func (w Config) Validate() error {
 	if w.Particles < 0 || w.TestNodes < 0 {
 		return serr("particles=%d, test_nodes=%d must be ≥ 0", w.Particles, w.TestNodes)
 	}
-	if len(w.Nodes)*len(w.Widths)*w.Seeds > MaxCells {
-		return serr("%d×%d×%d cells exceed %d", len(w.Nodes), len(w.Widths), w.Seeds, MaxCells)
+	if w.Seeds > MaxCells || len(w.Nodes)*len(w.Widths)*w.Seeds > MaxCells {
+		return serr("nodes × widths × seeds=%d: %d×%d×%d cells exceed %d", w.Seeds, len(w.Nodes), len(w.Widths), w.Seeds, MaxCells)
+	}
+	if err := memlimit.Check(w.cellBytes()); err != nil {
+		return fmt.Errorf("sweep: Config: widths up to %d, nodes up to %d, particles=%d, test_nodes=%d: %v: %w",
+			slices.Max(w.Widths), slices.Max(w.Nodes), w.Particles, w.TestNodes, err, graphs.ErrTooLarge)
 	}
 	return nil
+}
+
+// cellBytes estimates the memory of the largest cell, computed on every
+// worker at once, and of the particle solver: per cell a network of width
+// N (N(1+2d) parameters, a few copies), a graph of n nodes (the whole-graph
+// sampler's ≈ρn² entries), the test graph; the particle system about ten
+// copies of M(1+2d) values, three times with the self-check.
+func (w Config) cellBytes() float64 {
+	d := float64(w.Problem.Signal.Dim())
+	N, n := float64(slices.Max(w.Widths)), float64(slices.Max(w.Nodes))
+	cell := 24*N*(1+2*d) + 32*n + 8*float64(w.testNodes())*(2*d+2)
+	if w.Problem.Sampler == limits.WholeGraphSampling {
+		cell += 6 * w.Problem.Rho * n * n
+	}
+	cell *= float64(min(runtime.GOMAXPROCS(0), len(w.Nodes)*len(w.Widths)*w.Seeds))
+	return cell + 3*8*10*float64(w.particles())*(1+2*d)
 }
 
 // Decode reads a sweep from YAML or JSON on top of Default (a problem key is
@@ -146,11 +171,14 @@ func decodeStrict(r io.Reader, v any) error {
 // Read reads a sweep file (.yaml, .yml or .json) with Decode. Errors in
 // the content are a *graphs.ParseError naming the file.
 func Read(path string) (Config, error) {
-	f, err := os.Open(path)
+	f, err := inputfile.Open(path)
 	if err != nil {
 		return Config{}, fmt.Errorf("sweep: Read: %w", err)
 	}
 	defer f.Close()
+	if err := inputfile.NotEmpty(f); err != nil {
+		return Config{}, fmt.Errorf("sweep: Read: %w", &graphs.ParseError{Path: path, Err: fmt.Errorf("%w: %w", err, graphs.ErrFormat)})
+	}
 	w, err := Decode(f)
 	if err != nil {
 		return Config{}, fmt.Errorf("sweep: Read: %w", &graphs.ParseError{Path: filepath.Base(path), Err: err})
@@ -241,6 +269,9 @@ type Options struct {
 	// Workers is the number of cells computed at once (0: GOMAXPROCS).
 	// Each cell's result does not depend on it.
 	Workers int
+	// Warn, if not nil, is told of each cell file found corrupt (its
+	// checksum, JSON or cell do not hold), which Run computes again.
+	Warn func(msg string)
 }
 
 // Directory layout of a sweep.
@@ -254,7 +285,9 @@ const (
 
 // Run runs the cells of shard opt.Shard/opt.Shards of w into dir and then
 // assembles dir's outputs (Assemble). Each finished cell is written
-// atomically to dir/cells/<n,N,seed>.json and is never recomputed: rerunning
+// atomically to dir/cells/<n,N,seed>.json with the SHA-256 of its content
+// and is never recomputed unless that checksum fails (opt.Warn is told):
+// rerunning
 // the same command after an interruption continues where it stopped, and
 // the outputs equal those of an uninterrupted run (each cell is
 // deterministic, for any GOMAXPROCS). Shards may share dir (a shared file
@@ -289,8 +322,12 @@ func Run(ctx context.Context, w Config, dir string, opt Options) (*Summary, erro
 		if i%shards != opt.Shard {
 			continue
 		}
-		if _, err := readCell(dir, c); err == nil {
+		_, err := readCell(dir, c)
+		if err == nil {
 			continue
+		}
+		if !errors.Is(err, fs.ErrNotExist) && opt.Warn != nil {
+			opt.Warn(fmt.Sprintf("%v; computing the cell again", err))
 		}
 		todo = append(todo, c)
 	}
@@ -492,7 +529,7 @@ func (r *run) cell(ctx context.Context, c Cell) error {
 		}
 	}
 	res.Seconds = time.Since(start).Seconds()
-	return writeJSON(filepath.Join(r.dir, cellsDir, c.key()+".json"), res)
+	return writeCell(r.dir, res)
 }
 
 func writeJSON(path string, v any) error {
@@ -556,17 +593,48 @@ func readDir(dir string) (Config, error) {
 	return w, nil
 }
 
+// cellTrailer starts the last line of a cell file (format version 2):
+// after it, the SHA-256 of the JSON before it, in hex. Files of version 1,
+// JSON alone, are still read.
+const cellTrailer = "# gnnwb sweep cell v2 sha256 "
+
+// writeCell writes r to dir/cells/<key>.json atomically: its indented JSON
+// and the checksum line.
+func writeCell(dir string, r cellResult) error {
+	path := filepath.Join(dir, cellsDir, r.Cell.key()+".json")
+	data, err := json.MarshalIndent(r, "", " ")
+	if err != nil {
+		return fmt.Errorf("sweep: %s: %w", filepath.Base(path), err)
+	}
+	data = append(data, '\n')
+	sum := sha256.Sum256(data)
+	data = append(append(data, cellTrailer...), hex.EncodeToString(sum[:])+"\n"...)
+	return atomicfile.WriteBytes(path, data)
+}
+
+// readCell reads cell c of dir: an error wrapping fs.ErrNotExist when it is
+// not there, graphs.ErrFormat (naming the file) when its checksum, its JSON
+// or the cell it holds is wrong.
 func readCell(dir string, c Cell) (cellResult, error) {
-	data, err := os.ReadFile(filepath.Join(dir, cellsDir, c.key()+".json"))
+	path := filepath.Join(dir, cellsDir, c.key()+".json")
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return cellResult{}, err
 	}
+	if i := bytes.LastIndex(data, []byte(cellTrailer)); i >= 0 {
+		want := strings.TrimSuffix(string(data[i+len(cellTrailer):]), "\n")
+		sum := sha256.Sum256(data[:i])
+		if hex.EncodeToString(sum[:]) != want {
+			return cellResult{}, fmt.Errorf("sweep: cell file %s: checksum mismatch (the file is corrupt): %w", path, graphs.ErrFormat)
+		}
+		data = data[:i]
+	}
 	var r cellResult
 	if err := json.Unmarshal(data, &r); err != nil {
-		return cellResult{}, fmt.Errorf("sweep: cell %s: %v: %w", c.key(), err, graphs.ErrFormat)
+		return cellResult{}, fmt.Errorf("sweep: cell file %s: %v: %w", path, err, graphs.ErrFormat)
 	}
 	if r.Cell != c {
-		return cellResult{}, fmt.Errorf("sweep: cell file %s holds %+v: %w", c.key(), r.Cell, graphs.ErrFormat)
+		return cellResult{}, fmt.Errorf("sweep: cell file %s holds %+v: %w", path, r.Cell, graphs.ErrFormat)
 	}
 	return r, nil
 }
@@ -814,7 +882,7 @@ func Merge(dst string, srcs []string) (*Summary, error) {
 			if err != nil {
 				return nil, err
 			}
-			if err := writeJSON(filepath.Join(dst, cellsDir, c.key()+".json"), r); err != nil {
+			if err := writeCell(dst, r); err != nil {
 				return nil, err
 			}
 		}

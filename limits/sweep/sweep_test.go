@@ -252,3 +252,66 @@ func TestSweepFuncs(t *testing.T) {
 		t.Errorf("fit and plot: %v", err)
 	}
 }
+
+// TestSweepCorruptCell: a cell file with one byte changed (in a digit of an
+// error, in its checksum line, or cut short) is found corrupt, told to
+// Options.Warn with the file's name and computed again, and the outputs
+// equal those of the untouched sweep; a version 1 cell (JSON alone) is read
+// as it is; Merge refuses a corrupt source cell, naming the file.
+func TestSweepCorruptCell(t *testing.T) {
+	w := smallSweep()
+	w.Nodes, w.Widths, w.Seeds = []int{40}, []int{8}, 1
+	dir := t.TempDir()
+	if _, err := Run(context.Background(), w, dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	want := readFile(t, filepath.Join(dir, ErrorsFile))
+	c := w.Cells()[0]
+	path := filepath.Join(dir, cellsDir, c.key()+".json")
+	good := readFile(t, path)
+	digit := bytes.IndexAny(good[bytes.Index(good, []byte(`"error"`)):], "123456789") + bytes.Index(good, []byte(`"error"`))
+	for _, tc := range []struct {
+		name string
+		data []byte
+	}{
+		{"digit", func() []byte { b := bytes.Clone(good); b[digit] ^= 1; return b }()},
+		{"trailer", func() []byte { b := bytes.Clone(good); b[len(b)-3] ^= 1; return b }()},
+		{"truncated", good[:len(good)/2]},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := os.WriteFile(path, tc.data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var warned []string
+			if _, err := Run(context.Background(), w, dir, Options{Warn: func(m string) { warned = append(warned, m) }}); err != nil {
+				t.Fatal(err)
+			}
+			if len(warned) != 1 || !strings.Contains(warned[0], path) {
+				t.Fatalf("warnings %q", warned)
+			}
+			if got := readFile(t, filepath.Join(dir, ErrorsFile)); !bytes.Equal(got, want) {
+				t.Errorf("errors.csv after recomputing differs")
+			}
+			if _, err := readCell(dir, c); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	// version 1: the JSON alone
+	v1 := good[:bytes.Index(good, []byte(cellTrailer))]
+	if err := os.WriteFile(path, v1, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readCell(dir, c); err != nil {
+		t.Fatalf("version 1 cell: %v", err)
+	}
+	bad := bytes.Clone(good)
+	bad[digit] ^= 1
+	if err := os.WriteFile(path, bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Merge(filepath.Join(t.TempDir(), "merged"), []string{dir})
+	if !errors.Is(err, graphs.ErrFormat) || !strings.Contains(err.Error(), path) {
+		t.Fatalf("Merge of a corrupt cell: %v", err)
+	}
+}
