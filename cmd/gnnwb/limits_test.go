@@ -36,6 +36,10 @@ func TestLimitsSweepCLI(t *testing.T) {
 			t.Error(err)
 		}
 	}
+	summary, _ := os.ReadFile(filepath.Join(out, "summary.json"))
+	if !strings.Contains(string(summary), `"prediction"`) || !strings.Contains(string(summary), "McKean–Vlasov") {
+		t.Errorf("summary.json has no prediction:\n%s", summary)
+	}
 	sweepJSON, _ := os.ReadFile(filepath.Join(out, "sweep.json"))
 	if !strings.Contains(string(sweepJSON), `"alpha": 2`) {
 		t.Errorf("sweep.json does not record --alpha 2:\n%s", sweepJSON)
@@ -203,5 +207,66 @@ func TestLimitsFluctuationsTanhCLI(t *testing.T) {
 	want := int(math.Ceil(report.Fluctuations.C[1] / 0.0025))
 	if code != 0 || !strings.Contains(stdout, fmt.Sprintf("N = %d:", want)) || !strings.Contains(stdout, "±") || !strings.Contains(stdout, "McKean–Vlasov") {
 		t.Errorf("width: %d, want N = %d: %s %s", code, want, stdout, stderr)
+	}
+}
+
+// TestLimitsCollapseCLI: limits collapse prints N·MSE per width and time
+// beside C(t), draws the figure and writes the numbers to OUT.json, whose
+// means are those of its per-width values; C(t) is drawn from t = 0. Bad
+// input exits with status 2.
+func TestLimitsCollapseCLI(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "collapse.png")
+	prob := []string{"--activation", "identity", "--alpha", "1", "--quadrature", "8", "--times", "0.5,1"}
+	code, stdout, stderr := gnnwb(t, append([]string{"limits", "collapse", "--widths", "20,40", "--seeds", "6", "--out", out}, prob...)...)
+	if code != 0 || !strings.Contains(stdout, "N = 40") || !strings.Contains(stdout, "Lyapunov") {
+		t.Fatalf("collapse: %d %s %s", code, stdout, stderr)
+	}
+	if st, err := os.Stat(out); err != nil || st.Size() < 1000 {
+		t.Fatalf("figure: %v", err)
+	}
+	var report struct {
+		Times    []float64 `json:"times"`
+		C        []float64 `json:"c"`
+		Measured struct {
+			Widths []int       `json:"widths"`
+			Times  []float64   `json:"times"`
+			Seeds  int         `json:"seeds"`
+			Mean   [][]float64 `json:"mean"`
+		} `json:"measured"`
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "collapse.json"))
+	if err := json.Unmarshal(data, &report); err != nil {
+		t.Fatal(err)
+	}
+	m := report.Measured
+	if report.Times[0] != 0 || len(report.C) != len(report.Times) || m.Seeds != 6 || len(m.Mean) != 2 || len(m.Mean[1]) != 2 || m.Times[1] != 1 {
+		t.Fatalf("report: %s", data)
+	}
+	for k, tk := range m.Times {
+		j := -1
+		for i, x := range report.Times {
+			if x == tk {
+				j = i
+			}
+		}
+		if j < 0 || !strings.Contains(stdout, fmt.Sprintf("%.4f", report.C[j])) || !strings.Contains(stdout, fmt.Sprintf("%.4f ±", m.Mean[0][k])) {
+			t.Errorf("t=%v: C and N·MSE not printed:\n%s", tk, stdout)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--out", filepath.Join(dir, "c.jpg")}, "want a .png or .svg"},
+		{[]string{"--activation", "relu"}, "use --activation identity"},
+		{[]string{"--widths", "20,0"}, "widths[1]=0"},
+		{[]string{"--seeds", "0"}, "seeds=0"},
+	} {
+		args := append([]string{"limits", "collapse", "--quadrature", "8", "--times", "0.5", "--widths", "20", "--seeds", "2", "--out", out}, tc.args...)
+		code, _, stderr := gnnwb(t, args...)
+		if code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: code %d, stderr %q, want 2 and %q", tc.args, code, stderr, tc.want)
+		}
 	}
 }

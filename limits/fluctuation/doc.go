@@ -82,6 +82,14 @@
 // Runge–Kutta method and injected with Simpson weights. Its self-check
 // re-solves with twice and half M and M_f.
 //
+// # Measured (Measure)
+//
+// Measure is the Monte Carlo side: it trains R real networks of each width
+// (gnn/shallow, seeds 1..R) on the grid measure π = Σ_p ω_p δ_(φ_p, y_p)
+// that the limit integrates over and returns the mean over seeds of
+// N·‖g^N_t − g_t‖² with its standard error, which collapses onto C(t) as N
+// grows (docs/mathematics.md §8.6).
+//
 // # Scope
 //
 // The constant is that of networks trained on π_∞, the n → ∞ limit of the

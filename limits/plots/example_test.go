@@ -48,3 +48,20 @@ func ExampleTrajectories() {
 	fmt.Println(err)
 	// Output: <nil>
 }
+
+// N·MSE of two widths at three times against a predicted C(t) with its
+// stated error.
+func ExampleCollapse() {
+	dir, _ := os.MkdirTemp("", "gnnwb-plots")
+	defer os.RemoveAll(dir)
+	t := []float64{0.5, 1, 2}
+	ser := []plots.Series{
+		{Label: "N = 100", X: t, Mean: []float64{0.25, 0.14, 0.03}, StdErr: []float64{0.02, 0.01, 0.004}},
+		{Label: "N = 1000", X: t, Mean: []float64{0.23, 0.12, 0.026}, StdErr: []float64{0.02, 0.01, 0.004}},
+	}
+	pred := plots.Series{Label: "predicted C(t)", X: []float64{0, 0.5, 1, 1.5, 2}, Mean: []float64{0.29, 0.23, 0.13, 0.06, 0.026},
+		StdErr: []float64{0.001, 0.001, 0.001, 0.001, 0.001}}
+	err := plots.Collapse(filepath.Join(dir, "collapse.png"), ser, pred, plots.Labels{Title: "collapse", X: "t", Y: "N·MSE"})
+	fmt.Println(err)
+	// Output: <nil>
+}

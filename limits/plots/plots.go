@@ -8,7 +8,10 @@
 //   - Heatmap: the error over the (n, N) grid, one cell per measured pair,
 //     coloured by log10 e and labelled with its value;
 //   - Trajectories: g_t(u) against the latent position u for networks of
-//     increasing width N, with the limit curve g^∞_t(u) drawn on top.
+//     increasing width N, with the limit curve g^∞_t(u) drawn on top;
+//   - Collapse: N·E‖g^N_t − g_t‖² against t for several N, mean ± standard
+//     error over seeds, collapsing onto a predicted C(t) drawn with its
+//     stated error (docs/mathematics.md §8).
 //
 // Every function validates its input (shapes, positive values on log axes,
 // NaN, the extension) and returns graphs.ErrShape or graphs.ErrParameter
@@ -95,6 +98,10 @@ type Series struct {
 	StdErr []float64
 	// NoFit omits the least squares line of this series.
 	NoFit bool
+	// Line draws the series as a solid black line through its points, with
+	// no markers, error bars or fit: a prediction drawn beside measured
+	// series.
+	Line bool
 }
 
 // CheckFormats refuses, with graphs.ErrParameter, an extension of exts
@@ -336,7 +343,7 @@ func finitePositive(name string, v []float64) error {
 // Rate writes a log-log plot of the series to path (.png or .svg). Each
 // series gets error bars (mean ± StdErr, the lower end clipped at mean/10 so
 // it stays on the log axis) and, unless NoFit, its least squares line with
-// "slope s" in the legend. Series are not kept. Errors: no series, lengths
+// "slope s" in the legend; a Line series is a solid black line instead. Series are not kept. Errors: no series, lengths
 // that differ, fewer than 2 points for a fitted series (graphs.ErrShape);
 // values ≤ 0 or not finite, a negative StdErr, a bad extension
 // (graphs.ErrParameter); file errors.
@@ -362,6 +369,22 @@ func Rate(path string, series []Series, l Labels) error {
 		}
 		if err := finitePositive(fmt.Sprintf("series %d Mean", si), s.Mean); err != nil {
 			return err
+		}
+		if s.Line {
+			pts := make(plotter.XYs, len(s.X))
+			for i := range s.X {
+				pts[i] = plotter.XY{X: s.X[i], Y: s.Mean[i]}
+				ylo, yhi = math.Min(ylo, s.Mean[i]), math.Max(yhi, s.Mean[i])
+			}
+			ln, err := plotter.NewLine(pts)
+			if err != nil {
+				return fmt.Errorf("plots: Rate: %w", err)
+			}
+			ln.LineStyle.Color = color.Black
+			ln.LineStyle.Width = vg.Points(1.5)
+			p.Add(ln)
+			p.Legend.Add(s.Label, ln)
+			continue
 		}
 		col := plotutilColor(si)
 		for i, m := range s.Mean {
@@ -713,4 +736,138 @@ func saveLegendRight(p *plot.Plot, leg *plot.Legend, path, ext string, l Labels)
 	lc.Max.Y = data.Max.Y
 	leg.Draw(lc)
 	return write(c, path)
+}
+
+// Collapse writes the collapse of a central-limit scaling to path (.png or
+// .svg): on linear axes against t, each series (one per width N) as points
+// with error bars, mean ± StdErr, shifted in t by a small offset per series
+// (at most ±1.5% of the t range, so that the bars do not overlap: say so in
+// a label), and the prediction as a solid black line through
+// (predicted.X, predicted.Mean) between dotted lines at ± predicted.StdErr
+// (its stated error; nil for none). Series are not kept. Errors: no series,
+// lengths that differ, fewer than 2 predicted points (graphs.ErrShape);
+// values not finite, a negative StdErr, a bad extension
+// (graphs.ErrParameter); file errors.
+func Collapse(path string, series []Series, predicted Series, l Labels) error {
+	ext, err := format(path)
+	if err != nil {
+		return err
+	}
+	if len(series) == 0 || len(predicted.X) < 2 || len(predicted.Mean) != len(predicted.X) ||
+		(predicted.StdErr != nil && len(predicted.StdErr) != len(predicted.X)) {
+		return fmt.Errorf("plots: Collapse: %d series, prediction of %d points: %w", len(series), len(predicted.X), graphs.ErrShape)
+	}
+	finite := func(name string, v []float64, nonneg bool) error {
+		for i, x := range v {
+			if math.IsNaN(x) || math.IsInf(x, 0) || (nonneg && x < 0) {
+				return fmt.Errorf("plots: Collapse: %s[%d]=%v: %w", name, i, x, graphs.ErrParameter)
+			}
+		}
+		return nil
+	}
+	xlo, xhi := minMax(predicted.X)
+	for si, s := range series {
+		if len(s.X) == 0 || len(s.Mean) != len(s.X) || (s.StdErr != nil && len(s.StdErr) != len(s.X)) {
+			return fmt.Errorf("plots: Collapse: series %d (%q): len(X)=%d len(Mean)=%d len(StdErr)=%d: %w", si, s.Label, len(s.X), len(s.Mean), len(s.StdErr), graphs.ErrShape)
+		}
+		for _, v := range []struct {
+			name   string
+			x      []float64
+			nonneg bool
+		}{{"X", s.X, false}, {"Mean", s.Mean, false}, {"StdErr", s.StdErr, true}} {
+			if err := finite(fmt.Sprintf("series %d %s", si, v.name), v.x, v.nonneg); err != nil {
+				return err
+			}
+		}
+		lo, hi := minMax(s.X)
+		xlo, xhi = math.Min(xlo, lo), math.Max(xhi, hi)
+	}
+	for _, v := range [][]float64{predicted.X, predicted.Mean} {
+		if err := finite("prediction", v, false); err != nil {
+			return err
+		}
+	}
+	if err := finite("prediction StdErr", predicted.StdErr, true); err != nil {
+		return err
+	}
+	p := newPlot(l)
+	p.Legend.Top, p.Legend.Left = true, false
+	ylo, yhi := math.Inf(1), math.Inf(-1)
+	span := xhi - xlo
+	for si, s := range series {
+		col := plotutilColor(si)
+		shift := 0.0
+		if len(series) > 1 {
+			shift = 0.03 * span * (float64(si)/float64(len(series)-1) - 0.5)
+		}
+		pts := make(plotter.XYs, len(s.X))
+		errs := make(plotter.YErrors, len(s.X))
+		for i := range s.X {
+			pts[i] = plotter.XY{X: s.X[i] + shift, Y: s.Mean[i]}
+			se := 0.0
+			if s.StdErr != nil {
+				se = s.StdErr[i]
+			}
+			errs[i].Low, errs[i].High = se, se
+			ylo, yhi = math.Min(ylo, s.Mean[i]-se), math.Max(yhi, s.Mean[i]+se)
+		}
+		sc, err := plotter.NewScatter(pts)
+		if err != nil {
+			return fmt.Errorf("plots: Collapse: %w", err)
+		}
+		sc.GlyphStyle.Color = col
+		sc.GlyphStyle.Shape = shapes[si%len(shapes)]
+		sc.GlyphStyle.Radius = vg.Points(3)
+		p.Add(sc)
+		eb := &plotter.YErrorBars{XYs: pts, YErrors: errs, LineStyle: plotter.DefaultLineStyle, CapWidth: vg.Points(4)}
+		eb.LineStyle.Color = col
+		p.Add(eb)
+		p.Legend.Add(s.Label, sc)
+	}
+	line := func(sign float64, dotted bool) (*plotter.Line, error) {
+		pts := make(plotter.XYs, len(predicted.X))
+		for i := range pts {
+			y := predicted.Mean[i]
+			if sign != 0 {
+				y += sign * predicted.StdErr[i]
+			}
+			pts[i] = plotter.XY{X: predicted.X[i], Y: y}
+			ylo, yhi = math.Min(ylo, y), math.Max(yhi, y)
+		}
+		ln, err := plotter.NewLine(pts)
+		if err != nil {
+			return nil, fmt.Errorf("plots: Collapse: %w", err)
+		}
+		ln.LineStyle.Color = color.Black
+		ln.LineStyle.Width = vg.Points(1.5)
+		if dotted {
+			ln.LineStyle.Width = vg.Points(0.75)
+			ln.LineStyle.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
+		}
+		return ln, nil
+	}
+	ln, err := line(0, false)
+	if err != nil {
+		return err
+	}
+	p.Add(ln)
+	p.Legend.Add(predicted.Label, ln)
+	if predicted.StdErr != nil {
+		for _, sg := range []float64{-1, 1} {
+			b, err := line(sg, true)
+			if err != nil {
+				return err
+			}
+			p.Add(b)
+		}
+	}
+	if yhi == ylo {
+		ylo, yhi = ylo-1, yhi+1
+	}
+	f := legendFraction(len(series) + 1)
+	ys := yhi - ylo
+	p.Y.Min, p.Y.Max = math.Min(0, ylo-0.03*ys), yhi+ys*f/(1-f)+0.03*ys
+	p.X.Min, p.X.Max = xlo-0.05*span, xhi+0.05*span
+	p.X.Tick.Marker, p.Y.Tick.Marker = linearTicks{}, linearTicks{}
+	return save(p, path, ext, l)
 }

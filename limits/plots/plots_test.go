@@ -109,6 +109,81 @@ func TestFilesProduced(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkFile(t, p)
+			p = filepath.Join(dir, "rate_predicted."+ext)
+			if err := Rate(p, append(rateSeries(), predictedLine()), Labels{Title: "with a prediction", X: "N", Y: "e"}); err != nil {
+				t.Fatal(err)
+			}
+			checkFile(t, p)
+			p = filepath.Join(dir, "collapse."+ext)
+			ser, pred := collapseData()
+			if err := Collapse(p, ser, pred, Labels{Title: "N·MSE against t", X: "t", Y: "N·MSE"}); err != nil {
+				t.Fatal(err)
+			}
+			checkFile(t, p)
+		})
+	}
+}
+
+// predictedLine is a prediction 0.8·x^{−½} drawn as a line.
+func predictedLine() Series {
+	l := Series{Label: "predicted √(C/N)", Line: true}
+	for _, x := range []float64{100, 400, 1600, 3200} {
+		l.X, l.Mean = append(l.X, x), append(l.Mean, 0.8/math.Sqrt(x))
+	}
+	return l
+}
+
+// collapseData is N·MSE of three widths at four times around a prediction
+// C(t) = e^{−t}, with its stated error, on a finer grid.
+func collapseData() ([]Series, Series) {
+	ts := []float64{0.5, 1, 2, 4}
+	var ser []Series
+	for i, n := range []string{"N = 100", "N = 1000", "N = 4000"} {
+		s := Series{Label: n}
+		for j, t := range ts {
+			s.X = append(s.X, t)
+			s.Mean = append(s.Mean, math.Exp(-t)*(1+0.05*math.Sin(float64(3*i+j))))
+			s.StdErr = append(s.StdErr, 0.04*math.Exp(-t))
+		}
+		ser = append(ser, s)
+	}
+	pred := Series{Label: "predicted C(t)"}
+	for k := range 17 {
+		t := 4 * float64(k) / 16
+		pred.X, pred.Mean, pred.StdErr = append(pred.X, t), append(pred.Mean, math.Exp(-t)), append(pred.StdErr, 0.01)
+	}
+	return ser, pred
+}
+
+// TestPredictionDrawn: the SVG of a rate plot with a Line series and of a
+// collapse plot name the prediction in their legends, and a rate plot
+// without it does not.
+func TestPredictionDrawn(t *testing.T) {
+	dir := t.TempDir()
+	ser, pred := collapseData()
+	tests := []struct {
+		name  string
+		draw  func(path string) error
+		label string
+		want  bool
+	}{
+		{"rate-line", func(p string) error { return Rate(p, append(rateSeries(), predictedLine()), Labels{}) }, "predicted √(C/N)", true},
+		{"rate-none", func(p string) error { return Rate(p, rateSeries(), Labels{}) }, "predicted", false},
+		{"collapse", func(p string) error { return Collapse(p, ser, pred, Labels{}) }, "predicted C(t)", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(dir, tc.name+".svg")
+			if err := tc.draw(p); err != nil {
+				t.Fatal(err)
+			}
+			data, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(string(data), tc.label); got != tc.want {
+				t.Errorf("legend has %q: %v, want %v", tc.label, got, tc.want)
+			}
 		})
 	}
 }
@@ -127,6 +202,7 @@ func TestBadInput(t *testing.T) {
 	zero := [][]float64{e[0], e[1], {1, 2, 0, 4, 5}, e[3]}
 	badU := append([]float64(nil), u...)
 	badU[3] = badU[2]
+	cser, cpred := collapseData()
 	tests := []struct {
 		name string
 		run  func() error
@@ -145,6 +221,31 @@ func TestBadInput(t *testing.T) {
 			return Trajectories(filepath.Join(dir, "t.png"), u, []Curve{{Label: "x", G: []float64{1}}}, limit, Labels{})
 		}, graphs.ErrShape},
 		{"traj-none", func() error { return Trajectories(filepath.Join(dir, "t.svg"), u, nil, limit, Labels{}) }, graphs.ErrShape},
+		{"rate-line-negative", func() error {
+			l := predictedLine()
+			l.Mean[1] = -1
+			return Rate(filepath.Join(dir, "a.png"), append(rateSeries(), l), Labels{})
+		}, graphs.ErrParameter},
+		{"collapse-ext", func() error { return Collapse(filepath.Join(dir, "c.gif"), cser, cpred, Labels{}) }, graphs.ErrParameter},
+		{"collapse-none", func() error { return Collapse(filepath.Join(dir, "c.png"), nil, cpred, Labels{}) }, graphs.ErrShape},
+		{"collapse-short-prediction", func() error {
+			return Collapse(filepath.Join(dir, "c.png"), cser, Series{X: []float64{1}, Mean: []float64{1}}, Labels{})
+		}, graphs.ErrShape},
+		{"collapse-ragged", func() error {
+			s := append([]Series(nil), cser...)
+			s[1].Mean = s[1].Mean[:2]
+			return Collapse(filepath.Join(dir, "c.png"), s, cpred, Labels{})
+		}, graphs.ErrShape},
+		{"collapse-nan", func() error {
+			s := append([]Series(nil), cser...)
+			s[0].Mean = append([]float64{math.NaN()}, s[0].Mean[1:]...)
+			return Collapse(filepath.Join(dir, "c.png"), s, cpred, Labels{})
+		}, graphs.ErrParameter},
+		{"collapse-negative-se", func() error {
+			p := cpred
+			p.StdErr = append([]float64{-1}, p.StdErr[1:]...)
+			return Collapse(filepath.Join(dir, "c.png"), cser, p, Labels{})
+		}, graphs.ErrParameter},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -30,6 +30,19 @@
 // bits for any GOMAXPROCS and however the sweep was split, so errors.csv is
 // too.
 //
+// # Prediction
+//
+// A sweep against the mean-field limit also computes, once, the
+// central-limit constant C(t) of E‖g^N_t − g_t‖² ≈ C(t)/N for its own
+// problem at its own times (limits/fluctuation, docs/mathematics.md §8; not
+// fitted) into prediction_meanfield.json, and writes it beside the measured
+// N·mean over seeds of e_fun² at the largest n in summary.json and
+// fits.json (Prediction): C(t) is the constant of networks trained on
+// π_∞, and the graph of finite n adds its own error. The rate plot of the
+// mean-field function error draws the predicted √(C(t)/N) and the root
+// mean square of e_fun over seeds at the largest n. A problem whose C(t)
+// cannot be computed (ReLU) sweeps all the same, and the prediction says why.
+//
 // # Rates
 //
 // FitRows fits log ē against log N at each n and against log n at each N,

@@ -58,6 +58,10 @@ type Fits struct {
 	Config Config        `json:"sweep"`
 	Axis   []AxisFit     `json:"axis"`
 	Joint  []JointResult `json:"joint"`
+	// Prediction is the central-limit C(t) beside the measured
+	// N·mean(e_fun²) at the largest n (as in summary.json), for a sweep
+	// against the mean-field limit; Fit sets it, FitRows does not.
+	Prediction *Prediction `json:"prediction,omitempty"`
 }
 
 // Bootstrap resamples of the slope intervals, and their seed.
@@ -176,8 +180,9 @@ func FitRows(w Config, rows []Row) *Fits {
 // FitsFile is the name of the fits written by Fit.
 const FitsFile = "fits.json"
 
-// Fit reads dir's sweep and errors.csv (Assemble), fits them (FitRows) and
-// writes dir/fits.json atomically.
+// Fit reads dir's sweep and errors.csv (Assemble), fits them (FitRows), sets
+// the prediction of a sweep against the mean-field limit (Fits.Prediction)
+// and writes dir/fits.json atomically.
 func Fit(dir string) (*Fits, error) {
 	w, err := readDir(dir)
 	if err != nil {
@@ -193,6 +198,9 @@ func Fit(dir string) (*Fits, error) {
 		return nil, err
 	}
 	f := FitRows(w, rows)
+	if f.Prediction, err = predict(dir, w, rows); err != nil {
+		return nil, err
+	}
 	if err := writeJSON(filepath.Join(dir, FitsFile), f); err != nil {
 		return nil, err
 	}

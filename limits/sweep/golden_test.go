@@ -30,8 +30,12 @@ var seconds = regexp.MustCompile(`("(?:cell_)?seconds": )[-+0-9.eE]+`)
 // from the same configurations, except summary.json and timing.json: the
 // wall-clock cell_seconds moved from the first to the second, and the new
 // summary.json digests are those of c925177's files with that line removed
-// (checked by running both builds on these configurations). The figures'
-// digests are those of the code that last changed how figures are drawn
+// (checked by running both builds on these configurations). The prediction
+// of the mean-field error then added default/prediction_meanfield.json and
+// changed default/summary.json and default/fits.json only by their new
+// "prediction" key (with it removed they have the former digests) and the
+// rate_N_meanfield_fun figures, which draw it. The figures' digests are
+// those of the code that last changed how figures are drawn
 // (one-column, 300 dpi, a sequential heat map with a colour bar): pixels have
 // no independent oracle, so `go test -run TestSweepGolden -golden.update`
 // rewrites the digests of the .png and .svg files only, after the new

@@ -3,6 +3,7 @@ package sweep
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -32,7 +33,11 @@ var kindLabel = map[string]string{
 // per N), heatmap_<limit>_<kind> (the (n, N) grid); and, for the limits that
 // do not depend on the cell, trajectories_<limit>: the network outputs
 // g_t(u) at the largest n, seed 1, for (at most 4 of) the N, with the limit
-// curve. Rate
+// curve. With a prediction (Fits.Prediction), rate_N_meanfield_fun also
+// shows the root mean square over seeds of e_fun at the largest n, with its
+// standard error, and the predicted √(C(t)/N) as a solid line: the
+// prediction is of the RMS; the mean of e_fun over seeds lies below it by
+// Jensen's inequality. Rate
 // plots skip series that could not be fitted (a zero error). Errors: file
 // errors, plots' errors.
 func Plot(dir string, exts []string) ([]string, error) {
@@ -79,6 +84,12 @@ func Plot(dir string, exts []string) ([]string, error) {
 						continue
 					}
 					lab := plots.Labels{Title: fmt.Sprintf("%s, t = %g", limitTitle[l], t), X: ax.x, Y: kindLabel[kind]}
+					if l == limits.MeanFieldLimit && kind == "fun" && ax.axis == "N" {
+						if pr, ok := predictedSeries(f.Prediction, t); ok {
+							ser = append(ser, pr...)
+							lab.Y = "e_fun: mean over seeds; RMS where marked"
+						}
+					}
 					if err := plots.Rate(out(fmt.Sprintf("rate_%s_%s_%s", ax.axis, l, kind)), ser, lab); err != nil {
 						return files, err
 					}
@@ -155,4 +166,26 @@ func trajectories(dir string, w Config, l limits.Kind, out func(string) string) 
 	}
 	lab := plots.Labels{Title: fmt.Sprintf("networks (n = %d, seed 1) against the %s, t = %g", n, limitTitle[l], info.Times[k]), X: "latent position u", Y: "output g_t(φ(u))"}
 	return plots.Trajectories(out("trajectories_"+l.String()), info.U, curves, plots.Curve{Label: l.String() + " limit", G: info.G[k]}, lab)
+}
+
+// predictedSeries returns the RMS over seeds of e_fun at the largest n and
+// the predicted √(C(t)/N) over the sweep's widths, for the rate plot of the
+// mean-field function error at t; ok is false without a prediction.
+func predictedSeries(p *Prediction, t float64) ([]plots.Series, bool) {
+	at, x, y, se, ok := p.rms(t)
+	if !ok {
+		return nil, false
+	}
+	lo, hi := slices.Min(x), slices.Max(x)
+	const k = 32
+	line := plots.Series{Label: "predicted √(C(t)/N), not fitted", Line: true}
+	for i := range k {
+		n := lo * math.Pow(hi/lo, float64(i)/(k-1))
+		line.X = append(line.X, n)
+		line.Mean = append(line.Mean, math.Sqrt(at.C/n))
+	}
+	return []plots.Series{
+		{Label: fmt.Sprintf("n = %d: RMS over seeds", p.Nodes), X: x, Mean: y, StdErr: se, NoFit: true},
+		line,
+	}, true
 }

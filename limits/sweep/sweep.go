@@ -344,6 +344,11 @@ func Run(ctx context.Context, w Config, dir string, opt Options) (*Summary, erro
 			return nil, err
 		}
 	}
+	if slices.Contains(w.Limits, limits.MeanFieldLimit) {
+		if err := writePrediction(ctx, s, w, dir); err != nil {
+			return nil, err
+		}
+	}
 	// costliest cells first (T·N steps of O(N + nρ) each) balance the workers
 	cost := func(c Cell) int64 {
 		return int64(math.Ceil(float64(c.Width) * (float64(c.Width) + float64(c.Nodes)*w.Problem.Rho)))
@@ -685,7 +690,10 @@ type Summary struct {
 	Complete bool        `json:"complete"`
 	Seconds  float64     `json:"-"` // compute time of the finished cells (written to TimingFile)
 	Limits   []LimitInfo `json:"limits,omitempty"`
-	Groups   []Group     `json:"groups"`
+	// Prediction is C(t) beside the measured N·mean(e_fun²) at the largest
+	// n, for a sweep against the mean-field limit (nil otherwise).
+	Prediction *Prediction `json:"prediction,omitempty"`
+	Groups     []Group     `json:"groups"`
 }
 
 // Assemble reads dir's sweep and finished cells and writes, atomically,
@@ -749,6 +757,11 @@ func collect(dir string, w Config) ([]Row, *Summary, error) {
 			sum.Limits = append(sum.Limits, info)
 		}
 	}
+	pred, err := predict(dir, w, rows)
+	if err != nil {
+		return nil, nil, err
+	}
+	sum.Prediction = pred
 	sum.Groups = groups(rows)
 	return rows, sum, nil
 }
@@ -886,8 +899,11 @@ func Merge(dst string, srcs []string) (*Summary, error) {
 				return nil, err
 			}
 		}
+		names := []string{PredictionFile}
 		for _, l := range sw.Limits {
-			name := "limit_" + l.String() + ".json"
+			names = append(names, "limit_"+l.String()+".json")
+		}
+		for _, name := range names {
 			if data, err := os.ReadFile(filepath.Join(src, name)); err == nil {
 				if _, err := os.Stat(filepath.Join(dst, name)); err != nil {
 					if err := atomicfile.WriteBytes(filepath.Join(dst, name), data); err != nil {

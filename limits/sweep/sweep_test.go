@@ -16,6 +16,7 @@ import (
 	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/limits"
+	"github.com/gnnwb/gnnwb/limits/fluctuation"
 )
 
 func smallSweep() Config {
@@ -70,6 +71,14 @@ func TestSweepResume(t *testing.T) {
 	}
 	if got := readFile(t, filepath.Join(one, ErrorsFile)); !bytes.Equal(got, want) {
 		t.Errorf("GOMAXPROCS=1 errors.csv differs from GOMAXPROCS=%d", prev)
+	}
+	for _, f := range []string{SummaryFile, PredictionFile} {
+		if got := readFile(t, filepath.Join(one, f)); !bytes.Equal(got, readFile(t, filepath.Join(full, f))) {
+			t.Errorf("GOMAXPROCS=1 %s differs from GOMAXPROCS=%d", f, prev)
+		}
+	}
+	if sum.Prediction == nil || sum.Prediction.Reason != "" {
+		t.Errorf("no prediction: %+v", sum.Prediction)
 	}
 
 	part := filepath.Join(root, "part")
@@ -313,5 +322,91 @@ func TestSweepCorruptCell(t *testing.T) {
 	_, err := Merge(filepath.Join(t.TempDir(), "merged"), []string{dir})
 	if !errors.Is(err, graphs.ErrFormat) || !strings.Contains(err.Error(), path) {
 		t.Fatalf("Merge of a corrupt cell: %v", err)
+	}
+}
+
+// TestSweepPrediction: a sweep against the mean-field limit writes the
+// central-limit constant of its own problem at its own times (that of
+// fluctuation.Solve with the sweep's particles) beside N·mean(e_fun²) at the
+// largest n, recomputed here from errors.csv, in summary.json and fits.json;
+// the RMS drawn on the rate plot squares back to it. A ReLU sweep, whose
+// C(t) cannot be computed, still sweeps and says why there is no prediction.
+func TestSweepPrediction(t *testing.T) {
+	w := smallSweep()
+	dir := t.TempDir()
+	sum, err := Run(context.Background(), w, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := sum.Prediction
+	if p == nil || p.Reason != "" || p.Nodes != 80 || len(p.Times) != 2 {
+		t.Fatalf("prediction: %+v", p)
+	}
+	s, err := limits.NewSetup(w.Problem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := fluctuation.Solve(context.Background(), s, w.Problem.Times, fluctuation.Options{Particles: 64, SelfCheck: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := ReadRows(bytes.NewReader(readFile(t, filepath.Join(dir, ErrorsFile))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, at := range p.Times {
+		if at.T != w.Problem.Times[k] || at.C != c.C[k] || at.CErr != c.ErrEstimate[k] || !(at.CErr > 0) {
+			t.Errorf("t=%v: C = %v ± %v, want %v ± %v", at.T, at.C, at.CErr, c.C[k], c.ErrEstimate[k])
+		}
+		if len(at.Widths) != 2 {
+			t.Fatalf("t=%v: widths %v", at.T, at.Widths)
+		}
+		for i, m := range at.Widths {
+			var x []float64
+			for _, r := range rows {
+				if r.Limit == limits.MeanFieldLimit && r.Kind == "fun" && r.Nodes == 80 && r.Width == m && r.T == at.T {
+					x = append(x, float64(m)*r.Error*r.Error)
+				}
+			}
+			if len(x) != 2 {
+				t.Fatalf("%d rows at N=%d", len(x), m)
+			}
+			mean := (x[0] + x[1]) / 2
+			se := math.Abs(x[0]-x[1]) / 2 // sd/√2 for two values
+			if math.Abs(at.Measured[i]-mean) > 1e-15*mean || math.Abs(at.StdErr[i]-se) > 1e-12*se || at.Seeds[i] != 2 {
+				t.Errorf("t=%v N=%d: measured %v ± %v over %d, want %v ± %v over 2", at.T, m, at.Measured[i], at.StdErr[i], at.Seeds[i], mean, se)
+			}
+		}
+		_, x, y, _, ok := p.rms(at.T)
+		if !ok {
+			t.Fatalf("t=%v: no RMS", at.T)
+		}
+		for i := range x {
+			if got := y[i] * y[i] * x[i]; math.Abs(got-at.Measured[i]) > 1e-12*got {
+				t.Errorf("t=%v: RMS² N = %v, want %v", at.T, got, at.Measured[i])
+			}
+		}
+	}
+	f, err := Fit(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := json.Marshal(f.Prediction)
+	b, _ := json.Marshal(p)
+	if !bytes.Equal(a, b) {
+		t.Errorf("fits.json prediction %s, summary.json %s", a, b)
+	}
+
+	w.Problem.Activation = activation.ReLU
+	w.Seeds, w.Nodes = 1, []int{40}
+	dir = t.TempDir()
+	if sum, err = Run(context.Background(), w, dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if p := sum.Prediction; p == nil || !strings.Contains(p.Reason, "relu") || p.Times != nil || !sum.Complete {
+		t.Errorf("ReLU prediction: %+v", p)
+	}
+	if _, err := Plot(dir, []string{"png"}); err != nil {
+		t.Errorf("ReLU plots: %v", err)
 	}
 }
