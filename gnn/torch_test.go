@@ -152,7 +152,7 @@ func TestGINTorch(t *testing.T) {
 		eps    float64
 	}{
 		{"default", def.Hidden, def.Model, 0},
-		{"mlp head without batch norm (--head mlp --layers 3)", 64, gnn.ModelOptions{Layers: 3, Dropout: 0.5, Pool: gnn.SumPool, DecayAll: true}, 0},
+		{"plain GIN (--layers 3 --batch-norm=false --head mlp)", 64, gnn.ModelOptions{Layers: 3, Dropout: 0.5, Pool: gnn.SumPool, DecayAll: true}, 0},
 		{"Xu et al.", 64, gnn.ModelOptions{Layers: 4, Dropout: 0.5, Pool: gnn.SumPool, BatchNorm: true, Head: gnn.HeadJumpSum}, 0},
 		{"trainable eps, mean pool", 16, gnn.ModelOptions{Layers: 2, Dropout: 0.3, Pool: gnn.MeanPool, BatchNorm: true, Head: gnn.HeadJumpSum, TrainEps: true}, 0.3},
 	}
