@@ -56,7 +56,7 @@ func trainCommand() *cli.Command {
 			"halved every 50 epochs; --epochs 350 is Xu et al.'s length (--steps-per-epoch 50 for their 50\n" +
 			"random batches per epoch). The plain GIN of earlier versions (3 layers, no BatchNorm, sum\n" +
 			"readout then an MLP, constant lr) is --layers 3 --batch-norm=false --head mlp --lr-step 0; it\n" +
-			"collapses to the majority class on most folds of ENZYMES and NCI1. --node-attributes adds a TU\n" +
+			"ends predicting one class on most folds of IMDB-BINARY and IMDB-MULTI. --node-attributes adds a TU\n" +
 			"dataset's continuous node attributes to its one-hot node labels (Errica et al. give ENZYMES\n" +
 			"both). --metric roc-auc|ap|macro-f1 reports that metric besides\n" +
 			"the accuracy and keeps the epoch of its best validation value (ogbg-molbace: roc-auc, OGB's\n" +
