@@ -50,11 +50,15 @@ func trainCommand() *cli.Command {
 			"Defaults are Kipf & Welling's for gcn/sage (hidden 16, dropout 0.5, Adam lr 0.01, weight\n" +
 			"decay 5e-4 on the first layer, 200 epochs, window-10 early stopping, row-normalised\n" +
 			"features), Veličković et al.'s for gat (8 heads x 8, dropout 0.6, lr 0.005, patience 100)\n" +
-			"and Xu et al.'s for graph classification (3 layers of 64, sum readout for gin, batch 32,\n" +
-			"lr 0.01, 100 epochs, best validation epoch kept). Xu et al.'s own GIN (BatchNorm, a\n" +
-			"jumping-knowledge sum over all layers, lr halved every 50 epochs) is --model gin --layers 4\n" +
-			"--batch-norm --head jk-sum --epochs 350 --lr-step 50 --lr-gamma 0.5 (--steps-per-epoch 50 for\n" +
-			"their 50 random batches per epoch). --metric roc-auc|ap|macro-f1 reports that metric besides\n" +
+			"and Xu et al.'s for graph classification (hidden 64, batch 32, lr 0.01, 100 epochs, best\n" +
+			"validation epoch kept). The gin default is Xu et al.'s and Errica et al.'s GIN: 4 layers with\n" +
+			"BatchNorm in and after every MLP, a jumping-knowledge sum of every layer's sum readout, lr\n" +
+			"halved every 50 epochs; --epochs 350 is Xu et al.'s length (--steps-per-epoch 50 for their 50\n" +
+			"random batches per epoch). The plain GIN of earlier versions (3 layers, no BatchNorm, sum\n" +
+			"readout then an MLP, constant lr) is --layers 3 --batch-norm=false --head mlp --lr-step 0; it\n" +
+			"ends predicting one class on most folds of IMDB-BINARY and IMDB-MULTI. --node-attributes adds a TU\n" +
+			"dataset's continuous node attributes to its one-hot node labels (Errica et al. give ENZYMES\n" +
+			"both). --metric roc-auc|ap|macro-f1 reports that metric besides\n" +
 			"the accuracy and keeps the epoch of its best validation value (ogbg-molbace: roc-auc, OGB's\n" +
 			"metric, by default). Runs whose loss blows up or whose predictions end constant are reported\n" +
 			"as collapsed (stderr, --out). --task regression --targets FILE trains on real targets (MSE loss,\n" +
@@ -140,17 +144,18 @@ func trainDatasetFlags() []cli.Flag {
 		&cli.StringFlag{Name: "split-per-class", Usage: "node datasets: random split of `TRAIN,VAL` nodes per class, the rest test (datasets.PerClassSplit; needed when the dataset ships no split)"},
 		&cli.Uint64Flag{Name: "split-seed", Value: 0, Usage: "seed of the cross-validation folds or of --split-per-class"},
 		&cli.StringFlag{Name: "pool", Usage: "graph readout sum, mean or max", DefaultText: "sum for gin, mean otherwise"},
-		&cli.BoolFlag{Name: "batch-norm", Usage: "gin on graph datasets: BatchNorm inside every GIN MLP and after every GIN layer (Xu et al.'s code)"},
-		&cli.StringFlag{Name: "head", Usage: "graph head: mlp (pool, Linear, ReLU, Dropout, Linear) or jk-sum (Xu et al.'s sum over all layers, input included, of pool, Linear, Dropout; --dropout then acts only there)", DefaultText: "mlp"},
-		&cli.IntFlag{Name: "lr-step", Usage: "graph datasets: multiply the learning rate by --lr-gamma every `N` epochs (StepLR; 0: constant)"},
+		&cli.BoolFlag{Name: "batch-norm", Usage: "gin on graph datasets: BatchNorm inside every GIN MLP and after every GIN layer (Xu et al.'s code); --batch-norm=false leaves it out", DefaultText: "true for gin"},
+		&cli.StringFlag{Name: "head", Usage: "graph head: mlp (pool, Linear, ReLU, Dropout, Linear) or jk-sum (Xu et al.'s sum over all layers, input included, of pool, Linear, Dropout; --dropout then acts only there)", DefaultText: "jk-sum for gin, mlp otherwise"},
+		&cli.IntFlag{Name: "lr-step", Usage: "graph datasets: multiply the learning rate by --lr-gamma every `N` epochs (StepLR; 0: constant)", DefaultText: "50 for gin, 0 otherwise"},
 		&cli.Float64Flag{Name: "lr-gamma", Value: 0.5, Usage: "graph datasets: learning-rate factor of --lr-step, in (0,1]"},
 		&cli.IntFlag{Name: "steps-per-epoch", Usage: "graph datasets: `N` steps per epoch on random batches (Xu et al.: 50) instead of one pass over the training graphs", DefaultText: "one pass"},
 		&cli.StringFlag{Name: "save-model", Usage: "save the trained model of the first run (seed --seed; fold 0 with --folds) to `FILE`, for gnnwb predict"},
+		&cli.BoolFlag{Name: "node-attributes", Usage: "TU graph datasets: put the continuous node attributes (DS_node_attributes.txt) before the one-hot node labels, as Errica et al. for ENZYMES (PyG use_node_attr=True)"},
 	}
 }
 
 // graphOnlyFlags are the dataset-mode flags only graph datasets read.
-var graphOnlyFlags = []string{"batch-size", "folds", "pool", "batch-norm", "head", "lr-step", "lr-gamma", "steps-per-epoch"}
+var graphOnlyFlags = []string{"batch-size", "folds", "pool", "batch-norm", "head", "lr-step", "lr-gamma", "steps-per-epoch", "node-attributes"}
 
 // trainReport is what --out writes and what the text summary prints.
 type trainReport struct {
@@ -320,6 +325,13 @@ func trainDataset(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
+		if c.Bool("node-attributes") {
+			labels := d.NumFeatures
+			if d, err = withNodeAttributes(d); err != nil {
+				return err
+			}
+			rep.Features = fmt.Sprintf("%d node attributes, then %d one-hot node label columns", d.NumFeatures-labels, labels)
+		}
 		X, dim, made, err := degreeFeatures(c, d.Name, d.NumFeatures, d.Graphs, false)
 		if err != nil {
 			return err
@@ -357,7 +369,7 @@ func trainDataset(c *cli.Context) error {
 		}
 		cfg.Progress, cfg.OnRun = bar.Update, reportRuns(bar, &rep)
 		cfg.KeepModels = c.IsSet("save-model")
-		rep.Task, rep.Config = "graph", graphConfigJSON(cfg)
+		rep.Task, rep.Config = "graph", graphConfigJSON(cfg, c.Bool("node-attributes"))
 		if rep.Folds > 0 {
 			rep.SplitSeed = c.Uint64("split-seed")
 		}
@@ -418,6 +430,29 @@ func saveModel(c *cli.Context, rep trainReport, normalize bool, info map[string]
 		return fmt.Errorf("train: --save-model: %w", err)
 	}
 	return nil
+}
+
+// withNodeAttributes reads the TU dataset d again with its node attributes
+// before the one-hot node labels (--node-attributes). Other formats, and TU
+// datasets without attributes, are usage errors.
+func withNodeAttributes(d *datasets.GraphDataset) (*datasets.GraphDataset, error) {
+	if d.Meta.Format != "tu" || len(d.Meta.Files) == 0 {
+		return nil, usagef("train: --node-attributes is for TU datasets; %s is %q", d.Name, d.Meta.Format)
+	}
+	a := d.Meta.Files[0] // DIR/PREFIX_A.txt
+	prefix, ok := strings.CutSuffix(filepath.Base(a), "_A.txt")
+	if !ok {
+		return nil, fmt.Errorf("train: --node-attributes: %s: not a TU adjacency file", a)
+	}
+	w, err := datasets.ReadTU(filepath.Dir(a), prefix, datasets.TUOptions{UseNodeAttributes: true})
+	if err != nil {
+		return nil, fmt.Errorf("train: --node-attributes: %w", err)
+	}
+	if w.NumFeatures == d.NumFeatures {
+		return nil, usagef("train: --node-attributes: %s has no node attributes (%s_node_attributes.txt)", d.Name, prefix)
+	}
+	w.Name = d.Name
+	return w, nil
 }
 
 // readTargets reads --targets for n samples (--task regression in the
@@ -584,11 +619,11 @@ func xuFlags(c *cli.Context, cfg *train.GraphConfig) error {
 			return usagef("train: --steps-per-epoch=%d: must be at least 0 (0: one pass over the training graphs)", cfg.StepsPerEpoch)
 		}
 	}
-	if c.Bool("batch-norm") {
+	if c.IsSet("batch-norm") {
 		if cfg.Kind != gnn.KindGIN {
 			return usagef("train: --batch-norm is for --model gin, not %s", cfg.Kind)
 		}
-		cfg.Model.BatchNorm = true
+		cfg.Model.BatchNorm = c.Bool("batch-norm")
 	}
 	if c.IsSet("head") {
 		h, err := gnn.ParseHead(c.String("head"))
@@ -597,19 +632,24 @@ func xuFlags(c *cli.Context, cfg *train.GraphConfig) error {
 		}
 		cfg.Model.Head = h
 	}
-	if c.IsSet("lr-gamma") && !c.IsSet("lr-step") {
-		return usagef("train: --lr-gamma needs --lr-step N")
+	if !c.IsSet("lr-gamma") && !c.IsSet("lr-step") {
+		return nil // the model's default schedule
 	}
+	step, gamma := cfg.LRStep, c.Float64("lr-gamma")
 	if c.IsSet("lr-step") {
-		step, gamma := c.Int("lr-step"), c.Float64("lr-gamma")
-		switch {
-		case step < 0:
-			return usagef("train: --lr-step=%d: must be at least 0 (0: constant learning rate)", step)
-		case !(gamma > 0 && gamma <= 1):
-			return usagef("train: --lr-gamma=%v: not in (0,1]", gamma)
-		case step > 0:
-			cfg.LRStep, cfg.LRGamma = step, gamma
-		}
+		step = c.Int("lr-step")
+	}
+	switch {
+	case step < 0:
+		return usagef("train: --lr-step=%d: must be at least 0 (0: constant learning rate)", step)
+	case step == 0 && c.IsSet("lr-gamma"):
+		return usagef("train: --lr-gamma needs --lr-step N (the learning rate of %s is constant by default)", cfg.Kind)
+	case !(gamma > 0 && gamma <= 1):
+		return usagef("train: --lr-gamma=%v: not in (0,1]", gamma)
+	case step > 0:
+		cfg.LRStep, cfg.LRGamma = step, gamma
+	default:
+		cfg.LRStep, cfg.LRGamma = 0, 0
 	}
 	return nil
 }
@@ -697,6 +737,7 @@ type configJSON struct {
 	LRGamma           float64 `json:"lr_gamma,omitempty"`
 	StepsPerEpoch     int     `json:"steps_per_epoch,omitempty"`
 	Metric            string  `json:"metric,omitempty"` // only when not accuracy
+	NodeAttributes    bool    `json:"node_attributes,omitempty"`
 }
 
 func stopString(s train.StopRule, window, patience int) string {
@@ -749,7 +790,7 @@ func metricString(m train.Metric) string {
 	return m.String()
 }
 
-func graphConfigJSON(cfg train.GraphConfig) configJSON {
+func graphConfigJSON(cfg train.GraphConfig, nodeAttributes bool) configJSON {
 	j := modelJSON(cfg.Kind, cfg.Hidden, cfg.Model)
 	j.LR, j.WeightDecay, j.Epochs, j.Seed = cfg.LR, cfg.WeightDecay, cfg.Epochs, cfg.Seed
 	j.Stop, j.Select, j.RestoreBest = stopString(cfg.Stop, cfg.Window, cfg.Patience), selectString(cfg.Select), cfg.RestoreBest
@@ -761,6 +802,7 @@ func graphConfigJSON(cfg train.GraphConfig) configJSON {
 		j.Head = cfg.Model.Head.String()
 	}
 	j.Metric = metricString(cfg.Metric)
+	j.NodeAttributes = nodeAttributes
 	return j
 }
 

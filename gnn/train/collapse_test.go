@@ -113,10 +113,13 @@ func TestCollapse(t *testing.T) {
 			return Nodes(context.Background(), cfg, g, gnn.Features{Dense: X}, y, train, val, test)
 		}
 	}
-	graph := func(lr float64) func() (Result, error) {
+	graph := func(lr float64, plain bool) func() (Result, error) {
 		return func() (Result, error) {
 			cfg := DefaultGraphConfig(gnn.KindGIN)
 			cfg.Epochs, cfg.LR = 30, lr
+			if plain {
+				plainGIN(&cfg)
+			}
 			return Graphs(context.Background(), cfg, gs, GX, gy, gtr, gva, gte)
 		}
 	}
@@ -130,8 +133,9 @@ func TestCollapse(t *testing.T) {
 		{"nodes lr 100", node(100, X), &Collapse{1, CollapseExploded}, 50},
 		{"nodes zero features", node(0.01, zero), &Collapse{0, CollapseConstant}, 50},
 		{"nodes NaN feature", node(0.01, withNaN), &Collapse{0, CollapseNonFinite}, 1},
-		{"graphs healthy", graph(0.01), nil, 30},
-		{"graphs lr 1", graph(1), &Collapse{0, CollapseExploded}, 30},
+		{"graphs healthy", graph(0.01, false), nil, 30},
+		{"graphs plain GIN healthy", graph(0.01, true), nil, 30},
+		{"graphs plain GIN lr 1", graph(1, true), &Collapse{0, CollapseExploded}, 30},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := tc.run()
@@ -190,4 +194,12 @@ func TestCollapseResume(t *testing.T) {
 	if want.Collapse == nil || !reflect.DeepEqual(got.Collapse, want.Collapse) {
 		t.Errorf("collapse %+v after resume, %+v without", got.Collapse, want.Collapse)
 	}
+}
+
+// plainGIN sets cfg to the GIN recipe that was the default before BatchNorm
+// and the jumping-knowledge head: 3 layers, pool then Linear–ReLU–Dropout–
+// Linear, constant learning rate.
+func plainGIN(cfg *GraphConfig) {
+	cfg.Model.Layers, cfg.Model.BatchNorm, cfg.Model.Head = 3, false, gnn.HeadMLP
+	cfg.LRStep, cfg.LRGamma = 0, 0
 }

@@ -99,6 +99,10 @@ func ExampleGraphs_regression() {
 	}
 	cfg := train.DefaultGraphConfig(gnn.KindGIN)
 	cfg.Hidden, cfg.Epochs, cfg.BatchSize, cfg.Model.Dropout = 8, 100, 8, 0
+	// The plain GIN (no BatchNorm, whose batch statistics blur a count):
+	// 3 layers, sum pool, Linear–ReLU–Linear, constant learning rate.
+	cfg.Model.Layers, cfg.Model.BatchNorm, cfg.Model.Head = 3, false, gnn.HeadMLP
+	cfg.LRStep, cfg.LRGamma = 0, 0
 	res, err := train.Graphs(context.Background(), cfg, gs, x, y, idx(0, 40), idx(40, 50), idx(50, 60))
 	if err != nil {
 		log.Fatal(err)

@@ -138,7 +138,8 @@ func TestTrainGraphsXu(t *testing.T) {
 
 	// A checkpoint of the plain GIN is refused by the BatchNorm model.
 	plain := DefaultGraphConfig(gnn.KindGIN)
-	plain.Hidden, plain.BatchSize, plain.Epochs, plain.Model.Layers = 16, 16, 1, 3
+	plainGIN(&plain)
+	plain.Hidden, plain.BatchSize, plain.Epochs = 16, 16, 1
 	plain.CheckpointPath = filepath.Join(t.TempDir(), "plain.ckpt")
 	if _, err := run(context.Background(), plain, 2); err != nil {
 		t.Fatal(err)
