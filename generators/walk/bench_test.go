@@ -1,0 +1,56 @@
+package walk_test
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gnnwb/gnnwb/generators"
+	"github.com/gnnwb/gnnwb/generators/walk"
+)
+
+// BenchmarkStep compares one training sample of the graphon walk (a walk
+// move, then an ego sample at the visited latent) with one i.i.d. ego
+// sample, on G(1000, gaussian:0.15, 1) (about 370 neighbours per node),
+// and one step of the walk on a fixed graph drawn from it.
+func BenchmarkStep(b *testing.B) {
+	p := process(b, "gaussian:0.15", 1000)
+	es, err := generators.NewEgoSampler(p, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	phi, y := make([]float64, 4), make([]float64, 1)
+	b.Run("ego", func(b *testing.B) {
+		rng := rand.New(rand.NewPCG(1, 1))
+		for b.Loop() {
+			if err := es.Sample(rng, phi, y); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	for _, h := range []float64{0, 0.9} {
+		w, err := walk.NewGraphon(p.W, es, walk.Options{Hold: h})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run("graphon-walk/"+w.Options().String(), func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 1))
+			for b.Loop() {
+				if err := w.Sample(rng, phi, y); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	g, err := walk.NewRandomGraph(p, rand.New(rand.NewPCG(1, 2)), walk.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("graph-walk", func(b *testing.B) {
+		rng := rand.New(rand.NewPCG(1, 1))
+		for b.Loop() {
+			if err := g.Sample(rng, phi, y); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
