@@ -100,6 +100,11 @@ func checkTimes(fn string, times []float64) error {
 // times the grid above 2²⁷/(4(1+dim)+2) (graphs.ErrTooLarge); those of the
 // mean-field solve and ctx.
 func Particles(ctx context.Context, s *limits.Setup, times []float64, opt Options) (*Constant, error) {
+	return particles(ctx, s, times, opt, defaults)
+}
+
+// particles is Particles with the discretisation settings set.
+func particles(ctx context.Context, s *limits.Setup, times []float64, opt Options, set settings) (*Constant, error) {
 	if s == nil {
 		return nil, fmt.Errorf("fluctuation: Particles: nil Setup: %w", graphs.ErrParameter)
 	}
@@ -130,7 +135,7 @@ func Particles(ctx context.Context, s *limits.Setup, times []float64, opt Option
 	case pr.Symmetric && (m%2 != 0 || mf%2 != 0):
 		return nil, fmt.Errorf("fluctuation: Particles: M=%d, M_f=%d: symmetric pairs need even numbers: %w", m, mf, graphs.ErrParameter)
 	}
-	c, err := particleRun(ctx, s, times, m, mf, defaults)
+	c, err := particleRun(ctx, s, times, m, mf, set)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +151,7 @@ func Particles(ctx context.Context, s *limits.Setup, times []float64, opt Option
 		mfh := even(min(mh, mf/2))
 		c.ErrEstimate = make([]float64, len(times))
 		for _, sz := range [][2]int{{2 * m, 2 * mf}, {mh, mfh}} {
-			c2, err := particleRun(ctx, s, times, sz[0], sz[1], defaults)
+			c2, err := particleRun(ctx, s, times, sz[0], sz[1], set)
 			if err != nil {
 				return nil, fmt.Errorf("fluctuation: Particles: self-check with M=%d, M_f=%d: %w", sz[0], sz[1], err)
 			}
@@ -229,6 +234,7 @@ func particleRun(ctx context.Context, s *limits.Setup, times []float64, m, mf in
 	if pr.Symmetric {
 		fl.nz = mf / 2
 	}
+	fl.kern = set.kern
 	if 2*m*max(fl.p, pe) > meanfield.MaxScratch {
 		return nil, fmt.Errorf("fluctuation: Particles: M=%d × P=%d above the solver's scratch limit: %w", m, max(fl.p, pe), graphs.ErrTooLarge)
 	}

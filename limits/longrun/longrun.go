@@ -127,7 +127,7 @@ func New(p []float64) (*Chain, error) {
 // Gamma returns the long-run covariance Γ (m×m) of the m functions f (S×m
 // row-major: f[x*m+i] = f_i(x)): Γ_ij = Σ_{x,y} f_i(x) K_xy f_j(y).
 func (c *Chain) Gamma(f []float64, m int) []float64 {
-	return quadForm(c.K, c.S, f, m)
+	return QuadForm(c.K, c.S, f, m)
 }
 
 // Covariance returns Cov_π of the m functions f (S×m), the i.i.d. part of
@@ -141,10 +141,12 @@ func (c *Chain) Covariance(f []float64, m int) []float64 {
 		}
 		k[i*s+i] += c.Pi[i]
 	}
-	return quadForm(k, s, f, m)
+	return QuadForm(k, s, f, m)
 }
 
-func quadForm(k []float64, s int, f []float64, m int) []float64 {
+// QuadForm returns fᵀ K f (m×m) for a kernel k (S×S) and m functions f (S×m
+// row-major).
+func QuadForm(k []float64, s int, f []float64, m int) []float64 {
 	kf := make([]float64, s*m)
 	for x := range s {
 		for y := range s {
