@@ -368,3 +368,25 @@ func constant(s *limits.Setup, ms []shallow.Moments, covs [][]float64, n, p int,
 	}
 	return c, nil
 }
+
+// WalkParticles is Walk through Particles for any σ with two derivatives,
+// the identity included (Walk picks the exact Linear for it): the
+// linearised flow with the long-run covariance of the chain's samples.
+// Errors: those of Walk and Particles.
+func WalkParticles(ctx context.Context, s *limits.Setup, times []float64, chain *longrun.Chain, opt Options) (*Constant, error) {
+	if s == nil || chain == nil {
+		return nil, fmt.Errorf("fluctuation: WalkParticles: nil Setup or chain: %w", graphs.ErrParameter)
+	}
+	sw, kern, err := walkSetup("WalkParticles", s, chain)
+	if err != nil {
+		return nil, err
+	}
+	set := defaults
+	set.kern = kern
+	c, err := particles(ctx, sw, times, opt, set)
+	if err != nil {
+		return nil, err
+	}
+	c.Method += "; samples from a stationary chain: stationary law and long-run covariance"
+	return c, nil
+}
