@@ -201,5 +201,3 @@ func TestWalkMonteCarloTanh(t *testing.T) {
 	}
 	t.Log(b.String())
 }
-
-
