@@ -62,8 +62,8 @@ type flow struct {
 	// wz[j] = mz[j] (i.i.d.) or mz[j]/2 (pairs), sz[j] = √mz[j].
 	wc, mz, wz, sz []float64
 	// kern is the long-run covariance kernel of the samples on the grid
-	// (P×P, walk.go); nil: i.i.d. samples.
-	kern []float64
+	// (P×P, walk.go), kernRoot a square root of it; nil: i.i.d. samples.
+	kern, kernRoot []float64
 }
 
 // setMasses sets the masses of the carriers from mz (one per carrier, or

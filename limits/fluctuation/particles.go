@@ -235,6 +235,9 @@ func particleRun(ctx context.Context, s *limits.Setup, times []float64, m, mf in
 		fl.nz = mf / 2
 	}
 	fl.kern = set.kern
+	if fl.kern != nil {
+		fl.kernRoot = sqrtPSD(fl.kern, fl.p)
+	}
 	if 2*m*max(fl.p, pe) > meanfield.MaxScratch {
 		return nil, fmt.Errorf("fluctuation: Particles: M=%d × P=%d above the solver's scratch limit: %w", m, max(fl.p, pe), graphs.ErrTooLarge)
 	}

@@ -87,11 +87,20 @@ func (d *dynamics) longRun(b []float64) {
 }
 
 // longRunFactor writes a square root L (P×P) of diag(r) K diag(r) +
-// s_y² diag(ω), the long-run covariance of the per-sample residual weights,
-// by a symmetric eigendecomposition (negative eigenvalues, from rounding,
-// set to 0). Cost O(P³).
+// s_y² diag(ω), the long-run covariance of the per-sample residual weights:
+// diag(r) V with the square root V of K computed once (kernRoot) when there
+// is no noise on y, in O(P²); otherwise by a symmetric eigendecomposition
+// (negative eigenvalues, from rounding, set to 0) in O(P³).
 func (fl *flow) longRunFactor(l, r []float64) {
 	p := fl.p
+	if fl.sy2 == 0 && fl.kernRoot != nil { // L = diag(r) V with V Vᵀ = K: O(P²)
+		for q := range p {
+			for s := range p {
+				l[q*p+s] = r[q] * fl.kernRoot[q*p+s]
+			}
+		}
+		return
+	}
 	m := mat.NewSymDense(p, nil)
 	for q := range p {
 		for s := q; s < p; s++ {
@@ -389,4 +398,24 @@ func WalkParticles(ctx context.Context, s *limits.Setup, times []float64, chain 
 	}
 	c.Method += "; samples from a stationary chain: stationary law and long-run covariance"
 	return c, nil
+}
+
+// sqrtPSD returns V (P×P) with V Vᵀ = K for the symmetric positive
+// semi-definite k (eigenvalues below 0, from rounding, set to 0); nil if
+// the decomposition fails.
+func sqrtPSD(k []float64, p int) []float64 {
+	var eig mat.EigenSym
+	if !eig.Factorize(mat.NewSymDense(p, append([]float64(nil), k...)), true) {
+		return nil
+	}
+	vals := eig.Values(nil)
+	var v mat.Dense
+	eig.VectorsTo(&v)
+	out := make([]float64, p*p)
+	for q := range p {
+		for s := range p {
+			out[q*p+s] = v.At(q, s) * math.Sqrt(math.Max(vals[s], 0))
+		}
+	}
+	return out
 }

@@ -73,7 +73,14 @@ func (g *gridWalk) Sample(rng *rand.Rand, phi, y []float64) error {
 // long-run covariance (Walk through Particles) agrees with the Lyapunov
 // equation with Γ (Walk through Linear).
 func TestWalkParticlesIdentity(t *testing.T) {
+	for _, noiseY := range []float64{0, 0.3} {
+		t.Run(fmt.Sprint("noise_y=", noiseY), func(t *testing.T) { walkParticlesIdentity(t, noiseY) })
+	}
+}
+
+func walkParticlesIdentity(t *testing.T, noiseY float64) {
 	p := walkProblem([]float64{0.5, 1})
+	p.NoiseY = noiseY
 	s, err := limits.NewSetup(p)
 	if err != nil {
 		t.Fatal(err)
