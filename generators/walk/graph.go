@@ -302,3 +302,14 @@ func (w *Graph) Stationary() []float64 {
 	}
 	return pi
 }
+
+// Phi writes φ_i = (x_i, m_i) into dst (len ≥ 2d). Like a slice index, it
+// panics if i is not in [0, n).
+func (w *Graph) Phi(i int, dst []float64) {
+	d := w.d
+	copy(dst[:d], w.x[i*d:(i+1)*d])
+	copy(dst[d:2*d], w.m[i*d:(i+1)*d])
+}
+
+// Target returns y_i. Like a slice index, it panics if i is not in [0, n).
+func (w *Graph) Target(i int) float64 { return w.y[i] }

@@ -75,12 +75,15 @@ const maxDim = 32
 // negative or not increasing (graphs.ErrParameter); dim = 2d above 32
 // (graphs.ErrTooLarge); those of the integrator and ctx.
 func Linear(ctx context.Context, s *limits.Setup, times []float64) (*Constant, error) {
+	if s == nil {
+		return linear(ctx, nil, times, nil)
+	}
 	return linear(ctx, s, times, nil)
 }
 
 // linear is Linear with the noise covariance Cov_π(e) replaced by the
 // long-run covariance eᵀ K e on the training grid when kern (P×P) is set.
-func linear(ctx context.Context, s *limits.Setup, times []float64, kern []float64) (*Constant, error) {
+func linear(ctx context.Context, s grid, times []float64, kern []float64) (*Constant, error) {
 	if s == nil {
 		return nil, fmt.Errorf("fluctuation: Linear: nil Setup: %w", graphs.ErrParameter)
 	}

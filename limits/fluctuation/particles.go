@@ -100,11 +100,14 @@ func checkTimes(fn string, times []float64) error {
 // times the grid above 2²⁷/(4(1+dim)+2) (graphs.ErrTooLarge); those of the
 // mean-field solve and ctx.
 func Particles(ctx context.Context, s *limits.Setup, times []float64, opt Options) (*Constant, error) {
+	if s == nil {
+		return particles(ctx, nil, times, opt, defaults)
+	}
 	return particles(ctx, s, times, opt, defaults)
 }
 
 // particles is Particles with the discretisation settings set.
-func particles(ctx context.Context, s *limits.Setup, times []float64, opt Options, set settings) (*Constant, error) {
+func particles(ctx context.Context, s grid, times []float64, opt Options, set settings) (*Constant, error) {
 	if s == nil {
 		return nil, fmt.Errorf("fluctuation: Particles: nil Setup: %w", graphs.ErrParameter)
 	}
@@ -217,7 +220,7 @@ func (mp *meanPath) at(i int) (theta, g []float64, err error) {
 }
 
 // particleRun is Particles without the self-check, with the settings set.
-func particleRun(ctx context.Context, s *limits.Setup, times []float64, m, mf int, set settings) (*Constant, error) {
+func particleRun(ctx context.Context, s grid, times []float64, m, mf int, set settings) (*Constant, error) {
 	pr := s.Problem()
 	d := s.Dim()
 	dim := 2 * d
