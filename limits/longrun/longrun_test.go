@@ -9,6 +9,7 @@ import (
 	"github.com/gnnwb/gnnwb/generators"
 	"github.com/gnnwb/gnnwb/generators/walk"
 	"github.com/gnnwb/gnnwb/gnn/activation"
+	"github.com/gnnwb/gnnwb/gnn/shallow"
 	"github.com/gnnwb/gnnwb/limits"
 	"github.com/gnnwb/gnnwb/limits/longrun"
 )
@@ -216,6 +217,103 @@ func BenchmarkPoisson(b *testing.B) {
 	for b.Loop() {
 		if _, err := longrun.Graphon(s, walk.Options{Hold: 0.5}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestKernelWithLaw: the kernel limit (γ = ½) under the law ω equals the
+// plain one, and under the walk's law π it differs.
+func TestKernelWithLaw(t *testing.T) {
+	p := limits.DefaultProblem()
+	w, _ := generators.ParseGraphon("gaussian:0.15")
+	p.Graphon, p.Quadrature, p.Gamma, p.Activation, p.Symmetric = w, 16, 0.5, activation.Erf, true
+	s, err := limits.NewSetup(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	phi, _ := s.Features()
+	eval := func(s *limits.Setup) []float64 {
+		sol, err := s.Limit(context.Background(), limits.KernelLimit, 2, 1, limits.SolveOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := make([]float64, 16)
+		if err := sol.Eval(g, 1, phi); err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	_, om := s.Nodes()
+	so, err := s.WithLaw(om)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := longrun.Graphon(s, walk.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := s.WithLaw(ch.Pi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g0, g1, g2 := eval(s), eval(so), eval(sp)
+	diff := 0.0
+	for i := range g0 {
+		if math.Abs(g0[i]-g1[i]) > 1e-10 {
+			t.Fatalf("u_%d: %v under ω, %v plain", i, g1[i], g0[i])
+		}
+		diff = math.Max(diff, math.Abs(g2[i]-g0[i]))
+	}
+	if diff < 1e-3 {
+		t.Errorf("the law π changes the kernel limit by only %v", diff)
+	}
+	if _, err := s.WithLaw(om[:3]); err == nil {
+		t.Error("WithLaw accepted a law of the wrong length")
+	}
+}
+
+// TestGraphonLimitCoupling: a walk with ego features on G(n, W, ρ) and the
+// same walk with the graphon-limit features (Setup.LimitFeatures), driven by
+// the same step streams, visit the same latents: the graphon limit of a
+// walk-trained network is the same SGD driven by the same walk.
+func TestGraphonLimitCoupling(t *testing.T) {
+	s := setup(t, "gaussian:0.15", 16)
+	pr := s.Problem()
+	es, err := generators.NewEgoSampler(generators.Process{W: pr.Graphon, Rho: 1, N: 500, X: pr.Signal, Y: pr.Target}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := walk.NewGraphon(pr.Graphon, es, walk.Options{Hold: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := walk.NewGraphon(pr.Graphon, s.LimitFeatures(), walk.Options{Hold: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	phi, y := make([]float64, 8), make([]float64, 2)
+	for k := range int64(50) {
+		if err := a.Sample(shallow.StepRand(3, k), phi, y); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Sample(shallow.StepRand(3, k), phi, y); err != nil {
+			t.Fatal(err)
+		}
+		la, lb := a.Latents(), b.Latents()
+		for i := range la {
+			if la[i] != lb[i] {
+				t.Fatalf("step %d: latent %v (ego) vs %v (limit)", k, la[i], lb[i])
+			}
+		}
+	}
+	// the limit features are φ(u) = (X(u), (T_W X)(u))
+	want := make([]float64, 4)
+	if err := s.FeaturesAt(want, b.Latents()[1]); err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		if phi[4+i] != want[i] {
+			t.Fatalf("φ[%d] = %v, want %v", i, phi[4+i], want[i])
 		}
 	}
 }
