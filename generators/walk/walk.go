@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 
 	"github.com/gnnwb/gnnwb/graphs"
 )
@@ -126,4 +128,51 @@ func geometric(rng *rand.Rand, r float64) int {
 	}
 	g := math.Floor(rng.ExpFloat64() / -math.Log1p(-r))
 	return int(math.Min(g, maxSteps))
+}
+
+// ParseOptions reads the options from their text form, comma-separated
+// key=value pairs in any order: h (hold), r (restart), burn (burn-in),
+// thin, and start=uniform or start=stationary; "" is the zero value. It is
+// the inverse of Options.String. Errors (graphs.ErrParameter): an unknown
+// key, a value that does not parse, options that do not validate.
+func ParseOptions(s string) (Options, error) {
+	var o Options
+	if strings.TrimSpace(s) == "" {
+		return o, nil
+	}
+	for _, kv := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
+		if !ok {
+			return Options{}, fmt.Errorf("walk: ParseOptions: %q is not key=value: %w", kv, graphs.ErrParameter)
+		}
+		var err error
+		switch k {
+		case "h", "hold":
+			o.Hold, err = strconv.ParseFloat(v, 64)
+		case "r", "restart":
+			o.Restart, err = strconv.ParseFloat(v, 64)
+		case "burn":
+			o.BurnIn, err = strconv.Atoi(v)
+		case "thin":
+			o.Thin, err = strconv.Atoi(v)
+		case "start":
+			switch v {
+			case "uniform":
+				o.Uniform = true
+			case "stationary":
+				o.Uniform = false
+			default:
+				err = fmt.Errorf("start=%q not uniform or stationary", v)
+			}
+		default:
+			return Options{}, fmt.Errorf("walk: ParseOptions: unknown key %q (h, r, burn, thin, start): %w", k, graphs.ErrParameter)
+		}
+		if err != nil {
+			return Options{}, fmt.Errorf("walk: ParseOptions: %s: %v: %w", kv, err, graphs.ErrParameter)
+		}
+	}
+	if err := o.Validate(); err != nil {
+		return Options{}, err
+	}
+	return o, nil
 }

@@ -340,3 +340,17 @@ func TestTrainResume(t *testing.T) {
 		}
 	}
 }
+
+func TestParseOptions(t *testing.T) {
+	for _, o := range []walk.Options{{}, {Hold: 0.5}, {Hold: 0.9, Restart: 0.1, BurnIn: 10, Thin: 3, Uniform: true}} {
+		got, err := walk.ParseOptions(o.String())
+		if err != nil || got != o {
+			t.Errorf("ParseOptions(%q) = %+v, %v; want %+v", o.String(), got, err, o)
+		}
+	}
+	for _, bad := range []string{"h=1", "x=1", "h", "thin=-1", "start=middle", "r=abc"} {
+		if _, err := walk.ParseOptions(bad); !errors.Is(err, graphs.ErrParameter) {
+			t.Errorf("ParseOptions(%q): %v, want ErrParameter", bad, err)
+		}
+	}
+}
