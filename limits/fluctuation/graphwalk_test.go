@@ -15,6 +15,7 @@ import (
 	"github.com/gnnwb/gnnwb/generators/walk"
 	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/gnn/shallow"
+	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/graphs/aggregation"
 	"github.com/gnnwb/gnnwb/limits"
 	"github.com/gnnwb/gnnwb/limits/fluctuation"
@@ -22,8 +23,7 @@ import (
 )
 
 // karateWalk is the walk opt on Zachary's karate club (GNNWB_DATA) with a
-// synthetic target: x_i the standardised degree, m = the mean over the
-// neighbours, y_i = sin(2 x_i) + x_i m_i.
+// synthetic target (synthWalk).
 func karateWalk(t testing.TB, opt walk.Options) *walk.Graph {
 	t.Helper()
 	dir := os.Getenv("GNNWB_DATA")
@@ -34,7 +34,28 @@ func karateWalk(t testing.TB, opt walk.Options) *walk.Graph {
 	if err != nil {
 		t.Skip(err)
 	}
-	g := ds.Graph
+	return synthWalk(t, ds.Graph, opt)
+}
+
+// coraWalk is the walk opt on Cora's graph with the synthetic target of
+// karateWalk.
+func coraWalk(t testing.TB, opt walk.Options) *walk.Graph {
+	t.Helper()
+	dir := os.Getenv("GNNWB_DATA")
+	if dir == "" {
+		t.Skip("GNNWB_DATA not set")
+	}
+	ds, err := datasets.ReadPlanetoid(filepath.Join(dir, "planetoid", "raw"), "cora")
+	if err != nil {
+		t.Skip(err)
+	}
+	return synthWalk(t, ds.Graph, opt)
+}
+
+// synthWalk: x_i the standardised degree, m = the mean over the
+// neighbours, y_i = sin(2 x_i) + x_i m_i.
+func synthWalk(t testing.TB, g graphs.Graph, opt walk.Options) *walk.Graph {
+	t.Helper()
 	n := g.NumNodes()
 	x := make([]float64, n)
 	mean, sd := 0.0, 0.0
@@ -70,8 +91,9 @@ func karateWalk(t testing.TB, opt walk.Options) *walk.Graph {
 // sampler itself, started from its stationary law), simulated exactly by
 // the moment chain, against GraphWalk, within 3 standard errors; the error
 // norm is the mean over the nodes. go test: 400 seeds at N = 1000 for the
-// lazy walk h = 0.5; -args -mc.full: 4000 seeds, N ∈ {1000, 4000}, and
-// the simple walk and restart 0.15 as well.
+// lazy walk h = 0.5; -args -mc.full: 4000 seeds, N ∈ {1000, 4000}, the
+// simple walk and restart 0.15 as well, and Cora's graph (2708 nodes) with
+// restart 0.15.
 func TestGraphWalkMonteCarlo(t *testing.T) {
 	seeds, widths := 400, []int{1000}
 	opts := []walk.Options{{Hold: 0.5}}
@@ -79,10 +101,23 @@ func TestGraphWalkMonteCarlo(t *testing.T) {
 		seeds, widths = 4000, []int{1000, 4000}
 		opts = []walk.Options{{}, {Hold: 0.5}, {Restart: 0.15}}
 	}
+	type graphCase struct {
+		name string
+		mk   func(testing.TB, walk.Options) *walk.Graph
+		opt  walk.Options
+	}
+	var cases []graphCase
+	for _, o := range opts {
+		cases = append(cases, graphCase{"karate", karateWalk, o})
+	}
+	if *fullMC { // Cora has 78 components: the walk needs its restarts
+		cases = append(cases, graphCase{"cora", coraWalk, walk.Options{Restart: 0.15}})
+	}
 	pr := limits.DefaultProblem()
 	pr.Activation, pr.Alpha, pr.Times = activation.Identity, 1, []float64{0.5, 2}
-	for _, opt := range opts {
-		w := karateWalk(t, opt)
+	for _, gc := range cases {
+		opt := gc.opt
+		w := gc.mk(t, opt)
 		ch, err := longrun.Graph(w)
 		if err != nil {
 			t.Fatal(err)
@@ -99,7 +134,7 @@ func TestGraphWalkMonteCarlo(t *testing.T) {
 			w.Phi(i, phi[i*p:(i+1)*p])
 		}
 		var b strings.Builder
-		fmt.Fprintf(&b, "karate, walk %s, relaxation time %.1f, %d seeds: N, t, N·MSE ± se, C_walk, z\n", opt, tau, seeds)
+		fmt.Fprintf(&b, "%s, walk %s, relaxation time %.1f, %d seeds: N, t, N·MSE ± se, C_walk, z\n", gc.name, opt, tau, seeds)
 		for _, width := range widths {
 			x := make([][]float64, seeds)
 			var wg sync.WaitGroup
