@@ -20,6 +20,12 @@
 //     joint fit e(n, N) ≈ a·N^{−p} + b·(nρ)^{−q} + floor of docs/mathematics.md §5;
 //   - limits/plots: the figures (error against n or N, (n, N) heat map,
 //     trajectories g_t(u)) as PNG or SVG.
+//   - limits/longrun: the stationary law and the long-run covariance
+//     (Poisson equation) of a chain of samples, such as a random walk
+//     (generators/walk) on the quadrature grid or on a graph
+//     (docs/mathematics.md §10); Setup.WithLaw trains the limits under it;
+//   - limits/ergodic: the experiment of training along walks (gnnwb limits
+//     walk).
 //
 // # Problems and limits
 //

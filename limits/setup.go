@@ -39,6 +39,7 @@ type Setup struct {
 	y   []float64 // Q
 
 	tOmega, tPhi, tY []float64 // training grid
+	law              []float64 // sampling law on the nodes (WithLaw); nil: uniform
 
 	gramOnce sync.Once
 	gramK    []float64

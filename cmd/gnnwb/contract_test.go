@@ -85,6 +85,8 @@ func contractBases(fx contractFixtures) []contractBase {
 		{path: []string{"limits", "gamma"}, flags: []string{"--gammas", "0.75,1", "--widths", "4,8", "--seeds", "2", "--particles", "16", "--quadrature", "8",
 			"--times", "0.1", "--format", "", "--out", "OUT/g"}, files: []string{"config"}},
 		{path: []string{"limits", "report"}, args: []string{fx.sweepDir}, fileArgs: true},
+		{path: []string{"limits", "walk"}, flags: []string{"--holds", "0.5", "--widths", "4,8", "--seeds", "2", "--particles", "16", "--tau-samples", "1000",
+			"--quadrature", "8", "--times", "0.1", "--out", "OUT/w.csv"}, files: []string{"config"}},
 		{path: []string{"limits", "collapse"}, flags: []string{"--widths", "4,8", "--seeds", "2", "--particles", "16", "--self-check=false", "--quadrature", "8",
 			"--times", "0.1", "--out", "OUT/c.png"}, files: []string{"config"}},
 		{path: []string{"predict"}, flags: []string{"--model", fx.model, "--dataset", "mutag", "--root", fx.tu, "--out", "OUT/p.csv"}, files: []string{"model", "root"}},

@@ -35,7 +35,7 @@ func limitsCommand() *cli.Command {
 		Usage: "the n → ∞ and N → ∞ limits of the one-hidden-layer GNN: solve them, sweep finite networks against them, fit rates, plot",
 		Subcommands: []*cli.Command{
 			limitsSolveCommand(), limitsSweepCommand(), limitsMergeCommand(), limitsFitCommand(), limitsPlotCommand(), limitsReportCommand(),
-			limitsKerivenCommand(), limitsWidthCommand(), limitsGammaCommand(), limitsCollapseCommand(),
+			limitsKerivenCommand(), limitsWidthCommand(), limitsGammaCommand(), limitsCollapseCommand(), limitsWalkCommand(),
 		},
 	}
 }

@@ -42,7 +42,8 @@ type Samples struct {
 //   - All randomness comes from rng (a fresh stream per training step: the
 //     trainer passes rand.New(rand.NewPCG(seed, parallel.Mix(k))) at step
 //     k), and a sampler keeps no state that changes across calls, so a
-//     resumed run repeats its draws.
+//     resumed run repeats its draws — except a StatefulSampler (a random
+//     walk), whose state Train saves and restores.
 //   - Coupling (docs/mathematics.md §5.1): the sampler draws the B latents first
 //     — for a graphon sampler u_b = rng.Float64(), b = 0..B−1, for a
 //     fixed graph the node ids — and only then anything else (neighbours,

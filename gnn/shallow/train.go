@@ -110,6 +110,10 @@ type checkpoint struct {
 	Records     []Record
 	LossSum     float64
 	LossCount   int64
+	// SamplerState is the state of a StatefulSampler before the batch of
+	// step Step (empty for stateless samplers; gob leaves it empty when
+	// reading an older checkpoint).
+	SamplerState []byte
 }
 
 func (c *Config) fingerprint() string {
@@ -202,6 +206,9 @@ func StepRand(seed uint64, k int64) *rand.Rand {
 // from step 0. A checkpoint may be continued to a larger T; its records are
 // kept, and records are added for the requested times after its last one
 // (the evaluation set is not part of the checkpoint: keep it the same).
+// A StatefulSampler's state before the next step is saved with θ and
+// restored on resume; the sampler itself continues from whatever state it
+// is in when Train is called (pass a fresh one for a fresh run).
 // Progress is called about 1000 times per run, after steps. When ctx is cancelled Train saves a checkpoint and returns the
 // partial run with an error wrapping ctx.Err().
 //
@@ -252,6 +259,9 @@ func Train(ctx context.Context, cfg Config, sampler Sampler) (*Run, error) {
 			copy(m.C, loaded.C)
 			copy(m.A, loaded.A)
 			ck.Step, ck.Records, ck.LossSum, ck.LossCount = loaded.Step, loaded.Records, loaded.LossSum, loaded.LossCount
+			if err := restoreSampler(cfg.Checkpoint, sampler, loaded); err != nil {
+				return nil, err
+			}
 		}
 	}
 	// records not yet taken
@@ -262,11 +272,21 @@ func Train(ctx context.Context, cfg Config, sampler Sampler) (*Run, error) {
 			next++
 		}
 	}
+	stateful, _ := sampler.(StatefulSampler)
+	var pre []byte     // the sampler's state before the batch of the current step
+	overdrawn := false // the batch of step ck.Step was drawn (a final record), so pre is the state to save
 	save := func() error {
 		if cfg.Checkpoint == "" {
 			return nil
 		}
 		ck.C, ck.A = m.C, m.A
+		if stateful != nil {
+			if overdrawn {
+				ck.SamplerState = append(ck.SamplerState[:0], pre...)
+			} else {
+				ck.SamplerState = stateful.AppendState(ck.SamplerState[:0])
+			}
+		}
 		var buf bytes.Buffer
 		if err := gob.NewEncoder(&buf).Encode(&ck); err != nil {
 			return fmt.Errorf("shallow: Train: encode checkpoint: %w", err)
@@ -307,6 +327,10 @@ func Train(ctx context.Context, cfg Config, sampler Sampler) (*Run, error) {
 			break
 		}
 		rng := StepRand(cfg.Seed, k)
+		if stateful != nil && k == steps {
+			pre = stateful.AppendState(pre[:0])
+			overdrawn = true
+		}
 		if cfg.Variant == ModelA {
 			err = sampler.Sample(rng, batch.Phi, batch.Y)
 		} else {
@@ -383,6 +407,27 @@ func record(cfg *Config, em *Model, k int64, loss, mean float64, mo Moments) Rec
 		}
 	}
 	return r
+}
+
+// restoreSampler sets a StatefulSampler to the state of the checkpoint
+// loaded from path. A checkpoint past step 0 without a state cannot resume
+// a stateful sampler (ErrParameter); a state for a stateless sampler is
+// ignored.
+func restoreSampler(path string, sampler Sampler, loaded checkpoint) error {
+	st, ok := sampler.(StatefulSampler)
+	if !ok {
+		return nil
+	}
+	if len(loaded.SamplerState) == 0 {
+		if loaded.Step == 0 {
+			return nil
+		}
+		return fmt.Errorf("shallow: Train: checkpoint %s at step %d has no sampler state for the stateful %T: %w", path, loaded.Step, sampler, graphs.ErrParameter)
+	}
+	if err := st.SetState(loaded.SamplerState); err != nil {
+		return fmt.Errorf("shallow: Train: checkpoint %s: %w", path, err)
+	}
+	return nil
 }
 
 func readCheckpoint(path string) (checkpoint, bool, error) {

@@ -100,6 +100,17 @@
 // (graphs.ErrUnsupported). Solve picks Linear for σ the identity and
 // Particles otherwise.
 //
+// # Dependent samples (Walk, WalkParticles, Window)
+//
+// When the samples are a stationary Markov chain, such as a random walk on
+// the graphon (generators/walk), the limit is taken under the chain's
+// stationary law π and the noise covariance Cov_π(h) is replaced by the
+// long-run covariance Γ = Cov_π(h, h) + Σ_{k≥1} (Cov(h_0, h_k) + Cov(h_k, h_0))
+// from the Poisson equation of the chain (limits/longrun): Walk (Linear or
+// Particles with Γ) gives C_walk(t), and Window, for σ the identity, the
+// finite-N value of a run of N·t samples, whose window cuts the
+// autocorrelation sums (docs/mathematics.md §10).
+//
 // # References
 //
 // J. Sirignano, K. Spiliopoulos, Mean field analysis of neural networks: a

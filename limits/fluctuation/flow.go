@@ -61,6 +61,9 @@ type flow struct {
 	// mz[j] per initial-weight index j (carrier, or pair of carriers),
 	// wz[j] = mz[j] (i.i.d.) or mz[j]/2 (pairs), sz[j] = √mz[j].
 	wc, mz, wz, sz []float64
+	// kern is the long-run covariance kernel of the samples on the grid
+	// (P×P, walk.go), kernRoot a square root of it; nil: i.i.d. samples.
+	kern, kernRoot []float64
 }
 
 // setMasses sets the masses of the carriers from mz (one per carrier, or
@@ -348,6 +351,10 @@ func (fl *flow) apply(dx [][]float64, fr *frame, x [][]float64, k, m int, hz []f
 // the covariance of the per-sample residual weights: L = D^{1/2} (I − β p pᵀ)
 // with D = diag(ω (r² + s_y²)), p = D^{−1/2} ω r, β = 1/(1 + √(1 − |p|²)).
 func (fl *flow) noiseFactor(l, r []float64) {
+	if fl.kern != nil {
+		fl.longRunFactor(l, r)
+		return
+	}
 	p := fl.p
 	dh := make([]float64, p)
 	pv := make([]float64, p)
@@ -388,6 +395,9 @@ type settings struct {
 	// in all.
 	zEnergy float64
 	zMax    int
+	// kern is the long-run covariance kernel of a walk on the training grid
+	// (P×P, walk.go); nil for i.i.d. samples.
+	kern []float64
 }
 
 // defaults are the settings of Particles. Halving the step, doubling the

@@ -76,6 +76,15 @@ const maxDim = 32
 // (graphs.ErrTooLarge); those of the integrator and ctx.
 func Linear(ctx context.Context, s *limits.Setup, times []float64) (*Constant, error) {
 	if s == nil {
+		return linear(ctx, nil, times, nil)
+	}
+	return linear(ctx, s, times, nil)
+}
+
+// linear is Linear with the noise covariance Cov_π(e) replaced by the
+// long-run covariance eᵀ K e on the training grid when kern (P×P) is set.
+func linear(ctx context.Context, s grid, times []float64, kern []float64) (*Constant, error) {
+	if s == nil {
 		return nil, fmt.Errorf("fluctuation: Linear: nil Setup: %w", graphs.ErrParameter)
 	}
 	pr := s.Problem()
@@ -113,6 +122,7 @@ func Linear(ctx context.Context, s *limits.Setup, times []float64) (*Constant, e
 		return nil, fmt.Errorf("fluctuation: Linear: %w", err)
 	}
 	dy := newDynamics(omega, phi, y, p, pr.Alpha, nu, pr.NoiseY, sigma, r)
+	dy.kern = kern
 	p0 := initialCovariance(dy.coords, pr.Sc, pr.Sw, d, pr.Symmetric)
 	tr, err := dy.solve(ctx, m0, p0, append([]float64(nil), times...), lyapunovTol)
 	if err != nil {

@@ -65,6 +65,8 @@ type dynamics struct {
 	eps2 float64
 
 	qm, e, ce, lm, lc []float64 // scratch: Q (p×p), ē (p), Cov e (p×p), L and L Cov e (n×p)
+
+	kern []float64 // long-run covariance kernel on the grid (walk.go); nil: i.i.d. samples
 }
 
 func newDynamics(omega, phi, y []float64, p int, alpha, nu, noiseY float64, sigma, r []float64) *dynamics {
@@ -181,6 +183,9 @@ func (d *dynamics) noise(x, g []float64) {
 				ce[i*p+j] += w * fi * fj
 			}
 		}
+	}
+	if d.kern != nil {
+		d.longRun(b)
 	}
 	lm := d.lm
 	clear(lm)

@@ -101,6 +101,14 @@ func checkTimes(fn string, times []float64) error {
 // mean-field solve and ctx.
 func Particles(ctx context.Context, s *limits.Setup, times []float64, opt Options) (*Constant, error) {
 	if s == nil {
+		return particles(ctx, nil, times, opt, defaults)
+	}
+	return particles(ctx, s, times, opt, defaults)
+}
+
+// particles is Particles with the discretisation settings set.
+func particles(ctx context.Context, s grid, times []float64, opt Options, set settings) (*Constant, error) {
+	if s == nil {
 		return nil, fmt.Errorf("fluctuation: Particles: nil Setup: %w", graphs.ErrParameter)
 	}
 	pr := s.Problem()
@@ -130,7 +138,7 @@ func Particles(ctx context.Context, s *limits.Setup, times []float64, opt Option
 	case pr.Symmetric && (m%2 != 0 || mf%2 != 0):
 		return nil, fmt.Errorf("fluctuation: Particles: M=%d, M_f=%d: symmetric pairs need even numbers: %w", m, mf, graphs.ErrParameter)
 	}
-	c, err := particleRun(ctx, s, times, m, mf, defaults)
+	c, err := particleRun(ctx, s, times, m, mf, set)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +154,7 @@ func Particles(ctx context.Context, s *limits.Setup, times []float64, opt Option
 		mfh := even(min(mh, mf/2))
 		c.ErrEstimate = make([]float64, len(times))
 		for _, sz := range [][2]int{{2 * m, 2 * mf}, {mh, mfh}} {
-			c2, err := particleRun(ctx, s, times, sz[0], sz[1], defaults)
+			c2, err := particleRun(ctx, s, times, sz[0], sz[1], set)
 			if err != nil {
 				return nil, fmt.Errorf("fluctuation: Particles: self-check with M=%d, M_f=%d: %w", sz[0], sz[1], err)
 			}
@@ -212,7 +220,7 @@ func (mp *meanPath) at(i int) (theta, g []float64, err error) {
 }
 
 // particleRun is Particles without the self-check, with the settings set.
-func particleRun(ctx context.Context, s *limits.Setup, times []float64, m, mf int, set settings) (*Constant, error) {
+func particleRun(ctx context.Context, s grid, times []float64, m, mf int, set settings) (*Constant, error) {
 	pr := s.Problem()
 	d := s.Dim()
 	dim := 2 * d
@@ -228,6 +236,10 @@ func particleRun(ctx context.Context, s *limits.Setup, times []float64, m, mf in
 		p: len(omega), dim: dim, mf: mf, sym: pr.Symmetric, nz: mf}
 	if pr.Symmetric {
 		fl.nz = mf / 2
+	}
+	fl.kern = set.kern
+	if fl.kern != nil {
+		fl.kernRoot = sqrtPSD(fl.kern, fl.p)
 	}
 	if 2*m*max(fl.p, pe) > meanfield.MaxScratch {
 		return nil, fmt.Errorf("fluctuation: Particles: particles=%d × P=%d above the solver's scratch limit: %w", m, max(fl.p, pe), graphs.ErrTooLarge)

@@ -1,0 +1,92 @@
+package fluctuation
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gnnwb/gnnwb/generators/walk"
+	"github.com/gnnwb/gnnwb/gnn/activation"
+	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/limits"
+	"github.com/gnnwb/gnnwb/limits/longrun"
+)
+
+// grid is what the solvers read of a limits.Setup: the problem, d, the
+// training grid (weights, φ, y), the evaluation nodes and weights and the
+// evaluation features. *limits.Setup is one; graphGrid is a fixed graph's.
+type grid interface {
+	Problem() limits.Problem
+	Dim() int
+	TrainingGrid() (omega, phi, y []float64)
+	Nodes() (u, omega []float64)
+	Features() (phi, y []float64)
+}
+
+// graphGrid is the grid of a fixed graph: training weights π_i (the walk's
+// stationary law), evaluation weights 1/n, node i at "u" = i.
+type graphGrid struct {
+	pr     limits.Problem
+	d      int
+	pi     []float64
+	phi, y []float64
+}
+
+func (g *graphGrid) Problem() limits.Problem { return g.pr }
+func (g *graphGrid) Dim() int                { return g.d }
+func (g *graphGrid) TrainingGrid() (omega, phi, y []float64) {
+	return append([]float64(nil), g.pi...), append([]float64(nil), g.phi...), append([]float64(nil), g.y...)
+}
+func (g *graphGrid) Nodes() (u, omega []float64) {
+	n := len(g.y)
+	u, omega = make([]float64, n), make([]float64, n)
+	for i := range u {
+		u[i], omega[i] = float64(i), 1/float64(n)
+	}
+	return u, omega
+}
+func (g *graphGrid) Features() (phi, y []float64) {
+	return append([]float64(nil), g.phi...), append([]float64(nil), g.y...)
+}
+
+// GraphWalk computes the central-limit constant C_walk(t) of networks
+// trained along the walk w on its fixed graph (docs/mathematics.md §10): the
+// mean-field limit under the walk's stationary law π on the nodes (deg_i/2m,
+// or the computed vector with restart), the long-run covariance of the
+// samples from the Poisson equation on the graph (longrun.Graph, dense:
+// n ≤ 2^13, O(n³)), and the error norm the mean over the nodes,
+// ‖f‖² = (1/n) Σ_i f(φ_i)². The network's σ, γ, α, μ_0, batch and noise on
+// y are those of pr (its graphon, signal and target are not used: the
+// features, aggregation and targets are w's). σ the identity goes through
+// the Lyapunov equation, other σ through the particle flow with opt; the
+// particle flow's cost grows like n² per step, so keep n to a few
+// thousand. Constant.U holds the node ids. Errors: a nil walk
+// (graphs.ErrParameter), those of longrun.Graph, Linear and Particles.
+func GraphWalk(ctx context.Context, pr limits.Problem, w *walk.Graph, times []float64, opt Options) (*Constant, error) {
+	if w == nil {
+		return nil, fmt.Errorf("fluctuation: GraphWalk: nil walk: %w", graphs.ErrParameter)
+	}
+	ch, err := longrun.Graph(w)
+	if err != nil {
+		return nil, fmt.Errorf("fluctuation: GraphWalk: %w", err)
+	}
+	n := w.Graph().NumNodes()
+	d := w.Dim()
+	g := &graphGrid{pr: pr, d: d, pi: ch.Pi, phi: make([]float64, n*2*d), y: make([]float64, n)}
+	for i := range n {
+		w.Phi(i, g.phi[i*2*d:(i+1)*2*d])
+		g.y[i] = w.Target(i)
+	}
+	var c *Constant
+	if pr.Activation == activation.Identity {
+		c, err = linear(ctx, g, times, ch.K)
+	} else {
+		set := defaults
+		set.kern = ch.K
+		c, err = particles(ctx, g, times, opt, set)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.Method += "; samples from a walk on a fixed graph: stationary law and long-run covariance"
+	return c, nil
+}
