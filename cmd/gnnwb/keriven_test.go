@@ -22,7 +22,7 @@ func TestLimitsKeriven(t *testing.T) {
 			t.Errorf("%s: %v", f, err)
 		}
 	}
-	if !strings.Contains(stdout, "| ρ = 1 |") || !strings.Contains(stdout, "| ρ = n^-0.5 |") {
+	if !strings.Contains(stdout, "| ρ = 1 |") || !strings.Contains(stdout, "| ρ = n^−½ |") {
 		t.Errorf("stdout:\n%s", stdout)
 	}
 	// --loops is recorded in the JSON.

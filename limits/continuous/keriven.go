@@ -423,11 +423,19 @@ func (res KerivenResult) WritePlots(nodePath, readoutPath string) error {
 	return nil
 }
 
-// RhoLabel names the sparsity ρ = n^{−a}: "ρ = 1" for a = 0, otherwise
-// "ρ = n^-a".
+// RhoLabel names the sparsity ρ = n^{−a} as a figure or table shows it:
+// "ρ = 1" for a = 0, "ρ = n^−¼", "ρ = n^−½", "ρ = n^−¾" for those
+// exponents, otherwise "ρ = n^−a" with a in its shortest form.
 func RhoLabel(a float64) string {
-	if a == 0 {
+	switch a {
+	case 0:
 		return "ρ = 1"
+	case 0.25:
+		return "ρ = n^−¼"
+	case 0.5:
+		return "ρ = n^−½"
+	case 0.75:
+		return "ρ = n^−¾"
 	}
-	return fmt.Sprintf("ρ = n^-%g", a)
+	return fmt.Sprintf("ρ = n^−%g", a)
 }

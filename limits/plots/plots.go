@@ -296,8 +296,11 @@ func newPlot(l Labels) *plot.Plot {
 	p.Legend.TextStyle.Font.Size = legendSize
 	p.Legend.Top = true
 	p.Legend.ThumbnailWidth = vg.Points(16)
-	w, _ := l.size()
+	w, h := l.size()
 	p.Title.Text = wrap(p.Title.TextStyle, l.Title, w-vg.Points(8))
+	// an axis label longer than its axis would shrink the axes to fit it
+	p.X.Label.Text = wrap(p.X.Label.TextStyle, l.X, w-vg.Points(60))
+	p.Y.Label.Text = wrap(p.Y.Label.TextStyle, l.Y, h-vg.Points(100))
 	return p
 }
 
@@ -444,11 +447,36 @@ func Rate(path string, series []Series, l Labels) error {
 			p.Legend.Add(label, sc)
 		}
 	}
-	// Leave room above the data for the legend (about 7% of the height per
-	// entry), so that it never covers a point.
-	f := legendFraction(len(series))
-	p.Y.Min, p.Y.Max = ylo/1.05, yhi*math.Pow(yhi/ylo*1.05, f/(1-f))*1.05
-	return save(p, path, ext, l)
+	p.Y.Min, p.Y.Max = ylo/1.05, yhi*1.05
+	return saveLegendBelow(p, path, ext, l)
+}
+
+// saveLegendBelow writes p with its legend in a strip below the axes, so
+// that the legend covers no data however many entries it has: the axes keep
+// l's size (l.Width × l.Height) and the figure is taller by the legend's
+// height. The legend's entries are p.Legend's.
+func saveLegendBelow(p *plot.Plot, path, ext string, l Labels) error {
+	w, h := l.size()
+	leg := p.Legend
+	p.Legend = plot.NewLegend() // not drawn inside the axes
+	leg.Top, leg.Left = true, true
+	probe := draw.New(newCanvas(w, h, "svg"))
+	lh := leg.Rectangle(probe).Size().Y
+	if lh > 0 {
+		lh += vg.Points(6)
+	}
+	c := newCanvas(w, h+lh, ext)
+	dc := draw.New(c)
+	axes := dc
+	axes.Min.Y += lh
+	p.Draw(axes)
+	if lh > 0 {
+		strip := dc
+		strip.Max.Y = dc.Min.Y + lh - vg.Points(3)
+		strip.Min.X = p.DataCanvas(axes).Min.X
+		leg.Draw(strip)
+	}
+	return write(c, path)
 }
 
 var shapes = []draw.GlyphDrawer{draw.CircleGlyph{}, draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.PyramidGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{}}
@@ -462,9 +490,6 @@ func plotutilColor(i int) color.Color {
 	return cs[i%len(cs)]
 }
 
-// legendFraction is the fraction of the plot height kept free above the data
-// for a legend of k entries.
-func legendFraction(k int) float64 { return math.Min(0.6, 0.075*float64(k)+0.02) }
 
 func minMax(v []float64) (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)
@@ -864,10 +889,9 @@ func Collapse(path string, series []Series, predicted Series, l Labels) error {
 	if yhi == ylo {
 		ylo, yhi = ylo-1, yhi+1
 	}
-	f := legendFraction(len(series) + 1)
 	ys := yhi - ylo
-	p.Y.Min, p.Y.Max = math.Min(0, ylo-0.03*ys), yhi+ys*f/(1-f)+0.03*ys
+	p.Y.Min, p.Y.Max = math.Min(0, ylo-0.03*ys), yhi+0.03*ys
 	p.X.Min, p.X.Max = xlo-0.05*span, xhi+0.05*span
 	p.X.Tick.Marker, p.Y.Tick.Marker = linearTicks{}, linearTicks{}
-	return save(p, path, ext, l)
+	return saveLegendBelow(p, path, ext, l)
 }

@@ -20,6 +20,14 @@ var limitTitle = map[limits.Kind]string{
 	limits.GammaLimit:     "ε-flow (ε = N^{γ−1})",
 }
 
+// limitName is a limit's name in a legend.
+var limitName = map[limits.Kind]string{
+	limits.GraphonLimit:   "graphon limit",
+	limits.MeanFieldLimit: "mean-field limit",
+	limits.KernelLimit:    "kernel limit",
+	limits.GammaLimit:     "ε-flow",
+}
+
 var kindLabel = map[string]string{
 	"fun":  "function error e_fun",
 	"node": "node error e_node",
@@ -87,7 +95,7 @@ func Plot(dir string, exts []string) ([]string, error) {
 					if l == limits.MeanFieldLimit && kind == "fun" && ax.axis == "N" {
 						if pr, ok := predictedSeries(f.Prediction, t); ok {
 							ser = append(ser, pr...)
-							lab.Y = "e_fun: mean over seeds; RMS where marked"
+							lab.Y = kindLabel[kind]
 						}
 					}
 					if err := plots.Rate(out(fmt.Sprintf("rate_%s_%s_%s", ax.axis, l, kind)), ser, lab); err != nil {
@@ -108,7 +116,7 @@ func Plot(dir string, exts []string) ([]string, error) {
 					}
 					if ok {
 						rows, cols := ints(w.Nodes), ints(w.Widths)
-						lab := plots.Labels{Title: fmt.Sprintf("%s vs %s, t = %g", kindLabel[kind], limitTitle[l], t), X: "N (hidden units)", Y: "n (nodes)"}
+						lab := plots.Labels{Title: fmt.Sprintf("%s vs %s, t = %g", kindLabel[kind], limitTitle[l], t), X: "N (hidden units)", Y: "n (nodes)", Colour: kindLabel[kind]}
 						if err := plots.Heatmap(out(fmt.Sprintf("heatmap_%s_%s", l, kind)), rows, cols, e, lab); err != nil {
 							return files, err
 						}
@@ -165,7 +173,7 @@ func trajectories(dir string, w Config, l limits.Kind, out func(string) string) 
 		return nil
 	}
 	lab := plots.Labels{Title: fmt.Sprintf("networks (n = %d, seed 1) against the %s, t = %g", n, limitTitle[l], info.Times[k]), X: "latent position u", Y: "output g_t(φ(u))"}
-	return plots.Trajectories(out("trajectories_"+l.String()), info.U, curves, plots.Curve{Label: l.String() + " limit", G: info.G[k]}, lab)
+	return plots.Trajectories(out("trajectories_"+l.String()), info.U, curves, plots.Curve{Label: limitName[l], G: info.G[k]}, lab)
 }
 
 // predictedSeries returns the RMS over seeds of e_fun at the largest n and

@@ -21,6 +21,7 @@ import (
 
 func smallSweep() Config {
 	w := Default()
+	w.Problem.Rho = 1
 	w.Problem.Times = []float64{0.5, 1}
 	w.Problem.Quadrature = 8
 	w.Nodes = []int{40, 80}
