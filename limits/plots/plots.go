@@ -490,7 +490,6 @@ func plotutilColor(i int) color.Color {
 	return cs[i%len(cs)]
 }
 
-
 func minMax(v []float64) (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)
 	for _, x := range v {
