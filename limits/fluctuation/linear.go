@@ -111,12 +111,6 @@ func linear(ctx context.Context, s grid, times []float64, kern []float64) (*Cons
 	if err != nil {
 		return nil, fmt.Errorf("fluctuation: Linear: %w", err)
 	}
-	u, w := s.Nodes()
-	ephi, ey := s.Features()
-	sigmaW, _, err := meanfield.SecondMoments(w, ephi, ey, p)
-	if err != nil {
-		return nil, fmt.Errorf("fluctuation: Linear: %w", err)
-	}
 	m0, err := meanfield.InitialMoments(pr.Sc, pr.Sw, d)
 	if err != nil {
 		return nil, fmt.Errorf("fluctuation: Linear: %w", err)
@@ -136,35 +130,12 @@ func linear(ctx context.Context, s grid, times []float64, kern []float64) (*Cons
 	if nu == 0 {
 		noise = "full-batch gradient descent, no sampling noise"
 	}
-	c := &Constant{
-		Method: fmt.Sprintf("Lyapunov equation of the linearised moment ODE (σ identity, γ=1, %s, %s)", init, noise),
-		Times:  append([]float64(nil), times...), U: u, Stats: tr.stats, Moments: tr.m, Symmetric: pr.Symmetric,
+	c, err := constant(s, tr.m, tr.cov, dy.n, p, times)
+	if err != nil {
+		return nil, fmt.Errorf("fluctuation: Linear: %w", err)
 	}
-	n := dy.n
-	for k := range times {
-		pbb := make([]float64, p*p)
-		for i := range p {
-			copy(pbb[i*p:(i+1)*p], tr.cov[k][i*n:i*n+p])
-		}
-		ck := 0.0
-		for i := range p * p {
-			ck += sigmaW[i] * pbb[i]
-		}
-		g, v := make([]float64, len(u)), make([]float64, len(u))
-		for q := range u {
-			f := ephi[q*p : (q+1)*p]
-			g[q] = tr.m[k].Output(f)
-			for i, fi := range f {
-				for j, fj := range f {
-					v[q] += fi * pbb[i*p+j] * fj
-				}
-			}
-		}
-		c.C = append(c.C, ck)
-		c.CovB = append(c.CovB, pbb)
-		c.G = append(c.G, g)
-		c.Variance = append(c.Variance, v)
-	}
+	c.Method = fmt.Sprintf("Lyapunov equation of the linearised moment ODE (σ identity, γ=1, %s, %s)", init, noise)
+	c.Stats, c.Symmetric = tr.stats, pr.Symmetric
 	return c, nil
 }
 

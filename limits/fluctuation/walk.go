@@ -342,8 +342,9 @@ func mul(dst, a []float64, r, k int, b []float64, c int) {
 }
 
 // constant builds C, the band and the outputs on the evaluation grid of s
-// (Lebesgue) from the moments and covariances (n×n coordinates) at times.
-func constant(s *limits.Setup, ms []shallow.Moments, covs [][]float64, n, p int, times []float64) (*Constant, error) {
+// (Lebesgue) from the moments and covariances (n×n coordinates, b first) at
+// times: C(t) = tr(Σ_ω P_bb(t)) and the band φ(u)ᵀ P_bb(t) φ(u).
+func constant(s grid, ms []shallow.Moments, covs [][]float64, n, p int, times []float64) (*Constant, error) {
 	u, w := s.Nodes()
 	ephi, ey := s.Features()
 	sigmaW, _, err := meanfield.SecondMoments(w, ephi, ey, p)
