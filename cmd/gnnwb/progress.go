@@ -160,18 +160,16 @@ func (p *progressBar) Phase(name string) {
 }
 
 // Println writes line (and a newline) on the reporter's writer, prefixed
-// "gnnwb: ", at once: a result that should not wait for the end. On a
-// terminal the bar is erased first and redrawn at the next tick; under
-// --quiet nothing is written.
+// "gnnwb: ", at once, when it is a log (not a terminal): a result that
+// should not wait for the end of a batch job. On a terminal, whose bar
+// shows the progress and whose results come at the end, and under --quiet,
+// nothing is written.
 func (p *progressBar) Println(line string) {
-	if p == nil || p.mode == progressSilent {
+	if p == nil || p.mode != progressLog {
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.mode == progressDraw && p.drawn {
-		fmt.Fprint(p.w, "\r\x1b[K")
-	}
 	fmt.Fprintf(p.w, "gnnwb: %s\n", line)
 }
 

@@ -156,3 +156,19 @@ func TestProgressWork(t *testing.T) {
 		t.Fatalf("status %q, want %q", s, want)
 	}
 }
+
+// TestProgressPrintln: a run's result goes to a log at once, never over a
+// terminal's bar nor under --quiet.
+func TestProgressPrintln(t *testing.T) {
+	for _, tc := range []struct {
+		mode progressMode
+		want string
+	}{{progressLog, "gnnwb: run 1/2: done\n"}, {progressDraw, ""}, {progressSilent, ""}} {
+		var buf bytes.Buffer
+		p := &progressBar{w: &buf, mode: tc.mode}
+		p.Println("run 1/2: done")
+		if buf.String() != tc.want {
+			t.Errorf("mode %d: %q, want %q", tc.mode, buf.String(), tc.want)
+		}
+	}
+}

@@ -874,9 +874,9 @@ func runLine(r trainReport, run train.RunStats) string {
 }
 
 // reportRuns is the OnRun callback of a training job: each run's line on
-// stderr as soon as the run ends, through the job's progress reporter (so
-// that a bar is not broken, and --quiet silences it). r is read at each
-// call.
+// stderr as soon as the run ends when stderr is a log, not a terminal,
+// through the job's progress reporter (--quiet silences it). r is read at
+// each call.
 func reportRuns(bar *progressBar, r *trainReport) func(train.RunStats, int, int) {
 	return func(run train.RunStats, index, runs int) {
 		bar.Println(fmt.Sprintf("train %s %s: run %d/%d: %s", r.Dataset, r.Model, index+1, runs, runLine(*r, run)))
