@@ -78,7 +78,7 @@ func contractBases(fx contractFixtures) []contractBase {
 			"--out", "OUT/r.json", "--checkpoint", "OUT/ck"}, files: []string{"root"}},
 		{name: "train dataset regression", path: []string{"train"}, flags: []string{"--dataset", "mutag", "--root", fx.tu, "--task", "regression", "--targets", fx.targets,
 			"--epochs", "1", "--hidden", "4", "--folds", "2", "--out", "OUT/r.json", "--checkpoint", "OUT/ck"}, files: []string{"root", "targets"}},
-		{name: "train online", path: []string{"train"}, flags: []string{"--graphon", "exponential", "--n", "50", "--width", "10", "--time", "0.2", "--eval-points", "4",
+		{path: []string{"online"}, flags: []string{"--graphon", "exponential", "--n", "50", "--width", "10", "--time", "0.2", "--eval-points", "4",
 			"--out", "OUT/r.json", "--checkpoint", "OUT/ck"}},
 		{name: "train generate", path: []string{"train"}, flags: []string{"--generate", sbm, "--feature-dim", "4", "--epochs", "1", "--hidden", "4", "--split-per-class", "5,5",
 			"--out", "OUT/r.json", "--checkpoint", "OUT/ck"}},
@@ -373,7 +373,7 @@ func TestCorruptState(t *testing.T) {
 		ckpt string
 	}{
 		{"dataset", []string{"train", "--dataset", "mutag", "--root", tu, "--epochs", "2", "--hidden", "4", "--folds", "2"}, "fold00-seed1.ckpt"},
-		{"online", []string{"train", "--graphon", "exponential", "--n", "50", "--width", "10", "--time", "0.2"}, "online-seed1.ckpt"},
+		{"online", []string{"online", "--graphon", "exponential", "--n", "50", "--width", "10", "--time", "0.2"}, "online-seed1.ckpt"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "ck")

@@ -21,36 +21,69 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// The online mode of gnnwb train (--graphon): online SGD of the
-// one-hidden-layer network of gnn/shallow (docs/mathematics.md §3) on fresh
-// samples of a generators.Process, each step one library sampler call.
+func init() { commands = append(commands, onlineCommand) }
 
-// trainOnlineFlags are the flags of the online mode (--seed, --runs, --out
-// and --checkpoint are the common ones of trainCommonFlags).
-func trainOnlineFlags() []cli.Flag {
+// The online command: online SGD of the one-hidden-layer network of
+// gnn/shallow (docs/mathematics.md §3) on fresh samples of a
+// generators.Process, each step one library sampler call; the model whose
+// n → ∞ and N → ∞ limits `gnnwb limits` computes.
+
+// onlineCommand is gnnwb online. Until it had its own command it was the
+// mode of gnnwb train chosen by --graphon; train refuses its flags with a
+// pointer here (trainRejectOnline).
+func onlineCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "online",
+		Usage: "train the one-hidden-layer GNN online by SGD on G(n, W, rho), the model whose limits `gnnwb limits` computes",
+		UsageText: "gnnwb online --graphon NAME [--n N --rho R] [--signal X --target Y] [--aggregation A] [--sampler ego|graph] [--batch B]\n" +
+			"             [--width N --gamma G --alpha A --time T] [--times T1,T2,...] [--eval-points Q] [--seed S] [--out FILE] [--checkpoint DIR]",
+		Description: "Online SGD of the one-hidden-layer network y = N^-gamma sum_k c_k sigma(w_k.x + v_k.m)\n" +
+			"(docs/mathematics.md §3) on fresh exact samples of G(n, W, rho) with features X(u), aggregated features\n" +
+			"m = S x and targets Y(u); round(T*N) steps, records at --times, evaluation on --eval-points\n" +
+			"Gauss-Legendre latents with graphon features. One seed per command (vary --seed). --checkpoint DIR\n" +
+			"resumes bit for bit. The limits of this model as n → ∞ and N → ∞ are `gnnwb limits solve`;\n" +
+			"`gnnwb limits sweep` compares them with this training over a grid of n and N.",
+		Flags:  append(onlineCommonFlags(), onlineFlags()...),
+		Action: online,
+	}
+}
+
+// onlineCommonFlags are the flags online shares by name and meaning with
+// gnnwb train.
+func onlineCommonFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "graphon", Usage: "online mode: train on G(n, W, rho) for the graphon `NAME` (constant:P, product, uniform-attachment, exponential, gaussian:H, sbm:<sizes>:<probs>)"},
-		&cli.IntFlag{Name: "n", Value: 1000, Usage: "online: nodes n of the graph model"},
-		&cli.Float64Flag{Name: "rho", Value: 1, Usage: "online: sparsity rho in (0,1]"},
-		&cli.StringFlag{Name: "signal", Value: "fourier:1", Usage: "online: node features X(u): fourier:K or poly:K"},
-		&cli.StringFlag{Name: "target", Value: "poly:0,0,1", Usage: "online: target Y(u): poly:c0,c1,..., sin:k or step:a"},
-		&cli.Float64Flag{Name: "noise-x", Usage: "online: standard deviation of the Gaussian noise on each feature"},
-		&cli.Float64Flag{Name: "noise-y", Usage: "online: standard deviation of the Gaussian noise on y"},
-		&cli.StringFlag{Name: "aggregation", Value: "graphon", Usage: "online: m = S x with S graphon (1/(n rho)), sum, mean or symmetric"},
-		&cli.StringFlag{Name: "sampler", Value: "ego", Usage: "online: ego (one node's neighbourhood per sample, O(n rho)) or graph (a fresh whole graph per step)"},
-		&cli.IntFlag{Name: "batch", Value: 1, Usage: "online: samples B per SGD step (graph sampler: B nodes of one graph, B <= n)"},
-		&cli.IntFlag{Name: "width", Value: 1000, Usage: "online: hidden units N"},
-		&cli.Float64Flag{Name: "gamma", Value: 1, Usage: "online: output scaling N^-gamma, gamma in [0.5, 1] (1 mean field, 0.5 kernel)"},
-		&cli.Float64Flag{Name: "alpha", Value: 1, Usage: "online: learning-rate constant: units move by alpha/N^(2-gamma)"},
-		&cli.Float64Flag{Name: "time", Value: 1, Usage: "online: rescaled training time T; round(T*N) steps"},
-		&cli.StringFlag{Name: "times", Usage: "online: comma-separated times t in [0, T] to record (default 0 and T)"},
-		&cli.StringFlag{Name: "activation", Value: "tanh", Usage: "online: sigma: identity, tanh, relu, sigmoid or erf"},
-		&cli.StringFlag{Name: "variant", Value: "a", Usage: "online: model a (aggregate then activate) or b (activate then aggregate; graph sampler only)"},
-		&cli.Float64Flag{Name: "sc", Value: 1, Usage: "online: initial c ~ N(0, sc^2)"},
-		&cli.Float64Flag{Name: "sw", Value: 1, Usage: "online: initial a ~ N(0, sw^2 I/d)"},
-		&cli.BoolFlag{Name: "symmetric", Usage: "online: symmetric initialisation (units in pairs (c,a), (-c,a): output 0 at t = 0; even width)"},
-		&cli.IntFlag{Name: "eval-points", Value: 16, Usage: "online: record outputs and the loss on `Q` Gauss-Legendre latents u_q with graphon features phi(u_q) (0: none)"},
-		&cli.DurationFlag{Name: "checkpoint-every", Value: time.Minute, Usage: "online: with --checkpoint, also save this often"},
+		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed of the initialisation and of the samples"},
+		&cli.StringFlag{Name: "out", Usage: "write the report to `FILE` atomically: JSON, or if FILE ends in .csv one row per record, and the outputs at the evaluation latents u in FILE-outputs.csv"},
+		&cli.StringFlag{Name: "checkpoint", Usage: "checkpoint `DIR`: one file per seed, resumed when present"},
+	}
+}
+
+// onlineFlags are the flags of gnnwb online that gnnwb train refuses
+// (--seed, --out and --checkpoint are in onlineCommonFlags).
+func onlineFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "graphon", Usage: "train on G(n, W, rho) for the graphon `NAME` (constant:P, product, uniform-attachment, exponential, gaussian:H, sbm:<sizes>:<probs>; required)"},
+		&cli.IntFlag{Name: "n", Value: 1000, Usage: "nodes n of the graph model"},
+		&cli.Float64Flag{Name: "rho", Value: 1, Usage: "sparsity rho in (0,1]"},
+		&cli.StringFlag{Name: "signal", Value: "fourier:1", Usage: "node features X(u): fourier:K or poly:K"},
+		&cli.StringFlag{Name: "target", Value: "poly:0,0,1", Usage: "target Y(u): poly:c0,c1,..., sin:k or step:a"},
+		&cli.Float64Flag{Name: "noise-x", Usage: "standard deviation of the Gaussian noise on each feature"},
+		&cli.Float64Flag{Name: "noise-y", Usage: "standard deviation of the Gaussian noise on y"},
+		&cli.StringFlag{Name: "aggregation", Value: "graphon", Usage: "m = S x with S graphon (1/(n rho)), sum, mean or symmetric"},
+		&cli.StringFlag{Name: "sampler", Value: "ego", Usage: "ego (one node's neighbourhood per sample, O(n rho)) or graph (a fresh whole graph per step)"},
+		&cli.IntFlag{Name: "batch", Value: 1, Usage: "samples B per SGD step (graph sampler: B nodes of one graph, B <= n)"},
+		&cli.IntFlag{Name: "width", Value: 1000, Usage: "hidden units N"},
+		&cli.Float64Flag{Name: "gamma", Value: 1, Usage: "output scaling N^-gamma, gamma in [0.5, 1] (1 mean field, 0.5 kernel)"},
+		&cli.Float64Flag{Name: "alpha", Value: 1, Usage: "learning-rate constant: units move by alpha/N^(2-gamma)"},
+		&cli.Float64Flag{Name: "time", Value: 1, Usage: "rescaled training time T; round(T*N) steps"},
+		&cli.StringFlag{Name: "times", Usage: "comma-separated times t in [0, T] to record", DefaultText: "0 and T"},
+		&cli.StringFlag{Name: "activation", Value: "tanh", Usage: "sigma: identity, tanh, relu, sigmoid or erf"},
+		&cli.StringFlag{Name: "variant", Value: "a", Usage: "model a (aggregate then activate) or b (activate then aggregate; graph sampler only)"},
+		&cli.Float64Flag{Name: "sc", Value: 1, Usage: "initial c ~ N(0, sc^2)"},
+		&cli.Float64Flag{Name: "sw", Value: 1, Usage: "initial a ~ N(0, sw^2 I/d)"},
+		&cli.BoolFlag{Name: "symmetric", Usage: "symmetric initialisation (units in pairs (c,a), (-c,a): output 0 at t = 0; even width)"},
+		&cli.IntFlag{Name: "eval-points", Value: 16, Usage: "record outputs and the loss on `Q` Gauss-Legendre latents u_q with graphon features phi(u_q) (0: none)"},
+		&cli.DurationFlag{Name: "checkpoint-every", Value: time.Minute, Usage: "with --checkpoint, also save this often"},
 	}
 }
 
@@ -89,16 +122,11 @@ type onlineReport struct {
 	Run      *shallow.Run   `json:"run"`
 }
 
-// trainOnline is the online mode: flags → process, sampler, evaluation set
-// and shallow.Config, then one shallow.Train call.
-func trainOnline(c *cli.Context) error {
-	for _, f := range trainDatasetFlags() {
-		if name := f.Names()[0]; c.IsSet(name) {
-			return usagef("train: --%s is a dataset-mode flag, not for --graphon", name)
-		}
-	}
-	if c.Int("runs") != 1 {
-		return usagef("train: --runs=%d: the online mode trains one seed per command (vary --seed)", c.Int("runs"))
+// online is gnnwb online: flags → process, sampler, evaluation set and
+// shallow.Config, then one shallow.Train call.
+func online(c *cli.Context) error {
+	if !c.IsSet("graphon") {
+		return usagef("online: --graphon NAME is required")
 	}
 	p, err := onlineProcess(c)
 	if err != nil {
@@ -109,47 +137,47 @@ func trainOnline(c *cli.Context) error {
 	cfg.Sc, cfg.Sw, cfg.Symmetric, cfg.Seed = c.Float64("sc"), c.Float64("sw"), c.Bool("symmetric"), c.Uint64("seed")
 	cfg.Batch, cfg.Time = c.Int("batch"), c.Float64("time")
 	if cfg.Activation, err = activation.Parse(c.String("activation")); err != nil {
-		return usagef("train: --activation=%q: %v", c.String("activation"), err)
+		return usagef("online: --activation=%q: %v", c.String("activation"), err)
 	}
 	if cfg.Activation == activation.ELU {
-		return usagef("train: --activation=%q: the one-hidden-layer model takes identity, tanh, relu, sigmoid or erf", c.String("activation"))
+		return usagef("online: --activation=%q: the one-hidden-layer model takes identity, tanh, relu, sigmoid or erf", c.String("activation"))
 	}
 	if cfg.Variant, err = shallow.ParseVariant(c.String("variant")); err != nil {
-		return usagef("train: --variant=%q: %v", c.String("variant"), err)
+		return usagef("online: --variant=%q: %v", c.String("variant"), err)
 	}
 	cfg.Times = []float64{0, cfg.Time}
 	if c.IsSet("times") {
 		if cfg.Times, err = parseFloatList(c.String("times")); err != nil {
-			return usagef("train: --times=%q: %v", c.String("times"), err)
+			return usagef("online: --times=%q: %v", c.String("times"), err)
 		}
 	}
 	cfg.CheckpointEvery = c.Duration("checkpoint-every")
 	if err := cfg.Validate(); err != nil {
-		return fmt.Errorf("train: %w", err)
+		return fmt.Errorf("online: %w", err)
 	}
 	var sampler shallow.Sampler
 	switch strings.ToLower(c.String("sampler")) {
 	case "ego":
 		if p.Aggregation.Norm == aggregation.Symmetric {
-			return usagef("train: --aggregation=%s needs --sampler=graph (the neighbours' degrees are dependent; the ego sampler cannot draw them exactly)", p.Aggregation)
+			return usagef("online: --aggregation=%s needs --sampler=graph (the neighbours' degrees are dependent; the ego sampler cannot draw them exactly)", p.Aggregation)
 		}
 		if cfg.Variant == shallow.ModelB {
-			return usagef("train: --variant=b needs --sampler=graph (the ego sampler draws one hop; model B needs the neighbours' own m_j)")
+			return usagef("online: --variant=b needs --sampler=graph (the ego sampler draws one hop; model B needs the neighbours' own m_j)")
 		}
 		sampler, err = generators.NewEgoSampler(p, cfg.Batch)
 	case "graph":
 		sampler, err = generators.NewWholeGraphSampler(p, cfg.Batch)
 	default:
-		return usagef("train: --sampler=%q: not ego or graph", c.String("sampler"))
+		return usagef("online: --sampler=%q: not ego or graph", c.String("sampler"))
 	}
 	if err != nil {
-		return fmt.Errorf("train: %w", err)
+		return fmt.Errorf("online: %w", err)
 	}
 	var evalU, evalW []float64
 	if q := c.Int("eval-points"); q != 0 {
 		var rule quadrature.Rule
 		if cfg.Eval, rule, err = limits.EvalSet(p, cfg.Variant, q); err != nil {
-			return fmt.Errorf("train: --eval-points=%d: %w", q, err)
+			return fmt.Errorf("online: --eval-points=%d: %w", q, err)
 		}
 		evalU, evalW = rule.U, rule.Omega
 		cfg.EvalWeights = evalW
@@ -165,7 +193,7 @@ func trainOnline(c *cli.Context) error {
 		cfg.Checkpoint = filepath.Join(dir, fmt.Sprintf("online-seed%d.ckpt", cfg.Seed))
 		cfg.Resume = true
 	}
-	bar := newProgress(c, fmt.Sprintf("train %s n=%d N=%d", settings.Graphon, p.N, cfg.Width))
+	bar := newProgress(c, fmt.Sprintf("online %s n=%d N=%d", settings.Graphon, p.N, cfg.Width))
 	cfg.Progress = bar.Update
 	start := time.Now()
 	run, err := shallow.Train(c.Context, cfg, sampler)
@@ -202,21 +230,21 @@ func onlineProcess(c *cli.Context) (generators.Process, error) {
 	var p generators.Process
 	var err error
 	if p.W, err = generators.ParseGraphon(c.String("graphon")); err != nil {
-		return p, usagef("train: --graphon=%q: %v", c.String("graphon"), err)
+		return p, usagef("online: --graphon=%q: %v", c.String("graphon"), err)
 	}
 	if p.X, err = generators.ParseSignal(c.String("signal")); err != nil {
-		return p, usagef("train: --signal=%q: %v", c.String("signal"), err)
+		return p, usagef("online: --signal=%q: %v", c.String("signal"), err)
 	}
 	if p.Y, err = generators.ParseTarget(c.String("target")); err != nil {
-		return p, usagef("train: --target=%q: %v", c.String("target"), err)
+		return p, usagef("online: --target=%q: %v", c.String("target"), err)
 	}
 	p.N, p.Rho = c.Int("n"), c.Float64("rho")
 	p.NoiseX, p.NoiseY = c.Float64("noise-x"), c.Float64("noise-y")
 	if p.Aggregation, err = aggregation.Parse(c.String("aggregation")); err != nil {
-		return p, usagef("train: --aggregation: %v", err)
+		return p, usagef("online: --aggregation: %v", err)
 	}
 	if err := p.Validate(); err != nil {
-		return p, fmt.Errorf("train: %w", err)
+		return p, fmt.Errorf("online: %w", err)
 	}
 	return p, nil
 }
