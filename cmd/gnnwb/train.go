@@ -178,6 +178,10 @@ func trainDatasetFlags() []cli.Flag {
 	}
 }
 
+// nodeOnlyFlags are the flags only node classification reads (node
+// datasets, --graph, --generate): graph datasets refuse them.
+var nodeOnlyFlags = []string{"split-per-class", "normalize-features"}
+
 // graphOnlyFlags are the dataset-mode flags only graph datasets read.
 var graphOnlyFlags = []string{"batch-size", "folds", "pool", "batch-norm", "head", "lr-step", "lr-gamma", "steps-per-epoch", "node-attributes"}
 
@@ -278,6 +282,9 @@ func trainDataset(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
+		if c.IsSet("split-seed") && !c.IsSet("split-per-class") {
+			return usagef("train: --split-seed is for --split-per-class on a node dataset; %s is trained on its shipped split without it", d.Name)
+		}
 		normalize := c.Bool("normalize-features")
 		X, dim, made, err := degreeFeatures(c, d.Name, d.NumFeatures, []graphs.Graph{d.Graph}, true)
 		if err != nil {
@@ -345,9 +352,17 @@ func trainDataset(c *cli.Context) error {
 			return err
 		}
 	case *datasets.GraphDataset:
+		for _, name := range nodeOnlyFlags {
+			if c.IsSet(name) {
+				return usagef("train: --%s is for node classification (node datasets, --graph, --generate), not for the graph dataset %s", name, d.Name)
+			}
+		}
 		cfg, err := graphConfig(c, kind, d.Name)
 		if err != nil {
 			return err
+		}
+		if c.IsSet("split-seed") && c.Int("folds") == 0 && len(d.Train) > 0 {
+			return usagef("train: --split-seed is for --folds (cross-validation); %s ships its split, used without --folds", d.Name)
 		}
 		if c.Bool("node-attributes") {
 			labels := d.NumFeatures
