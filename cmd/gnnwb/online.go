@@ -35,7 +35,7 @@ func onlineCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "online",
 		Usage: "train the one-hidden-layer GNN online by SGD on G(n, W, rho), the model whose limits `gnnwb limits` computes",
-		UsageText: "gnnwb online --graphon NAME [--n N --rho R] [--signal X --target Y] [--aggregation A] [--sampler ego|graph] [--batch B]\n" +
+		UsageText: "gnnwb online --graphon NAME [--nodes N --rho R] [--signal X --target Y] [--aggregation A] [--sampler ego|whole] [--batch B]\n" +
 			"             [--width N --gamma G --alpha A --time T] [--times T1,T2,...] [--eval-points Q] [--seed S] [--out FILE] [--checkpoint DIR]",
 		Description: "Online SGD of the one-hidden-layer network y = N^-gamma sum_k c_k sigma(w_k.x + v_k.m)\n" +
 			"(docs/mathematics.md §3) on fresh exact samples of G(n, W, rho) with features X(u), aggregated features\n" +
@@ -60,31 +60,34 @@ func onlineCommonFlags() []cli.Flag {
 
 // onlineFlags are the flags of gnnwb online that gnnwb train refuses
 // (--seed, --out and --checkpoint are in onlineCommonFlags).
+// Their defaults are limits.DefaultProblem's where the limits commands have
+// the same flag (the same model and problem).
 func onlineFlags() []cli.Flag {
-	return []cli.Flag{
-		&cli.StringFlag{Name: "graphon", Usage: "train on G(n, W, rho) for the graphon `NAME` (constant:P, product, uniform-attachment, exponential, gaussian:H, sbm:<sizes>:<probs>; required)"},
-		&cli.IntFlag{Name: "n", Value: 1000, Usage: "nodes n of the graph model"},
-		&cli.Float64Flag{Name: "rho", Value: 1, Usage: "sparsity rho in (0,1]"},
-		&cli.StringFlag{Name: "signal", Value: "fourier:1", Usage: "node features X(u): fourier:K or poly:K"},
-		&cli.StringFlag{Name: "target", Value: "poly:0,0,1", Usage: "target Y(u): poly:c0,c1,..., sin:k or step:a"},
+	d := limits.DefaultProblem()
+	flags := []cli.Flag{&cli.StringFlag{Name: "graphon", Usage: "train on G(n, W, rho) for the graphon `NAME` (constant:P, product, uniform-attachment, exponential, gaussian:H, sbm:<sizes>:<probs>; required)"}}
+	flags = append(flags, nodesFlags(1000, "nodes n of the graph model")...)
+	return append(flags, []cli.Flag{
+		&cli.Float64Flag{Name: "rho", Value: d.Rho, Usage: "sparsity rho in (0,1]"},
+		&cli.StringFlag{Name: "signal", Value: d.Signal.String(), Usage: "node features X(u): fourier:K or poly:K"},
+		&cli.StringFlag{Name: "target", Value: d.Target.String(), Usage: "target Y(u): poly:c0,c1,..., sin:k or step:a"},
 		&cli.Float64Flag{Name: "noise-x", Usage: "standard deviation of the Gaussian noise on each feature"},
 		&cli.Float64Flag{Name: "noise-y", Usage: "standard deviation of the Gaussian noise on y"},
-		&cli.StringFlag{Name: "aggregation", Value: "graphon", Usage: "m = S x with S graphon (1/(n rho)), sum, mean or symmetric"},
-		&cli.StringFlag{Name: "sampler", Value: "ego", Usage: "ego (one node's neighbourhood per sample, O(n rho)) or graph (a fresh whole graph per step)"},
-		&cli.IntFlag{Name: "batch", Value: 1, Usage: "samples B per SGD step (graph sampler: B nodes of one graph, B <= n)"},
+		&cli.StringFlag{Name: "aggregation", Value: d.Aggregation.String(), Usage: "m = S x with S graphon (1/(n rho)), sum, mean or symmetric"},
+		&cli.StringFlag{Name: "sampler", Value: d.Sampler.String(), Usage: "ego (one node's neighbourhood per sample, O(n rho)) or whole (a fresh whole graph per step; the old name graph still works)"},
+		&cli.IntFlag{Name: "batch", Value: d.Batch, Usage: "samples B per SGD step (whole sampler: B nodes of one graph, B <= n)"},
 		&cli.IntFlag{Name: "width", Value: 1000, Usage: "hidden units N"},
-		&cli.Float64Flag{Name: "gamma", Value: 1, Usage: "output scaling N^-gamma, gamma in [0.5, 1] (1 mean field, 0.5 kernel)"},
-		&cli.Float64Flag{Name: "alpha", Value: 1, Usage: "learning-rate constant: units move by alpha/N^(2-gamma)"},
+		&cli.Float64Flag{Name: "gamma", Value: d.Gamma, Usage: "output scaling N^-gamma, gamma in [0.5, 1] (1 mean field, 0.5 kernel)"},
+		&cli.Float64Flag{Name: "alpha", Value: d.Alpha, Usage: "learning-rate constant: units move by alpha/N^(2-gamma)"},
 		&cli.Float64Flag{Name: "time", Value: 1, Usage: "rescaled training time T; round(T*N) steps"},
 		&cli.StringFlag{Name: "times", Usage: "comma-separated times t in [0, T] to record", DefaultText: "0 and T"},
-		&cli.StringFlag{Name: "activation", Value: "tanh", Usage: "sigma: identity, tanh, relu, sigmoid or erf"},
-		&cli.StringFlag{Name: "variant", Value: "a", Usage: "model a (aggregate then activate) or b (activate then aggregate; graph sampler only)"},
-		&cli.Float64Flag{Name: "sc", Value: 1, Usage: "initial c ~ N(0, sc^2)"},
-		&cli.Float64Flag{Name: "sw", Value: 1, Usage: "initial a ~ N(0, sw^2 I/d)"},
+		&cli.StringFlag{Name: "activation", Value: d.Activation.String(), Usage: "sigma: identity, tanh, relu, sigmoid or erf"},
+		&cli.StringFlag{Name: "variant", Value: "a", Usage: "model a (aggregate then activate) or b (activate then aggregate; whole sampler only)"},
+		&cli.Float64Flag{Name: "sc", Value: d.Sc, Usage: "initial c ~ N(0, sc^2)"},
+		&cli.Float64Flag{Name: "sw", Value: d.Sw, Usage: "initial a ~ N(0, sw^2 I/d)"},
 		&cli.BoolFlag{Name: "symmetric", Usage: "symmetric initialisation (units in pairs (c,a), (-c,a): output 0 at t = 0; even width)"},
 		&cli.IntFlag{Name: "eval-points", Value: 16, Usage: "record outputs and the loss on `Q` Gauss-Legendre latents u_q with graphon features phi(u_q) (0: none)"},
 		&cli.DurationFlag{Name: "checkpoint-every", Value: time.Minute, Usage: "with --checkpoint, also save this often"},
-	}
+	}...)
 }
 
 // onlineSettings identify an online job: a checkpoint directory of other
@@ -155,20 +158,22 @@ func online(c *cli.Context) error {
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("online: %w", err)
 	}
+	sampling, err := parseSampler(c.String("sampler"))
+	if err != nil {
+		return usagef("online: --sampler=%q: %v", c.String("sampler"), err)
+	}
 	var sampler shallow.Sampler
-	switch strings.ToLower(c.String("sampler")) {
-	case "ego":
+	switch sampling {
+	case limits.EgoSampling:
 		if p.Aggregation.Norm == aggregation.Symmetric {
-			return usagef("online: --aggregation=%s needs --sampler=graph (the neighbours' degrees are dependent; the ego sampler cannot draw them exactly)", p.Aggregation)
+			return usagef("online: --aggregation=%s needs --sampler=whole (the neighbours' degrees are dependent; the ego sampler cannot draw them exactly)", p.Aggregation)
 		}
 		if cfg.Variant == shallow.ModelB {
-			return usagef("online: --variant=b needs --sampler=graph (the ego sampler draws one hop; model B needs the neighbours' own m_j)")
+			return usagef("online: --variant=b needs --sampler=whole (the ego sampler draws one hop; model B needs the neighbours' own m_j)")
 		}
 		sampler, err = generators.NewEgoSampler(p, cfg.Batch)
-	case "graph":
-		sampler, err = generators.NewWholeGraphSampler(p, cfg.Batch)
 	default:
-		return usagef("online: --sampler=%q: not ego or graph", c.String("sampler"))
+		sampler, err = generators.NewWholeGraphSampler(p, cfg.Batch)
 	}
 	if err != nil {
 		return fmt.Errorf("online: %w", err)
@@ -183,7 +188,7 @@ func online(c *cli.Context) error {
 		cfg.EvalWeights = evalW
 	}
 	settings := onlineSettings{Graphon: p.W.String(), N: p.N, Rho: p.Rho, Signal: p.X.String(), Target: p.Y.String(),
-		NoiseX: p.NoiseX, NoiseY: p.NoiseY, Aggregation: p.Aggregation.String(), Sampler: strings.ToLower(c.String("sampler")),
+		NoiseX: p.NoiseX, NoiseY: p.NoiseY, Aggregation: p.Aggregation.String(), Sampler: sampling.String(),
 		Batch: cfg.Batch, Width: cfg.Width, Gamma: cfg.Gamma, Alpha: cfg.Alpha, Activation: cfg.Activation.String(),
 		Variant: cfg.Variant.String(), Sc: cfg.Sc, Sw: cfg.Sw, Symmetric: cfg.Symmetric, Seed: cfg.Seed}
 	if dir := c.String("checkpoint"); dir != "" {
@@ -238,7 +243,10 @@ func onlineProcess(c *cli.Context) (generators.Process, error) {
 	if p.Y, err = generators.ParseTarget(c.String("target")); err != nil {
 		return p, usagef("online: --target=%q: %v", c.String("target"), err)
 	}
-	p.N, p.Rho = c.Int("n"), c.Float64("rho")
+	if p.N, err = nodes(c, false); err != nil {
+		return p, err
+	}
+	p.Rho = c.Float64("rho")
 	p.NoiseX, p.NoiseY = c.Float64("noise-x"), c.Float64("noise-y")
 	if p.Aggregation, err = aggregation.Parse(c.String("aggregation")); err != nil {
 		return p, usagef("online: --aggregation: %v", err)
@@ -247,6 +255,15 @@ func onlineProcess(c *cli.Context) (generators.Process, error) {
 		return p, fmt.Errorf("online: %w", err)
 	}
 	return p, nil
+}
+
+// parseSampler parses --sampler: ego or whole, as limits.ParseSampling, or
+// graph, the old name of whole in gnnwb online (once train --graphon).
+func parseSampler(name string) (limits.Sampling, error) {
+	if strings.EqualFold(name, "graph") {
+		name = "whole"
+	}
+	return limits.ParseSampling(name)
 }
 
 // parseFloatList parses "0,0.5,1".
