@@ -56,10 +56,10 @@ type contractFixtures struct {
 func contractBases(fx contractFixtures) []contractBase {
 	sbm := "sbm:20,20:0.3,0.05;0.05,0.3"
 	return []contractBase{
-		{path: []string{"generate", "er"}, flags: []string{"--n", "10", "--p", "0.1", "--out", "OUT/g.txt"}},
-		{path: []string{"generate", "gnm"}, flags: []string{"--n", "10", "--m", "5", "--out", "OUT/g.txt"}},
+		{path: []string{"generate", "er"}, flags: []string{"--nodes", "10", "--p", "0.1", "--out", "OUT/g.txt"}},
+		{path: []string{"generate", "gnm"}, flags: []string{"--nodes", "10", "--m", "5", "--out", "OUT/g.txt"}},
 		{path: []string{"generate", "sbm"}, flags: []string{"--sizes", "5,5", "--probs", "0.5,0.1;0.1,0.5", "--out", "OUT/g.txt"}},
-		{path: []string{"generate", "graphon"}, flags: []string{"--n", "10", "--graphon", "exponential", "--out", "OUT/g.txt"}},
+		{path: []string{"generate", "graphon"}, flags: []string{"--nodes", "10", "--graphon", "exponential", "--out", "OUT/g.txt"}},
 		{path: []string{"generate", "chunglu"}, flags: []string{"--weights", fx.weights, "--out", "OUT/g.txt"}, files: []string{"weights"}},
 		{path: []string{"stats"}, args: []string{fx.edges}, fileArgs: true},
 		{path: []string{"datasets", "list"}, flags: []string{"--root", fx.tu}},
@@ -78,7 +78,7 @@ func contractBases(fx contractFixtures) []contractBase {
 			"--out", "OUT/r.json", "--checkpoint", "OUT/ck"}, files: []string{"root"}},
 		{name: "train dataset regression", path: []string{"train"}, flags: []string{"--dataset", "mutag", "--root", fx.tu, "--task", "regression", "--targets", fx.targets,
 			"--epochs", "1", "--hidden", "4", "--folds", "2", "--out", "OUT/r.json", "--checkpoint", "OUT/ck"}, files: []string{"root", "targets"}},
-		{name: "train online", path: []string{"train"}, flags: []string{"--graphon", "exponential", "--n", "50", "--width", "10", "--time", "0.2", "--eval-points", "4",
+		{path: []string{"online"}, flags: []string{"--graphon", "exponential", "--nodes", "50", "--width", "10", "--time", "0.2", "--eval-points", "4",
 			"--out", "OUT/r.json", "--checkpoint", "OUT/ck"}},
 		{name: "train generate", path: []string{"train"}, flags: []string{"--generate", sbm, "--feature-dim", "4", "--epochs", "1", "--hidden", "4", "--split-per-class", "5,5",
 			"--out", "OUT/r.json", "--checkpoint", "OUT/ck"}},
@@ -373,7 +373,7 @@ func TestCorruptState(t *testing.T) {
 		ckpt string
 	}{
 		{"dataset", []string{"train", "--dataset", "mutag", "--root", tu, "--epochs", "2", "--hidden", "4", "--folds", "2"}, "fold00-seed1.ckpt"},
-		{"online", []string{"train", "--graphon", "exponential", "--n", "50", "--width", "10", "--time", "0.2"}, "online-seed1.ckpt"},
+		{"online", []string{"online", "--graphon", "exponential", "--nodes", "50", "--width", "10", "--time", "0.2"}, "online-seed1.ckpt"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "ck")

@@ -21,6 +21,11 @@ func generatorFlags(extra ...cli.Flag) []cli.Flag {
 	)
 }
 
+// nodeGeneratorFlags are generatorFlags with --nodes (required) first.
+func nodeGeneratorFlags(extra ...cli.Flag) []cli.Flag {
+	return generatorFlags(append(nodesFlags(0, "number of nodes `N` (required)"), extra...)...)
+}
+
 func generateCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "generate",
@@ -32,14 +37,13 @@ func generateCommand() *cli.Command {
 			{
 				Name:      "er",
 				Usage:     "Erdős–Rényi G(n,p): every pair independently with probability p",
-				UsageText: "gnnwb generate er --n N (--p P | --avg-degree D) [--seed S] [--out FILE]",
-				Flags: generatorFlags(
-					&cli.IntFlag{Name: "n", Usage: "number of nodes (required)"},
+				UsageText: "gnnwb generate er --nodes N (--p P | --avg-degree D) [--seed S] [--out FILE]",
+				Flags: nodeGeneratorFlags(
 					&cli.Float64Flag{Name: "p", Usage: "edge probability in [0,1]"},
 					&cli.Float64Flag{Name: "avg-degree", Usage: "expected degree D instead of --p: p = D/(n-1)"},
 				),
 				Action: func(c *cli.Context) error {
-					n, err := requiredInt(c, "n")
+					n, err := nodes(c, true)
 					if err != nil {
 						return err
 					}
@@ -53,13 +57,12 @@ func generateCommand() *cli.Command {
 			{
 				Name:      "gnm",
 				Usage:     "G(n,m): m edges uniformly without replacement",
-				UsageText: "gnnwb generate gnm --n N --m M [--seed S] [--out FILE]",
-				Flags: generatorFlags(
-					&cli.IntFlag{Name: "n", Usage: "number of nodes (required)"},
+				UsageText: "gnnwb generate gnm --nodes N --m M [--seed S] [--out FILE]",
+				Flags: nodeGeneratorFlags(
 					&cli.IntFlag{Name: "m", Usage: "number of edges (required)"},
 				),
 				Action: func(c *cli.Context) error {
-					n, err := requiredInt(c, "n")
+					n, err := nodes(c, true)
 					if err != nil {
 						return err
 					}
@@ -93,17 +96,16 @@ func generateCommand() *cli.Command {
 			{
 				Name:  "graphon",
 				Usage: "W-random graph G(n, W, rho): latent u_i ~ U[0,1], edge {i,j} with probability rho W(u_i,u_j)",
-				UsageText: "gnnwb generate graphon --n N --graphon NAME [--rho R] [--weighted] [--seed S] [--out FILE]\n\n" +
+				UsageText: "gnnwb generate graphon --nodes N --graphon NAME [--rho R] [--weighted] [--seed S] [--out FILE]\n\n" +
 					"NAME: constant:P, product, uniform-attachment, exponential, gaussian:H, sbm:<sizes>:<probs>\n" +
 					"      (e.g. sbm:0.5,0.5:0.1,0.01;0.01,0.1 with block proportions)",
-				Flags: generatorFlags(
-					&cli.IntFlag{Name: "n", Usage: "number of nodes (required)"},
+				Flags: nodeGeneratorFlags(
 					&cli.StringFlag{Name: "graphon", Usage: "graphon `NAME` (required; see above)"},
 					&cli.Float64Flag{Name: "rho", Value: 1, Usage: "sparsity factor in [0,1]"},
 					&cli.BoolFlag{Name: "weighted", Usage: "complete graph with weights W(u_i,u_j) instead of Bernoulli edges"},
 				),
 				Action: func(c *cli.Context) error {
-					n, err := requiredInt(c, "n")
+					n, err := nodes(c, true)
 					if err != nil {
 						return err
 					}

@@ -13,7 +13,7 @@ import (
 func TestGenerateThenStats(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "er.txt")
-	code, stdout, stderr := gnnwb(t, "generate", "er", "--n", "200", "--p", "0.05", "--seed", "3", "--out", file)
+	code, stdout, stderr := gnnwb(t, "generate", "er", "--nodes", "200", "--p", "0.05", "--seed", "3", "--out", file)
 	if code != 0 || stdout != "" || stderr != "" {
 		t.Fatalf("generate: code %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
@@ -25,7 +25,7 @@ func TestGenerateThenStats(t *testing.T) {
 		t.Fatalf("nodes = %d, want 200", g.NumNodes())
 	}
 	// The same seed to stdout gives the same bytes as the file.
-	code, stdout, _ = gnnwb(t, "generate", "er", "--n", "200", "--p", "0.05", "--seed", "3")
+	code, stdout, _ = gnnwb(t, "generate", "er", "--nodes", "200", "--p", "0.05", "--seed", "3")
 	want, _ := os.ReadFile(file)
 	if code != 0 || stdout != string(want) {
 		t.Fatalf("stdout differs from --out file (code %d)", code)
@@ -67,12 +67,13 @@ func TestGenerateEveryModel(t *testing.T) {
 		args  []string
 		nodes int
 	}{
-		{"er avg degree", []string{"er", "--n", "50", "--avg-degree", "4"}, 50},
-		{"gnm", []string{"gnm", "--n", "30", "--m", "40"}, 30},
+		{"er avg degree", []string{"er", "--nodes", "50", "--avg-degree", "4"}, 50},
+		{"er old spelling --n", []string{"er", "--n", "50", "--avg-degree", "4"}, 50},
+		{"gnm", []string{"gnm", "--nodes", "30", "--m", "40"}, 30},
 		{"sbm", []string{"sbm", "--sizes", "20,30", "--probs", "0.3,0.05;0.05,0.2"}, 50},
-		{"graphon", []string{"graphon", "--n", "40", "--graphon", "exponential", "--rho", "0.5"}, 40},
-		{"graphon sbm", []string{"graphon", "--n", "40", "--graphon", "sbm:0.5,0.5:0.6,0.1;0.1,0.6"}, 40},
-		{"graphon weighted", []string{"graphon", "--n", "10", "--graphon", "product", "--weighted"}, 10},
+		{"graphon", []string{"graphon", "--nodes", "40", "--graphon", "exponential", "--rho", "0.5"}, 40},
+		{"graphon sbm", []string{"graphon", "--nodes", "40", "--graphon", "sbm:0.5,0.5:0.6,0.1;0.1,0.6"}, 40},
+		{"graphon weighted", []string{"graphon", "--nodes", "10", "--graphon", "product", "--weighted"}, 10},
 		{"chunglu", []string{"chunglu", "--weights", weights}, 5},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,17 +102,18 @@ func TestUsageErrors(t *testing.T) {
 		args []string
 		want string // in the one stderr line
 	}{
-		{"unknown flag", []string{"generate", "er", "--n", "10", "--p", "0.1", "--bogus", "1"}, "bogus"},
-		{"bad number", []string{"generate", "er", "--n", "ten", "--p", "0.1"}, "ten"},
-		{"p above one", []string{"generate", "er", "--n", "10", "--p", "1.5"}, "1.5"},
-		{"p NaN", []string{"generate", "er", "--n", "10", "--p", "NaN"}, "NaN"},
-		{"negative n", []string{"generate", "er", "--n", "-4", "--p", "0.1"}, "-4"},
-		{"missing n", []string{"generate", "er", "--p", "0.1"}, "--n"},
-		{"too many edges", []string{"generate", "gnm", "--n", "4", "--m", "7"}, "7"},
+		{"unknown flag", []string{"generate", "er", "--nodes", "10", "--p", "0.1", "--bogus", "1"}, "bogus"},
+		{"bad number", []string{"generate", "er", "--nodes", "ten", "--p", "0.1"}, "ten"},
+		{"p above one", []string{"generate", "er", "--nodes", "10", "--p", "1.5"}, "1.5"},
+		{"p NaN", []string{"generate", "er", "--nodes", "10", "--p", "NaN"}, "NaN"},
+		{"negative n", []string{"generate", "er", "--nodes", "-4", "--p", "0.1"}, "-4"},
+		{"missing n", []string{"generate", "er", "--p", "0.1"}, "--nodes is required"},
+		{"nodes and n", []string{"generate", "er", "--nodes", "10", "--n", "10", "--p", "0.1"}, "not both"},
+		{"too many edges", []string{"generate", "gnm", "--nodes", "4", "--m", "7"}, "7"},
 		{"bad probs", []string{"generate", "sbm", "--sizes", "2,2", "--probs", "0.1,x;0.1,0.1"}, "x"},
 		{"asymmetric probs", []string{"generate", "sbm", "--sizes", "2,2", "--probs", "0.1,0.2;0.3,0.1"}, "symmetric"},
-		{"unknown graphon", []string{"generate", "graphon", "--n", "5", "--graphon", "nosuch"}, "nosuch"},
-		{"rho above one", []string{"generate", "graphon", "--n", "5", "--graphon", "product", "--rho", "1.5"}, "rho"},
+		{"unknown graphon", []string{"generate", "graphon", "--nodes", "5", "--graphon", "nosuch"}, "nosuch"},
+		{"rho above one", []string{"generate", "graphon", "--nodes", "5", "--graphon", "product", "--rho", "1.5"}, "rho"},
 		{"unknown command", []string{"generate", "nosuch"}, "nosuch"},
 		{"stats no file", []string{"stats"}, "FILE"},
 	} {

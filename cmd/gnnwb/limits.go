@@ -120,7 +120,7 @@ func applyProblemFlags(c *cli.Context, p *limits.Problem) error {
 		}
 	}
 	if c.IsSet("sampler") {
-		if p.Sampler, err = limits.ParseSampling(c.String("sampler")); err != nil {
+		if p.Sampler, err = parseSampler(c.String("sampler")); err != nil {
 			return usagef("%s: --sampler=%q: %v", commandPath(c), c.String("sampler"), err)
 		}
 	}

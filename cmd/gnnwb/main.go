@@ -170,6 +170,9 @@ func flagNamed(c *cli.Context, err error) error {
 	}
 	msg := err.Error()
 	for key, flag := range keyAliases[commandPath(c)] {
+		if own := strings.ReplaceAll(key, "_", "-"); c.IsSet(own) && !c.IsSet(flag) {
+			continue // the key's own (old) spelling was given: named below
+		}
 		msg = renameKey(msg, key+"=", "--"+flag+"=")
 	}
 	for _, f := range c.Command.Flags {
@@ -187,7 +190,11 @@ func flagNamed(c *cli.Context, err error) error {
 // keyAliases are the keys whose flag is not the key with '-' for '_', by
 // command.
 var keyAliases = map[string]map[string]string{
-	"limits width": {"eps": "tol", "times[0]": "time"},
+	"limits width":     {"eps": "tol", "times[0]": "time"},
+	"online":           {"n": "nodes"},
+	"generate er":      {"n": "nodes"},
+	"generate gnm":     {"n": "nodes"},
+	"generate graphon": {"n": "nodes"},
 }
 
 // renameKey replaces key by flag in msg where key starts a word (at the

@@ -56,7 +56,7 @@ func TestFlagsFirst(t *testing.T) {
 		{"gnnwb limits plot DIR --formats png", "gnnwb limits plot --formats png DIR"},
 		{"gnnwb -q limits plot DIR --formats=svg", "gnnwb -q limits plot --formats=svg DIR"},
 		{"gnnwb datasets info cora --json --root /data", "gnnwb datasets info --json --root /data cora"},
-		{"gnnwb train --alpha -1 --graphon exponential", "gnnwb train --alpha -1 --graphon exponential"},
+		{"gnnwb online --alpha -1 --graphon exponential", "gnnwb online --alpha -1 --graphon exponential"},
 		{"gnnwb stats -- --weird-name --json", "gnnwb stats -- --weird-name --json"},
 		{"gnnwb stats g.txt --nope x", "gnnwb stats --nope g.txt x"},
 		{"gnnwb limits plot DIR --formats", "gnnwb limits plot --formats DIR"},

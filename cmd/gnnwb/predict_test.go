@@ -85,7 +85,7 @@ func TestPredictGraph(t *testing.T) {
 		{[]string{"predict", "--model", gf, "--graph", gf}, 1, "not a gnnwb model file"},
 		{[]string{"predict", "--model", model, "--graph", gf}, 2, "give --features FILE"},
 		{[]string{"predict", "--model", model, "--graph", gf, "--features", lf}, 2, "features have 1 columns, the model takes 3"},
-		{[]string{"train", "--graphon", "exp", "--save-model", model}, 2, "save-model"},
+		{[]string{"online", "--graphon", "exp", "--save-model", model}, 2, "save-model"},
 	} {
 		code, _, stderr := gnnwb(t, tc.args...)
 		if code != tc.code || !strings.Contains(stderr, tc.want) || strings.Count(stderr, "\n") != 1 {

@@ -97,7 +97,7 @@ func TestQuietVersionCompletion(t *testing.T) {
 	if code, out, _ := gnnwb(t, "--version"); code != 0 || !strings.HasPrefix(out, "gnnwb version ") {
 		t.Fatalf("--version: %d %q", code, out)
 	}
-	if code, out, errs := gnnwb(t, "--quiet", "generate", "er", "--n", "10", "--p", "0.2"); code != 0 || errs != "" || !strings.Contains(out, "# Nodes: 10") {
+	if code, out, errs := gnnwb(t, "--quiet", "generate", "er", "--nodes", "10", "--p", "0.2"); code != 0 || errs != "" || !strings.Contains(out, "# Nodes: 10") {
 		t.Fatalf("--quiet generate: %d %q %q", code, out, errs)
 	}
 	for _, shell := range []string{"bash", "zsh", "fish"} {

@@ -26,24 +26,24 @@ import (
 func init() { commands = append(commands, trainCommand) }
 
 // The train command has one mode per source of data, chosen by which of
-// --dataset, --graphon, or --graph/--generate is given; each mode has its
-// own flag list and action (trainDatasetFlags/trainDataset,
-// trainOnlineFlags/trainOnline, trainGraphFlags/trainGraph in
+// --dataset or --graph/--generate is given; each mode has its own flag list
+// and action (trainDatasetFlags/trainDataset, trainGraphFlags/trainGraph in
 // train_graph.go, which also reads the dataset mode's hyper-parameters).
-// Flags shared by every mode are in trainCommonFlags.
+// Flags shared by every mode are in trainCommonFlags. The flags of gnnwb
+// online (once the --graphon mode of train) are hidden flags of train that
+// it refuses with a pointer to gnnwb online.
 func trainCommand() *cli.Command {
 	var flags []cli.Flag
 	flags = append(flags, trainCommonFlags()...)
 	flags = append(flags, trainDatasetFlags()...)
-	flags = append(flags, trainOnlineFlags()...)
+	flags = append(flags, hiddenFlags(onlineFlags())...)
 	flags = append(flags, trainGraphFlags()...)
 	return &cli.Command{
 		Name:  "train",
-		Usage: "train a GNN on a benchmark dataset or on your own graph, or the one-hidden-layer model online on a graphon",
+		Usage: "train a GNN on a benchmark dataset, on your own graph or on a generated contextual SBM (the online one-hidden-layer model is gnnwb online)",
 		UsageText: "gnnwb train --dataset NAME [--model gcn|sage|gin|gat] [hyper-parameters] [--runs R] [--seed S] [--out FILE] [--checkpoint DIR] [--save-model FILE]\n" +
 			"gnnwb train --graph FILE [--format NAME] --labels FILE [--features FILE] [--directed] [--split-per-class TRAIN,VAL] [--model ...] [hyper-parameters] [--runs R] [--seed S] [--out FILE] [--checkpoint DIR] [--save-model FILE]\n" +
-			"gnnwb train --generate sbm:<sizes>:<probs> [--feature-signal MU] [--feature-dim D] [--data-seed S] [the same options]\n" +
-			"gnnwb train --graphon NAME [--n N --rho R] [--signal X --target Y] [--sampler ego|graph] [--width N --gamma G --alpha A --time T] [--seed S] [--out FILE] [--checkpoint DIR]",
+			"gnnwb train --generate sbm:<sizes>:<probs> [--feature-signal MU] [--feature-dim D] [--data-seed S] [the same options]",
 		Description: "Dataset mode: node datasets (cora, citeseer, ...) train full-batch on the shipped split;\n" +
 			"graph datasets (mutag, proteins, ...) use stratified --folds cross-validation with a 10%\n" +
 			"validation holdout inside each training part (Errica et al. 2020), or the shipped split (OGB).\n" +
@@ -66,15 +66,15 @@ func trainCommand() *cli.Command {
 			"--plot FILE.png draws them. --runs R trains with seeds S..S+R-1 and\n" +
 			"reports mean ± std. With --checkpoint DIR every run is checkpointed; Ctrl-C saves and\n" +
 			"exits, and the same command resumes bit for bit.\n\n" +
-			"Online mode (--graphon): online SGD of the one-hidden-layer network y = N^-gamma sum_k c_k sigma(w_k.x + v_k.m)\n" +
-			"(docs/mathematics.md §3) on fresh exact samples of G(n, W, rho) with features X(u), aggregated features\n" +
-			"m = S x and targets Y(u); round(T*N) steps, records at --times, evaluation on --eval-points\n" +
-			"Gauss-Legendre latents with graphon features. --checkpoint DIR resumes bit for bit.\n\n" +
+			"The one-hidden-layer model trained online on G(n, W, rho) (once train --graphon) is gnnwb online.\n\n" +
 			graphModeHelp,
 		Flags: flags,
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("train: unexpected argument %q", c.Args().First())
+			}
+			if err := trainRejectOnline(c); err != nil {
+				return err
 			}
 			if c.IsSet("graph") || c.IsSet("generate") {
 				return trainGraph(c)
@@ -82,22 +82,46 @@ func trainCommand() *cli.Command {
 			if err := rejectGraphFlags(c); err != nil {
 				return err
 			}
-			switch {
-			case c.IsSet("graphon") && c.IsSet("dataset"):
-				return usagef("train: give --dataset or --graphon, not both")
-			case c.IsSet("graphon"):
-				return trainOnline(c)
-			case c.IsSet("dataset"):
-				for _, f := range trainOnlineFlags() {
-					if name := f.Names()[0]; c.IsSet(name) {
-						return usagef("train: --%s is an online-mode flag (with --graphon), not for --dataset", name)
-					}
-				}
+			if c.IsSet("dataset") {
 				return trainDataset(c)
 			}
-			return usagef("train: --dataset NAME (or --graphon NAME, --graph FILE, --generate SPEC) is required")
+			return usagef("train: --dataset NAME (or --graph FILE, --generate SPEC) is required")
 		},
 	}
+}
+
+// trainRejectOnline refuses the flags of gnnwb online, which train once read
+// in its --graphon mode.
+func trainRejectOnline(c *cli.Context) error {
+	for _, f := range onlineFlags() {
+		if name := f.Names()[0]; c.IsSet(name) {
+			return usagef("train: --%s is a flag of gnnwb online (the one-hidden-layer model trained online, once train --graphon): run gnnwb online --%s ...", name, name)
+		}
+	}
+	return nil
+}
+
+// hiddenFlags returns fs hidden from help and completion.
+func hiddenFlags(fs []cli.Flag) []cli.Flag {
+	for _, f := range fs {
+		switch f := f.(type) {
+		case *cli.StringFlag:
+			f.Hidden = true
+		case *cli.IntFlag:
+			f.Hidden = true
+		case *cli.Float64Flag:
+			f.Hidden = true
+		case *cli.BoolFlag:
+			f.Hidden = true
+		case *cli.DurationFlag:
+			f.Hidden = true
+		case *cli.Uint64Flag:
+			f.Hidden = true
+		default:
+			panic(fmt.Sprintf("hiddenFlags: flag --%s of type %T", f.Names()[0], f))
+		}
+	}
+	return fs
 }
 
 // trainCommonFlags are the flags every train mode reads.
@@ -105,7 +129,7 @@ func trainCommonFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "first random seed; run r uses seed+r"},
 		&cli.IntFlag{Name: "runs", Value: 1, Usage: "number of runs (seeds seed..seed+runs-1); mean ± std is reported"},
-		&cli.StringFlag{Name: "out", Usage: "write the report to `FILE` atomically: JSON, or if FILE ends in .csv one row per run there and the mean and std in FILE-summary.csv (online mode: one row per record, and the outputs at the evaluation latents u in FILE-outputs.csv)"},
+		&cli.StringFlag{Name: "out", Usage: "write the report to `FILE` atomically: JSON, or if FILE ends in .csv one row per run there and the mean and std in FILE-summary.csv"},
 		&cli.StringFlag{Name: "checkpoint", Usage: "checkpoint `DIR`: one file per run, resumed when present"},
 	}
 }
@@ -153,6 +177,10 @@ func trainDatasetFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "node-attributes", Usage: "TU graph datasets: put the continuous node attributes (DS_node_attributes.txt) before the one-hot node labels, as Errica et al. for ENZYMES (PyG use_node_attr=True)"},
 	}
 }
+
+// nodeOnlyFlags are the flags only node classification reads (node
+// datasets, --graph, --generate): graph datasets refuse them.
+var nodeOnlyFlags = []string{"split-per-class", "normalize-features"}
 
 // graphOnlyFlags are the dataset-mode flags only graph datasets read.
 var graphOnlyFlags = []string{"batch-size", "folds", "pool", "batch-norm", "head", "lr-step", "lr-gamma", "steps-per-epoch", "node-attributes"}
@@ -254,6 +282,9 @@ func trainDataset(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
+		if c.IsSet("split-seed") && !c.IsSet("split-per-class") {
+			return usagef("train: --split-seed is for --split-per-class on a node dataset; %s is trained on its shipped split without it", d.Name)
+		}
 		normalize := c.Bool("normalize-features")
 		X, dim, made, err := degreeFeatures(c, d.Name, d.NumFeatures, []graphs.Graph{d.Graph}, true)
 		if err != nil {
@@ -321,9 +352,17 @@ func trainDataset(c *cli.Context) error {
 			return err
 		}
 	case *datasets.GraphDataset:
+		for _, name := range nodeOnlyFlags {
+			if c.IsSet(name) {
+				return usagef("train: --%s is for node classification (node datasets, --graph, --generate), not for the graph dataset %s", name, d.Name)
+			}
+		}
 		cfg, err := graphConfig(c, kind, d.Name)
 		if err != nil {
 			return err
+		}
+		if c.IsSet("split-seed") && c.Int("folds") == 0 && len(d.Train) > 0 {
+			return usagef("train: --split-seed is for --folds (cross-validation); %s ships its split, used without --folds", d.Name)
 		}
 		if c.Bool("node-attributes") {
 			labels := d.NumFeatures
@@ -507,11 +546,11 @@ func checkpointSettings(dir string, rep trainReport) error {
 func trainErr(c *cli.Context, err error) error {
 	if errors.Is(err, c.Context.Err()) && c.Context.Err() != nil {
 		if dir := c.String("checkpoint"); dir != "" {
-			return fmt.Errorf("train: interrupted; checkpoints saved in %s: run the same command again to resume: %w", dir, err)
+			return fmt.Errorf("%s: interrupted; checkpoints saved in %s: run the same command again to resume: %w", commandPath(c), dir, err)
 		}
-		return fmt.Errorf("train: interrupted (no --checkpoint, nothing saved): %w", err)
+		return fmt.Errorf("%s: interrupted (no --checkpoint, nothing saved): %w", commandPath(c), err)
 	}
-	return fmt.Errorf("train: %w", err)
+	return fmt.Errorf("%s: %w", commandPath(c), err)
 }
 
 // datasetMetric is the default --metric of datasets whose benchmark ranks
@@ -809,7 +848,7 @@ func graphConfigJSON(cfg train.GraphConfig, nodeAttributes bool) configJSON {
 // commandLine reconstructs the command for the report.
 func commandLine(c *cli.Context) string {
 	// The flags as given, in the order of the flag list.
-	line := "gnnwb train"
+	line := "gnnwb " + commandPath(c)
 	for _, f := range c.Command.Flags {
 		name := f.Names()[0]
 		if c.IsSet(name) {

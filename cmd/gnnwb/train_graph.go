@@ -45,7 +45,7 @@ func trainGraphFlags() []cli.Flag {
 // mode, refused by the other modes.
 var graphModeOnly = []string{"directed", "format", "labels", "features", "feature-signal", "feature-dim", "data-seed"}
 
-// rejectGraphFlags refuses graph-mode flags in the dataset and online modes.
+// rejectGraphFlags refuses graph-mode flags in the dataset mode.
 func rejectGraphFlags(c *cli.Context) error {
 	for _, name := range graphModeOnly {
 		if c.IsSet(name) {
@@ -87,8 +87,8 @@ func trainGraph(c *cli.Context) error {
 	switch {
 	case c.IsSet("graph") && c.IsSet("generate"):
 		return usagef("train: give --graph or --generate, not both")
-	case c.IsSet("dataset") || c.IsSet("graphon"):
-		return usagef("train: give one of --dataset, --graphon, --graph or --generate")
+	case c.IsSet("dataset"):
+		return usagef("train: give one of --dataset, --graph or --generate")
 	case c.IsSet("root"):
 		return usagef("train: --root is a dataset-mode flag, not for --graph or --generate")
 	case c.IsSet("degree-features"):
@@ -97,11 +97,6 @@ func trainGraph(c *cli.Context) error {
 		return usagef("train: --targets is a dataset-mode flag; the graph mode reads regression targets from --labels")
 	case c.IsSet("generate") && regression(c):
 		return usagef("train: --generate samples class labels; --task regression needs --graph with --labels of real values")
-	}
-	for _, f := range trainOnlineFlags() {
-		if name := f.Names()[0]; c.IsSet(name) {
-			return usagef("train: --%s is an online-mode flag (with --graphon), not for --graph or --generate", name)
-		}
 	}
 	kind, err := modelKind(c)
 	if err != nil {

@@ -260,7 +260,7 @@ func TestTrainErrors(t *testing.T) {
 		want string
 	}{
 		{"no source", []string{"train"}, 2, "--dataset"},
-		{"both", []string{"train", "--graphon", "product", "--dataset", "cora"}, 2, "not both"},
+		{"graphon", []string{"train", "--graphon", "product", "--dataset", "cora"}, 2, "--graphon is a flag of gnnwb online"},
 		{"bad model", []string{"train", "--dataset", "mutag", "--root", tu, "--model", "mlp"}, 2, `--model="mlp"`},
 		{"runs", []string{"train", "--dataset", "mutag", "--root", tu, "--runs", "0"}, 2, "--runs=0"},
 		{"unknown dataset", []string{"train", "--dataset", "nosuch", "--root", tu}, 2, `"nosuch"`},

@@ -14,11 +14,12 @@ import (
 
 	"github.com/gnnwb/gnnwb/generators"
 	"github.com/gnnwb/gnnwb/gnn/shallow"
+	"github.com/gnnwb/gnnwb/limits"
 )
 
 // onlineArgs is a tiny online run: N = 40 units, T = 1 (40 steps), Q = 4.
 func onlineArgs(extra ...string) []string {
-	return append([]string{"train", "--graphon", "product", "--n", "300", "--rho", "0.2", "--width", "40",
+	return append([]string{"online", "--graphon", "product", "--nodes", "300", "--rho", "0.2", "--width", "40",
 		"--time", "1", "--eval-points", "4", "--seed", "7"}, extra...)
 }
 
@@ -44,16 +45,16 @@ func readOnline(t *testing.T, args ...string) onlineReport {
 	return rep
 }
 
-func TestTrainOnline(t *testing.T) {
+func TestOnline(t *testing.T) {
 	for _, tt := range []struct {
 		name string
 		args []string
 	}{
 		{"ego graphon", nil},
 		{"ego mean noisy", []string{"--aggregation", "mean", "--noise-x", "0.1", "--noise-y", "0.1", "--batch", "3"}},
-		{"graph sum", []string{"--sampler", "graph", "--aggregation", "sum", "--batch", "5"}},
-		{"graph symmetric model b", []string{"--sampler", "graph", "--aggregation", "symmetric", "--variant", "b", "--batch", "2"}},
-		{"graph graphon model b kernel", []string{"--sampler", "graph", "--variant", "b", "--gamma", "0.5", "--symmetric", "--activation", "erf"}},
+		{"graph sum (old name of whole)", []string{"--sampler", "graph", "--aggregation", "sum", "--batch", "5"}},
+		{"whole symmetric model b", []string{"--sampler", "whole", "--aggregation", "symmetric", "--variant", "b", "--batch", "2"}},
+		{"whole graphon model b kernel", []string{"--sampler", "whole", "--variant", "b", "--gamma", "0.5", "--symmetric", "--activation", "erf"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			rep := readOnline(t, onlineArgs(append(tt.args, "--times", "0,0.5,1")...)...)
@@ -74,8 +75,8 @@ func TestTrainOnline(t *testing.T) {
 	}
 }
 
-// TestTrainOnlineCSV: --out FILE.csv writes shallow.Run's CSV.
-func TestTrainOnlineCSV(t *testing.T) {
+// TestOnlineCSV: --out FILE.csv writes shallow.Run's CSV.
+func TestOnlineCSV(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "run.csv")
 	code, _, stderr := gnnwb(t, onlineArgs("--out", out)...)
 	if code != 0 {
@@ -109,19 +110,19 @@ func TestTrainOnlineCSV(t *testing.T) {
 	}
 }
 
-// TestTrainOnlineLibrary: the command is shallow.Train with the ego
+// TestOnlineLibrary: the command is shallow.Train with the ego
 // sampler of the flags' process, bit for bit.
-func TestTrainOnlineLibrary(t *testing.T) {
+func TestOnlineLibrary(t *testing.T) {
 	rep := readOnline(t, onlineArgs()...)
 	x, _ := generators.ParseSignal("fourier:1")
-	y, _ := generators.ParseTarget("poly:0,0,1")
-	p := generators.Process{W: generators.Product(), Rho: 0.2, N: 300, X: x, Y: y}
+	d := limits.DefaultProblem() // the defaults of the target and alpha
+	p := generators.Process{W: generators.Product(), Rho: 0.2, N: 300, X: x, Y: d.Target}
 	s, err := generators.NewEgoSampler(p, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg := shallow.DefaultConfig()
-	cfg.Width, cfg.Dim, cfg.Seed = 40, 2, 7
+	cfg.Width, cfg.Dim, cfg.Seed, cfg.Alpha = 40, 2, 7, d.Alpha
 	run, err := shallow.Train(context.Background(), cfg, s)
 	if err != nil {
 		t.Fatal(err)
@@ -134,10 +135,10 @@ func TestTrainOnlineLibrary(t *testing.T) {
 	}
 }
 
-// TestTrainOnlineResume: a run interrupted before its first step (Ctrl-C:
+// TestOnlineResume: a run interrupted before its first step (Ctrl-C:
 // cancelled context, exit 130, checkpoint saved) and resumed, and a run
 // continued from T = 1 to T = 2, give the records of an uninterrupted run.
-func TestTrainOnlineResume(t *testing.T) {
+func TestOnlineResume(t *testing.T) {
 	full := readOnline(t, onlineArgs("--time", "2", "--times", "0,1,2")...)
 
 	dir := t.TempDir()
@@ -178,34 +179,39 @@ func sameRecords(t *testing.T, what string, want, got []shallow.Record, mean boo
 	}
 }
 
-func TestTrainOnlineErrors(t *testing.T) {
+func TestOnlineErrors(t *testing.T) {
 	for _, tt := range []struct {
 		name string
 		args []string
 		code int
 		want string
 	}{
-		{"bad graphon", []string{"train", "--graphon", "nosuch"}, 2, `--graphon="nosuch"`},
+		{"bad graphon", []string{"online", "--graphon", "nosuch"}, 2, `--graphon="nosuch"`},
 		{"bad signal", onlineArgs("--signal", "fourier:0"), 2, `--signal="fourier:0"`},
 		{"bad target", onlineArgs("--target", "step:2"), 2, `--target="step:2"`},
 		{"bad sampler", onlineArgs("--sampler", "fixed"), 2, `--sampler="fixed"`},
 		{"bad activation", onlineArgs("--activation", "gelu"), 2, `--activation="gelu"`},
 		{"elu activation", onlineArgs("--activation", "elu"), 2, `--activation="elu"`},
 		{"bad variant", onlineArgs("--variant", "c"), 2, `--variant="c"`},
-		{"ego model b", onlineArgs("--variant", "b"), 2, "--sampler=graph"},
-		{"ego symmetric", onlineArgs("--aggregation", "symmetric"), 2, "--sampler=graph"},
+		{"ego model b", onlineArgs("--variant", "b"), 2, "--sampler=whole"},
+		{"ego symmetric", onlineArgs("--aggregation", "symmetric"), 2, "--sampler=whole"},
 		{"bad aggregation", onlineArgs("--aggregation", "max"), 2, `--aggregation: aggregation: Parse: name="max"`},
 		{"rho", onlineArgs("--rho", "1.5"), 2, "--rho=1.5"},
-		{"n", onlineArgs("--n", "0"), 2, "--n=0"},
+		{"nodes", onlineArgs("--nodes", "0"), 2, "--nodes=0"},
+		{"old spelling n", append(onlineArgs()[:3], "--n", "0"), 2, "--n=0"},
+		{"nodes and n", onlineArgs("--n", "10"), 2, "not both"},
 		{"noise", onlineArgs("--noise-x", "-1"), 2, "--noise-x=-1"},
-		{"batch above n", onlineArgs("--sampler", "graph", "--batch", "301"), 2, "batch=301"},
+		{"batch above n", onlineArgs("--sampler", "whole", "--batch", "301"), 2, "batch=301"},
 		{"gamma", onlineArgs("--gamma", "2"), 2, "--gamma=2"},
 		{"times", onlineArgs("--times", "0,x"), 2, `--times="0,x"`},
 		{"times beyond T", onlineArgs("--times", "0,3"), 2, "--times[1]=3"},
 		{"eval points", onlineArgs("--eval-points", "-1"), 2, "--eval-points=-1"},
-		{"runs", onlineArgs("--runs", "2"), 2, "--runs=2"},
-		{"dataset flag", onlineArgs("--model", "gcn"), 2, "--model"},
-		{"online flag in dataset mode", []string{"train", "--dataset", "cora", "--width", "3"}, 2, "--width"},
+		{"no graphon", []string{"online", "--n", "10"}, 2, "--graphon NAME is required"},
+		{"runs", onlineArgs("--runs", "2"), 2, "unknown flag --runs"},
+		{"dataset flag", onlineArgs("--model", "gcn"), 2, "unknown flag --model"},
+		{"argument", onlineArgs("junk"), 2, `unexpected argument "junk"`},
+		{"online flag in dataset mode", []string{"train", "--dataset", "cora", "--width", "3"}, 2, "--width is a flag of gnnwb online"},
+		{"graphon in train", []string{"train", "--graphon", "product", "--nodes", "300"}, 2, "run gnnwb online --"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			code, stdout, stderr := gnnwb(t, tt.args...)
@@ -216,11 +222,11 @@ func TestTrainOnlineErrors(t *testing.T) {
 	}
 }
 
-// BenchmarkTrainOnlineEgo: online SGD steps of the one-hidden-layer model with the
+// BenchmarkOnlineEgo: online SGD steps of the one-hidden-layer model with the
 // ego sampler, N = 10⁴ units, d = 2 (fourier:1), n = 10⁴, nρ = 100,
 // exponential graphon; one iteration is 1000 steps (T = 0.1), reported as
 // steps/s.
-func BenchmarkTrainOnlineEgo(b *testing.B) {
+func BenchmarkOnlineEgo(b *testing.B) {
 	x, _ := generators.ParseSignal("fourier:1")
 	y, _ := generators.ParseTarget("poly:0,0,1")
 	p := generators.Process{W: generators.Exponential(), Rho: 0.01, N: 10000, X: x, Y: y}
