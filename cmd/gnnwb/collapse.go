@@ -38,14 +38,8 @@ func limitsCollapseCommand() *cli.Command {
 			if c.NArg() != 0 {
 				return usagef("limits collapse: unexpected argument %q", c.Args().First())
 			}
-			p := limits.DefaultProblem()
-			if f := c.String("config"); f != "" {
-				var err error
-				if p, err = limits.ReadProblem(f); err != nil {
-					return err
-				}
-			}
-			if err := applyProblemFlags(c, &p); err != nil {
+			p, err := problemOf(c, limits.DefaultProblem())
+			if err != nil {
 				return err
 			}
 			widths, err := intList("widths", c.String("widths"))

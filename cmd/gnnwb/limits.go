@@ -175,14 +175,8 @@ func limitsSolveCommand() *cli.Command {
 			if c.NArg() != 0 {
 				return usagef("limits solve: unexpected argument %q", c.Args().First())
 			}
-			p := limits.DefaultProblem()
-			if f := c.String("config"); f != "" {
-				var err error
-				if p, err = limits.ReadProblem(f); err != nil {
-					return err
-				}
-			}
-			if err := applyProblemFlags(c, &p); err != nil {
+			p, err := problemOf(c, limits.DefaultProblem())
+			if err != nil {
 				return err
 			}
 			limit, err := limits.ParseKind(c.String("limit"))
@@ -421,6 +415,22 @@ func parseShard(s string) (int, int, error) {
 		return 0, 0, usagef("limits sweep: --shard=%q: want i/k with 0 ≤ i < k", s)
 	}
 	return i, k, nil
+}
+
+// problemOf returns the problem of command c: the file of --config if
+// given, else base, with the problem flags that were set applied over it.
+func problemOf(c *cli.Context, base limits.Problem) (limits.Problem, error) {
+	p := base
+	if f := c.String("config"); f != "" {
+		var err error
+		if p, err = limits.ReadProblem(f); err != nil {
+			return limits.Problem{}, err
+		}
+	}
+	if err := applyProblemFlags(c, &p); err != nil {
+		return limits.Problem{}, err
+	}
+	return p, nil
 }
 
 // formatsFlag checks --formats (empty: no plots) before any work.

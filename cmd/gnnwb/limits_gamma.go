@@ -11,7 +11,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
-	"github.com/gnnwb/gnnwb/limits"
 	"github.com/gnnwb/gnnwb/limits/scaling"
 )
 
@@ -38,14 +37,8 @@ func limitsGammaCommand() *cli.Command {
 				return usagef("limits gamma: unexpected argument %q", c.Args().First())
 			}
 			cfg := scaling.Default()
-			if f := c.String("config"); f != "" {
-				p, err := limits.ReadProblem(f)
-				if err != nil {
-					return err
-				}
-				cfg.Problem = p
-			}
-			if err := applyProblemFlags(c, &cfg.Problem); err != nil {
+			var err error
+			if cfg.Problem, err = problemOf(c, cfg.Problem); err != nil {
 				return err
 			}
 			cfg.Problem.Symmetric = true

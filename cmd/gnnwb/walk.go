@@ -10,7 +10,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
-	"github.com/gnnwb/gnnwb/limits"
 	"github.com/gnnwb/gnnwb/limits/ergodic"
 )
 
@@ -37,16 +36,10 @@ func limitsWalkCommand() *cli.Command {
 				return usagef("limits walk: unexpected argument %q", c.Args().First())
 			}
 			cfg := ergodic.DefaultConfig()
-			if f := c.String("config"); f != "" {
-				var err error
-				if cfg.Problem, err = limits.ReadProblem(f); err != nil {
-					return err
-				}
-			}
-			if err := applyProblemFlags(c, &cfg.Problem); err != nil {
+			var err error
+			if cfg.Problem, err = problemOf(c, cfg.Problem); err != nil {
 				return err
 			}
-			var err error
 			if cfg.Holds, err = floatList("holds", c.String("holds")); err != nil {
 				return err
 			}

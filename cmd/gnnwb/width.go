@@ -34,14 +34,8 @@ func limitsWidthCommand() *cli.Command {
 					return usagef("limits width: --%s is required", f)
 				}
 			}
-			p := limits.DefaultProblem()
-			if f := c.String("config"); f != "" {
-				var err error
-				if p, err = limits.ReadProblem(f); err != nil {
-					return err
-				}
-			}
-			if err := applyProblemFlags(c, &p); err != nil {
+			p, err := problemOf(c, limits.DefaultProblem())
+			if err != nil {
 				return err
 			}
 			t, eps := c.Float64("time"), c.Float64("tol")
