@@ -97,10 +97,43 @@ func linear(ctx context.Context, s grid, times []float64, kern []float64) (*Cons
 	if err := checkTimes("Linear", times); err != nil {
 		return nil, err
 	}
+	ms, err := newMomentSystem("Linear", s)
+	if err != nil {
+		return nil, err
+	}
+	dy, p := ms.dy, ms.p
+	dy.kern = kern
+	tr, err := dy.solve(ctx, ms.m0, ms.p0, append([]float64(nil), times...), lyapunovTol)
+	if err != nil {
+		return nil, fmt.Errorf("fluctuation: Linear: %w", err)
+	}
+	c, err := constant(s, tr.m, tr.cov, dy.n, p, times)
+	if err != nil {
+		return nil, fmt.Errorf("fluctuation: Linear: %w", err)
+	}
+	c.Method = fmt.Sprintf("Lyapunov equation of the linearised moment ODE (σ identity, γ=1, %s)", ms.about)
+	c.Stats, c.Symmetric = tr.stats, pr.Symmetric
+	return c, nil
+}
+
+// momentSystem is the linearised moment dynamics of the σ-identity
+// network of a problem on its training grid, from its initial moments m0
+// and their covariance p0 (of one unit), p = 2d the dimension of φ.
+type momentSystem struct {
+	dy    *dynamics
+	m0    shallow.Moments
+	p0    []float64
+	p     int
+	about string // the initialisation and the noise, in words
+}
+
+// newMomentSystem builds the moment system of s's problem for fn's errors.
+func newMomentSystem(fn string, s grid) (*momentSystem, error) {
+	pr := s.Problem()
 	d := s.Dim()
 	p := 2 * d
 	if p > maxDim {
-		return nil, fmt.Errorf("fluctuation: Linear: dim=2d=%d above %d: %w", p, maxDim, graphs.ErrTooLarge)
+		return nil, fmt.Errorf("fluctuation: %s: dim=2d=%d above %d: %w", fn, p, maxDim, graphs.ErrTooLarge)
 	}
 	nu := 0.0
 	if pr.Sampler == limits.EgoSampling || pr.Batch > 0 {
@@ -109,34 +142,23 @@ func linear(ctx context.Context, s grid, times []float64, kern []float64) (*Cons
 	omega, phi, y := s.TrainingGrid()
 	sigma, r, err := meanfield.SecondMoments(omega, phi, y, p)
 	if err != nil {
-		return nil, fmt.Errorf("fluctuation: Linear: %w", err)
+		return nil, fmt.Errorf("fluctuation: %s: %w", fn, err)
 	}
 	m0, err := meanfield.InitialMoments(pr.Sc, pr.Sw, d)
 	if err != nil {
-		return nil, fmt.Errorf("fluctuation: Linear: %w", err)
+		return nil, fmt.Errorf("fluctuation: %s: %w", fn, err)
 	}
 	dy := newDynamics(omega, phi, y, p, pr.Alpha, nu, pr.NoiseY, sigma, r)
-	dy.kern = kern
-	p0 := initialCovariance(dy.coords, pr.Sc, pr.Sw, d, pr.Symmetric)
-	tr, err := dy.solve(ctx, m0, p0, append([]float64(nil), times...), lyapunovTol)
-	if err != nil {
-		return nil, fmt.Errorf("fluctuation: Linear: %w", err)
-	}
-	init := "i.i.d. μ_0"
+	about := "i.i.d. μ_0"
 	if pr.Symmetric {
-		init = "symmetric μ_0"
+		about = "symmetric μ_0"
 	}
-	noise := fmt.Sprintf("online SGD, B=%d", pr.Batch)
 	if nu == 0 {
-		noise = "full-batch gradient descent, no sampling noise"
+		about += ", full-batch gradient descent, no sampling noise"
+	} else {
+		about += fmt.Sprintf(", online SGD, B=%d", pr.Batch)
 	}
-	c, err := constant(s, tr.m, tr.cov, dy.n, p, times)
-	if err != nil {
-		return nil, fmt.Errorf("fluctuation: Linear: %w", err)
-	}
-	c.Method = fmt.Sprintf("Lyapunov equation of the linearised moment ODE (σ identity, γ=1, %s, %s)", init, noise)
-	c.Stats, c.Symmetric = tr.stats, pr.Symmetric
-	return c, nil
+	return &momentSystem{dy: dy, m0: m0, p0: initialCovariance(dy.coords, pr.Sc, pr.Sw, d, pr.Symmetric), p: p, about: about}, nil
 }
 
 // maxWidth bounds the width Width answers (2⁵³: every integer below is a

@@ -7,7 +7,6 @@ import (
 	"github.com/gnnwb/gnnwb/gnn/activation"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/limits"
-	"github.com/gnnwb/gnnwb/limits/meanfield"
 )
 
 // LinearScaled is Linear for any γ ∈ [½, 1]: the central-limit constant of
@@ -39,49 +38,26 @@ func LinearScaled(ctx context.Context, s *limits.Setup, times []float64, width i
 	if err := checkTimes("LinearScaled", times); err != nil {
 		return nil, err
 	}
-	d := s.Dim()
-	p := 2 * d
-	if p > maxDim {
-		return nil, fmt.Errorf("fluctuation: LinearScaled: dim=2d=%d above %d: %w", p, maxDim, graphs.ErrTooLarge)
+	ms, err := newMomentSystem("LinearScaled", s)
+	if err != nil {
+		return nil, err
 	}
+	dy, p, p0 := ms.dy, ms.p, ms.p0
 	eps := s.FlowEps(width)
-	nu := 0.0
-	if pr.Sampler == limits.EgoSampling || pr.Batch > 0 {
-		nu = 1 / float64(pr.Batch)
-	}
-	omega, phi, y := s.TrainingGrid()
-	sigma, r, err := meanfield.SecondMoments(omega, phi, y, p)
-	if err != nil {
-		return nil, fmt.Errorf("fluctuation: LinearScaled: %w", err)
-	}
-	m0, err := meanfield.InitialMoments(pr.Sc, pr.Sw, d)
-	if err != nil {
-		return nil, fmt.Errorf("fluctuation: LinearScaled: %w", err)
-	}
-	dy := newDynamics(omega, phi, y, p, pr.Alpha, nu, pr.NoiseY, sigma, r)
 	dy.eps2 = eps * eps
-	p0 := initialCovariance(dy.coords, pr.Sc, pr.Sw, d, pr.Symmetric)
 	n := dy.n
 	for i := range p { // √N β_0 = √N b_0/ε
 		p0[i*n+i] /= eps * eps
 	}
-	tr, err := dy.solve(ctx, m0, p0, append([]float64(nil), times...), lyapunovTol)
+	tr, err := dy.solve(ctx, ms.m0, p0, append([]float64(nil), times...), lyapunovTol)
 	if err != nil {
 		return nil, fmt.Errorf("fluctuation: LinearScaled: %w", err)
-	}
-	init := "i.i.d. μ_0"
-	if pr.Symmetric {
-		init = "symmetric μ_0"
-	}
-	noise := fmt.Sprintf("online SGD, B=%d", pr.Batch)
-	if nu == 0 {
-		noise = "full-batch gradient descent, no sampling noise"
 	}
 	c, err := constant(s, tr.m, tr.cov, dy.n, p, times)
 	if err != nil {
 		return nil, fmt.Errorf("fluctuation: LinearScaled: %w", err)
 	}
-	c.Method = fmt.Sprintf("Lyapunov equation of the linearised ε-scaled moment ODE (σ identity, γ=%v, N=%d, ε=%.6g, %s, %s)", pr.Gamma, width, eps, init, noise)
+	c.Method = fmt.Sprintf("Lyapunov equation of the linearised ε-scaled moment ODE (σ identity, γ=%v, N=%d, ε=%.6g, %s)", pr.Gamma, width, eps, ms.about)
 	c.Stats, c.Symmetric = tr.stats, pr.Symmetric
 	return c, nil
 }
