@@ -42,7 +42,7 @@ func TestLimitsKeriven(t *testing.T) {
 		{[]string{"--sizes", "40,x"}, 2, `--sizes: "x" is not an integer`},
 		{[]string{"--sizes", "40"}, 2, "need at least 2"},
 		{[]string{"--exponents", "1"}, 2, "exponents[0]=1"},
-		{[]string{"--loops", "both"}, 2, `--loops="both": aggregation: ParseLoops: name="both"`},
+		{[]string{"--loops", "both"}, 2, `--loops="both": name="both" not one of none, add, add-missing`},
 	} {
 		code, _, stderr := gnnwb(t, append([]string{"limits", "keriven", "--out", out, "--reps", "2"}, tc.args...)...)
 		if code != tc.code || !strings.Contains(stderr, tc.want) {

@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -269,10 +270,55 @@ func runApp(ctx context.Context, app *cli.App, args []string, stderr io.Writer) 
 	}()
 	err := app.RunContext(ctx, flagsFirst(app, args))
 	if err != nil {
-		msg := strings.ReplaceAll(err.Error(), "\n", " ")
-		fmt.Fprintf(stderr, "gnnwb: %s\n", msg)
+		fmt.Fprintln(stderr, userMessage(commandWords(app, args), err))
 	}
 	return exitCode(err)
+}
+
+// libraryPrefix matches the "package: Function: " prefixes that the
+// library's errors wrap around each other (ErdosRenyi, Constant.Width,
+// Load cora), and errorKind the kind they end with: a user needs neither.
+var (
+	libraryPrefix = regexp.MustCompile(`(^|: )(graphs|generators|walk|gnn|optim|train|shallow|activation|datasets|limits|fluctuation|meanfield|kernel|continuous|sweep|plots|scaling|ergodic|longrun|features|quadrature|rates|ode|aggregation|sparse|graphio|atomicfile|checksum|inputfile|memlimit): ([A-Z][A-Za-z0-9]*(\.[A-Za-z0-9]+)?( [a-z0-9_-]+)?: )?`)
+	errorKind     = regexp.MustCompile(`: (invalid parameter|shape mismatch|too large|unsupported|malformed input)$`)
+)
+
+// userMessage is err as one line for a user: "gnnwb WORDS: what went
+// wrong", without the library's chain of package and function prefixes or
+// the kind of error (the exit status tells it).
+func userMessage(words string, err error) string {
+	msg := strings.ReplaceAll(err.Error(), "\n", " ")
+	for {
+		next := libraryPrefix.ReplaceAllString(msg, "$1")
+		if next == msg {
+			break
+		}
+		msg = next
+	}
+	msg = errorKind.ReplaceAllString(msg, "")
+	if words == "" {
+		return "gnnwb: " + msg
+	}
+	msg = strings.TrimPrefix(msg, words+": ")
+	return "gnnwb " + words + ": " + msg
+}
+
+// commandWords returns the command words of args ("limits solve"), or ""
+// before a command.
+func commandWords(app *cli.App, args []string) string {
+	var words []string
+	i := 1
+	for i < len(args) && strings.HasPrefix(args[i], "-") {
+		i++
+	}
+	for cmds := app.Commands; i < len(args); i++ {
+		c := findCommand(cmds, args[i])
+		if c == nil {
+			break
+		}
+		words, cmds = append(words, c.Name), c.Subcommands
+	}
+	return strings.Join(words, " ")
 }
 
 // flagsFirst moves the flags of a command line after its command words

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"runtime"
 	"strings"
 	"testing"
@@ -65,6 +66,25 @@ func TestFlagsFirst(t *testing.T) {
 	} {
 		if got := strings.Join(flagsFirst(app, strings.Fields(tc.in)), " "); got != tc.want {
 			t.Errorf("%s\n  gives %s\n  want  %s", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestUserMessage: an error is one line for a user, "gnnwb WORDS: what",
+// without the library's package and function prefixes or its kind.
+func TestUserMessage(t *testing.T) {
+	for _, tc := range []struct {
+		words, err, want string
+	}{
+		{"limits solve", "limits: Problem: --rho=2 not in (0,1]: invalid parameter", "gnnwb limits solve: --rho=2 not in (0,1]"},
+		{"generate er", "generate er: generators: ErdosRenyi: --nodes=-5 is negative: invalid parameter", "gnnwb generate er: --nodes=-5 is negative"},
+		{"limits width", "fluctuation: Constant.Width: --tol=0 not a finite number > 0: invalid parameter", "gnnwb limits width: --tol=0 not a finite number > 0"},
+		{"train", "train: datasets: Load cora: /d/x is missing\nrun fetch", "gnnwb train: /d/x is missing run fetch"},
+		{"stats", "g.txt:3: bad line", "gnnwb stats: g.txt:3: bad line"},
+		{"", "unknown command \"nope\"", "gnnwb: unknown command \"nope\""},
+	} {
+		if got := userMessage(tc.words, errors.New(tc.err)); got != tc.want {
+			t.Errorf("%q: %q, want %q", tc.err, got, tc.want)
 		}
 	}
 }

@@ -195,7 +195,7 @@ func TestOnlineErrors(t *testing.T) {
 		{"bad variant", onlineArgs("--variant", "c"), 2, `--variant="c"`},
 		{"ego model b", onlineArgs("--variant", "b"), 2, "--sampler=whole"},
 		{"ego symmetric", onlineArgs("--aggregation", "symmetric"), 2, "--sampler=whole"},
-		{"bad aggregation", onlineArgs("--aggregation", "max"), 2, `--aggregation: aggregation: Parse: name="max"`},
+		{"bad aggregation", onlineArgs("--aggregation", "max"), 2, `--aggregation: name="max" not one of`},
 		{"rho", onlineArgs("--rho", "1.5"), 2, "--rho=1.5"},
 		{"nodes", onlineArgs("--nodes", "0"), 2, "--nodes=0"},
 		{"old spelling n", append(onlineArgs()[:3], "--n", "0"), 2, "--n=0"},
