@@ -323,7 +323,7 @@ func limitsSweepCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "sweep",
 		Usage: "train finite networks over a grid of n, N and seeds, measure e_fun and e_node against limits, then fit and plot",
-		Description: "With no configuration it runs a small demonstration (sweep.Default: tanh, γ = 1, exponential graphon, " +
+		Description: "With no configuration it runs a small demonstration (sweep.Default: tanh, γ = 1, exponential graphon, sparse ρ = 0.02, " +
 			"n ∈ {100,…,3000}, N ∈ {10,…,3000}, 6 seeds, graphon and mean-field limits). Finished cells are kept in OUT/cells; " +
 			"after Ctrl-C the same command continues. When all cells are done it writes OUT/errors.csv, summary.json, fits.json and the plots.",
 		UsageText: "gnnwb limits sweep [--config FILE] [--out DIR] [--shard i/k] [flags]",
