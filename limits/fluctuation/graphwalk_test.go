@@ -6,9 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/gnnwb/gnnwb/datasets"
@@ -149,63 +147,42 @@ func graphWalkCase(t *testing.T, pr limits.Problem, w *walk.Graph, name string, 
 		var b strings.Builder
 		fmt.Fprintf(&b, "%s, walk %s, relaxation time %.1f, %d seeds: N, t, N·MSE ± se, C_walk, z\n", name, opt, tau, seeds)
 		for _, width := range widths {
-			x := make([][]float64, seeds)
-			var wg sync.WaitGroup
-			next := make(chan int)
-			for range runtime.GOMAXPROCS(0) {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for r := range next {
-						seed := uint64(r + 1)
-						m, _ := shallow.NewModel(shallow.ModelConfig{Width: width, Dim: 1, Gamma: 1, Activation: activation.Identity, Sc: pr.Sc, Sw: pr.Sw, Seed: seed})
-						mo := m.Moments()
-						chn, _ := fluctuation.NewChain(width, 1, pr.Alpha, p)
-						smp := w.Clone()
-						smp.Reset()
-						bt := &shallow.Samples{Dim: 1, Y: make([]float64, 1), Phi: make([]float64, p)}
-						out := make([]float64, len(pr.Times))
-						k := int64(0)
-						for i, tk := range pr.Times {
-							for last := int64(math.Round(tk * float64(width))); k < last; k++ {
-								if err := smp.Sample(shallow.StepRand(seed, k), bt.Phi, bt.Y); err != nil {
-									t.Error(err)
-									return
-								}
-								if err := chn.Step(&mo, bt); err != nil {
-									t.Error(err)
-									return
-								}
-							}
-							mse := 0.0
-							for j := range n {
-								e := 0.0
-								for a := range p {
-									e += (mo.MeanCA[a] - c.Moments[i].MeanCA[a]) * phi[j*p+a]
-								}
-								mse += e * e / float64(n)
-							}
-							out[i] = float64(width) * mse
+			x := overSeeds(t, seeds, func(r int) []float64 {
+				seed := uint64(r + 1)
+				m, _ := shallow.NewModel(shallow.ModelConfig{Width: width, Dim: 1, Gamma: 1, Activation: activation.Identity, Sc: pr.Sc, Sw: pr.Sw, Seed: seed})
+				mo := m.Moments()
+				chn, _ := fluctuation.NewChain(width, 1, pr.Alpha, p)
+				smp := w.Clone()
+				smp.Reset()
+				bt := &shallow.Samples{Dim: 1, Y: make([]float64, 1), Phi: make([]float64, p)}
+				out := make([]float64, len(pr.Times))
+				k := int64(0)
+				for i, tk := range pr.Times {
+					for last := int64(math.Round(tk * float64(width))); k < last; k++ {
+						if err := smp.Sample(shallow.StepRand(seed, k), bt.Phi, bt.Y); err != nil {
+							t.Error(err)
+							return nil
 						}
-						x[r] = out
+						if err := chn.Step(&mo, bt); err != nil {
+							t.Error(err)
+							return nil
+						}
 					}
-				}()
-			}
-			for r := range seeds {
-				next <- r
-			}
-			close(next)
-			wg.Wait()
+					mse := 0.0
+					for j := range n {
+						e := 0.0
+						for a := range p {
+							e += (mo.MeanCA[a] - c.Moments[i].MeanCA[a]) * phi[j*p+a]
+						}
+						mse += e * e / float64(n)
+					}
+					out[i] = float64(width) * mse
+				}
+				return out
+			})
+			means, ses := seedMeans(x)
 			for k, tk := range pr.Times {
-				s1, s2 := 0.0, 0.0
-				for r := range seeds {
-					s1 += x[r][k]
-				}
-				mean := s1 / float64(seeds)
-				for r := range seeds {
-					s2 += (x[r][k] - mean) * (x[r][k] - mean)
-				}
-				se := math.Sqrt(s2/float64(seeds-1)) / math.Sqrt(float64(seeds))
+				mean, se := means[k], ses[k]
 				z := (mean - c.C[k]) / se
 				fmt.Fprintf(&b, "%5d %4g  %.5f ± %.5f  %.5f  %+.2f\n", width, tk, mean, se, c.C[k], z)
 				if math.Abs(z) > 3 && float64(width) >= 50*tau {

@@ -80,44 +80,16 @@ func monteCarlo(t testing.TB, pr limits.Problem, widths []int, seeds int) []mcRe
 	if err != nil {
 		t.Fatal(err)
 	}
-	cdf := make([]float64, len(omega))
-	acc := 0.0
-	for q, w := range omega {
-		acc += w
-		cdf[q] = acc
-	}
-	cdf[len(cdf)-1] = math.Inf(1) // Σω = 1 up to rounding: u below 1 always lands
+	cdf := cumulative(omega)
 	var out []mcResult
 	for _, width := range widths {
 		// x[r][k] = N·MSE of seed r at times[k]
-		x := make([][]float64, seeds)
-		var wg sync.WaitGroup
-		next := make(chan int)
-		for range runtime.GOMAXPROCS(0) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for r := range next {
-					x[r] = chainRun(t, s, c, sigmaW, cdf, phi, y, width, uint64(r+1))
-				}
-			}()
-		}
-		for r := range seeds {
-			next <- r
-		}
-		close(next)
-		wg.Wait()
+		x := overSeeds(t, seeds, func(r int) []float64 {
+			return chainRun(t, s, c, sigmaW, cdf, phi, y, width, uint64(r+1))
+		})
+		mean, se := seedMeans(x)
 		for k, tk := range times {
-			sum, sum2 := 0.0, 0.0
-			for r := range seeds {
-				sum += x[r][k]
-			}
-			mean := sum / float64(seeds)
-			for r := range seeds {
-				sum2 += (x[r][k] - mean) * (x[r][k] - mean)
-			}
-			sd := math.Sqrt(sum2 / float64(seeds-1))
-			out = append(out, mcResult{width: width, t: tk, mean: mean, se: sd / math.Sqrt(float64(seeds)), predicted: c.C[k]})
+			out = append(out, mcResult{width: width, t: tk, mean: mean[k], se: se[k], predicted: c.C[k]})
 		}
 	}
 	return out
@@ -232,4 +204,66 @@ func TestMonteCarlo(t *testing.T) {
 			})
 		}
 	}
+}
+
+// overSeeds runs run(r) for the seeds r = 0, …, seeds−1 on GOMAXPROCS
+// goroutines and returns their results by seed; a seed whose run returns
+// nil (after reporting its error) stops the test.
+func overSeeds(t testing.TB, seeds int, run func(r int) []float64) [][]float64 {
+	x := make([][]float64, seeds)
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range next {
+				x[r] = run(r)
+			}
+		}()
+	}
+	for r := range seeds {
+		next <- r
+	}
+	close(next)
+	wg.Wait()
+	for r := range x {
+		if x[r] == nil {
+			t.Fatalf("seed %d failed", r+1)
+		}
+	}
+	return x
+}
+
+// seedMeans returns, for each k, the mean over the seeds r of x[r][k] and
+// its standard error (sample standard deviation/√R).
+func seedMeans(x [][]float64) (mean, se []float64) {
+	seeds := len(x)
+	mean, se = make([]float64, len(x[0])), make([]float64, len(x[0]))
+	for k := range mean {
+		sum, sum2 := 0.0, 0.0
+		for r := range seeds {
+			sum += x[r][k]
+		}
+		mean[k] = sum / float64(seeds)
+		for r := range seeds {
+			sum2 += (x[r][k] - mean[k]) * (x[r][k] - mean[k])
+		}
+		se[k] = math.Sqrt(sum2/float64(seeds-1)) / math.Sqrt(float64(seeds))
+	}
+	return mean, se
+}
+
+// cumulative returns the cumulative sums of the weights w, the last set to
+// +Inf: Σw = 1 up to rounding, and a uniform u below 1 always lands
+// (sort.SearchFloat64s(c, u) draws index i with probability w_i).
+func cumulative(w []float64) []float64 {
+	c := make([]float64, len(w))
+	acc := 0.0
+	for i, v := range w {
+		acc += v
+		c[i] = acc
+	}
+	c[len(c)-1] = math.Inf(1)
+	return c
 }

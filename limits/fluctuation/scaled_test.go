@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/gnnwb/gnnwb/gnn/activation"
@@ -65,81 +63,53 @@ func scaledMonteCarlo(t testing.TB, pr limits.Problem, width, seeds int) []mcRes
 	if err != nil {
 		t.Fatal(err)
 	}
-	cdf := make([]float64, len(omega))
-	acc := 0.0
-	for q, w := range omega {
-		acc += w
-		cdf[q] = acc
-	}
-	cdf[len(cdf)-1] = math.Inf(1)
+	cdf := cumulative(omega)
 	scale := math.Pow(float64(width), 1-pr.Gamma)
-	x := make([][]float64, seeds)
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for r := range next {
-				seed := uint64(r + 1)
-				m, err := shallow.NewModel(shallow.ModelConfig{Width: width, Dim: d, Gamma: pr.Gamma, Activation: activation.Identity,
-					Sc: pr.Sc, Sw: pr.Sw, Symmetric: pr.Symmetric, Seed: seed})
-				if err != nil {
+	x := overSeeds(t, seeds, func(r int) []float64 {
+		seed := uint64(r + 1)
+		m, err := shallow.NewModel(shallow.ModelConfig{Width: width, Dim: d, Gamma: pr.Gamma, Activation: activation.Identity,
+			Sc: pr.Sc, Sw: pr.Sw, Symmetric: pr.Symmetric, Seed: seed})
+		if err != nil {
+			t.Error(err)
+			return nil
+		}
+		mo := m.Moments()
+		ch, err := fluctuation.NewChain(width, pr.Gamma, pr.Alpha, p)
+		if err != nil {
+			t.Error(err)
+			return nil
+		}
+		rng := rand.New(rand.NewPCG(seed, uint64(width)))
+		b := &shallow.Samples{Dim: d, Y: make([]float64, 1), Phi: make([]float64, p)}
+		out := make([]float64, len(times))
+		diff := make([]float64, p)
+		k := 0
+		for i, tk := range times {
+			for last := int(math.Round(tk * float64(width))); k < last; k++ {
+				q := sort.SearchFloat64s(cdf, rng.Float64())
+				copy(b.Phi, phi[q*p:(q+1)*p])
+				b.Y[0] = y[q]
+				if err := ch.Step(&mo, b); err != nil {
 					t.Error(err)
-					continue
 				}
-				mo := m.Moments()
-				ch, err := fluctuation.NewChain(width, pr.Gamma, pr.Alpha, p)
-				if err != nil {
-					t.Error(err)
-					continue
-				}
-				rng := rand.New(rand.NewPCG(seed, uint64(width)))
-				b := &shallow.Samples{Dim: d, Y: make([]float64, 1), Phi: make([]float64, p)}
-				out := make([]float64, len(times))
-				diff := make([]float64, p)
-				k := 0
-				for i, tk := range times {
-					for last := int(math.Round(tk * float64(width))); k < last; k++ {
-						q := sort.SearchFloat64s(cdf, rng.Float64())
-						copy(b.Phi, phi[q*p:(q+1)*p])
-						b.Y[0] = y[q]
-						if err := ch.Step(&mo, b); err != nil {
-							t.Error(err)
-						}
-					}
-					for j := range p {
-						diff[j] = scale*mo.MeanCA[j] - c.Moments[i].MeanCA[j]
-					}
-					mse := 0.0
-					for a := range p {
-						for bb := range p {
-							mse += diff[a] * sigmaW[a*p+bb] * diff[bb]
-						}
-					}
-					out[i] = float64(width) * mse
-				}
-				x[r] = out
 			}
-		}()
-	}
-	for r := range seeds {
-		next <- r
-	}
-	close(next)
-	wg.Wait()
+			for j := range p {
+				diff[j] = scale*mo.MeanCA[j] - c.Moments[i].MeanCA[j]
+			}
+			mse := 0.0
+			for a := range p {
+				for bb := range p {
+					mse += diff[a] * sigmaW[a*p+bb] * diff[bb]
+				}
+			}
+			out[i] = float64(width) * mse
+		}
+		return out
+	})
 	var res []mcResult
+	mean, se := seedMeans(x)
 	for k, tk := range times {
-		sum, sum2 := 0.0, 0.0
-		for r := range seeds {
-			sum += x[r][k]
-		}
-		mean := sum / float64(seeds)
-		for r := range seeds {
-			sum2 += (x[r][k] - mean) * (x[r][k] - mean)
-		}
-		sd := math.Sqrt(sum2 / float64(seeds-1))
-		res = append(res, mcResult{width: width, t: tk, mean: mean, se: sd / math.Sqrt(float64(seeds)), predicted: c.C[k]})
+		res = append(res, mcResult{width: width, t: tk, mean: mean[k], se: se[k], predicted: c.C[k]})
 	}
 	return res
 }

@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/gnnwb/gnnwb/generators/walk"
@@ -152,53 +150,32 @@ func TestWalkMonteCarloTanh(t *testing.T) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "gaussian:0.15, walk h=0.5, tanh, Y = u², %d seeds: N, t, N·MSE ± se, C_walk ± stated error, C_iid(π), z\n", seeds)
 	for _, width := range widths {
-		x := make([][]float64, seeds)
-		var wg sync.WaitGroup
-		next := make(chan int)
-		for range runtime.GOMAXPROCS(0) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for r := range next {
-					cfg := shallow.Config{
-						ModelConfig: shallow.ModelConfig{Width: width, Dim: d, Gamma: 1, Activation: activation.Tanh, Variant: shallow.ModelA,
-							Sc: pr.Sc, Sw: pr.Sw, Seed: uint64(r + 1)},
-						Alpha: pr.Alpha, Batch: 1, Time: times[len(times)-1], Times: times,
-						Eval: &shallow.Samples{Dim: d, Phi: ephi, Y: ey},
-					}
-					run, err := shallow.Train(context.Background(), cfg, newGridWalk(s, ch))
-					if err != nil {
-						t.Error(err)
-						continue
-					}
-					out := make([]float64, len(times))
-					for k := range times {
-						mse := 0.0
-						for q, yq := range run.Records[k].Output {
-							e := yq - c.G[k][q]
-							mse += w[q] * e * e
-						}
-						out[k] = float64(width) * mse
-					}
-					x[r] = out
+		x := overSeeds(t, seeds, func(r int) []float64 {
+			cfg := shallow.Config{
+				ModelConfig: shallow.ModelConfig{Width: width, Dim: d, Gamma: 1, Activation: activation.Tanh, Variant: shallow.ModelA,
+					Sc: pr.Sc, Sw: pr.Sw, Seed: uint64(r + 1)},
+				Alpha: pr.Alpha, Batch: 1, Time: times[len(times)-1], Times: times,
+				Eval: &shallow.Samples{Dim: d, Phi: ephi, Y: ey},
+			}
+			run, err := shallow.Train(context.Background(), cfg, newGridWalk(s, ch))
+			if err != nil {
+				t.Error(err)
+				return nil
+			}
+			out := make([]float64, len(times))
+			for k := range times {
+				mse := 0.0
+				for q, yq := range run.Records[k].Output {
+					e := yq - c.G[k][q]
+					mse += w[q] * e * e
 				}
-			}()
-		}
-		for r := range seeds {
-			next <- r
-		}
-		close(next)
-		wg.Wait()
+				out[k] = float64(width) * mse
+			}
+			return out
+		})
+		means, ses := seedMeans(x)
 		for k, tk := range times {
-			sum, sum2 := 0.0, 0.0
-			for r := range seeds {
-				sum += x[r][k]
-			}
-			mean := sum / float64(seeds)
-			for r := range seeds {
-				sum2 += (x[r][k] - mean) * (x[r][k] - mean)
-			}
-			se := math.Sqrt(sum2/float64(seeds-1)) / math.Sqrt(float64(seeds))
+			mean, se := means[k], ses[k]
 			z := (mean - c.C[k]) / se
 			fmt.Fprintf(&b, "%5d %4g  %.4f ± %.4f  %.4f ± %.4f  %.4f  %+.2f\n", width, tk, mean, se, c.C[k], c.ErrEstimate[k], ci.C[k], z)
 			if math.Abs(mean-c.C[k]) > 3*se+c.ErrEstimate[k] {

@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/gnnwb/gnnwb/generators"
@@ -118,85 +116,49 @@ func walkMC(t testing.TB, s *limits.Setup, ch *longrun.Chain, width, seeds int) 
 		t.Fatal(err)
 	}
 	q := ch.S
-	cdf := func(w []float64) []float64 {
-		c := make([]float64, len(w))
-		acc := 0.0
-		for i, v := range w {
-			acc += v
-			c[i] = acc
-		}
-		c[len(c)-1] = math.Inf(1)
-		return c
-	}
-	start := cdf(ch.Pi)
+	start := cumulative(ch.Pi)
 	rows := make([][]float64, q)
 	for i := range q {
-		rows[i] = cdf(ch.P[i*q : (i+1)*q])
+		rows[i] = cumulative(ch.P[i*q : (i+1)*q])
 	}
-	x := make([][]float64, seeds)
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for r := range next {
-				seed := uint64(r + 1)
-				m, err := shallow.NewModel(shallow.ModelConfig{Width: width, Dim: s.Dim(), Gamma: 1, Activation: activation.Identity,
-					Sc: pr.Sc, Sw: pr.Sw, Symmetric: pr.Symmetric, Seed: seed})
-				if err != nil {
+	x := overSeeds(t, seeds, func(r int) []float64 {
+		seed := uint64(r + 1)
+		m, err := shallow.NewModel(shallow.ModelConfig{Width: width, Dim: s.Dim(), Gamma: 1, Activation: activation.Identity,
+			Sc: pr.Sc, Sw: pr.Sw, Symmetric: pr.Symmetric, Seed: seed})
+		if err != nil {
+			t.Error(err)
+			return nil
+		}
+		mo := m.Moments()
+		chn, _ := fluctuation.NewChain(width, 1, pr.Alpha, p)
+		rng := rand.New(rand.NewPCG(seed, uint64(width)))
+		b := &shallow.Samples{Dim: s.Dim(), Y: make([]float64, 1), Phi: make([]float64, p)}
+		out := make([]float64, len(times))
+		cur := sort.SearchFloat64s(start, rng.Float64())
+		k := 0
+		for i, tk := range times {
+			for last := int(math.Round(tk * float64(width))); k < last; k++ {
+				if k > 0 {
+					cur = sort.SearchFloat64s(rows[cur], rng.Float64())
+				}
+				copy(b.Phi, phi[cur*p:(cur+1)*p])
+				b.Y[0] = y[cur]
+				if err := chn.Step(&mo, b); err != nil {
 					t.Error(err)
-					return
+					return nil
 				}
-				mo := m.Moments()
-				chn, _ := fluctuation.NewChain(width, 1, pr.Alpha, p)
-				rng := rand.New(rand.NewPCG(seed, uint64(width)))
-				b := &shallow.Samples{Dim: s.Dim(), Y: make([]float64, 1), Phi: make([]float64, p)}
-				out := make([]float64, len(times))
-				cur := sort.SearchFloat64s(start, rng.Float64())
-				k := 0
-				for i, tk := range times {
-					for last := int(math.Round(tk * float64(width))); k < last; k++ {
-						if k > 0 {
-							cur = sort.SearchFloat64s(rows[cur], rng.Float64())
-						}
-						copy(b.Phi, phi[cur*p:(cur+1)*p])
-						b.Y[0] = y[cur]
-						if err := chn.Step(&mo, b); err != nil {
-							t.Error(err)
-							return
-						}
-					}
-					mse := 0.0
-					for a := range p {
-						for c := range p {
-							mse += (mo.MeanCA[a] - lin.Moments[i].MeanCA[a]) * sigmaW[a*p+c] * (mo.MeanCA[c] - lin.Moments[i].MeanCA[c])
-						}
-					}
-					out[i] = float64(width) * mse
-				}
-				x[r] = out
 			}
-		}()
-	}
-	for r := range seeds {
-		next <- r
-	}
-	close(next)
-	wg.Wait()
-	mean, se = make([]float64, len(times)), make([]float64, len(times))
-	for k := range times {
-		s1, s2 := 0.0, 0.0
-		for r := range seeds {
-			s1 += x[r][k]
+			mse := 0.0
+			for a := range p {
+				for c := range p {
+					mse += (mo.MeanCA[a] - lin.Moments[i].MeanCA[a]) * sigmaW[a*p+c] * (mo.MeanCA[c] - lin.Moments[i].MeanCA[c])
+				}
+			}
+			out[i] = float64(width) * mse
 		}
-		mean[k] = s1 / float64(seeds)
-		for r := range seeds {
-			s2 += (x[r][k] - mean[k]) * (x[r][k] - mean[k])
-		}
-		se[k] = math.Sqrt(s2/float64(seeds-1)) / math.Sqrt(float64(seeds))
-	}
-	return mean, se
+		return out
+	})
+	return seedMeans(x)
 }
 
 // TestWalkMonteCarlo is the oracle of C_walk: the mean of N·‖g^N_t − g_t‖²
