@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/internal/lines"
 )
 
 // lineReader yields the lines of a text stream without their "\n" or
@@ -137,15 +138,7 @@ func (l *lineReader) next() ([]byte, bool) {
 		}
 		return b, true
 	}
-	b, err := l.r.ReadSlice('\n')
-	if err == bufio.ErrBufferFull {
-		l.buf = append(l.buf[:0], b...)
-		for err == bufio.ErrBufferFull {
-			b, err = l.r.ReadSlice('\n')
-			l.buf = append(l.buf, b...)
-		}
-		b = l.buf
-	}
+	b, err := lines.Next(l.r, &l.buf)
 	if err != nil && err != io.EOF {
 		l.err = &graphs.ParseError{Path: l.file, Line: l.line + 1, Err: err}
 		return nil, false

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
-	"github.com/gnnwb/gnnwb/internal/inputfile"
 	"io"
 	"math"
 	"slices"
@@ -12,6 +11,8 @@ import (
 	"unsafe"
 
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
+	"github.com/gnnwb/gnnwb/internal/inputfile"
+	"github.com/gnnwb/gnnwb/internal/lines"
 	"github.com/gnnwb/gnnwb/internal/parallel"
 )
 
@@ -132,15 +133,7 @@ func ParseEdgeListIDs(r io.Reader, name string, opt EdgeListOptions) (Graph, []i
 	firstEdge := 0 // line of the first edge
 	lineNo := 0
 	for {
-		line, rerr := br.ReadSlice('\n')
-		if rerr == bufio.ErrBufferFull {
-			long = append(long[:0], line...)
-			for rerr == bufio.ErrBufferFull {
-				line, rerr = br.ReadSlice('\n')
-				long = append(long, line...)
-			}
-			line = long
-		}
+		line, rerr := lines.Next(br, &long)
 		if rerr != nil && rerr != io.EOF {
 			return fail(lineNo+1, rerr)
 		}

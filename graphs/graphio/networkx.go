@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gnnwb/gnnwb/graphs"
+	"github.com/gnnwb/gnnwb/internal/lines"
 )
 
 // parseNetworkX reads nx.write_edgelist's format (see the package
@@ -25,15 +26,7 @@ func parseNetworkX(r io.Reader, name string, opt Options) (graphs.Graph, []strin
 	var long []byte
 	lineNo := 0
 	for {
-		line, rerr := br.ReadSlice('\n')
-		if rerr == bufio.ErrBufferFull {
-			long = append(long[:0], line...)
-			for rerr == bufio.ErrBufferFull {
-				line, rerr = br.ReadSlice('\n')
-				long = append(long, line...)
-			}
-			line = long
-		}
+		line, rerr := lines.Next(br, &long)
 		if rerr != nil && rerr != io.EOF {
 			return fail(lineNo+1, rerr)
 		}
