@@ -162,18 +162,27 @@ func TestNoiseSources(t *testing.T) {
 		}
 		return c.C[0]
 	}
+	// symmetric μ_0: no initial b fluctuation, and Q, q fluctuations reach b
+	// only through ē, so without sampling noise C is small but not 0.
+	checkNoiseSources(t, "C(2)", cAt)
+}
+
+// checkNoiseSources checks the order of the constant cAt gives for the
+// sources of sampling noise: full batch < batch of 4 < online (B = 1) <
+// online with noise on y, and the whole-graph sampler at B = 1 equal to the
+// ego sampler (the same π_∞ and the same noise).
+func checkNoiseSources(t *testing.T, what string, cAt func(mod func(*limits.Problem)) float64) {
+	t.Helper()
 	online := cAt(func(*limits.Problem) {})
 	batch := cAt(func(p *limits.Problem) { p.Batch = 4 })
 	full := cAt(func(p *limits.Problem) { p.Sampler, p.Batch = limits.WholeGraphSampling, 0 })
 	wholeB1 := cAt(func(p *limits.Problem) { p.Sampler, p.Batch = limits.WholeGraphSampling, 1 })
 	noisy := cAt(func(p *limits.Problem) { p.NoiseY = 0.5 })
-	// symmetric μ_0: no initial b fluctuation, and Q, q fluctuations reach b
-	// only through ē, so without sampling noise C is small but not 0.
 	if !(full < batch && batch < online && online < noisy) {
-		t.Errorf("C(2): full batch %v, B=4 %v, B=1 %v, noise on y %v: want increasing", full, batch, online, noisy)
+		t.Errorf("%s: full batch %v, B=4 %v, B=1 %v, noise on y %v: want increasing", what, full, batch, online, noisy)
 	}
 	if wholeB1 != online {
-		t.Errorf("C(2): whole-graph sampler with B=1 %v, ego %v: the same π_∞ and noise", wholeB1, online)
+		t.Errorf("%s: whole-graph sampler with B=1 %v, ego %v: the same π_∞ and noise", what, wholeB1, online)
 	}
 }
 

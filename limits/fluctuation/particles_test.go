@@ -196,17 +196,7 @@ func TestParticlesNoiseSources(t *testing.T) {
 		}
 		return c.C[0]
 	}
-	online := cAt(func(*limits.Problem) {})
-	batch := cAt(func(p *limits.Problem) { p.Batch = 4 })
-	full := cAt(func(p *limits.Problem) { p.Sampler, p.Batch = limits.WholeGraphSampling, 0 })
-	wholeB1 := cAt(func(p *limits.Problem) { p.Sampler, p.Batch = limits.WholeGraphSampling, 1 })
-	noisy := cAt(func(p *limits.Problem) { p.NoiseY = 0.5 })
-	if !(full < batch && batch < online && online < noisy) {
-		t.Errorf("C(1): full batch %v, B=4 %v, B=1 %v, noise on y %v: want increasing", full, batch, online, noisy)
-	}
-	if wholeB1 != online {
-		t.Errorf("C(1): whole-graph sampler with B=1 %v, ego %v", wholeB1, online)
-	}
+	checkNoiseSources(t, "C(1)", cAt)
 }
 
 // TestParticlesDeterminism: the same bits for GOMAXPROCS 1 and 2.
