@@ -83,8 +83,8 @@ func limitsCollapseCommand() *cli.Command {
 				pred.Label = "predicted C(t) ± stated error, not fitted"
 			}
 			lab := plots.Labels{
-				Title: fmt.Sprintf("N·‖g^N_t − g_t‖²: mean ± standard error over %d seeds", m.Seeds),
-				X:     "t (each N's points shifted by ≤ 1.5% of the range)", Y: "N·‖g^N_t − g_t‖²_{L²(du)}",
+				Title: fmt.Sprintf("Width error times N: mean ± standard error over %d seeds", m.Seeds),
+				X:     "time t (each N's points shifted by ≤ 1.5% of the range)", Y: "N × squared error, N·‖g_N − g‖²",
 			}
 			if err := plots.Collapse(out, series, pred, lab); err != nil {
 				return err

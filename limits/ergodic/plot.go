@@ -1,11 +1,10 @@
 package ergodic
 
 import (
-	"bytes"
 	"fmt"
-	"image/color"
 	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -14,43 +13,37 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/gnnwb/gnnwb/graphs"
-	"github.com/gnnwb/gnnwb/internal/atomicfile"
 	"github.com/gnnwb/gnnwb/limits/plots"
 )
 
-// palette is colour-blind safe (Okabe & Ito).
-var palette = []color.Color{
-	color.RGBA{0, 0, 0, 255}, color.RGBA{230, 159, 0, 255}, color.RGBA{0, 114, 178, 255},
-	color.RGBA{204, 121, 167, 255}, color.RGBA{0, 158, 115, 255}, color.RGBA{213, 94, 0, 255},
-}
-
 // Plot writes the figure of the experiment at time index k to path (.png
-// or .svg): E‖g^N_t − g_t‖² against N on log-log axes, one colour per
-// sampler, the measured means with ± one standard error and the predicted
-// C_walk(t)/N as a line; the legend gives each sampler's predicted and
-// measured integrated autocorrelation time τ of Y along the walk. Errors: k out of range, a bad
-// extension (graphs.ErrParameter), file errors.
+// or .svg), in the figures' style of limits/plots (one column, 300 dpi,
+// the legend below the axes): the squared error ‖g^N_t − g_t‖² against N on
+// log-log axes, one colour and marker per sampler, the measured means with
+// ± one standard error and the predicted C_walk(t)/N as a dashed line of
+// the same colour; the legend gives each sampler's predicted and measured
+// integrated autocorrelation time τ of Y along the walk. Errors: k out of
+// range, a bad extension (graphs.ErrParameter), file errors.
 func (r *Result) Plot(path string, k int) error {
-	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(path), "."))
-	if ext != "png" && ext != "svg" {
-		return fmt.Errorf("ergodic: Plot: %q not .png or .svg: %w", path, graphs.ErrParameter)
+	if err := plots.CheckFormats([]string{strings.TrimPrefix(filepath.Ext(path), ".")}); err != nil {
+		return fmt.Errorf("ergodic: Plot: %q: %w", path, err)
 	}
 	if k < 0 || k >= len(r.Times) {
 		return fmt.Errorf("ergodic: Plot: time index %d not in [0, %d): %w", k, len(r.Times), graphs.ErrParameter)
 	}
 	t := r.Times[k]
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("Training along walks on %s, σ = %s, t = %g\nmeasured (%d seeds, ± 1 s.e.) and predicted C_walk(t)/N", r.Problem.Graphon, r.Problem.Activation, t, r.Seeds)
-	p.X.Label.Text = "N (hidden units)"
-	p.Y.Label.Text = "E‖g^N_t − g_t‖²"
+	l := plots.Labels{
+		Title: fmt.Sprintf("Training along random walks on %s, σ = %s, t = %g", r.Problem.Graphon, r.Problem.Activation, t),
+		X:     "N (hidden units)",
+		Y:     "squared error ‖g_N − g‖²",
+	}
+	p := plots.New(l)
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
-	p.X.Tick.Marker, p.Y.Tick.Marker = plots.LogTicks{}, plots.LogTicks{}
-	p.Legend.Top, p.Legend.Left = true, false
-	p.Legend.XOffs = -vg.Points(6)
+	p.X.Tick.Marker, p.Y.Tick.Marker = widthTicks(r), plots.LogTicks{}
 	shapes := []draw.GlyphDrawer{draw.CircleGlyph{}, draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.PyramidGlyph{}, draw.CrossGlyph{}}
 	ylo, yhi := math.Inf(1), math.Inf(-1)
 	for si, s := range r.Samplers {
-		col := palette[si%len(palette)]
+		col := plots.Colour(si)
 		var pts plotter.XYs
 		var errs plotter.YErrors
 		var xs []float64
@@ -76,8 +69,8 @@ func (r *Result) Plot(path string, k int) error {
 		}
 		sc.GlyphStyle.Color = col
 		sc.GlyphStyle.Shape = shapes[si%len(shapes)]
-		sc.GlyphStyle.Radius = vg.Points(3)
-		eb := &plotter.YErrorBars{XYs: pts, YErrors: errs, LineStyle: plotter.DefaultLineStyle, CapWidth: vg.Points(4)}
+		sc.GlyphStyle.Radius = vg.Points(2.5)
+		eb := &plotter.YErrorBars{XYs: pts, YErrors: errs, LineStyle: plotter.DefaultLineStyle, CapWidth: vg.Points(3)}
 		eb.LineStyle.Color = col
 		lo, hi := xs[0]/1.2, xs[len(xs)-1]*1.2
 		line := plotter.XYs{{X: lo, Y: s.C[k] / lo}, {X: hi, Y: s.C[k] / hi}}
@@ -86,21 +79,43 @@ func (r *Result) Plot(path string, k int) error {
 			return fmt.Errorf("ergodic: Plot: %w", err)
 		}
 		ln.LineStyle.Color = col
-		ln.LineStyle.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+		ln.LineStyle.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
 		ylo, yhi = math.Min(ylo, s.C[k]/hi), math.Max(yhi, s.C[k]/lo)
 		p.Add(ln, eb, sc)
-		p.Legend.Add(fmt.Sprintf("%s  τ %.3g (meas. %.3g)", s.Name, s.TauPredicted, s.TauMeasured), sc, ln)
+		p.Legend.Add(fmt.Sprintf("%s: τ %.3g predicted, %.3g measured", samplerWords(s.Name), s.TauPredicted, s.TauMeasured), sc, ln)
 	}
-	// room above the data for the legend (about 7% of the height per entry)
-	f := math.Min(0.5, 0.06*float64(len(r.Samplers))+0.04)
-	p.Y.Min, p.Y.Max = ylo/1.1, yhi*math.Pow(yhi/ylo*1.1, f/(1-f))*1.1
-	wt, err := p.WriterTo(18*vg.Centimeter, 14*vg.Centimeter, ext)
-	if err != nil {
+	p.Legend.Add(fmt.Sprintf("points: mean ± standard error over %d seeds", r.Seeds))
+	p.Legend.Add("dashed lines: predicted C_walk(t)/N, not fitted")
+	p.Y.Min, p.Y.Max = ylo/1.1, yhi*1.1
+	if err := plots.SaveLegendBelow(p, path, l); err != nil {
 		return fmt.Errorf("ergodic: Plot: %w", err)
 	}
-	var buf bytes.Buffer
-	if _, err := wt.WriteTo(&buf); err != nil {
-		return fmt.Errorf("ergodic: Plot: %w", err)
+	return nil
+}
+
+// widthTicks labels the x axis at the widths measured.
+func widthTicks(r *Result) plot.ConstantTicks {
+	var ticks plot.ConstantTicks
+	seen := map[int]bool{}
+	for _, s := range r.Samplers {
+		for _, pt := range s.Points {
+			if !seen[pt.Width] {
+				seen[pt.Width] = true
+				ticks = append(ticks, plot.Tick{Value: float64(pt.Width), Label: strconv.Itoa(pt.Width)})
+			}
+		}
 	}
-	return atomicfile.WriteBytes(path, buf.Bytes())
+	return ticks
+}
+
+// samplerWords spells a sampler's name for a legend: "iid" as "i.i.d.
+// nodes", "walk h=0.5" as "walk, hold 0.5"; other names unchanged.
+func samplerWords(name string) string {
+	if name == "iid" {
+		return "i.i.d. nodes"
+	}
+	if h, ok := strings.CutPrefix(name, "walk h="); ok {
+		return "walk, hold " + h
+	}
+	return name
 }

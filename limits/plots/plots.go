@@ -147,8 +147,36 @@ func write(c vg.CanvasWriterTo, path string) error {
 func save(p *plot.Plot, path, ext string, l Labels) error {
 	w, h := l.size()
 	c := newCanvas(w, h, ext)
-	p.Draw(draw.New(c))
+	drawPlot(p, draw.New(c))
 	return write(c, path)
+}
+
+// drawPlot draws p on c as p.Draw does, except that on a log y axis it sets
+// the y label itself. gonum/plot pads the data area so that the label's
+// rotated box fits, but places that box at the normalised position of the
+// arithmetic mean of the axis range, which on a log axis lies near the top:
+// a long label then pushes the data area down by half its length, leaving a
+// gap under the title. Here the plot is drawn without its label in c less
+// the label's strip, and the label is written centred on the data area, as
+// gonum/plot draws it on a linear axis.
+func drawPlot(p *plot.Plot, c draw.Canvas) {
+	if _, log := p.Y.Scale.(plot.LogScale); !log || p.Y.Label.Text == "" {
+		p.Draw(c)
+		return
+	}
+	label := p.Y.Label
+	descent := label.TextStyle.FontExtents().Descent
+	strip := descent + label.TextStyle.Height(label.Text) + label.Padding
+	p.Y.Label.Text = ""
+	defer func() { p.Y.Label.Text = label.Text }()
+	rest := c
+	rest.Min.X += strip
+	p.Draw(rest)
+	sty := label.TextStyle
+	sty.Rotation += math.Pi / 2
+	data := p.DataCanvas(rest)
+	y := data.Center().Y
+	c.FillText(sty, vg.Point{X: c.Min.X + label.TextStyle.Height(label.Text) - descent, Y: y}, label.Text)
 }
 
 // LogTicks marks 1..9 times the powers of ten on a log axis and labels the
@@ -252,6 +280,18 @@ func Save(p *plot.Plot, path string, l Labels) error {
 		return err
 	}
 	return save(p, path, ext, l)
+}
+
+// SaveLegendBelow writes p to path (.png at DPI, or .svg) with its legend
+// in a strip below the axes, so that the legend covers no data however
+// many entries it has: the axes are l.Width × l.Height and the figure is
+// taller by the legend's height. p's legend is moved out of the axes.
+func SaveLegendBelow(p *plot.Plot, path string, l Labels) error {
+	ext, err := format(path)
+	if err != nil {
+		return err
+	}
+	return saveLegendBelow(p, path, ext, l)
 }
 
 // Row writes panels side by side to path (.png at DPI, or .svg), their
@@ -469,7 +509,7 @@ func saveLegendBelow(p *plot.Plot, path, ext string, l Labels) error {
 	dc := draw.New(c)
 	axes := dc
 	axes.Min.Y += lh
-	p.Draw(axes)
+	drawPlot(p, axes)
 	if lh > 0 {
 		strip := dc
 		strip.Max.Y = dc.Min.Y + lh - vg.Points(3)
@@ -639,7 +679,7 @@ func saveWithColourBar(p, cb *plot.Plot, path, ext string, l Labels) error {
 	}
 	bw := vg.Points(64) // the label, the ticks and the bar
 	main := draw.Crop(dc, 0, -bw, 0, 0)
-	p.Draw(main)
+	drawPlot(p, main)
 	data := p.DataCanvas(main)
 	strip := dc
 	strip.Min.X = dc.Max.X - bw + vg.Points(6)
@@ -753,7 +793,7 @@ func saveLegendRight(p *plot.Plot, leg *plot.Legend, path, ext string, l Labels)
 	}
 	gap := vg.Points(10)
 	lw := leg.Rectangle(dc).Size().X + gap
-	p.Draw(draw.Crop(dc, 0, -lw, 0, 0))
+	drawPlot(p, draw.Crop(dc, 0, -lw, 0, 0))
 	data := p.DataCanvas(draw.Crop(dc, 0, -lw, 0, 0))
 	lc := dc
 	lc.Min.X = dc.Max.X - lw + gap
