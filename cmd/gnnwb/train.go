@@ -146,7 +146,7 @@ func trainDatasetFlags() []cli.Flag {
 		&cli.IntFlag{Name: "layers", Usage: "message-passing layers", DefaultText: "2 node / 3 graph"},
 		&cli.Float64Flag{Name: "dropout", Usage: "dropout probability", DefaultText: "0.5; gat 0.6"},
 		&cli.Float64Flag{Name: "attn-dropout", Usage: "gat attention dropout", DefaultText: "0.6"},
-		&cli.IntFlag{Name: "heads", Usage: "gat heads of the hidden layers", DefaultText: "8"},
+		&cli.IntFlag{Name: "heads", Usage: "gat heads of the hidden layers", DefaultText: "8 node / 4 graph"},
 		&cli.Float64Flag{Name: "lr", Usage: "Adam learning rate", DefaultText: "0.01; gat 0.005"},
 		&cli.Float64Flag{Name: "weight-decay", Usage: "L2 weight decay", DefaultText: "5e-4 node, 0 graph"},
 		&cli.BoolFlag{Name: "decay-all", Usage: "weight decay on every layer", DefaultText: "first layer only for gcn/sage/gin node models, as Kipf & Welling"},
@@ -177,13 +177,6 @@ func trainDatasetFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "node-attributes", Usage: "TU graph datasets: put the continuous node attributes (DS_node_attributes.txt) before the one-hot node labels, as Errica et al. for ENZYMES (PyG use_node_attr=True)"},
 	}
 }
-
-// nodeOnlyFlags are the flags only node classification reads (node
-// datasets, --graph, --generate): graph datasets refuse them.
-var nodeOnlyFlags = []string{"split-per-class", "normalize-features"}
-
-// graphOnlyFlags are the dataset-mode flags only graph datasets read.
-var graphOnlyFlags = []string{"batch-size", "folds", "pool", "batch-norm", "head", "lr-step", "lr-gamma", "steps-per-epoch", "node-attributes"}
 
 // trainReport is what --out writes and what the text summary prints.
 type trainReport struct {
@@ -352,10 +345,8 @@ func trainDataset(c *cli.Context) error {
 			return err
 		}
 	case *datasets.GraphDataset:
-		for _, name := range nodeOnlyFlags {
-			if c.IsSet(name) {
-				return usagef("train: --%s is for node classification (node datasets, --graph, --generate), not for the graph dataset %s", name, d.Name)
-			}
+		if err := checkFlagScopes(c, kind, taskGraph, d.Name); err != nil {
+			return err
 		}
 		cfg, err := graphConfig(c, kind, d.Name)
 		if err != nil {
@@ -591,6 +582,9 @@ func metricFlag(c *cli.Context, dataset string, m *train.Metric, sel *train.Sele
 // the node dataset of that name ("" in the graph mode).
 func nodeConfig(c *cli.Context, kind, dataset string) (train.NodeConfig, error) {
 	cfg := train.DefaultNodeConfig(kind)
+	if err := checkFlagScopes(c, kind, taskNode, ""); err != nil {
+		return cfg, err
+	}
 	cfg.Seed = c.Uint64("seed")
 	if err := modelFlags(c, &cfg.Hidden, &cfg.Model); err != nil {
 		return cfg, err
@@ -606,11 +600,6 @@ func nodeConfig(c *cli.Context, kind, dataset string) (train.NodeConfig, error) 
 	setFloat(c, "lr", &cfg.LR)
 	setFloat(c, "weight-decay", &cfg.WeightDecay)
 	setInt(c, "epochs", &cfg.Epochs)
-	for _, name := range graphOnlyFlags {
-		if c.IsSet(name) {
-			return cfg, usagef("train: --%s is for graph datasets (--%s)", name, strings.Join(graphOnlyFlags, ", --"))
-		}
-	}
 	err = stopFlags(c, &cfg.Stop, &cfg.Window, &cfg.Patience, &cfg.Select, &cfg.RestoreBest)
 	return cfg, err
 }
@@ -658,10 +647,7 @@ func xuFlags(c *cli.Context, cfg *train.GraphConfig) error {
 			return usagef("train: --steps-per-epoch=%d: must be at least 0 (0: one pass over the training graphs)", cfg.StepsPerEpoch)
 		}
 	}
-	if c.IsSet("batch-norm") {
-		if cfg.Kind != gnn.KindGIN {
-			return usagef("train: --batch-norm is for --model gin, not %s", cfg.Kind)
-		}
+	if c.IsSet("batch-norm") { // gin only: checkFlagScopes
 		cfg.Model.BatchNorm = c.Bool("batch-norm")
 	}
 	if c.IsSet("head") {
