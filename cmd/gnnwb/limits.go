@@ -157,7 +157,7 @@ func applyProblemFlags(c *cli.Context, p *limits.Problem) error {
 
 func limitsSolveCommand() *cli.Command {
 	flags := append([]cli.Flag{
-		&cli.StringFlag{Name: "config", Usage: "problem file (.yaml or .json); flags override it"},
+		&cli.StringFlag{Name: "config", Usage: "problem file (.yaml or .json); flags override it", DefaultText: "none: the flags' problem"},
 		&cli.StringFlag{Name: "limit", Value: limits.MeanFieldLimit.String(), Usage: "graphon, meanfield, kernel or gamma (the ε-flow at ε = N^(γ−1) of --width, any --gamma in [0.5, 1])"},
 		&cli.IntFlag{Name: "width", Value: 1000, Usage: "N of the network a coupled limit (graphon; kernel at γ = ½ without --symmetric; gamma) is computed for"},
 		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of that network"},
@@ -309,17 +309,18 @@ func writeFluctuations(path string, fl *fluctuation.Constant) error {
 func limitsSweepCommand() *cli.Command {
 	d := sweep.Default()
 	flags := append([]cli.Flag{
-		&cli.StringFlag{Name: "config", Usage: "sweep file (.yaml or .json) with keys problem, nodes, widths, seeds, limits, particles, test_nodes; flags override it"},
+		&cli.StringFlag{Name: "config", Usage: "sweep file (.yaml or .json) with keys problem, nodes, widths, seeds (--runs), limits, particles, test_nodes; flags override it", DefaultText: "none: the demonstration sweep"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "limits-sweep", Usage: "output directory (rerun the same command to resume)"},
-		&cli.StringFlag{Name: "nodes", Usage: fmt.Sprintf("n values, comma-separated (default %s)", joinInts(d.Nodes))},
-		&cli.StringFlag{Name: "widths", Usage: fmt.Sprintf("N values, comma-separated (default %s)", joinInts(d.Widths))},
-		&cli.IntFlag{Name: "seeds", Value: d.Seeds, Usage: "R seeds per (n, N): 1..R"},
+		&cli.StringFlag{Name: "nodes", Usage: "n values, comma-separated", DefaultText: joinInts(d.Nodes)},
+		&cli.StringFlag{Name: "widths", Usage: "N values, comma-separated", DefaultText: joinInts(d.Widths)},
+	}, withOldSpellings(&cli.IntFlag{Name: "runs", Value: d.Seeds, Usage: "R networks per (n, N), of seeds 1..R"}, "seeds")...)
+	flags = append(append(flags, []cli.Flag{
 		&cli.StringFlag{Name: "limits", Value: joinKinds(d.Limits), Usage: "limits to compare with: graphon, meanfield, kernel, gamma"},
 		&cli.IntFlag{Name: "particles", Value: d.Particles, Usage: "M particles of the mean-field solver"},
 		&cli.IntFlag{Name: "test-nodes", Value: d.TestNodes, Usage: "nodes of the test graph used for the node error"},
 		&cli.StringFlag{Name: "shard", Value: "0/1", Usage: "run shard i of k (i/k, 0-based): every k-th cell; combine with gnnwb limits merge"},
 		&cli.StringFlag{Name: "formats", Value: "png,svg", Usage: "plot formats written when the sweep is complete (empty: no plots)"},
-	}, problemFlags()...)
+	}...), problemFlags()...)
 	return &cli.Command{
 		Name:  "sweep",
 		Usage: "train finite networks over a grid of n, N and seeds, measure e_fun and e_node against limits, then fit and plot",
@@ -353,8 +354,8 @@ func limitsSweepCommand() *cli.Command {
 					return err
 				}
 			}
-			if c.IsSet("seeds") {
-				w.Seeds = c.Int("seeds")
+			if c.IsSet("runs") {
+				w.Seeds = c.Int("runs")
 			}
 			if c.IsSet("limits") {
 				w.Limits = nil
@@ -533,7 +534,7 @@ func limitsMergeCommand() *cli.Command {
 		UsageText: "gnnwb limits merge --out DIR SHARD_DIR...",
 		ArgsUsage: "SHARD_DIR...",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "merged sweep directory"},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "merged sweep directory (required)"},
 			&cli.StringFlag{Name: "formats", Value: "png,svg", Usage: "plot formats when the merged sweep is complete (empty: none)"},
 		},
 		Action: func(c *cli.Context) error {

@@ -20,7 +20,7 @@ import (
 // onlineArgs is a tiny online run: N = 40 units, T = 1 (40 steps), Q = 4.
 func onlineArgs(extra ...string) []string {
 	return append([]string{"online", "--graphon", "product", "--nodes", "300", "--rho", "0.2", "--width", "40",
-		"--time", "1", "--eval-points", "4", "--seed", "7"}, extra...)
+		"--time", "1", "--quadrature", "4", "--seed", "7"}, extra...)
 }
 
 // readOnline runs gnnwb with --out FILE.json and returns the report.
@@ -205,12 +205,12 @@ func TestOnlineErrors(t *testing.T) {
 		{"gamma", onlineArgs("--gamma", "2"), 2, "--gamma=2"},
 		{"times", onlineArgs("--times", "0,x"), 2, `--times="0,x"`},
 		{"times beyond T", onlineArgs("--times", "0,3"), 2, "--times[1]=3"},
-		{"eval points", onlineArgs("--eval-points", "-1"), 2, "--eval-points=-1"},
+		{"quadrature", onlineArgs("--quadrature", "-1"), 2, "--quadrature=-1"},
 		{"no graphon", []string{"online", "--n", "10"}, 2, "--graphon NAME is required"},
 		{"runs", onlineArgs("--runs", "2"), 2, "unknown flag --runs"},
 		{"dataset flag", onlineArgs("--model", "gcn"), 2, "unknown flag --model"},
 		{"argument", onlineArgs("junk"), 2, `unexpected argument "junk"`},
-		{"online flag in dataset mode", []string{"train", "--dataset", "cora", "--width", "3"}, 2, "--width is a flag of gnnwb online"},
+		{"online flag in dataset mode", []string{"train", "--dataset", "cora", "--gamma", "0.5"}, 2, "--gamma is a flag of gnnwb online"},
 		{"graphon in train", []string{"train", "--graphon", "product", "--nodes", "300"}, 2, "run gnnwb online --"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -25,7 +25,7 @@ func TestTrainForeignFlags(t *testing.T) {
 		"node-attributes": {"--node-attributes"},
 	}
 	datasetMode := map[string][]string{"root": {"--root", tu}, "degree-features": {"--degree-features", "onehot"}, "targets": {"--targets", targets}}
-	online := map[string][]string{"graphon": {"--graphon", "product"}, "width": {"--width", "3"}, "n": {"--n", "10"}, "sampler": {"--sampler", "ego"}}
+	online := map[string][]string{"graphon": {"--graphon", "product"}, "quadrature": {"--quadrature", "3"}, "eval-points": {"--eval-points", "3"}, "n": {"--n", "10"}, "sampler": {"--sampler", "ego"}}
 	type mode struct {
 		name string
 		base []string
@@ -33,7 +33,7 @@ func TestTrainForeignFlags(t *testing.T) {
 		foreign map[string]map[string][]string
 	}
 	modes := []mode{
-		{"graph dataset", []string{"--dataset", "mutag", "--root", tu, "--epochs", "1", "--hidden", "4", "--folds", "2"}, map[string]map[string][]string{
+		{"graph dataset", []string{"--dataset", "mutag", "--root", tu, "--epochs", "1", "--width", "4", "--folds", "2"}, map[string]map[string][]string{
 			"graph-mode flag":     graphMode,
 			"node classification": {"split-per-class": {"--split-per-class", "2,2"}, "normalize-features": {"--normalize-features"}},
 			"gnnwb online":        online,
@@ -101,8 +101,8 @@ func TestTrainFlagScopes(t *testing.T) {
 		task string
 		base []string
 	}{
-		{taskGraph, []string{"--dataset", "mutag", "--root", tu, "--epochs", "1", "--hidden", "4", "--folds", "2", "--layers", "1"}},
-		{taskNode, []string{"--generate", "sbm:10,10:0.3,0.05;0.05,0.3", "--feature-dim", "4", "--epochs", "1", "--hidden", "4", "--split-per-class", "3,3"}},
+		{taskGraph, []string{"--dataset", "mutag", "--root", tu, "--epochs", "1", "--width", "4", "--folds", "2", "--layers", "1"}},
+		{taskNode, []string{"--generate", "sbm:10,10:0.3,0.05;0.05,0.3", "--feature-dim", "4", "--epochs", "1", "--width", "4", "--split-per-class", "3,3"}},
 	}
 	for name := range trainFlagScopes {
 		if values[name] == nil {
