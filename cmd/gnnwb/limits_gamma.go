@@ -20,8 +20,9 @@ func limitsGammaCommand() *cli.Command {
 		&cli.StringFlag{Name: "config", Usage: "problem file (.yaml or .json); flags override it", DefaultText: "the experiment's problem, where the features must move"},
 		&cli.StringFlag{Name: "gammas", Value: "0.5,0.6,0.75,0.9,1", Usage: "output scalings γ in [0.5, 1], comma-separated"},
 		&cli.StringFlag{Name: "widths", Value: "64,128,256,512,1024,2048", Usage: "widths N (even), comma-separated"},
-	}, withOldSpellings(&cli.IntFlag{Name: "runs", Value: d.Seeds, Usage: "R networks per (γ, N), of seeds 1..R"}, "seeds")...)
+	}, withOldSpellings(&cli.IntFlag{Name: "runs", Value: d.Seeds, Usage: "R networks per (γ, N), of seeds --seed S..S+R−1"}, "seeds")...)
 	flags = append(append(flags, []cli.Flag{
+		firstSeedFlag(),
 		&cli.IntFlag{Name: "particles", Value: d.Particles, Usage: "M particles of the ε-flow (σ not the identity); its self-check uses M/2"},
 		&cli.IntFlag{Name: "workers", Usage: "cells in parallel (0: GOMAXPROCS)"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "gamma-experiment", Usage: "output directory: result.json, points.csv, slopes.csv and the figures"},
@@ -30,7 +31,7 @@ func limitsGammaCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "gamma",
 		Usage: "the γ experiment: networks at every output scaling γ against the ε-flow and the kernel limit, kernel movement, seed-to-seed variance",
-		UsageText: "gnnwb limits gamma [--config FILE] [problem flags] [--gammas 0.5,0.75,1] [--widths 64,256,1024] [--runs R] [--out DIR]\n" +
+		UsageText: "gnnwb limits gamma [--config FILE] [problem flags] [--gammas 0.5,0.75,1] [--widths 64,256,1024] [--runs R] [--seed S] [--out DIR]\n" +
 			"   (the problem's --symmetric is forced on: the experiment starts every network at g_0 = 0)",
 		Flags: flags,
 		Action: func(c *cli.Context) error {
@@ -59,6 +60,9 @@ func limitsGammaCommand() *cli.Command {
 				cfg.Widths = append(cfg.Widths, int(w))
 			}
 			cfg.Seeds, cfg.Particles = c.Int("runs"), c.Int("particles")
+			if cfg.FirstSeed, err = firstSeed(c); err != nil {
+				return err
+			}
 			if err := cfg.Validate(); err != nil {
 				return err
 			}

@@ -197,7 +197,10 @@ func flagNamed(c *cli.Context, err error) error {
 // which name the renamed flag (newSpelling); typedSpelling then names it
 // as typed.
 var keyAliases = map[string]map[string]string{
-	"limits width": {"eps": "tol", "times[0]": "time"},
+	"limits width":    {"eps": "tol", "times[0]": "time"},
+	"limits gamma":    {"first_seed": "seed"},
+	"limits walk":     {"first_seed": "seed"},
+	"limits collapse": {"first_seed": "seed"},
 }
 
 // renameKey replaces key by flag in msg where key starts a word (at the

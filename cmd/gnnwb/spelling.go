@@ -109,6 +109,25 @@ func typedSpelling(typed map[string]string, err error) error {
 	return namedError{msg, err}
 }
 
+// firstSeedFlag is --seed S of the limits commands that train --runs R
+// networks: the seeds S..S+R−1.
+func firstSeedFlag() cli.Flag {
+	return &cli.Uint64Flag{Name: "seed", Value: 1, Usage: "first seed S: the R runs use seeds S..S+R−1"}
+}
+
+// firstSeed returns the library's FirstSeed of --seed: 0 for 1 (its
+// default, which the outputs do not record), and refuses 0.
+func firstSeed(c *cli.Context) (uint64, error) {
+	switch s := c.Uint64("seed"); s {
+	case 0:
+		return 0, usagef("%s: --seed=0: the first seed is at least 1", commandPath(c))
+	case 1:
+		return 0, nil
+	default:
+		return s, nil
+	}
+}
+
 // isOldSpelling reports whether f is an old spelling of a flag of cmd.
 func isOldSpelling(cmd *cli.Command, f cli.Flag) bool {
 	_, ok := newSpelling(cmd, f)

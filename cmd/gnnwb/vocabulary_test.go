@@ -184,11 +184,11 @@ func TestUsageLines(t *testing.T) {
 		"limits keriven": {{"--out", o("keriven"), "--runs", "2", "--seed", "1", "--panels", "2", "--quadrature", "4", "--sizes", "20,30", "--exponents", "0.5",
 			"--loops", "none"}},
 		"limits width": {{"--tol", "0.5", "--time", "0.1", "--activation", "identity", "--quadrature", "8"}},
-		"limits gamma": {{"--gammas", "0.75,1", "--widths", "4,8", "--runs", "2", "--particles", "16", "--quadrature", "8", "--times", "0.1", "--formats=",
+		"limits gamma": {{"--gammas", "0.75,1", "--widths", "4,8", "--runs", "2", "--seed", "2", "--particles", "16", "--quadrature", "8", "--times", "0.1", "--formats=",
 			"--out", o("gamma")}},
-		"limits walk": {{"--holds", "0.5", "--widths", "4,8", "--runs", "2", "--particles", "16", "--tau-samples", "1000", "--quadrature", "8", "--times", "0.1",
+		"limits walk": {{"--holds", "0.5", "--widths", "4,8", "--runs", "2", "--seed", "2", "--particles", "16", "--tau-samples", "1000", "--quadrature", "8", "--times", "0.1",
 			"--out", o("walk.csv")}},
-		"limits collapse": {{"--widths", "4,8", "--runs", "2", "--times", "0.1", "--particles", "16", "--self-check=false", "--quadrature", "8", "--out", o("collapse.png")}},
+		"limits collapse": {{"--widths", "4,8", "--runs", "2", "--seed", "2", "--times", "0.1", "--particles", "16", "--self-check=false", "--quadrature", "8", "--out", o("collapse.png")}},
 		"train": {
 			{"--dataset", "mutag", "--root", tu, "--model", "gin", "--width", "4", "--epochs", "1", "--folds", "2", "--runs", "2", "--seed", "3",
 				"--out", o("r.json"), "--checkpoint", o("ck"), "--save-model", o("mutag.model")},
@@ -261,4 +261,47 @@ func flagOf(cmd *cli.Command, name string) cli.Flag {
 		}
 	}
 	return nil
+}
+
+// TestFirstSeed: the limits commands that train --runs R networks take
+// --seed S, their first seed: --seed 1 is the default, byte for byte, and
+// another S is other networks, recorded as first_seed.
+func TestFirstSeed(t *testing.T) {
+	for _, tc := range []struct {
+		path   []string
+		base   []string
+		result string
+	}{
+		{[]string{"limits", "collapse"}, []string{"--widths", "4,8", "--runs", "2", "--particles", "16", "--self-check=false", "--quadrature", "8", "--times", "0.1",
+			"--out", "OUT/c.png"}, "c.json"},
+		{[]string{"limits", "gamma"}, []string{"--gammas", "0.75,1", "--widths", "4,8", "--runs", "2", "--particles", "16", "--quadrature", "8", "--times", "0.1",
+			"--formats=", "--out", "OUT/g"}, "g/result.json"},
+		{[]string{"limits", "walk"}, []string{"--holds", "0.5", "--widths", "4,8", "--runs", "2", "--particles", "16", "--tau-samples", "1000", "--quadrature", "8",
+			"--times", "0.1", "--out", "OUT/w.csv"}, "w.json"},
+	} {
+		t.Run(tc.path[1], func(t *testing.T) {
+			run := func(extra ...string) []byte {
+				dir := t.TempDir()
+				args := slices.Clone(tc.path)
+				for _, a := range append(slices.Clone(tc.base), extra...) {
+					args = append(args, strings.ReplaceAll(a, "OUT", dir))
+				}
+				if code, _, stderr := gnnwb(t, args...); code != 0 {
+					t.Fatalf("%q: code %d, stderr %q", args, code, stderr)
+				}
+				b, err := os.ReadFile(filepath.Join(dir, tc.result))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return b
+			}
+			def, one, two := run(), run("--seed", "1"), run("--seed", "2")
+			if !bytes.Equal(def, one) || bytes.Contains(def, []byte("first_seed")) {
+				t.Errorf("--seed 1 differs from the default, or the default records first_seed")
+			}
+			if bytes.Equal(def, two) || !bytes.Contains(two, []byte(`"first_seed": 2`)) {
+				t.Errorf("--seed 2: the same %s as seed 1, or no first_seed 2 in it", tc.result)
+			}
+		})
+	}
 }
