@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/gnnwb/gnnwb/graphs/aggregation"
+	"slices"
 
 	"github.com/gnnwb/gnnwb/gnn/activation"
 
@@ -44,7 +45,7 @@ func limitsCommand() *cli.Command {
 // overrides the configuration file.
 func problemFlags() []cli.Flag {
 	d := limits.DefaultProblem()
-	return []cli.Flag{
+	return slices.Concat([]cli.Flag{
 		&cli.StringFlag{Name: "graphon", Value: d.Graphon.String(), Usage: "graphon W: constant:p, product, uniform-attachment, exponential, gaussian:H, sbm:<sizes>:<probs>"},
 		&cli.Float64Flag{Name: "rho", Value: d.Rho, Usage: "sparsity ρ in (0,1]"},
 		&cli.StringFlag{Name: "aggregation", Value: d.Aggregation.String(), Usage: "aggregation: graphon, mean or symmetric, optionally :add or :add-missing for self-loops (symmetric needs --sampler whole)"},
@@ -59,10 +60,10 @@ func problemFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "sw", Value: d.Sw, Usage: "μ_0: a ~ N(0, sw² I/d)"},
 		&cli.BoolFlag{Name: "symmetric", Usage: "μ_0 in pairs (c, a), (−c, a), so g_0 ≡ 0"},
 		&cli.StringFlag{Name: "times", Value: "0.5,2", Usage: "evaluation times t = k/N, comma-separated, increasing"},
-		&cli.IntFlag{Name: "batch", Value: d.Batch, Usage: "samples per SGD step (whole sampler: 0 = all n nodes)"},
+	}, withOldSpellings(&cli.IntFlag{Name: "batch-size", Value: d.Batch, Usage: "samples per SGD step (whole sampler: 0 = all n nodes)"}, "batch"), []cli.Flag{
 		&cli.StringFlag{Name: "sampler", Value: d.Sampler.String(), Usage: "ego or whole"},
 		&cli.IntFlag{Name: "quadrature", Value: d.Quadrature, Usage: "Gauss–Legendre nodes Q in u"},
-	}
+	})
 }
 
 func floatList(flag, s string) ([]float64, error) {
@@ -136,8 +137,8 @@ func applyProblemFlags(c *cli.Context, p *limits.Problem) error {
 			*v = c.Float64(k)
 		}
 	}
-	if c.IsSet("batch") {
-		p.Batch = c.Int("batch")
+	if c.IsSet("batch-size") {
+		p.Batch = c.Int("batch-size")
 	}
 	if c.IsSet("quadrature") {
 		p.Quadrature = c.Int("quadrature")

@@ -35,7 +35,7 @@ func onlineCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "online",
 		Usage: "train the one-hidden-layer GNN online by SGD on G(n, W, rho), the model whose limits `gnnwb limits` computes",
-		UsageText: "gnnwb online --graphon NAME [--nodes N --rho R] [--signal X --target Y] [--aggregation A] [--sampler ego|whole] [--batch B]\n" +
+		UsageText: "gnnwb online --graphon NAME [--nodes N --rho R] [--signal X --target Y] [--aggregation A] [--sampler ego|whole] [--batch-size B]\n" +
 			"             [--width N --gamma G --alpha A --time T] [--times T1,T2,...] [--quadrature Q] [--seed S] [--out FILE] [--checkpoint DIR]",
 		Description: "Online SGD of the one-hidden-layer network y = N^-gamma sum_k c_k sigma(w_k.x + v_k.m)\n" +
 			"(docs/mathematics.md §3) on fresh exact samples of G(n, W, rho) with features X(u), aggregated features\n" +
@@ -74,7 +74,9 @@ func onlineFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "noise-y", Usage: "standard deviation of the Gaussian noise on y"},
 		&cli.StringFlag{Name: "aggregation", Value: d.Aggregation.String(), Usage: "m = S x with S graphon (1/(n rho)), sum, mean or symmetric"},
 		&cli.StringFlag{Name: "sampler", Value: d.Sampler.String(), Usage: "ego (one node's neighbourhood per sample, O(n rho)) or whole (a fresh whole graph per step; the old name graph still works)"},
-		&cli.IntFlag{Name: "batch", Value: d.Batch, Usage: "samples B per SGD step (whole sampler: B nodes of one graph, B <= n)"},
+	}...)
+	flags = append(flags, withOldSpellings(&cli.IntFlag{Name: "batch-size", Value: d.Batch, Usage: "samples B per SGD step (whole sampler: B nodes of one graph, B <= n)"}, "batch")...)
+	flags = append(flags, []cli.Flag{
 		&cli.IntFlag{Name: "width", Value: 1000, Usage: "hidden units N"},
 		&cli.Float64Flag{Name: "gamma", Value: d.Gamma, Usage: "output scaling N^-gamma, gamma in [0.5, 1] (1 mean field, 0.5 kernel)"},
 		&cli.Float64Flag{Name: "alpha", Value: d.Alpha, Usage: "learning-rate constant: units move by alpha/N^(2-gamma)"},
@@ -138,7 +140,7 @@ func online(c *cli.Context) error {
 	cfg := shallow.DefaultConfig()
 	cfg.Width, cfg.Dim, cfg.Gamma, cfg.Alpha = c.Int("width"), p.X.Dim(), c.Float64("gamma"), c.Float64("alpha")
 	cfg.Sc, cfg.Sw, cfg.Symmetric, cfg.Seed = c.Float64("sc"), c.Float64("sw"), c.Bool("symmetric"), c.Uint64("seed")
-	cfg.Batch, cfg.Time = c.Int("batch"), c.Float64("time")
+	cfg.Batch, cfg.Time = c.Int("batch-size"), c.Float64("time")
 	if cfg.Activation, err = activation.Parse(c.String("activation")); err != nil {
 		return usagef("online: --activation=%q: %v", c.String("activation"), err)
 	}

@@ -102,7 +102,9 @@ func trainRejectOnline(c *cli.Context) error {
 }
 
 // onlineOnlyFlags are the flags of gnnwb online that train refuses: the
-// flags of onlineFlags but those train reads itself (--width).
+// flags of onlineFlags but those train reads itself (--width), old
+// spellings included (--batch), which are not old spellings of train's
+// flags (--batch-size of train is another flag).
 func onlineOnlyFlags() []cli.Flag {
 	own := map[string]bool{}
 	for _, f := range append(append(trainCommonFlags(), trainDatasetFlags()...), trainGraphFlags()...) {
@@ -110,9 +112,13 @@ func onlineOnlyFlags() []cli.Flag {
 	}
 	var fs []cli.Flag
 	for _, f := range onlineFlags() {
-		if !own[f.Names()[0]] {
-			fs = append(fs, f)
+		if own[f.Names()[0]] {
+			continue
 		}
+		if d, ok := f.(*cli.IntFlag); ok && strings.HasPrefix(d.Usage, deprecatedUsage) {
+			d.Usage = "gnnwb online's " + strings.TrimPrefix(d.Usage, "deprecated ")
+		}
+		fs = append(fs, f)
 	}
 	return fs
 }

@@ -76,6 +76,17 @@ func spellingCases() []spellingCase {
 			new: "runs", old: "seeds", value: "2", bad: "0", want: "0", result: "c.json"},
 		{path: []string{"limits", "keriven"}, base: append(slices.Clone(keriven), "--quadrature", "4"), new: "runs", old: "reps", value: "2", bad: "-1", want: "-1", result: "k/keriven.json"},
 		{path: []string{"limits", "keriven"}, base: append(slices.Clone(keriven), "--runs", "2"), new: "quadrature", old: "nodes", value: "4", bad: "-1", want: "-1", result: "k/keriven.json"},
+		{path: []string{"online"}, base: append(slices.Clone(online), "--nodes", "50"), new: "batch-size", old: "batch", value: "2", bad: "-1", want: "-1", result: "o.csv"},
+		{path: []string{"limits", "solve"}, base: []string{"--particles", "32", "--self-check=false", "--quadrature", "8", "--times", "0.1", "--out", "OUT/l.csv"},
+			new: "batch-size", old: "batch", value: "2", bad: "-1", want: "-1", result: "l.csv"},
+		{path: []string{"limits", "width"}, base: []string{"--tol", "0.5", "--time", "0.1", "--activation", "identity", "--quadrature", "8"},
+			new: "batch-size", old: "batch", value: "2", bad: "-1", want: "-1"},
+		{path: []string{"limits", "sweep"}, base: append(slices.Clone(sweep), "--runs", "1"), new: "batch-size", old: "batch", value: "2", bad: "-1", want: "-1", result: "sw/errors.csv"},
+		{path: []string{"limits", "gamma"}, base: append(slices.Clone(gamma), "--runs", "2", "--formats="), new: "batch-size", old: "batch", value: "2", bad: "-1", want: "-1", result: "g/points.csv"},
+		{path: []string{"limits", "walk"}, base: []string{"--holds", "0.5", "--widths", "4,8", "--runs", "2", "--particles", "16", "--tau-samples", "1000", "--quadrature", "8", "--times", "0.1", "--out", "OUT/w.csv"},
+			new: "batch-size", old: "batch", value: "1", bad: "2", want: "2", result: "w.csv"},
+		{path: []string{"limits", "collapse"}, base: []string{"--widths", "4,8", "--runs", "2", "--particles", "16", "--self-check=false", "--quadrature", "8", "--times", "0.1", "--out", "OUT/c.png"},
+			new: "batch-size", old: "batch", value: "2", bad: "-1", want: "-1", result: "c.json"},
 	}
 }
 
@@ -197,7 +208,7 @@ func TestUsageLines(t *testing.T) {
 			{"--generate", sbm, "--feature-signal", "2", "--feature-dim", "4", "--data-seed", "3", "--split-per-class", "3,3", "--width", "4", "--epochs", "1"},
 		},
 		"online": {{"--graphon", "exponential", "--nodes", "50", "--rho", "0.5", "--signal", "fourier:1", "--target", "sin:1", "--aggregation", "graphon",
-			"--sampler", "ego", "--batch", "1", "--width", "10", "--gamma", "1", "--alpha", "3", "--time", "0.2", "--times", "0,0.2", "--quadrature", "4",
+			"--sampler", "ego", "--batch-size", "1", "--width", "10", "--gamma", "1", "--alpha", "3", "--time", "0.2", "--times", "0,0.2", "--quadrature", "4",
 			"--seed", "2", "--out", o("online.json"), "--checkpoint", o("ock")}},
 		"predict": {
 			{"--model", o("mutag.model"), "--dataset", "mutag", "--root", tu, "--out", o("p.csv"), "--embeddings", o("e.csv")},

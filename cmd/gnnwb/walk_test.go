@@ -28,7 +28,7 @@ func TestLimitsWalkCLI(t *testing.T) {
 	}{
 		{[]string{"--holds", "1"}, "hold=1"},
 		{[]string{"--widths", "80,40"}, "widths"},
-		{[]string{"--batch", "2"}, "batch=2"},
+		{[]string{"--batch-size", "2"}, "--batch-size=2"},
 		{[]string{"--holds", "x"}, `"x" is not a number`},
 	} {
 		code, _, stderr := gnnwb(t, append([]string{"limits", "walk", "--out", filepath.Join(dir, "x.csv")}, tc.args...)...)
