@@ -65,7 +65,9 @@ func trainCommand() *cli.Command {
 			"MSE and MAE reported). --history keeps every epoch's losses and metric in the --out JSON, and\n" +
 			"--plot FILE.png draws them. --runs R trains with seeds S..S+R-1 and\n" +
 			"reports mean ± std. With --checkpoint DIR every run is checkpointed; Ctrl-C saves and\n" +
-			"exits, and the same command resumes bit for bit.\n\n" +
+			"exits, and the same command resumes bit for bit. A flag of one model or task (--heads and\n" +
+			"--attn-dropout: gat; --no-self-loops: gcn; --batch-norm: gin; the graph datasets' and the node\n" +
+			"tasks' flags) is refused with any other.\n\n" +
 			"The one-hidden-layer model trained online on G(n, W, rho) (once train --graphon) is gnnwb online.\n\n" +
 			graphModeHelp,
 		Flags: flags,
