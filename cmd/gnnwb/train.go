@@ -95,9 +95,18 @@ func trainCommand() *cli.Command {
 // trainRejectOnline refuses the flags of gnnwb online, which train once read
 // in its --graphon mode.
 func trainRejectOnline(c *cli.Context) error {
+	online := onlineCommand()
 	for _, f := range onlineOnlyFlags() {
 		if name := f.Names()[0]; c.IsSet(name) {
-			return usagef("train: --%s is a flag of gnnwb online (the one-hidden-layer model trained online, once train --graphon): run gnnwb online --%s ...", name, name)
+			to := name
+			for _, g := range online.Flags { // an old spelling: point to the new name
+				if g.Names()[0] == name {
+					if n, ok := newSpelling(online, g); ok {
+						to = n
+					}
+				}
+			}
+			return usagef("train: --%s is a flag of gnnwb online (the one-hidden-layer model trained online, once train --graphon): run gnnwb online --%s ...", name, to)
 		}
 	}
 	return nil
