@@ -219,6 +219,9 @@ func TestXuModelStructure(t *testing.T) {
 		opt   ModelOptions
 	}{
 		{"batchnorm-gcn", KindGCN, true, ModelOptions{BatchNorm: true}},
+		{"attn-dropout-gcn", KindGCN, false, ModelOptions{AttnDropout: 0.5}},
+		{"attn-dropout-gin", KindGIN, true, ModelOptions{AttnDropout: 0.5}},
+		{"no-self-loops-sage", KindSAGE, false, ModelOptions{NoSelfLoops: true}},
 		{"jk-node-model", KindGIN, false, ModelOptions{Head: HeadJumpSum}},
 		{"unknown-head", KindGIN, true, ModelOptions{Head: Head(7)}},
 		{"negative-head", KindGIN, true, ModelOptions{Head: -1}},

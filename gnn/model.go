@@ -85,8 +85,9 @@ type Model struct {
 // With opt.BatchNorm (gin only) the GIN MLPs are Linear, BatchNorm, ReLU,
 // Linear and every GINConv followed by σ is followed by a BatchNorm first.
 // Parameters are zero until Init. Errors wrap graphs.ErrParameter for an
-// unknown kind, non-positive sizes, BatchNorm with another kind or a Head
-// other than HeadMLP.
+// unknown kind, non-positive sizes, BatchNorm with another kind than gin,
+// NoSelfLoops with another than gcn, AttnDropout with another than gat, or
+// a Head other than HeadMLP.
 func NewModel(kind string, in, hidden, out int, opt ModelOptions) (*Model, error) {
 	return newModel(kind, in, hidden, out, opt, false)
 }
@@ -181,6 +182,9 @@ func newModel(kind string, in, hidden, out int, opt ModelOptions, graphLevel boo
 	}
 	if opt.BatchNorm && kind != KindGIN {
 		return nil, fmt.Errorf("gnn: NewModel: batch_norm with kind=%q (gin only): %w", kind, graphs.ErrParameter)
+	}
+	if opt.AttnDropout != 0 && kind != KindGAT {
+		return nil, fmt.Errorf("gnn: NewModel: attn_dropout=%v with kind=%q (gat only): %w", opt.AttnDropout, kind, graphs.ErrParameter)
 	}
 	if opt.Head < HeadMLP || opt.Head > HeadJumpSum || (!graphLevel && opt.Head != HeadMLP) {
 		return nil, fmt.Errorf("gnn: NewModel: head=%v (mlp or jk-sum; node models take mlp only): %w", opt.Head, graphs.ErrParameter)

@@ -18,13 +18,15 @@ import (
 
 func limitsCollapseCommand() *cli.Command {
 	flags := append([]cli.Flag{
-		&cli.StringFlag{Name: "config", Usage: "problem file (.yaml or .json); flags override it"},
+		&cli.StringFlag{Name: "config", Usage: "problem file (.yaml or .json); flags override it", DefaultText: "none: the flags' problem"},
 		&cli.StringFlag{Name: "widths", Value: "100,300,1000,4000", Usage: "widths N of the networks, comma-separated"},
-		&cli.IntFlag{Name: "seeds", Value: 200, Usage: "R networks per width (seeds 1..R)"},
+	}, withOldSpellings(&cli.IntFlag{Name: "runs", Value: 200, Usage: "R networks per width, of seeds --seed S..S+R−1"}, "seeds")...)
+	flags = append(append(flags, []cli.Flag{
+		firstSeedFlag(),
 		&cli.IntFlag{Name: "particles", Value: 2048, Usage: "M particles of the linearised particle flow (σ not the identity)"},
 		&cli.BoolFlag{Name: "self-check", Value: true, Usage: "σ not the identity: re-solve C(t) with 2M and M/2 particles and draw the larger difference as its stated error"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "collapse.png", Usage: "figure (.png or .svg); the numbers go to the same name with .json"},
-	}, problemFlags()...)
+	}...), problemFlags()...)
 	return &cli.Command{
 		Name:  "collapse",
 		Usage: "train R networks per width N and draw N·E‖g^N_t − g_t‖² against t for every N beside the predicted C(t)",
@@ -32,7 +34,7 @@ func limitsCollapseCommand() *cli.Command {
 			"(as gnnwb limits width does) and trains, for every width, R networks by online SGD on the grid measure the mean-field limit " +
 			"integrates over (fluctuation.Measure), measured at --times. The figure shows the mean over seeds of N·‖g^N_t − g_t‖² ± its standard error " +
 			"per width, collapsing onto C(t) as N grows; OUT.json holds the numbers. Ctrl-C stops it.",
-		UsageText: "gnnwb limits collapse [--widths 100,300,1000,4000] [--seeds R] [--times t1,t2,…] [problem flags] [--out collapse.png]",
+		UsageText: "gnnwb limits collapse [--widths 100,300,1000,4000] [--runs R] [--seed S] [--times t1,t2,…] [problem flags] [--out collapse.png]",
 		Flags:     flags,
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 0 {
@@ -43,6 +45,10 @@ func limitsCollapseCommand() *cli.Command {
 				return err
 			}
 			widths, err := intList("widths", c.String("widths"))
+			if err != nil {
+				return err
+			}
+			seed0, err := firstSeed(c)
 			if err != nil {
 				return err
 			}
@@ -69,7 +75,7 @@ func limitsCollapseCommand() *cli.Command {
 				return err
 			}
 			bar := newProgress(c, "limits collapse")
-			m, err := fluctuation.Measure(c.Context, s, fl, widths, fluctuation.MeasureOptions{Seeds: c.Int("seeds"), Times: times, Progress: bar.Update})
+			m, err := fluctuation.Measure(c.Context, s, fl, widths, fluctuation.MeasureOptions{Seeds: c.Int("runs"), FirstSeed: seed0, Times: times, Progress: bar.Update})
 			bar.Done()
 			if err != nil {
 				return err

@@ -67,27 +67,27 @@ func contractBases(fx contractFixtures) []contractBase {
 		{path: []string{"datasets", "verify"}, flags: []string{"--root", fx.empty}, args: []string{"mutag"}},
 		{path: []string{"datasets", "fetch"}, flags: []string{"--root", fx.empty}, args: []string{"mutag"}, noValues: true},
 		{path: []string{"limits", "solve"}, flags: []string{"--particles", "32", "--self-check=false", "--quadrature", "8", "--times", "0.1", "--out", "OUT/l.csv"}, files: []string{"config"}},
-		{path: []string{"limits", "sweep"}, flags: []string{"--nodes", "20,30", "--widths", "4,6", "--seeds", "1", "--particles", "16",
+		{path: []string{"limits", "sweep"}, flags: []string{"--nodes", "20,30", "--widths", "4,6", "--runs", "1", "--particles", "16",
 			"--test-nodes", "10", "--quadrature", "8", "--times", "0.1", "--formats", "", "--out", "OUT/sw"}, files: []string{"config"}},
 		{path: []string{"limits", "merge"}, flags: []string{"--out", "OUT/m", "--formats", ""}, args: []string{fx.sweepDir}, fileArgs: true},
 		{path: []string{"limits", "fit"}, args: []string{fx.sweepDir}, fileArgs: true},
 		{path: []string{"limits", "plot"}, flags: []string{"--formats", "svg"}, args: []string{fx.sweepDir}, fileArgs: true},
-		{path: []string{"limits", "keriven"}, flags: []string{"--out", "OUT/k", "--reps", "2", "--sizes", "20,30", "--exponents", "0.5", "--panels", "2", "--nodes", "4"}},
+		{path: []string{"limits", "keriven"}, flags: []string{"--out", "OUT/k", "--runs", "2", "--sizes", "20,30", "--exponents", "0.5", "--panels", "2", "--quadrature", "4"}},
 		{path: []string{"limits", "width"}, flags: []string{"--tol", "0.5", "--time", "0.1", "--activation", "identity", "--quadrature", "8"}, files: []string{"config"}},
-		{name: "train dataset", path: []string{"train"}, flags: []string{"--dataset", "mutag", "--root", fx.tu, "--epochs", "1", "--hidden", "4", "--folds", "2",
+		{name: "train dataset", path: []string{"train"}, flags: []string{"--dataset", "mutag", "--root", fx.tu, "--epochs", "1", "--width", "4", "--folds", "2",
 			"--out", "OUT/r.json", "--checkpoint", "OUT/ck"}, files: []string{"root"}},
 		{name: "train dataset regression", path: []string{"train"}, flags: []string{"--dataset", "mutag", "--root", fx.tu, "--task", "regression", "--targets", fx.targets,
-			"--epochs", "1", "--hidden", "4", "--folds", "2", "--out", "OUT/r.json", "--checkpoint", "OUT/ck"}, files: []string{"root", "targets"}},
-		{path: []string{"online"}, flags: []string{"--graphon", "exponential", "--nodes", "50", "--width", "10", "--time", "0.2", "--eval-points", "4",
+			"--epochs", "1", "--width", "4", "--folds", "2", "--out", "OUT/r.json", "--checkpoint", "OUT/ck"}, files: []string{"root", "targets"}},
+		{path: []string{"online"}, flags: []string{"--graphon", "exponential", "--nodes", "50", "--width", "10", "--time", "0.2", "--quadrature", "4",
 			"--out", "OUT/r.json", "--checkpoint", "OUT/ck"}},
-		{name: "train generate", path: []string{"train"}, flags: []string{"--generate", sbm, "--feature-dim", "4", "--epochs", "1", "--hidden", "4", "--split-per-class", "5,5",
+		{name: "train generate", path: []string{"train"}, flags: []string{"--generate", sbm, "--feature-dim", "4", "--epochs", "1", "--width", "4", "--split-per-class", "5,5",
 			"--out", "OUT/r.json", "--checkpoint", "OUT/ck"}},
-		{path: []string{"limits", "gamma"}, flags: []string{"--gammas", "0.75,1", "--widths", "4,8", "--seeds", "2", "--particles", "16", "--quadrature", "8",
-			"--times", "0.1", "--format", "", "--out", "OUT/g"}, files: []string{"config"}},
+		{path: []string{"limits", "gamma"}, flags: []string{"--gammas", "0.75,1", "--widths", "4,8", "--runs", "2", "--particles", "16", "--quadrature", "8",
+			"--times", "0.1", "--formats", "", "--out", "OUT/g"}, files: []string{"config"}},
 		{path: []string{"limits", "report"}, args: []string{fx.sweepDir}, fileArgs: true},
-		{path: []string{"limits", "walk"}, flags: []string{"--holds", "0.5", "--widths", "4,8", "--seeds", "2", "--particles", "16", "--tau-samples", "1000",
+		{path: []string{"limits", "walk"}, flags: []string{"--holds", "0.5", "--widths", "4,8", "--runs", "2", "--particles", "16", "--tau-samples", "1000",
 			"--quadrature", "8", "--times", "0.1", "--out", "OUT/w.csv"}, files: []string{"config"}},
-		{path: []string{"limits", "collapse"}, flags: []string{"--widths", "4,8", "--seeds", "2", "--particles", "16", "--self-check=false", "--quadrature", "8",
+		{path: []string{"limits", "collapse"}, flags: []string{"--widths", "4,8", "--runs", "2", "--particles", "16", "--self-check=false", "--quadrature", "8",
 			"--times", "0.1", "--out", "OUT/c.png"}, files: []string{"config"}},
 		{path: []string{"predict"}, flags: []string{"--model", fx.model, "--dataset", "mutag", "--root", fx.tu, "--out", "OUT/p.csv"}, files: []string{"model", "root"}},
 		{path: []string{"completion"}, args: []string{"bash"}},
@@ -229,11 +229,11 @@ func TestContract(t *testing.T) {
 	fx.targets = tinyTUTargets(t, 16)
 	fx.sweepDir = filepath.Join(t.TempDir(), "sweep")
 	fx.model = filepath.Join(t.TempDir(), "mutag.model")
-	if code, _, stderr := gnnwb(t, "train", "--dataset", "mutag", "--root", fx.tu, "--model", "gin", "--epochs", "1", "--hidden", "4", "--folds", "2",
+	if code, _, stderr := gnnwb(t, "train", "--dataset", "mutag", "--root", fx.tu, "--model", "gin", "--epochs", "1", "--width", "4", "--folds", "2",
 		"--save-model", fx.model); code != 0 {
 		t.Fatalf("the model the bases read: code %d: %s", code, stderr)
 	}
-	if code, _, stderr := gnnwb(t, "limits", "sweep", "--nodes", "20,30", "--widths", "4,6", "--seeds", "2", "--particles", "16", "--test-nodes", "10",
+	if code, _, stderr := gnnwb(t, "limits", "sweep", "--nodes", "20,30", "--widths", "4,6", "--runs", "2", "--particles", "16", "--test-nodes", "10",
 		"--quadrature", "8", "--times", "0.1", "--formats", "", "--out", fx.sweepDir); code != 0 {
 		t.Fatalf("the sweep the bases read: code %d: %s", code, stderr)
 	}
@@ -372,7 +372,7 @@ func TestCorruptState(t *testing.T) {
 		args []string
 		ckpt string
 	}{
-		{"dataset", []string{"train", "--dataset", "mutag", "--root", tu, "--epochs", "2", "--hidden", "4", "--folds", "2"}, "fold00-seed1.ckpt"},
+		{"dataset", []string{"train", "--dataset", "mutag", "--root", tu, "--epochs", "2", "--width", "4", "--folds", "2"}, "fold00-seed1.ckpt"},
 		{"online", []string{"online", "--graphon", "exponential", "--nodes", "50", "--width", "10", "--time", "0.2"}, "online-seed1.ckpt"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -391,7 +391,7 @@ func TestCorruptState(t *testing.T) {
 	}
 	t.Run("sweep cell", func(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "sw")
-		args := []string{"limits", "sweep", "--nodes", "20", "--widths", "4", "--seeds", "1", "--particles", "16", "--test-nodes", "10",
+		args := []string{"limits", "sweep", "--nodes", "20", "--widths", "4", "--runs", "1", "--particles", "16", "--test-nodes", "10",
 			"--quadrature", "8", "--times", "0.1", "--formats", "", "--out", dir}
 		if code, _, stderr := gnnwb(t, args...); code != 0 {
 			t.Fatalf("code %d: %s", code, stderr)

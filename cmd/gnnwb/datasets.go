@@ -16,7 +16,7 @@ func init() { commands = append(commands, datasetsCommand) }
 
 // rootFlag is the --root flag every dataset-reading command shares.
 func rootFlag() cli.Flag {
-	return &cli.StringFlag{Name: "root", Usage: "data root `DIR` (default $GNNWB_DATA, else the user cache dir + /gnnwb); layout as `gnnwb datasets fetch` writes it"}
+	return &cli.StringFlag{Name: "root", Usage: "data root `DIR`; layout as `gnnwb datasets fetch` writes it", DefaultText: "$GNNWB_DATA, else the user cache dir + /gnnwb"}
 }
 
 func datasetsCommand() *cli.Command {

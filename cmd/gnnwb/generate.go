@@ -17,7 +17,7 @@ func init() { commands = append(commands, generateCommand) }
 func generatorFlags(extra ...cli.Flag) []cli.Flag {
 	return append(extra,
 		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed; the same seed gives the same graph on any machine and core count"},
-		&cli.StringFlag{Name: "out", Usage: "write the edge list to `FILE` (atomically: temp file, then rename) instead of stdout"},
+		&cli.StringFlag{Name: "out", Usage: "write the edge list to `FILE` (atomically: temp file, then rename) instead of stdout", DefaultText: "stdout"},
 	)
 }
 

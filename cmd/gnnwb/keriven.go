@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/gnnwb/gnnwb/graphs/aggregation"
+	"slices"
 
 	"fmt"
 	"time"
@@ -21,22 +22,22 @@ func limitsKerivenCommand() *cli.Command {
 			"W(u,v) = exp(−(u−v)²/(2·0.15²)), ρ ∈ {1, n^−¼, n^−½}, 10 sizes from 10² to 10^3.5 and 30 repetitions, against its " +
 			"graphon limit on a quadrature grid. Writes OUT/keriven_node.png, OUT/keriven_readout.png and OUT/keriven.json " +
 			"(every error and the fitted slopes) and prints the slopes as a Markdown table.",
-		UsageText: "gnnwb limits keriven [--out docs] [--reps 30] [--seed 1] [--panels P] [--nodes Q] [--sizes n1,n2,…] [--exponents a1,a2,…] [--loops none|add|add-missing]",
-		Flags: []cli.Flag{
+		UsageText: "gnnwb limits keriven [--out docs] [--runs 30] [--seed 1] [--panels P] [--quadrature Q] [--sizes n1,n2,…] [--exponents a1,a2,…] [--loops none|add|add-missing]",
+		Flags: slices.Concat([]cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "docs", Usage: "directory of keriven_node.png, keriven_readout.png and keriven.json"},
-			&cli.IntFlag{Name: "reps", Value: 30, Usage: "repetitions per (ρ, n)"},
+		}, withOldSpellings(&cli.IntFlag{Name: "runs", Value: 30, Usage: "R repetitions per (ρ, n)"}, "reps"), []cli.Flag{
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the networks and graphs"},
 			&cli.IntFlag{Name: "panels", Value: continuous.DefaultPanels, Usage: "quadrature panels of the limit"},
-			&cli.IntFlag{Name: "nodes", Value: continuous.DefaultNodes, Usage: "Gauss–Legendre nodes per panel"},
-			&cli.StringFlag{Name: "sizes", Usage: "comma-separated sizes n (default: 10 log-spaced from 10² to 10^3.5)"},
-			&cli.StringFlag{Name: "exponents", Usage: "comma-separated sparsity exponents a, ρ = n^-a (default: 0,0.25,0.5)"},
+		}, withOldSpellings(&cli.IntFlag{Name: "quadrature", Value: continuous.DefaultNodes, Usage: "Gauss–Legendre nodes Q per panel"}, "nodes"), []cli.Flag{
+			&cli.StringFlag{Name: "sizes", Usage: "comma-separated sizes n", DefaultText: "10 log-spaced from 10² to 10^3.5"},
+			&cli.StringFlag{Name: "exponents", Usage: "comma-separated sparsity exponents a, ρ = n^-a", DefaultText: "0,0.25,0.5"},
 			&cli.StringFlag{Name: "loops", Value: "none", Usage: "self-loop policy of the GCN layers: none (the paper's D^-1/2 A D^-1/2), add (A + I) or add-missing (PyTorch Geometric's default)"},
-		},
+		}),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 0 {
 				return usagef("limits keriven: unexpected argument %q", c.Args().First())
 			}
-			cfg := continuous.KerivenConfig{Reps: c.Int("reps"), Seed: c.Uint64("seed"), Panels: c.Int("panels"), Nodes: c.Int("nodes")}
+			cfg := continuous.KerivenConfig{Reps: c.Int("runs"), Seed: c.Uint64("seed"), Panels: c.Int("panels"), Nodes: c.Int("quadrature")}
 			var err error
 			if cfg.Loops, err = aggregation.ParseLoops(c.String("loops")); err != nil {
 				return usagef("limits keriven: --loops=%q: %v", c.String("loops"), err)

@@ -12,7 +12,7 @@ import (
 // one table row per sparsity; a bad list is a usage error naming the flag.
 func TestLimitsKeriven(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "figures")
-	code, stdout, stderr := gnnwb(t, "limits", "keriven", "--out", out, "--reps", "2", "--sizes", "40,80,160",
+	code, stdout, stderr := gnnwb(t, "limits", "keriven", "--out", out, "--runs", "2", "--sizes", "40,80,160",
 		"--exponents", "0,0.5", "--panels", "4")
 	if code != 0 {
 		t.Fatalf("keriven: code %d: %s", code, stderr)
@@ -26,7 +26,7 @@ func TestLimitsKeriven(t *testing.T) {
 		t.Errorf("stdout:\n%s", stdout)
 	}
 	// --loops is recorded in the JSON.
-	code, _, stderr = gnnwb(t, "limits", "keriven", "--out", out, "--reps", "2", "--sizes", "40,80",
+	code, _, stderr = gnnwb(t, "limits", "keriven", "--out", out, "--runs", "2", "--sizes", "40,80",
 		"--exponents", "0.5", "--panels", "4", "--loops", "add-missing")
 	if code != 0 {
 		t.Fatalf("keriven --loops: code %d: %s", code, stderr)
@@ -44,7 +44,7 @@ func TestLimitsKeriven(t *testing.T) {
 		{[]string{"--exponents", "1"}, 2, "exponents[0]=1"},
 		{[]string{"--loops", "both"}, 2, `--loops="both": name="both" not one of none, add, add-missing`},
 	} {
-		code, _, stderr := gnnwb(t, append([]string{"limits", "keriven", "--out", out, "--reps", "2"}, tc.args...)...)
+		code, _, stderr := gnnwb(t, append([]string{"limits", "keriven", "--out", out, "--runs", "2"}, tc.args...)...)
 		if code != tc.code || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: code %d, stderr %q; want %d and %q", tc.args, code, stderr, tc.code, tc.want)
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/gnnwb/gnnwb/graphs/aggregation"
+	"slices"
 
 	"github.com/gnnwb/gnnwb/gnn/activation"
 
@@ -44,7 +45,7 @@ func limitsCommand() *cli.Command {
 // overrides the configuration file.
 func problemFlags() []cli.Flag {
 	d := limits.DefaultProblem()
-	return []cli.Flag{
+	return slices.Concat([]cli.Flag{
 		&cli.StringFlag{Name: "graphon", Value: d.Graphon.String(), Usage: "graphon W: constant:p, product, uniform-attachment, exponential, gaussian:H, sbm:<sizes>:<probs>"},
 		&cli.Float64Flag{Name: "rho", Value: d.Rho, Usage: "sparsity ρ in (0,1]"},
 		&cli.StringFlag{Name: "aggregation", Value: d.Aggregation.String(), Usage: "aggregation: graphon, mean or symmetric, optionally :add or :add-missing for self-loops (symmetric needs --sampler whole)"},
@@ -59,10 +60,10 @@ func problemFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "sw", Value: d.Sw, Usage: "μ_0: a ~ N(0, sw² I/d)"},
 		&cli.BoolFlag{Name: "symmetric", Usage: "μ_0 in pairs (c, a), (−c, a), so g_0 ≡ 0"},
 		&cli.StringFlag{Name: "times", Value: "0.5,2", Usage: "evaluation times t = k/N, comma-separated, increasing"},
-		&cli.IntFlag{Name: "batch", Value: d.Batch, Usage: "samples per SGD step (whole sampler: 0 = all n nodes)"},
+	}, withOldSpellings(&cli.IntFlag{Name: "batch-size", Value: d.Batch, Usage: "samples per SGD step (whole sampler: 0 = all n nodes)"}, "batch"), []cli.Flag{
 		&cli.StringFlag{Name: "sampler", Value: d.Sampler.String(), Usage: "ego or whole"},
 		&cli.IntFlag{Name: "quadrature", Value: d.Quadrature, Usage: "Gauss–Legendre nodes Q in u"},
-	}
+	})
 }
 
 func floatList(flag, s string) ([]float64, error) {
@@ -136,8 +137,8 @@ func applyProblemFlags(c *cli.Context, p *limits.Problem) error {
 			*v = c.Float64(k)
 		}
 	}
-	if c.IsSet("batch") {
-		p.Batch = c.Int("batch")
+	if c.IsSet("batch-size") {
+		p.Batch = c.Int("batch-size")
 	}
 	if c.IsSet("quadrature") {
 		p.Quadrature = c.Int("quadrature")
@@ -157,7 +158,7 @@ func applyProblemFlags(c *cli.Context, p *limits.Problem) error {
 
 func limitsSolveCommand() *cli.Command {
 	flags := append([]cli.Flag{
-		&cli.StringFlag{Name: "config", Usage: "problem file (.yaml or .json); flags override it"},
+		&cli.StringFlag{Name: "config", Usage: "problem file (.yaml or .json); flags override it", DefaultText: "none: the flags' problem"},
 		&cli.StringFlag{Name: "limit", Value: limits.MeanFieldLimit.String(), Usage: "graphon, meanfield, kernel or gamma (the ε-flow at ε = N^(γ−1) of --width, any --gamma in [0.5, 1])"},
 		&cli.IntFlag{Name: "width", Value: 1000, Usage: "N of the network a coupled limit (graphon; kernel at γ = ½ without --symmetric; gamma) is computed for"},
 		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of that network"},
@@ -309,17 +310,18 @@ func writeFluctuations(path string, fl *fluctuation.Constant) error {
 func limitsSweepCommand() *cli.Command {
 	d := sweep.Default()
 	flags := append([]cli.Flag{
-		&cli.StringFlag{Name: "config", Usage: "sweep file (.yaml or .json) with keys problem, nodes, widths, seeds, limits, particles, test_nodes; flags override it"},
+		&cli.StringFlag{Name: "config", Usage: "sweep file (.yaml or .json) with keys problem, nodes, widths, seeds (--runs), limits, particles, test_nodes; flags override it", DefaultText: "none: the demonstration sweep"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "limits-sweep", Usage: "output directory (rerun the same command to resume)"},
-		&cli.StringFlag{Name: "nodes", Usage: fmt.Sprintf("n values, comma-separated (default %s)", joinInts(d.Nodes))},
-		&cli.StringFlag{Name: "widths", Usage: fmt.Sprintf("N values, comma-separated (default %s)", joinInts(d.Widths))},
-		&cli.IntFlag{Name: "seeds", Value: d.Seeds, Usage: "R seeds per (n, N): 1..R"},
+		&cli.StringFlag{Name: "nodes", Usage: "n values, comma-separated", DefaultText: joinInts(d.Nodes)},
+		&cli.StringFlag{Name: "widths", Usage: "N values, comma-separated", DefaultText: joinInts(d.Widths)},
+	}, withOldSpellings(&cli.IntFlag{Name: "runs", Value: d.Seeds, Usage: "R networks per (n, N), of seeds 1..R"}, "seeds")...)
+	flags = append(append(flags, []cli.Flag{
 		&cli.StringFlag{Name: "limits", Value: joinKinds(d.Limits), Usage: "limits to compare with: graphon, meanfield, kernel, gamma"},
 		&cli.IntFlag{Name: "particles", Value: d.Particles, Usage: "M particles of the mean-field solver"},
 		&cli.IntFlag{Name: "test-nodes", Value: d.TestNodes, Usage: "nodes of the test graph used for the node error"},
 		&cli.StringFlag{Name: "shard", Value: "0/1", Usage: "run shard i of k (i/k, 0-based): every k-th cell; combine with gnnwb limits merge"},
 		&cli.StringFlag{Name: "formats", Value: "png,svg", Usage: "plot formats written when the sweep is complete (empty: no plots)"},
-	}, problemFlags()...)
+	}...), problemFlags()...)
 	return &cli.Command{
 		Name:  "sweep",
 		Usage: "train finite networks over a grid of n, N and seeds, measure e_fun and e_node against limits, then fit and plot",
@@ -353,8 +355,8 @@ func limitsSweepCommand() *cli.Command {
 					return err
 				}
 			}
-			if c.IsSet("seeds") {
-				w.Seeds = c.Int("seeds")
+			if c.IsSet("runs") {
+				w.Seeds = c.Int("runs")
 			}
 			if c.IsSet("limits") {
 				w.Limits = nil
@@ -533,7 +535,7 @@ func limitsMergeCommand() *cli.Command {
 		UsageText: "gnnwb limits merge --out DIR SHARD_DIR...",
 		ArgsUsage: "SHARD_DIR...",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "merged sweep directory"},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "merged sweep directory (required)"},
 			&cli.StringFlag{Name: "formats", Value: "png,svg", Usage: "plot formats when the merged sweep is complete (empty: none)"},
 		},
 		Action: func(c *cli.Context) error {

@@ -17,19 +17,21 @@ import (
 func limitsGammaCommand() *cli.Command {
 	d := scaling.Default()
 	flags := append([]cli.Flag{
-		&cli.StringFlag{Name: "config", Usage: "problem file (.yaml or .json); flags override it (default: the experiment's problem, where the features must move)"},
+		&cli.StringFlag{Name: "config", Usage: "problem file (.yaml or .json); flags override it", DefaultText: "the experiment's problem, where the features must move"},
 		&cli.StringFlag{Name: "gammas", Value: "0.5,0.6,0.75,0.9,1", Usage: "output scalings γ in [0.5, 1], comma-separated"},
 		&cli.StringFlag{Name: "widths", Value: "64,128,256,512,1024,2048", Usage: "widths N (even), comma-separated"},
-		&cli.IntFlag{Name: "seeds", Value: d.Seeds, Usage: "seeds per (γ, N)"},
+	}, withOldSpellings(&cli.IntFlag{Name: "runs", Value: d.Seeds, Usage: "R networks per (γ, N), of seeds --seed S..S+R−1"}, "seeds")...)
+	flags = append(append(flags, []cli.Flag{
+		firstSeedFlag(),
 		&cli.IntFlag{Name: "particles", Value: d.Particles, Usage: "M particles of the ε-flow (σ not the identity); its self-check uses M/2"},
 		&cli.IntFlag{Name: "workers", Usage: "cells in parallel (0: GOMAXPROCS)"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "gamma-experiment", Usage: "output directory: result.json, points.csv, slopes.csv and the figures"},
-		&cli.StringFlag{Name: "format", Value: "png", Usage: "figure formats, comma-separated (png, svg; empty: none)"},
-	}, problemFlags()...)
+	}...), withOldSpellings(&cli.StringFlag{Name: "formats", Value: "png", Usage: "figure formats, comma-separated (png, svg; empty: none)"}, "format")...)
+	flags = append(flags, problemFlags()...)
 	return &cli.Command{
 		Name:  "gamma",
 		Usage: "the γ experiment: networks at every output scaling γ against the ε-flow and the kernel limit, kernel movement, seed-to-seed variance",
-		UsageText: "gnnwb limits gamma [--config FILE] [problem flags] [--gammas 0.5,0.75,1] [--widths 64,256,1024] [--seeds S] [--out DIR]\n" +
+		UsageText: "gnnwb limits gamma [--config FILE] [problem flags] [--gammas 0.5,0.75,1] [--widths 64,256,1024] [--runs R] [--seed S] [--out DIR]\n" +
 			"   (the problem's --symmetric is forced on: the experiment starts every network at g_0 = 0)",
 		Flags: flags,
 		Action: func(c *cli.Context) error {
@@ -57,11 +59,14 @@ func limitsGammaCommand() *cli.Command {
 				}
 				cfg.Widths = append(cfg.Widths, int(w))
 			}
-			cfg.Seeds, cfg.Particles = c.Int("seeds"), c.Int("particles")
+			cfg.Seeds, cfg.Particles = c.Int("runs"), c.Int("particles")
+			if cfg.FirstSeed, err = firstSeed(c); err != nil {
+				return err
+			}
 			if err := cfg.Validate(); err != nil {
 				return err
 			}
-			exts, err := figureFormats(c, "format")
+			exts, err := figureFormats(c, "formats")
 			if err != nil {
 				return err
 			}

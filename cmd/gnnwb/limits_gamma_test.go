@@ -15,7 +15,7 @@ import (
 func TestLimitsGammaCLI(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "g")
-	code, stdout, stderr := gnnwb(t, "limits", "gamma", "--gammas", "0.5,1", "--widths", "16,32", "--seeds", "2",
+	code, stdout, stderr := gnnwb(t, "limits", "gamma", "--gammas", "0.5,1", "--widths", "16,32", "--runs", "2",
 		"--particles", "64", "--quadrature", "8", "--times", "1", "--out", out)
 	if code != 0 {
 		t.Fatalf("gamma: %d %s", code, stderr)

@@ -218,7 +218,7 @@ func TestLimitsCollapseCLI(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "collapse.png")
 	prob := []string{"--activation", "identity", "--alpha", "1", "--quadrature", "8", "--times", "0.5,1"}
-	code, stdout, stderr := gnnwb(t, append([]string{"limits", "collapse", "--widths", "20,40", "--seeds", "6", "--out", out}, prob...)...)
+	code, stdout, stderr := gnnwb(t, append([]string{"limits", "collapse", "--widths", "20,40", "--runs", "6", "--out", out}, prob...)...)
 	if code != 0 || !strings.Contains(stdout, "N = 40") || !strings.Contains(stdout, "Lyapunov") {
 		t.Fatalf("collapse: %d %s %s", code, stdout, stderr)
 	}
@@ -261,9 +261,9 @@ func TestLimitsCollapseCLI(t *testing.T) {
 		{[]string{"--out", filepath.Join(dir, "c.jpg")}, "want a .png or .svg"},
 		{[]string{"--activation", "relu"}, "use --activation identity"},
 		{[]string{"--widths", "20,0"}, "widths[1]=0"},
-		{[]string{"--seeds", "0"}, "seeds=0"},
+		{[]string{"--runs", "0"}, "--runs=0"},
 	} {
-		args := append([]string{"limits", "collapse", "--quadrature", "8", "--times", "0.5", "--widths", "20", "--seeds", "2", "--out", out}, tc.args...)
+		args := append([]string{"limits", "collapse", "--quadrature", "8", "--times", "0.5", "--widths", "20", "--runs", "2", "--out", out}, tc.args...)
 		code, _, stderr := gnnwb(t, args...)
 		if code != 2 || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: code %d, stderr %q, want 2 and %q", tc.args, code, stderr, tc.want)

@@ -144,7 +144,11 @@ func setUsageErrors(cmds []*cli.Command) {
 				if !takesArgs && cc.NArg() > 0 {
 					return usagef("%s: unexpected argument %q (this command takes none; see gnnwb %s --help)", commandPath(cc), cc.Args().First(), commandPath(cc))
 				}
-				return flagNamed(cc, act(cc))
+				typed, err := useNewSpellings(cc)
+				if err != nil {
+					return err
+				}
+				return typedSpelling(typed, flagNamed(cc, act(cc)))
 			}
 		}
 		if len(c.Subcommands) > 0 && c.Action == nil {
@@ -171,14 +175,14 @@ func flagNamed(c *cli.Context, err error) error {
 	}
 	msg := err.Error()
 	for key, flag := range keyAliases[commandPath(c)] {
-		if own := strings.ReplaceAll(key, "_", "-"); c.IsSet(own) && !c.IsSet(flag) {
-			continue // the key's own (old) spelling was given: named below
-		}
 		msg = renameKey(msg, key+"=", "--"+flag+"=")
 	}
 	for _, f := range c.Command.Flags {
 		name := f.Names()[0] // not the aliases (-o)
 		key := strings.ReplaceAll(name, "-", "_")
+		if to, ok := newSpelling(c.Command, f); ok {
+			name = to // the key of an old spelling (hidden, seeds, n) is the new flag's
+		}
 		msg = renameKey(msg, key+"=", "--"+name+"=")
 		msg = renameKey(msg, key+"[", "--"+name+"[")
 	}
@@ -189,13 +193,14 @@ func flagNamed(c *cli.Context, err error) error {
 }
 
 // keyAliases are the keys whose flag is not the key with '-' for '_', by
-// command.
+// command, besides the keys of old spellings (n, hidden, seeds, ...),
+// which name the renamed flag (newSpelling); typedSpelling then names it
+// as typed.
 var keyAliases = map[string]map[string]string{
-	"limits width":     {"eps": "tol", "times[0]": "time"},
-	"online":           {"n": "nodes"},
-	"generate er":      {"n": "nodes"},
-	"generate gnm":     {"n": "nodes"},
-	"generate graphon": {"n": "nodes"},
+	"limits width":    {"eps": "tol", "times[0]": "time"},
+	"limits gamma":    {"first_seed": "seed"},
+	"limits walk":     {"first_seed": "seed"},
+	"limits collapse": {"first_seed": "seed"},
 }
 
 // renameKey replaces key by flag in msg where key starts a word (at the

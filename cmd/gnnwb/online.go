@@ -35,11 +35,11 @@ func onlineCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "online",
 		Usage: "train the one-hidden-layer GNN online by SGD on G(n, W, rho), the model whose limits `gnnwb limits` computes",
-		UsageText: "gnnwb online --graphon NAME [--nodes N --rho R] [--signal X --target Y] [--aggregation A] [--sampler ego|whole] [--batch B]\n" +
-			"             [--width N --gamma G --alpha A --time T] [--times T1,T2,...] [--eval-points Q] [--seed S] [--out FILE] [--checkpoint DIR]",
+		UsageText: "gnnwb online --graphon NAME [--nodes N --rho R] [--signal X --target Y] [--aggregation A] [--sampler ego|whole] [--batch-size B]\n" +
+			"             [--width N --gamma G --alpha A --time T] [--times T1,T2,...] [--quadrature Q] [--seed S] [--out FILE] [--checkpoint DIR]",
 		Description: "Online SGD of the one-hidden-layer network y = N^-gamma sum_k c_k sigma(w_k.x + v_k.m)\n" +
 			"(docs/mathematics.md §3) on fresh exact samples of G(n, W, rho) with features X(u), aggregated features\n" +
-			"m = S x and targets Y(u); round(T*N) steps, records at --times, evaluation on --eval-points\n" +
+			"m = S x and targets Y(u); round(T*N) steps, records at --times, evaluation on --quadrature\n" +
 			"Gauss-Legendre latents with graphon features. One seed per command (vary --seed). --checkpoint DIR\n" +
 			"resumes bit for bit. The limits of this model as n → ∞ and N → ∞ are `gnnwb limits solve`;\n" +
 			"`gnnwb limits sweep` compares them with this training over a grid of n and N.",
@@ -53,8 +53,8 @@ func onlineCommand() *cli.Command {
 func onlineCommonFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed of the initialisation and of the samples"},
-		&cli.StringFlag{Name: "out", Usage: "write the report to `FILE` atomically: JSON, or if FILE ends in .csv one row per record, and the outputs at the evaluation latents u in FILE-outputs.csv"},
-		&cli.StringFlag{Name: "checkpoint", Usage: "checkpoint `DIR`: one file per seed, resumed when present"},
+		&cli.StringFlag{Name: "out", Usage: "write the report to `FILE` atomically: JSON, or if FILE ends in .csv one row per record, and the outputs at the evaluation latents u in FILE-outputs.csv", DefaultText: "none: the report on stdout only"},
+		&cli.StringFlag{Name: "checkpoint", Usage: "checkpoint `DIR`: one file per seed, resumed when present", DefaultText: "none: no checkpoints"},
 	}
 }
 
@@ -66,7 +66,7 @@ func onlineFlags() []cli.Flag {
 	d := limits.DefaultProblem()
 	flags := []cli.Flag{&cli.StringFlag{Name: "graphon", Usage: "train on G(n, W, rho) for the graphon `NAME` (constant:P, product, uniform-attachment, exponential, gaussian:H, sbm:<sizes>:<probs>; required)"}}
 	flags = append(flags, nodesFlags(1000, "nodes n of the graph model")...)
-	return append(flags, []cli.Flag{
+	flags = append(flags, []cli.Flag{
 		&cli.Float64Flag{Name: "rho", Value: d.Rho, Usage: "sparsity rho in (0,1]"},
 		&cli.StringFlag{Name: "signal", Value: d.Signal.String(), Usage: "node features X(u): fourier:K or poly:K"},
 		&cli.StringFlag{Name: "target", Value: d.Target.String(), Usage: "target Y(u): poly:c0,c1,..., sin:k or step:a"},
@@ -74,7 +74,9 @@ func onlineFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "noise-y", Usage: "standard deviation of the Gaussian noise on y"},
 		&cli.StringFlag{Name: "aggregation", Value: d.Aggregation.String(), Usage: "m = S x with S graphon (1/(n rho)), sum, mean or symmetric"},
 		&cli.StringFlag{Name: "sampler", Value: d.Sampler.String(), Usage: "ego (one node's neighbourhood per sample, O(n rho)) or whole (a fresh whole graph per step; the old name graph still works)"},
-		&cli.IntFlag{Name: "batch", Value: d.Batch, Usage: "samples B per SGD step (whole sampler: B nodes of one graph, B <= n)"},
+	}...)
+	flags = append(flags, withOldSpellings(&cli.IntFlag{Name: "batch-size", Value: d.Batch, Usage: "samples B per SGD step (whole sampler: B nodes of one graph, B <= n)"}, "batch")...)
+	flags = append(flags, []cli.Flag{
 		&cli.IntFlag{Name: "width", Value: 1000, Usage: "hidden units N"},
 		&cli.Float64Flag{Name: "gamma", Value: d.Gamma, Usage: "output scaling N^-gamma, gamma in [0.5, 1] (1 mean field, 0.5 kernel)"},
 		&cli.Float64Flag{Name: "alpha", Value: d.Alpha, Usage: "learning-rate constant: units move by alpha/N^(2-gamma)"},
@@ -85,9 +87,9 @@ func onlineFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "sc", Value: d.Sc, Usage: "initial c ~ N(0, sc^2)"},
 		&cli.Float64Flag{Name: "sw", Value: d.Sw, Usage: "initial a ~ N(0, sw^2 I/d)"},
 		&cli.BoolFlag{Name: "symmetric", Usage: "symmetric initialisation (units in pairs (c,a), (-c,a): output 0 at t = 0; even width)"},
-		&cli.IntFlag{Name: "eval-points", Value: 16, Usage: "record outputs and the loss on `Q` Gauss-Legendre latents u_q with graphon features phi(u_q) (0: none)"},
-		&cli.DurationFlag{Name: "checkpoint-every", Value: time.Minute, Usage: "with --checkpoint, also save this often"},
 	}...)
+	flags = append(flags, withOldSpellings(&cli.IntFlag{Name: "quadrature", Value: 16, Usage: "record outputs and the loss on `Q` Gauss-Legendre latents u_q with graphon features phi(u_q) (0: none; a record only, so fewer than the limits' solver default 48)"}, "eval-points")...)
+	return append(flags, &cli.DurationFlag{Name: "checkpoint-every", Value: time.Minute, Usage: "with --checkpoint, also save this often"})
 }
 
 // onlineSettings identify an online job: a checkpoint directory of other
@@ -138,7 +140,7 @@ func online(c *cli.Context) error {
 	cfg := shallow.DefaultConfig()
 	cfg.Width, cfg.Dim, cfg.Gamma, cfg.Alpha = c.Int("width"), p.X.Dim(), c.Float64("gamma"), c.Float64("alpha")
 	cfg.Sc, cfg.Sw, cfg.Symmetric, cfg.Seed = c.Float64("sc"), c.Float64("sw"), c.Bool("symmetric"), c.Uint64("seed")
-	cfg.Batch, cfg.Time = c.Int("batch"), c.Float64("time")
+	cfg.Batch, cfg.Time = c.Int("batch-size"), c.Float64("time")
 	if cfg.Activation, err = activation.Parse(c.String("activation")); err != nil {
 		return usagef("online: --activation=%q: %v", c.String("activation"), err)
 	}
@@ -179,10 +181,10 @@ func online(c *cli.Context) error {
 		return fmt.Errorf("online: %w", err)
 	}
 	var evalU, evalW []float64
-	if q := c.Int("eval-points"); q != 0 {
+	if q := c.Int("quadrature"); q != 0 {
 		var rule quadrature.Rule
 		if cfg.Eval, rule, err = limits.EvalSet(p, cfg.Variant, q); err != nil {
-			return fmt.Errorf("online: --eval-points=%d: %w", q, err)
+			return fmt.Errorf("online: --quadrature=%d: %w", q, err)
 		}
 		evalU, evalW = rule.U, rule.Omega
 		cfg.EvalWeights = evalW

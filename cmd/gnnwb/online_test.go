@@ -20,7 +20,7 @@ import (
 // onlineArgs is a tiny online run: N = 40 units, T = 1 (40 steps), Q = 4.
 func onlineArgs(extra ...string) []string {
 	return append([]string{"online", "--graphon", "product", "--nodes", "300", "--rho", "0.2", "--width", "40",
-		"--time", "1", "--eval-points", "4", "--seed", "7"}, extra...)
+		"--time", "1", "--quadrature", "4", "--seed", "7"}, extra...)
 }
 
 // readOnline runs gnnwb with --out FILE.json and returns the report.
@@ -51,9 +51,9 @@ func TestOnline(t *testing.T) {
 		args []string
 	}{
 		{"ego graphon", nil},
-		{"ego mean noisy", []string{"--aggregation", "mean", "--noise-x", "0.1", "--noise-y", "0.1", "--batch", "3"}},
-		{"graph sum (old name of whole)", []string{"--sampler", "graph", "--aggregation", "sum", "--batch", "5"}},
-		{"whole symmetric model b", []string{"--sampler", "whole", "--aggregation", "symmetric", "--variant", "b", "--batch", "2"}},
+		{"ego mean noisy", []string{"--aggregation", "mean", "--noise-x", "0.1", "--noise-y", "0.1", "--batch-size", "3"}},
+		{"graph sum (old name of whole)", []string{"--sampler", "graph", "--aggregation", "sum", "--batch-size", "5"}},
+		{"whole symmetric model b", []string{"--sampler", "whole", "--aggregation", "symmetric", "--variant", "b", "--batch-size", "2"}},
 		{"whole graphon model b kernel", []string{"--sampler", "whole", "--variant", "b", "--gamma", "0.5", "--symmetric", "--activation", "erf"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -201,16 +201,16 @@ func TestOnlineErrors(t *testing.T) {
 		{"old spelling n", append(onlineArgs()[:3], "--n", "0"), 2, "--n=0"},
 		{"nodes and n", onlineArgs("--n", "10"), 2, "not both"},
 		{"noise", onlineArgs("--noise-x", "-1"), 2, "--noise-x=-1"},
-		{"batch above n", onlineArgs("--sampler", "whole", "--batch", "301"), 2, "batch=301"},
+		{"batch above n", onlineArgs("--sampler", "whole", "--batch-size", "301"), 2, "--batch-size=301"},
 		{"gamma", onlineArgs("--gamma", "2"), 2, "--gamma=2"},
 		{"times", onlineArgs("--times", "0,x"), 2, `--times="0,x"`},
 		{"times beyond T", onlineArgs("--times", "0,3"), 2, "--times[1]=3"},
-		{"eval points", onlineArgs("--eval-points", "-1"), 2, "--eval-points=-1"},
+		{"quadrature", onlineArgs("--quadrature", "-1"), 2, "--quadrature=-1"},
 		{"no graphon", []string{"online", "--n", "10"}, 2, "--graphon NAME is required"},
 		{"runs", onlineArgs("--runs", "2"), 2, "unknown flag --runs"},
 		{"dataset flag", onlineArgs("--model", "gcn"), 2, "unknown flag --model"},
 		{"argument", onlineArgs("junk"), 2, `unexpected argument "junk"`},
-		{"online flag in dataset mode", []string{"train", "--dataset", "cora", "--width", "3"}, 2, "--width is a flag of gnnwb online"},
+		{"online flag in dataset mode", []string{"train", "--dataset", "cora", "--gamma", "0.5"}, 2, "--gamma is a flag of gnnwb online"},
 		{"graphon in train", []string{"train", "--graphon", "product", "--nodes", "300"}, 2, "run gnnwb online --"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

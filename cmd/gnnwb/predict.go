@@ -28,15 +28,15 @@ func predictCommand() *cli.Command {
 			"with), normalised as in training; for --graph, --features FILE (lines 'node f1 ... fd' by the\n" +
 			"graph file's ids) or the two degree features of the graph mode.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "model", Usage: "model `FILE` written by gnnwb train --save-model"},
-			&cli.StringFlag{Name: "dataset", Usage: "predict for the dataset `NAME`"},
+			&cli.StringFlag{Name: "model", Usage: "model `FILE` written by gnnwb train --save-model (required)"},
+			&cli.StringFlag{Name: "dataset", Usage: "predict for the dataset `NAME` (this or --graph is required)"},
 			rootFlag(),
-			&cli.StringFlag{Name: "graph", Usage: "predict for the graph `FILE` (an edge list, NetworkX edge list, GraphML or node-link JSON)"},
+			&cli.StringFlag{Name: "graph", Usage: "predict for the graph `FILE` (an edge list, NetworkX edge list, GraphML or node-link JSON; this or --dataset is required)"},
 			graphFormatFlag(),
 			&cli.BoolFlag{Name: "directed", Usage: "read an edge-list --graph as directed"},
 			&cli.StringFlag{Name: "features", Usage: "--graph: `FILE` of 'node f1 ... fd' lines", DefaultText: "1 and log(1+degree)/log(1+max degree)"},
 			&cli.StringFlag{Name: "out", Usage: "write the predictions CSV to `FILE` (atomically)", DefaultText: "stdout"},
-			&cli.StringFlag{Name: "embeddings", Usage: "write the embeddings CSV to `FILE` (atomically)"},
+			&cli.StringFlag{Name: "embeddings", Usage: "write the embeddings CSV to `FILE` (atomically)", DefaultText: "none: not written"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {

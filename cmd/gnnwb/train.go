@@ -36,7 +36,7 @@ func trainCommand() *cli.Command {
 	var flags []cli.Flag
 	flags = append(flags, trainCommonFlags()...)
 	flags = append(flags, trainDatasetFlags()...)
-	flags = append(flags, hiddenFlags(onlineFlags())...)
+	flags = append(flags, hiddenFlags(onlineOnlyFlags())...)
 	flags = append(flags, trainGraphFlags()...)
 	return &cli.Command{
 		Name:  "train",
@@ -47,10 +47,10 @@ func trainCommand() *cli.Command {
 		Description: "Dataset mode: node datasets (cora, citeseer, ...) train full-batch on the shipped split;\n" +
 			"graph datasets (mutag, proteins, ...) use stratified --folds cross-validation with a 10%\n" +
 			"validation holdout inside each training part (Errica et al. 2020), or the shipped split (OGB).\n" +
-			"Defaults are Kipf & Welling's for gcn/sage (hidden 16, dropout 0.5, Adam lr 0.01, weight\n" +
+			"Defaults are Kipf & Welling's for gcn/sage (--width 16, dropout 0.5, Adam lr 0.01, weight\n" +
 			"decay 5e-4 on the first layer, 200 epochs, window-10 early stopping, row-normalised\n" +
 			"features), Veličković et al.'s for gat (8 heads x 8, dropout 0.6, lr 0.005, patience 100)\n" +
-			"and Xu et al.'s for graph classification (hidden 64, batch 32, lr 0.01, 100 epochs, best\n" +
+			"and Xu et al.'s for graph classification (--width 64, batch 32, lr 0.01, 100 epochs, best\n" +
 			"validation epoch kept). The gin default is Xu et al.'s and Errica et al.'s GIN: 4 layers with\n" +
 			"BatchNorm in and after every MLP, a jumping-knowledge sum of every layer's sum readout, lr\n" +
 			"halved every 50 epochs; --epochs 350 is Xu et al.'s length (--steps-per-epoch 50 for their 50\n" +
@@ -65,7 +65,9 @@ func trainCommand() *cli.Command {
 			"MSE and MAE reported). --history keeps every epoch's losses and metric in the --out JSON, and\n" +
 			"--plot FILE.png draws them. --runs R trains with seeds S..S+R-1 and\n" +
 			"reports mean ± std. With --checkpoint DIR every run is checkpointed; Ctrl-C saves and\n" +
-			"exits, and the same command resumes bit for bit.\n\n" +
+			"exits, and the same command resumes bit for bit. A flag of one model or task (--heads and\n" +
+			"--attn-dropout: gat; --no-self-loops: gcn; --batch-norm: gin; the graph datasets' and the node\n" +
+			"tasks' flags) is refused with any other.\n\n" +
 			"The one-hidden-layer model trained online on G(n, W, rho) (once train --graphon) is gnnwb online.\n\n" +
 			graphModeHelp,
 		Flags: flags,
@@ -93,12 +95,43 @@ func trainCommand() *cli.Command {
 // trainRejectOnline refuses the flags of gnnwb online, which train once read
 // in its --graphon mode.
 func trainRejectOnline(c *cli.Context) error {
-	for _, f := range onlineFlags() {
+	online := onlineCommand()
+	for _, f := range onlineOnlyFlags() {
 		if name := f.Names()[0]; c.IsSet(name) {
-			return usagef("train: --%s is a flag of gnnwb online (the one-hidden-layer model trained online, once train --graphon): run gnnwb online --%s ...", name, name)
+			to := name
+			for _, g := range online.Flags { // an old spelling: point to the new name
+				if g.Names()[0] == name {
+					if n, ok := newSpelling(online, g); ok {
+						to = n
+					}
+				}
+			}
+			return usagef("train: --%s is a flag of gnnwb online (the one-hidden-layer model trained online, once train --graphon): run gnnwb online --%s ...", name, to)
 		}
 	}
 	return nil
+}
+
+// onlineOnlyFlags are the flags of gnnwb online that train refuses: the
+// flags of onlineFlags but those train reads itself (--width), old
+// spellings included (--batch), which are not old spellings of train's
+// flags (--batch-size of train is another flag).
+func onlineOnlyFlags() []cli.Flag {
+	own := map[string]bool{}
+	for _, f := range append(append(trainCommonFlags(), trainDatasetFlags()...), trainGraphFlags()...) {
+		own[f.Names()[0]] = true
+	}
+	var fs []cli.Flag
+	for _, f := range onlineFlags() {
+		if own[f.Names()[0]] {
+			continue
+		}
+		if d, ok := f.(*cli.IntFlag); ok && strings.HasPrefix(d.Usage, deprecatedUsage) {
+			d.Usage = "gnnwb online's " + strings.TrimPrefix(d.Usage, "deprecated ")
+		}
+		fs = append(fs, f)
+	}
+	return fs
 }
 
 // hiddenFlags returns fs hidden from help and completion.
@@ -129,8 +162,8 @@ func trainCommonFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "first random seed; run r uses seed+r"},
 		&cli.IntFlag{Name: "runs", Value: 1, Usage: "number of runs (seeds seed..seed+runs-1); mean ± std is reported"},
-		&cli.StringFlag{Name: "out", Usage: "write the report to `FILE` atomically: JSON, or if FILE ends in .csv one row per run there and the mean and std in FILE-summary.csv"},
-		&cli.StringFlag{Name: "checkpoint", Usage: "checkpoint `DIR`: one file per run, resumed when present"},
+		&cli.StringFlag{Name: "out", Usage: "write the report to `FILE` atomically: JSON, or if FILE ends in .csv one row per run there and the mean and std in FILE-summary.csv", DefaultText: "none: the report on stdout only"},
+		&cli.StringFlag{Name: "checkpoint", Usage: "checkpoint `DIR`: one file per run, resumed when present", DefaultText: "none: no checkpoints"},
 	}
 }
 
@@ -138,15 +171,15 @@ func trainCommonFlags() []cli.Flag {
 // that are not set keep the defaults of train.DefaultNodeConfig or
 // train.DefaultGraphConfig for the model.
 func trainDatasetFlags() []cli.Flag {
-	return []cli.Flag{
-		&cli.StringFlag{Name: "dataset", Usage: "dataset `NAME` (see gnnwb datasets list)"},
+	return append([]cli.Flag{
+		&cli.StringFlag{Name: "dataset", Usage: "dataset `NAME` (see gnnwb datasets list); this, --graph or --generate is required"},
 		rootFlag(),
 		&cli.StringFlag{Name: "model", Value: "gcn", Usage: "gcn, sage, gin or gat"},
-		&cli.IntFlag{Name: "hidden", Usage: "hidden units per layer (per head for gat)", DefaultText: "16 node / 64 graph; gat 8"},
+	}, append(withOldSpellings(&cli.IntFlag{Name: "width", Usage: "hidden units per layer (per head for gat)", DefaultText: "16 node / 64 graph; gat 8 node"}, "hidden"), []cli.Flag{
 		&cli.IntFlag{Name: "layers", Usage: "message-passing layers", DefaultText: "2 node / 3 graph"},
 		&cli.Float64Flag{Name: "dropout", Usage: "dropout probability", DefaultText: "0.5; gat 0.6"},
 		&cli.Float64Flag{Name: "attn-dropout", Usage: "gat attention dropout", DefaultText: "0.6"},
-		&cli.IntFlag{Name: "heads", Usage: "gat heads of the hidden layers", DefaultText: "8"},
+		&cli.IntFlag{Name: "heads", Usage: "gat heads of the hidden layers", DefaultText: "8 node / 4 graph"},
 		&cli.Float64Flag{Name: "lr", Usage: "Adam learning rate", DefaultText: "0.01; gat 0.005"},
 		&cli.Float64Flag{Name: "weight-decay", Usage: "L2 weight decay", DefaultText: "5e-4 node, 0 graph"},
 		&cli.BoolFlag{Name: "decay-all", Usage: "weight decay on every layer", DefaultText: "first layer only for gcn/sage/gin node models, as Kipf & Welling"},
@@ -158,14 +191,14 @@ func trainDatasetFlags() []cli.Flag {
 		&cli.StringFlag{Name: "metric", Usage: "metric reported besides the loss, and chosen on by --select val-metric: accuracy, roc-auc or ap (binary tasks: ROC-AUC and average precision of the class-1 score, as OGB's evaluator and scikit-learn), macro-f1; mae for --task regression", DefaultText: "accuracy; roc-auc for ogbg-molbace (OGB's metric); mae in regression"},
 		&cli.StringFlag{Name: "task", Value: "classification", Usage: "classification (class labels, cross-entropy) or regression (real targets, mean squared error loss; MSE and MAE reported, best epoch by validation MSE): the targets come from --targets FILE in the dataset mode, from --labels FILE in the graph mode"},
 		&cli.BoolFlag{Name: "history", Usage: "add every run's per-epoch train/val/test loss, accuracy and metric to the --out JSON (summary.runs[].history)"},
-		&cli.StringFlag{Name: "plot", Usage: "draw the per-epoch loss (log scale) and metric, train/val/test, mean over runs, to `FILE` (.png or .svg)"},
-		&cli.StringFlag{Name: "targets", Usage: "dataset mode, --task regression: `FILE` of 'id value' lines, a real target per node (node datasets) or per graph (graph datasets, by 0-based index); samples without a line are in no split"},
+		&cli.StringFlag{Name: "plot", Usage: "draw the per-epoch loss (log scale) and metric, train/val/test, mean over runs, to `FILE` (.png or .svg)", DefaultText: "none: not drawn"},
+		&cli.StringFlag{Name: "targets", Usage: "dataset mode, --task regression: `FILE` of 'id value' lines, a real target per node (node datasets) or per graph (graph datasets, by 0-based index); samples without a line are in no split", DefaultText: "none; required by --task regression in the dataset mode"},
 		&cli.BoolFlag{Name: "restore-best", Usage: "report the test accuracy of the best epoch, not the last", DefaultText: "for gat and graphs"},
 		&cli.BoolFlag{Name: "normalize-features", Value: true, Usage: "row-normalise node features (node datasets; Kipf & Welling, PyG NormalizeFeatures)"},
-		&cli.StringFlag{Name: "degree-features", Usage: "for datasets without node features (IMDB, email-eu-core, ...): onehot (one-hot degree, Xu et al.; PyG OneHotDegree), raw (the degree as one feature, Errica et al.) or log (1 and log(1+degree) scaled to [0,1]; node datasets)"},
+		&cli.StringFlag{Name: "degree-features", Usage: "for datasets without node features (IMDB, email-eu-core, ...): onehot (one-hot degree, Xu et al.; PyG OneHotDegree), raw (the degree as one feature, Errica et al.) or log (1 and log(1+degree) scaled to [0,1]; node datasets)", DefaultText: "none: the dataset's own features"},
 		&cli.IntFlag{Name: "batch-size", Usage: "graphs per mini-batch (graph datasets)", DefaultText: "32"},
 		&cli.IntFlag{Name: "folds", Usage: "stratified k-fold cross-validation with a 10% validation holdout (graph datasets)", DefaultText: "10, or the shipped split (OGB)"},
-		&cli.StringFlag{Name: "split-per-class", Usage: "node datasets: random split of `TRAIN,VAL` nodes per class, the rest test (datasets.PerClassSplit; needed when the dataset ships no split)"},
+		&cli.StringFlag{Name: "split-per-class", Usage: "node datasets: random split of `TRAIN,VAL` nodes per class, the rest test (datasets.PerClassSplit; needed when the dataset ships no split)", DefaultText: "the shipped split; 20,30 in the graph mode"},
 		&cli.Uint64Flag{Name: "split-seed", Value: 0, Usage: "seed of the cross-validation folds or of --split-per-class"},
 		&cli.StringFlag{Name: "pool", Usage: "graph readout sum, mean or max", DefaultText: "sum for gin, mean otherwise"},
 		&cli.BoolFlag{Name: "batch-norm", Usage: "gin on graph datasets: BatchNorm inside every GIN MLP and after every GIN layer (Xu et al.'s code); --batch-norm=false leaves it out", DefaultText: "true for gin"},
@@ -173,17 +206,10 @@ func trainDatasetFlags() []cli.Flag {
 		&cli.IntFlag{Name: "lr-step", Usage: "graph datasets: multiply the learning rate by --lr-gamma every `N` epochs (StepLR; 0: constant)", DefaultText: "50 for gin, 0 otherwise"},
 		&cli.Float64Flag{Name: "lr-gamma", Value: 0.5, Usage: "graph datasets: learning-rate factor of --lr-step, in (0,1]"},
 		&cli.IntFlag{Name: "steps-per-epoch", Usage: "graph datasets: `N` steps per epoch on random batches (Xu et al.: 50) instead of one pass over the training graphs", DefaultText: "one pass"},
-		&cli.StringFlag{Name: "save-model", Usage: "save the trained model of the first run (seed --seed; fold 0 with --folds) to `FILE`, for gnnwb predict"},
+		&cli.StringFlag{Name: "save-model", Usage: "save the trained model of the first run (seed --seed; fold 0 with --folds) to `FILE`, for gnnwb predict", DefaultText: "none: not saved"},
 		&cli.BoolFlag{Name: "node-attributes", Usage: "TU graph datasets: put the continuous node attributes (DS_node_attributes.txt) before the one-hot node labels, as Errica et al. for ENZYMES (PyG use_node_attr=True)"},
-	}
+	}...)...)
 }
-
-// nodeOnlyFlags are the flags only node classification reads (node
-// datasets, --graph, --generate): graph datasets refuse them.
-var nodeOnlyFlags = []string{"split-per-class", "normalize-features"}
-
-// graphOnlyFlags are the dataset-mode flags only graph datasets read.
-var graphOnlyFlags = []string{"batch-size", "folds", "pool", "batch-norm", "head", "lr-step", "lr-gamma", "steps-per-epoch", "node-attributes"}
 
 // trainReport is what --out writes and what the text summary prints.
 type trainReport struct {
@@ -352,10 +378,8 @@ func trainDataset(c *cli.Context) error {
 			return err
 		}
 	case *datasets.GraphDataset:
-		for _, name := range nodeOnlyFlags {
-			if c.IsSet(name) {
-				return usagef("train: --%s is for node classification (node datasets, --graph, --generate), not for the graph dataset %s", name, d.Name)
-			}
+		if err := checkFlagScopes(c, kind, taskGraph, d.Name); err != nil {
+			return err
 		}
 		cfg, err := graphConfig(c, kind, d.Name)
 		if err != nil {
@@ -591,6 +615,9 @@ func metricFlag(c *cli.Context, dataset string, m *train.Metric, sel *train.Sele
 // the node dataset of that name ("" in the graph mode).
 func nodeConfig(c *cli.Context, kind, dataset string) (train.NodeConfig, error) {
 	cfg := train.DefaultNodeConfig(kind)
+	if err := checkFlagScopes(c, kind, taskNode, ""); err != nil {
+		return cfg, err
+	}
 	cfg.Seed = c.Uint64("seed")
 	if err := modelFlags(c, &cfg.Hidden, &cfg.Model); err != nil {
 		return cfg, err
@@ -606,11 +633,6 @@ func nodeConfig(c *cli.Context, kind, dataset string) (train.NodeConfig, error) 
 	setFloat(c, "lr", &cfg.LR)
 	setFloat(c, "weight-decay", &cfg.WeightDecay)
 	setInt(c, "epochs", &cfg.Epochs)
-	for _, name := range graphOnlyFlags {
-		if c.IsSet(name) {
-			return cfg, usagef("train: --%s is for graph datasets (--%s)", name, strings.Join(graphOnlyFlags, ", --"))
-		}
-	}
 	err = stopFlags(c, &cfg.Stop, &cfg.Window, &cfg.Patience, &cfg.Select, &cfg.RestoreBest)
 	return cfg, err
 }
@@ -658,10 +680,7 @@ func xuFlags(c *cli.Context, cfg *train.GraphConfig) error {
 			return usagef("train: --steps-per-epoch=%d: must be at least 0 (0: one pass over the training graphs)", cfg.StepsPerEpoch)
 		}
 	}
-	if c.IsSet("batch-norm") {
-		if cfg.Kind != gnn.KindGIN {
-			return usagef("train: --batch-norm is for --model gin, not %s", cfg.Kind)
-		}
+	if c.IsSet("batch-norm") { // gin only: checkFlagScopes
 		cfg.Model.BatchNorm = c.Bool("batch-norm")
 	}
 	if c.IsSet("head") {
@@ -694,7 +713,7 @@ func xuFlags(c *cli.Context, cfg *train.GraphConfig) error {
 }
 
 func modelFlags(c *cli.Context, hidden *int, m *gnn.ModelOptions) error {
-	setInt(c, "hidden", hidden)
+	setInt(c, "width", hidden)
 	setInt(c, "layers", &m.Layers)
 	setFloat(c, "dropout", &m.Dropout)
 	setFloat(c, "attn-dropout", &m.AttnDropout)
@@ -851,7 +870,7 @@ func commandLine(c *cli.Context) string {
 	line := "gnnwb " + commandPath(c)
 	for _, f := range c.Command.Flags {
 		name := f.Names()[0]
-		if c.IsSet(name) {
+		if c.IsSet(name) && !isOldSpelling(c.Command, f) { // the new name is set too
 			line += " --" + name + "=" + fmt.Sprint(c.Value(name))
 		}
 	}

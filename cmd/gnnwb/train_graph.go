@@ -29,12 +29,12 @@ var graphSplitDefault = [2]int{20, 30}
 // trainGraphFlags are the flags that only the graph mode reads.
 func trainGraphFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "graph", Usage: "graph mode: train on the graph `FILE`: an edge list, NetworkX edge list, GraphML or node-link JSON (needs --labels)"},
+		&cli.StringFlag{Name: "graph", Usage: "graph mode: train on the graph `FILE`: an edge list, NetworkX edge list, GraphML or node-link JSON (needs --labels)", DefaultText: "none: the dataset mode"},
 		graphFormatFlag(),
 		&cli.BoolFlag{Name: "directed", Usage: "graph mode: read --graph as directed (u v is the edge u->v; node i aggregates over the u with u->i)"},
-		&cli.StringFlag{Name: "labels", Usage: "graph mode: `FILE` of 'node label' lines, labels 0..C-1; nodes without a line are in no split"},
+		&cli.StringFlag{Name: "labels", Usage: "graph mode: `FILE` of 'node label' lines, labels 0..C-1; nodes without a line are in no split", DefaultText: "none; required by --graph"},
 		&cli.StringFlag{Name: "features", Usage: "graph mode: `FILE` of 'node f1 ... fd' lines, one per node", DefaultText: "1 and log(1+degree)/log(1+max degree)"},
-		&cli.StringFlag{Name: "generate", Usage: "graph mode: train on a contextual SBM `SPEC` sbm:<sizes>:<probs>, e.g. sbm:100,100:0.1,0.01;0.01,0.1"},
+		&cli.StringFlag{Name: "generate", Usage: "graph mode: train on a contextual SBM `SPEC` sbm:<sizes>:<probs>, e.g. sbm:100,100:0.1,0.01;0.01,0.1", DefaultText: "none: the dataset mode"},
 		&cli.Float64Flag{Name: "feature-signal", Value: 1, Usage: "graph mode, --generate: class-mean `MU` of the features x_i = MU e_(y_i) + N(0, I)"},
 		&cli.IntFlag{Name: "feature-dim", Usage: "graph mode, --generate: feature dimension `D` >= K (the first K carry the signal)", DefaultText: "K, the number of blocks"},
 		&cli.Uint64Flag{Name: "data-seed", Usage: "graph mode, --generate: seed of the sampled graph and features (fixed over --runs)"},

@@ -157,7 +157,7 @@ func TestTrainGraphErrors(t *testing.T) {
 		{"graph and generate", []string{"--graph", gf, "--generate", spec}, 2, "not both"},
 		{"labels with dataset", []string{"--dataset", "cora", "--labels", lf}, 2, "--labels is a graph-mode flag"},
 		{"signal with dataset", []string{"--dataset", "cora", "--feature-signal", "2"}, 2, "--feature-signal is a graph-mode flag"},
-		{"online flag", []string{"--generate", spec, "--width", "10"}, 2, "--width is a flag of gnnwb online"},
+		{"online flag", []string{"--generate", spec, "--gamma", "0.5"}, 2, "--gamma is a flag of gnnwb online"},
 		{"root", []string{"--generate", spec, "--root", dir}, 2, "--root is a dataset-mode flag"},
 		{"graph-dataset flag", []string{"--generate", spec, "--folds", "5"}, 2, "for graph datasets"},
 		{"features with generate", []string{"--generate", spec, "--features", xf}, 2, "--features is for --graph"},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -24,7 +25,7 @@ func TestTrainForeignFlags(t *testing.T) {
 		"node-attributes": {"--node-attributes"},
 	}
 	datasetMode := map[string][]string{"root": {"--root", tu}, "degree-features": {"--degree-features", "onehot"}, "targets": {"--targets", targets}}
-	online := map[string][]string{"graphon": {"--graphon", "product"}, "width": {"--width", "3"}, "n": {"--n", "10"}, "sampler": {"--sampler", "ego"}}
+	online := map[string][]string{"graphon": {"--graphon", "product"}, "quadrature": {"--quadrature", "3"}, "eval-points": {"--eval-points", "3"}, "n": {"--n", "10"}, "sampler": {"--sampler", "ego"}}
 	type mode struct {
 		name string
 		base []string
@@ -32,7 +33,7 @@ func TestTrainForeignFlags(t *testing.T) {
 		foreign map[string]map[string][]string
 	}
 	modes := []mode{
-		{"graph dataset", []string{"--dataset", "mutag", "--root", tu, "--epochs", "1", "--hidden", "4", "--folds", "2"}, map[string]map[string][]string{
+		{"graph dataset", []string{"--dataset", "mutag", "--root", tu, "--epochs", "1", "--width", "4", "--folds", "2"}, map[string]map[string][]string{
 			"graph-mode flag":     graphMode,
 			"node classification": {"split-per-class": {"--split-per-class", "2,2"}, "normalize-features": {"--normalize-features"}},
 			"gnnwb online":        online,
@@ -80,4 +81,66 @@ func TestTrainForeignFlags(t *testing.T) {
 			t.Errorf("--split-seed alone: code %d, stderr %q", code, stderr)
 		}
 	})
+}
+
+// TestTrainFlagScopes: every model (gcn, sage, gin, gat) on each task (a
+// graph dataset, node classification on a generated contextual SBM)
+// refuses every flag of trainFlagScopes that it does not read: exit 2, one
+// line naming the flag and the models or task it belongs to. The flags it
+// does read are accepted (one epoch).
+func TestTrainFlagScopes(t *testing.T) {
+	tu := tinyTU(t)
+	values := map[string][]string{
+		"heads": {"--heads", "2"}, "attn-dropout": {"--attn-dropout", "0.1"}, "no-self-loops": {"--no-self-loops"},
+		"batch-norm": {"--batch-norm=false"}, "split-per-class": {"--split-per-class", "5,5"}, "normalize-features": {"--normalize-features"},
+		"batch-size": {"--batch-size", "4"}, "folds": {"--folds", "2"}, "pool": {"--pool", "max"}, "head": {"--head", "mlp"},
+		"lr-step": {"--lr-step", "5"}, "lr-gamma": {"--lr-gamma", "0.5"}, "steps-per-epoch": {"--steps-per-epoch", "3"},
+		"node-attributes": {"--node-attributes"},
+	}
+	tasks := []struct {
+		task string
+		base []string
+	}{
+		{taskGraph, []string{"--dataset", "mutag", "--root", tu, "--epochs", "1", "--width", "4", "--folds", "2", "--layers", "1"}},
+		{taskNode, []string{"--generate", "sbm:10,10:0.3,0.05;0.05,0.3", "--feature-dim", "4", "--epochs", "1", "--width", "4", "--split-per-class", "3,3"}},
+	}
+	for name := range trainFlagScopes {
+		if values[name] == nil {
+			t.Fatalf("--%s: add a value to this test", name)
+		}
+	}
+	for _, tc := range tasks {
+		for _, model := range []string{"gcn", "sage", "gin", "gat"} {
+			for name, s := range trainFlagScopes {
+				var words string
+				switch {
+				case s.task == taskNode && tc.task != taskNode:
+					words = "node classification"
+				case s.task == taskGraph && tc.task != taskGraph:
+					words = "graph datasets"
+				case s.models != nil && !slices.Contains(s.models, model):
+					words = "--model " + strings.Join(s.models, " or ")
+				}
+				t.Run(tc.task+"/"+model+"/"+name, func(t *testing.T) {
+					args := append(append([]string{"train", "--model", model}, tc.base...), values[name]...)
+					if words == "" { // in scope: accepted, except that the test's folds or lr-gamma need company
+						switch name {
+						case "folds", "split-per-class", "node-attributes":
+							return // in the base already, or not in the tiny dataset
+						case "lr-gamma":
+							args = append(args, "--lr-step", "5")
+						}
+						if code, _, stderr := gnnwb(t, args...); code != 0 {
+							t.Errorf("%q: code %d, stderr %q (want accepted)", args, code, stderr)
+						}
+						return
+					}
+					code, stdout, stderr := gnnwb(t, args...)
+					if code != 2 || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "--"+name+" ") || !strings.Contains(stderr, words) {
+						t.Errorf("%q: code %d, stdout %q, stderr %q (want exit 2, one line naming --%s and %q)", args, code, stdout, stderr, name, words)
+					}
+				})
+			}
+		}
+	}
 }

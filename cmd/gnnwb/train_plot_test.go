@@ -29,7 +29,7 @@ func TestTrainHistory(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			out, plot := filepath.Join(dir, "r.json"), filepath.Join(dir, "h."+tc.plot)
-			args := []string{"train", "--dataset", "mutag", "--root", tu, "--model", "gin", "--folds", "2", "--epochs", "4", "--hidden", "8", "--out", out}
+			args := []string{"train", "--dataset", "mutag", "--root", tu, "--model", "gin", "--folds", "2", "--epochs", "4", "--width", "8", "--out", out}
 			if tc.history {
 				args = append(args, "--history")
 			}

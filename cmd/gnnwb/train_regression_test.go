@@ -94,7 +94,7 @@ func TestTrainRegression(t *testing.T) {
 			[]string{"--graph", gf, "--labels", tf, "--features", xf, "--model", "sage", "--layers", "1", "--epochs", "200", "--window", "0", "--dropout", "0", "--weight-decay", "0", "--lr", "0.05", "--split-per-class", "60,20"},
 			1, 0.02, []string{"real targets, 144 labelled, 3 features", "split 60 train, 20 val, 64 test", "seed 1: test mse "}},
 		{"dataset mode, graph dataset",
-			[]string{"--dataset", "mutag", "--root", tu, "--model", "gin", "--targets", gt, "--folds", "2", "--epochs", "5", "--hidden", "8", "--batch-size", "4"},
+			[]string{"--dataset", "mutag", "--root", tu, "--model", "gin", "--targets", gt, "--folds", "2", "--epochs", "5", "--width", "8", "--batch-size", "4"},
 			2, 0, []string{"fold 1 seed 1: test mse ", "mutag gin: test mae ", "mutag gin: test mse "}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

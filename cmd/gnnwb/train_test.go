@@ -129,7 +129,7 @@ func TestTrainNodeDataset(t *testing.T) {
 		t.Fatalf("rerun differs:\n%s\nvs\n%s", again, stdout)
 	}
 	// Flags reach the configuration.
-	code, _, stderr = gnnwb(t, "train", "--dataset", "cora", "--root", root, "--model", "gat", "--epochs", "1", "--hidden", "4",
+	code, _, stderr = gnnwb(t, "train", "--dataset", "cora", "--root", root, "--model", "gat", "--epochs", "1", "--width", "4",
 		"--heads", "2", "--patience", "7", "--lr", "0.02", "--out", out)
 	if code != 0 {
 		t.Fatalf("gat: code %d, %s", code, stderr)
@@ -145,7 +145,7 @@ func TestTrainGraphDatasetCV(t *testing.T) {
 	root := tinyTU(t)
 	out := filepath.Join(t.TempDir(), "cv.csv")
 	code, stdout, stderr := gnnwb(t, "train", "--dataset", "mutag", "--root", root, "--model", "gin", "--folds", "4",
-		"--epochs", "3", "--batch-size", "4", "--hidden", "8", "--runs", "2", "--out", out)
+		"--epochs", "3", "--batch-size", "4", "--width", "8", "--runs", "2", "--out", out)
 	if code != 0 || withoutRuns(stderr) != "" {
 		t.Fatalf("code %d, stderr %q", code, stderr)
 	}
@@ -198,7 +198,7 @@ func TestTrainGraphDatasetCV(t *testing.T) {
 func TestTrainCheckpointResume(t *testing.T) {
 	root := tinyTU(t)
 	args := []string{"train", "--dataset", "mutag", "--root", root, "--model", "gin", "--folds", "2",
-		"--epochs", "30", "--batch-size", "2", "--hidden", "8", "--runs", "2"}
+		"--epochs", "30", "--batch-size", "2", "--width", "8", "--runs", "2"}
 	code, want, stderr := gnnwb(t, args...)
 	if code != 0 {
 		t.Fatalf("uninterrupted: code %d, %s", code, stderr)
@@ -323,7 +323,7 @@ func TestTrainPerClassSplit(t *testing.T) {
 func TestTrainXuFlags(t *testing.T) {
 	root := tinyTU(t)
 	out := filepath.Join(t.TempDir(), "xu.json")
-	base := []string{"train", "--dataset", "mutag", "--root", root, "--model", "gin", "--folds", "2", "--epochs", "3", "--batch-size", "4", "--hidden", "8"}
+	base := []string{"train", "--dataset", "mutag", "--root", root, "--model", "gin", "--folds", "2", "--epochs", "3", "--batch-size", "4", "--width", "8"}
 	code, stdout, stderr := gnnwb(t, append(base, "--layers", "2", "--batch-norm", "--head", "jk-sum", "--lr-step", "2", "--lr-gamma", "0.25", "--steps-per-epoch", "3", "--out", out)...)
 	if code != 0 || withoutRuns(stderr) != "" || !strings.Contains(stdout, "mutag gin: test accuracy") {
 		t.Fatalf("code %d, stdout %q, stderr %q", code, stdout, stderr)
@@ -403,7 +403,7 @@ func TestTrainDegreeFeatures(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	base := []string{"train", "--model", "gin", "--folds", "2", "--epochs", "2", "--batch-size", "4", "--hidden", "4", "--dataset"}
+	base := []string{"train", "--model", "gin", "--folds", "2", "--epochs", "2", "--batch-size", "4", "--width", "4", "--dataset"}
 	for _, tt := range []struct {
 		name string
 		args []string
@@ -454,7 +454,7 @@ func TestTrainCollapse(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "cv.json")
 			code, stdout, stderr := gnnwb(t, append([]string{"train", "--dataset", "mutag", "--root", root, "--model", "gin", "--folds", "2",
-				"--epochs", "12", "--batch-size", "4", "--hidden", "8", "--lr", tc.lr, "--out", out}, plain...)...)
+				"--epochs", "12", "--batch-size", "4", "--width", "8", "--lr", tc.lr, "--out", out}, plain...)...)
 			if code != 0 {
 				t.Fatalf("code %d, stderr %q", code, stderr)
 			}
@@ -514,7 +514,7 @@ func TestTrainMetricFlag(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "r.json")
-			args := append([]string{"train", "--epochs", "3", "--folds", "2", "--hidden", "8", "--out", out}, tc.args...)
+			args := append([]string{"train", "--epochs", "3", "--folds", "2", "--width", "8", "--out", out}, tc.args...)
 			if tc.name == "graph mode" {
 				args = append([]string{"train", "--epochs", "3", "--out", out}, tc.args...)
 			}
@@ -563,7 +563,7 @@ func TestTrainMetricFlag(t *testing.T) {
 	// ogbg-molbace is ranked by ROC-AUC on its scaffold split.
 	root := sharedData(t, "ogbg-molbace")
 	out := filepath.Join(t.TempDir(), "bace.json")
-	code, stdout, stderr := gnnwb(t, "train", "--dataset", "ogbg-molbace", "--root", root, "--model", "gin", "--epochs", "1", "--hidden", "16", "--out", out)
+	code, stdout, stderr := gnnwb(t, "train", "--dataset", "ogbg-molbace", "--root", root, "--model", "gin", "--epochs", "1", "--width", "16", "--out", out)
 	if code != 0 || !strings.Contains(stdout, "ogbg-molbace gin: test roc-auc ") || !strings.Contains(stdout, "ogbg-molbace gin: test accuracy ") {
 		t.Fatalf("code %d, stdout:\n%s\nstderr: %s", code, stdout, stderr)
 	}
@@ -578,7 +578,7 @@ func TestTrainMetricFlag(t *testing.T) {
 func TestTrainNodeAttributes(t *testing.T) {
 	root := tinyTU(t)
 	dir := filepath.Join(root, "tu", "MUTAG")
-	base := []string{"train", "--dataset", "mutag", "--root", root, "--model", "gin", "--folds", "2", "--epochs", "2", "--batch-size", "4", "--hidden", "8"}
+	base := []string{"train", "--dataset", "mutag", "--root", root, "--model", "gin", "--folds", "2", "--epochs", "2", "--batch-size", "4", "--width", "8"}
 	code, stdout, stderr := gnnwb(t, append(base, "--node-attributes")...)
 	if code != 2 || stdout != "" || !strings.Contains(stderr, "has no node attributes") {
 		t.Fatalf("without attributes: code %d, stdout %q, stderr %q", code, stdout, stderr)

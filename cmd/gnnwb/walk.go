@@ -18,18 +18,20 @@ import (
 // (gaussian:0.15, Y = u², tanh, α = 3, t ∈ {0.5, 2}), not DefaultProblem.
 func limitsWalkCommand() *cli.Command {
 	flags := append([]cli.Flag{
-		&cli.StringFlag{Name: "config", Usage: "problem file (.yaml or .json); flags override it (default: the README experiment's problem, gaussian:0.15, Y = u², tanh)"},
+		&cli.StringFlag{Name: "config", Usage: "problem file (.yaml or .json); flags override it", DefaultText: "the README experiment's problem, gaussian:0.15, Y = u², tanh"},
 		&cli.StringFlag{Name: "holds", Value: "0,0.5,0.9", Usage: "hold probabilities h of the walks, comma-separated (the i.i.d. sampler is always run)"},
 		&cli.StringFlag{Name: "widths", Value: "250,500,1000,2000,4000", Usage: "widths N, comma-separated, increasing"},
-		&cli.IntFlag{Name: "seeds", Value: 40, Usage: "networks per sampler and width"},
+	}, withOldSpellings(&cli.IntFlag{Name: "runs", Value: 40, Usage: "R networks per sampler and width, of seeds --seed S..S+R−1"}, "seeds")...)
+	flags = append(append(flags, []cli.Flag{
+		firstSeedFlag(),
 		&cli.IntFlag{Name: "particles", Value: 2048, Usage: "M particles of the prediction (σ not the identity)"},
 		&cli.IntFlag{Name: "tau-samples", Value: 1 << 20, Usage: "length of the walk on which τ is measured"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "walk.csv", Usage: "CSV of sampler,hold,restart,width,t,n_mse,se,c_walk,c_iid_same_law; the report goes to the same name with .json, the figure (last time) with .png"},
-	}, problemFlags()...)
+	}...), problemFlags()...)
 	return &cli.Command{
 		Name:      "walk",
 		Usage:     "train along random walks on the graphon and compare the error with the predicted C_walk(t)/N and τ",
-		UsageText: "gnnwb limits walk [--holds 0,0.5,0.9] [--widths …] [--seeds 40] [problem flags] [--out walk.csv]",
+		UsageText: "gnnwb limits walk [--holds 0,0.5,0.9] [--widths …] [--runs 40] [--seed S] [problem flags] [--out walk.csv]",
 		Flags:     flags,
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 0 {
@@ -46,7 +48,10 @@ func limitsWalkCommand() *cli.Command {
 			if cfg.Widths, err = intList("widths", c.String("widths")); err != nil {
 				return err
 			}
-			cfg.Seeds, cfg.Particles, cfg.TauSamples = c.Int("seeds"), c.Int("particles"), c.Int("tau-samples")
+			cfg.Seeds, cfg.Particles, cfg.TauSamples = c.Int("runs"), c.Int("particles"), c.Int("tau-samples")
+			if cfg.FirstSeed, err = firstSeed(c); err != nil {
+				return err
+			}
 			if err := cfg.Validate(); err != nil {
 				return err
 			}

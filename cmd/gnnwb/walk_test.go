@@ -12,7 +12,7 @@ import (
 func TestLimitsWalkCLI(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "w.csv")
-	code, stdout, stderr := gnnwb(t, "limits", "walk", "--activation", "identity", "--widths", "40,80", "--seeds", "3",
+	code, stdout, stderr := gnnwb(t, "limits", "walk", "--activation", "identity", "--widths", "40,80", "--runs", "3",
 		"--holds", "0.5", "--tau-samples", "4096", "--times", "1", "--quadrature", "16", "--out", out)
 	if code != 0 || !strings.Contains(stdout, "walk h=0.5") || !strings.Contains(stdout, "τ(Y) predicted") {
 		t.Fatalf("limits walk: %d %s %s", code, stdout, stderr)
@@ -28,7 +28,7 @@ func TestLimitsWalkCLI(t *testing.T) {
 	}{
 		{[]string{"--holds", "1"}, "hold=1"},
 		{[]string{"--widths", "80,40"}, "widths"},
-		{[]string{"--batch", "2"}, "batch=2"},
+		{[]string{"--batch-size", "2"}, "--batch-size=2"},
 		{[]string{"--holds", "x"}, `"x" is not a number`},
 	} {
 		code, _, stderr := gnnwb(t, append([]string{"limits", "walk", "--out", filepath.Join(dir, "x.csv")}, tc.args...)...)

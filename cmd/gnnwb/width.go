@@ -10,7 +10,7 @@ import (
 
 func limitsWidthCommand() *cli.Command {
 	flags := append([]cli.Flag{
-		&cli.StringFlag{Name: "config", Usage: "problem file (.yaml or .json); flags override it"},
+		&cli.StringFlag{Name: "config", Usage: "problem file (.yaml or .json); flags override it", DefaultText: "none: the flags' problem"},
 		&cli.Float64Flag{Name: "tol", Usage: "ε: the root-mean-square L²(du) error E‖g^N_t − g_t‖² ≤ ε² to reach (required)"},
 		&cli.Float64Flag{Name: "time", Usage: "the time t at which to reach it (required; the problem's times are not used)"},
 		&cli.IntFlag{Name: "particles", Value: 2048, Usage: "M particles of the linearised particle flow (σ not the identity)"},

@@ -30,6 +30,7 @@ type Config struct {
 	Holds      []float64 // hold probabilities h of the walks, each in [0,1)
 	Widths     []int     // N ≥ 2, increasing
 	Seeds      int       // networks per (sampler, N), ≥ 2
+	FirstSeed  uint64    // seed S of the first network: seeds S..S+Seeds−1 (0: 1)
 	Particles  int       // M of the prediction; 0 means 2048
 	TauSamples int       // samples of the chain measuring τ; 0 means 2^20
 }
@@ -75,16 +76,18 @@ type Sampler struct {
 
 // Result is the experiment's outcome.
 type Result struct {
-	Problem  limits.Problem `json:"problem"`
-	Times    []float64      `json:"times"`
-	Seeds    int            `json:"seeds"`
-	Samplers []Sampler      `json:"samplers"`
+	Problem limits.Problem `json:"problem"`
+	Times   []float64      `json:"times"`
+	Seeds   int            `json:"seeds"`
+	// FirstSeed is Config.FirstSeed when not 1 (0: seeds 1..Seeds).
+	FirstSeed uint64    `json:"first_seed,omitempty"`
+	Samplers  []Sampler `json:"samplers"`
 }
 
 // Validate checks the configuration. Errors (graphs.ErrParameter): those
 // of the problem, γ ≠ 1, a batch other than 1, a hold outside [0,1),
-// widths below 2 or not increasing, fewer than 2 seeds, negative particles
-// or samples.
+// widths below 2 or not increasing, fewer than 2 seeds or seeds past
+// 2^64−1, negative particles or samples.
 func (c Config) Validate() error {
 	if err := c.Problem.Validate(); err != nil {
 		return fmt.Errorf("ergodic: %w", err)
@@ -107,6 +110,9 @@ func (c Config) Validate() error {
 	}
 	if c.Seeds < 2 || c.Particles < 0 || c.TauSamples < 0 {
 		return fmt.Errorf("ergodic: seeds=%d, particles=%d, tau_samples=%d: need seeds ≥ 2 and the others ≥ 0: %w", c.Seeds, c.Particles, c.TauSamples, graphs.ErrParameter)
+	}
+	if max(c.FirstSeed, 1)-1 > math.MaxUint64-uint64(c.Seeds) {
+		return fmt.Errorf("ergodic: first_seed=%d with seeds=%d: the seeds pass 2^64-1: %w", c.FirstSeed, c.Seeds, graphs.ErrParameter)
 	}
 	if c.Seeds > MaxSeeds || c.TauSamples > MaxTauSamples {
 		return fmt.Errorf("ergodic: seeds=%d, tau_samples=%d: at most %d and %d: %w", c.Seeds, c.TauSamples, MaxSeeds, MaxTauSamples, graphs.ErrTooLarge)
@@ -131,7 +137,7 @@ const (
 
 // Run runs the experiment: for the i.i.d. sampler and each walk, the
 // prediction (fluctuation.Walk on the grid chain), the measured τ, and
-// Seeds networks per width (seed 1..Seeds, in parallel on GOMAXPROCS
+// Seeds networks per width (seed 1..Seeds, or from FirstSeed, in parallel on GOMAXPROCS
 // goroutines; the result does not depend on their number). progress, if
 // not nil, is called after each network. Errors: those of Validate, the
 // solvers and training, ctx.
@@ -158,6 +164,9 @@ func Run(ctx context.Context, cfg Config, progress func(done, total int)) (*Resu
 		opts = append(opts, walk.Options{Hold: h})
 	}
 	res := &Result{Problem: pr, Times: times, Seeds: cfg.Seeds}
+	if seed0 := max(cfg.FirstSeed, 1); seed0 != 1 {
+		res.FirstSeed = seed0
+	}
 	total := len(opts) * len(cfg.Widths) * cfg.Seeds
 	done := 0
 	for _, opt := range opts {
@@ -197,7 +206,7 @@ func Run(ctx context.Context, cfg Config, progress func(done, total int)) (*Resu
 		}
 		sr.CIID = ci.C
 		for _, width := range cfg.Widths {
-			x, err := networks(ctx, s, c, opt, width, cfg.Seeds, func() {
+			x, err := networks(ctx, s, c, opt, width, max(cfg.FirstSeed, 1), cfg.Seeds, func() {
 				done++
 				if progress != nil {
 					progress(done, total)
@@ -230,9 +239,10 @@ func meanSE(x [][]float64, k int) (float64, float64) {
 	return mean, math.Sqrt(s2/(n-1)) / math.Sqrt(n)
 }
 
-// networks trains seeds networks of width N along the walk opt (features
-// of π_∞) and returns N·‖g^N_t − g_t‖² per seed and time, g_t = c.G.
-func networks(ctx context.Context, s *limits.Setup, c *fluctuation.Constant, opt walk.Options, width, seeds int, tick func()) ([][]float64, error) {
+// networks trains seeds networks of width N, of seeds seed0, seed0+1, …,
+// along the walk opt (features of π_∞) and returns N·‖g^N_t − g_t‖² per
+// seed and time, g_t = c.G.
+func networks(ctx context.Context, s *limits.Setup, c *fluctuation.Constant, opt walk.Options, width int, seed0 uint64, seeds int, tick func()) ([][]float64, error) {
 	pr := s.Problem()
 	d := s.Dim()
 	ephi, ey := s.Features()
@@ -254,7 +264,7 @@ func networks(ctx context.Context, s *limits.Setup, c *fluctuation.Constant, opt
 				}
 				cfg := shallow.Config{
 					ModelConfig: shallow.ModelConfig{Width: width, Dim: d, Gamma: 1, Activation: pr.Activation, Variant: shallow.ModelA,
-						Sc: pr.Sc, Sw: pr.Sw, Symmetric: pr.Symmetric, Seed: uint64(r + 1)},
+						Sc: pr.Sc, Sw: pr.Sw, Symmetric: pr.Symmetric, Seed: seed0 + uint64(r)},
 					Alpha: pr.Alpha, Batch: 1, Time: pr.Times[len(pr.Times)-1], Times: pr.Times,
 					Eval: &shallow.Samples{Dim: d, Phi: ephi, Y: ey},
 				}

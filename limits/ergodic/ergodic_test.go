@@ -59,11 +59,12 @@ func TestRun(t *testing.T) {
 
 func TestValidate(t *testing.T) {
 	for name, f := range map[string]func(*ergodic.Config){
-		"gamma":  func(c *ergodic.Config) { c.Problem.Gamma = 0.5 },
-		"batch":  func(c *ergodic.Config) { c.Problem.Batch = 2 },
-		"hold":   func(c *ergodic.Config) { c.Holds = []float64{1} },
-		"widths": func(c *ergodic.Config) { c.Widths = []int{100, 50} },
-		"seeds":  func(c *ergodic.Config) { c.Seeds = 1 },
+		"gamma":      func(c *ergodic.Config) { c.Problem.Gamma = 0.5 },
+		"batch":      func(c *ergodic.Config) { c.Problem.Batch = 2 },
+		"hold":       func(c *ergodic.Config) { c.Holds = []float64{1} },
+		"widths":     func(c *ergodic.Config) { c.Widths = []int{100, 50} },
+		"seeds":      func(c *ergodic.Config) { c.Seeds = 1 },
+		"first seed": func(c *ergodic.Config) { c.FirstSeed = math.MaxUint64 },
 	} {
 		c := ergodic.DefaultConfig()
 		f(&c)

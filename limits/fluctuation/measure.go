@@ -24,13 +24,15 @@ type Measurement struct {
 	Widths []int     `json:"widths"`
 	Times  []float64 `json:"times"`
 	Seeds  int       `json:"seeds"`
+	// FirstSeed is MeasureOptions.FirstSeed when not 1 (0: seeds 1..R).
+	FirstSeed uint64 `json:"first_seed,omitempty"`
 	// Mean[i][k] and StdErr[i][k] are the mean over seeds of
 	// N·‖g^N_t − g_t‖² at N = Widths[i], t = Times[k], and its standard error
 	// (sample standard deviation over √R; 0 for one seed).
 	Mean   [][]float64 `json:"mean"`
 	StdErr [][]float64 `json:"stderr"`
 	// Values[i][r][k] is N·‖g^N_t − g_t‖² of the network of width
-	// Widths[i] and seed r+1 at Times[k].
+	// Widths[i] and seed r+1 (FirstSeed+r) at Times[k].
 	Values [][][]float64 `json:"-"`
 }
 
@@ -38,6 +40,8 @@ type Measurement struct {
 type MeasureOptions struct {
 	// Seeds is R ≥ 1: the networks of seeds 1..R are trained at each width.
 	Seeds int
+	// FirstSeed S, if not 0, makes the seeds S..S+R−1 instead.
+	FirstSeed uint64
 	// Times are the times to measure at, each one of the Constant's (nil:
 	// all of them), so that C(t) can be drawn on a finer grid than the
 	// networks are measured on.
@@ -57,7 +61,8 @@ const maxMeasureWork = 1 << 44
 // MaxSeeds bounds MeasureOptions.Seeds.
 const MaxSeeds = 1 << 20
 
-// Measure trains, for every width N and seed r = 1..R, the network of
+// Measure trains, for every width N and seed r = 1..R (S..S+R−1 with
+// opt.FirstSeed S), the network of
 // width N of the problem of s (gnn/shallow, model A, γ = 1, μ_0 drawn by
 // shallow.NewModel with seed r, step k's batch from shallow.StepRand(r, k))
 // by online SGD on the grid measure π = Σ_p ω_p δ_(φ_p, y_p) of the
@@ -73,7 +78,7 @@ const MaxSeeds = 1 << 20
 //
 // Errors: s or c nil, γ ≠ 1, a time not one of c's (graphs.ErrParameter), c
 // not of the grid of s (graphs.ErrShape), no widths, a width < 1 or odd with symmetric pairs,
-// R < 1, two times that fall on the same step at some width
+// R < 1, seeds past 2^64−1, two times that fall on the same step at some width
 // (graphs.ErrParameter); more than 2⁴⁴ unit-steps in all
 // (graphs.ErrTooLarge); those of shallow.Train and ctx.
 func Measure(ctx context.Context, s *limits.Setup, c *Constant, widths []int, opt MeasureOptions) (*Measurement, error) {
@@ -115,6 +120,10 @@ func Measure(ctx context.Context, s *limits.Setup, c *Constant, widths []int, op
 	if opt.Seeds < 1 || opt.Seeds > MaxSeeds {
 		return nil, perr("seeds=%d not in [1, %d]", opt.Seeds, MaxSeeds)
 	}
+	seed0 := max(opt.FirstSeed, 1) // the first network's seed
+	if seed0-1 > math.MaxUint64-uint64(opt.Seeds) {
+		return nil, perr("first_seed=%d with seeds=%d: the seeds pass 2^64-1", opt.FirstSeed, opt.Seeds)
+	}
 	if err := memlimit.Check(16 * float64(opt.Seeds) * float64(len(widths)) * float64(len(times)+1)); err != nil {
 		return nil, fmt.Errorf("fluctuation: Measure: seeds=%d × %d widths × %d times: %v: %w", opt.Seeds, len(widths), len(times), err, graphs.ErrTooLarge)
 	}
@@ -138,6 +147,9 @@ func Measure(ctx context.Context, s *limits.Setup, c *Constant, widths []int, op
 	smp := newGridSampler(s)
 	type job struct{ i, r int }
 	res := &Measurement{Widths: append([]int(nil), widths...), Times: append([]float64(nil), times...), Seeds: opt.Seeds}
+	if seed0 != 1 {
+		res.FirstSeed = seed0
+	}
 	res.Values = make([][][]float64, len(widths))
 	for i := range widths {
 		res.Values[i] = make([][]float64, opt.Seeds)
@@ -165,7 +177,7 @@ func Measure(ctx context.Context, s *limits.Setup, c *Constant, widths []int, op
 				width := widths[jb.i]
 				cfg := shallow.Config{
 					ModelConfig: shallow.ModelConfig{Width: width, Dim: d, Gamma: 1, Activation: pr.Activation, Variant: shallow.ModelA,
-						Sc: pr.Sc, Sw: pr.Sw, Symmetric: pr.Symmetric, Seed: uint64(jb.r + 1)},
+						Sc: pr.Sc, Sw: pr.Sw, Symmetric: pr.Symmetric, Seed: seed0 + uint64(jb.r)},
 					Alpha: pr.Alpha, Batch: pr.Batch, Time: times[len(times)-1], Times: times,
 					Eval: &shallow.Samples{Dim: d, Phi: ephi, Y: ey},
 				}
@@ -185,7 +197,7 @@ func Measure(ctx context.Context, s *limits.Setup, c *Constant, widths []int, op
 				mu.Lock()
 				if err != nil {
 					if first == nil {
-						first = fmt.Errorf("fluctuation: Measure: N=%d seed %d: %w", width, jb.r+1, err)
+						first = fmt.Errorf("fluctuation: Measure: N=%d seed %d: %w", width, seed0+uint64(jb.r), err)
 					}
 					cancel()
 				} else {

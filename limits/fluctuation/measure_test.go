@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/gnnwb/gnnwb/gnn/activation"
@@ -82,8 +83,22 @@ func TestMeasureDeterminism(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	from3, err := fluctuation.Measure(context.Background(), s, c, widths, fluctuation.MeasureOptions{Seeds: 2, FirstSeed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if calls != 10 {
 		t.Errorf("%d progress calls, want 10", calls)
+	}
+	if a.FirstSeed != 0 || from3.FirstSeed != 3 {
+		t.Errorf("FirstSeed %d and %d, want 0 (seeds 1..R) and 3", a.FirstSeed, from3.FirstSeed)
+	}
+	for i := range widths { // FirstSeed 3: the networks of seeds 3 and 4
+		for r := range 2 {
+			if !slices.Equal(from3.Values[i][r], a.Values[i][r+2]) {
+				t.Errorf("N=%d seed %d: %v with FirstSeed 3, %v from seed 1", widths[i], r+3, from3.Values[i][r], a.Values[i][r+2])
+			}
+		}
 	}
 	for i := range widths {
 		for r := range 5 {
@@ -133,6 +148,7 @@ func TestMeasureErrors(t *testing.T) {
 		{"width 0", context.Background(), s, c, []int{0}, fluctuation.MeasureOptions{Seeds: 1}, graphs.ErrParameter},
 		{"odd width, pairs", context.Background(), ssym, c, []int{11}, fluctuation.MeasureOptions{Seeds: 1}, graphs.ErrParameter},
 		{"no seeds", context.Background(), s, c, []int{10}, fluctuation.MeasureOptions{}, graphs.ErrParameter},
+		{"seeds past 2^64-1", context.Background(), s, c, []int{10}, fluctuation.MeasureOptions{Seeds: 2, FirstSeed: math.MaxUint64}, graphs.ErrParameter},
 		{"same step", context.Background(), s, c, []int{1}, fluctuation.MeasureOptions{Seeds: 1}, graphs.ErrParameter},
 		{"time not in C", context.Background(), s, c, []int{10}, fluctuation.MeasureOptions{Seeds: 1, Times: []float64{0.75}}, graphs.ErrParameter},
 		{"times not increasing", context.Background(), s, c, []int{10}, fluctuation.MeasureOptions{Seeds: 1, Times: []float64{1, 0.5}}, graphs.ErrParameter},

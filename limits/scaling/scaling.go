@@ -23,11 +23,13 @@ import (
 type Config struct {
 	// Problem is the learning problem; its γ is replaced by each of Gammas
 	// and it must have a symmetric μ_0.
-	Problem   limits.Problem `json:"problem"`
-	Gammas    []float64      `json:"gammas"`    // each in [½, 1]
-	Widths    []int          `json:"widths"`    // N, each even, at least 2 of them
-	Seeds     int            `json:"seeds"`     // seeds 1..Seeds per (γ, N)
-	Particles int            `json:"particles"` // M of the ε-flow's particle solver (σ not the identity); 0 means 2048
+	Problem limits.Problem `json:"problem"`
+	Gammas  []float64      `json:"gammas"` // each in [½, 1]
+	Widths  []int          `json:"widths"` // N, each even, at least 2 of them
+	Seeds   int            `json:"seeds"`  // seeds 1..Seeds per (γ, N)
+	// FirstSeed S, if not 0, makes the seeds S..S+Seeds−1.
+	FirstSeed uint64 `json:"first_seed,omitempty"`
+	Particles int    `json:"particles"` // M of the ε-flow's particle solver (σ not the identity); 0 means 2048
 }
 
 // FeatureProblem is the problem of the γ experiment, chosen so that the
@@ -66,8 +68,8 @@ const (
 
 // Validate checks the experiment: a valid problem with a symmetric μ_0,
 // γ's in [½, 1], at least two distinct even widths of at most MaxWidth
-// whose networks fit in memory, seeds in [2, MaxSeeds], particles even and
-// ≥ 0. Errors wrap graphs.ErrParameter, or graphs.ErrTooLarge for a width.
+// whose networks fit in memory, seeds in [2, MaxSeeds] (none past
+// 2^64−1 from FirstSeed), particles even and ≥ 0. Errors wrap graphs.ErrParameter, or graphs.ErrTooLarge for a width.
 func (c Config) Validate() error {
 	if !c.Problem.Symmetric {
 		return cerr("problem.symmetric=false: the experiment needs μ_0 in mirror pairs (g_0 = 0 at every N, as the flow's)")
@@ -93,6 +95,9 @@ func (c Config) Validate() error {
 	}
 	if c.Seeds < 2 || c.Seeds > MaxSeeds {
 		return cerr("seeds=%d not in [2, %d]", c.Seeds, MaxSeeds)
+	}
+	if max(c.FirstSeed, 1)-1 > math.MaxUint64-uint64(c.Seeds) {
+		return cerr("first_seed=%d with seeds=%d: the seeds pass 2^64-1", c.FirstSeed, c.Seeds)
 	}
 	for i, n := range c.Widths {
 		// a network's units, gradients and optimiser state, per worker
@@ -314,7 +319,7 @@ func Run(ctx context.Context, c Config, workers int, progress func(done, total i
 						return nil, err
 					}
 					s := setups[j.gi]
-					u, err := s.NetworkUnits(ctx, c.Widths[j.wi], uint64(j.seed+1))
+					u, err := s.NetworkUnits(ctx, c.Widths[j.wi], max(c.FirstSeed, 1)+uint64(j.seed))
 					if err != nil {
 						return nil, err
 					}

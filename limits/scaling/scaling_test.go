@@ -84,6 +84,7 @@ func TestValidate(t *testing.T) {
 		{"odd width", func(c *Config) { c.Widths = []int{64, 65} }},
 		{"repeated width", func(c *Config) { c.Widths = []int{64, 64} }},
 		{"seeds", func(c *Config) { c.Seeds = 1 }},
+		{"first seed", func(c *Config) { c.FirstSeed = math.MaxUint64 }},
 		{"particles", func(c *Config) { c.Particles = 3 }},
 	} {
 		c := Default()
