@@ -199,7 +199,7 @@ func TestLimitsGraphAxisCLI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 3 || strings.Join(rows[0], ",") != "t,bias,variance,total,b2,v" {
+	if len(rows) != 3 || strings.Join(rows[0], ",") != "t,bias,variance,total,b2,v,mean_field_bias" {
 		t.Fatalf("graph CSV: %v", rows)
 	}
 	p := limits.DefaultProblem()

@@ -35,6 +35,11 @@ type GraphAxis struct {
 	Variance []float64 `json:"variance"`
 	// Total[k] = Bias[k] + Variance[k]: E e_fun²(t_k) to leading order.
 	Total []float64 `json:"total"`
+	// MeanFieldBias[k] = ‖b̄_n(t_k) − b̄(t_k)‖²_Σω, b̄_n the b of the moment
+	// ODE under the ego sampler's π_n: the square of the mean error as
+	// N → ∞ at this n, to every order in 1/(nρ). Bias is its leading term;
+	// MeanFieldBias[k] + Variance[k] refines Total where nρ is small.
+	MeanFieldBias []float64 `json:"mean_field_bias"`
 	// B[k] = nρ·E(b_n − b)(t_k) (dim = 2d entries), the mean of the
 	// difference of the two networks' b = E_N[c a], times nρ. It depends on
 	// n beyond nρ only through the terms of order 1/n that are kept.
@@ -75,9 +80,11 @@ type GraphAxis struct {
 // over u are the Setup's quadrature. The mean-field moments do not depend
 // on the initialisation, and Δm_0 = 0 for both, so the prediction is the
 // same for i.i.d. units and for symmetric pairs. What is left out is of
-// higher order: O(1/(N (nρ)²)) (the u-dependence of the mean increment, the
-// fluctuation of m about m̄ acting on the bias, the chain's h² terms) and
-// O((nρ)^{−3}) (the third moment of δ).
+// higher order: in the mean, O(1/(nρ)²) and O(1/(N·nρ)); in the
+// covariance, O(1/(N (nρ)²)) (the u-dependence of the mean increment, the
+// third moment of δ); and terms of relative order 1/N. MeanFieldBias keeps
+// every order in 1/(nρ) of the mean: the b block of m̄_n − m̄, m̄_n the
+// moment ODE with f̂ (the N → ∞ limit of the network on π_n).
 //
 // Errors: s nil, nodes < 1, width < 1, times empty, not finite, negative
 // or not increasing (graphs.ErrParameter); σ not the identity (the moments
@@ -146,6 +153,14 @@ func Graph(ctx context.Context, s *limits.Setup, nodes, width int, times []float
 		g.Bias = append(g.Bias, bias)
 		g.Variance = append(g.Variance, vr)
 		g.Total = append(g.Total, bias+vr)
+		mf := 0.0
+		xk := tr.mfBias[k][:p]
+		for i := range p {
+			for j := range p {
+				mf += xk[i] * sigmaW[i*p+j] * xk[j]
+			}
+		}
+		g.MeanFieldBias = append(g.MeanFieldBias, mf/(nrho*nrho))
 	}
 	loop := ""
 	if gs.loop {
@@ -291,28 +306,33 @@ func (gs *graphSource) noise(x, g []float64) {
 	h.spread(x, g)
 }
 
-// graphTrajectory is m̄, nρ E Δm and N nρ Cov Δm at the requested times.
+// graphTrajectory is nρ E Δm, N nρ Cov Δm and nρ (m̄_n − m̄) at the
+// requested times.
 type graphTrajectory struct {
-	bias  [][]float64 // n coordinates
-	cov   [][]float64 // n×n
-	stats ode.Stats
+	bias   [][]float64 // n coordinates
+	mfBias [][]float64 // n coordinates
+	cov    [][]float64 // n×n
+	stats  ode.Stats
 }
 
-// solve integrates dm̄/dt = f(m̄), dP/dt = A P + P Aᵀ + G_graph (P(0) = 0)
-// and dβ/dt = A β + nρ(f̂ − f)(m̄) (β(0) = 0) jointly.
+// solve integrates dm̄/dt = f(m̄), dP/dt = A P + P Aᵀ + G_graph (P(0) = 0),
+// dβ/dt = A β + nρ(f̂ − f)(m̄) (β(0) = 0) and, for ξ = nρ(m̄_n − m̄) with
+// dm̄_n/dt = f̂(m̄_n), dξ/dt = nρ(f(m̄ + ξ/nρ) − f(m̄)) + nρ(f̂ − f)(m̄ + ξ/nρ)
+// (ξ(0) = 0) jointly.
 func (gs *graphSource) solve(ctx context.Context, ms *momentSystem, times []float64) (*graphTrajectory, error) {
 	d := ms.dy
 	n := d.n
-	y0 := make([]float64, n+n*n+n)
+	y0 := make([]float64, n+n*n+2*n)
 	d.pack(y0, ms.m0)
 	am, gm, ap := make([]float64, n*n), make([]float64, n*n), make([]float64, n*n)
+	xn, fx, fn := make([]float64, n), make([]float64, n), make([]float64, n)
 	f := func(_ float64, y, dst []float64) {
-		x, pm, beta := y[:n], y[n:n+n*n], y[n+n*n:]
+		x, pm, beta, xi := y[:n], y[n:n+n*n], y[n+n*n:n+n*n+n], y[n+n*n+n:]
 		d.drift(x, dst[:n])
 		d.jacobian(x, am)
 		gs.noise(x, gm)
 		lyapunovRate(n, am, pm, gm, ap, dst[n:n+n*n])
-		db := dst[n+n*n:]
+		db := dst[n+n*n : n+n*n+n]
 		gs.hat.drift(x, db)
 		for i := range n {
 			s := 0.0
@@ -321,11 +341,22 @@ func (gs *graphSource) solve(ctx context.Context, ms *momentSystem, times []floa
 			}
 			db[i] += s
 		}
+		for i := range n {
+			xn[i] = x[i] + xi[i]/gs.nrho
+		}
+		dxi := dst[n+n*n+n:]
+		d.drift(x, fx)
+		d.drift(xn, fn)
+		gs.hat.drift(xn, dxi)
+		for i := range n {
+			dxi[i] += gs.nrho * (fn[i] - fx[i])
+		}
 	}
-	tr := &graphTrajectory{bias: make([][]float64, len(times)), cov: make([][]float64, len(times))}
+	tr := &graphTrajectory{bias: make([][]float64, len(times)), mfBias: make([][]float64, len(times)), cov: make([][]float64, len(times))}
 	st, err := ode.Integrate(ctx, f, 0, y0, times, lyapunovTol, func(k int, _ float64, y []float64) error {
 		tr.cov[k] = append([]float64(nil), y[n:n+n*n]...)
-		tr.bias[k] = append([]float64(nil), y[n+n*n:]...)
+		tr.bias[k] = append([]float64(nil), y[n+n*n:n+n*n+n]...)
+		tr.mfBias[k] = append([]float64(nil), y[n+n*n+n:]...)
 		return nil
 	})
 	tr.stats = st
