@@ -181,14 +181,15 @@ type graphCell struct {
 // nρ = 80, N = 1000 (about equal at t = 2, the fluctuation 3× at t = 1) and
 // nρ = 320, N = 1000 (the fluctuation dominates, 3.5× at t = 2 and 11× at
 // t = 1). Networks are simulated by graphRun (equal to the real ones:
-// TestGraphRunIsTheNetwork), 400 seeds each. -args -mc.full takes 4000
+// TestGraphRunIsTheNetwork), 400 seeds each. -args -mc.full takes 2000
 // seeds and adds nρ = 5, 10, 40 at N = 2000, where the bias dominates,
 // with their deviation only logged: the prediction keeps the leading
 // order, and what it leaves out is of relative order 1/(nρ) (and 1/N), so
 // the relative deviation must shrink from nρ = 5 to nρ = 40 (by more than
 // 3 standard errors at t = 2). The log also shows the refinement
 // MeanFieldBias + Variance, which keeps every order in 1/(nρ) of the mean
-// (at nρ = 5, t = 2, i.i.d.: z = +2.1 against −17 for the leading order).
+// (at nρ = 5, t = 2, i.i.d., 4000 seeds: z = +2.1 against −17 for the
+// leading order).
 // N is large because the i.i.d. μ_0 has a term of relative order 1/N with
 // a large constant (its b_N(0) ~ N^{−½} moves the residual the graph noise
 // multiplies): +47% at N = 100, +10% at 400, 0 ± 4% at 1600 (nρ = 160,
@@ -201,7 +202,7 @@ func TestGraphMonteCarlo(t *testing.T) {
 	seeds := 400
 	cells := []graphCell{{200, 2000, true}, {800, 1000, true}, {3200, 1000, true}}
 	if *fullMC {
-		seeds = 4000
+		seeds = 2000
 		cells = append([]graphCell{{50, 2000, false}, {100, 2000, false}, {400, 2000, false}}, cells...)
 	}
 	for _, symmetric := range []bool{false, true} {
