@@ -188,7 +188,7 @@ type graphCell struct {
 // the relative deviation must shrink from nρ = 5 to nρ = 40 (by more than
 // 3 standard errors at t = 2). The log also shows the refinement
 // MeanFieldBias + Variance, which keeps every order in 1/(nρ) of the mean
-// (at nρ = 5, t = 2, i.i.d., 4000 seeds: z = +2.1 against −17 for the
+// (at nρ = 5, t = 2, i.i.d., 2000 seeds: z = +1.3 against −12.2 for the
 // leading order).
 // N is large because the i.i.d. μ_0 has a term of relative order 1/N with
 // a large constant (its b_N(0) ~ N^{−½} moves the residual the graph noise
