@@ -165,7 +165,8 @@ func limitsSolveCommand() *cli.Command {
 		&cli.IntFlag{Name: "particles", Value: 2048, Usage: "M particles of the mean-field solver (σ not the identity)"},
 		&cli.BoolFlag{Name: "self-check", Value: true, Usage: "re-solve with 2M particles and report the difference (with --fluctuations, C(t) also against M/2)"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "limit.csv", Usage: "CSV of limit,t,u,g on the quadrature nodes; the problem and the solver's report go to the same name with .json"},
-		&cli.BoolFlag{Name: "fluctuations", Usage: "with --limit meanfield (or --limit gamma and σ the identity: about the ε-flow of --width): also write the central-limit constant C(t) of E‖g^N_t − g_t‖² ≈ C(t)/N and the variance band N·Var g^N_t(u) to OUT-fluctuations.csv (columns t,u,g,n_var,c) and the report (σ identity: the Lyapunov equation of the moment chain; tanh, sigmoid, erf: the linearised particle flow on --particles particles, checked against twice and half as many with --self-check)"},
+		&cli.BoolFlag{Name: "fluctuations", Usage: "with --limit meanfield (or --limit gamma and σ the identity: about the ε-flow of --width): also write the central-limit constant C(t) of E‖g^N_t − g_t‖² ≈ C(t)/N and the variance band N·Var g^N_t(u) to OUT-fluctuations.csv (columns t,u,g,n_var,c) and the report (σ identity: the Lyapunov equation of the moment chain; tanh, sigmoid, erf: the linearised particle flow on --particles particles, checked against twice and half as many with --self-check); with --limit graphon and --nodes: the predicted graph axis instead, E e_fun² ≈ ‖B‖²/(nρ)² + V/(N·nρ) between the network of --width on --nodes nodes and this limit (σ identity, ego sampler, graphon normalisation, no noise), to OUT-graph.csv (columns t,bias,variance,total,b2,v,mean_field_bias) and the report"},
+		&cli.IntFlag{Name: "nodes", Usage: "with --limit graphon --fluctuations: n, the nodes of the graph G(n, W, ρ) the network is trained on"},
 	}, problemFlags()...)
 	return &cli.Command{
 		Name:      "solve",
@@ -184,8 +185,15 @@ func limitsSolveCommand() *cli.Command {
 			if err != nil {
 				return usagef("limits solve: --limit=%q: %v", c.String("limit"), err)
 			}
-			if c.Bool("fluctuations") && limit != limits.MeanFieldLimit && limit != limits.GammaLimit {
-				return usagef("limits solve: --fluctuations needs --limit meanfield (or gamma with --activation identity), got --limit %s", limit)
+			graphAxis := c.Bool("fluctuations") && limit == limits.GraphonLimit
+			if c.Bool("fluctuations") && limit != limits.MeanFieldLimit && limit != limits.GammaLimit && !graphAxis {
+				return usagef("limits solve: --fluctuations needs --limit meanfield (or gamma with --activation identity, or graphon with --nodes), got --limit %s", limit)
+			}
+			if graphAxis && !c.IsSet("nodes") {
+				return usagef("limits solve: --fluctuations with --limit graphon predicts the error of a network on n nodes: give --nodes n")
+			}
+			if c.IsSet("nodes") && !graphAxis {
+				return usagef("limits solve: --nodes is for --limit graphon --fluctuations")
 			}
 			s, err := limits.NewSetup(p)
 			if err != nil {
@@ -193,7 +201,16 @@ func limitsSolveCommand() *cli.Command {
 			}
 			start := time.Now()
 			var fl *fluctuation.Constant
+			var ga *fluctuation.GraphAxis
 			switch {
+			case graphAxis:
+				ga, err = fluctuation.Graph(c.Context, s, c.Int("nodes"), c.Int("width"), s.Problem().Times)
+				if errors.Is(err, graphs.ErrUnsupported) {
+					return usagef("%s: %v; the graph axis is predicted for --activation identity, --gamma 1, --sampler ego, --aggregation graphon (or graphon:add) and no noise", commandPath(c), err)
+				}
+				if err != nil {
+					return err
+				}
 			case c.Bool("fluctuations") && limit == limits.GammaLimit:
 				fl, err = fluctuation.LinearScaled(c.Context, s, s.Problem().Times, c.Int("width"))
 				if errors.Is(err, graphs.ErrUnsupported) {
@@ -241,12 +258,20 @@ func limitsSolveCommand() *cli.Command {
 					return err
 				}
 			}
+			var gaReport *graphAxisReport
+			if ga != nil {
+				gaReport = &graphAxisReport{File: base + "-graph.csv", GraphAxis: ga}
+				if err := writeGraphAxis(gaReport.File, ga); err != nil {
+					return err
+				}
+			}
 			report := struct {
 				Problem      limits.Problem     `json:"problem"`
 				Solution     *limits.Solution   `json:"solution"`
 				Fluctuations *fluctuationReport `json:"fluctuations,omitempty"`
+				GraphAxis    *graphAxisReport   `json:"graph_axis,omitempty"`
 				Seconds      float64            `json:"seconds"`
-			}{s.Problem(), sol, flReport, time.Since(start).Seconds()}
+			}{s.Problem(), sol, flReport, gaReport, time.Since(start).Seconds()}
 			data, _ := json.MarshalIndent(report, "", "  ")
 			meta := base + ".json"
 			if err := atomicfile.WriteBytes(meta, append(data, '\n')); err != nil {
@@ -255,6 +280,10 @@ func limitsSolveCommand() *cli.Command {
 			fmt.Fprintf(c.App.Writer, "%s limit (%s) at t = %v: %s, %s\n", sol.Name, sol.Method, sol.Times, out, meta)
 			if sol.ErrEstimate != nil {
 				fmt.Fprintf(c.App.Writer, "self-check (M vs 2M particles) at each t: %.3g\n", sol.ErrEstimate)
+			}
+			if ga != nil {
+				fmt.Fprintf(c.App.Writer, "graph axis (%s): E e_fun² ≈ ‖B‖²/(nρ)² + V/(N·nρ) at n = %d, N = %d: bias %.5g + variance %.5g = %.5g at t = %v: %s\n",
+					ga.Method, ga.Nodes, ga.Width, ga.Bias, ga.Variance, ga.Total, ga.Times, gaReport.File)
 			}
 			if fl != nil {
 				fmt.Fprintf(c.App.Writer, "fluctuations (%s): E‖g^N_t − g_t‖² ≈ C(t)/N with C = %.5g at t = %v: %s\n", fl.Method, fl.C, fl.Times, flReport.File)
@@ -301,6 +330,29 @@ func writeFluctuations(path string, fl *fluctuation.Constant) error {
 			for q, u := range fl.U {
 				_ = cw.Write([]string{ff(t), ff(u), ff(fl.G[k][q]), ff(fl.Variance[k][q]), ff(fl.C[k])})
 			}
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+}
+
+// graphAxisReport is what the JSON report of limits solve records of the
+// predicted graph axis; the same numbers are in File.
+type graphAxisReport struct {
+	File string `json:"file"`
+	*fluctuation.GraphAxis
+}
+
+// writeGraphAxis writes the predicted graph axis as CSV: per time t, the
+// bias ‖B‖²_Σω/(nρ)², the variance V/(N·nρ), their sum, b2 = ‖B‖²_Σω, V
+// and the mean-field bias (every order in 1/(nρ) of the mean).
+func writeGraphAxis(path string, ga *fluctuation.GraphAxis) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		_ = cw.Write([]string{"t", "bias", "variance", "total", "b2", "v", "mean_field_bias"})
+		for k, t := range ga.Times {
+			b2 := ga.Bias[k] * ga.NRho * ga.NRho
+			_ = cw.Write([]string{ff(t), ff(ga.Bias[k]), ff(ga.Variance[k]), ff(ga.Total[k]), ff(b2), ff(ga.V[k]), ff(ga.MeanFieldBias[k])})
 		}
 		cw.Flush()
 		return cw.Error()

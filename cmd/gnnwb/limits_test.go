@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gnnwb/gnnwb/generators"
+	"github.com/gnnwb/gnnwb/gnn/activation"
+	"github.com/gnnwb/gnnwb/limits"
+	"github.com/gnnwb/gnnwb/limits/fluctuation"
 )
 
 // TestLimitsSweepCLI: a tiny sweep from a YAML file with flag overrides
@@ -156,13 +162,90 @@ func TestLimitsFluctuationsCLI(t *testing.T) {
 		want string
 	}{
 		{[]string{"limits", "solve", "--fluctuations", "--activation", "relu", "--out", out}, "use --activation identity, tanh, sigmoid or erf"},
-		{[]string{"limits", "solve", "--fluctuations", "--limit", "graphon", "--out", out}, "needs --limit meanfield"},
+		{[]string{"limits", "solve", "--fluctuations", "--limit", "kernel", "--gamma", "0.5", "--out", out}, "needs --limit meanfield"},
+		{[]string{"limits", "solve", "--fluctuations", "--limit", "graphon", "--out", out}, "give --nodes n"},
 		{[]string{"limits", "width", "--tol", "0.01", "--time", "1", "--activation", "relu"}, "use --activation identity"},
 		{[]string{"limits", "width", "--tol", "0.01", "--activation", "identity"}, "--time is required"},
 		{[]string{"limits", "width", "--time", "1", "--activation", "identity"}, "--tol is required"},
 		{[]string{"limits", "width", "--tol", "-1", "--time", "1", "--activation", "identity"}, "--tol=-1"},
 		{[]string{"limits", "width", "--tol", "0.01", "--time", "-1", "--activation", "identity"}, "--time=-1"},
 		{[]string{"limits", "width", "--tol", "0.01", "--time", "1", "--activation", "identity", "--gamma", "0.5"}, "gamma=0.5"},
+	} {
+		code, _, stderr := gnnwb(t, tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: code %d, stderr %q, want 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}
+
+// TestLimitsGraphAxisCLI: solve --limit graphon --fluctuations --nodes n
+// writes the predicted graph axis (fluctuation.Graph at --nodes and --width)
+// to OUT-graph.csv, one row per time, and into the report; a problem it
+// does not predict, or --nodes without it, is a usage error (exit 2).
+func TestLimitsGraphAxisCLI(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "g.csv")
+	prob := []string{"--activation", "identity", "--alpha", "1", "--graphon", "sbm:0.5,0.5:0.9,0.1;0.1,0.9", "--rho", "0.1",
+		"--signal", "poly:1", "--target", "poly:0,0,1", "--quadrature", "8", "--times", "1,2"}
+	code, stdout, stderr := gnnwb(t, append([]string{"limits", "solve", "--limit", "graphon", "--fluctuations", "--nodes", "400", "--width", "50", "--out", out}, prob...)...)
+	if code != 0 || !strings.Contains(stdout, "graph axis") {
+		t.Fatalf("solve --limit graphon --fluctuations: %d %s %s", code, stdout, stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "g-graph.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(string(data))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || strings.Join(rows[0], ",") != "t,bias,variance,total,b2,v,mean_field_bias" {
+		t.Fatalf("graph CSV: %v", rows)
+	}
+	p := limits.DefaultProblem()
+	p.Activation = activation.Identity
+	p.Alpha = 1
+	p.Graphon, _ = generators.ParseGraphon("sbm:0.5,0.5:0.9,0.1;0.1,0.9")
+	p.Rho = 0.1
+	p.Signal, _ = generators.ParseSignal("poly:1")
+	p.Target, _ = generators.ParseTarget("poly:0,0,1")
+	p.Quadrature = 8
+	p.Times = []float64{1, 2}
+	s, err := limits.NewSetup(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ga, err := fluctuation.Graph(context.Background(), s, 400, 50, p.Times)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range p.Times {
+		if rows[k+1][3] != ff(ga.Total[k]) || rows[k+1][1] != ff(ga.Bias[k]) || rows[k+1][2] != ff(ga.Variance[k]) {
+			t.Errorf("row %v, want bias %v variance %v total %v", rows[k+1], ga.Bias[k], ga.Variance[k], ga.Total[k])
+		}
+	}
+	var report struct {
+		GraphAxis struct {
+			File  string    `json:"file"`
+			Nodes int       `json:"nodes"`
+			Width int       `json:"width"`
+			Total []float64 `json:"total"`
+		} `json:"graph_axis"`
+	}
+	meta, _ := os.ReadFile(filepath.Join(dir, "g.json"))
+	if err := json.Unmarshal(meta, &report); err != nil {
+		t.Fatal(err)
+	}
+	if r := report.GraphAxis; r.File != filepath.Join(dir, "g-graph.csv") || r.Nodes != 400 || r.Width != 50 || len(r.Total) != 2 || ff(r.Total[1]) != rows[2][3] {
+		t.Errorf("report %+v, CSV %v", r, rows)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"limits", "solve", "--limit", "graphon", "--fluctuations", "--nodes", "100", "--out", out}, "the graph axis is predicted for --activation identity"},
+		{[]string{"limits", "solve", "--limit", "graphon", "--fluctuations", "--nodes", "100", "--activation", "identity", "--noise-x", "0.1", "--out", out}, "--noise-x=0.1"},
+		{[]string{"limits", "solve", "--nodes", "100", "--out", out}, "--nodes is for --limit graphon --fluctuations"},
 	} {
 		code, _, stderr := gnnwb(t, tc.args...)
 		if code != 2 || !strings.Contains(stderr, tc.want) {

@@ -90,11 +90,25 @@
 // N·‖g^N_t − g_t‖² with its standard error, which collapses onto C(t) as N
 // grows (docs/mathematics.md §8.6).
 //
+// # The graph axis (Graph)
+//
+// For σ the identity the other axis is predicted too: the network of width
+// N trained on G(n, W, ρ) by the ego sampler (graphon normalisation) against
+// the graphon limit of the same width and seed (docs/mathematics.md §8.7).
+// Given its latent u the ego sample's aggregate m̂ differs from (T_W X)(u)
+// by δ with E[δ|u] = −(T_W X)(u)/n (+ X(u)/(nρ) with a self-loop) and
+// Cov(δ|u) = ((n−1)/n)((T_W XXᵀ)(u) − ρ (T_W X)(T_W X)ᵀ(u))/(nρ), exactly;
+// the coupled moment chains then differ by a mean B(t)/(nρ), from the
+// moment ODE's change under the ego sampler's Σ and r, and a fluctuation of
+// covariance P(t)/(N·nρ) from a Lyapunov equation with the graph's noise,
+//
+//	E e_fun²(t) ≈ ‖B(t)‖²_Σω/(nρ)² + tr(Σ_ω P_bb(t))/(N·nρ).
+//
 // # Scope
 //
-// The constant is that of networks trained on π_∞, the n → ∞ limit of the
-// graph samplers: the graph's own fluctuation, of order (nρ)^{−1/2}, is not
-// in it. π is the training grid of limits.Setup (the quadrature grid, with
+// The constant C(t) is that of networks trained on π_∞, the n → ∞ limit of
+// the graph samplers: the graph's own fluctuation, of order (nρ)^{−1/2}, is
+// not in it (Graph predicts it separately for σ the identity). π is the training grid of limits.Setup (the quadrature grid, with
 // Gauss–Hermite nodes for feature noise); noise on y adds s_y² Σ to the
 // covariance of e. ReLU is not supported: the linearisation needs σ″
 // (graphs.ErrUnsupported). Solve picks Linear for σ the identity and

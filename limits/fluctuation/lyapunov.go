@@ -166,7 +166,7 @@ func (d *dynamics) noise(x, g []float64) {
 		return
 	}
 	d.load(x)
-	p, n, b, q := d.p, d.n, x[:d.p], x[d.n-1]
+	p, b := d.p, x[:d.p]
 	ce := d.ce
 	for i := range p * p {
 		ce[i] = d.noiseY2*d.sigma[i] - d.e[i/p]*d.e[i%p]
@@ -187,6 +187,14 @@ func (d *dynamics) noise(x, g []float64) {
 	if d.kern != nil {
 		d.longRun(b)
 	}
+	d.spread(x, g)
+}
+
+// spread writes g = α² ν L(x) C Lᵀ(x) (n×n) for the p×p covariance C in the
+// scratch d.ce, with Q loaded from x (d.load).
+func (d *dynamics) spread(x, g []float64) {
+	p, n, b, q := d.p, d.n, x[:d.p], x[d.n-1]
+	ce := d.ce
 	lm := d.lm
 	clear(lm)
 	for k := range p { // column e = unit k
@@ -253,26 +261,7 @@ func (d *dynamics) solve(ctx context.Context, m0 shallow.Moments, p0 []float64, 
 		d.drift(x, dst[:n])
 		d.jacobian(x, am)
 		d.noise(x, gm)
-		// ap = A P, skipping the zeros of A (most of its Q rows): O(nnz(A)·n).
-		clear(ap)
-		for i := range n {
-			row := ap[i*n : (i+1)*n]
-			for k, a := range am[i*n : (i+1)*n] {
-				if a == 0 {
-					continue
-				}
-				for j, v := range pm[k*n : (k+1)*n] {
-					row[j] += a * v
-				}
-			}
-		}
-		dp := dst[n:]
-		for i := range n {
-			for j := i; j < n; j++ {
-				v := ap[i*n+j] + ap[j*n+i] + gm[i*n+j]
-				dp[i*n+j], dp[j*n+i] = v, v
-			}
-		}
+		lyapunovRate(n, am, pm, gm, ap, dst[n:])
 	}
 	tr := &trajectory{m: make([]shallow.Moments, len(times)), cov: make([][]float64, len(times))}
 	st, err := ode.Integrate(ctx, f, 0, y0, times, opt, func(k int, _ float64, y []float64) error {
@@ -285,6 +274,30 @@ func (d *dynamics) solve(ctx context.Context, m0 shallow.Moments, p0 []float64, 
 		return nil, fmt.Errorf("fluctuation: %w", err)
 	}
 	return tr, nil
+}
+
+// lyapunovRate writes dp = A P + P Aᵀ + G (all n×n, P and G symmetric),
+// with ap scratch for A P.
+func lyapunovRate(n int, am, pm, gm, ap, dp []float64) {
+	// ap = A P, skipping the zeros of A (most of its Q rows): O(nnz(A)·n).
+	clear(ap)
+	for i := range n {
+		row := ap[i*n : (i+1)*n]
+		for k, a := range am[i*n : (i+1)*n] {
+			if a == 0 {
+				continue
+			}
+			for j, v := range pm[k*n : (k+1)*n] {
+				row[j] += a * v
+			}
+		}
+	}
+	for i := range n {
+		for j := i; j < n; j++ {
+			v := ap[i*n+j] + ap[j*n+i] + gm[i*n+j]
+			dp[i*n+j], dp[j*n+i] = v, v
+		}
+	}
 }
 
 // initialCovariance returns Cov Z_0 in coordinates (n×n) for μ_0 with
