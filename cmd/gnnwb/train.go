@@ -165,6 +165,7 @@ func trainDatasetFlags() []cli.Flag {
 		&cli.StringFlag{Name: "degree-features", Usage: "for datasets without node features (IMDB, email-eu-core, ...): onehot (one-hot degree, Xu et al.; PyG OneHotDegree), raw (the degree as one feature, Errica et al.) or log (1 and log(1+degree) scaled to [0,1]; node datasets)"},
 		&cli.IntFlag{Name: "batch-size", Usage: "graphs per mini-batch (graph datasets)", DefaultText: "32"},
 		&cli.IntFlag{Name: "folds", Usage: "stratified k-fold cross-validation with a 10% validation holdout (graph datasets)", DefaultText: "10, or the shipped split (OGB)"},
+		&cli.StringFlag{Name: "fold-subset", Usage: "graph datasets with --folds: train only the folds of `LIST` (0-based, e.g. 0,1,2), numbered as in the whole cross-validation, which they repeat bit for bit"},
 		&cli.StringFlag{Name: "split-per-class", Usage: "node datasets: random split of `TRAIN,VAL` nodes per class, the rest test (datasets.PerClassSplit; needed when the dataset ships no split)"},
 		&cli.Uint64Flag{Name: "split-seed", Value: 0, Usage: "seed of the cross-validation folds or of --split-per-class"},
 		&cli.StringFlag{Name: "pool", Usage: "graph readout sum, mean or max", DefaultText: "sum for gin, mean otherwise"},
@@ -183,7 +184,7 @@ func trainDatasetFlags() []cli.Flag {
 var nodeOnlyFlags = []string{"split-per-class", "normalize-features"}
 
 // graphOnlyFlags are the dataset-mode flags only graph datasets read.
-var graphOnlyFlags = []string{"batch-size", "folds", "pool", "batch-norm", "head", "lr-step", "lr-gamma", "steps-per-epoch", "node-attributes"}
+var graphOnlyFlags = []string{"batch-size", "folds", "fold-subset", "pool", "batch-norm", "head", "lr-step", "lr-gamma", "steps-per-epoch", "node-attributes"}
 
 // trainReport is what --out writes and what the text summary prints.
 type trainReport struct {
@@ -192,9 +193,11 @@ type trainReport struct {
 	Task    string `json:"task"` // "node" or "graph"
 	// Regression is set for --task regression, whose targets come from
 	// Targets (dataset mode) or the graph mode's labels.
-	Regression bool          `json:"regression,omitempty"`
-	Targets    string        `json:"targets,omitempty"`
-	Folds      int           `json:"folds,omitempty"`
+	Regression bool   `json:"regression,omitempty"`
+	Targets    string `json:"targets,omitempty"`
+	Folds      int    `json:"folds,omitempty"`
+	// FoldSubset lists the folds trained (--fold-subset); nil for all.
+	FoldSubset []int         `json:"fold_subset,omitempty"`
 	SplitSeed  uint64        `json:"split_seed,omitempty"`
 	Config     any           `json:"config"`
 	Features   string        `json:"features,omitempty"` // node features made by --degree-features
@@ -406,7 +409,26 @@ func trainDataset(c *cli.Context) error {
 			}
 			rep.Folds = k
 		}
+		if c.IsSet("fold-subset") && rep.Folds == 0 {
+			return usagef("train: --fold-subset is for --folds (cross-validation); %s ships its split, used without --folds", d.Name)
+		}
+		subset, err := foldSubset(c, rep.Folds)
+		if err != nil {
+			return err
+		}
 		cfg.Progress, cfg.OnRun = bar.Update, reportRuns(bar, &rep)
+		if subset != nil {
+			picked := make([]train.Split, len(subset))
+			for i, f := range subset {
+				picked[i] = splits[f]
+			}
+			splits, rep.FoldSubset = picked, subset
+			report := cfg.OnRun
+			cfg.OnRun = func(run train.RunStats, index, runs int) {
+				run.Fold = subset[run.Fold]
+				report(run, index, runs)
+			}
+		}
 		cfg.KeepModels = c.IsSet("save-model")
 		rep.Task, rep.Config = "graph", graphConfigJSON(cfg, c.Bool("node-attributes"))
 		if rep.Folds > 0 {
@@ -438,6 +460,13 @@ func trainDataset(c *cli.Context) error {
 		bar.Done()
 		if err != nil {
 			return trainErr(c, err)
+		}
+		if subset != nil { // CrossValidate numbers the folds it was given 0..len(subset)-1
+			runs := slices.Clone(rep.Summary.Runs)
+			for k := range runs {
+				runs[k].Fold = subset[runs[k].Fold]
+			}
+			rep.Summary.Runs = runs
 		}
 		info := map[string]string{"degree_features": c.String("degree-features")}
 		if made != "" && c.String("degree-features") == "onehot" {
@@ -494,6 +523,27 @@ func withNodeAttributes(d *datasets.GraphDataset) (*datasets.GraphDataset, error
 	return w, nil
 }
 
+// foldSubset reads --fold-subset: distinct folds of 0..k-1 in increasing
+// order, or nil when the flag is not set.
+func foldSubset(c *cli.Context, k int) ([]int, error) {
+	if !c.IsSet("fold-subset") {
+		return nil, nil
+	}
+	fs, err := parseInts(c, "fold-subset")
+	if err != nil {
+		return nil, err
+	}
+	for i, f := range fs {
+		if f < 0 || f >= k {
+			return nil, usagef("train: --fold-subset=%q: fold %d is not in 0..%d (--folds %d)", c.String("fold-subset"), f, k-1, k)
+		}
+		if i > 0 && f <= fs[i-1] {
+			return nil, usagef("train: --fold-subset=%q: give distinct folds in increasing order", c.String("fold-subset"))
+		}
+	}
+	return fs, nil
+}
+
 // readTargets reads --targets for n samples (--task regression in the
 // dataset mode) and records it in rep.
 func readTargets(c *cli.Context, n int, rep *trainReport) ([]float64, error) {
@@ -522,7 +572,8 @@ func checkpointSettings(dir string, rep trainReport) error {
 		SplitSeed            uint64
 		Config               any
 		Targets              string `json:",omitempty"`
-	}{rep.Dataset, rep.Model, rep.Task, rep.Folds, rep.SplitSeed, rep.Config, rep.Targets})
+		FoldSubset           []int  `json:",omitempty"`
+	}{rep.Dataset, rep.Model, rep.Task, rep.Folds, rep.SplitSeed, rep.Config, rep.Targets, rep.FoldSubset})
 	if err != nil {
 		return err
 	}
@@ -866,8 +917,12 @@ func writeReportText(w io.Writer, r trainReport) error {
 		fmt.Fprintln(w, runLine(r, run))
 	}
 	over := fmt.Sprintf("%d seeds", len(s.Runs))
-	if r.Folds > 0 {
-		over = fmt.Sprintf("%d folds x %d seeds: std over folds; std over seeds of the CV mean %s", r.Folds, len(s.Runs)/r.Folds, scoreText(m, s.SeedStd))
+	if folds := r.Folds; folds > 0 {
+		which := ""
+		if r.FoldSubset != nil {
+			folds, which = len(r.FoldSubset), fmt.Sprintf(" (%s of %d)", strings.Trim(strings.Join(strings.Fields(fmt.Sprint(r.FoldSubset)), ","), "[]"), r.Folds)
+		}
+		over = fmt.Sprintf("%d folds%s x %d seeds: std over folds; std over seeds of the CV mean %s", folds, which, len(s.Runs)/folds, scoreText(m, s.SeedStd))
 	}
 	_, err := fmt.Fprintf(w, "%s %s: test %v %s  (validation %s; mean ± std over %s)\n",
 		r.Dataset, r.Model, m, meanStdText(m, s.TestMean, s.TestStd), meanStdText(m, s.ValMean, s.ValStd), over)
