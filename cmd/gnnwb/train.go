@@ -367,12 +367,14 @@ func trainDataset(c *cli.Context) error {
 		if c.IsSet("split-seed") && c.Int("folds") == 0 && len(d.Train) > 0 {
 			return usagef("train: --split-seed is for --folds (cross-validation); %s ships its split, used without --folds", d.Name)
 		}
+		var attributes, labelColumns int
 		if c.Bool("node-attributes") {
-			labels := d.NumFeatures
-			if d, err = withNodeAttributes(d); err != nil {
+			labelColumns = d.NumFeatures
+			if d, err = withNodeAttributes(d, "train: --node-attributes"); err != nil {
 				return err
 			}
-			rep.Features = fmt.Sprintf("%d node attributes, then %d one-hot node label columns", d.NumFeatures-labels, labels)
+			attributes = d.NumFeatures - labelColumns
+			rep.Features = fmt.Sprintf("%d node attributes, then %d one-hot node label columns", attributes, labelColumns)
 		}
 		X, dim, made, err := degreeFeatures(c, d.Name, d.NumFeatures, d.Graphs, false)
 		if err != nil {
@@ -472,6 +474,9 @@ func trainDataset(c *cli.Context) error {
 		if made != "" && c.String("degree-features") == "onehot" {
 			info["max_degree"] = strconv.Itoa(dim - 1)
 		}
+		if attributes > 0 { // for predict to read the same columns again
+			info["node_attributes"], info["node_label_columns"] = strconv.Itoa(attributes), strconv.Itoa(labelColumns)
+		}
 		if err := saveModel(c, rep, false, info); err != nil {
 			return err
 		}
@@ -501,23 +506,24 @@ func saveModel(c *cli.Context, rep trainReport, normalize bool, info map[string]
 }
 
 // withNodeAttributes reads the TU dataset d again with its node attributes
-// before the one-hot node labels (--node-attributes). Other formats, and TU
-// datasets without attributes, are usage errors.
-func withNodeAttributes(d *datasets.GraphDataset) (*datasets.GraphDataset, error) {
+// before the one-hot node labels (--node-attributes); who starts the
+// errors ("train: --node-attributes"). Other formats, and TU datasets
+// without attributes, are usage errors.
+func withNodeAttributes(d *datasets.GraphDataset, who string) (*datasets.GraphDataset, error) {
 	if d.Meta.Format != "tu" || len(d.Meta.Files) == 0 {
-		return nil, usagef("train: --node-attributes is for TU datasets; %s is %q", d.Name, d.Meta.Format)
+		return nil, usagef("%s: only TU datasets have node attributes; %s is %q", who, d.Name, d.Meta.Format)
 	}
 	a := d.Meta.Files[0] // DIR/PREFIX_A.txt
 	prefix, ok := strings.CutSuffix(filepath.Base(a), "_A.txt")
 	if !ok {
-		return nil, fmt.Errorf("train: --node-attributes: %s: not a TU adjacency file", a)
+		return nil, fmt.Errorf("%s: %s: not a TU adjacency file", who, a)
 	}
 	w, err := datasets.ReadTU(filepath.Dir(a), prefix, datasets.TUOptions{UseNodeAttributes: true})
 	if err != nil {
-		return nil, fmt.Errorf("train: --node-attributes: %w", err)
+		return nil, fmt.Errorf("%s: %w", who, err)
 	}
 	if w.NumFeatures == d.NumFeatures {
-		return nil, usagef("train: --node-attributes: %s has no node attributes (%s_node_attributes.txt)", d.Name, prefix)
+		return nil, usagef("%s: %s has no node attributes (%s_node_attributes.txt)", who, d.Name, prefix)
 	}
 	w.Name = d.Name
 	return w, nil
