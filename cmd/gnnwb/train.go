@@ -62,7 +62,8 @@ func trainCommand() *cli.Command {
 			"the accuracy and keeps the epoch of its best validation value (ogbg-molbace: roc-auc, OGB's\n" +
 			"metric, by default). Runs whose loss blows up or whose predictions end constant are reported\n" +
 			"as collapsed (stderr, --out). --task regression --targets FILE trains on real targets (MSE loss,\n" +
-			"MSE and MAE reported). --history keeps every epoch's losses and metric in the --out JSON, and\n" +
+			"MSE and MAE reported); without --targets, on a TU dataset's real graph targets\n" +
+			"(DS_graph_attributes.txt). --history keeps every epoch's losses and metric in the --out JSON, and\n" +
 			"--plot FILE.png draws them. --runs R trains with seeds S..S+R-1 and\n" +
 			"reports mean ± std. With --checkpoint DIR every run is checkpointed; Ctrl-C saves and\n" +
 			"exits, and the same command resumes bit for bit.\n\n" +
@@ -156,7 +157,7 @@ func trainDatasetFlags() []cli.Flag {
 		&cli.IntFlag{Name: "window", Usage: "Kipf & Welling's rule: stop when the validation loss exceeds the mean of the previous N (0: no early stopping)", DefaultText: "10 for gcn/sage/gin node models"},
 		&cli.StringFlag{Name: "select", Usage: "best-epoch criterion val-acc, val-loss or val-metric (the best validation --metric)", DefaultText: "val-acc; gat val-loss; val-metric with a --metric other than accuracy"},
 		&cli.StringFlag{Name: "metric", Usage: "metric reported besides the loss, and chosen on by --select val-metric: accuracy, roc-auc or ap (binary tasks: ROC-AUC and average precision of the class-1 score, as OGB's evaluator and scikit-learn), macro-f1; mae for --task regression", DefaultText: "accuracy; roc-auc for ogbg-molbace (OGB's metric); mae in regression"},
-		&cli.StringFlag{Name: "task", Value: "classification", Usage: "classification (class labels, cross-entropy) or regression (real targets, mean squared error loss; MSE and MAE reported, best epoch by validation MSE): the targets come from --targets FILE in the dataset mode, from --labels FILE in the graph mode"},
+		&cli.StringFlag{Name: "task", Value: "classification", Usage: "classification (class labels, cross-entropy) or regression (real targets, mean squared error loss; MSE and MAE reported, best epoch by validation MSE): the targets come from --targets FILE in the dataset mode (else from a TU dataset's graph attributes, DS_graph_attributes.txt, one or more per graph), from --labels FILE in the graph mode"},
 		&cli.BoolFlag{Name: "history", Usage: "add every run's per-epoch train/val/test loss, accuracy and metric to the --out JSON (summary.runs[].history)"},
 		&cli.StringFlag{Name: "plot", Usage: "draw the per-epoch loss (log scale) and metric, train/val/test, mean over runs, to `FILE` (.png or .svg)"},
 		&cli.StringFlag{Name: "targets", Usage: "dataset mode, --task regression: `FILE` of 'id value' lines, a real target per node (node datasets) or per graph (graph datasets, by 0-based index); samples without a line are in no split"},
@@ -385,11 +386,20 @@ func trainDataset(c *cli.Context) error {
 		}
 		labels := d.Y
 		var targets []float64
-		if regression(c) {
+		switch {
+		case regression(c) && !c.IsSet("targets") && d.Targets != nil:
+			// The dataset's own real targets (TU graph attributes), one or
+			// more per graph, each finite: every graph is in one class for
+			// the folds.
+			targets, labels = d.Targets, make([]int32, len(d.Graphs))
+			rep.Regression, rep.Targets = true, graphAttributesFile(d)
+		case regression(c):
 			if targets, err = readTargets(c, len(d.Graphs), &rep); err != nil {
 				return err
 			}
 			labels = labelledMask(targets)
+		case d.Y == nil:
+			return usagef("train: dataset %s has no class labels, only real graph targets (%d per graph): give --task regression", d.Name, d.NumTargets)
 		}
 		var splits []train.Split
 		k := c.Int("folds")
@@ -550,12 +560,23 @@ func foldSubset(c *cli.Context, k int) ([]int, error) {
 	return fs, nil
 }
 
+// graphAttributesFile is the graph attributes file d was read from (TU's
+// DS_graph_attributes.txt), the --out report's targets.
+func graphAttributesFile(d *datasets.GraphDataset) string {
+	for _, f := range d.Meta.Files {
+		if strings.HasSuffix(f, "_graph_attributes.txt") {
+			return f
+		}
+	}
+	return "graph attributes"
+}
+
 // readTargets reads --targets for n samples (--task regression in the
 // dataset mode) and records it in rep.
 func readTargets(c *cli.Context, n int, rep *trainReport) ([]float64, error) {
 	path := c.String("targets")
 	if path == "" {
-		return nil, usagef("train: --task regression needs --targets FILE (lines 'id value') in the dataset mode")
+		return nil, usagef("train: --task regression needs --targets FILE (lines 'id value') in the dataset mode, unless a TU dataset ships real graph targets (DS_graph_attributes.txt)")
 	}
 	t, err := datasets.ReadTargets(path, n)
 	if err != nil {
