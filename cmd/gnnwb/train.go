@@ -177,7 +177,7 @@ func trainDatasetFlags() []cli.Flag {
 		&cli.IntFlag{Name: "lr-step", Usage: "graph datasets: multiply the learning rate by --lr-gamma every `N` epochs (StepLR; 0: constant)", DefaultText: "50 for gin classification, 0 otherwise"},
 		&cli.Float64Flag{Name: "lr-gamma", Value: 0.5, Usage: "graph datasets: learning-rate factor of --lr-step, in (0,1]"},
 		&cli.IntFlag{Name: "steps-per-epoch", Usage: "graph datasets: `N` steps per epoch on random batches (Xu et al.: 50) instead of one pass over the training graphs", DefaultText: "one pass"},
-		&cli.StringFlag{Name: "save-model", Usage: "save the trained model of the first run (seed --seed; fold 0 with --folds) to `FILE`, for gnnwb predict"},
+		&cli.StringFlag{Name: "save-model", Usage: "save the trained model of the first run (seed --seed; the first fold with --folds: 0, or the first of --fold-subset) to `FILE`, for gnnwb predict"},
 		&cli.BoolFlag{Name: "node-attributes", Usage: "TU graph datasets: put the continuous node attributes (DS_node_attributes.txt) before the one-hot node labels, as Errica et al. for ENZYMES (PyG use_node_attr=True)"},
 	}
 }
