@@ -51,10 +51,16 @@ type GraphDataset struct {
 	NumEdgeFeatures int
 	Y               []int32
 	NumClasses      int
-	Train           []int32
-	Val             []int32
-	Test            []int32
-	Meta            Meta
+	// Targets holds NumTargets real targets per graph (regression; TU's
+	// graph attributes), graph g's at Targets[g*NumTargets:(g+1)*NumTargets];
+	// nil, and NumTargets 0, when the dataset ships none. Y is nil when it
+	// ships targets and no class labels.
+	Targets    []float64
+	NumTargets int
+	Train      []int32
+	Val        []int32
+	Test       []int32
+	Meta       Meta
 }
 
 // Meta records where a dataset came from and every normalisation the loader

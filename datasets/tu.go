@@ -19,8 +19,10 @@ type TUOptions struct {
 // ReadTU reads the TU Dortmund dataset prefix (for example "MUTAG") from
 // dir, which holds prefix_A.txt, prefix_graph_indicator.txt,
 // prefix_graph_labels.txt and optionally prefix_node_labels.txt,
-// prefix_node_attributes.txt and prefix_edge_labels.txt. It follows
-// torch_geometric/io/tu.py:
+// prefix_node_attributes.txt, prefix_edge_labels.txt and
+// prefix_graph_attributes.txt (real graph targets, one or more per line, as
+// the TU regression sets ship; prefix_graph_labels.txt may then be absent).
+// It follows torch_geometric/io/tu.py:
 //
 //   - node and graph ids are 1-based in the files and become 0-based
 //     (Meta.OneBased); graph_indicator must be non-decreasing, so the nodes
@@ -35,7 +37,9 @@ type TUOptions struct {
 //     entries (a merged duplicate keeps its first line's label; an added
 //     reverse entry takes the label of its reverse);
 //   - graph labels are renumbered to 0..C−1 in ascending order of value
-//     (Meta.LabelValues keeps the original values).
+//     (Meta.LabelValues keeps the original values);
+//   - graph attributes are kept as they are in Targets, NumTargets per
+//     graph (every line as wide as the first; values finite).
 //
 // An A entry whose endpoints lie in different graphs, ids outside
 // [1, nodes], rows of unequal width and files whose row counts disagree
@@ -46,7 +50,13 @@ func ReadTU(dir, prefix string, opts TUOptions) (*GraphDataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	lab, err := readTableFile[int64](path("graph_labels"), true, 1, false)
+	// Graph targets: real graph attributes (regression), class labels, or
+	// both; the labels are required when there are no attributes.
+	gattr, err := readTableFile[float64](path("graph_attributes"), true, 0, true)
+	if err != nil {
+		return nil, err
+	}
+	lab, err := readTableFile[int64](path("graph_labels"), true, 1, gattr != nil)
 	if err != nil {
 		return nil, err
 	}
@@ -54,24 +64,41 @@ func ReadTU(dir, prefix string, opts TUOptions) (*GraphDataset, error) {
 	ds := &GraphDataset{Name: prefix}
 	ds.Meta.Format = "tu"
 	ds.Meta.OneBased = true
-	for _, p := range []string{"A", "graph_indicator", "graph_labels"} {
+	for _, p := range []string{"A", "graph_indicator", "graph_labels", "graph_attributes"} {
+		if p == "graph_labels" && lab == nil || p == "graph_attributes" && gattr == nil {
+			continue
+		}
 		ds.Meta.Files = append(ds.Meta.Files, path(p))
 	}
 
 	// Graph labels, renumbered.
-	G := lab.rows()
-	if G == 0 {
-		return nil, perr(path("graph_labels"), 0, graphs.ErrShape, "no graph labels")
+	var G int
+	if lab != nil {
+		if G = lab.rows(); G == 0 {
+			return nil, perr(path("graph_labels"), 0, graphs.ErrShape, "no graph labels")
+		}
+		vals := slices.Clone(lab.vals)
+		slices.Sort(vals)
+		vals = slices.Compact(vals)
+		ds.Meta.LabelValues = vals
+		ds.NumClasses = len(vals)
+		ds.Y = make([]int32, G)
+		for g, v := range lab.vals {
+			c, _ := slices.BinarySearch(vals, v)
+			ds.Y[g] = int32(c)
+		}
 	}
-	vals := slices.Clone(lab.vals)
-	slices.Sort(vals)
-	vals = slices.Compact(vals)
-	ds.Meta.LabelValues = vals
-	ds.NumClasses = len(vals)
-	ds.Y = make([]int32, G)
-	for g, v := range lab.vals {
-		c, _ := slices.BinarySearch(vals, v)
-		ds.Y[g] = int32(c)
+	// Graph attributes, as they are.
+	if gattr != nil {
+		switch r := gattr.rows(); {
+		case r == 0:
+			return nil, perr(path("graph_attributes"), 0, graphs.ErrShape, "no graph attributes")
+		case lab != nil && r != G:
+			return nil, perr(path("graph_attributes"), 0, graphs.ErrShape, "%d rows, %s has %d", r, filepath.Base(path("graph_labels")), G)
+		default:
+			G = r
+		}
+		ds.Targets, ds.NumTargets = gattr.vals, gattr.cols
 	}
 
 	// Graph indicator → node offsets.
@@ -119,7 +146,13 @@ func ReadTU(dir, prefix string, opts TUOptions) (*GraphDataset, error) {
 		}
 	}
 	ds.Meta.LinesRead = m
-	inputBytes := int64(ind.size) + int64(lab.size) + int64(adj.size)
+	inputBytes := int64(ind.size) + int64(adj.size)
+	if lab != nil {
+		inputBytes += int64(lab.size)
+	}
+	if gattr != nil {
+		inputBytes += int64(gattr.size)
+	}
 	adj = nil
 	nodeLab, err := readTableFile[int64](path("node_labels"), true, 0, true)
 	if err != nil {

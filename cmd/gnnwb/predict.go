@@ -26,7 +26,9 @@ func predictCommand() *cli.Command {
 			"value_<k> for a regression model. --embeddings writes the last hidden layer: id, emb_0, emb_1, ....\n" +
 			"Features are made as in training: the dataset's own (or the degree features the model was trained\n" +
 			"with), normalised as in training; for --graph, --features FILE (lines 'node f1 ... fd' by the\n" +
-			"graph file's ids) or the two degree features of the graph mode.",
+			"graph file's ids) or the two degree features of the graph mode. A model trained with train\n" +
+			"--node-attributes reads the TU dataset's node attributes again, before its one-hot node labels,\n" +
+			"and refuses a dataset with other counts of those columns; a --graph file then needs --features.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "model", Usage: "model `FILE` written by gnnwb train --save-model (required)"},
 			&cli.StringFlag{Name: "dataset", Usage: "predict for the dataset `NAME` (this or --graph is required)"},
@@ -101,6 +103,10 @@ func predictInput(c *cli.Context, tm *gnn.Trained) (*gnn.Batch, gnn.Features, []
 		if f := tm.Info["features"]; !c.IsSet("features") && f != "" && f != "degree" {
 			return nil, gnn.Features{}, nil, usagef("predict: the model was trained on the features of %s: give --features FILE with the same columns", f)
 		}
+		if a := tm.Info["node_attributes"]; !c.IsSet("features") && a != "" {
+			return nil, gnn.Features{}, nil, usagef("predict: the model was trained on %s's %s node attributes and %s one-hot node label columns (train --node-attributes), which a --graph file does not hold: give --features FILE with those columns in that order, or --dataset %s",
+				tm.Info["dataset"], a, tm.Info["node_label_columns"], tm.Info["dataset"])
+		}
 		opt, err := graphReadOptions(c, "format", c.Bool("directed"))
 		if err != nil {
 			return nil, gnn.Features{}, nil, err
@@ -134,6 +140,11 @@ func predictInput(c *cli.Context, tm *gnn.Trained) (*gnn.Batch, gnn.Features, []
 	ds, err := datasets.Load(c.String("dataset"), c.String("root"))
 	if err != nil {
 		return nil, gnn.Features{}, nil, datasetErr(c, err)
+	}
+	if tm.Info["node_attributes"] != "" {
+		if ds, err = predictNodeAttributes(ds, tm); err != nil {
+			return nil, gnn.Features{}, nil, err
+		}
 	}
 	deg := tm.Info["degree_features"]
 	switch d := ds.(type) {
@@ -173,4 +184,33 @@ func predictInput(c *cli.Context, tm *gnn.Trained) (*gnn.Batch, gnn.Features, []
 		return b, gnn.Features{Dense: X}, nil, nil
 	}
 	return nil, gnn.Features{}, nil, fmt.Errorf("predict: dataset %s: %T: %w", c.String("dataset"), ds, graphs.ErrUnsupported)
+}
+
+// predictNodeAttributes reads the TU graph dataset ds again with its node
+// attributes before the one-hot node labels, as train --node-attributes
+// did for tm, and refuses a dataset whose attribute or label columns are
+// not as many as the model's training had: those features would not be
+// the ones the model learnt on.
+func predictNodeAttributes(ds datasets.Dataset, tm *gnn.Trained) (datasets.Dataset, error) {
+	attrs, err1 := strconv.Atoi(tm.Info["node_attributes"])
+	labels, err2 := strconv.Atoi(tm.Info["node_label_columns"])
+	if err1 != nil || err2 != nil {
+		return nil, fmt.Errorf("predict: --model: node_attributes=%q, node_label_columns=%q: not counts of columns: %w",
+			tm.Info["node_attributes"], tm.Info["node_label_columns"], graphs.ErrFormat)
+	}
+	d, ok := ds.(*datasets.GraphDataset)
+	if !ok {
+		return nil, usagef("predict: the model was trained on a graph dataset's node attributes (train --node-attributes); %s is a node dataset", ds.Stats().Name)
+	}
+	if d.NumFeatures != labels {
+		return nil, usagef("predict: the model was trained on %d one-hot node label columns of %s; the %s read here has %d", labels, tm.Info["dataset"], d.Name, d.NumFeatures)
+	}
+	w, err := withNodeAttributes(d, "predict: the model was trained with train --node-attributes")
+	if err != nil {
+		return nil, err
+	}
+	if got := w.NumFeatures - labels; got != attrs {
+		return nil, usagef("predict: the model was trained on %d node attributes of %s; the %s read here has %d", attrs, tm.Info["dataset"], d.Name, got)
+	}
+	return w, nil
 }

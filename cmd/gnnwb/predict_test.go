@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -9,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/gnnwb/gnnwb/datasets"
+	"github.com/gnnwb/gnnwb/gnn"
 	"github.com/gnnwb/gnnwb/internal/dataroot"
 )
 
@@ -132,5 +136,105 @@ func TestPredictCora(t *testing.T) {
 	want := strings.TrimSuffix(strings.Fields(stdout[strings.Index(stdout, "test ")+5:])[0], "%")
 	if got := strconv.FormatFloat(100*float64(right)/float64(len(d.Test)), 'f', 2, 64); got != want {
 		t.Errorf("test accuracy of the predictions %s%%, training reported %s%%", got, want)
+	}
+}
+
+// TestPredictNodeAttributes: a model trained with train --node-attributes
+// predicts, after gnnwb predict --dataset reloads it, the bits the reloaded
+// model gives on the features the library reads with the attributes
+// (datasets.TUOptions.UseNodeAttributes), and on the saved fold's test
+// graphs the accuracy the training reported. What cannot be rebuilt is
+// refused: a --graph file without --features, a dataset without the
+// attributes or with other label columns.
+func TestPredictNodeAttributes(t *testing.T) {
+	root := tinyTU(t)
+	dir := filepath.Join(root, "tu", "MUTAG")
+	ind, err := os.ReadFile(filepath.Join(dir, "MUTAG_graph_indicator.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var attr strings.Builder
+	for i := range bytes.Count(ind, []byte("\n")) {
+		fmt.Fprintf(&attr, "%g, %g, %g\n", 0.25*float64(i%7), -1.5*float64(i%3), math.Sqrt(float64(i)))
+	}
+	if err := os.WriteFile(filepath.Join(dir, "MUTAG_node_attributes.txt"), []byte(attr.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	model, report, preds := filepath.Join(tmp, "m.gnnwb"), filepath.Join(tmp, "r.json"), filepath.Join(tmp, "p.csv")
+	code, _, stderr := gnnwb(t, "train", "--dataset", "mutag", "--root", root, "--model", "gin", "--folds", "2", "--epochs", "4",
+		"--batch-size", "4", "--hidden", "8", "--node-attributes", "--save-model", model, "--out", report)
+	if code != 0 {
+		t.Fatalf("train: code %d, stderr %q", code, stderr)
+	}
+	if code, _, stderr := gnnwb(t, "predict", "--model", model, "--dataset", "mutag", "--root", root, "--out", preds); code != 0 {
+		t.Fatalf("predict: code %d, stderr %q", code, stderr)
+	}
+	d, err := datasets.ReadTU(dir, "MUTAG", datasets.TUOptions{UseNodeAttributes: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm, err := gnn.Load(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tm.Info["node_attributes"] != "3" || tm.Info["node_label_columns"] != "2" || tm.Model.In != 5 {
+		t.Fatalf("saved info %v, %d inputs", tm.Info, tm.Model.In)
+	}
+	b, err := gnn.Join(d.Graphs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := tm.Predict(b, gnn.Features{Dense: d.X})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	if err := p.WriteCSV(&want, nil, tm.ClassNames()); err != nil {
+		t.Fatal(err)
+	}
+	if got := must(os.ReadFile(preds)); !bytes.Equal(got, want.Bytes()) {
+		t.Fatalf("predict wrote\n%s\nthe model on the attribute features gives\n%s", got, want.Bytes())
+	}
+	folds, err := datasets.StratifiedFolds(d.Y, 2, 0.1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	right := 0
+	for _, i := range folds[0].Test {
+		if p.Class[i] == int(d.Y[i]) {
+			right++
+		}
+	}
+	r := readReport(t, report)
+	if got := float64(right) / float64(len(folds[0].Test)); r.Summary.Runs[0].Fold != 0 || got != r.Summary.Runs[0].TestAcc {
+		t.Errorf("accuracy of the predictions on fold 0's test graphs %v, training reported %v (fold %d)", got, r.Summary.Runs[0].TestAcc, r.Summary.Runs[0].Fold)
+	}
+	// What cannot be rebuilt.
+	gf := filepath.Join(tmp, "g.txt")
+	if err := os.WriteFile(gf, []byte("0 1\n1 2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	otherLabels := tinyTU(t) // node labels 0, 1, 2: three one-hot columns
+	var nl strings.Builder
+	for i := range bytes.Count(ind, []byte("\n")) {
+		fmt.Fprintf(&nl, "%d\n", i%3)
+	}
+	if err := os.WriteFile(filepath.Join(otherLabels, "tu", "MUTAG", "MUTAG_node_labels.txt"), []byte(nl.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"graph file", []string{"--graph", gf}, "3 node attributes and 2 one-hot node label columns (train --node-attributes), which a --graph file does not hold: give --features FILE"},
+		{"no attributes", []string{"--dataset", "mutag", "--root", tinyTU(t)}, "trained with train --node-attributes: mutag has no node attributes"},
+		{"other label columns", []string{"--dataset", "mutag", "--root", otherLabels}, "trained on 2 one-hot node label columns of mutag; the mutag read here has 3"},
+	} {
+		code, stdout, stderr := gnnwb(t, append([]string{"predict", "--model", model}, tc.args...)...)
+		if code != 2 || stdout != "" || !strings.Contains(stderr, tc.want) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%s: code %d, stdout %q, stderr %q (want %q)", tc.name, code, stdout, stderr, tc.want)
+		}
 	}
 }

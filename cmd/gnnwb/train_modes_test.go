@@ -22,7 +22,7 @@ func TestTrainForeignFlags(t *testing.T) {
 	graphDatasets := map[string][]string{ // flags only graph datasets read
 		"folds": {"--folds", "2"}, "batch-size": {"--batch-size", "4"}, "pool": {"--pool", "max"}, "batch-norm": {"--batch-norm=false"},
 		"head": {"--head", "mlp"}, "lr-step": {"--lr-step", "5"}, "lr-gamma": {"--lr-gamma", "0.5"}, "steps-per-epoch": {"--steps-per-epoch", "3"},
-		"node-attributes": {"--node-attributes"},
+		"node-attributes": {"--node-attributes"}, "fold-subset": {"--fold-subset", "0"},
 	}
 	datasetMode := map[string][]string{"root": {"--root", tu}, "degree-features": {"--degree-features", "onehot"}, "targets": {"--targets", targets}}
 	online := map[string][]string{"graphon": {"--graphon", "product"}, "quadrature": {"--quadrature", "3"}, "eval-points": {"--eval-points", "3"}, "n": {"--n", "10"}, "sampler": {"--sampler", "ego"}}

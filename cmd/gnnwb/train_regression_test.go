@@ -190,3 +190,60 @@ func TestTrainRegressionErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestTrainRegressionGraphAttributes: --task regression without --targets
+// trains on a TU dataset's graph attributes (two targets per graph here:
+// the node count over 10 and whether the graph is a cycle), and a
+// malformed or NaN value is refused with the file and line.
+func TestTrainRegressionGraphAttributes(t *testing.T) {
+	tu := tinyTU(t)
+	attributes := filepath.Join(tu, "tu", "MUTAG", "MUTAG_graph_attributes.txt")
+	var b strings.Builder
+	for g := range 16 {
+		fmt.Fprintf(&b, "%v, %d\n", float64(4+g%4)/10, 1-g%2)
+	}
+	if err := os.WriteFile(attributes, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	out, model := filepath.Join(dir, "r.json"), filepath.Join(dir, "m.gnnwb")
+	args := []string{"train", "--dataset", "mutag", "--root", tu, "--model", "gin", "--task", "regression", "--folds", "2", "--epochs", "5", "--hidden", "8", "--batch-size", "4"}
+	code, stdout, stderr := gnnwb(t, append(args, "--out", out, "--save-model", model)...)
+	if code != 0 || !strings.Contains(stdout, "fold 1 seed 1: test mse ") || !strings.Contains(stdout, "mutag gin: test mse ") {
+		t.Fatalf("code %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	var rep struct {
+		Regression bool
+		Targets    string
+		Summary    struct{ Runs []map[string]any }
+	}
+	if err := json.Unmarshal(must(os.ReadFile(out)), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Regression || rep.Targets != attributes || len(rep.Summary.Runs) != 2 {
+		t.Fatalf("report %+v", rep)
+	}
+	preds := filepath.Join(dir, "p.csv")
+	if code, _, stderr := gnnwb(t, "predict", "--model", model, "--dataset", "mutag", "--root", tu, "--out", preds); code != 0 {
+		t.Fatalf("predict: code %d, %s", code, stderr)
+	}
+	if rows := readCSV(t, preds); len(rows) != 17 || strings.Join(rows[0], ",") != "id,value_0,value_1" {
+		t.Fatalf("predictions %q", rows)
+	}
+	// --targets still wins over the dataset's targets.
+	if code, stdout, stderr := gnnwb(t, append(args, "--targets", tinyTUTargets(t, 16))...); code != 0 || !strings.Contains(stdout, "test mse") {
+		t.Fatalf("--targets: code %d, stderr %q", code, stderr)
+	}
+	for _, tc := range []struct{ name, text, want string }{
+		{"NaN", "0.4, 1\nNaN, 0\n", "MUTAG_graph_attributes.txt:2: "},
+		{"malformed", "0.4, 1\n0.5, 0\n0.6, x\n", "MUTAG_graph_attributes.txt:3: "},
+	} {
+		if err := os.WriteFile(attributes, []byte(tc.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, stderr := gnnwb(t, args...)
+		if code == 0 || !strings.Contains(stderr, tc.want) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%s: code %d, stderr %q (want %q)", tc.name, code, stderr, tc.want)
+		}
+	}
+}

@@ -45,6 +45,7 @@ var trainFlagScopes = map[string]flagScope{
 	"lr-gamma":           {task: taskGraph},
 	"steps-per-epoch":    {task: taskGraph},
 	"node-attributes":    {task: taskGraph},
+	"fold-subset":        {task: taskGraph},
 }
 
 // checkFlagScopes refuses the first flag set (in the command's flag order)

@@ -610,3 +610,43 @@ func TestTrainNodeAttributes(t *testing.T) {
 		t.Errorf("node dataset: code %d, stderr %q", code, stderr)
 	}
 }
+
+// TestTrainFoldSubset: --fold-subset trains the chosen folds of the
+// cross-validation, numbered as in it and with the same bits, and refuses
+// folds out of range, out of order and the shipped split.
+func TestTrainFoldSubset(t *testing.T) {
+	root := tinyTU(t)
+	base := []string{"train", "--dataset", "mutag", "--root", root, "--model", "gin", "--folds", "4", "--epochs", "3", "--batch-size", "4", "--hidden", "8"}
+	dir := t.TempDir()
+	all, sub := filepath.Join(dir, "all.json"), filepath.Join(dir, "sub.json")
+	if code, _, stderr := gnnwb(t, append(base, "--out", all)...); code != 0 {
+		t.Fatalf("all folds: code %d, stderr %q", code, stderr)
+	}
+	code, stdout, stderr := gnnwb(t, append(base, "--fold-subset", "1,3", "--out", sub)...)
+	if code != 0 || !strings.Contains(stdout, "fold 3 seed 1: test") || !strings.Contains(stdout, "over 2 folds (1,3 of 4) x 1 seeds") {
+		t.Fatalf("subset: code %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "run 2/2: fold 3 seed 1") {
+		t.Fatalf("stderr %q", stderr)
+	}
+	ra, rs := readReport(t, all), readReport(t, sub)
+	if len(rs.Summary.Runs) != 2 {
+		t.Fatalf("subset runs %+v", rs.Summary.Runs)
+	}
+	for k, f := range []int{1, 3} {
+		if got, want := rs.Summary.Runs[k], ra.Summary.Runs[f]; got != want {
+			t.Errorf("fold %d: subset %+v, whole cross-validation %+v", f, got, want)
+		}
+	}
+	for _, tc := range []struct{ list, want string }{
+		{"4", "not in 0..3"},
+		{"-1", "not in 0..3"},
+		{"2,1", "increasing order"},
+		{"1,1", "increasing order"},
+		{"x", "not an integer"},
+	} {
+		if code, _, stderr := gnnwb(t, append(base, "--fold-subset", tc.list)...); code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("--fold-subset %s: code %d, stderr %q", tc.list, code, stderr)
+		}
+	}
+}

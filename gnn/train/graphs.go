@@ -106,6 +106,28 @@ func DefaultGraphConfig(kind string) GraphConfig {
 		Epochs: 100, BatchSize: 32, LR: 0.01, Seed: 1, Select: SelectValAcc, RestoreBest: true}
 }
 
+// DefaultGraphRegressionConfig returns the settings of graph regression
+// (real targets, []float64) for kind: DefaultGraphConfig(kind), and for GIN
+// the plain GIN without dropout: 3 GIN-0 layers without BatchNorm, sum
+// readout then Linear–ReLU–Linear, constant learning rate, dropout 0.
+//
+// BatchNorm and dropout blur the sums a regression reads: in training mode
+// BatchNorm subtracts the batch's mean from every node state, so a graph's
+// sum readout depends on the other graphs of its batch, and dropout on the
+// outputs' inputs adds noise to the value fitted. On the node count of
+// random graphs (the package's tests) the classification default fits to a
+// test MSE of about 85% of the target's variance in 100 epochs, this one
+// to about 6% (and to 0.7% at hidden 16 in 60 epochs, where the
+// classification default with dropout 0 is above the variance).
+func DefaultGraphRegressionConfig(kind string) GraphConfig {
+	cfg := DefaultGraphConfig(kind)
+	if kind == gnn.KindGIN {
+		cfg.Model.Layers, cfg.Model.BatchNorm, cfg.Model.Head, cfg.Model.Dropout = 3, false, gnn.HeadMLP, 0
+		cfg.LRStep, cfg.LRGamma = 0, 0
+	}
+	return cfg
+}
+
 // graphSet is the input of Graphs: graphs with their node-feature offsets.
 type graphSet struct {
 	gs  []graphs.Graph

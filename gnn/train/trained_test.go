@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -119,6 +120,54 @@ func TestTrainedRoundTrip(t *testing.T) {
 			}
 		})
 	}
+	// Continuous node attributes before one-hot node labels (ENZYMES'
+	// layout, gnnwb train --node-attributes), the default GIN (BatchNorm,
+	// jumping-knowledge sum head), through a file.
+	t.Run("graph gin node attributes", func(t *testing.T) {
+		const attrs, labels = 3, 2
+		rng := rand.New(rand.NewPCG(7, 3))
+		var AX []float64
+		for _, g := range gs {
+			for v := range g.NumNodes() {
+				for range attrs {
+					AX = append(AX, 10*rng.NormFloat64())
+				}
+				AX = append(AX, float64(1-v%labels), float64(v%labels))
+			}
+		}
+		cfg := DefaultGraphConfig(gnn.KindGIN)
+		cfg.Epochs = 5
+		res, err := Graphs(ctx, cfg, gs, AX, gy, gtr, gva, gte)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tm := &gnn.Trained{Model: res.Model, Info: map[string]string{"node_attributes": "3", "node_label_columns": "2"}}
+		b, err := gnn.Join(gs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := tm.Predict(b, gnn.Features{Dense: AX})
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, "attributes.model")
+		if err := tm.Save(path); err != nil {
+			t.Fatal(err)
+		}
+		back, err := gnn.Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b2, _ := gnn.Join(gs)
+		got, err := back.Predict(b2, gnn.Features{Dense: AX})
+		if err != nil {
+			t.Fatal(err)
+		}
+		samePrediction(t, "gin with node attributes", got, want)
+		if back.Model.In != attrs+labels || back.Info["node_attributes"] != "3" || !back.Model.Options.BatchNorm {
+			t.Fatalf("reloaded: %d inputs, info %v, options %+v", back.Model.In, back.Info, back.Model.Options)
+		}
+	})
 }
 
 // TestTrainedRefuses: another version, a flipped byte, a truncated file and
