@@ -95,7 +95,7 @@ func TestTrainFlagScopes(t *testing.T) {
 		"batch-norm": {"--batch-norm=false"}, "split-per-class": {"--split-per-class", "5,5"}, "normalize-features": {"--normalize-features"},
 		"batch-size": {"--batch-size", "4"}, "folds": {"--folds", "2"}, "pool": {"--pool", "max"}, "head": {"--head", "mlp"},
 		"lr-step": {"--lr-step", "5"}, "lr-gamma": {"--lr-gamma", "0.5"}, "steps-per-epoch": {"--steps-per-epoch", "3"},
-		"node-attributes": {"--node-attributes"},
+		"node-attributes": {"--node-attributes"}, "fold-subset": {"--fold-subset", "1"},
 	}
 	tasks := []struct {
 		task string
