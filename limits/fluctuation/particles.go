@@ -237,8 +237,11 @@ func particleRun(ctx context.Context, s grid, times []float64, m, mf int, set se
 	if pr.Symmetric {
 		fl.nz = mf / 2
 	}
-	fl.kern = set.kern
-	if fl.kern != nil {
+	fl.kern, fl.kop = set.kern, set.kop
+	fl.lowRank = set.lowRank || set.kop != nil || fl.p > lowRankGrid
+	if fl.lowRank {
+		fl.rng = newRand()
+	} else if fl.kern != nil {
 		fl.kernRoot = sqrtPSD(fl.kern, fl.p)
 	}
 	if 2*m*max(fl.p, pe) > meanfield.MaxScratch {
@@ -356,11 +359,17 @@ func particleRun(ctx context.Context, s grid, times []float64, m, mf int, set se
 		c.C[k], c.G[k], c.Variance[k] = ck, g, v
 		return nil
 	}
+	var injErr error
 	inject := func(fr *frame, w float64) {
-		if fl.nu == 0 || w == 0 {
+		if fl.nu == 0 || w == 0 || injErr != nil {
 			return
 		}
-		dr, kp := fl.inject(st, fr, fl.alpha*fl.alpha*fl.nu*w, set)
+		var dr, kp float64
+		if fl.lowRank {
+			dr, kp, injErr = fl.injectLowRank(st, fr, fl.alpha*fl.alpha*fl.nu*w, set)
+		} else {
+			dr, kp = fl.inject(st, fr, fl.alpha*fl.alpha*fl.nu*w, set)
+		}
 		noiseDropped += dr
 		noiseKept = kp
 	}
@@ -417,6 +426,9 @@ func particleRun(ctx context.Context, s grid, times []float64, m, mf int, set se
 				w = 4 * h / 3
 			}
 			inject(cur, w)
+			if injErr != nil {
+				return nil, fmt.Errorf("fluctuation: Particles: %w", injErr)
+			}
 			if i == n {
 				if err := output(k, hi); err != nil {
 					return nil, fmt.Errorf("fluctuation: Particles: %w", err)
@@ -444,6 +456,12 @@ func particleRun(ctx context.Context, s grid, times []float64, m, mf int, set se
 	c.Method = fmt.Sprintf("linearised McKean–Vlasov flow (γ=1, %s, %s): M=%d Halton particles, fluctuation carried by %d, "+
 		"%s, %d initial directions (energy left ≤ %.1e), noise rank ≤ %d (dropped/kept %.1e), RK4 step ≤ %g",
 		init, noise, m, mf, masses, st.m, zLeft, set.noiseRank, dropped, hmax)
+	if fl.lowRank {
+		c.Method += fmt.Sprintf("; reduced path (no P×P matrix): noise merged by randomised subspace iteration with %d extra columns", lowRankOversample)
+		if fl.kop != nil {
+			c.Method += fmt.Sprintf(", kernel by the Poisson series (relative error ≤ %.1e)", fl.kopErr)
+		}
+	}
 	return c, nil
 }
 
