@@ -413,6 +413,11 @@ type settings struct {
 	// lowRank forces the reduced path (lowrank.go), which is taken anyway
 	// for more than lowRankGrid training points or with kop.
 	lowRank bool
+	// window is the width N of a finite window (WindowParticles), 0 for
+	// the N → ∞ constant; edge the symmetric edge kernel on the training
+	// grid (P×P, longrun.TrainingEdgeKernel).
+	window int
+	edge   []float64
 }
 
 // defaults are the settings of Particles. Halving the step, doubling the
