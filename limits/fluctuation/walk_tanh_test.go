@@ -245,3 +245,85 @@ func TestWindowParticles(t *testing.T) {
 		t.Errorf("restart: err = %v, want ErrUnsupported", err)
 	}
 }
+
+// TestWindowMonteCarloTanh is the oracle of the finite-window constant for
+// σ = tanh: real networks (shallow.Train) trained along the lazy walk h =
+// 0.5 on the quadrature grid of gaussian:0.15 (τ = 15.5 samples), at
+// widths below 50τ, against WindowParticles (M = 1024, with its
+// self-check) within 3 standard errors plus the stated error; C_walk, the
+// N → ∞ constant, is logged beside it (with its self-check in the full
+// run). go test: N = 250 over 400 seeds;
+// -args -mc.full: N ∈ {100, 250, 500} over 4000 seeds.
+func TestWindowMonteCarloTanh(t *testing.T) {
+	if testing.Short() {
+		t.Skip("Monte Carlo of real networks")
+	}
+	widths, seeds := []int{250}, 400
+	if *fullMC {
+		widths, seeds = []int{100, 250, 500}, 4000
+	}
+	pr := tanhProblem("gaussian:0.15")
+	s := setup(t, pr)
+	times := pr.Times
+	ch, err := longrun.Graphon(s, walk.Options{Hold: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tau, err := ch.Relaxation()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := fluctuation.Options{Particles: 1024, SelfCheck: true}
+	cw, err := fluctuation.WalkParticles(context.Background(), s, times, ch, fluctuation.Options{Particles: 1024, SelfCheck: *fullMC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := s.Dim()
+	ephi, ey := s.Features()
+	_, w := s.Nodes()
+	var b strings.Builder
+	fmt.Fprintf(&b, "gaussian:0.15, walk h=0.5 (τ = %.1f), tanh, Y = u², %d seeds: N, t, N·MSE ± se, C_window ± stated error, z; C_walk ± stated error, z\n", tau, seeds)
+	for _, width := range widths {
+		c, err := fluctuation.WindowParticles(context.Background(), s, times, ch, width, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := overSeeds(t, seeds, func(r int) []float64 {
+			cfg := shallow.Config{
+				ModelConfig: shallow.ModelConfig{Width: width, Dim: d, Gamma: 1, Activation: activation.Tanh, Variant: shallow.ModelA,
+					Sc: pr.Sc, Sw: pr.Sw, Seed: uint64(r + 1)},
+				Alpha: pr.Alpha, Batch: 1, Time: times[len(times)-1], Times: times,
+				Eval: &shallow.Samples{Dim: d, Phi: ephi, Y: ey},
+			}
+			run, err := shallow.Train(context.Background(), cfg, newGridWalk(s, ch))
+			if err != nil {
+				t.Error(err)
+				return nil
+			}
+			out := make([]float64, len(times))
+			for k := range times {
+				mse := 0.0
+				for q, yq := range run.Records[k].Output {
+					e := yq - c.G[k][q]
+					mse += w[q] * e * e
+				}
+				out[k] = float64(width) * mse
+			}
+			return out
+		})
+		means, ses := seedMeans(x)
+		for k, tk := range times {
+			mean, se := means[k], ses[k]
+			z, zw := (mean-c.C[k])/se, (mean-cw.C[k])/se
+			cwErr := math.NaN()
+			if cw.ErrEstimate != nil {
+				cwErr = cw.ErrEstimate[k]
+			}
+			fmt.Fprintf(&b, "%5d %4g  %.4f ± %.4f  %.4f ± %.4f  %+.2f;  %.4f ± %.4f  %+.2f\n", width, tk, mean, se, c.C[k], c.ErrEstimate[k], z, cw.C[k], cwErr, zw)
+			if math.Abs(mean-c.C[k]) > 3*se+c.ErrEstimate[k] {
+				t.Errorf("N=%d t=%v: N·MSE = %.4f ± %.4f, C_window = %.4f ± %.4f: z = %.2f", width, tk, mean, se, c.C[k], c.ErrEstimate[k], z)
+			}
+		}
+	}
+	t.Log(b.String())
+}
