@@ -17,8 +17,8 @@ import (
 // gradients ∇F on the grid, Γ the covariance of the residual weights), is
 // merged with the old noise columns Y by randomised subspace iteration on
 // the operator T X = Y (Yᵀ W X) + w E Γ (Eᵀ W X), W the carrier masses,
-// started from the old columns and lowRankOversample Gaussian ones (a fixed
-// seed): one application, W-orthonormalisation, a second application and
+// started from the old columns and Gaussian ones (a fixed seed) up to
+// noiseRank + lowRankOversample: one application, W-orthonormalisation, a second application and
 // the Rayleigh–Ritz eigenvectors, of which the noiseRank largest are kept.
 // Γ is applied to the P×ℓ block Eᵀ W X only: by the chain's kernel
 // operator (kop, the Poisson series on the graph), the dense kernel, or the
@@ -31,8 +31,7 @@ import (
 // used (below it the dense path is exact and cheap).
 const lowRankGrid = 512
 
-// lowRankOversample is the number of Gaussian start columns added to the
-// old noise columns.
+// lowRankOversample is the number of start columns beyond the noise rank.
 const lowRankOversample = 16
 
 // lowRankSketch is the block size of the search for initial-weight
@@ -206,7 +205,7 @@ func (fl *flow) injectLowRank(st *state, fr *frame, w float64, set settings) (dr
 		}
 		return y, nil
 	}
-	ell := kn + lowRankOversample
+	ell := max(kn, set.noiseRank) + lowRankOversample
 	x0 := fl.newFields(ell)
 	for b := range nb {
 		for c := range mf {
