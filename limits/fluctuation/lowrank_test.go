@@ -47,7 +47,7 @@ func TestLowRank(t *testing.T) {
 		run := func(lowRank bool) *Constant {
 			set := defaults
 			set.kern, set.lowRank = tc.kern, lowRank
-			c, err := particleRun(context.Background(), tc.s, times, 1024, 512, set)
+			c, err := particleRun(context.Background(), tc.s, times, 512, 256, set)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -78,7 +78,7 @@ func TestGraphWalkSparse(t *testing.T) {
 		t.Fatal(err)
 	}
 	times := []float64{0.5, 1.5}
-	opt := Options{Particles: 1024, Carriers: 512}
+	opt := Options{Particles: 512, Carriers: 256}
 	dense, err := graphWalk(context.Background(), pr, w, times, opt, false)
 	if err != nil {
 		t.Fatal(err)
