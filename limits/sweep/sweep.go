@@ -136,7 +136,7 @@ func (w Config) Validate() error {
 	}
 	if w.Walk != "" {
 		if _, err := walk.ParseOptions(w.Walk); err != nil {
-			return fmt.Errorf("sweep: Config: walk: %w", err)
+			return fmt.Errorf("sweep: Config: walk=%q: %w", w.Walk, err)
 		}
 		if w.Problem.Sampler != limits.EgoSampling {
 			return serr("walk=%q needs the ego sampler (problem.sampler=%v)", w.Walk, w.Problem.Sampler)
