@@ -470,7 +470,7 @@ func particleRun(ctx context.Context, s grid, times []float64, m, mf int, set se
 		c.Method += fmt.Sprintf("; finite window of N·t samples at N=%d: the first-order correction of its two ends (%d directions of the edge kernel)", set.window, win.start.k)
 	}
 	if fl.lowRank {
-		c.Method += fmt.Sprintf("; reduced path (no P×P matrix): noise merged by randomised subspace iteration on %d columns", set.noiseRank+lowRankOversample)
+		c.Method += fmt.Sprintf("; reduced path (no P×P matrix): noise merged by randomised subspace iteration on %d columns (dropped/kept counted within them)", set.noiseRank+lowRankOversample)
 		if fl.kop != nil {
 			c.Method += fmt.Sprintf(", kernel by the Poisson series (relative error ≤ %.1e)", fl.kopErr)
 		}
