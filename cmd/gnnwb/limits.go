@@ -362,7 +362,7 @@ func writeGraphAxis(path string, ga *fluctuation.GraphAxis) error {
 func limitsSweepCommand() *cli.Command {
 	d := sweep.Default()
 	flags := append([]cli.Flag{
-		&cli.StringFlag{Name: "config", Usage: "sweep file (.yaml or .json) with keys problem, nodes, widths, seeds (--runs), limits, particles, test_nodes; flags override it", DefaultText: "none: the demonstration sweep"},
+		&cli.StringFlag{Name: "config", Usage: "sweep file (.yaml or .json) with keys problem, nodes, widths, seeds (--runs), limits, particles, test_nodes, walk; flags override it", DefaultText: "none: the demonstration sweep"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "limits-sweep", Usage: "output directory (rerun the same command to resume)"},
 		&cli.StringFlag{Name: "nodes", Usage: "n values, comma-separated", DefaultText: joinInts(d.Nodes)},
 		&cli.StringFlag{Name: "widths", Usage: "N values, comma-separated", DefaultText: joinInts(d.Widths)},
@@ -371,6 +371,7 @@ func limitsSweepCommand() *cli.Command {
 		&cli.StringFlag{Name: "limits", Value: joinKinds(d.Limits), Usage: "limits to compare with: graphon, meanfield, kernel, gamma"},
 		&cli.IntFlag{Name: "particles", Value: d.Particles, Usage: "M particles of the mean-field solver"},
 		&cli.IntFlag{Name: "test-nodes", Value: d.TestNodes, Usage: "nodes of the test graph used for the node error"},
+		&cli.StringFlag{Name: "walk", Usage: "train along a walk on the graphon with these options (h=HOLD,r=RESTART,thin=T,burn=B) instead of on independent samples, against the mean-field limit under its stationary law (needs --limits meanfield and --sampler ego)"},
 		&cli.StringFlag{Name: "shard", Value: "0/1", Usage: "run shard i of k (i/k, 0-based): every k-th cell; combine with gnnwb limits merge"},
 		&cli.StringFlag{Name: "formats", Value: "png,svg", Usage: "plot formats written when the sweep is complete (empty: no plots)"},
 	}...), problemFlags()...)
@@ -425,6 +426,9 @@ func limitsSweepCommand() *cli.Command {
 			}
 			if c.IsSet("test-nodes") {
 				w.TestNodes = c.Int("test-nodes")
+			}
+			if c.IsSet("walk") {
+				w.Walk = c.String("walk")
 			}
 			shard, shards, err := parseShard(c.String("shard"))
 			if err != nil {

@@ -114,16 +114,26 @@
 // (graphs.ErrUnsupported). Solve picks Linear for σ the identity and
 // Particles otherwise.
 //
-// # Dependent samples (Walk, WalkParticles, Window)
+// # Dependent samples (Walk, WalkParticles, GraphWalk, Window, WindowParticles)
 //
 // When the samples are a stationary Markov chain, such as a random walk on
 // the graphon (generators/walk), the limit is taken under the chain's
 // stationary law π and the noise covariance Cov_π(h) is replaced by the
 // long-run covariance Γ = Cov_π(h, h) + Σ_{k≥1} (Cov(h_0, h_k) + Cov(h_k, h_0))
 // from the Poisson equation of the chain (limits/longrun): Walk (Linear or
-// Particles with Γ) gives C_walk(t), and Window, for σ the identity, the
-// finite-N value of a run of N·t samples, whose window cuts the
-// autocorrelation sums (docs/mathematics.md §10).
+// Particles with Γ) gives C_walk(t), GraphWalk the same for a walk on a
+// fixed graph, and Window, for σ the identity, the finite-N value of a run
+// of N·t samples, whose window cuts the autocorrelation sums exactly;
+// WindowParticles is its first-order form in τ/N for any σ along a
+// reversible chain (docs/mathematics.md §10).
+//
+// On a training grid of more than 512 points (the nodes of a real graph)
+// the particle flow takes a reduced path that forms no P×P matrix: the
+// sampling noise is merged into its low-rank square root by randomised
+// subspace iteration (fixed seed), the kernel of the walk applied only to
+// the block of functions the iteration needs (longrun.Sparse: the Poisson
+// series with sparse steps), and the initial-weight directions are found
+// by sketches. Its cost per step grows like P, not P³.
 //
 // # References
 //

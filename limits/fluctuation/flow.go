@@ -2,6 +2,7 @@ package fluctuation
 
 import (
 	"math"
+	"math/rand/v2"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -64,6 +65,14 @@ type flow struct {
 	// kern is the long-run covariance kernel of the samples on the grid
 	// (P×P, walk.go), kernRoot a square root of it; nil: i.i.d. samples.
 	kern, kernRoot []float64
+	// kop applies the kernel to P×m blocks without forming it (a chain on
+	// a large graph, lowrank.go); kopErr is the largest relative error it
+	// stated.
+	kop    func(dst, src []float64, m int) (float64, error)
+	kopErr float64
+	// lowRank selects the reduced path (lowrank.go), rng its test vectors.
+	lowRank bool
+	rng     *rand.Rand
 }
 
 // setMasses sets the masses of the carriers from mz (one per carrier, or
@@ -398,6 +407,17 @@ type settings struct {
 	// kern is the long-run covariance kernel of a walk on the training grid
 	// (P×P, walk.go); nil for i.i.d. samples.
 	kern []float64
+	// kop applies the kernel of a walk on a large graph (lowrank.go); nil
+	// otherwise.
+	kop func(dst, src []float64, m int) (float64, error)
+	// lowRank forces the reduced path (lowrank.go), which is taken anyway
+	// for more than lowRankGrid training points or with kop.
+	lowRank bool
+	// window is the width N of a finite window (WindowParticles), 0 for
+	// the N → ∞ constant; edge the symmetric edge kernel on the training
+	// grid (P×P, longrun.TrainingEdgeKernel).
+	window int
+	edge   []float64
 }
 
 // defaults are the settings of Particles. Halving the step, doubling the
@@ -524,6 +544,9 @@ func (fl *flow) inject(st *state, fr *frame, w float64, set settings) (dropped, 
 // each with a new column D = 0. It returns the energy of the map and of the
 // part left out, both as Σ_q ω_q Var.
 func (fl *flow) addDirections(st *state, hp []float64, set settings) (total, left float64) {
+	if fl.lowRank {
+		return fl.addDirectionsLowRank(st, hp, set)
+	}
 	p, nz := fl.p, fl.nz
 	// w = (I − Z Zᵀ) hp Ω^{1/2}, nz×P
 	w := make([]float64, nz*p)
@@ -618,7 +641,13 @@ func (fl *flow) addDirections(st *state, hp []float64, set settings) (total, lef
 	if added == 0 {
 		return total, math.Max(left, 0)
 	}
-	// insert the new columns (D = 0) after the existing z-columns
+	fl.insertZColumns(st, added)
+	return total, math.Max(left, 0)
+}
+
+// insertZColumns inserts the columns (D = 0) of the last added directions
+// of st.zb after the existing z-columns.
+func (fl *flow) insertZColumns(st *state, added int) {
 	nb, mf := fl.blocks(), fl.mf
 	m2, k2 := st.m+added, st.k+added
 	x2 := make([][]float64, nb)
@@ -630,5 +659,4 @@ func (fl *flow) addDirections(st *state, hp []float64, set settings) (total, lef
 		}
 	}
 	st.x, st.m, st.k = x2, m2, k2
-	return total, math.Max(left, 0)
 }

@@ -237,8 +237,11 @@ func particleRun(ctx context.Context, s grid, times []float64, m, mf int, set se
 	if pr.Symmetric {
 		fl.nz = mf / 2
 	}
-	fl.kern = set.kern
-	if fl.kern != nil {
+	fl.kern, fl.kop = set.kern, set.kop
+	fl.lowRank = set.lowRank || set.kop != nil || fl.p > lowRankGrid
+	if fl.lowRank {
+		fl.rng = newRand()
+	} else if fl.kern != nil {
 		fl.kernRoot = sqrtPSD(fl.kern, fl.p)
 	}
 	if 2*m*max(fl.p, pe) > meanfield.MaxScratch {
@@ -309,7 +312,8 @@ func particleRun(ctx context.Context, s grid, times []float64, m, mf int, set se
 	c := &Constant{Times: append([]float64(nil), times...), U: u, Symmetric: pr.Symmetric,
 		C: make([]float64, len(times)), G: make([][]float64, len(times)), Variance: make([][]float64, len(times))}
 	var zLeft, noiseDropped, noiseKept float64
-	output := func(k, i int) error {
+	var win *window
+	output := func(k, i int, fr *frame) error {
 		theta, _, err := mp.at(i)
 		if err != nil {
 			return err
@@ -349,6 +353,9 @@ func particleRun(ctx context.Context, s grid, times []float64, m, mf int, set se
 				}
 			}
 		}
+		if win != nil && times[k] > 0 {
+			win.correct(v, e, pe, fr)
+		}
 		ck := 0.0
 		for q, w := range wts {
 			ck += w * v[q]
@@ -356,11 +363,17 @@ func particleRun(ctx context.Context, s grid, times []float64, m, mf int, set se
 		c.C[k], c.G[k], c.Variance[k] = ck, g, v
 		return nil
 	}
+	var injErr error
 	inject := func(fr *frame, w float64) {
-		if fl.nu == 0 || w == 0 {
+		if fl.nu == 0 || w == 0 || injErr != nil {
 			return
 		}
-		dr, kp := fl.inject(st, fr, fl.alpha*fl.alpha*fl.nu*w, set)
+		var dr, kp float64
+		if fl.lowRank {
+			dr, kp, injErr = fl.injectLowRank(st, fr, fl.alpha*fl.alpha*fl.nu*w, set)
+		} else {
+			dr, kp = fl.inject(st, fr, fl.alpha*fl.alpha*fl.nu*w, set)
+		}
 		noiseDropped += dr
 		noiseKept = kp
 	}
@@ -376,6 +389,9 @@ func particleRun(ctx context.Context, s grid, times []float64, m, mf int, set se
 		return nil, fmt.Errorf("fluctuation: Particles: %w", err)
 	}
 	addDirections(cur)
+	if set.window > 0 {
+		win = fl.newWindow(cur, set)
+	}
 	ws := &work{}
 	k1, k2, k3, k4, tmp := make([][]float64, nb), make([][]float64, nb), make([][]float64, nb), make([][]float64, nb), make([][]float64, nb)
 	hzBuf := func(fr *frame) []float64 {
@@ -387,7 +403,7 @@ func particleRun(ctx context.Context, s grid, times []float64, m, mf int, set se
 	for k := range times {
 		n := steps[k]
 		if n == 0 { // t_k = t_{k−1} can only be t_0 = 0
-			if err := output(k, hi); err != nil {
+			if err := output(k, hi, cur); err != nil {
 				return nil, fmt.Errorf("fluctuation: Particles: %w", err)
 			}
 			continue
@@ -408,6 +424,9 @@ func particleRun(ctx context.Context, s grid, times []float64, m, mf int, set se
 			addDirections(mid)
 			addDirections(nxt)
 			rk4(fl, st, h, cur, mid, nxt, hzBuf(cur), hzBuf(mid), hzBuf(nxt), k1, k2, k3, k4, tmp, ws)
+			if win != nil {
+				rk4(fl, win.start, h, cur, mid, nxt, nil, nil, nil, k1, k2, k3, k4, tmp, ws)
+			}
 			hi += 2
 			cur, nxt = nxt, cur
 			w := 2 * h / 3
@@ -417,8 +436,11 @@ func particleRun(ctx context.Context, s grid, times []float64, m, mf int, set se
 				w = 4 * h / 3
 			}
 			inject(cur, w)
+			if injErr != nil {
+				return nil, fmt.Errorf("fluctuation: Particles: %w", injErr)
+			}
 			if i == n {
-				if err := output(k, hi); err != nil {
+				if err := output(k, hi, cur); err != nil {
 					return nil, fmt.Errorf("fluctuation: Particles: %w", err)
 				}
 			}
@@ -444,6 +466,15 @@ func particleRun(ctx context.Context, s grid, times []float64, m, mf int, set se
 	c.Method = fmt.Sprintf("linearised McKean–Vlasov flow (γ=1, %s, %s): M=%d Halton particles, fluctuation carried by %d, "+
 		"%s, %d initial directions (energy left ≤ %.1e), noise rank ≤ %d (dropped/kept %.1e), RK4 step ≤ %g",
 		init, noise, m, mf, masses, st.m, zLeft, set.noiseRank, dropped, hmax)
+	if win != nil {
+		c.Method += fmt.Sprintf("; finite window of N·t samples at N=%d: the first-order correction of its two ends (%d directions of the edge kernel)", set.window, win.start.k)
+	}
+	if fl.lowRank {
+		c.Method += fmt.Sprintf("; reduced path (no P×P matrix): noise merged by randomised subspace iteration on %d columns (dropped/kept counted within them)", set.noiseRank+lowRankOversample)
+		if fl.kop != nil {
+			c.Method += fmt.Sprintf(", kernel by the Poisson series (relative error ≤ %.1e)", fl.kopErr)
+		}
+	}
 	return c, nil
 }
 

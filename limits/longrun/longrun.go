@@ -273,27 +273,14 @@ func Graph(w *walk.Graph) (*Chain, error) {
 // latents. It returns K_train (P×P) and π. Errors (graphs.ErrShape): a
 // chain whose size is not the number of quadrature nodes of s.
 func TrainingKernel(s *limits.Setup, c *Chain) ([]float64, error) {
-	u, om := s.Nodes()
+	u, _ := s.Nodes()
 	q := len(u)
 	if c.S != q {
 		return nil, fmt.Errorf("longrun: TrainingKernel: chain on %d states, grid of %d nodes: %w", c.S, q, graphs.ErrShape)
 	}
-	tw, _, _ := s.TrainingGrid()
-	cells := len(tw) / q
 	// ρ_c from the Lebesgue training grid of s (weights ω_q ρ_c, or law_q ρ_c).
-	base := om
-	if law := s.Law(); law != nil {
-		base = law
-	}
-	rho := make([]float64, cells)
-	for i := range q {
-		if base[i] > 0 {
-			for cc := range cells {
-				rho[cc] = tw[i*cells+cc] / base[i]
-			}
-			break
-		}
-	}
+	rho := noiseRule(s, q)
+	cells := len(rho)
 	n := q * cells
 	w := make([]float64, n)
 	for i := range q {
@@ -318,4 +305,100 @@ func TrainingKernel(s *limits.Setup, c *Chain) ([]float64, error) {
 		}
 	}
 	return k, nil
+}
+
+// EdgeKernel returns M (S×S) with fᵀ M g = Σ_{l≥1} l Cov(f(x_0), g(x_l))
+// for a stationary chain: M = Σ_{l≥1} l (D P^l − ππᵀ) = D (P − 1πᵀ) Z².
+// It is what a window of samples misses of the long-run covariance at
+// each of its ends: the last samples have no partners after the window
+// (Σ_{l≥1} l Cov(f(x_0), g(x_l)) in all), the first none before it (Mᵀ).
+// M is symmetric for a reversible chain. Cost O(S³).
+func (c *Chain) EdgeKernel() []float64 {
+	s := c.S
+	q := make([]float64, s*s) // D (P − 1πᵀ)
+	for i := range s {
+		for j := range s {
+			q[i*s+j] = c.Pi[i] * (c.P[i*s+j] - c.Pi[j])
+		}
+	}
+	a := mat.NewDense(s, s, q)
+	z := mat.NewDense(s, s, append([]float64(nil), c.Z...))
+	var t, m mat.Dense
+	t.Mul(a, z)
+	m.Mul(&t, z)
+	out := make([]float64, s*s)
+	for i := range s {
+		for j := range s {
+			out[i*s+j] = m.At(i, j)
+		}
+	}
+	return out
+}
+
+// Reversible reports whether π_x P_xy = π_y P_yx for all x, y to 10⁻¹²
+// of the largest π_x P_xy.
+func (c *Chain) Reversible() bool {
+	s := c.S
+	top := 0.0
+	for i := range s {
+		for j := range s {
+			top = math.Max(top, c.Pi[i]*c.P[i*s+j])
+		}
+	}
+	for i := range s {
+		for j := range i {
+			if math.Abs(c.Pi[i]*c.P[i*s+j]-c.Pi[j]*c.P[j*s+i]) > 1e-12*top {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// TrainingEdgeKernel returns the symmetric part of the chain's EdgeKernel
+// lifted to the training grid of s as TrainingKernel lifts K (the noise on
+// the features is drawn afresh at each sample, so only the latents
+// correlate at lags l ≥ 1): (ρ ρᵀ) ⊗ (M + Mᵀ)/2. Errors (graphs.ErrShape):
+// a chain whose size is not the number of quadrature nodes of s.
+func TrainingEdgeKernel(s *limits.Setup, c *Chain) ([]float64, error) {
+	u, _ := s.Nodes()
+	q := len(u)
+	if c.S != q {
+		return nil, fmt.Errorf("longrun: TrainingEdgeKernel: chain on %d states, grid of %d nodes: %w", c.S, q, graphs.ErrShape)
+	}
+	m := c.EdgeKernel()
+	rho := noiseRule(s, q)
+	cells := len(rho)
+	n := q * cells
+	k := make([]float64, n*n)
+	for a := range n {
+		ia, ca := a/cells, a%cells
+		for b := range n {
+			ib, cb := b/cells, b%cells
+			k[a*n+b] = rho[ca] * rho[cb] * (m[ia*q+ib] + m[ib*q+ia]) / 2
+		}
+	}
+	return k, nil
+}
+
+// noiseRule returns the weights ρ_c of the Gauss–Hermite rule of the
+// feature noise on the training grid of s (one cell, ρ = 1, without noise).
+func noiseRule(s *limits.Setup, q int) []float64 {
+	_, om := s.Nodes()
+	tw, _, _ := s.TrainingGrid()
+	cells := len(tw) / q
+	base := om
+	if law := s.Law(); law != nil {
+		base = law
+	}
+	rho := make([]float64, cells)
+	for i := range q {
+		if base[i] > 0 {
+			for cc := range cells {
+				rho[cc] = tw[i*cells+cc] / base[i]
+			}
+			break
+		}
+	}
+	return rho
 }

@@ -317,3 +317,58 @@ func TestGraphonLimitCoupling(t *testing.T) {
 		}
 	}
 }
+
+// TestEdgeKernel: fᵀ M g against the truncated sum Σ_{l=1}^{L} l
+// Cov(f(x_0), g(x_l)) by powers of P (L = 1500, 10⁻¹⁰), for reversible and
+// restart walks on a graphon grid; M is symmetric exactly when the chain
+// is reversible.
+func TestEdgeKernel(t *testing.T) {
+	s := setup(t, "gaussian:0.15", 24)
+	u, _ := s.Nodes()
+	n := len(u)
+	f, g := make([]float64, n), make([]float64, n)
+	for i, v := range u {
+		f[i], g[i] = math.Sin(2*math.Pi*v), v*v
+	}
+	for _, opt := range []walk.Options{{Hold: 0.5}, {Restart: 0.2, Hold: 0.3}} {
+		c, err := longrun.Graphon(s, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := c.EdgeKernel()
+		got, sym := 0.0, 0.0
+		for i := range n {
+			for j := range n {
+				got += f[i] * m[i*n+j] * g[j]
+				sym = math.Max(sym, math.Abs(m[i*n+j]-m[j*n+i]))
+			}
+		}
+		mf, mg := 0.0, 0.0
+		for i := range n {
+			mf += c.Pi[i] * f[i]
+			mg += c.Pi[i] * g[i]
+		}
+		want := 0.0
+		pg := append([]float64(nil), g...)
+		for l := 1; l <= 1500; l++ {
+			next := make([]float64, n)
+			for i := range n {
+				for j := range n {
+					next[i] += c.P[i*n+j] * pg[j]
+				}
+			}
+			pg = next
+			cov := -mf * mg
+			for i := range n {
+				cov += c.Pi[i] * f[i] * pg[i]
+			}
+			want += float64(l) * cov
+		}
+		if math.Abs(got-want) > 1e-10*(1+math.Abs(want)) {
+			t.Errorf("%v: fᵀMg = %v, brute force %v", opt, got, want)
+		}
+		if rev := c.Reversible(); rev != (opt.Restart == 0) || rev != (sym < 1e-12) {
+			t.Errorf("%v: reversible %v, asymmetry of M %.3g", opt, rev, sym)
+		}
+	}
+}

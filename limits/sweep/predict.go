@@ -13,6 +13,7 @@ import (
 
 	"github.com/gnnwb/gnnwb/limits"
 	"github.com/gnnwb/gnnwb/limits/fluctuation"
+	"github.com/gnnwb/gnnwb/limits/longrun"
 )
 
 // PredictionFile is the central-limit constant a sweep against the
@@ -67,18 +68,26 @@ type PredictionAt struct {
 
 // writePrediction computes the central-limit constant of the sweep's
 // problem at its times (fluctuation.Solve with the sweep's M particles,
-// self-checked) into dir/PredictionFile, unless the file is there. A
+// self-checked; fluctuation.Walk with the chain of a walk, when not nil)
+// into dir/PredictionFile, unless the file is there. A
 // problem whose constant cannot be computed (ReLU, a problem too large for
 // the solver, ...) gets a file that says why; only ctx's errors and file
 // errors stop the sweep.
-func writePrediction(ctx context.Context, s *limits.Setup, w Config, dir string) error {
+func writePrediction(ctx context.Context, s *limits.Setup, w Config, dir string, chain *longrun.Chain) error {
 	path := filepath.Join(dir, PredictionFile)
 	if _, err := readPrediction(dir); err == nil {
 		return nil
 	}
 	times := w.Problem.Times
 	info := predictionInfo{Times: times}
-	c, err := fluctuation.Solve(ctx, s, times, fluctuation.Options{Particles: w.particles(), SelfCheck: true})
+	opt := fluctuation.Options{Particles: w.particles(), SelfCheck: true}
+	var c *fluctuation.Constant
+	var err error
+	if chain != nil {
+		c, err = fluctuation.Walk(ctx, s, times, chain, opt)
+	} else {
+		c, err = fluctuation.Solve(ctx, s, times, opt)
+	}
 	switch {
 	case ctx.Err() != nil:
 		return ctx.Err()

@@ -23,12 +23,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gnnwb/gnnwb/generators/walk"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
 	"github.com/gnnwb/gnnwb/internal/inputfile"
 	"github.com/gnnwb/gnnwb/internal/memlimit"
 	"github.com/gnnwb/gnnwb/internal/strictyaml"
 	"github.com/gnnwb/gnnwb/limits"
+	"github.com/gnnwb/gnnwb/limits/longrun"
 )
 
 // Config is a sweep: a grid of finite networks measured against limits
@@ -46,6 +48,14 @@ type Config struct {
 	Limits    []limits.Kind  `json:"limits" yaml:"limits"`         // graphon, meanfield, kernel
 	Particles int            `json:"particles" yaml:"particles"`   // M of the mean-field particle solver (0: 2048)
 	TestNodes int            `json:"test_nodes" yaml:"test_nodes"` // nodes of the test graph used by e_node (0: 1000)
+	// Walk, if not empty, trains every network along a walk on the graphon
+	// with these options (walk.ParseOptions: "h=0.5,r=0", ...; features by
+	// the ego sampler at the visited latents, limits.Setup.NetworkWalk)
+	// instead of on independent samples, and measures it against the
+	// mean-field limit under the walk's stationary law, beside C_walk(t)
+	// (docs/mathematics.md §10). It needs the ego sampler and the
+	// mean-field limit only.
+	Walk string `json:"walk,omitempty" yaml:"walk"`
 }
 
 // Default is the demonstration that `gnnwb limits sweep` runs with no
@@ -122,6 +132,17 @@ func (w Config) Validate() error {
 		}
 		if l == limits.KernelLimit && !(w.Problem.Gamma < 1) {
 			return serr("limit kernel needs problem.gamma < 1 (gamma=0.5 the kernel scaling), got %v", w.Problem.Gamma)
+		}
+	}
+	if w.Walk != "" {
+		if _, err := walk.ParseOptions(w.Walk); err != nil {
+			return fmt.Errorf("sweep: Config: walk=%q: %w", w.Walk, err)
+		}
+		if w.Problem.Sampler != limits.EgoSampling {
+			return serr("walk=%q needs the ego sampler (problem.sampler=%v)", w.Walk, w.Problem.Sampler)
+		}
+		if len(w.Limits) != 1 || w.Limits[0] != limits.MeanFieldLimit {
+			return serr("walk=%q is measured against the mean-field limit under the walk's law only: limits=%v, want [meanfield]", w.Walk, w.Limits)
 		}
 	}
 	if w.Particles < 0 || w.TestNodes < 0 {
@@ -322,6 +343,20 @@ func Run(ctx context.Context, w Config, dir string, opt Options) (*Summary, erro
 		return nil, err
 	}
 	r := newRun(s, w, dir)
+	law := s // the Setup of the limits: under the walk's stationary law
+	if w.Walk != "" {
+		wo, err := walk.ParseOptions(w.Walk)
+		if err != nil {
+			return nil, fmt.Errorf("sweep: Run: %w", err)
+		}
+		if r.chain, err = longrun.Graphon(s, wo); err != nil {
+			return nil, fmt.Errorf("sweep: Run: %w", err)
+		}
+		if law, err = s.WithLaw(r.chain.Pi); err != nil {
+			return nil, fmt.Errorf("sweep: Run: %w", err)
+		}
+		r.walk = &wo
+	}
 	if err := initDir(dir, w); err != nil {
 		return nil, err
 	}
@@ -343,7 +378,7 @@ func Run(ctx context.Context, w Config, dir string, opt Options) (*Summary, erro
 		if s.Coupled(l) || len(todo) == 0 {
 			continue
 		}
-		sol, err := s.Limit(ctx, l, 2, 1, limits.SolveOptions{Particles: w.particles(), SelfCheck: true})
+		sol, err := law.Limit(ctx, l, 2, 1, limits.SolveOptions{Particles: w.particles(), SelfCheck: true})
 		if err != nil {
 			return nil, err
 		}
@@ -353,7 +388,7 @@ func Run(ctx context.Context, w Config, dir string, opt Options) (*Summary, erro
 		}
 	}
 	if slices.Contains(w.Limits, limits.MeanFieldLimit) {
-		if err := writePrediction(ctx, s, w, dir); err != nil {
+		if err := writePrediction(ctx, s, w, dir, r.chain); err != nil {
 			return nil, err
 		}
 	}
@@ -451,6 +486,8 @@ type testPoints struct{ net, lim []float64 }
 // so far.
 type run struct {
 	s        *limits.Setup
+	walk     *walk.Options  // the walk of Config.Walk, nil for independent samples
+	chain    *longrun.Chain // its chain on the quadrature grid
 	w        Config
 	dir      string
 	u, omega []float64
@@ -475,7 +512,13 @@ func newRun(s *limits.Setup, w Config, dir string) *run {
 func (r *run) cell(ctx context.Context, c Cell) error {
 	s, w := r.s, r.w
 	start := time.Now()
-	net, err := s.Network(ctx, c.Nodes, c.Width, c.Seed)
+	var net *limits.Solution
+	var err error
+	if r.walk != nil {
+		net, err = s.NetworkWalk(ctx, c.Nodes, c.Width, c.Seed, *r.walk)
+	} else {
+		net, err = s.Network(ctx, c.Nodes, c.Width, c.Seed)
+	}
 	if err != nil {
 		return fmt.Errorf("sweep: Run: cell %s: %w", c.key(), err)
 	}
