@@ -371,7 +371,7 @@ func limitsSweepCommand() *cli.Command {
 		&cli.StringFlag{Name: "limits", Value: joinKinds(d.Limits), Usage: "limits to compare with: graphon, meanfield, kernel, gamma"},
 		&cli.IntFlag{Name: "particles", Value: d.Particles, Usage: "M particles of the mean-field solver"},
 		&cli.IntFlag{Name: "test-nodes", Value: d.TestNodes, Usage: "nodes of the test graph used for the node error"},
-		&cli.StringFlag{Name: "walk", Usage: "train along a walk on the graphon with these options (h=HOLD,r=RESTART,thin=T,burn=B) instead of on independent samples, against the mean-field limit under its stationary law (needs --limits meanfield and --sampler ego)"},
+		&cli.StringFlag{Name: "walk", Usage: "train along a walk on the graphon with these options (h=HOLD,r=RESTART,thin=T,burn=B) instead of on independent samples, against the mean-field limit under its stationary law (needs --limits meanfield and --sampler ego)", DefaultText: "none: independent samples"},
 		&cli.StringFlag{Name: "shard", Value: "0/1", Usage: "run shard i of k (i/k, 0-based): every k-th cell; combine with gnnwb limits merge"},
 		&cli.StringFlag{Name: "formats", Value: "png,svg", Usage: "plot formats written when the sweep is complete (empty: no plots)"},
 	}...), problemFlags()...)
