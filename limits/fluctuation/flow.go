@@ -456,32 +456,7 @@ func (fl *flow) inject(st *state, fr *frame, w float64, set settings) (dropped, 
 		}
 	}
 	// Gram (1/M_f) yᵀy, summed over blocks and chunks in order
-	nc := parallel.Chunks(mf, chunk)
-	part := make([]float64, nc*n*n)
-	parallel.For(nc, func(ch int) {
-		lo, hi := parallel.Range(ch, chunk, mf)
-		dst := gen(n, n, part[ch*n*n:(ch+1)*n*n])
-		ys := make([]float64, (hi-lo)*n)
-		for b := range nb {
-			for c := lo; c < hi; c++ {
-				w := fl.wc[c]
-				for j, v := range y[b][c*n : (c+1)*n] {
-					ys[(c-lo)*n+j] = w * v
-				}
-			}
-			beta := 1.0
-			if b == 0 {
-				beta = 0
-			}
-			blas64.Gemm(blas.Trans, blas.NoTrans, 1, gen(hi-lo, n, ys), gen(hi-lo, n, y[b][lo*n:hi*n]), beta, dst)
-		}
-	})
-	gram := make([]float64, n*n)
-	for ch := range nc {
-		for i, v := range part[ch*n*n : (ch+1)*n*n] {
-			gram[i] += v
-		}
-	}
+	gram := fl.wgram(y, n, y, n)
 	for i := range n {
 		for j := range i {
 			v := (gram[i*n+j] + gram[j*n+i]) / 2
@@ -525,7 +500,7 @@ func (fl *flow) inject(st *state, fr *frame, w float64, set settings) (dropped, 
 			copy(x2[b][c*k2:c*k2+st.m], st.x[b][c*st.k:c*st.k+st.m])
 		}
 	}
-	parallel.For(nc, func(ch int) {
+	parallel.For(parallel.Chunks(mf, chunk), func(ch int) {
 		lo, hi := parallel.Range(ch, chunk, mf)
 		out := make([]float64, (hi-lo)*keep)
 		for b := range nb {
