@@ -580,36 +580,9 @@ func (fl *flow) addDirections(st *state, hp []float64, set settings) (total, lef
 			v[j] = s
 		}
 		// re-orthogonalise against sz and Z, twice, and normalise
-		for range 2 {
-			s := 0.0
-			for j, x := range v {
-				s += fl.sz[j] * x
-			}
-			for j := range v {
-				v[j] -= s * fl.sz[j]
-			}
-			for _, z := range st.zb {
-				s := 0.0
-				for j := range v {
-					s += z[j] * v[j]
-				}
-				for j := range v {
-					v[j] -= s * z[j]
-				}
-			}
-		}
-		norm := 0.0
-		for _, x := range v {
-			norm += x * x
-		}
-		if !(norm > 0) {
+		if !fl.orthoAppend(st, v, 0) {
 			break
 		}
-		norm = 1 / math.Sqrt(norm)
-		for j := range v {
-			v[j] *= norm
-		}
-		st.zb = append(st.zb, v)
 		left -= vals[i]
 		added++
 	}

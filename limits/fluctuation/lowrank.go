@@ -378,7 +378,7 @@ func (fl *flow) addDirectionsLowRank(st *state, hp []float64, set settings) (tot
 				}
 				v[j] = s
 			}
-			if !fl.orthoAppend(st, v) {
+			if !fl.orthoAppend(st, v, 1e-20) {
 				break
 			}
 			fresh = append(fresh, v)
@@ -397,8 +397,9 @@ func (fl *flow) addDirectionsLowRank(st *state, hp []float64, set settings) (tot
 }
 
 // orthoAppend orthogonalises v against sz and the directions of st (twice),
-// normalises it and appends it to st.zb; false if nothing is left of it.
-func (fl *flow) orthoAppend(st *state, v []float64) bool {
+// normalises it and appends it to st.zb; false if its squared norm is left
+// at or below floor.
+func (fl *flow) orthoAppend(st *state, v []float64, floor float64) bool {
 	for range 2 {
 		s := 0.0
 		for j, x := range v {
@@ -421,7 +422,7 @@ func (fl *flow) orthoAppend(st *state, v []float64) bool {
 	for _, x := range v {
 		norm += x * x
 	}
-	if !(norm > 1e-20) {
+	if !(norm > floor) {
 		return false
 	}
 	norm = 1 / math.Sqrt(norm)
