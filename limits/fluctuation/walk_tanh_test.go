@@ -146,35 +146,10 @@ func TestWalkMonteCarloTanh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := s.Dim()
-	ephi, ey := s.Features()
-	_, w := s.Nodes()
 	var b strings.Builder
 	fmt.Fprintf(&b, "gaussian:0.15, walk h=0.5, tanh, Y = u², %d seeds: N, t, N·MSE ± se, C_walk ± stated error, C_iid(π), z\n", seeds)
 	for _, width := range widths {
-		x := overSeeds(t, seeds, func(r int) []float64 {
-			cfg := shallow.Config{
-				ModelConfig: shallow.ModelConfig{Width: width, Dim: d, Gamma: 1, Activation: activation.Tanh, Variant: shallow.ModelA,
-					Sc: pr.Sc, Sw: pr.Sw, Seed: uint64(r + 1)},
-				Alpha: pr.Alpha, Batch: 1, Time: times[len(times)-1], Times: times,
-				Eval: &shallow.Samples{Dim: d, Phi: ephi, Y: ey},
-			}
-			run, err := shallow.Train(context.Background(), cfg, newGridWalk(s, ch))
-			if err != nil {
-				t.Error(err)
-				return nil
-			}
-			out := make([]float64, len(times))
-			for k := range times {
-				mse := 0.0
-				for q, yq := range run.Records[k].Output {
-					e := yq - c.G[k][q]
-					mse += w[q] * e * e
-				}
-				out[k] = float64(width) * mse
-			}
-			return out
-		})
+		x := walkNMSE(t, s, ch, pr, width, seeds, times, c.G)
 		means, ses := seedMeans(x)
 		for k, tk := range times {
 			mean, se := means[k], ses[k]
@@ -280,9 +255,6 @@ func TestWindowMonteCarloTanh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := s.Dim()
-	ephi, ey := s.Features()
-	_, w := s.Nodes()
 	var b strings.Builder
 	fmt.Fprintf(&b, "gaussian:0.15, walk h=0.5 (τ = %.1f), tanh, Y = u², %d seeds: N, t, N·MSE ± se, C_window ± stated error, z; C_walk ± stated error, z\n", tau, seeds)
 	for _, width := range widths {
@@ -290,29 +262,7 @@ func TestWindowMonteCarloTanh(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		x := overSeeds(t, seeds, func(r int) []float64 {
-			cfg := shallow.Config{
-				ModelConfig: shallow.ModelConfig{Width: width, Dim: d, Gamma: 1, Activation: activation.Tanh, Variant: shallow.ModelA,
-					Sc: pr.Sc, Sw: pr.Sw, Seed: uint64(r + 1)},
-				Alpha: pr.Alpha, Batch: 1, Time: times[len(times)-1], Times: times,
-				Eval: &shallow.Samples{Dim: d, Phi: ephi, Y: ey},
-			}
-			run, err := shallow.Train(context.Background(), cfg, newGridWalk(s, ch))
-			if err != nil {
-				t.Error(err)
-				return nil
-			}
-			out := make([]float64, len(times))
-			for k := range times {
-				mse := 0.0
-				for q, yq := range run.Records[k].Output {
-					e := yq - c.G[k][q]
-					mse += w[q] * e * e
-				}
-				out[k] = float64(width) * mse
-			}
-			return out
-		})
+		x := walkNMSE(t, s, ch, pr, width, seeds, times, c.G)
 		means, ses := seedMeans(x)
 		for k, tk := range times {
 			mean, se := means[k], ses[k]
@@ -328,4 +278,36 @@ func TestWindowMonteCarloTanh(t *testing.T) {
 		}
 	}
 	t.Log(b.String())
+}
+
+// walkNMSE trains seeds tanh networks of the width (seeds 1..seeds) along
+// the chain's walk on the grid of s and returns each seed's N·‖g^N_t − g_t‖²
+// at the times, g the limit's outputs on the grid (g[k][q]).
+func walkNMSE(t *testing.T, s *limits.Setup, ch *longrun.Chain, pr limits.Problem, width, seeds int, times []float64, g [][]float64) [][]float64 {
+	d := s.Dim()
+	ephi, ey := s.Features()
+	_, w := s.Nodes()
+	return overSeeds(t, seeds, func(r int) []float64 {
+		cfg := shallow.Config{
+			ModelConfig: shallow.ModelConfig{Width: width, Dim: d, Gamma: 1, Activation: activation.Tanh, Variant: shallow.ModelA,
+				Sc: pr.Sc, Sw: pr.Sw, Seed: uint64(r + 1)},
+			Alpha: pr.Alpha, Batch: 1, Time: times[len(times)-1], Times: times,
+			Eval: &shallow.Samples{Dim: d, Phi: ephi, Y: ey},
+		}
+		run, err := shallow.Train(context.Background(), cfg, newGridWalk(s, ch))
+		if err != nil {
+			t.Error(err)
+			return nil
+		}
+		out := make([]float64, len(times))
+		for k := range times {
+			mse := 0.0
+			for q, yq := range run.Records[k].Output {
+				e := yq - g[k][q]
+				mse += w[q] * e * e
+			}
+			out[k] = float64(width) * mse
+		}
+		return out
+	})
 }
