@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"regexp"
 	"runtime/debug"
 	"sort"
@@ -148,6 +149,9 @@ func setUsageErrors(cmds []*cli.Command) {
 				if err != nil {
 					return err
 				}
+				if err := checkOutputDirs(cc); err != nil {
+					return typedSpelling(typed, err)
+				}
 				return typedSpelling(typed, flagNamed(cc, act(cc)))
 			}
 		}
@@ -162,6 +166,31 @@ func setUsageErrors(cmds []*cli.Command) {
 		}
 		setUsageErrors(c.Subcommands)
 	}
+}
+
+// outputFiles are the flags that name a file a command writes when its
+// work ends; outputDirs are the commands whose --out is a directory they
+// create instead.
+var (
+	outputFiles = []string{"out", "plot", "save-model", "embeddings"}
+	outputDirs  = map[string]bool{"limits sweep": true, "limits merge": true, "limits gamma": true, "limits keriven": true}
+)
+
+// checkOutputDirs refuses, before any work, an output file whose directory
+// does not exist: a long run would otherwise fail only when it writes its
+// result.
+func checkOutputDirs(c *cli.Context) error {
+	for _, name := range outputFiles {
+		if !c.IsSet(name) || c.String(name) == "" || (name == "out" && outputDirs[commandPath(c)]) {
+			continue
+		}
+		path := c.String(name)
+		dir := filepath.Dir(path)
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return usagef("%s: --%s=%s: directory %s does not exist", commandPath(c), name, path, dir)
+		}
+	}
+	return nil
 }
 
 // flagNamed makes the library's messages, which name a setting by its key

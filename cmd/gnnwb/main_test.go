@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -86,5 +89,34 @@ func TestUserMessage(t *testing.T) {
 		if got := userMessage(tc.words, errors.New(tc.err)); got != tc.want {
 			t.Errorf("%q: %q, want %q", tc.err, got, tc.want)
 		}
+	}
+}
+
+// TestOutputDirMissing: an output file in a directory that does not exist
+// is refused before any work (exit 2, one line naming the flag), by every
+// command that writes one; a command whose --out is a directory creates it.
+func TestOutputDirMissing(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no", "such")
+	for _, args := range [][]string{
+		{"generate", "er", "--nodes", "10", "--p", "0.1", "--out", filepath.Join(missing, "g.txt")},
+		{"online", "--graphon", "exponential", "--out", filepath.Join(missing, "o.json")},
+		{"limits", "solve", "--out", filepath.Join(missing, "l.csv")},
+		{"limits", "walk", "--out", filepath.Join(missing, "w.csv")},
+		{"limits", "collapse", "--out", filepath.Join(missing, "c.png")},
+		{"train", "--generate", "sbm:10,10:0.3,0.05;0.05,0.3", "--plot", filepath.Join(missing, "p.png")},
+		{"train", "--generate", "sbm:10,10:0.3,0.05;0.05,0.3", "--save-model", filepath.Join(missing, "m.gnnwb")},
+		{"predict", "--model", "m.gnnwb", "--dataset", "cora", "--embeddings", filepath.Join(missing, "e.csv")},
+	} {
+		start := time.Now()
+		code, _, stderr := gnnwb(t, args...)
+		if code != 2 || !strings.Contains(stderr, "does not exist") || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
+			t.Errorf("%v: code %d, stderr %q", args, code, stderr)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("%v: refused after %v, not before the work", args, d)
+		}
+	}
+	if _, err := os.Stat(missing); !os.IsNotExist(err) {
+		t.Errorf("%s was created", missing)
 	}
 }
