@@ -43,6 +43,18 @@
 // mean square of e_fun over seeds at the largest n. A problem whose C(t)
 // cannot be computed (ReLU) sweeps all the same, and the prediction says why.
 //
+// A sweep of a σ-identity problem against the graphon limit also computes
+// the predicted graph axis (fluctuation.Graph, docs/mathematics.md §8.7;
+// not fitted) at each of its (n, N) and times, E e_fun² ≈ ‖B(t)‖²/(nρ)² +
+// V(t)/(N·nρ) between the network and the graphon limit of the same width
+// and seed, into prediction_graphon.json, and writes it beside the measured
+// mean over seeds of e_fun² in summary.json and fits.json
+// (GraphPrediction); the rate plot of the graphon function error along n
+// draws, per N, the predicted √(bias + variance) and the root mean square
+// of e_fun over seeds. A σ-identity problem that Graph refuses (γ ≠ 1, the
+// whole-graph sampler, another normalisation, noise) sweeps all the same,
+// and the prediction says why; other σ compute none.
+//
 // # Rates
 //
 // FitRows fits log ē against log N at each n and against log n at each N,

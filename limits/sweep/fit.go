@@ -62,6 +62,10 @@ type Fits struct {
 	// N·mean(e_fun²) at the largest n (as in summary.json), for a sweep
 	// against the mean-field limit; Fit sets it, FitRows does not.
 	Prediction *Prediction `json:"prediction,omitempty"`
+	// GraphPrediction is the predicted graph axis beside the measured
+	// mean of e_fun² (as in summary.json), for a σ-identity sweep against
+	// the graphon limit; Fit sets it, FitRows does not.
+	GraphPrediction *GraphPrediction `json:"graphon_prediction,omitempty"`
 }
 
 // Bootstrap resamples of the slope intervals, and their seed.
@@ -182,7 +186,8 @@ const FitsFile = "fits.json"
 
 // Fit reads dir's sweep and errors.csv (Assemble), fits them (FitRows), sets
 // the prediction of a sweep against the mean-field limit (Fits.Prediction)
-// and writes dir/fits.json atomically.
+// and that of the graph axis (Fits.GraphPrediction), and writes
+// dir/fits.json atomically.
 func Fit(dir string) (*Fits, error) {
 	w, err := readDir(dir)
 	if err != nil {
@@ -199,6 +204,9 @@ func Fit(dir string) (*Fits, error) {
 	}
 	f := FitRows(w, rows)
 	if f.Prediction, err = predict(dir, w, rows); err != nil {
+		return nil, err
+	}
+	if f.GraphPrediction, err = predictGraph(dir, w, rows); err != nil {
 		return nil, err
 	}
 	if err := writeJSON(filepath.Join(dir, FitsFile), f); err != nil {

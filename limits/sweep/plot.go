@@ -45,7 +45,10 @@ var kindLabel = map[string]string{
 // shows the root mean square over seeds of e_fun at the largest n, with its
 // standard error, and the predicted √(C(t)/N) as a solid line: the
 // prediction is of the RMS; the mean of e_fun over seeds lies below it by
-// Jensen's inequality. Rate
+// Jensen's inequality. With a prediction of the graph axis
+// (Fits.GraphPrediction), rate_n_graphon_fun also shows, per N, the root
+// mean square over seeds of e_fun, with its standard error, and the
+// predicted √(bias + variance) through the sweep's n as a solid line. Rate
 // plots skip series that could not be fitted (a zero error). Errors: file
 // errors, plots' errors.
 func Plot(dir string, exts []string) ([]string, error) {
@@ -96,6 +99,11 @@ func Plot(dir string, exts []string) ([]string, error) {
 						if pr, ok := predictedSeries(f.Prediction, t); ok {
 							ser = append(ser, pr...)
 							lab.Y = kindLabel[kind]
+						}
+					}
+					if l == limits.GraphonLimit && kind == "fun" && ax.axis == "n" {
+						if pr, ok := f.GraphPrediction.graphSeries(w.Widths, t); ok {
+							ser = append(ser, pr...)
 						}
 					}
 					if err := plots.Rate(out(fmt.Sprintf("rate_%s_%s_%s", ax.axis, l, kind)), ser, lab); err != nil {

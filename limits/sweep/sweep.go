@@ -392,6 +392,11 @@ func Run(ctx context.Context, w Config, dir string, opt Options) (*Summary, erro
 			return nil, err
 		}
 	}
+	if graphPredicted(w) {
+		if err := writeGraphPrediction(ctx, s, w, dir); err != nil {
+			return nil, err
+		}
+	}
 	// costliest cells first (T·N steps of O(N + nρ) each) balance the workers
 	cost := func(c Cell) int64 {
 		return int64(math.Ceil(float64(c.Width) * (float64(c.Width) + float64(c.Nodes)*w.Problem.Rho)))
@@ -744,7 +749,11 @@ type Summary struct {
 	// Prediction is C(t) beside the measured N·mean(e_fun²) at the largest
 	// n, for a sweep against the mean-field limit (nil otherwise).
 	Prediction *Prediction `json:"prediction,omitempty"`
-	Groups     []Group     `json:"groups"`
+	// GraphPrediction is the predicted graph axis beside the measured
+	// mean of e_fun² per (n, N, t), for a σ-identity sweep against the
+	// graphon limit (nil otherwise).
+	GraphPrediction *GraphPrediction `json:"graphon_prediction,omitempty"`
+	Groups          []Group          `json:"groups"`
 }
 
 // Assemble reads dir's sweep and finished cells and writes, atomically,
@@ -813,6 +822,9 @@ func collect(dir string, w Config) ([]Row, *Summary, error) {
 		return nil, nil, err
 	}
 	sum.Prediction = pred
+	if sum.GraphPrediction, err = predictGraph(dir, w, rows); err != nil {
+		return nil, nil, err
+	}
 	sum.Groups = groups(rows)
 	return rows, sum, nil
 }
@@ -950,7 +962,7 @@ func Merge(dst string, srcs []string) (*Summary, error) {
 				return nil, err
 			}
 		}
-		names := []string{PredictionFile}
+		names := []string{PredictionFile, GraphPredictionFile}
 		for _, l := range sw.Limits {
 			names = append(names, "limit_"+l.String()+".json")
 		}

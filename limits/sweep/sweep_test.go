@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -409,5 +411,132 @@ func TestSweepPrediction(t *testing.T) {
 	}
 	if _, err := Plot(dir, []string{"png"}); err != nil {
 		t.Errorf("ReLU plots: %v", err)
+	}
+}
+
+// TestSweepGraphPrediction: a σ-identity sweep against the graphon limit
+// writes fluctuation.Graph's prediction for each of its (n, N) at its
+// times, bit for bit, beside the mean over seeds of e_fun² against the
+// graphon limit (recomputed here from errors.csv) in summary.json and
+// fits.json, draws it on rate_n_graphon_fun, and keeps it through shards
+// and Merge; a σ-identity problem that Graph refuses (noise on x) sweeps
+// and says why; a tanh sweep writes no graph prediction at all.
+func TestSweepGraphPrediction(t *testing.T) {
+	w := smallSweep()
+	w.Problem.Activation = activation.Identity
+	w.Limits = []limits.Kind{limits.GraphonLimit}
+	dir := t.TempDir()
+	sum, err := Run(context.Background(), w, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := sum.GraphPrediction
+	if p == nil || p.Reason != "" || len(p.Cells) != 2*2 || sum.Prediction != nil {
+		t.Fatalf("graph prediction: %+v (mean-field %+v)", p, sum.Prediction)
+	}
+	s, err := limits.NewSetup(w.Problem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := ReadRows(bytes.NewReader(readFile(t, filepath.Join(dir, ErrorsFile))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info graphPredictionInfo
+	if err := json.Unmarshal(readFile(t, filepath.Join(dir, GraphPredictionFile)), &info); err != nil {
+		t.Fatal(err)
+	}
+	for ci, n := range w.Nodes {
+		for cj, m := range w.Widths {
+			g, err := fluctuation.Graph(context.Background(), s, n, m, w.Problem.Times)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := info.Cells[ci*len(w.Widths)+cj]
+			if c.Method != g.Method || c.Nodes != n || c.Width != m || c.NRho != g.NRho || !slices.Equal(c.Total, g.Total) || !slices.Equal(c.Bias, g.Bias) ||
+				!slices.Equal(c.Variance, g.Variance) || !slices.Equal(c.MeanFieldBias, g.MeanFieldBias) {
+				t.Errorf("%s: n=%d N=%d: %+v, want %+v", GraphPredictionFile, n, m, c, g)
+			}
+			at := p.Cells[ci*len(w.Widths)+cj]
+			if at.Method != g.Method || at.Nodes != n || at.Width != m || !slices.Equal(at.Times, w.Problem.Times) || at.NRho != g.NRho || !slices.Equal(at.Total, g.Total) ||
+				!slices.Equal(at.Bias, g.Bias) || !slices.Equal(at.Variance, g.Variance) || !slices.Equal(at.MeanFieldBias, g.MeanFieldBias) {
+				t.Errorf("summary: n=%d N=%d: %+v, want %+v", n, m, at, g)
+			}
+			for k, tk := range w.Problem.Times {
+				var x []float64
+				for _, r := range rows {
+					if r.Limit == limits.GraphonLimit && r.Kind == "fun" && r.Nodes == n && r.Width == m && r.T == tk {
+						x = append(x, r.Error*r.Error)
+					}
+				}
+				if len(x) != 2 {
+					t.Fatalf("%d rows at n=%d N=%d", len(x), n, m)
+				}
+				mean := (x[0] + x[1]) / 2
+				se := math.Abs(x[0]-x[1]) / 2 // sd/√2 for two values
+				if math.Abs(at.Measured[k]-mean) > 1e-15*mean || math.Abs(at.StdErr[k]-se) > 1e-12*se || at.Seeds[k] != 2 {
+					t.Errorf("n=%d N=%d t=%v: measured %v ± %v over %d, want %v ± %v over 2", n, m, tk, at.Measured[k], at.StdErr[k], at.Seeds[k], mean, se)
+				}
+			}
+		}
+	}
+	f, err := Fit(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := json.Marshal(f.GraphPrediction)
+	b, _ := json.Marshal(p)
+	if !bytes.Equal(a, b) {
+		t.Errorf("fits.json graph prediction %s, summary.json %s", a, b)
+	}
+	ser, ok := f.GraphPrediction.graphSeries(w.Widths, w.Problem.Times[1])
+	if !ok || len(ser) != 4 || !ser[1].Line || !strings.Contains(ser[1].Label, "predicted") || !strings.Contains(ser[1].Label, "not fitted") {
+		t.Fatalf("graph series: %+v", ser)
+	}
+	if _, err := Plot(dir, []string{"png"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "rate_n_graphon_fun.png")); err != nil {
+		t.Error(err)
+	}
+
+	// two shards and their merge: the same prediction and summary
+	shards := []string{t.TempDir(), t.TempDir()}
+	for i, d := range shards {
+		if _, err := Run(context.Background(), w, d, Options{Shard: i, Shards: 2}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	merged := filepath.Join(t.TempDir(), "merged")
+	if _, err := Merge(merged, shards); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{GraphPredictionFile, SummaryFile} {
+		if !bytes.Equal(readFile(t, filepath.Join(merged, name)), readFile(t, filepath.Join(dir, name))) {
+			t.Errorf("merged %s differs", name)
+		}
+	}
+
+	w.Seeds, w.Nodes = 1, []int{40}
+	w.Problem.NoiseX = 0.1
+	dir = t.TempDir()
+	if sum, err = Run(context.Background(), w, dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if p := sum.GraphPrediction; p == nil || !strings.Contains(p.Reason, "noise_x=0.1") || p.Cells != nil || !sum.Complete {
+		t.Errorf("noisy graph prediction: %+v", p)
+	}
+	if _, err := Plot(dir, []string{"png"}); err != nil {
+		t.Errorf("noisy plots: %v", err)
+	}
+
+	w.Problem.NoiseX = 0
+	w.Problem.Activation = activation.Tanh
+	dir = t.TempDir()
+	if sum, err = Run(context.Background(), w, dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, GraphPredictionFile)); !errors.Is(err, fs.ErrNotExist) || sum.GraphPrediction != nil {
+		t.Errorf("tanh: %s %v, graph prediction %+v", GraphPredictionFile, err, sum.GraphPrediction)
 	}
 }
