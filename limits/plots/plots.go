@@ -98,10 +98,14 @@ type Series struct {
 	StdErr []float64
 	// NoFit omits the least squares line of this series.
 	NoFit bool
-	// Line draws the series as a solid black line through its points, with
-	// no markers, error bars or fit: a prediction drawn beside measured
-	// series.
+	// Line draws the series as a solid line through its points, black
+	// unless Colour is set, with no markers, error bars or fit: a
+	// prediction drawn beside measured series.
 	Line bool
+	// Colour is the series' colour; nil: Colour(i) for the i-th series
+	// (black for a Line). Series that belong together (a measurement and
+	// its prediction) share one.
+	Colour color.Color
 }
 
 // CheckFormats refuses, with graphs.ErrParameter, an extension of exts
@@ -424,12 +428,18 @@ func Rate(path string, series []Series, l Labels) error {
 				return fmt.Errorf("plots: Rate: %w", err)
 			}
 			ln.LineStyle.Color = color.Black
+			if s.Colour != nil {
+				ln.LineStyle.Color = s.Colour
+			}
 			ln.LineStyle.Width = vg.Points(1.5)
 			p.Add(ln)
 			p.Legend.Add(s.Label, ln)
 			continue
 		}
 		col := plotutilColor(si)
+		if s.Colour != nil {
+			col = s.Colour
+		}
 		for i, m := range s.Mean {
 			ylo, yhi = math.Min(ylo, m), math.Max(yhi, m)
 			if s.StdErr != nil && i < len(s.StdErr) && s.StdErr[i] > 0 {

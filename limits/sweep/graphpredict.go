@@ -188,9 +188,10 @@ func (p *GraphPrediction) graphSeries(widths []int, t float64) ([]plots.Series, 
 		return nil, false
 	}
 	var out []plots.Series
-	for _, m := range widths {
-		rms := plots.Series{Label: fmt.Sprintf("N = %d: RMS over seeds", m), NoFit: true}
-		line := plots.Series{Label: fmt.Sprintf("N = %d: predicted √(bias + variance), not fitted", m), Line: true}
+	for i, m := range widths {
+		// the colour of this N's measured series, drawn first
+		rms := plots.Series{Label: fmt.Sprintf("N = %d: RMS over seeds", m), NoFit: true, Colour: plots.Colour(i)}
+		line := plots.Series{Label: fmt.Sprintf("N = %d: predicted √(bias + variance), not fitted", m), Line: true, Colour: plots.Colour(i)}
 		cells := slices.Clone(p.Cells)
 		slices.SortStableFunc(cells, func(a, b GraphPredictionAt) int { return a.Nodes - b.Nodes })
 		for _, c := range cells {
