@@ -202,3 +202,70 @@ func TestGraphWalkSparseLinear(t *testing.T) {
 		t.Logf("n=20000, %d edges: graph %v, GraphWalk %v: C = %.10g; %s", w.Graph().NumEdges(), t1.Sub(t0).Round(time.Millisecond), time.Since(t1).Round(time.Millisecond), c.C, c.Method)
 	})
 }
+
+// TestKernelGram: the quadratic form of kernelGram, with the kernel
+// operator a dense symmetric matrix, is Hᵀ K H (longrun.QuadForm) with H
+// the rows (y_k − b·φ_k) φ_k, to 10⁻¹², for p ∈ {1, 2, 5} and three b.
+func TestKernelGram(t *testing.T) {
+	for _, tc := range []struct{ np, p int }{{6, 1}, {9, 2}, {40, 5}} {
+		rng := rand.New(rand.NewPCG(uint64(tc.np), uint64(tc.p)))
+		np, p := tc.np, tc.p
+		k := make([]float64, np*np)
+		for i := range np {
+			for j := i; j < np; j++ {
+				v := rng.NormFloat64()
+				k[i*np+j], k[j*np+i] = v, v
+			}
+		}
+		phi, y := make([]float64, np*p), make([]float64, np)
+		for i := range phi {
+			phi[i] = rng.NormFloat64()
+		}
+		for i := range y {
+			y[i] = rng.NormFloat64()
+		}
+		kop := func(dst, src []float64, m int) (float64, error) {
+			clear(dst)
+			for x := range np {
+				for z := range np {
+					for j := range m {
+						dst[x*m+j] += k[x*np+z] * src[z*m+j]
+					}
+				}
+			}
+			return 0, nil
+		}
+		kg, err := newKernelGram(phi, y, p, kop)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			b := make([]float64, p)
+			for i := range b {
+				b[i] = rng.NormFloat64()
+			}
+			h := make([]float64, np*p)
+			for x := range np {
+				r := y[x]
+				for i := range p {
+					r -= b[i] * phi[x*p+i]
+				}
+				for i := range p {
+					h[x*p+i] = r * phi[x*p+i]
+				}
+			}
+			want := longrun.QuadForm(k, np, h, p)
+			got := make([]float64, p*p)
+			kg.quad(got, b)
+			scale := 0.0
+			for _, v := range want {
+				scale = math.Max(scale, math.Abs(v))
+			}
+			for i := range want {
+				if math.Abs(got[i]-want[i]) > 1e-12*scale {
+					t.Errorf("np=%d p=%d: entry %d: %v, want %v", np, p, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
