@@ -133,7 +133,11 @@
 // subspace iteration (fixed seed), the kernel of the walk applied only to
 // the block of functions the iteration needs (longrun.Sparse: the Poisson
 // series with sparse steps), and the initial-weight directions are found
-// by sketches. Its cost per step grows like P, not P³.
+// by sketches. Its cost per step grows like P, not P³. For σ the identity
+// on such a graph, GraphWalk applies the kernel once, by the same series,
+// to the 2d + 2d(2d+1)/2 functions y φ_i and φ_i φ_j: the noise of the
+// Lyapunov equation is a quadratic form in b of their Gram matrix under
+// the kernel.
 //
 // # References
 //

@@ -76,14 +76,16 @@ const maxDim = 32
 // (graphs.ErrTooLarge); those of the integrator and ctx.
 func Linear(ctx context.Context, s *limits.Setup, times []float64) (*Constant, error) {
 	if s == nil {
-		return linear(ctx, nil, times, nil)
+		return linear(ctx, nil, times, nil, nil)
 	}
-	return linear(ctx, s, times, nil)
+	return linear(ctx, s, times, nil, nil)
 }
 
 // linear is Linear with the noise covariance Cov_π(e) replaced by the
-// long-run covariance eᵀ K e on the training grid when kern (P×P) is set.
-func linear(ctx context.Context, s grid, times []float64, kern []float64) (*Constant, error) {
+// long-run covariance eᵀ K e on the training grid when kern (P×P) is set,
+// or when the kernel operator kop is set (kernelgram.go: K applied once to
+// the p + p(p+1)/2 functions the noise is a quadratic form of).
+func linear(ctx context.Context, s grid, times []float64, kern []float64, kop func(dst, src []float64, m int) (float64, error)) (*Constant, error) {
 	if s == nil {
 		return nil, fmt.Errorf("fluctuation: Linear: nil Setup: %w", graphs.ErrParameter)
 	}
@@ -103,6 +105,11 @@ func linear(ctx context.Context, s grid, times []float64, kern []float64) (*Cons
 	}
 	dy, p := ms.dy, ms.p
 	dy.kern = kern
+	if kop != nil {
+		if dy.gram, err = newKernelGram(dy.phi, dy.y, p, kop); err != nil {
+			return nil, fmt.Errorf("fluctuation: Linear: %w", err)
+		}
+	}
 	tr, err := dy.solve(ctx, ms.m0, ms.p0, append([]float64(nil), times...), lyapunovTol)
 	if err != nil {
 		return nil, fmt.Errorf("fluctuation: Linear: %w", err)
@@ -112,6 +119,9 @@ func linear(ctx context.Context, s grid, times []float64, kern []float64) (*Cons
 		return nil, fmt.Errorf("fluctuation: Linear: %w", err)
 	}
 	c.Method = fmt.Sprintf("Lyapunov equation of the linearised moment ODE (σ identity, γ=1, %s)", ms.about)
+	if dy.gram != nil {
+		c.Method += fmt.Sprintf(", kernel by the Poisson series (relative error ≤ %.1e)", dy.gram.relErr)
+	}
 	c.Stats, c.Symmetric = tr.stats, pr.Symmetric
 	return c, nil
 }

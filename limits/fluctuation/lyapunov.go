@@ -67,6 +67,9 @@ type dynamics struct {
 	qm, e, ce, lm, lc []float64 // scratch: Q (p×p), ē (p), Cov e (p×p), L and L Cov e (n×p)
 
 	kern []float64 // long-run covariance kernel on the grid (walk.go); nil: i.i.d. samples
+	// gram is the long-run covariance as a quadratic form in b, from a
+	// kernel operator (kernelgram.go); used in place of kern when set.
+	gram *kernelGram
 }
 
 func newDynamics(omega, phi, y []float64, p int, alpha, nu, noiseY float64, sigma, r []float64) *dynamics {
@@ -184,7 +187,7 @@ func (d *dynamics) noise(x, g []float64) {
 			}
 		}
 	}
-	if d.kern != nil {
+	if d.kern != nil || d.gram != nil {
 		d.longRun(b)
 	}
 	d.spread(x, g)

@@ -38,7 +38,7 @@ func Walk(ctx context.Context, s *limits.Setup, times []float64, chain *longrun.
 	}
 	var c *Constant
 	if s.Problem().Activation == activation.Identity {
-		c, err = linear(ctx, sw, times, kern)
+		c, err = linear(ctx, sw, times, kern, nil)
 	} else {
 		set := defaults
 		set.kern = kern
@@ -65,9 +65,17 @@ func walkSetup(fn string, s *limits.Setup, chain *longrun.Chain) (*limits.Setup,
 
 // longRun replaces the scratch covariance of e by its long-run covariance
 // Hᵀ K H + s_y² Σ, H the rows (y_k − b·φ_k) φ_k on the grid (the noise on y
-// is drawn afresh at every sample: its part stays i.i.d.).
+// is drawn afresh at every sample: its part stays i.i.d.); from the
+// quadratic form d.gram when it is set.
 func (d *dynamics) longRun(b []float64) {
 	p := d.p
+	if d.gram != nil {
+		d.gram.quad(d.ce, b)
+		for i := range p * p {
+			d.ce[i] += d.noiseY2 * d.sigma[i]
+		}
+		return
+	}
 	np := len(d.omega)
 	h := make([]float64, np*p)
 	for k := range np {
