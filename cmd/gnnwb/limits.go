@@ -549,13 +549,15 @@ func fitAndPlot(c *cli.Context, dir, formats string) error {
 }
 
 // printFits prints, per limit and error kind at the last time, the slope
-// along N at the largest n and along n at the largest N, and the joint fit.
+// along N at the largest n and along n at the largest N (an axis of one
+// size has none), the joint fit, and the central-limit prediction beside
+// the measured N·mean(e_fun²) when the sweep has one.
 func printFits(w io.Writer, f *sweep.Fits) {
 	nmax, wmax := maxInt(f.Config.Nodes), maxInt(f.Config.Widths)
 	for _, j := range f.Joint {
 		fmt.Fprintf(w, "%s %s t=%g:\n", j.Limit, j.Kind, j.T)
 		for _, a := range []*sweep.AxisFit{f.Find(j.Limit, j.Kind, "N", nmax), f.Find(j.Limit, j.Kind, "n", wmax)} {
-			if a == nil {
+			if a == nil || len(a.X) < 2 {
 				continue
 			}
 			other := "n"
@@ -563,15 +565,32 @@ func printFits(w io.Writer, f *sweep.Fits) {
 				other = "N"
 			}
 			if a.Err != "" {
-				fmt.Fprintf(w, "  along %s (%s=%d): no fit: %s\n", a.Axis, other, a.Fixed, a.Err)
+				fmt.Fprintf(w, "  along %s (%s=%d): no fit: %s\n", a.Axis, other, a.Fixed, plainMessage(a.Err))
 				continue
 			}
 			fmt.Fprintf(w, "  along %s (%s=%d): slope %.3f, 95%% CI [%.3f, %.3f] over %d seeds\n", a.Axis, other, a.Fixed, a.Slope, a.SlopeLo, a.SlopeHi, a.Seeds)
 		}
 		if j.Err != "" {
-			fmt.Fprintf(w, "  joint: no fit: %s\n", j.Err)
+			fmt.Fprintf(w, "  joint: no fit: %s\n", plainMessage(j.Err))
 		} else {
 			fmt.Fprintf(w, "  joint: e ≈ %.3g·N^(%.3f) + %.3g·(nρ)^(%.3f) + %.3g, RMS log residual %.3f\n", j.A, -j.P, j.B, -j.Q, j.Floor, j.RMS)
+		}
+	}
+	if p := f.Prediction; p != nil && p.Reason == "" {
+		fmt.Fprintf(w, "predicted C(t) (not fitted) against measured N·mean(e_fun²) at n=%d:\n", p.Nodes)
+		for _, at := range p.Times {
+			fmt.Fprintf(w, "  t=%g: C %.4g", at.T, at.C)
+			if at.CErr > 0 {
+				fmt.Fprintf(w, " ± %.2g", at.CErr)
+			}
+			for i, n := range at.Widths {
+				sep := ";"
+				if i > 0 {
+					sep = ","
+				}
+				fmt.Fprintf(w, "%s N=%d %.4g ± %.2g", sep, n, at.Measured[i], at.StdErr[i])
+			}
+			fmt.Fprintln(w)
 		}
 	}
 }

@@ -321,7 +321,18 @@ var (
 // wrong", without the library's chain of package and function prefixes or
 // the kind of error (the exit status tells it).
 func userMessage(words string, err error) string {
-	msg := strings.ReplaceAll(err.Error(), "\n", " ")
+	msg := plainMessage(err.Error())
+	if words == "" {
+		return "gnnwb: " + msg
+	}
+	msg = strings.TrimPrefix(msg, words+": ")
+	return "gnnwb " + words + ": " + msg
+}
+
+// plainMessage is a library error's text on one line without its package
+// and function prefixes or its kind.
+func plainMessage(msg string) string {
+	msg = strings.ReplaceAll(msg, "\n", " ")
 	for {
 		next := libraryPrefix.ReplaceAllString(msg, "$1")
 		if next == msg {
@@ -329,12 +340,7 @@ func userMessage(words string, err error) string {
 		}
 		msg = next
 	}
-	msg = errorKind.ReplaceAllString(msg, "")
-	if words == "" {
-		return "gnnwb: " + msg
-	}
-	msg = strings.TrimPrefix(msg, words+": ")
-	return "gnnwb " + words + ": " + msg
+	return errorKind.ReplaceAllString(msg, "")
 }
 
 // commandWords returns the command words of args ("limits solve"), or ""
