@@ -492,3 +492,26 @@ func BenchmarkParticles(b *testing.B) {
 		}
 	}
 }
+
+// TestDerivRow: σ' derived from σ in the velocity pass has the bits of
+// activation.Kind.EvalDeriv for every activation that does not store it.
+func TestDerivRow(t *testing.T) {
+	zs := []float64{0, math.Copysign(0, -1), 1e-300, -1e-300, 0.3, -0.3, 1, -1, 2.5, -7, 19, -19, 40, -40, 800, -800,
+		math.Inf(1), math.Inf(-1), math.NaN(), math.SmallestNonzeroFloat64, math.MaxFloat64}
+	for k := activation.Kind(0); k.Valid(); k++ {
+		if storesDeriv(k) {
+			continue
+		}
+		s, ds := make([]float64, len(zs)), make([]float64, len(zs))
+		for j, z := range zs {
+			s[j] = k.Eval(z)
+		}
+		derivRow(k, ds, s)
+		for j, z := range zs {
+			ws, wd := k.EvalDeriv(z)
+			if math.Float64bits(s[j]) != math.Float64bits(ws) || math.Float64bits(ds[j]) != math.Float64bits(wd) {
+				t.Errorf("%v z=%v: σ, σ' = %v, %v, EvalDeriv %v, %v", k, z, s[j], ds[j], ws, wd)
+			}
+		}
+	}
+}

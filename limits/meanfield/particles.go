@@ -21,7 +21,9 @@ import (
 const ChunkSize = 128
 
 // MaxScratch bounds the 2·M·Q floats of σ(a^k·φ_q) and σ'(a^k·φ_q) that the
-// particle solver keeps between its two passes (2^28 floats = 2 GiB).
+// particle solver may keep between its two passes (2^28 floats = 2 GiB); it
+// keeps σ' only for the activations whose σ' is not a function of σ (erf,
+// ELU), M·Q floats for the others.
 const MaxScratch = 1 << 28
 
 // MaxHaltonDim is the largest number of Halton coordinates (1+2d) supported:
@@ -121,8 +123,10 @@ func (p Problem) validate(fn string) error {
 type system struct {
 	p      Problem
 	m, q   int
-	s, ds  []float64 // σ(a^k·φ_q), σ'(a^k·φ_q), M×Q
+	s      []float64 // σ(a^k·φ_q), M×Q
+	ds     []float64 // σ'(a^k·φ_q), M×Q; nil when derived from s (storesDeriv)
 	part   []float64 // per-chunk partial sums of c σ, chunks×Q
+	dsRow  []float64 // per-chunk row of σ' derived from s, chunks×Q
 	g, eps []float64 // Q
 	chunks int
 
@@ -146,9 +150,56 @@ const (
 func newSystem(p Problem, m int) *system {
 	q := len(p.Omega)
 	nc := parallel.Chunks(m, ChunkSize)
-	return &system{p: p, m: m, q: q, chunks: nc,
-		s: make([]float64, m*q), ds: make([]float64, m*q), part: make([]float64, nc*q),
+	sys := &system{p: p, m: m, q: q, chunks: nc,
+		s: make([]float64, m*q), part: make([]float64, nc*q),
 		g: make([]float64, q), eps: make([]float64, q)}
+	if storesDeriv(p.Act) {
+		sys.ds = make([]float64, m*q)
+	} else {
+		sys.dsRow = make([]float64, nc*q)
+	}
+	return sys
+}
+
+// storesDeriv reports whether the output pass must store σ' for the
+// velocity pass. For the other activations σ' is a function of σ with the
+// bits of activation.Kind.EvalDeriv (derivRow), so only σ is stored: the
+// scratch the two passes stream through the cache is halved.
+func storesDeriv(act activation.Kind) bool {
+	switch act {
+	case activation.Identity, activation.Tanh, activation.Sigmoid, activation.ReLU:
+		return false
+	}
+	return true
+}
+
+// derivRow sets ds[j] = σ'(z_j) from s[j] = σ(z_j) for an activation that
+// does not store σ' (storesDeriv), with the expressions of
+// activation.Kind.EvalDeriv: tanh 1 − s², sigmoid s(1 − s), ReLU [s > 0]
+// (s = max(z, 0) > 0 exactly when z > 0), identity 1.
+func derivRow(act activation.Kind, ds, s []float64) {
+	ds = ds[:len(s)]
+	switch act {
+	case activation.Tanh:
+		for j, th := range s {
+			ds[j] = 1 - th*th
+		}
+	case activation.Sigmoid:
+		for j, v := range s {
+			ds[j] = v * (1 - v)
+		}
+	case activation.ReLU:
+		for j, v := range s {
+			ds[j] = 0
+			if v > 0 {
+				ds[j] = 1
+			}
+		}
+	default: // identity
+		for j := range ds {
+			ds[j] = 1
+		}
+	}
 }
 
 // runPass runs chunk c of the pass for every chunk, in parallel.
@@ -186,7 +237,7 @@ func (sys *system) split(fn func(lo, hi int)) {
 	sys.piece = nil
 }
 
-// outputChunk fills s and ds for the particles of chunk c and sets
+// outputChunk fills s and ds (if stored) for the particles of chunk c and sets
 // part[c] = Σ_{k in chunk c} c^k σ(a^k·φ_q), summed in particle order.
 func (sys *system) outputChunk(c int) {
 	dim, q := sys.p.Dim, sys.q
@@ -197,7 +248,20 @@ func (sys *system) outputChunk(c int) {
 	for k := lo; k < hi; k++ {
 		row := theta[k*(1+dim) : (k+1)*(1+dim)]
 		ck, a := row[0], row[1:]
-		s, ds := sys.s[k*q:(k+1)*q], sys.ds[k*q:(k+1)*q]
+		s := sys.s[k*q : (k+1)*q]
+		if sys.ds == nil {
+			for j := 0; j < q; j++ {
+				p := phi[j*dim : (j+1)*dim]
+				var z float64
+				for i, ai := range a {
+					z += ai * p[i]
+				}
+				s[j] = act.Eval(z)
+				part[j] += ck * s[j]
+			}
+			continue
+		}
+		ds := sys.ds[k*q : (k+1)*q]
 		for j := 0; j < q; j++ {
 			p := phi[j*dim : (j+1)*dim]
 			var z float64
@@ -220,7 +284,14 @@ func (sys *system) velocityChunk(c int) {
 		out := dst[k*(1+dim) : (k+1)*(1+dim)]
 		da := out[1:]
 		clear(da)
-		s, ds := sys.s[k*q:(k+1)*q], sys.ds[k*q:(k+1)*q]
+		s := sys.s[k*q : (k+1)*q]
+		var ds []float64
+		if sys.ds != nil {
+			ds = sys.ds[k*q : (k+1)*q]
+		} else {
+			ds = sys.dsRow[c*q : (c+1)*q]
+			derivRow(sys.p.Act, ds, s)
+		}
 		var dc float64
 		for j, e := range sys.eps {
 			dc += e * s[j]
