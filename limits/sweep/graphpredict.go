@@ -2,12 +2,10 @@ package sweep
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 
@@ -96,7 +94,7 @@ func graphPredicted(w Config) bool {
 // there. A problem Graph refuses gets a file that says why; only ctx's
 // errors and file errors stop the sweep.
 func writeGraphPrediction(ctx context.Context, s *limits.Setup, w Config, dir string) error {
-	if _, err := readGraphPrediction(dir); err == nil {
+	if _, err := readJSON[graphPredictionInfo](dir, GraphPredictionFile); err == nil {
 		return nil
 	}
 	info := graphPredictionInfo{Times: w.Problem.Times}
@@ -118,18 +116,6 @@ cells:
 	return writeJSON(filepath.Join(dir, GraphPredictionFile), info)
 }
 
-func readGraphPrediction(dir string) (graphPredictionInfo, error) {
-	var info graphPredictionInfo
-	data, err := os.ReadFile(filepath.Join(dir, GraphPredictionFile))
-	if err != nil {
-		return info, err
-	}
-	if err := json.Unmarshal(data, &info); err != nil {
-		return info, fmt.Errorf("sweep: %s: %w", GraphPredictionFile, err)
-	}
-	return info, nil
-}
-
 // predictGraph returns the predicted graph axis of dir's sweep beside the
 // measured mean of e_fun² against the graphon limit, or nil when the sweep
 // predicts none (graphPredicted) or has no GraphPredictionFile.
@@ -137,7 +123,7 @@ func predictGraph(dir string, w Config, rows []Row) (*GraphPrediction, error) {
 	if !graphPredicted(w) {
 		return nil, nil
 	}
-	info, err := readGraphPrediction(dir)
+	info, err := readJSON[graphPredictionInfo](dir, GraphPredictionFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

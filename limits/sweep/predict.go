@@ -75,7 +75,7 @@ type PredictionAt struct {
 // errors stop the sweep.
 func writePrediction(ctx context.Context, s *limits.Setup, w Config, dir string, chain *longrun.Chain) error {
 	path := filepath.Join(dir, PredictionFile)
-	if _, err := readPrediction(dir); err == nil {
+	if _, err := readJSON[predictionInfo](dir, PredictionFile); err == nil {
 		return nil
 	}
 	times := w.Problem.Times
@@ -99,16 +99,17 @@ func writePrediction(ctx context.Context, s *limits.Setup, w Config, dir string,
 	return writeJSON(path, info)
 }
 
-func readPrediction(dir string) (predictionInfo, error) {
-	var info predictionInfo
-	data, err := os.ReadFile(filepath.Join(dir, PredictionFile))
+// readJSON reads dir/name into a T; errors name the file.
+func readJSON[T any](dir, name string) (T, error) {
+	var v T
+	data, err := os.ReadFile(filepath.Join(dir, name))
 	if err != nil {
-		return info, err
+		return v, err
 	}
-	if err := json.Unmarshal(data, &info); err != nil {
-		return info, fmt.Errorf("sweep: %s: %w", PredictionFile, err)
+	if err := json.Unmarshal(data, &v); err != nil {
+		return v, fmt.Errorf("sweep: %s: %w", name, err)
 	}
-	return info, nil
+	return v, nil
 }
 
 // predict returns the prediction of dir's sweep beside the measured N·E e²
@@ -118,7 +119,7 @@ func predict(dir string, w Config, rows []Row) (*Prediction, error) {
 	if !slices.Contains(w.Limits, limits.MeanFieldLimit) {
 		return nil, nil
 	}
-	info, err := readPrediction(dir)
+	info, err := readJSON[predictionInfo](dir, PredictionFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
