@@ -7,6 +7,7 @@
 package parallel
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"runtime"
@@ -115,6 +116,61 @@ func ForErr(chunks int, fn func(c int) error) error {
 		}
 	}
 	return nil
+}
+
+// Each calls fn(ctx, i) for every job i in [0, n) on up to workers
+// goroutines (Workers() when workers <= 0), handing jobs out in increasing
+// order, for long jobs that can fail: the first error (in time) cancels the
+// context fn gets, no job is handed out after it, and Each returns it once
+// every running job has returned; otherwise it returns ctx.Err(). done(i),
+// when not nil, is called after each job i that returned nil, one call at a
+// time. fn must write only to memory that job i owns.
+func Each(ctx context.Context, n, workers int, fn func(ctx context.Context, i int) error, done func(i int)) error {
+	if workers <= 0 {
+		workers = Workers()
+	}
+	workers = max(1, min(workers, n))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan int)
+	var (
+		mu    sync.Mutex
+		first error
+		wg    sync.WaitGroup
+	)
+	wg.Add(workers)
+	for range workers {
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				err := fn(ctx, i)
+				mu.Lock()
+				if err != nil {
+					if first == nil {
+						first = err
+					}
+					cancel()
+				} else if done != nil {
+					done(i)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for i := range n {
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if first == nil {
+		first = ctx.Err()
+	}
+	return first
 }
 
 // Range returns the half-open bounds [lo, hi) of chunk c when [0, n) is cut

@@ -1,11 +1,13 @@
 package parallel
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -107,5 +109,45 @@ func TestForPanic(t *testing.T) {
 	// Chunk 5 is handed out before 40, so it always runs and is the lowest.
 	if pp.Chunk != 5 {
 		t.Fatalf("chunk %d, want 5", pp.Chunk)
+	}
+}
+
+// TestEach: every job runs once and is reported done; the first error
+// cancels the jobs still running, stops handing out the rest and is
+// returned; a cancelled context is returned as its error.
+func TestEach(t *testing.T) {
+	for _, workers := range []int{0, 1, 3} {
+		const n = 50
+		ran := make([]int, n)
+		var done []int
+		err := Each(context.Background(), n, workers, func(_ context.Context, i int) error { ran[i]++; return nil }, func(i int) { done = append(done, i) })
+		slices.Sort(done)
+		if err != nil || slices.ContainsFunc(ran, func(v int) bool { return v != 1 }) || len(done) != n || done[0] != 0 || done[n-1] != n-1 {
+			t.Errorf("workers=%d: err %v, ran %v, done %v", workers, err, ran, done)
+		}
+	}
+	boom := errors.New("boom")
+	var started atomic.Int64
+	err := Each(context.Background(), 1000, 2, func(ctx context.Context, i int) error {
+		started.Add(1)
+		if i == 3 {
+			return boom
+		}
+		if i > 3 {
+			<-ctx.Done() // held until the error cancels it
+			return ctx.Err()
+		}
+		return nil
+	}, nil)
+	if !errors.Is(err, boom) || started.Load() > 10 {
+		t.Errorf("error: got %v after %d jobs started, want boom and no more jobs handed out", err, started.Load())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := Each(ctx, 5, 2, func(context.Context, int) error { return nil }, nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled context: %v", err)
+	}
+	if err := Each(context.Background(), 0, 0, func(context.Context, int) error { return boom }, nil); err != nil {
+		t.Errorf("no jobs: %v", err)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"strconv"
 	"sync"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/gnnwb/gnnwb/gnn/shallow"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/memlimit"
+	"github.com/gnnwb/gnnwb/internal/parallel"
 	"github.com/gnnwb/gnnwb/limits"
 	"github.com/gnnwb/gnnwb/limits/fluctuation"
 	"github.com/gnnwb/gnnwb/limits/longrun"
@@ -248,56 +248,39 @@ func networks(ctx context.Context, s *limits.Setup, c *fluctuation.Constant, opt
 	ephi, ey := s.Features()
 	_, w := s.Nodes()
 	x := make([][]float64, seeds)
-	errs := make([]error, seeds)
-	var wg sync.WaitGroup
 	var mu sync.Mutex
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for r := range next {
-				smp, err := walk.NewGraphon(pr.Graphon, s.LimitFeatures(), opt)
-				if err != nil {
-					errs[r] = err
-					continue
-				}
-				cfg := shallow.Config{
-					ModelConfig: shallow.ModelConfig{Width: width, Dim: d, Gamma: 1, Activation: pr.Activation, Variant: shallow.ModelA,
-						Sc: pr.Sc, Sw: pr.Sw, Symmetric: pr.Symmetric, Seed: seed0 + uint64(r)},
-					Alpha: pr.Alpha, Batch: 1, Time: pr.Times[len(pr.Times)-1], Times: pr.Times,
-					Eval: &shallow.Samples{Dim: d, Phi: ephi, Y: ey},
-				}
-				run, err := shallow.Train(ctx, cfg, smp)
-				if err != nil {
-					errs[r] = err
-					continue
-				}
-				out := make([]float64, len(pr.Times))
-				for k := range pr.Times {
-					mse := 0.0
-					for q, yq := range run.Records[k].Output {
-						e := yq - c.G[k][q]
-						mse += w[q] * e * e
-					}
-					out[k] = float64(width) * mse
-				}
-				x[r] = out
-				mu.Lock()
-				tick()
-				mu.Unlock()
-			}
-		}()
-	}
-	for r := range seeds {
-		next <- r
-	}
-	close(next)
-	wg.Wait()
-	for _, err := range errs {
+	err := parallel.ForErr(seeds, func(r int) error {
+		smp, err := walk.NewGraphon(pr.Graphon, s.LimitFeatures(), opt)
 		if err != nil {
-			return nil, fmt.Errorf("ergodic: %w", err)
+			return err
 		}
+		cfg := shallow.Config{
+			ModelConfig: shallow.ModelConfig{Width: width, Dim: d, Gamma: 1, Activation: pr.Activation, Variant: shallow.ModelA,
+				Sc: pr.Sc, Sw: pr.Sw, Symmetric: pr.Symmetric, Seed: seed0 + uint64(r)},
+			Alpha: pr.Alpha, Batch: 1, Time: pr.Times[len(pr.Times)-1], Times: pr.Times,
+			Eval: &shallow.Samples{Dim: d, Phi: ephi, Y: ey},
+		}
+		run, err := shallow.Train(ctx, cfg, smp)
+		if err != nil {
+			return err
+		}
+		out := make([]float64, len(pr.Times))
+		for k := range pr.Times {
+			mse := 0.0
+			for q, yq := range run.Records[k].Output {
+				e := yq - c.G[k][q]
+				mse += w[q] * e * e
+			}
+			out[k] = float64(width) * mse
+		}
+		x[r] = out
+		mu.Lock()
+		tick()
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ergodic: %w", err)
 	}
 	return x, nil
 }

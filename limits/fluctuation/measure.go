@@ -5,14 +5,13 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"slices"
 	"sort"
-	"sync"
 
 	"github.com/gnnwb/gnnwb/gnn/shallow"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/memlimit"
+	"github.com/gnnwb/gnnwb/internal/parallel"
 	"github.com/gnnwb/gnnwb/limits"
 )
 
@@ -145,7 +144,6 @@ func Measure(ctx context.Context, s *limits.Setup, c *Constant, widths []int, op
 	d := s.Dim()
 	ephi, ey := s.Features()
 	smp := newGridSampler(s)
-	type job struct{ i, r int }
 	res := &Measurement{Widths: append([]int(nil), widths...), Times: append([]float64(nil), times...), Seeds: opt.Seeds}
 	if seed0 != 1 {
 		res.FirstSeed = seed0
@@ -154,80 +152,41 @@ func Measure(ctx context.Context, s *limits.Setup, c *Constant, widths []int, op
 	for i := range widths {
 		res.Values[i] = make([][]float64, opt.Seeds)
 	}
-	workers := opt.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
 	total := int64(len(widths) * opt.Seeds)
-	workers = int(min(int64(workers), total))
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	jobs := make(chan job)
-	var (
-		mu    sync.Mutex
-		done  int64
-		first error
-		wg    sync.WaitGroup
-	)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for jb := range jobs {
-				width := widths[jb.i]
-				cfg := shallow.Config{
-					ModelConfig: shallow.ModelConfig{Width: width, Dim: d, Gamma: 1, Activation: pr.Activation, Variant: shallow.ModelA,
-						Sc: pr.Sc, Sw: pr.Sw, Symmetric: pr.Symmetric, Seed: seed0 + uint64(jb.r)},
-					Alpha: pr.Alpha, Batch: pr.Batch, Time: times[len(times)-1], Times: times,
-					Eval: &shallow.Samples{Dim: d, Phi: ephi, Y: ey},
-				}
-				run, err := shallow.Train(ctx, cfg, smp)
-				var out []float64
-				if err == nil {
-					out = make([]float64, len(times))
-					for k := range times {
-						mse := 0.0
-						for q, yq := range run.Records[k].Output {
-							e := yq - g[k][q]
-							mse += omega[q] * e * e
-						}
-						out[k] = float64(width) * mse
-					}
-				}
-				mu.Lock()
-				if err != nil {
-					if first == nil {
-						first = fmt.Errorf("fluctuation: Measure: N=%d seed %d: %w", width, seed0+uint64(jb.r), err)
-					}
-					cancel()
-				} else {
-					res.Values[jb.i][jb.r] = out
-					done++
-					if opt.Progress != nil {
-						opt.Progress(done, total)
-					}
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-feed:
-	for i := range widths {
-		for r := range opt.Seeds {
-			select {
-			case jobs <- job{i, r}:
-			case <-ctx.Done():
-				break feed
-			}
+	var done int64
+	// job j is width j / Seeds, seed seed0 + j % Seeds
+	err := parallel.Each(ctx, int(total), opt.Workers, func(ctx context.Context, j int) error {
+		i, r := j/opt.Seeds, j%opt.Seeds
+		width := widths[i]
+		cfg := shallow.Config{
+			ModelConfig: shallow.ModelConfig{Width: width, Dim: d, Gamma: 1, Activation: pr.Activation, Variant: shallow.ModelA,
+				Sc: pr.Sc, Sw: pr.Sw, Symmetric: pr.Symmetric, Seed: seed0 + uint64(r)},
+			Alpha: pr.Alpha, Batch: pr.Batch, Time: times[len(times)-1], Times: times,
+			Eval: &shallow.Samples{Dim: d, Phi: ephi, Y: ey},
 		}
-	}
-	close(jobs)
-	wg.Wait()
-	if first == nil {
-		first = ctx.Err()
-	}
-	if first != nil {
-		return nil, first
+		run, err := shallow.Train(ctx, cfg, smp)
+		if err != nil {
+			return fmt.Errorf("fluctuation: Measure: N=%d seed %d: %w", width, seed0+uint64(r), err)
+		}
+		out := make([]float64, len(times))
+		for k := range times {
+			mse := 0.0
+			for q, yq := range run.Records[k].Output {
+				e := yq - g[k][q]
+				mse += omega[q] * e * e
+			}
+			out[k] = float64(width) * mse
+		}
+		res.Values[i][r] = out
+		return nil
+	}, func(int) {
+		done++
+		if opt.Progress != nil {
+			opt.Progress(done, total)
+		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	for i := range widths {
 		mean, se := make([]float64, len(times)), make([]float64, len(times))

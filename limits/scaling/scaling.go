@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"slices"
 	"sync"
 
 	"github.com/gnnwb/gnnwb/generators"
 	"github.com/gnnwb/gnnwb/graphs"
 	"github.com/gnnwb/gnnwb/internal/memlimit"
+	"github.com/gnnwb/gnnwb/internal/parallel"
 	"github.com/gnnwb/gnnwb/limits"
 	"github.com/gnnwb/gnnwb/limits/features"
 	"github.com/gnnwb/gnnwb/limits/meanfield"
@@ -260,7 +260,7 @@ func Run(ctx context.Context, c Config, workers int, progress func(done, total i
 		}
 		return out, nil
 	}
-	getFlow := func(gi, wi int) (*flow, error) {
+	getFlow := func(ctx context.Context, gi, wi int) (*flow, error) {
 		flowOnce[gi][wi].Do(func() {
 			s := setups[gi]
 			u, err := s.FlowUnits(ctx, c.Widths[wi], c.particles())
@@ -295,79 +295,42 @@ func Run(ctx context.Context, c Config, workers int, progress func(done, total i
 		return flows[gi][wi], flowErr[gi][wi]
 	}
 	cells := make([]*cell, len(jobs))
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		mu    sync.Mutex
-		first error
-		done  int
-		wg    sync.WaitGroup
-	)
-	next := make(chan int)
-	for range min(workers, len(jobs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				j := jobs[i]
-				cl, err := func() (*cell, error) {
-					fl, err := getFlow(j.gi, j.wi)
-					if err != nil {
-						return nil, err
-					}
-					s := setups[j.gi]
-					u, err := s.NetworkUnits(ctx, c.Widths[j.wi], max(c.FirstSeed, 1)+uint64(j.seed))
-					if err != nil {
-						return nil, err
-					}
-					d, err := features.Measure(s, u)
-					if err != nil {
-						return nil, err
-					}
-					cl := &cell{mv: d.Movement, travel: d.Travel, pre: d.Pre, out: d.Out}
-					if cl.g, err = outputs(u); err != nil {
-						return nil, err
-					}
-					for k := range nt {
-						ef := quadrature.Distance(omega, cl.g[k], fl.g[k])
-						cl.errFlow = append(cl.errFlow, ef)
-						cl.mse = append(cl.mse, ef*ef)
-						cl.errKernel = append(cl.errKernel, quadrature.Distance(omega, cl.g[k], g0[k]))
-					}
-					return cl, nil
-				}()
-				mu.Lock()
-				if err != nil && first == nil {
-					first = err
-					cancel()
-				}
-				cells[i] = cl
-				done++
-				if progress != nil && err == nil {
-					progress(done, len(jobs))
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-feed:
-	for i := range jobs {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break feed
+	done := 0
+	err = parallel.Each(ctx, len(jobs), workers, func(ctx context.Context, i int) error {
+		j := jobs[i]
+		fl, err := getFlow(ctx, j.gi, j.wi)
+		if err != nil {
+			return err
 		}
-	}
-	close(next)
-	wg.Wait()
-	if first == nil {
-		first = ctx.Err()
-	}
-	if first != nil {
-		return nil, first
+		s := setups[j.gi]
+		u, err := s.NetworkUnits(ctx, c.Widths[j.wi], max(c.FirstSeed, 1)+uint64(j.seed))
+		if err != nil {
+			return err
+		}
+		d, err := features.Measure(s, u)
+		if err != nil {
+			return err
+		}
+		cl := &cell{mv: d.Movement, travel: d.Travel, pre: d.Pre, out: d.Out}
+		if cl.g, err = outputs(u); err != nil {
+			return err
+		}
+		for k := range nt {
+			ef := quadrature.Distance(omega, cl.g[k], fl.g[k])
+			cl.errFlow = append(cl.errFlow, ef)
+			cl.mse = append(cl.mse, ef*ef)
+			cl.errKernel = append(cl.errKernel, quadrature.Distance(omega, cl.g[k], g0[k]))
+		}
+		cells[i] = cl
+		return nil
+	}, func(int) {
+		done++
+		if progress != nil {
+			progress(done, len(jobs))
+		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	res := &Result{Config: c, errs: map[[2]int][2][][]float64{}}
 	i := 0

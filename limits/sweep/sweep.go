@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/gnnwb/gnnwb/limits/quadrature"
 	"io"
 	"io/fs"
 	"math"
@@ -28,9 +27,11 @@ import (
 	"github.com/gnnwb/gnnwb/internal/atomicfile"
 	"github.com/gnnwb/gnnwb/internal/inputfile"
 	"github.com/gnnwb/gnnwb/internal/memlimit"
+	"github.com/gnnwb/gnnwb/internal/parallel"
 	"github.com/gnnwb/gnnwb/internal/strictyaml"
 	"github.com/gnnwb/gnnwb/limits"
 	"github.com/gnnwb/gnnwb/limits/longrun"
+	"github.com/gnnwb/gnnwb/limits/quadrature"
 )
 
 // Config is a sweep: a grid of finite networks measured against limits
@@ -406,57 +407,15 @@ func Run(ctx context.Context, w Config, dir string, opt Options) (*Summary, erro
 	for _, c := range todo {
 		work += cost(c)
 	}
-	workers := opt.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = max(1, min(workers, len(todo)))
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	jobs := make(chan Cell)
-	var (
-		mu    sync.Mutex
-		done  int64
-		first error
-		wg    sync.WaitGroup
-	)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c := range jobs {
-				err := r.cell(ctx, c)
-				mu.Lock()
-				if err != nil {
-					if first == nil {
-						first = err
-					}
-					cancel()
-				} else {
-					done += cost(c)
-					if opt.Progress != nil {
-						opt.Progress(done, work)
-					}
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-feed:
-	for _, c := range todo {
-		select {
-		case jobs <- c:
-		case <-ctx.Done():
-			break feed
+	var done int64
+	err = parallel.Each(ctx, len(todo), opt.Workers, func(ctx context.Context, i int) error { return r.cell(ctx, todo[i]) }, func(i int) {
+		done += cost(todo[i])
+		if opt.Progress != nil {
+			opt.Progress(done, work)
 		}
-	}
-	close(jobs)
-	wg.Wait()
-	if first == nil {
-		first = ctx.Err()
-	}
-	if first != nil {
-		return nil, first
+	})
+	if err != nil {
+		return nil, err
 	}
 	if opt.Progress != nil && len(todo) == 0 {
 		opt.Progress(0, 0)
