@@ -91,7 +91,10 @@ type LimitFeatures struct{ s *Setup }
 // Dim returns d.
 func (l *LimitFeatures) Dim() int { return l.s.r.d }
 
-// SampleAt fills phi (len 2d·len(u)) and y (len(u)) at the latents u.
+// SampleAt fills phi (len 2d·len(u)) and y (len(u)) at the latents u,
+// drawing per latent the d normals of the noise on x, then the normal of
+// the noise on y. u and y may be the same slice: u[b] is read before y[b]
+// is written.
 // Errors: shapes (graphs.ErrShape), a latent outside [0,1].
 func (l *LimitFeatures) SampleAt(rng *rand.Rand, u, phi, y []float64) error {
 	s := l.s

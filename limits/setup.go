@@ -225,20 +225,5 @@ func (l *limitSampler) Sample(rng *rand.Rand, phi, y []float64) error {
 	for b := range y {
 		y[b] = rng.Float64()
 	}
-	for b, u := range y {
-		f := phi[b*p : (b+1)*p]
-		if err := s.FeaturesAt(f, u); err != nil {
-			return err
-		}
-		if s.p.NoiseX > 0 {
-			for j := range d {
-				f[j] += s.p.NoiseX * rng.NormFloat64()
-			}
-		}
-		y[b] = s.p.Target.Eval(u)
-		if s.p.NoiseY > 0 {
-			y[b] += s.p.NoiseY * rng.NormFloat64()
-		}
-	}
-	return nil
+	return (&LimitFeatures{s: s}).SampleAt(rng, y, phi, y) // y holds the latents until SampleAt overwrites each
 }
